@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The `git-canary` command line: commander wiring only. Parse, run a command from
+ * the shared table, print its text or JSON, map errors to exit codes:
+ * 0 done (a hold included), 1 a problem a person must fix, 2 usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { commands } from './commands/index.ts';
+import type { CommandContext, GlobalOptions } from './commands/context.ts';
+import { CanaryError, UsageError } from './errors.ts';
+import { createLogger } from './log.ts';
+
+const EPILOG = `
+Every command takes --repo <url|path> (default: the current directory, or $GIT_CANARY_REPO)
+and prints human text, or one JSON document with --json.
+
+Exit codes: 0 done (including a hold), 1 a problem a person must fix, 2 usage error.
+Docs: README.md, and git-canary.yaml's JSON Schema in schema/git-canary.schema.json.`;
+
+export function buildProgram(run: (ctx: CommandContext, name: string, opts: Record<string, unknown>) => Promise<number>) {
+  const program = new Command('git-canary')
+    .description('GitOps canaries: every traffic step is a commit on your production branch')
+    .version(VERSION)
+    .addOption(new Option('--repo <url|path>', 'manifests repository: http(s) URL or local path').env('GIT_CANARY_REPO').default('.'))
+    .option('--json', 'print one JSON document instead of text')
+    .option('--debug', 'verbose logs and stack traces')
+    .addOption(new Option('--cache-dir <dir>', 'where remote repositories are fetched to').env('GIT_CANARY_CACHE'))
+    .option('--production <branch>', 'branch git-canary.yaml is read from', 'production')
+    .addHelpText('after', EPILOG)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  for (const spec of commands) {
+    const cmd = program.command(spec.name).description(spec.summary).exitOverride();
+    for (const o of spec.options) cmd.option(o.flags, o.description, o.default as string | boolean | undefined);
+    cmd.action(async (opts: Record<string, unknown>, command: Command) => {
+      const g = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const options: GlobalOptions = {
+        repo: g.repo,
+        json: Boolean(g.json),
+        debug: Boolean(g.debug),
+        cacheDir: g.cacheDir,
+        production: g.production,
+      };
+      const ctx: CommandContext = {
+        options,
+        env: process.env,
+        now: clockFrom(process.env),
+        log: createLogger({ level: options.debug ? 'debug' : process.env.GIT_CANARY_LOG_LEVEL ?? 'warn' }),
+        cwd: process.cwd(),
+      };
+      process.exitCode = await run(ctx, spec.name, opts);
+    });
+  }
+  return program;
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * The clock every command uses. GIT_CANARY_NOW (an ISO date) pins it, for
+ * reproducible demos, tests and replays of a past tick; otherwise real time.
+ */
+export function clockFrom(env: Record<string, string | undefined>): () => Date {
+  const pinned = env.GIT_CANARY_NOW;
+  if (!pinned) return () => new Date();
+  const at = new Date(pinned);
+  if (Number.isNaN(at.getTime())) {
+    throw new UsageError(`GIT_CANARY_NOW is not a date: ${pinned}`, { hint: 'use an ISO date like 2026-01-01T12:00:00Z' });
+  }
+  return () => new Date(at);
+}
+
+async function runCommand(ctx: CommandContext, name: string, opts: Record<string, unknown>): Promise<number> {
+  const spec = commands.find((c) => c.name === name)!;
+  try {
+    const result = await spec.run(ctx, opts);
+    process.stdout.write(ctx.options.json ? `${JSON.stringify(result.json, null, 2)}\n` : ensureNewline(result.text));
+    return result.exitCode;
+  } catch (e) {
+    return reportError(e, ctx.options);
+  }
+}
+
+function ensureNewline(s: string): string {
+  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
+}
+
+/** One clear line on stderr (and a JSON error document on stdout with --json); stack only with --debug. */
+export function reportError(e: unknown, options: Pick<GlobalOptions, 'json' | 'debug'>): number {
+  const exit = e instanceof CanaryError && (e.code === 'USAGE' || e.code === 'NOT_IMPLEMENTED') ? 2 : 1;
+  const line = e instanceof CanaryError ? e.oneLine() : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`error: ${line}\n`);
+  if (options.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (options.json) {
+    const body = e instanceof CanaryError ? e.toJSON() : { code: 'INTERNAL', message: line };
+    process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+  }
+  return exit;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(runCommand);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every other parse problem is a usage error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(e, { json: argv.includes('--json'), debug: argv.includes('--debug') });
+  }
+}
+
+// `tsx src/cli.ts …` runs it directly; bin/git-canary.js and the bundle call main() themselves.
+const invokedDirectly = process.argv[1] !== undefined && /src[\\/]cli\.ts$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

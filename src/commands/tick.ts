@@ -1,0 +1,46 @@
+/** `git-canary tick`: one decision per service; commits and pushes what is due. */
+import { UsageError } from '../errors.ts';
+import { openSession } from '../runner/session.ts';
+import { tickService, type ServiceTickResult } from '../runner/tick-service.ts';
+import type { CommandContext, CommandResult } from './context.ts';
+
+export interface TickOptions {
+  dryRun?: boolean;
+  service?: string;
+}
+
+export async function tick(ctx: CommandContext, opts: TickOptions): Promise<CommandResult> {
+  const session = await openSession(ctx);
+  const names = Object.keys(session.config.services);
+  if (opts.service !== undefined && !names.includes(opts.service)) {
+    throw new UsageError(`no service named ${opts.service} in git-canary.yaml`, {
+      hint: `services: ${names.join(', ') || '(none)'}`,
+    });
+  }
+  const services: ServiceTickResult[] = [];
+  for (const name of names) {
+    if (opts.service !== undefined && name !== opts.service) continue;
+    services.push(
+      await tickService({
+        repo: session.repo,
+        config: session.config,
+        name,
+        author: session.author,
+        now: ctx.now,
+        dryRun: Boolean(opts.dryRun),
+        log: ctx.log,
+      }),
+    );
+  }
+  return { exitCode: 0, text: formatTick(services, Boolean(opts.dryRun)), json: { services } };
+}
+
+export function formatTick(services: ServiceTickResult[], dryRun: boolean): string {
+  if (services.length === 0) return 'no services in git-canary.yaml\n';
+  const lines = services.map((s) => {
+    const where = s.weight !== null && s.decision !== 'none' && s.decision !== 'hold' ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ''}` : '';
+    const commit = s.commit ? ` ${s.commit.slice(0, 7)}` : dryRun && s.files.length > 0 ? ' (dry run: not committed)' : '';
+    return `${s.service}: ${s.decision}${where}${commit} — ${s.reason}`;
+  });
+  return `${lines.join('\n')}\n`;
+}

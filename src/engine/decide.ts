@@ -1,0 +1,149 @@
+/**
+ * decide(): the whole rollout policy as one pure, total function. Time and
+ * every observation come in as arguments; the I/O layer turns the returned
+ * decision into (at most) one commit.
+ *
+ * Rules, in order of precedence:
+ *  idle:
+ *   - candidate's release equals production's            → none (in sync)
+ *   - the last rollout was rolled back and the candidate's
+ *     release is still the one that failed                → none (never retried)
+ *   - otherwise                                          → start at steps[0]
+ *  paused                                                → none (a person resumes)
+ *  progressing:
+ *   - a person edited a managed file since our last commit→ pause (leave their change)
+ *   - candidate's release returned to production's       → rollback (nothing to roll out)
+ *   - candidate's release moved to another version       → start again at steps[0]
+ *     (restart, like Flagger: a judgment of the old version says nothing of the new one)
+ *   - interval not yet passed since the step began, or
+ *     since the last judgment at this step               → none (waiting)
+ *   - judgment due and no judgment given                 → analyze (run checks, decide again)
+ *   - judgment pass                                      → next step, or promote after the last
+ *   - judgment fail: failed count + 1 ≥ threshold         → rollback
+ *                    otherwise                           → hold, record the failure in notes
+ *   - judgment inconclusive (no data) or error           → hold (neither advance nor revert)
+ */
+import { formatDuration } from '../config/duration.ts';
+import type { Decision, DecideInput } from './types.ts';
+
+export function decide(input: DecideInput): Decision {
+  const { state, observed, steps } = input;
+  const total = steps.length;
+  const first = steps[0] ?? 100;
+
+  if (state.phase === 'idle') {
+    if (observed.candidateEqualsProduction) return { kind: 'none', reason: 'candidate and production releases are the same' };
+    if (state.last?.outcome === 'rolled-back' && observed.candidateMatchesRollout) {
+      return {
+        kind: 'none',
+        reason: `candidate ${short(state.last.candidate)} was rolled back; commit a new change to candidate to roll out again`,
+      };
+    }
+    return {
+      kind: 'start',
+      reason: `candidate ${short(observed.candidateSha)} differs from production`,
+      step: 1,
+      total,
+      weight: first,
+      restart: false,
+    };
+  }
+
+  if (state.phase === 'paused') {
+    return { kind: 'none', reason: `paused: ${state.reason} — run \`git-canary resume --service ${input.service}\`` };
+  }
+
+  const edited = observed.managedFilesEditedBy;
+  if (edited && edited.files.length > 0) {
+    const by = edited.commit ? ` in ${short(edited.commit)}` : '';
+    return {
+      kind: 'pause',
+      reason: `${edited.files.join(', ')} changed on production${by} by someone else during the rollout`,
+      files: edited.files,
+    };
+  }
+  if (observed.candidateEqualsProduction) {
+    return {
+      kind: 'rollback',
+      reason: "candidate's release returned to production's; ending the rollout",
+      failedChecks: state.failedChecks,
+    };
+  }
+  if (!observed.candidateMatchesRollout) {
+    return {
+      kind: 'start',
+      reason: `candidate moved to ${short(observed.candidateSha)} during rollout ${state.rollout}; restarting at step 1`,
+      step: 1,
+      total,
+      weight: first,
+      restart: true,
+    };
+  }
+
+  const clockFrom = Math.max(state.stepStartedAt.getTime(), state.lastJudgedAt?.getTime() ?? 0);
+  const dueAt = clockFrom + input.intervalMs;
+  const at = `step ${state.step}/${state.total} (${state.weight}%)`;
+  if (input.now.getTime() < dueAt) {
+    return { kind: 'none', reason: `waiting ${formatDuration(dueAt - input.now.getTime())} more at ${at}` };
+  }
+
+  if (input.hasAnalysis && !input.judgment) return { kind: 'analyze', reason: `judging ${at}` };
+  const judgment = input.judgment;
+  const outcome = input.hasAnalysis ? judgment?.outcome : 'pass';
+  const checks = judgment ? ` — ${judgment.summary}` : '';
+
+  switch (outcome) {
+    case 'pass': {
+      const next = steps[state.step];
+      if (state.step < total && next !== undefined) {
+        return {
+          kind: 'step',
+          reason: `${at} passed${checks}`,
+          step: state.step + 1,
+          total,
+          weight: next,
+          judgment,
+        };
+      }
+      return { kind: 'promote', reason: `last ${at} passed${checks}`, judgment };
+    }
+    case 'fail': {
+      const failed = state.failedChecks + 1;
+      if (failed >= input.threshold) {
+        return {
+          kind: 'rollback',
+          reason: `${failed}/${input.threshold} failed checks${checks}`,
+          judgment,
+          failedChecks: failed,
+        };
+      }
+      return {
+        kind: 'hold',
+        reason: `check failed at ${at}, ${failed}/${input.threshold} failed checks${checks}`,
+        judgment,
+        recordFailure: true,
+        failedChecks: failed,
+      };
+    }
+    case 'inconclusive':
+      return {
+        kind: 'hold',
+        reason: `inconclusive at ${at}${checks}`,
+        judgment,
+        recordFailure: false,
+        failedChecks: state.failedChecks,
+      };
+    default:
+      return {
+        kind: 'hold',
+        reason: `metrics error at ${at}${checks}`,
+        judgment,
+        recordFailure: false,
+        failedChecks: state.failedChecks,
+      };
+  }
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}

@@ -1,0 +1,57 @@
+/** Who made a commit. */
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  parents: string[];
+  message: string;
+  author: Identity & { timestamp: number; timezoneOffset: number };
+  /** `timestamp` is seconds since the epoch (git's committer date). */
+  committer: Identity & { timestamp: number; timezoneOffset: number };
+}
+
+/** A file to write (`content` as UTF-8 text, byte-exact) or delete (`content: null`). */
+export interface FileChange {
+  path: string;
+  content: string | null;
+}
+
+export interface CreateCommitOptions {
+  /** Parent commit; undefined for a root commit (e.g. the first note). */
+  parent: string | undefined;
+  changes: FileChange[];
+  message: string;
+  author: Identity;
+  committer?: Identity;
+  /** Author and committer date; tests fix it so commit shas are exact. */
+  date: Date;
+}
+
+/**
+ * A manifests repository, local or remote. Reads never touch a work tree or
+ * index. `createCommit` only writes objects; nothing is visible to others until
+ * `updateRef` publishes it with compare-and-swap.
+ */
+export interface GitRepo {
+  /** The path, or the URL with credentials removed: safe to print. */
+  readonly label: string;
+  /** The commit a branch (short name) or full ref points to, or undefined when absent. */
+  resolve(ref: string): Promise<string | undefined>;
+  /** A file's text at a commit (sha, branch or ref), or undefined when absent. Symlinks and paths outside the repo are refused. */
+  readFile(commitish: string, path: string): Promise<string | undefined>;
+  /** Every file path (recursively) under `dir` ('' for the root) at a commit. */
+  listFiles(commitish: string, dir?: string): Promise<string[]>;
+  /** Commits reachable from `commitish`, newest first (first-parent order not guaranteed). */
+  log(commitish: string, options?: { depth?: number }): Promise<CommitInfo[]>;
+  createCommit(options: CreateCommitOptions): Promise<string>;
+  /**
+   * Move `ref` (branch name or full ref) from `expectedOld` (undefined: must not exist) to `newSha`,
+   * fast-forward only. Remote: pushes. Throws GitConflictError when the ref is no longer `expectedOld`.
+   */
+  updateRef(ref: string, newSha: string, expectedOld: string | undefined): Promise<void>;
+  /** Remote: fetch again so reads see the server's current refs. Local: no-op. */
+  refresh(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/**
+ * JSON logs on stderr (stdout is for results). Synchronous: pino transports use
+ * worker threads, which break inside the esbuild Action bundle.
+ * Secrets are redacted twice: by key (auth headers, tokens) and by value
+ * (every string that came from ${ENV} expansion or a credential).
+ */
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+const REDACT_KEYS = [
+  'token',
+  'password',
+  'authorization',
+  'Authorization',
+  'headers.Authorization',
+  'headers.authorization',
+  '*.token',
+  '*.password',
+  '*.authorization',
+  '*.Authorization',
+  '*.headers.Authorization',
+  '*.headers.authorization',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Values that must never be written (expanded ${ENV} strings, tokens). */
+  secrets?: readonly string[];
+  /** Where to write; defaults to stderr (fd 2). */
+  destination?: pino.DestinationStream;
+}
+
+/** Replace every occurrence of a secret value in strings, deeply. */
+export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+  const live = secrets.filter((s) => s.length >= 4);
+  if (live.length === 0) return value;
+  const scrub = (v: unknown): unknown => {
+    if (typeof v === 'string') return live.reduce((acc, s) => acc.split(s).join('[REDACTED]'), v);
+    if (Array.isArray(v)) return v.map(scrub);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]));
+    return v;
+  };
+  return scrub(value) as T;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = options.secrets ?? [];
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: undefined,
+      redact: { paths: REDACT_KEYS, censor: '[REDACTED]' },
+      formatters: { log: (obj) => redactSecrets(obj, secrets) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, redactSecrets(args, secrets) as typeof args);
+        },
+      },
+    },
+    options.destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+}
+
+/** A logger that writes nothing (tests, --quiet). */
+export const silentLogger: Logger = pino({ level: 'silent' });
