@@ -1,0 +1,121 @@
+/**
+ * Map whatever isomorphic-git, the file system or the network throws onto the
+ * CanaryError classes. Kept in one place so every operation classifies the
+ * same failure the same way: a lost race is a GitConflictError (refetch and
+ * retry), refused credentials an AuthError, everything else a GitError.
+ */
+import git from 'isomorphic-git';
+import { AuthError, CanaryError, GitConflictError, GitError } from '../errors.ts';
+import type { AuthState } from './credentials.ts';
+
+const { HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = git.Errors;
+
+export interface ErrorContext {
+  /** What we were doing, for the message: 'fetch', 'push', 'read'… */
+  op: string;
+  /** The repository label (path or URL without credentials). */
+  label: string;
+  /** The branch or ref involved, if any. */
+  ref?: string;
+  /** Scrubs credentials from texts that came from elsewhere. */
+  redact?: (text: string) => string;
+  auth?: AuthState;
+  /** Whether any credentials were configured at all (changes the auth hint). */
+  hasCredentials?: boolean;
+}
+
+/** Text from git servers on a ref update that lost a race (receive-pack `ng` reasons). */
+const LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
+
+/** True when a push failure means "the ref moved under us", in either isomorphic-git shape. */
+export function isLostRace(err: unknown): boolean {
+  if (err instanceof PushRejectedError) return true;
+  if (err instanceof GitPushError) {
+    const data = (err as { data?: { prettyDetails?: string } }).data;
+    return LOST_RACE_RE.test(`${err.message} ${data?.prettyDetails ?? ''}`);
+  }
+  return false;
+}
+
+/** One line, credentials removed. */
+function clean(text: string, ctx: ErrorContext): string {
+  const flat = text.replace(/\s*\n\s*/g, '; ').trim();
+  return ctx.redact ? ctx.redact(flat) : flat;
+}
+
+function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
+/**
+ * Turn any thrown value into a CanaryError. CanaryErrors pass through. An
+ * AuthError never carries the original error as `cause`: its data may include
+ * request headers.
+ */
+export function toCanaryError(err: unknown, ctx: ErrorContext): CanaryError {
+  if (err instanceof CanaryError) return err;
+  const where = { branch: ctx.ref, detail: ctx.label };
+
+  const status = err instanceof HttpError ? (err as { data?: { statusCode?: number } }).data?.statusCode : undefined;
+  const canceledByAuth = err instanceof UserCanceledError && ctx.auth?.refused;
+  if (status === 401 || status === 403 || canceledByAuth) {
+    const refused = ctx.auth?.offered || canceledByAuth || status === 403;
+    // The URL is in the message (what people grep for); `where` adds the branch only.
+    return new AuthError(`authentication ${refused ? 'failed' : 'required'} for ${ctx.label}`, {
+      where: ctx.ref ? { branch: ctx.ref } : undefined,
+      hint: ctx.hasCredentials
+        ? 'check the token or URL credentials: they must grant read and write access to this repository'
+        : 'set GIT_CANARY_TOKEN (or GITHUB_TOKEN), or put credentials in the URL',
+      data: { status: status ?? 401 },
+    });
+  }
+
+  if (isLostRace(err)) {
+    return new GitConflictError(`${ctx.ref ?? 'the ref'} moved while updating it`, {
+      where,
+      hint: 'another writer won the race: refetch, decide again and retry',
+      data: { reason: clean((err as Error).message, ctx) },
+    });
+  }
+
+  if (status !== undefined) {
+    return new GitError(`${ctx.op} failed: HTTP ${status}`, {
+      where,
+      hint: status === 404 ? 'check the repository URL' : 'the git server refused the request; try again later',
+      data: { status },
+    });
+  }
+  if (err instanceof SmartHttpError) {
+    return new GitError(`${ctx.op} failed: the server does not speak git's smart HTTP protocol`, {
+      where,
+      hint: 'check the repository URL',
+    });
+  }
+  if (err instanceof GitPushError) {
+    return new GitError(`push was rejected: ${clean(err.message, ctx)}`, {
+      where,
+      hint: 'a server-side hook or branch protection refused the update',
+    });
+  }
+  if (err instanceof NotFoundError) {
+    return new GitError(`${ctx.op} failed: ${clean((err as Error).message, ctx)}`, {
+      where,
+      hint: 'the object or ref is missing; for a shallow cache, fetch with a larger depth',
+      cause: err,
+    });
+  }
+  const code = errnoCode(err);
+  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(code)) {
+    return new GitError(`cannot reach ${ctx.label} (${code})`, {
+      where: ctx.ref ? { branch: ctx.ref } : undefined,
+      hint: 'check the network and the repository URL; the tick will retry',
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new GitError(`${ctx.op} failed: ${clean(message, ctx)}`, {
+    where,
+    hint: 'run with --debug for details; check that the repository is intact (git fsck)',
+    cause: err,
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * Reads from the object database only: no checkout, no index, no work tree.
+ * Shared by local and remote repositories; they differ only in how a branch
+ * name becomes a commit id (see `commitOid`).
+ */
+import fs from 'node:fs';
+import git, { type TreeEntry } from 'isomorphic-git';
+import { GitError, PathError } from '../errors.ts';
+import type { CommitInfo, Identity } from './types.ts';
+import { splitRepoPath } from './paths.ts';
+
+/** Where objects live; `cache` is isomorphic-git's per-repository pack cache. */
+export interface ObjectStore {
+  gitdir: string;
+  cache: object;
+  /** Repository label for messages. */
+  label: string;
+}
+
+const SYMLINK = '120000';
+const TREE = '040000';
+const SUBMODULE = '160000';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Read an object's raw bytes, or undefined when it is not in the store. */
+async function readRaw(store: ObjectStore, oid: string): Promise<{ type: string; bytes: Uint8Array } | undefined> {
+  try {
+    const { type, object } = await git.readObject({ fs, gitdir: store.gitdir, cache: store.cache, oid, format: 'content' });
+    return { type, bytes: object as Uint8Array };
+  } catch (err) {
+    if (err instanceof git.Errors.NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Parse `Name <email> 1700000000 +0130` the way isomorphic-git reports it (offset in minutes, sign inverted like Date#getTimezoneOffset). */
+function parsePerson(line: string): Identity & { timestamp: number; timezoneOffset: number } {
+  const m = /^(.*) <(.*)> (-?\d+) ([+-])(\d\d)(\d\d)$/.exec(line);
+  if (!m) return { name: line, email: '', timestamp: 0, timezoneOffset: 0 };
+  const minutes = Number(m[5]) * 60 + Number(m[6]);
+  return {
+    name: m[1] ?? '',
+    email: m[2] ?? '',
+    timestamp: Number(m[3]),
+    timezoneOffset: minutes === 0 ? 0 : m[4] === '+' ? -minutes : minutes,
+  };
+}
+
+/**
+ * Parse a commit object ourselves rather than with `readCommit`: isomorphic-git
+ * normalises the message (drops CR, forces one trailing newline), and callers
+ * need the message exactly as it was written.
+ */
+export function parseCommit(sha: string, bytes: Uint8Array): CommitInfo & { tree: string } {
+  const text = Buffer.from(bytes).toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headerText = split === -1 ? text : text.slice(0, split);
+  const message = split === -1 ? '' : text.slice(split + 2);
+  let tree = '';
+  const parents: string[] = [];
+  let author = parsePerson('');
+  let committer: CommitInfo['committer'] | undefined;
+  for (const line of headerText.split('\n')) {
+    const space = line.indexOf(' ');
+    const key = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (key === 'tree' && !tree) tree = value;
+    else if (key === 'parent') parents.push(value);
+    else if (key === 'author') author = parsePerson(value);
+    else if (key === 'committer' && !committer) committer = parsePerson(value);
+  }
+  return { sha, tree, parents, message, author, committer: committer ?? author };
+}
+
+/** The commit `oid` (peeling annotated tags), or a GitError when it is not here. */
+export async function readCommitInfo(store: ObjectStore, oid: string): Promise<CommitInfo & { tree: string }> {
+  let current = oid;
+  for (let hops = 0; hops < 10; hops++) {
+    const raw = await readRaw(store, current);
+    if (!raw) break;
+    if (raw.type === 'commit') return parseCommit(current, raw.bytes);
+    if (raw.type !== 'tag') {
+      throw new GitError(`${oid} is a ${raw.type}, not a commit`, { where: { detail: store.label }, hint: 'pass a commit id, branch or ref' });
+    }
+    const target = /^object ([0-9a-f]{40})$/m.exec(Buffer.from(raw.bytes).toString('utf8'));
+    if (!target?.[1]) break;
+    current = target[1];
+  }
+  throw new GitError(`commit ${oid} is not in the repository`, {
+    where: { detail: store.label },
+    hint: 'for a remote, read its branch first (resolve fetches it); an older commit may be beyond the fetch depth',
+  });
+}
+
+async function readTreeEntries(store: ObjectStore, oid: string): Promise<TreeEntry[]> {
+  const { tree } = await git.readTree({ fs, gitdir: store.gitdir, cache: store.cache, oid });
+  return tree;
+}
+
+/**
+ * Walk `segments` down from `treeOid`. Returns the entry found, or undefined
+ * when some segment is absent (or a file stands where a directory should be).
+ * A symlink anywhere on the way is refused: following it could leave the repo.
+ */
+async function findEntry(store: ObjectStore, treeOid: string, segments: string[], path: string) {
+  let entry: TreeEntry = { mode: TREE, path: '', oid: treeOid, type: 'tree' };
+  for (const name of segments) {
+    if (entry.type !== 'tree') return undefined;
+    const next = (await readTreeEntries(store, entry.oid)).find((e) => e.path === name);
+    if (!next) return undefined;
+    if (next.mode === SYMLINK) {
+      throw new PathError('path is or goes through a symlink', {
+        where: { file: path },
+        hint: 'git-canary reads regular files only; replace the symlink with the file',
+      });
+    }
+    entry = next;
+  }
+  return entry;
+}
+
+/** Text of `path` in commit `commitOid`, byte-exact, or undefined when absent. */
+export async function readFileAt(store: ObjectStore, commitOid: string, path: string): Promise<string | undefined> {
+  const segments = splitRepoPath(path);
+  const { tree } = await readCommitInfo(store, commitOid);
+  const entry = await findEntry(store, tree, segments, path);
+  if (!entry) return undefined;
+  if (entry.type !== 'blob') {
+    const what = entry.mode === SUBMODULE ? 'a submodule' : 'a directory';
+    throw new GitError(`path is ${what}, not a file`, {
+      where: { file: path, detail: store.label },
+      hint: 'name a file; list a directory with listFiles',
+    });
+  }
+  const { blob } = await git.readBlob({ fs, gitdir: store.gitdir, cache: store.cache, oid: entry.oid });
+  try {
+    return utf8.decode(blob);
+  } catch {
+    throw new GitError('file is not UTF-8 text', {
+      where: { file: path, detail: store.label },
+      hint: 'git-canary edits text manifests only',
+    });
+  }
+}
+
+/** Every regular file under `dir` (repo-relative paths, sorted); symlinks and submodules are skipped. */
+export async function listFilesAt(store: ObjectStore, commitOid: string, dir = ''): Promise<string[]> {
+  const segments = splitRepoPath(dir, { allowRoot: true });
+  const { tree } = await readCommitInfo(store, commitOid);
+  const start = await findEntry(store, tree, segments, dir);
+  if (!start) return [];
+  if (start.type !== 'tree') {
+    throw new GitError('path is a file, not a directory', { where: { file: dir, detail: store.label }, hint: 'read it with readFile' });
+  }
+  const out: string[] = [];
+  const walk = async (oid: string, prefix: string): Promise<void> => {
+    for (const e of await readTreeEntries(store, oid)) {
+      const p = prefix ? `${prefix}/${e.path}` : e.path;
+      if (e.type === 'tree') await walk(e.oid, p);
+      else if (e.type === 'blob' && e.mode !== SYMLINK) out.push(p);
+    }
+  };
+  await walk(start.oid, segments.join('/'));
+  return out.sort();
+}
+
+/**
+ * Commits reachable from `startOid`, newest committer date first (like
+ * `git log`). A parent that is not in the store (a shallow boundary) ends that
+ * line of history instead of failing.
+ */
+export async function logFrom(store: ObjectStore, startOid: string, depth?: number): Promise<CommitInfo[]> {
+  const limit = depth !== undefined && depth > 0 ? depth : Number.POSITIVE_INFINITY;
+  const out: CommitInfo[] = [];
+  const seen = new Set<string>([startOid]);
+  const queue: CommitInfo[] = [strip(await readCommitInfo(store, startOid))];
+  while (queue.length > 0 && out.length < limit) {
+    // Small queues (history is mostly linear): a sort beats a heap in clarity.
+    queue.sort((a, b) => b.committer.timestamp - a.committer.timestamp);
+    const commit = queue.shift()!;
+    out.push(commit);
+    for (const parent of commit.parents) {
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      const raw = await readRaw(store, parent);
+      if (raw?.type === 'commit') queue.push(strip(parseCommit(parent, raw.bytes)));
+    }
+  }
+  return out;
+}
+
+function strip({ tree: _tree, ...info }: CommitInfo & { tree: string }): CommitInfo {
+  return info;
+}

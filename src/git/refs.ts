@@ -1,0 +1,127 @@
+/**
+ * Compare-and-swap of a ref in a repository on disk, the way git does it:
+ * lock `<ref>.lock`, read the current value (loose file, else packed-refs)
+ * while holding the lock, compare, write, rename. No index, no work tree.
+ */
+import { promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { GitConflictError, GitError } from '../errors.ts';
+import { acquireLock, type LockOptions, LockTimeoutError } from './lock.ts';
+import { isSha, shortRef } from './paths.ts';
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // ENOTDIR/EISDIR: a ref and a ref directory share a name; neither is a value.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+/** The value of `fullRef` in packed-refs, if listed there. */
+async function readPacked(gitdir: string, fullRef: string): Promise<string | undefined> {
+  const text = await readText(join(gitdir, 'packed-refs'));
+  if (!text) return undefined;
+  for (const line of text.split('\n')) {
+    // '#' is the header, '^' the peeled value of the tag above.
+    if (line.startsWith('#') || line.startsWith('^')) continue;
+    const space = line.indexOf(' ');
+    if (space > 0 && line.slice(space + 1).trim() === fullRef) return line.slice(0, space);
+  }
+  return undefined;
+}
+
+/**
+ * The commit id `fullRef` points to, following symbolic refs (HEAD) a few
+ * levels, or undefined when the ref does not exist.
+ */
+export async function readRef(gitdir: string, fullRef: string, depth = 5): Promise<string | undefined> {
+  const loose = (await readText(join(gitdir, fullRef)))?.trim();
+  const value = loose || (await readPacked(gitdir, fullRef));
+  if (value === undefined) return undefined;
+  if (value.startsWith('ref: ')) {
+    if (depth <= 0) throw new GitError(`symbolic ref loop at ${fullRef}`, { hint: 'fix the symbolic ref with git symbolic-ref' });
+    return readRef(gitdir, value.slice(5).trim(), depth - 1);
+  }
+  if (!isSha(value)) throw new GitError(`ref ${fullRef} holds ${JSON.stringify(value.slice(0, 50))}, not a commit id`, {
+      hint: 'the ref file is damaged; repair it with git update-ref',
+    });
+  return value;
+}
+
+/** The branch a symbolic HEAD file names (`refs/heads/main`), if any. */
+export async function readSymbolicHead(headPath: string): Promise<string | undefined> {
+  const text = (await readText(headPath))?.trim();
+  return text?.startsWith('ref: ') ? text.slice(5).trim() : undefined;
+}
+
+export interface CasOptions {
+  gitdir: string;
+  fullRef: string;
+  expected: string | undefined;
+  next: string;
+  /** For messages. */
+  label: string;
+  lock?: LockOptions;
+}
+
+/**
+ * Move `fullRef` from `expected` to `next` atomically. Throws
+ * GitConflictError when the ref is not `expected` once the lock is held.
+ */
+export async function compareAndSwapRef(options: CasOptions): Promise<void> {
+  const { gitdir, fullRef, expected, next, label } = options;
+  const refPath = join(gitdir, fullRef);
+  const where = { branch: shortRef(fullRef), detail: label };
+  try {
+    await fsp.mkdir(dirname(refPath), { recursive: true });
+  } catch (err) {
+    throw new GitError(`cannot create ${fullRef}: ${(err as Error).message}`, {
+      where,
+      hint: 'a ref with a conflicting name may exist, or the repository is not writable',
+      cause: err,
+    });
+  }
+
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    lock = await acquireLock(refPath, options.lock);
+  } catch (err) {
+    if (err instanceof LockTimeoutError) {
+      throw new GitError(`cannot lock ${fullRef}: ${err.lockPath} exists`, {
+        where,
+        hint: 'another process is updating the ref; if none is running, delete the .lock file',
+      });
+    }
+    throw new GitError(`cannot lock ${fullRef}: ${(err as Error).message}`, { where, hint: 'the repository must be writable by this user', cause: err });
+  }
+
+  try {
+    // Read under the lock: only now is the value guaranteed not to change.
+    const current = await readRef(gitdir, fullRef, 0).catch((err: unknown) => {
+      if (err instanceof GitError && /symbolic/.test(err.message)) {
+        throw new GitError(`${fullRef} is a symbolic ref; refusing to update it`, { where, hint: 'point the configuration at the real branch' });
+      }
+      throw err;
+    });
+    if (current !== expected) {
+      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? 'absent'}, expected ${expected ?? 'absent'}`, {
+        where,
+        hint: 'another writer won the race: read again, decide again and retry',
+        data: { current, expected },
+      });
+    }
+    await lock.commit(`${next}\n`);
+  } catch (err) {
+    await lock.release();
+    if (err instanceof LockTimeoutError) {
+      throw new GitConflictError(`the lock on ${fullRef} was taken over while updating it`, {
+        where,
+        hint: 'another process broke our lock as stale: read again and retry',
+      });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,286 @@
+// Remote repositories over HTTP (`git http-backend`): credentials, the cache,
+// and how the server reports lost races and refusals.
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AuthError, type CanaryError } from '../../src/errors.ts';
+import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
+import { commitFiles, createRepo, FIXTURE_DATE, type Fixture, tempDir } from '../helpers/git-fixtures.ts';
+import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
+
+const BOT = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
+const DATE = new Date((FIXTURE_DATE + 3600) * 1000);
+const BRANCHES = {
+  production: [{ 'a.yaml': 'a: 1\n' }, { 'a.yaml': 'a: 2\n' }, { 'a.yaml': 'a: 3\n' }],
+  candidate: { 'a.yaml': 'a: 4\n' },
+};
+const code = (e: unknown) => (e as { code?: string }).code;
+
+/** Every file under `dir`, recursively. */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+interface Served {
+  fx: Fixture;
+  server: GitHttpServer;
+  url: string;
+  cache: string;
+  cleanup(): Promise<void>;
+}
+
+async function serve(auth?: { username: string; password: string }): Promise<Served> {
+  const root = tempDir();
+  const fx = await createRepo(BRANCHES, { dir: join(root.path, 'repo.git') });
+  const server = await start({ root: root.path, auth });
+  const caches = tempDir();
+  return {
+    fx, server, url: `${server.url}/repo.git`, cache: caches.path,
+    cleanup: async () => {
+      await server.close();
+      await caches.cleanup();
+      await root.cleanup();
+    },
+  };
+}
+
+async function withEnv<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(vars);
+  try {
+    return await run();
+  } finally {
+    set(saved);
+  }
+}
+
+const NO_ENV_TOKENS = { GIT_CANARY_TOKEN: undefined, GITHUB_TOKEN: undefined };
+
+describe('remote: credentials', () => {
+  const TOKEN = `ghp_S3cret${Math.random().toString(36).slice(2)}`;
+  const WRONG = `ghp_Wr0ng${Math.random().toString(36).slice(2)}`;
+  let s: Served;
+  before(async () => {
+    s = await serve({ username: 'x-access-token', password: TOKEN });
+  });
+  after(() => s.cleanup());
+
+  /** The error carries no secret anywhere a person or a log could see it. */
+  function assertClean(err: unknown, secrets: string[]): void {
+    assert.ok(err instanceof AuthError, `AuthError expected, got ${err}`);
+    const e = err as CanaryError;
+    assert.equal(e.code, 'AUTH');
+    assert.equal(e.message, `authentication failed for ${s.url}`);
+    assert.doesNotMatch(e.oneLine(), /\n/);
+    assert.equal(e.cause, undefined);
+    for (const text of [e.message, e.oneLine(), JSON.stringify(e.toJSON()), String(e), e.stack ?? '']) {
+      for (const secret of secrets) assert.equal(text.includes(secret), false, `${secret} leaked into ${text}`);
+    }
+  }
+
+  test('no credentials: AuthError saying what to set', async () => {
+    await withEnv(NO_ENV_TOKENS, async () => {
+      const repo = await openRepo(s.url, { cacheDir: s.cache });
+      await assert.rejects(repo.resolve('production'), (e) => {
+        assert.equal(code(e), 'AUTH');
+        assert.equal((e as Error).message, `authentication required for ${s.url}`);
+        assert.match((e as CanaryError).hint ?? '', /GIT_CANARY_TOKEN/);
+        return true;
+      });
+    });
+  });
+
+  test('a wrong token: one-line AuthError without the token, and no retry loop', async () => {
+    await withEnv(NO_ENV_TOKENS, async () => {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, token: WRONG });
+      assert.equal(repo.label, s.url);
+      const before401 = s.server.requests.filter((r) => r.endsWith(' 401')).length;
+      const err = await repo.resolve('production').catch((e: unknown) => e);
+      assertClean(err, [WRONG]);
+      const after401 = s.server.requests.filter((r) => r.endsWith(' 401')).length;
+      assert.equal(after401 - before401, 2, 'one anonymous try, one with the token, then give up');
+    });
+  });
+
+  test('wrong credentials in the URL: neither the label nor the error shows them', async () => {
+    const repo = await openRepo(s.url.replace('http://', `http://x-access-token:${WRONG}@`), { cacheDir: s.cache, token: TOKEN });
+    assert.equal(repo.label, s.url);
+    const err = await repo.resolve('production').catch((e: unknown) => e);
+    assertClean(err, [WRONG, encodeURIComponent(WRONG)]);
+  });
+
+  test('the right token reads and pushes; it is in no label, cache file or object', async () => {
+    await withEnv(NO_ENV_TOKENS, async () => {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, token: TOKEN });
+      const parent = (await repo.resolve('production'))!;
+      assert.equal(await repo.readFile(parent, 'a.yaml'), 'a: 3\n');
+      const sha = await repo.createCommit({ parent, message: 'authed push\n', author: BOT, date: DATE, changes: [{ path: 'b.yaml', content: 'b\n' }] });
+      await repo.updateRef('production', sha, parent);
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), sha);
+      assert.equal(repo.label.includes(TOKEN), false);
+      const b64 = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+      for (const file of allFiles(remoteCacheDir(s.url, s.cache))) {
+        const bytes = readFileSync(file);
+        assert.equal(bytes.includes(TOKEN) || bytes.includes(b64), false, `token in ${file}`);
+      }
+      const objects = s.fx.git('cat-file', '--batch-all-objects', '--batch');
+      assert.equal(objects.includes(TOKEN), false, 'token in a pushed object');
+    });
+  });
+
+  test('the right credentials in the URL, or from GIT_CANARY_TOKEN / GITHUB_TOKEN', async () => {
+    const withUser = s.url.replace('http://', `http://x-access-token:${TOKEN}@`);
+    assert.equal(remoteCacheDir(withUser, s.cache), remoteCacheDir(s.url, s.cache), 'cache named without credentials');
+    await withEnv(NO_ENV_TOKENS, async () => {
+      const repo = await openRepo(withUser, { cacheDir: s.cache });
+      assert.equal(repo.label, s.url);
+      assert.ok(await repo.resolve('production'));
+      const config = readFileSync(join(remoteCacheDir(s.url, s.cache), 'config'), 'utf8');
+      assert.match(config, new RegExp(`url = ${s.url.replace(/[.]/g, '\\.')}$`, 'm'));
+      assert.equal(config.includes(TOKEN), false);
+    });
+    for (const name of ['GIT_CANARY_TOKEN', 'GITHUB_TOKEN']) {
+      await withEnv({ ...NO_ENV_TOKENS, [name]: TOKEN }, async () => {
+        const repo = await openRepo(s.url, { cacheDir: s.cache });
+        assert.ok(await repo.resolve('candidate'), name);
+      });
+    }
+  });
+});
+
+describe('remote: cache and fetching', () => {
+  test('the cache is reused: a second open fetches into it, refresh() sees new server commits', async () => {
+    const s = await serve();
+    try {
+      const r1 = await openRepo(s.url, { cacheDir: s.cache });
+      const tip1 = await r1.resolve('production');
+      const gitdir = remoteCacheDir(s.url, s.cache);
+      assert.ok(existsSync(join(gitdir, 'objects')), 'bare cache created');
+      writeFileSync(join(gitdir, 'marker'), 'kept between runs');
+
+      const tip2 = commitFiles(s.fx.dir, 'production', { 'a.yaml': 'a: 9\n' });
+      assert.equal(await r1.resolve('production'), tip1, 'no refetch without refresh');
+      await r1.refresh();
+      assert.equal(await r1.resolve('production'), tip2);
+      assert.equal(await r1.readFile('production', 'a.yaml'), 'a: 9\n');
+
+      const tip3 = commitFiles(s.fx.dir, 'production', { 'a.yaml': 'a: 10\n' });
+      const r2 = await openRepo(s.url, { cacheDir: s.cache });
+      assert.equal(await r2.resolve('production'), tip3);
+      assert.equal(readFileSync(join(gitdir, 'marker'), 'utf8'), 'kept between runs', 'not re-cloned');
+      // Real git can read the cache too.
+      const { git } = await import('../helpers/git-fixtures.ts');
+      assert.equal(git(gitdir, ['rev-parse', 'refs/remotes/origin/production']).trim(), tip3);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('fetchRefs fetch at open; a ref created later on the server appears after refresh', async () => {
+    const s = await serve();
+    try {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: ['production', 'refs/notes/git-canary'] });
+      assert.ok(s.server.requests.some((r) => r.startsWith('POST /repo.git/git-upload-pack')));
+      assert.equal(await repo.resolve('refs/notes/git-canary'), undefined);
+      assert.equal(await repo.resolve('feature'), undefined);
+      const feature = commitFiles(s.fx.dir, 'feature', { 'f.yaml': 'f\n' }, { from: 'production' });
+      await repo.refresh();
+      assert.equal(await repo.resolve('feature'), feature);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('a shallow fetch (depth 1): log stops at the boundary, commits still push', async () => {
+    const s = await serve();
+    try {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, depth: 1 });
+      const tip = (await repo.resolve('production'))!;
+      const log = await repo.log('production');
+      assert.deepEqual(log.map((c) => c.sha), [tip]);
+      await assert.rejects(repo.readFile(s.fx.git('rev-parse', 'production~2').trim(), 'a.yaml'), (e) => code(e) === 'GIT');
+      const sha = await repo.createCommit({ parent: tip, message: 'shallow\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'a: 5\n' }] });
+      await repo.updateRef('production', sha, tip);
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), sha);
+      assert.equal(s.fx.git('fsck', '--strict', '--no-dangling').trim(), '');
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
+
+describe('remote: how the server says no', () => {
+  /** Install a pre-receive hook running `body` in the server repository. */
+  function hook(fx: Fixture, body: string): void {
+    const path = join(fx.dir, 'hooks/pre-receive');
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+  }
+
+  test('a push that loses the race inside receive-pack ("failed to update ref") is a GitConflictError', async () => {
+    const s = await serve();
+    try {
+      const repo = await openRepo(s.url, { cacheDir: s.cache });
+      const tip = (await repo.resolve('production'))!;
+      // Another writer lands between the ref advertisement and the update: the
+      // hook moves production after our client checked it.
+      const theirs = commitFiles(s.fx.dir, 'theirs', { 'a.yaml': 'theirs\n' }, { from: 'production' });
+      hook(s.fx, `printf '%s\\n' ${theirs} > refs/heads/production\nrm -f "$0"`);
+      const ours = await repo.createCommit({ parent: tip, message: 'ours\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'ours\n' }] });
+      await assert.rejects(repo.updateRef('production', ours, tip), (e) => {
+        assert.equal(code(e), 'GIT_CONFLICT');
+        assert.doesNotMatch((e as Error).message, /\n/);
+        // The server's own words, not our pre-push check: receive-pack's `ng`.
+        assert.match(String((e as CanaryError).data?.reason), /failed to update ref|cannot lock ref/);
+        return true;
+      });
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), theirs, 'their commit is kept');
+      await repo.refresh();
+      assert.equal(await repo.resolve('production'), theirs);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('a hook that declines is a GitError, not a conflict', async () => {
+    const s = await serve();
+    try {
+      hook(s.fx, 'echo "production is frozen" >&2\nexit 1');
+      const repo = await openRepo(s.url, { cacheDir: s.cache });
+      const tip = (await repo.resolve('production'))!;
+      const sha = await repo.createCommit({ parent: tip, message: 'x\n', author: BOT, date: DATE, changes: [] });
+      await assert.rejects(repo.updateRef('production', sha, tip), (e) => code(e) === 'GIT' && !/\n/.test((e as Error).message));
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), tip);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('an unknown repository and an unreachable server are GitErrors naming the URL', async () => {
+    const s = await serve();
+    const cache = s.cache;
+    try {
+      const missing = await openRepo(`${s.server.url}/nope.git`, { cacheDir: cache });
+      await assert.rejects(missing.resolve('production'), (e) => code(e) === 'GIT' && /HTTP 404/.test(String(e)));
+    } finally {
+      await s.cleanup();
+    }
+    const cache2 = tempDir();
+    try {
+      const gone = await openRepo(s.url, { cacheDir: cache2.path });
+      await assert.rejects(gone.resolve('production'), (e) => code(e) === 'GIT' && (e as Error).message.startsWith(`cannot reach ${s.url} (`));
+    } finally {
+      await cache2.cleanup();
+    }
+  });
+});
