@@ -1,0 +1,102 @@
+/**
+ * `${NAME}` expansion in git-canary.yaml. Only string values are expanded, never
+ * keys or comments, after YAML parsing (so an expanded value cannot inject YAML).
+ * `$${` writes a literal `${`. The environment comes in as an argument: this
+ * module reads no process state. Expanded values are secrets: they are returned
+ * for redaction and never put into a message.
+ */
+import { type Document, isScalar, type LineCounter, type Node } from 'yaml';
+import type { ConfigIssue, PathSegment } from './issues.ts';
+import { formatPath } from './issues.ts';
+import { walk } from './source.ts';
+
+export type Env = Record<string, string | undefined>;
+
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{/g;
+
+export interface StringExpansion {
+  value: string;
+  /** Names of variables substituted. */
+  used: string[];
+  /** Names of variables referenced but not set. */
+  unset: string[];
+  /** True when a `${` starts no valid reference (e.g. `${1X}`, `${X`). */
+  malformed: boolean;
+}
+
+/** Expand one string. Unset variables are left as written and reported in `unset`. */
+export function expandString(text: string, env: Env): StringExpansion {
+  const used: string[] = [];
+  const unset: string[] = [];
+  let malformed = false;
+  const value = text.replace(REFERENCE, (match, name: string | undefined) => {
+    if (match === '$${') return '${';
+    if (name === undefined) {
+      malformed = true;
+      return match;
+    }
+    const v = env[name];
+    if (v === undefined) {
+      unset.push(name);
+      return match;
+    }
+    used.push(name);
+    return v;
+  });
+  return { value, used, unset, malformed };
+}
+
+export interface DocumentExpansion {
+  /** One issue per unset variable or malformed reference, with the line of the value. */
+  errors: ConfigIssue[];
+  /** Paths (as formatted) whose value could not be expanded; schema issues there are noise. */
+  failedPaths: string[];
+  /** Paths (as formatted) whose value came, at least in part, from the environment. */
+  expandedPaths: string[];
+  /** Every non-empty value substituted, for log redaction. */
+  secrets: string[];
+}
+
+/** Expand `${NAME}` in every string value of `doc`, in place. */
+export function expandEnvInDocument(
+  doc: Document,
+  options: { file: string; env: Env; lines: LineCounter },
+): DocumentExpansion {
+  const out: DocumentExpansion = { errors: [], failedPaths: [], expandedPaths: [], secrets: [] };
+  const secrets = new Set<string>();
+  walk(doc.contents, [], (node: Node, path: PathSegment[]) => {
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
+    const r = expandString(node.value, options.env);
+    const where = formatPath(path);
+    const line = node.range ? options.lines.linePos(node.range[0]).line : 1;
+    for (const name of new Set(r.unset)) {
+      out.errors.push({
+        file: options.file,
+        line,
+        path: where,
+        message: `environment variable ${name} is not set`,
+      });
+    }
+    if (r.malformed) {
+      out.errors.push({
+        file: options.file,
+        line,
+        path: where,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${NAME} syntax of the config file
+        message: 'malformed ${...}: write ${NAME} with NAME made of letters, digits and "_", or $${ for a literal ${',
+      });
+    }
+    if (r.unset.length > 0 || r.malformed) {
+      out.failedPaths.push(where);
+      return;
+    }
+    node.value = r.value;
+    if (r.used.length > 0) out.expandedPaths.push(where);
+    for (const name of r.used) {
+      const v = options.env[name];
+      if (v) secrets.add(v);
+    }
+  });
+  out.secrets = [...secrets];
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Rules that relate several keys of an already well-shaped config. Kept apart
+ * from the shape (schema.ts) so each rule is one readable check with its reason.
+ * Pure: config in, path issues out; validate.ts adds the lines.
+ */
+import type { Destination } from '../routers/types.ts';
+import type { PathIssue, PathSegment } from './issues.ts';
+import type { GitCanaryConfig, ServiceConfig } from './schema.ts';
+import { suggest } from './suggest.ts';
+
+export interface RuleIssues {
+  errors: PathIssue[];
+  warnings: PathIssue[];
+}
+
+type Role = 'release' | 'canary' | 'route';
+interface Claim {
+  service: string;
+  role: Role;
+  path: PathSegment[];
+  route?: ServiceConfig['route'];
+}
+
+const ROLE_NAME: Record<Role, string> = { release: 'a release file', canary: 'the canary file', route: 'the route file' };
+
+export function sameDestination(a: Destination, b: Destination): boolean {
+  return a.name === b.name && a.port === b.port && a.subset === b.subset && a.namespace === b.namespace;
+}
+
+/** Check every cross-field rule; returns all problems, not just the first. */
+export function checkRules(config: GitCanaryConfig): RuleIssues {
+  const errors: PathIssue[] = [];
+  const warnings: PathIssue[] = [];
+  const error = (path: PathSegment[], message: string) => errors.push({ path, message });
+
+  if (config.branches.candidate === config.branches.production) {
+    error(['branches', 'production'], 'must differ from branches.candidate');
+  }
+  const names = Object.keys(config.services);
+  if (names.length === 0) warnings.push({ path: ['services'], message: 'no services are configured: nothing will roll out' });
+
+  const sources = Object.keys(config.metrics);
+  const usedSources = new Set<string>();
+  const claims = new Map<string, Claim[]>();
+
+  for (const name of names) {
+    const s = config.services[name]!;
+    const at = (...rest: PathSegment[]): PathSegment[] => ['services', name, ...rest];
+
+    s.files.forEach((f, i) => {
+      if (s.files.indexOf(f) !== i) error(at('files', i), `${f} is listed twice`);
+    });
+    // The canary workload lives only on production; as a release file, promotion
+    // would overwrite it with candidate's copy.
+    const inFiles = s.files.indexOf(s.canary.file);
+    if (inFiles >= 0) {
+      error(at('canary', 'file'), `must not be one of files (files[${inFiles}]): the canary workload lives only on production`);
+    }
+    // `from` must be a release file: the canary runs what changed between
+    // production's and candidate's `from`, and only release files are promoted
+    // and watched for human edits. A file outside `files` would put a change on
+    // the canary that promotion never ships.
+    if (!s.files.includes(s.canary.from)) {
+      error(at('canary', 'from'), `must be one of files (${s.files.join(', ')}): the canary is built from a release file`);
+    }
+    if (sameDestination(s.route.stable, s.route.canary)) {
+      error(at('route', 'canary'), 'must differ from route.stable: the weights would move traffic nowhere');
+    }
+    if (s.files.includes(s.route.file)) {
+      warnings.push({
+        path: at('route', 'file'),
+        message: "is also a release file: promotion copies candidate's version, so keep candidate's weights at 100/0",
+      });
+    }
+    if (s.analysis) {
+      usedSources.add(s.analysis.metrics);
+      if (!sources.includes(s.analysis.metrics)) {
+        error(at('analysis', 'metrics'), unknownSourceMessage(s.analysis.metrics, sources));
+      }
+      const checkNames = s.analysis.checks.map((c) => c.name);
+      checkNames.forEach((c, i) => {
+        if (checkNames.indexOf(c) !== i) error(at('analysis', 'checks', i, 'name'), `another check is already named "${c}"`);
+      });
+    }
+
+    const mine: [string, Claim][] = [
+      ...s.files.map((f, i): [string, Claim] => [f, { service: name, role: 'release', path: at('files', i) }]),
+      [s.canary.file, { service: name, role: 'canary', path: at('canary', 'file') }],
+      [s.route.file, { service: name, role: 'route', path: at('route', 'file'), route: s.route }],
+    ];
+    for (const [file, claim] of mine) {
+      const others = (claims.get(file) ?? []).filter((c) => c.service !== name);
+      const clash = others.find((o) => conflicts(o, claim));
+      if (clash) {
+        error(claim.path, `${file} is also ${ROLE_NAME[clash.role]} of service "${clash.service}"${why(clash, claim)}`);
+      }
+      claims.set(file, [...(claims.get(file) ?? []), claim]);
+    }
+  }
+
+  for (const source of sources) {
+    if (!usedSources.has(source)) {
+      warnings.push({ path: ['metrics', source], message: 'is not used by any service analysis' });
+    }
+  }
+  return { errors, warnings };
+}
+
+/** Two services may share a route file only for different routes; every other shared file is an error. */
+function conflicts(a: Claim, b: Claim): boolean {
+  if (a.role !== 'route' || b.role !== 'route') return true;
+  const ra = a.route!;
+  const rb = b.route!;
+  if (ra.name !== rb.name) return false;
+  const da = [ra.stable, ra.canary];
+  return [rb.stable, rb.canary].some((d) => da.some((e) => sameDestination(d, e)));
+}
+
+function why(a: Claim, b: Claim): string {
+  if (a.role === 'route' && b.role === 'route') return ' with the same destinations: both rollouts would move the same weights';
+  if (a.role === 'canary' || b.role === 'canary') return ': a canary file belongs to one service';
+  return ": one service's rollout would edit or promote the other's file";
+}
+
+function unknownSourceMessage(name: string, sources: string[]): string {
+  if (sources.length === 0) return `no metrics source named "${name}": define it under the top-level "metrics"`;
+  const close = suggest(name, sources);
+  if (close) return `no metrics source named "${name}" — did you mean "${close}"?`;
+  return `no metrics source named "${name}"; defined: ${sources.join(', ')}`;
+}

@@ -1,0 +1,267 @@
+/**
+ * The shape of git-canary.yaml (PRODUCT.md, "The repository contract"). Key
+ * names are a public interface. Every object is strict (unknown keys are
+ * errors) and every key is described: the descriptions become the JSON Schema
+ * editors show. Each schema and its parsed type share a name. Rules that relate
+ * several keys live in rules.ts.
+ */
+import { z } from 'zod';
+import type { Destination } from '../routers/types.ts';
+import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.ts';
+import { repoPathProblem } from './paths.ts';
+
+/** A schema-level message that leaves "required key is missing" to the default formatter. */
+const unlessMissing = (message: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? undefined : message;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const Duration = z
+  .string({ error: unlessMissing(`expected a duration such as ${DURATION_EXAMPLES}`) })
+  .regex(DURATION_PATTERN, {
+    error: (iss) => `invalid duration ${JSON.stringify(iss.input)}: write e.g. ${DURATION_EXAMPLES}`,
+  })
+  .refine((s) => !DURATION_PATTERN.test(s) || tryParseDuration(s) !== undefined, { error: 'duration is too long' })
+  .transform((s) => tryParseDuration(s)!);
+/** A duration as written (`5m`); parsed, it is a number of milliseconds. */
+export type Duration = z.output<typeof Duration>;
+
+export const RepoPath = z
+  .string({ error: unlessMissing('expected a repository path such as apps/checkout/deployment.yaml') })
+  .superRefine((path, ctx) => {
+    const problem = repoPathProblem(path);
+    if (problem) ctx.addIssue({ code: 'custom', message: `path ${problem}` });
+  })
+  .describe('A file path relative to the repository root, such as apps/checkout/deployment.yaml.');
+
+const KubeName = z
+  .string({ error: unlessMissing('expected a Kubernetes object name') })
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")' });
+
+const BranchName = z
+  .string({ error: unlessMissing('expected a branch name') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'must be a branch name such as candidate' })
+  .refine((b) => !/\.\.|\/\/|\/\.|[./]$|\.lock$/.test(b), { error: 'is not a valid git branch name' });
+
+export const BranchesConfig = z
+  .strictObject({
+    candidate: BranchName.default('candidate').describe(
+      'Branch holding what the team wants to run next; app CI pushes new releases here.',
+    ),
+    production: BranchName.default('production').describe(
+      'Branch Argo CD or Flux applies; git-canary commits every traffic step here and reads git-canary.yaml only from it.',
+    ),
+  })
+  .describe('The two branches git-canary reads.');
+export type BranchesConfig = z.output<typeof BranchesConfig>;
+
+export const SourceName = z
+  .string({ error: unlessMissing('expected the name of a metrics source') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'metrics source names are letters, digits, "_", "." and "-"' });
+
+export const PrometheusSourceConfig = z
+  .strictObject({
+    type: z.literal('prometheus').describe('The kind of metrics server.'),
+    address: z
+      .url({
+        protocol: /^https?$/,
+        error: unlessMissing('must be an http(s) URL such as http://prometheus.monitoring:9090'),
+      })
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of the config file
+      .describe('Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090. ${ENV} is expanded.'),
+    headers: z
+      .record(
+        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not a valid HTTP header name' }),
+        z.string(),
+      )
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of the config file
+      .describe('HTTP headers sent with every query, e.g. Authorization. Use ${ENV} for secrets: they are never logged.'),
+    timeout: Duration.refine((ms) => ms > 0, { error: 'must be longer than 0s' })
+      .prefault('10s')
+      .describe('How long one query may take, e.g. 10s.'),
+  })
+  .describe('A Prometheus server.');
+export type PrometheusSourceConfig = z.output<typeof PrometheusSourceConfig>;
+
+/** One named metrics source; parsed, it is a metrics `MetricSourceConfig` (`timeout` → `timeoutMs`). */
+export const MetricsSourceConfig = z
+  .discriminatedUnion('type', [PrometheusSourceConfig])
+  .transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }))
+  .describe('A metrics server that checks query. `type` selects the kind.');
+export type MetricsSourceConfig = z.output<typeof MetricsSourceConfig>;
+
+export const DestinationConfig = z
+  .union([
+    z.string().min(1, { error: 'must not be empty' }),
+    z.strictObject({
+      name: z.string().min(1, { error: 'must not be empty' }).describe('Destination host, service or backendRef name.'),
+      port: z
+        .number()
+        .int({ error: 'must be a port number' })
+        .min(1, { error: 'must be a port number (1-65535)' })
+        .max(65535, { error: 'must be a port number (1-65535)' })
+        .optional()
+        .describe('Port, when the route names several ports of the same destination.'),
+      subset: z.string().min(1).optional().describe('Istio DestinationRule subset.'),
+      namespace: z
+        .string()
+        .regex(DNS_LABEL, { error: 'must be a Kubernetes namespace name' })
+        .optional()
+        .describe('Namespace of the destination (Gateway API backendRefs).'),
+    }),
+  ], { error: unlessMissing('expected a destination name, or {name, port, subset, namespace}') })
+  .transform((d): Destination => (typeof d === 'string' ? { name: d } : d))
+  .describe('A destination name, or {name, port, subset, namespace} to tell apart destinations sharing a name.');
+export type DestinationConfig = z.output<typeof DestinationConfig>;
+
+/** Traffic APIs git-canary can edit. Each has a router in src/routers/. */
+export const RouteType = z.enum(['istio', 'gateway-api']).describe('The traffic API of the route file.');
+export type RouteType = z.output<typeof RouteType>;
+
+/** A service's `route`; its parsed form is a routers `RouteConfig`. */
+export const ServiceRouteConfig = z
+  .strictObject({
+    type: RouteType,
+    file: RepoPath.describe('The file holding the route (VirtualService, HTTPRoute…) on production.'),
+    stable: DestinationConfig.describe('The destination serving the released version.'),
+    canary: DestinationConfig.describe('The destination serving the canary workload.'),
+    name: KubeName.optional().describe('metadata.name of the route, when the file holds several.'),
+  })
+  .describe('Where traffic is split between stable and canary.');
+export type ServiceRouteConfig = z.output<typeof ServiceRouteConfig>;
+
+export const CanaryConfig = z
+  .strictObject({
+    file: RepoPath.describe('The canary workload file; it lives on production and is not a release file.'),
+    from: RepoPath.optional().describe(
+      'The release file whose candidate changes are applied to the canary; one of `files`, default files[0].',
+    ),
+    fromName: KubeName.optional().describe(
+      'metadata.name of the document in `from` to diff, when several of the canary\'s kind match.',
+    ),
+  })
+  .describe('The canary workload and where its changes come from.');
+
+export const CheckConfig = z
+  .strictObject({
+    name: z
+      .string({ error: unlessMissing('expected a check name') })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'check names are letters, digits, ".", "_" and "-"' })
+      .describe('Name shown in commits, status and logs, e.g. success-rate.'),
+    query: z.string().min(1, { error: 'must not be empty' }).describe('Query returning exactly one number.'),
+    min: z.number().optional().describe('The check fails when the value is below this.'),
+    max: z.number().optional().describe('The check fails when the value is above this.'),
+  })
+  .refine((c) => c.min !== undefined || c.max !== undefined, { error: 'a check needs min, max or both' })
+  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
+    error: 'min must not be greater than max',
+    path: ['min'],
+  })
+  .describe('One query and the range its value must stay in.');
+export type CheckConfig = z.output<typeof CheckConfig>;
+
+export const AnalysisConfig = z
+  .strictObject({
+    metrics: SourceName.describe('Name of the metrics source (a key of top-level `metrics`) the checks query.'),
+    threshold: z
+      .number()
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .default(2)
+      .describe('Failed judgments, counted over the rollout, that trigger a rollback.'),
+    checks: z.array(CheckConfig).min(1, { error: 'must list at least one check' }).describe('Checks run at each step.'),
+  })
+  .describe('How each step is judged. Without it, steps advance on `interval` alone.');
+export type AnalysisConfig = z.output<typeof AnalysisConfig>;
+
+export const Steps = z
+  .array(
+    z
+      .number({ error: unlessMissing('expected a weight in percent (1-100)') })
+      .int({ error: 'must be a whole number of percent' })
+      .min(1, { error: 'must be at least 1' })
+      .max(100, { error: 'must be at most 100' }),
+  )
+  .min(1, { error: 'must list at least one weight' })
+  .superRefine((steps, ctx) => {
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i]! <= steps[i - 1]!) {
+        ctx.addIssue({ code: 'custom', path: [i], message: `must be greater than the step before it (${steps[i - 1]})` });
+      }
+    }
+  })
+  .describe('Canary weights in percent, strictly increasing; promotion follows the last step.');
+export type Steps = z.output<typeof Steps>;
+
+export const Gate = z.enum(['auto', 'pull-request']);
+export type Gate = z.output<typeof Gate>;
+
+export const ServiceName = z
+  .string()
+  .regex(DNS_LABEL, { error: 'service names are lowercase letters, digits and "-", like a Kubernetes name' });
+
+export const ServiceConfig = z
+  .strictObject({
+    files: z
+      .array(RepoPath)
+      .min(1, { error: 'must list at least one file' })
+      .describe('The release: files copied from candidate to production on promotion.'),
+    canary: CanaryConfig,
+    route: ServiceRouteConfig,
+    steps: Steps,
+    interval: Duration.prefault('5m').describe('Minimum time at each step before it is judged, e.g. 5m.'),
+    analysis: AnalysisConfig.optional(),
+    gate: Gate.default('auto').describe('auto starts rollouts at once; pull-request waits for an approved pull request.'),
+  })
+  .transform((s) => ({
+    ...s,
+    canary: { ...s.canary, from: s.canary.from ?? s.files[0]! },
+  }))
+  .describe('One service rolled out by git-canary.');
+export type ServiceConfig = z.output<typeof ServiceConfig>;
+/** The parsed `canary` block: `from` is always set (default files[0]). */
+export type CanaryConfig = ServiceConfig['canary'];
+
+const AUTHOR = /^\s*([^<>]*[^<>\s])\s*<([^<>\s]+@[^<>\s]+)>\s*$/;
+export const AuthorConfig = z
+  .union([
+    z.string().regex(AUTHOR, { error: 'write the author as "Name <email>"' }),
+    z.strictObject({
+      name: z.string().min(1, { error: 'must not be empty' }).describe('Author and committer name.'),
+      email: z
+        .string()
+        .regex(/^[^<>\s]+@[^<>\s]+$/, { error: 'must be an email address' })
+        .describe('Author and committer email.'),
+    }),
+  ], { error: unlessMissing('expected "Name <email>" or {name, email}') })
+  .transform((a) => {
+    if (typeof a !== 'string') return a;
+    const m = AUTHOR.exec(a)!;
+    return { name: m[1]!, email: m[2]! };
+  })
+  .describe('"Name <email>" or {name, email}.');
+export type AuthorConfig = z.output<typeof AuthorConfig>;
+
+export const CommitConfig = z
+  .strictObject({ author: AuthorConfig.describe('Author and committer of git-canary\'s commits.') })
+  .describe('How git-canary signs its commits. Default author: git-canary <git-canary@users.noreply.github.com>.');
+export type CommitConfig = z.output<typeof CommitConfig>;
+
+export const GitCanaryConfig = z
+  .strictObject({
+    version: z
+      .literal(1, {
+        error: (iss) =>
+          iss.input === undefined ? undefined : `unsupported version ${JSON.stringify(iss.input)}: this git-canary reads version 1`,
+      })
+      .describe('Version of this file format; always 1.'),
+    branches: BranchesConfig.default({ candidate: 'candidate', production: 'production' }),
+    metrics: z.record(SourceName, MetricsSourceConfig).default({}).describe('Named metrics sources.'),
+    services: z.record(ServiceName, ServiceConfig).describe('Services git-canary rolls out, by name.'),
+    commit: CommitConfig.optional(),
+  })
+  .describe('git-canary configuration, read only from the production branch.');
+export type GitCanaryConfig = z.output<typeof GitCanaryConfig>;
+/** What a person may write: defaults and shorthands not yet applied. */
+export type GitCanaryConfigInput = z.input<typeof GitCanaryConfig>;
