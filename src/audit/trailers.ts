@@ -1,0 +1,214 @@
+/**
+ * The one module that writes and reads git-canary commit messages (PRODUCT.md):
+ *
+ *     checkout: canary 25% (step 2/3)
+ *
+ *     success-rate 99.7 (min 99) pass; latency-p99 0.21 (max 0.5) pass
+ *
+ *     Canary-Service: checkout
+ *     Canary-Rollout: checkout-3f2a9c1
+ *     Canary-Candidate: 3f2a9c1e…(40 hex)
+ *     Canary-Phase: progressing
+ *     Canary-Step: 2/3
+ *     Canary-Weight: 25
+ *
+ * Trailers are read git-style from the last paragraph only: every line of it is
+ * `Key: value` (or a continuation line starting with whitespace); keys are
+ * case-insensitive, values trimmed, other trailers (Signed-off-by…) are ignored.
+ * A message whose Canary-* trailers are missing, duplicated or malformed is not
+ * ours: it parses without trailers, and parsing never throws.
+ */
+import type { CanaryTrailers, Phase } from '../engine/types.ts';
+
+export { checksFromBody, formatChecksLine, parseChecksLine } from './checks.ts';
+export type { CheckLineInput, CheckValue } from './checks.ts';
+
+/** Every value of `Canary-Phase`. */
+export const PHASES: readonly Phase[] = ['progressing', 'promoted', 'rolled-back', 'paused', 'resumed'];
+
+/** True when `s` is a value of `Canary-Phase`. */
+export function isPhase(s: unknown): s is Phase {
+  return typeof s === 'string' && (PHASES as readonly string[]).includes(s);
+}
+
+/** A commit message split into its parts. */
+export interface ParsedMessage {
+  /** First line. */
+  title: string;
+  /** Everything between the title and the trailer block, without leading/trailing blank lines. */
+  body: string;
+  /** Present only when the message carries a complete, valid set of Canary-* trailers. */
+  trailers?: CanaryTrailers;
+}
+
+/** The 7-hex abbreviation used in rollout ids and titles. */
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** `<service>-<7 hex of the candidate sha>`: constant over one rollout. */
+export function rolloutId(service: string, candidateSha: string): string {
+  return `${service}-${shortSha(candidateSha)}`;
+}
+
+/** Commit titles, one per phase, so the engine and the person commands word them alike. */
+export const titles = {
+  /** `checkout: canary 25% (step 2/3)` */
+  progressing: (service: string, weight: number, step: number, total: number): string =>
+    `${service}: canary ${weight}% (step ${step}/${total})`,
+  /** `checkout: promoted 3f2a9c1` */
+  promoted: (service: string, candidateSha: string): string => `${service}: promoted ${shortSha(candidateSha)}`,
+  /** `checkout: rolled back 3f2a9c1` */
+  rolledBack: (service: string, candidateSha: string): string => `${service}: rolled back ${shortSha(candidateSha)}`,
+  /** `checkout: paused` */
+  paused: (service: string): string => `${service}: paused`,
+  /** `checkout: resumed` */
+  resumed: (service: string): string => `${service}: resumed`,
+};
+
+/** The title of a commit carrying `t`, per its phase (see `titles`). */
+export function titleFor(t: CanaryTrailers): string {
+  switch (t.phase) {
+    case 'progressing':
+      return t.step
+        ? titles.progressing(t.service, t.weight, t.step.index, t.step.total)
+        : `${t.service}: canary ${t.weight}%`;
+    case 'promoted':
+      return titles.promoted(t.service, t.candidate);
+    case 'rolled-back':
+      return titles.rolledBack(t.service, t.candidate);
+    case 'paused':
+      return titles.paused(t.service);
+    case 'resumed':
+      return titles.resumed(t.service);
+  }
+}
+
+/** The reason `t` cannot be written or read as trailers, or undefined when it is valid. */
+export function trailerProblem(t: CanaryTrailers): string | undefined {
+  if (!isValue(t.service)) return `bad service ${JSON.stringify(t.service)}`;
+  if (!isValue(t.rollout)) return `bad rollout id ${JSON.stringify(t.rollout)}`;
+  if (!SHA.test(t.candidate)) return `candidate must be a full lowercase sha, got ${JSON.stringify(t.candidate)}`;
+  if (!isPhase(t.phase)) return `unknown phase ${JSON.stringify(t.phase)}`;
+  if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 100) return `weight must be 0..100, got ${t.weight}`;
+  if (t.step) {
+    const { index, total } = t.step;
+    if (!Number.isInteger(index) || !Number.isInteger(total) || index < 1 || index > total) {
+      return `bad step ${index}/${total}`;
+    }
+  } else if (t.phase === 'progressing') {
+    return 'a progressing commit needs a step';
+  }
+  return undefined;
+}
+
+/**
+ * The full commit message: title, blank line, body (when not blank), blank line,
+ * trailers in the fixed order; ends with one `\n`. `title` defaults to `titleFor(trailers)`.
+ * Throws RangeError on trailers `parseCommitMessage` would not read back (a bug in the caller).
+ */
+export function formatCommitMessage(input: { title?: string; body?: string; trailers: CanaryTrailers }): string {
+  const t = input.trailers;
+  const problem = trailerProblem(t);
+  if (problem) throw new RangeError(`git-canary trailers: ${problem}`);
+  const title = input.title ?? titleFor(t);
+  if (title.trim() === '' || /[\r\n]/.test(title)) throw new RangeError('git-canary commit title must be one non-empty line');
+  const lines = [
+    `Canary-Service: ${t.service}`,
+    `Canary-Rollout: ${t.rollout}`,
+    `Canary-Candidate: ${t.candidate}`,
+    `Canary-Phase: ${t.phase}`,
+    ...(t.step ? [`Canary-Step: ${t.step.index}/${t.step.total}`] : []),
+    `Canary-Weight: ${t.weight}`,
+  ];
+  const body = trimBlankLines((input.body ?? '').replace(/\r\n/g, '\n').split('\n')).join('\n');
+  return [title, ...(body ? [body] : []), lines.join('\n')].join('\n\n') + '\n';
+}
+
+/** Split a commit message into title, body and (when valid and complete) the Canary-* trailers. Never throws. */
+export function parseCommitMessage(message: string): ParsedMessage {
+  const lines = trimBlankLines(message.replace(/\r\n?/g, '\n').split('\n'));
+  const title = (lines[0] ?? '').trimEnd();
+  const rest = lines.slice(1);
+  // The last paragraph starts after the last blank line; the title's paragraph never holds trailers.
+  let lastBlank = -1;
+  for (let i = rest.length - 1; i >= 0; i--) {
+    if (isBlank(rest[i]!)) {
+      lastBlank = i;
+      break;
+    }
+  }
+  const block = lastBlank >= 0 ? readTrailerBlock(rest.slice(lastBlank + 1)) : undefined;
+  const bodyLines = block ? rest.slice(0, lastBlank) : rest;
+  const body = trimBlankLines(bodyLines).join('\n');
+  const trailers = block ? canaryTrailers(block) : undefined;
+  return trailers ? { title, body, trailers } : { title, body };
+}
+
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+
+function isValue(s: unknown): s is string {
+  return typeof s === 'string' && s.trim() === s && s !== '' && !/[\u0000-\u001f\u007f]/.test(s);
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+function trimBlankLines(lines: string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && isBlank(lines[start]!)) start++;
+  while (end > start && isBlank(lines[end - 1]!)) end--;
+  return lines.slice(start, end);
+}
+
+/** `[key lowercased, value]` pairs, or undefined when the paragraph is not entirely trailers. */
+function readTrailerBlock(paragraph: string[]): [string, string][] | undefined {
+  const out: [string, string][] = [];
+  for (const line of paragraph) {
+    const m = TRAILER.exec(line);
+    if (m) {
+      out.push([m[1]!.toLowerCase(), m[2]!.trim()]);
+    } else if (/^[ \t]/.test(line) && out.length > 0) {
+      const last = out[out.length - 1]!;
+      last[1] = `${last[1]} ${line.trim()}`.trim();
+    } else {
+      return undefined;
+    }
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function canaryTrailers(block: [string, string][]): CanaryTrailers | undefined {
+  const canary = new Map<string, string>();
+  for (const [key, value] of block) {
+    if (!key.startsWith('canary-')) continue;
+    if (canary.has(key)) return undefined; // ambiguous: not a message we wrote
+    canary.set(key, value);
+  }
+  const service = canary.get('canary-service');
+  const rollout = canary.get('canary-rollout');
+  const candidate = canary.get('canary-candidate')?.toLowerCase();
+  const phase = canary.get('canary-phase')?.toLowerCase();
+  const weightText = canary.get('canary-weight');
+  const stepText = canary.get('canary-step');
+  if (service === undefined || rollout === undefined || candidate === undefined) return undefined;
+  if (!isPhase(phase) || weightText === undefined || !/^\d{1,3}$/.test(weightText)) return undefined;
+  let step: CanaryTrailers['step'];
+  if (stepText !== undefined) {
+    const m = /^(\d{1,6})\s*\/\s*(\d{1,6})$/.exec(stepText);
+    if (!m) return undefined;
+    step = { index: Number(m[1]), total: Number(m[2]) };
+  }
+  const t: CanaryTrailers = {
+    service,
+    rollout,
+    candidate,
+    phase,
+    ...(step ? { step } : {}),
+    weight: Number(weightText),
+  };
+  return trailerProblem(t) === undefined ? t : undefined;
+}
