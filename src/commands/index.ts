@@ -4,6 +4,13 @@
  */
 import { CanaryError } from '../errors.ts';
 import type { CommandContext, CommandResult } from './context.ts';
+import { init } from './init.ts';
+import { manualCommand } from './manual.ts';
+import { log } from './log.ts';
+import { status } from './status.ts';
+import { tick } from './tick.ts';
+import { validate } from './validate.ts';
+import { watch } from './watch.ts';
 
 export interface CommandOption {
   flags: string;
@@ -34,22 +41,27 @@ export const commands: CommandSpec[] = [
     name: 'tick',
     summary: 'make one decision per service; commit and push what is due',
     options: [
-      { flags: '--dry-run', description: 'decide and print, push nothing', default: false },
+      { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
     ],
-    run: notYet('tick'),
+    run: (ctx, opts) => tick(ctx, opts),
   },
   {
     name: 'watch',
     summary: 'run tick in a loop until stopped',
-    options: [{ flags: '--every <duration>', description: 'time between ticks, e.g. 30s', default: '30s' }],
-    run: notYet('watch'),
+    options: [
+      { flags: '--every <duration>', description: 'time between ticks, e.g. 30s', default: '30s' },
+      { flags: '--dry-run', description: 'decide and print, push nothing' },
+      { flags: '--service <name>', description: 'only this service' },
+      { flags: '--times <n>', description: 'stop after n ticks (default: run until stopped)' },
+    ],
+    run: (ctx, opts) => watch(ctx, opts),
   },
   {
     name: 'status',
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [],
-    run: notYet('status'),
+    run: (ctx) => status(ctx),
   },
   {
     name: 'log',
@@ -58,7 +70,7 @@ export const commands: CommandSpec[] = [
       { flags: '--service <name>', description: 'only this service' },
       { flags: '--since <date>', description: 'only rollouts started after this date' },
     ],
-    run: notYet('log'),
+    run: (ctx, opts) => log(ctx, opts),
   },
   {
     name: 'propose',
@@ -66,20 +78,23 @@ export const commands: CommandSpec[] = [
     options: [service, { flags: '--image <ref>', description: 'the new image, e.g. registry/checkout:v2' }],
     run: notYet('propose'),
   },
-  { name: 'promote', summary: "promote a service's canary now (a person's decision)", options: [service], run: notYet('promote') },
-  { name: 'rollback', summary: "roll a service's canary back now", options: [service], run: notYet('rollback') },
-  { name: 'pause', summary: "pause a service's rollout", options: [service], run: notYet('pause') },
-  { name: 'resume', summary: 'resume a paused rollout', options: [service], run: notYet('resume') },
+  { name: 'promote', summary: "promote a service's canary now (a person's decision)", options: [service], run: manualCommand('promote') },
+  { name: 'rollback', summary: "roll a service's canary back now", options: [service], run: manualCommand('rollback') },
+  { name: 'pause', summary: "pause a service's rollout", options: [service], run: manualCommand('pause') },
+  { name: 'resume', summary: 'resume a paused rollout', options: [service], run: manualCommand('resume') },
   {
     name: 'validate',
     summary: 'check git-canary.yaml on production and every file it names',
     options: [{ flags: '--online', description: 'also run each analysis query once', default: false }],
-    run: notYet('validate'),
+    run: (ctx, opts) => validate(ctx, opts),
   },
   {
     name: 'init',
     summary: 'write git-canary.yaml and a workflow from templates/',
-    options: [],
-    run: notYet('init'),
+    options: [
+      { flags: '--dir <dir>', description: 'where to write the files', default: '.' },
+      { flags: '--force', description: 'overwrite existing files' },
+    ],
+    run: (ctx, opts) => init(ctx, opts),
   },
 ];

@@ -38,7 +38,12 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
 export function formatTick(services: ServiceTickResult[], dryRun: boolean): string {
   if (services.length === 0) return 'no services in git-canary.yaml\n';
   const lines = services.map((s) => {
-    const where = s.weight !== null && s.decision !== 'none' && s.decision !== 'hold' ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ''}` : '';
+    const where =
+      s.decision === 'promote' || s.decision === 'rollback'
+        ? ' → 100% stable'
+        : s.weight !== null && s.decision !== 'none' && s.decision !== 'hold'
+          ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ''}`
+          : '';
     const commit = s.commit ? ` ${s.commit.slice(0, 7)}` : dryRun && s.files.length > 0 ? ' (dry run: not committed)' : '';
     return `${s.service}: ${s.decision}${where}${commit} — ${s.reason}`;
   });

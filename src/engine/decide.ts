@@ -90,7 +90,6 @@ export function decide(input: DecideInput): Decision {
   if (input.hasAnalysis && !input.judgment) return { kind: 'analyze', reason: `judging ${at}` };
   const judgment = input.judgment;
   const outcome = input.hasAnalysis ? judgment?.outcome : 'pass';
-  const checks = judgment ? ` — ${judgment.summary}` : '';
 
   switch (outcome) {
     case 'pass': {
@@ -98,28 +97,28 @@ export function decide(input: DecideInput): Decision {
       if (state.step < total && next !== undefined) {
         return {
           kind: 'step',
-          reason: `${at} passed${checks}`,
+          reason: `${at} passed`,
           step: state.step + 1,
           total,
           weight: next,
           judgment,
         };
       }
-      return { kind: 'promote', reason: `last ${at} passed${checks}`, judgment };
+      return { kind: 'promote', reason: `last ${at} passed`, judgment };
     }
     case 'fail': {
       const failed = state.failedChecks + 1;
       if (failed >= input.threshold) {
         return {
           kind: 'rollback',
-          reason: `${failed}/${input.threshold} failed checks${checks}`,
+          reason: `${failed}/${input.threshold} failed checks`,
           judgment,
           failedChecks: failed,
         };
       }
       return {
         kind: 'hold',
-        reason: `check failed at ${at}, ${failed}/${input.threshold} failed checks${checks}`,
+        reason: `check failed at ${at}, ${failed}/${input.threshold} failed checks`,
         judgment,
         recordFailure: true,
         failedChecks: failed,
@@ -128,7 +127,7 @@ export function decide(input: DecideInput): Decision {
     case 'inconclusive':
       return {
         kind: 'hold',
-        reason: `inconclusive at ${at}${checks}`,
+        reason: `inconclusive at ${at}`,
         judgment,
         recordFailure: false,
         failedChecks: state.failedChecks,
@@ -136,7 +135,7 @@ export function decide(input: DecideInput): Decision {
     default:
       return {
         kind: 'hold',
-        reason: `metrics error at ${at}${checks}`,
+        reason: `metrics error at ${at}`,
         judgment,
         recordFailure: false,
         failedChecks: state.failedChecks,

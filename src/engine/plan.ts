@@ -3,7 +3,8 @@
  * new texts out, through the minimal-diff manifest model and the routers, so
  * every byte the decision does not need to change stays as it was.
  */
-import { compare } from 'fast-json-patch';
+// fast-json-patch is CommonJS: named ESM imports fail at run time, the default export works.
+import jsonPatch from 'fast-json-patch';
 import { ManifestError } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
 import {
@@ -85,7 +86,7 @@ export function deriveCanary(
   const kind = doc.kind!;
   const before = fromDocument(parseManifestFile(service.canary.from, productionFrom), kind, service.canary.fromName);
   const after = fromDocument(parseManifestFile(service.canary.from, candidateFrom), kind, service.canary.fromName);
-  const patch = compare(before.value as object, after.value as object);
+  const patch = jsonPatch.compare(before.value as object, after.value as object);
   if (patch.length === 0) return pristineCanary;
   return applyJsonPatch(canary, doc.index, patch);
 }

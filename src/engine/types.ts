@@ -122,4 +122,6 @@ export type Decision =
   | { kind: 'rollback'; reason: string; judgment?: Judgment; failedChecks: number }
   /** No file changes. `recordFailure` means a failed judgment below threshold: write it to notes. */
   | { kind: 'hold'; reason: string; judgment?: Judgment; recordFailure: boolean; failedChecks: number }
-  | { kind: 'pause'; reason: string; files: string[] };
+  | { kind: 'pause'; reason: string; files: string[] }
+  /** Only from `git-canary resume` (a person's decision); decide() never returns it. */
+  | { kind: 'resume'; reason: string };

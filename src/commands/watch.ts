@@ -1,0 +1,50 @@
+/** `git-canary watch --every 30s`: tick in a loop until stopped (SIGINT/SIGTERM end it between ticks). */
+import { parseDuration } from '../config/duration.ts';
+import { CanaryError, UsageError } from '../errors.ts';
+import type { CommandContext, CommandResult } from './context.ts';
+import { tick } from './tick.ts';
+
+export interface WatchOptions {
+  every?: string;
+  dryRun?: boolean;
+  service?: string;
+  /** Stop after this many ticks (tests, cron-like runs); forever when unset. */
+  times?: string;
+}
+
+export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<CommandResult> {
+  let everyMs: number;
+  try {
+    everyMs = parseDuration(opts.every ?? '30s');
+  } catch {
+    throw new UsageError(`--every ${opts.every} is not a duration`, { hint: 'write it like 30s, 5m or 1m30s' });
+  }
+  const times = opts.times === undefined ? Number.POSITIVE_INFINITY : Number(opts.times);
+  if (!(times >= 1)) throw new UsageError(`--times ${opts.times} must be a whole number of ticks`);
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let ticks = 0;
+  let failures = 0;
+  try {
+    while (!stopping && ticks < times) {
+      ticks++;
+      try {
+        const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service });
+        process.stdout.write(ctx.options.json ? `${JSON.stringify(r.json)}\n` : r.text);
+      } catch (e) {
+        // A broken tick (remote down, bad config) is reported and retried next time: watch keeps going.
+        failures++;
+        process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}\n`);
+      }
+      if (ticks < times && !stopping) await new Promise((r) => setTimeout(r, everyMs));
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return { exitCode: failures > 0 && failures === ticks ? 1 : 0, text: '', json: { ticks, failures } };
+}

@@ -1,0 +1,65 @@
+/**
+ * Opens the manifests repository named by --repo and loads git-canary.yaml from
+ * the production branch: the only trusted source of config (a change on
+ * candidate is never obeyed).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { CommandContext } from '../commands/context.ts';
+import { loadConfig, type GitCanaryConfig } from '../config/index.ts';
+import { ConfigError } from '../errors.ts';
+import { openRepo } from '../git/index.ts';
+import type { GitRepo, Identity } from '../git/types.ts';
+
+export const CONFIG_FILE = 'git-canary.yaml';
+export const DEFAULT_AUTHOR: Identity = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
+
+export interface Session {
+  repo: GitRepo;
+  config: GitCanaryConfig;
+  production: string;
+  candidate: string;
+  author: Identity;
+  /** Values expanded from ${ENV} and credentials: never to be printed. */
+  secrets: string[];
+}
+
+const isUrl = (spec: string) => /^https?:\/\//i.test(spec);
+
+export async function openRepository(ctx: CommandContext): Promise<GitRepo> {
+  const { repo: spec, cacheDir, production } = ctx.options;
+  const location = isUrl(spec) || isAbsolute(spec) ? spec : resolve(ctx.cwd, spec);
+  return openRepo(location, {
+    cacheDir,
+    token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
+    protectedBranches: [...new Set(['candidate', 'production', production])],
+  });
+}
+
+export async function openSession(ctx: CommandContext): Promise<Session> {
+  const repo = await openRepository(ctx);
+  const branch = ctx.options.production;
+  const tip = await repo.resolve(branch);
+  if (!tip) {
+    throw new ConfigError(`branch ${branch} does not exist in ${repo.label}`, {
+      where: { branch },
+      hint: 'create the production branch, or name it with --production <branch>',
+    });
+  }
+  const text = await repo.readFile(tip, CONFIG_FILE);
+  if (text === undefined) {
+    throw new ConfigError(`${CONFIG_FILE} not found on ${branch}`, {
+      where: { file: CONFIG_FILE, branch },
+      hint: 'run `git-canary init` and commit the file to the production branch',
+    });
+  }
+  const { config, secrets } = loadConfig(text, { file: CONFIG_FILE, env: ctx.env });
+  const author = config.commit?.author ?? DEFAULT_AUTHOR;
+  return {
+    repo,
+    config,
+    production: config.branches.production,
+    candidate: config.branches.candidate,
+    author,
+    secrets,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * `validate`: git-canary.yaml on production, then every file it names: that it
+ * exists on production, parses as a safe manifest, and that each route's stable
+ * and canary destinations and each canary's `from` document are found. Every
+ * problem is reported (not just the first) with file and line. Reads only.
+ */
+import { formatIssue, parseConfig, type ConfigIssue, type GitCanaryConfig, type ServiceConfig } from '../config/index.ts';
+import { lineAt, parseSource } from '../config/source.ts';
+import { canaryDocument, fromDocument } from '../engine/plan.ts';
+import { CanaryError, formatWhere } from '../errors.ts';
+import type { GitRepo } from '../git/types.ts';
+import { parseManifestFile, type ManifestFile } from '../manifests/index.ts';
+import { getMetricSource } from '../metrics/index.ts';
+import { runChecks } from '../metrics/run-checks.ts';
+import { getRouter } from '../routers/index.ts';
+import { CONFIG_FILE } from './session.ts';
+
+/** One problem: `file:line: message`, where `file` may be the config or a manifest. */
+export interface RepoIssue {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface OnlineCheck {
+  service: string;
+  name: string;
+  value: number | null;
+  outcome: string;
+  reason: string;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: RepoIssue[];
+  warnings: RepoIssue[];
+  services: string[];
+  files: string[];
+  online?: OnlineCheck[];
+}
+
+export function formatRepoIssue(i: RepoIssue): string {
+  return `${i.line ? `${i.file}:${i.line}` : i.file}: ${i.message}`;
+}
+
+const fromConfigIssue = (i: ConfigIssue): RepoIssue => ({ file: i.file, line: i.line, message: formatIssue(i).slice(`${i.file}:${i.line}: `.length) });
+
+/** A CanaryError as a RepoIssue at its own place (the manifest's file:line). */
+function fromError(e: unknown, fallback: RepoIssue): RepoIssue {
+  if (!(e instanceof CanaryError)) return { ...fallback, message: `${fallback.message}: ${String(e)}` };
+  const file = e.where?.file ?? fallback.file;
+  const extra = formatWhere({ ...e.where, file: undefined, line: undefined });
+  return {
+    file,
+    line: e.where?.file ? e.where.line : fallback.line,
+    message: `${e.message}${extra ? ` (${extra})` : ''}${e.hint ? ` — ${e.hint}` : ''}`,
+  };
+}
+
+export interface ValidateOptions {
+  production: string;
+  env: Record<string, string | undefined>;
+  online?: { now: Date };
+}
+
+export async function validateRepository(repo: GitRepo, options: ValidateOptions): Promise<ValidationReport> {
+  const report: ValidationReport = { valid: false, errors: [], warnings: [], services: [], files: [] };
+  const tip = await repo.resolve(options.production);
+  if (!tip) {
+    report.errors.push({ file: CONFIG_FILE, message: `branch ${options.production} does not exist in ${repo.label}` });
+    return report;
+  }
+  const text = await repo.readFile(tip, CONFIG_FILE);
+  if (text === undefined) {
+    report.errors.push({ file: CONFIG_FILE, message: `not found on branch ${options.production} — run \`git-canary init\`` });
+    return report;
+  }
+  const parsed = parseConfig(text, { file: CONFIG_FILE, env: options.env });
+  report.errors.push(...parsed.errors.map(fromConfigIssue));
+  report.warnings.push(...parsed.warnings.map(fromConfigIssue));
+  const config = parsed.config;
+  if (!config) return report;
+  report.services = Object.keys(config.services);
+
+  const src = parseSource(text, CONFIG_FILE);
+  const at = (path: (string | number)[]) => ({ file: CONFIG_FILE, line: lineAt(src, path) });
+  const candidateTip = await repo.resolve(config.branches.candidate);
+  if (!candidateTip) {
+    report.warnings.push({ ...at(['branches']), message: `branch ${config.branches.candidate} does not exist yet; nothing will roll out until it does` });
+  }
+  if (config.branches.production !== options.production) {
+    report.errors.push({
+      ...at(['branches', 'production']),
+      message: `branches.production is ${config.branches.production}, but this file was read from ${options.production} — run with --production ${config.branches.production}`,
+    });
+  }
+
+  const cache = new Map<string, Promise<ManifestFile | RepoIssue>>();
+  const load = (path: string, where: (string | number)[]) => {
+    if (!cache.has(path)) {
+      cache.set(
+        path,
+        (async () => {
+          const content = await repo.readFile(tip, path).catch((e: unknown) => e);
+          if (content === undefined) return { ...at(where), message: `${path} does not exist on ${options.production}` };
+          if (typeof content !== 'string') return fromError(content, { ...at(where), message: `cannot read ${path}` });
+          try {
+            return parseManifestFile(path, content);
+          } catch (e) {
+            return fromError(e, { file: path, line: 1, message: `cannot parse ${path}` });
+          }
+        })(),
+      );
+    }
+    return cache.get(path)!;
+  };
+  const manifest = async (path: string, where: (string | number)[]): Promise<ManifestFile | undefined> => {
+    const r = await load(path, where);
+    if ('docs' in r) return r;
+    if (!report.errors.some((e) => e.message === r.message)) report.errors.push(r);
+    return undefined;
+  };
+
+  for (const [name, service] of Object.entries(config.services)) {
+    await validateService(name, service, { manifest, at, report });
+    if (candidateTip) {
+      for (const [i, f] of service.files.entries()) {
+        if ((await repo.readFile(candidateTip, f).catch(() => undefined)) === undefined) {
+          report.warnings.push({ ...at(['services', name, 'files', i]), message: `${f} does not exist on ${config.branches.candidate}` });
+        }
+      }
+    }
+  }
+  report.files = [...cache.keys()].sort();
+  if (options.online && report.errors.length === 0) report.online = await runOnline(config, options.online.now, report, at);
+  report.valid = report.errors.length === 0;
+  return report;
+}
+
+interface ServiceChecks {
+  manifest(path: string, where: (string | number)[]): Promise<ManifestFile | undefined>;
+  at(path: (string | number)[]): { file: string; line: number };
+  report: ValidationReport;
+}
+
+async function validateService(name: string, service: ServiceConfig, c: ServiceChecks): Promise<void> {
+  const base = ['services', name];
+  for (const [i, f] of service.files.entries()) await c.manifest(f, [...base, 'files', i]);
+  const route = await c.manifest(service.route.file, [...base, 'route', 'file']);
+  if (route) {
+    try {
+      getRouter(service.route.type).read(route, service.route);
+    } catch (e) {
+      c.report.errors.push(fromError(e, { ...c.at([...base, 'route']), message: 'route' }));
+    }
+  }
+  const canary = await c.manifest(service.canary.file, [...base, 'canary', 'file']);
+  const from = await c.manifest(service.canary.from, [...base, 'canary', 'from']);
+  if (canary && from) {
+    try {
+      const doc = canaryDocument(canary);
+      fromDocument(from, doc.kind!, service.canary.fromName);
+    } catch (e) {
+      c.report.errors.push(fromError(e, { ...c.at([...base, 'canary']), message: 'canary' }));
+    }
+  }
+}
+
+async function runOnline(
+  config: GitCanaryConfig,
+  now: Date,
+  report: ValidationReport,
+  at: ServiceChecks['at'],
+): Promise<OnlineCheck[]> {
+  const out: OnlineCheck[] = [];
+  for (const [name, service] of Object.entries(config.services)) {
+    const analysis = service.analysis;
+    if (!analysis) continue;
+    const sourceConfig = config.metrics[analysis.metrics]!;
+    const results = await runChecks(getMetricSource(sourceConfig.type), sourceConfig, analysis.checks, now);
+    for (const [i, r] of results.entries()) {
+      out.push({ service: name, name: r.name, value: r.value, outcome: r.outcome, reason: r.reason });
+      const issue = { ...at(['services', name, 'analysis', 'checks', i, 'query']), message: `check ${r.name}: ${r.reason}` };
+      if (r.outcome === 'error') report.errors.push(issue);
+      else if (r.outcome === 'no-data') report.warnings.push(issue);
+    }
+  }
+  return out;
+}
