@@ -25,6 +25,7 @@ export function gitCanaryYaml(o: ScenarioOptions = {}): string {
   const steps = `[${(o.steps ?? [10, 25, 50]).join(', ')}]`;
   const interval = o.interval ?? '1m';
   const threshold = o.threshold ?? 2;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${ENV} reference that git-canary expands
   const address = o.prometheus ?? '${PROMETHEUS_URL}';
   const successRate = (app: string) =>
     `sum(rate(http_requests_total{app="${app}",track="canary",code!~"5.."}[1m])) / sum(rate(http_requests_total{app="${app}",track="canary"}[1m])) * 100`;

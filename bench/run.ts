@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: hot paths of a tick, each as a ratio against a native
+ * baseline run in the same process (so machine speed cancels out). Prints a
+ * table; asserts nothing: timings never gate tests.
+ *
+ * - minimal-diff weight edit  vs  yaml parse + re-dump (what a naive editor does)
+ * - canary derivation         vs  fast-json-patch compare + applyPatch on plain objects
+ * - trailer parse             vs  String.split of the same message
+ */
+import jsonPatch from 'fast-json-patch';
+import YAML from 'yaml';
+import { formatCommitMessage, parseCommitMessage } from '../src/audit/trailers.ts';
+import { deriveCanary, planWeights } from '../src/engine/plan.ts';
+import { CHECKOUT_VS, deployment } from '../test/helpers/scenario.ts';
+
+function time(fn: () => void, minMs = 300): number {
+  for (let i = 0; i < 20; i++) fn();
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < minMs) {
+    for (let i = 0; i < 10; i++) fn();
+    n += 10;
+  }
+  return (performance.now() - start) / n;
+}
+
+const service = {
+  files: ['d.yaml'],
+  canary: { file: 'c.yaml', from: 'd.yaml' },
+  route: { type: 'istio', file: 'vs.yaml', stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } },
+};
+const canary = deployment('checkout', 'img:1', 'canary');
+const before = deployment('checkout', 'img:1', 'stable');
+const after = deployment('checkout', 'img:2', 'stable');
+const message = formatCommitMessage({
+  title: 'checkout: canary 25% (step 2/3)',
+  body: 'success-rate 99.7 (min 99) pass',
+  trailers: { service: 'checkout', rollout: 'checkout-3f2a9c1', candidate: '3f2a9c1e'.padEnd(40, '0'), phase: 'progressing', step: { index: 2, total: 3 }, weight: 25 },
+});
+
+const rows: [string, () => void, string, () => void][] = [
+  ['weight edit (minimal diff)', () => planWeights(service, CHECKOUT_VS, { stable: 75, canary: 25 }), 'yaml parse+dump', () => String(YAML.parseDocument(CHECKOUT_VS))],
+  [
+    'canary derivation',
+    () => deriveCanary(service, canary, before, after),
+    'json-patch on objects',
+    () => {
+      const ops = jsonPatch.compare(YAML.parse(before), YAML.parse(after));
+      jsonPatch.applyPatch(YAML.parse(canary), ops);
+    },
+  ],
+  ['trailer parse', () => parseCommitMessage(message), 'string split', () => message.split('\n').filter((l) => l.includes(': '))],
+];
+
+console.log('case                          ours (µs)   baseline (µs)   ratio');
+for (const [name, ours, baseName, base] of rows) {
+  const a = time(ours) * 1000;
+  const b = time(base) * 1000;
+  console.log(`${name.padEnd(30)}${a.toFixed(1).padStart(9)}   ${b.toFixed(1).padStart(9)} (${baseName})   ${(a / b).toFixed(2)}x`);
+}
