@@ -12,7 +12,7 @@ import { createCommitIn } from './commit.ts';
 import { toCanaryError } from './errors.ts';
 import type { LockOptions } from './lock.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
-import { type ObjectStore, listFilesAt, logFrom, readFileAt } from './read.ts';
+import { type ObjectStore, commitResolver, listFilesAt, logFrom, readFileAt } from './read.ts';
 import { compareAndSwapRef, readRef, readSymbolicHead } from './refs.ts';
 import type { GitRepo } from './types.ts';
 
@@ -105,18 +105,7 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
     }
   };
 
-  /** A sha as is; a branch or ref must exist. */
-  const commitOid = async (commitish: string): Promise<string> => {
-    if (isSha(commitish)) return commitish;
-    const oid = await resolve(commitish);
-    if (!oid) {
-      throw new GitError(`branch or ref ${commitish} does not exist`, {
-        where: { branch: commitish, detail: label },
-        hint: 'create the branch first, or check the branch names in git-canary.yaml',
-      });
-    }
-    return oid;
-  };
+  const commitOid = commitResolver(resolve, label);
 
   const wrap = <T>(op: string, ref: string | undefined, run: () => Promise<T>): Promise<T> =>
     run().catch((err: unknown) => {

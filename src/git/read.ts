@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { GitError, PathError } from '../errors.ts';
 import type { CommitInfo, Identity } from './types.ts';
-import { splitRepoPath } from './paths.ts';
+import { isSha, splitRepoPath } from './paths.ts';
 
 /** Where objects live; `cache` is isomorphic-git's per-repository pack cache. */
 export interface ObjectStore {
@@ -192,4 +192,22 @@ export async function logFrom(store: ObjectStore, startOid: string, depth?: numb
 
 function strip({ tree: _tree, ...info }: CommitInfo & { tree: string }): CommitInfo {
   return info;
+}
+
+/** A resolver of commitish → sha: a sha as is; a branch or ref must exist (GitError naming it otherwise). */
+export function commitResolver(
+  resolve: (ref: string) => Promise<string | undefined>,
+  label: string,
+): (commitish: string) => Promise<string> {
+  return async (commitish) => {
+    if (isSha(commitish)) return commitish;
+    const oid = await resolve(commitish);
+    if (!oid) {
+      throw new GitError(`branch or ref ${commitish} does not exist`, {
+        where: { branch: commitish, detail: label },
+        hint: 'create the branch first, or check the branch names in git-canary.yaml',
+      });
+    }
+    return oid;
+  };
 }

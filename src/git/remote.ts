@@ -15,8 +15,8 @@ import { createCommitIn } from './commit.ts';
 import { authCallbacks, parseRemoteUrl, redactor } from './credentials.ts';
 import { type ErrorContext, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
-import { isSha, shortRef, toFullRef } from './paths.ts';
-import { type ObjectStore, listFilesAt, logFrom, readFileAt } from './read.ts';
+import { shortRef, toFullRef } from './paths.ts';
+import { type ObjectStore, commitResolver, listFilesAt, logFrom, readFileAt } from './read.ts';
 import { readRef } from './refs.ts';
 import type { GitRepo } from './types.ts';
 
@@ -132,17 +132,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     return readRef(gitdir, trackingRef(fullRef));
   };
 
-  const commitOid = async (commitish: string): Promise<string> => {
-    if (isSha(commitish)) return commitish;
-    const oid = await resolve(commitish);
-    if (!oid) {
-      throw new GitError(`branch or ref ${commitish} does not exist`, {
-        where: { branch: commitish, detail: label },
-        hint: 'create the branch first, or check the branch names in git-canary.yaml',
-      });
-    }
-    return oid;
-  };
+  const commitOid = commitResolver(resolve, label);
 
   const wrap = <T>(op: string, ref: string | undefined, run: () => Promise<T>): Promise<T> =>
     run().catch((err: unknown) => {
