@@ -3,7 +3,8 @@
 // The file list is explicit: `node --test dir/` can silently find nothing.
 // Usage: npm test [-- path-filter ...]   e.g. npm test -- test/git
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,6 +24,16 @@ if (files.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+// spec for people on stdout, TAP to a file for the closing count line.
+const tap = join(mkdtempSync(join(tmpdir(), 'git-canary-tests-')), 'results.tap');
+const args = [
+  '--import', 'tsx', '--test', '--test-concurrency=2',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const count = (key) => Number(text.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
+console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped') + count('todo')} skipped`);
 process.exit(r.status ?? 1);
