@@ -53,6 +53,14 @@ export async function openSession(ctx: CommandContext): Promise<Session> {
     });
   }
   const { config, secrets } = loadConfig(text, { file: CONFIG_FILE, env: ctx.env });
+  if (config.branches.production !== branch) {
+    // The config is trusted only on the branch it governs; reading it from one branch
+    // and committing to another would obey a file that branch never reviewed.
+    throw new ConfigError(`${CONFIG_FILE} on ${branch} says branches.production is ${config.branches.production}`, {
+      where: { file: CONFIG_FILE, branch },
+      hint: `run with --production ${config.branches.production}, or fix branches.production`,
+    });
+  }
   const author = config.commit?.author ?? DEFAULT_AUTHOR;
   return {
     repo,
