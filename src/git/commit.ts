@@ -3,8 +3,8 @@
  * trees and the commit object straight into the object database. Nothing is
  * checked out and no ref moves; `updateRef` publishes the result.
  */
-import fs from 'node:fs';
 import git, { type TreeEntry } from 'isomorphic-git';
+import { atomicFs as fs } from './atomic-fs.ts';
 import { GitError, PathError } from '../errors.ts';
 import type { CreateCommitOptions, FileChange, Identity } from './types.ts';
 import { isSha, splitRepoPath } from './paths.ts';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { GitConflictError, GitError } from '../errors.ts';
+import { atomicFs } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
 import { authCallbacks, parseRemoteUrl, redactor } from './credentials.ts';
 import { type ErrorContext, toCanaryError } from './errors.ts';
@@ -91,7 +92,8 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     const ctx = (op: string, ref?: string): ErrorContext => ({
       op, label, ref, redact, auth: state, hasCredentials: creds.source !== 'none',
     });
-    return { fs, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx };
+    // Fetched packs are written whole or not at all (see atomic-fs.ts).
+    return { fs: atomicFs, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx };
   };
 
   try {

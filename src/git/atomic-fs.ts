@@ -1,0 +1,51 @@
+/**
+ * The `fs` handed to isomorphic-git when it writes objects: node's own, except
+ * that a file under `objects/` is written to a temporary file in the same
+ * directory and renamed into place, as git itself does.
+ *
+ * Why: isomorphic-git writes a loose object straight to its final path, and
+ * skips writing any object whose file already exists. A process killed between
+ * creating that file and filling it leaves an empty "object"; objects are
+ * content-addressed, so the next tick builds the very same object names,
+ * trusts the empty file and publishes a production commit that points at it
+ * (git fsck: "object file ... is empty"). With the rename, a file at an
+ * object's path is always whole; a kill leaves at most a `tmp_obj_*` file,
+ * which git itself ignores and `git prune` removes.
+ */
+import { randomBytes } from 'node:crypto';
+import type fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+const OBJECTS = /[\\/]objects[\\/]/;
+
+async function writeFile(path: fs.PathLike | fsp.FileHandle, data: string | Uint8Array, options?: fs.WriteFileOptions): Promise<void> {
+  if (typeof path !== 'string' || !OBJECTS.test(path)) return fsp.writeFile(path, data, options);
+  // git's own prefix for temporary object files (fsck and prune know it).
+  const tmp = join(dirname(path), `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}_${basename(path).slice(0, 8)}`);
+  try {
+    await fsp.writeFile(tmp, data, options);
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.unlink(tmp).catch(() => {});
+    throw err;
+  }
+}
+
+/** node's promise fs with atomic object writes, in the shape isomorphic-git accepts (`{ promises }`). */
+export const atomicFs = {
+  promises: {
+    readFile: fsp.readFile,
+    writeFile,
+    mkdir: fsp.mkdir,
+    rmdir: fsp.rmdir,
+    rm: fsp.rm,
+    unlink: fsp.unlink,
+    stat: fsp.stat,
+    lstat: fsp.lstat,
+    readdir: fsp.readdir,
+    readlink: fsp.readlink,
+    symlink: fsp.symlink,
+    chmod: fsp.chmod,
+  },
+};
