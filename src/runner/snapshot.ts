@@ -110,7 +110,9 @@ export async function takeSnapshot(
   if (state.phase === 'progressing') {
     const baseline = await readFiles(repo, state.lastCommit, managed);
     const files = managed.filter((f) => baseline[f] !== production[f]);
-    if (files.length > 0) observed.managedFilesEditedBy = { files, commit: firstForeignCommit(commits, state.lastCommit) };
+    if (files.length > 0) {
+      observed.managedFilesEditedBy = { files, commit: await firstEditingCommit(repo, commits, state.lastCommit, files, baseline) };
+    }
   }
   return {
     productionSha: tips.production,
@@ -126,8 +128,24 @@ export async function takeSnapshot(
   };
 }
 
-/** The newest commit after `since` (exclusive) on production: who made the change we found. */
-function firstForeignCommit(commits: readonly CommitInfo[], since: string): string | undefined {
+/**
+ * Who made the change we found: the oldest commit after `since` (exclusive) on
+ * production whose `files` differ from `baseline` (their content at `since`),
+ * not merely the newest commit, which may be an unrelated one on top.
+ */
+async function firstEditingCommit(
+  repo: GitRepo,
+  commits: readonly CommitInfo[],
+  since: string,
+  files: readonly string[],
+  baseline: FileTexts,
+): Promise<string | undefined> {
   const i = commits.findIndex((c) => c.sha === since);
-  return i > 0 ? commits[0]?.sha : undefined;
+  if (i <= 0) return undefined;
+  // commits[0 … i-1] are newer than `since`, newest first: walk them oldest first.
+  for (let j = i - 1; j >= 0; j--) {
+    const at = await readFiles(repo, commits[j]!.sha, files);
+    if (files.some((f) => at[f] !== baseline[f])) return commits[j]!.sha;
+  }
+  return commits[0]?.sha;
 }
