@@ -27,11 +27,15 @@ export function buildProgram(run: (ctx: CommandContext, name: string, opts: Reco
     .addOption(new Option('--cache-dir <dir>', 'where remote repositories are fetched to').env('GIT_CANARY_CACHE'))
     .option('--production <branch>', 'branch git-canary.yaml is read from', 'production')
     .addHelpText('after', EPILOG)
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: oneLineUsageError('git-canary --help') })
     .exitOverride();
 
   for (const spec of commands) {
-    const cmd = program.command(spec.name).description(spec.summary).exitOverride();
+    const cmd = program
+      .command(spec.name)
+      .description(spec.summary)
+      .configureOutput({ outputError: oneLineUsageError(`git-canary ${spec.name} --help`) })
+      .exitOverride();
     for (const o of spec.options) cmd.option(o.flags, o.description, o.default as string | boolean | undefined);
     cmd.action(async (opts: Record<string, unknown>, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
@@ -56,6 +60,22 @@ export function buildProgram(run: (ctx: CommandContext, name: string, opts: Reco
 }
 
 const VERSION = '0.1.0';
+
+/**
+ * Commander's parse errors as one line, like every other error: its message
+ * (with any "Did you mean …?" on the same line) and where to find the usage.
+ */
+function oneLineUsageError(help: string): (str: string, write: (str: string) => void) => void {
+  return (str, write) => {
+    const message = str
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
+    write(`${message} — run \`${help}\` for usage\n`);
+  };
+}
 
 /**
  * The clock every command uses. GIT_CANARY_NOW (an ISO date) pins it, for

@@ -32,8 +32,8 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Comm
   const plan = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: join(target, out) }));
   const existing = plan.filter((p) => existsSync(p.path));
   if (existing.length > 0 && !opts.force) {
-    throw new UsageError(`${existing.map((p) => p.out).join(', ')} already exist in ${target}`, {
-      hint: 'pass --force to overwrite them',
+    throw new UsageError(`${existing.map((p) => p.out).join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${target}`, {
+      hint: 'pass --force to overwrite',
     });
   }
   for (const p of plan) {
@@ -44,8 +44,10 @@ export async function init(ctx: CommandContext, opts: InitOptions): Promise<Comm
   const text = [
     ...written.map((f) => `wrote ${f}`),
     '',
-    'Next: edit git-canary.yaml for your services, commit both files to the production branch,',
-    'and run `git-canary validate --repo .` to check them.',
+    'Next: edit git-canary.yaml for your services and commit it to the production branch;',
+    'commit the workflow to your default branch (scheduled runs read it there) and to candidate',
+    'and production (runs on push read it from the pushed branch).',
+    'Then `git-canary validate --repo .` checks the config and every file it names.',
   ].join('\n');
   return { exitCode: 0, text, json: { written, dir: target } };
 }

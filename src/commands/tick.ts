@@ -10,7 +10,7 @@ export interface TickOptions {
 }
 
 export async function tick(ctx: CommandContext, opts: TickOptions): Promise<CommandResult> {
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, { write: !opts.dryRun });
   const names = Object.keys(session.config.services);
   if (opts.service !== undefined && !names.includes(opts.service)) {
     throw new UsageError(`no service named ${opts.service} in git-canary.yaml`, {

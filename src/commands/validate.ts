@@ -4,7 +4,7 @@ import { openRepository } from '../runner/session.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 
 export async function validate(ctx: CommandContext, opts: { online?: boolean }): Promise<CommandResult> {
-  const repo = await openRepository(ctx);
+  const repo = await openRepository(ctx, { write: false });
   const report = await validateRepository(repo, {
     production: ctx.options.production,
     env: ctx.env,

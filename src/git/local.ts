@@ -33,6 +33,12 @@ async function isDir(path: string): Promise<boolean> {
 
 /** Find the gitdir of `path`: `<path>/.git` (dir or `gitdir:` file) or `path` itself when bare. */
 async function detectLayout(path: string): Promise<Layout> {
+  if (!(await fsp.stat(path).catch(() => undefined))) {
+    throw new GitError('not a git repository: the path does not exist', {
+      where: { detail: path },
+      hint: 'pass an http(s) URL or the path of a local repository with --repo',
+    });
+  }
   const dotGit = join(path, '.git');
   const st = await fsp.stat(dotGit).catch(() => undefined);
   let gitdir: string | undefined;

@@ -130,7 +130,7 @@ export async function readFileAt(store: ObjectStore, commitOid: string, path: st
     const what = entry.mode === SUBMODULE ? 'a submodule' : 'a directory';
     throw new GitError(`path is ${what}, not a file`, {
       where: { file: path, detail: store.label },
-      hint: 'name a file; list a directory with listFiles',
+      hint: 'git-canary reads files: name a file inside it instead',
     });
   }
   const { blob } = await git.readBlob({ fs, gitdir: store.gitdir, cache: store.cache, oid: entry.oid });

@@ -25,18 +25,23 @@ export interface Session {
 
 const isUrl = (spec: string) => /^https?:\/\//i.test(spec);
 
-export async function openRepository(ctx: CommandContext): Promise<GitRepo> {
+/**
+ * `write: true` for commands that may move refs: like git refusing a push to a
+ * checked-out branch, they refuse a work tree with candidate or production
+ * checked out. Read-only commands (validate, status, log, --dry-run) work there.
+ */
+export async function openRepository(ctx: CommandContext, access: { write: boolean }): Promise<GitRepo> {
   const { repo: spec, cacheDir, production } = ctx.options;
   const location = isUrl(spec) || isAbsolute(spec) ? spec : resolve(ctx.cwd, spec);
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
-    protectedBranches: [...new Set(['candidate', 'production', production])],
+    protectedBranches: access.write ? [...new Set(['candidate', 'production', production])] : [],
   });
 }
 
-export async function openSession(ctx: CommandContext): Promise<Session> {
-  const repo = await openRepository(ctx);
+export async function openSession(ctx: CommandContext, access: { write: boolean }): Promise<Session> {
+  const repo = await openRepository(ctx, access);
   const branch = ctx.options.production;
   const tip = await repo.resolve(branch);
   if (!tip) {

@@ -57,6 +57,16 @@ function fromError(e: unknown, fallback: RepoIssue): RepoIssue {
   };
 }
 
+/**
+ * A file named in the config that cannot be read (a directory, a symlink, not
+ * UTF-8): reported at the config line naming it, without the repository's
+ * location on disk.
+ */
+function readError(path: string, e: unknown, where: { file: string; line: number }): RepoIssue {
+  if (!(e instanceof CanaryError)) return { ...where, message: `cannot read ${path} on production: ${String(e)}` };
+  return { ...where, message: `${path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}` };
+}
+
 export interface ValidateOptions {
   production: string;
   env: Record<string, string | undefined>;
@@ -72,7 +82,15 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
   }
   const text = await repo.readFile(tip, CONFIG_FILE);
   if (text === undefined) {
-    report.errors.push({ file: CONFIG_FILE, message: `not found on branch ${options.production} — run \`git-canary init\`` });
+    // Config is read only from production; say so when a copy elsewhere might mislead.
+    const candidate = await repo.resolve('candidate');
+    const onCandidate = candidate ? (await repo.readFile(candidate, CONFIG_FILE).catch(() => undefined)) !== undefined : false;
+    report.errors.push({
+      file: CONFIG_FILE,
+      message:
+        `not found on branch ${options.production} — run \`git-canary init\` and commit the file to ${options.production}` +
+        (onCandidate ? ' (the copy on candidate is ignored: git-canary.yaml is read only from production)' : ''),
+    });
     return report;
   }
   const parsed = parseConfig(text, { file: CONFIG_FILE, env: options.env });
@@ -86,7 +104,9 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
   const at = (path: (string | number)[]) => ({ file: CONFIG_FILE, line: lineAt(src, path) });
   const candidateTip = await repo.resolve(config.branches.candidate);
   if (!candidateTip) {
-    report.warnings.push({ ...at(['branches']), message: `branch ${config.branches.candidate} does not exist yet; nothing will roll out until it does` });
+    // The line of `branches:` when the file has one; otherwise the default applies and no line is to blame.
+    const branchesLine = src.doc?.has('branches') ? at(['branches', 'candidate']) : { file: CONFIG_FILE };
+    report.warnings.push({ ...branchesLine, message: `branch ${config.branches.candidate} does not exist yet; nothing will roll out until it does` });
   }
   if (config.branches.production !== options.production) {
     report.errors.push({
@@ -103,7 +123,7 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
         (async () => {
           const content = await repo.readFile(tip, path).catch((e: unknown) => e);
           if (content === undefined) return { ...at(where), message: `${path} does not exist on ${options.production}` };
-          if (typeof content !== 'string') return fromError(content, { ...at(where), message: `cannot read ${path}` });
+          if (typeof content !== 'string') return readError(path, content, at(where));
           try {
             return parseManifestFile(path, content);
           } catch (e) {
