@@ -38,6 +38,16 @@ export function planWeights(service: PlanService, routeText: string, weights: We
   return { path: service.route.file, content: text };
 }
 
+/** The canary weight the route file holds now, or undefined when it cannot be read (a person broke it). */
+export function currentCanaryWeight(service: PlanService, routeText: string | undefined): number | undefined {
+  if (routeText === undefined) return undefined;
+  try {
+    return getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary;
+  } catch {
+    return undefined;
+  }
+}
+
 export function weightsFor(canary: number): Weights {
   return { stable: 100 - canary, canary };
 }

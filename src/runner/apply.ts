@@ -7,7 +7,7 @@
 import { formatNoteLine, appendNote } from '../audit/notes.ts';
 import { formatCommitMessage, rolloutId, titleFor } from '../audit/trailers.ts';
 import { GitError } from '../errors.ts';
-import { deriveCanary, normaliseChanges, planRelease, planWeights, weightsFor, type PlanService } from '../engine/plan.ts';
+import { currentCanaryWeight, deriveCanary, normaliseChanges, planRelease, planWeights, weightsFor, type PlanService } from '../engine/plan.ts';
 import type { CanaryTrailers, Decision, JudgmentNote } from '../engine/types.ts';
 import type { FileChange, GitRepo, Identity } from '../git/types.ts';
 import { NOTES_REF, type ServiceSnapshot } from './snapshot.ts';
@@ -97,7 +97,13 @@ const PHASE_OF = {
 } as const;
 
 /** Trailers of the commit a decision makes (undefined for none/hold/analyze). */
-export function trailersFor(decision: Decision, serviceName: string, snapshot: ServiceSnapshot): CanaryTrailers | undefined {
+export function trailersFor(
+  decision: Decision,
+  serviceName: string,
+  snapshot: ServiceSnapshot,
+  /** For pause/resume: the weight the route file holds now (a person may have changed it). */
+  routeWeight?: number,
+): CanaryTrailers | undefined {
   const state = snapshot.state;
   const current =
     state.phase === 'idle'
@@ -125,7 +131,7 @@ export function trailersFor(decision: Decision, serviceName: string, snapshot: S
         candidate: current.candidate,
         phase: PHASE_OF[decision.kind],
         step: decision.kind === 'step' ? { index: decision.step, total: decision.total } : undefined,
-        weight: decision.kind === 'step' ? decision.weight : decision.kind === 'promote' || decision.kind === 'rollback' ? 0 : current.weight,
+        weight: decision.kind === 'step' ? decision.weight : decision.kind === 'promote' || decision.kind === 'rollback' ? 0 : (routeWeight ?? current.weight),
       };
     default:
       return undefined;
@@ -143,7 +149,11 @@ export async function applyDecision(decision: Decision, opts: ApplyOptions): Pro
   if (decision.kind === 'hold' && decision.recordFailure && decision.judgment && snapshot.state.phase === 'progressing') {
     return recordJudgment(decision, opts);
   }
-  const trailers = trailersFor(decision, opts.serviceName, snapshot);
+  const routeWeight =
+    decision.kind === 'pause' || decision.kind === 'resume'
+      ? currentCanaryWeight(opts.service, snapshot.production[opts.service.route.file])
+      : undefined;
+  const trailers = trailersFor(decision, opts.serviceName, snapshot, routeWeight);
   if (!trailers) return { files: [] };
   const changes = await changesFor(decision, opts);
   const message = formatCommitMessage({ title: titleFor(trailers), body: bodyFor(decision), trailers });

@@ -64,9 +64,12 @@ export async function runManual(
       throw new UsageError(`${serviceName} has no rollout: branch ${production ? session.candidate : session.production} is missing`);
     }
     const snapshot = await takeSnapshot(session.repo, serviceName, planService(service), { production, candidate, notes });
-    const phase = snapshot.state.phase;
+    const state = snapshot.state;
+    const phase = state.phase;
     if (!ALLOWED[action].includes(phase)) {
-      throw new UsageError(`cannot ${action} ${serviceName}: it is ${phase}`, {
+      // Say it the way `status` does: promoted / rolled-back rather than idle.
+      const shown = state.phase === 'idle' ? (state.last?.outcome ?? 'idle') : phase;
+      throw new UsageError(`cannot ${action} ${serviceName}: it is ${shown}`, {
         hint: `${action} works when the service is ${ALLOWED[action].join(' or ')}; see \`git-canary status\``,
       });
     }

@@ -100,7 +100,13 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
         dryRun: opts.dryRun,
       });
       opts.log.info({ service: name, decision: decision.kind, commit: applied.commit }, decision.reason);
-      return result(name, decision, applied);
+      // Nothing committed (hold, none): report where the rollout stands, not null.
+      const state = snapshot.state;
+      const current =
+        applied.commit || applied.files.length > 0 || state.phase === 'idle'
+          ? applied
+          : { ...applied, weight: state.weight, step: `${state.step}/${state.total}` };
+      return result(name, decision, current);
     } catch (e) {
       if (!(e instanceof GitConflictError) || attempt >= MAX_ATTEMPTS) throw e;
       const wait = Math.round(2 ** attempt * 50 * (0.5 + random()));
