@@ -24,6 +24,11 @@ if (files.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
+// Build first: bin/git-canary.js runs the bundle when it is fresh, which makes the
+// e2e tests' hundreds of CLI runs fast and tests the artifact the Action ships.
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 // spec for people on stdout, TAP to a file for the closing count line.
 const tap = join(mkdtempSync(join(tmpdir(), 'git-canary-tests-')), 'results.tap');
 const args = [

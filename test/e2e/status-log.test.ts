@@ -1,0 +1,397 @@
+/**
+ * End to end: `git-canary status` and `git-canary log` read a real rollout
+ * back from production's history. The real CLI ticks a bare repository on a
+ * pinned clock (GIT_CANARY_NOW) with a config without analysis, so steps
+ * advance on their interval alone and no metrics server is involved:
+ * checkout goes start → step → promote, payments start → pause → resume →
+ * rollback. After each move, `status --json` says where each service is;
+ * `log --json` has PRODUCT.md's shape and its commits are production's
+ * commits. The tests of this file run in order and share one repository.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { jsonOf, runCli } from '../helpers/cli.ts';
+import { commitFiles, type Fixture } from '../helpers/git-fixtures.ts';
+import { productionFiles, release } from '../helpers/scenario.ts';
+import { assertNoPush, assertOneLineError, at, intervalOnlyConfig, repoWith, runReadOnly, serve } from './support-validate.ts';
+
+interface ServiceStatus {
+  service: string;
+  phase: string;
+  weight: number;
+  step: string | null;
+  rollout: string | null;
+  candidate: string | null;
+  since: string | null;
+  timeAtStep: string | null;
+  failedChecks: number;
+  lastAnalysis: unknown;
+  reason: string | null;
+}
+interface LogStep {
+  weight: number;
+  step: number;
+  commit: string;
+  at: string;
+  checks: unknown[];
+}
+interface Rollout {
+  service: string;
+  rollout: string;
+  candidate: string;
+  outcome: string;
+  startedAt: string;
+  endedAt: string | null;
+  steps: LogStep[];
+}
+interface TickService {
+  service: string;
+  decision: string;
+  weight: number | null;
+  step: string | null;
+  commit: string | null;
+  reason: string;
+}
+
+const IDLE: ServiceStatus = {
+  service: '',
+  phase: 'idle',
+  weight: 0,
+  step: null,
+  rollout: null,
+  candidate: null,
+  since: null,
+  timeAtStep: null,
+  failedChecks: 0,
+  lastAnalysis: null,
+  reason: null,
+};
+
+describe('status and log through whole rollouts (interval only, pinned clock)', () => {
+  let repo: Fixture;
+  /** Every commit a tick or a manual command made, by what it did. */
+  const made: Record<string, string> = {};
+  let checkoutCandidate = '';
+  let paymentsCandidate = '';
+
+  const cli = (minutes: number, args: string[]) =>
+    runCli([...args, '--repo', repo.dir], { env: { GIT_CANARY_NOW: at(minutes), USER: 'alice' } });
+  /** status / log must change nothing. */
+  const read = (minutes: number, args: string[]) =>
+    runReadOnly(repo.dir, [...args, '--repo', repo.dir], { env: { GIT_CANARY_NOW: at(minutes) } });
+  const statusAt = async (minutes: number): Promise<Record<string, ServiceStatus>> => {
+    const r = await read(minutes, ['status', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { services } = jsonOf<{ services: ServiceStatus[] }>(r);
+    assert.deepEqual(
+      services.map((s) => s.service),
+      ['checkout', 'payments'],
+    );
+    return Object.fromEntries(services.map((s) => [s.service, s]));
+  };
+  const logAt = async (minutes: number, args: string[] = []): Promise<Rollout[]> => {
+    const r = await read(minutes, ['log', '--json', ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return jsonOf<{ rollouts: Rollout[] }>(r).rollouts;
+  };
+  const tick = async (minutes: number): Promise<Record<string, TickService>> => {
+    const r = await cli(minutes, ['tick', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const { services } = jsonOf<{ services: TickService[] }>(r);
+    return Object.fromEntries(services.map((s) => [s.service, s]));
+  };
+  const production = () => repo.git('rev-parse', 'production').trim();
+  const trailers = (sha: string) => repo.git('log', '-1', '--format=%(trailers:only,unfold)', sha);
+
+  before(async () => {
+    repo = await repoWith({ production: { ...productionFiles(), 'git-canary.yaml': intervalOnlyConfig({ steps: [20, 50], interval: '1m' }) } });
+    checkoutCandidate = commitFiles(repo.dir, 'candidate', release('checkout', 'registry.example.com/checkout:1.1.0'), {
+      from: 'production',
+      message: 'ci: checkout 1.1.0\n',
+    });
+  });
+  after(() => repo.cleanup());
+
+  test('before any tick: every service idle, no rollouts', async () => {
+    const s = await statusAt(1);
+    assert.deepEqual(s.checkout, { ...IDLE, service: 'checkout' });
+    assert.deepEqual(s.payments, { ...IDLE, service: 'payments' });
+    assert.deepEqual(await logAt(1), []);
+    const text = await read(1, ['log']);
+    assert.equal(text.stdout, 'no rollouts found\n');
+    assert.equal((await read(1, ['status'])).stdout, 'checkout: idle\npayments: idle\n');
+  });
+
+  test('start at T0+2m: progressing, 20%, step 1/2; time at step counts from the commit', async () => {
+    const t = await tick(2);
+    assert.equal(t.checkout!.decision, 'start');
+    assert.equal(t.payments!.decision, 'none');
+    made.start = t.checkout!.commit!;
+    assert.equal(made.start, production());
+
+    const rollout = `checkout-${checkoutCandidate.slice(0, 7)}`;
+    const progressing: ServiceStatus = {
+      ...IDLE,
+      service: 'checkout',
+      phase: 'progressing',
+      weight: 20,
+      step: '1/2',
+      rollout,
+      candidate: checkoutCandidate,
+      since: at(2),
+      timeAtStep: '0s',
+    };
+    assert.deepEqual((await statusAt(2)).checkout, progressing);
+    const later = await statusAt(2.5);
+    assert.deepEqual(later.checkout, { ...progressing, timeAtStep: '30s' });
+    assert.deepEqual(later.payments, { ...IDLE, service: 'payments' });
+
+    const text = await read(2.5, ['status']);
+    assert.equal(text.stdout, `checkout: progressing at step 1/2, canary 20% (for 30s; rollout ${rollout})\npayments: idle\n`);
+
+    assert.deepEqual(await logAt(2.5), [
+      {
+        service: 'checkout',
+        rollout,
+        candidate: checkoutCandidate,
+        outcome: 'progressing',
+        startedAt: at(2),
+        endedAt: null,
+        steps: [{ weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [] }],
+      },
+    ]);
+  });
+
+  test('a tick before the interval has passed commits nothing and status is unchanged', async () => {
+    const before = production();
+    const t = await tick(2.5);
+    assert.equal(t.checkout!.decision, 'none');
+    assert.match(t.checkout!.reason, /waiting 30s more at step 1\/2 \(20%\)/);
+    assert.equal(production(), before);
+    const s = await statusAt(2.75);
+    assert.equal(s.checkout!.timeAtStep, '45s');
+    assert.equal(s.checkout!.since, at(2));
+  });
+
+  test('step at T0+3m: 50%, step 2/2, the clock at the step restarts', async () => {
+    const t = await tick(3);
+    assert.equal(t.checkout!.decision, 'step');
+    made.step2 = t.checkout!.commit!;
+    const s = await statusAt(3.75);
+    assert.equal(s.checkout!.phase, 'progressing');
+    assert.equal(s.checkout!.weight, 50);
+    assert.equal(s.checkout!.step, '2/2');
+    assert.equal(s.checkout!.since, at(3));
+    assert.equal(s.checkout!.timeAtStep, '45s');
+    assert.match(trailers(made.step2), /^Canary-Phase: progressing$/m);
+    assert.match(trailers(made.step2), /^Canary-Step: 2\/2$/m);
+    assert.match(trailers(made.step2), /^Canary-Weight: 50$/m);
+  });
+
+  test('promote at T0+4m: status promoted, weight 0, no step; log outcome promoted with both steps', async () => {
+    const t = await tick(4);
+    assert.equal(t.checkout!.decision, 'promote');
+    made.promote = t.checkout!.commit!;
+    const rollout = `checkout-${checkoutCandidate.slice(0, 7)}`;
+    const s = await statusAt(5);
+    assert.deepEqual(s.checkout, {
+      ...IDLE,
+      service: 'checkout',
+      phase: 'promoted',
+      rollout,
+      candidate: checkoutCandidate,
+      since: at(4),
+    });
+    assert.equal((await read(5, ['status'])).stdout, `checkout: promoted (rollout ${rollout})\npayments: idle\n`);
+
+    const rollouts = await logAt(5);
+    assert.deepEqual(rollouts, [
+      {
+        service: 'checkout',
+        rollout,
+        candidate: checkoutCandidate,
+        outcome: 'promoted',
+        startedAt: at(2),
+        endedAt: at(4),
+        steps: [
+          { weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [] },
+          { weight: 50, step: 2, commit: made.step2, at: at(3), checks: [], judgments: [] },
+        ],
+      },
+    ]);
+    // Each step's commit is production's commit carrying that weight.
+    for (const step of rollouts[0]!.steps) {
+      assert.match(trailers(step.commit), new RegExp(`^Canary-Weight: ${step.weight}$`, 'm'));
+      assert.match(trailers(step.commit), new RegExp(`^Canary-Rollout: ${rollout}$`, 'm'));
+      assert.match(trailers(step.commit), new RegExp(`^Canary-Candidate: ${checkoutCandidate}$`, 'm'));
+      assert.equal(repo.git('merge-base', '--is-ancestor', step.commit, 'production'), '');
+    }
+    assert.match(trailers(made.promote), /^Canary-Phase: promoted$/m);
+    assert.match(trailers(made.promote), /^Canary-Weight: 0$/m);
+  });
+
+  test('payments: start, a person pauses (status says who and why), resumes, rolls back', async () => {
+    paymentsCandidate = commitFiles(repo.dir, 'candidate', release('payments', 'registry.example.com/payments:4.3.0'), {
+      message: 'ci: payments 4.3.0\n',
+    });
+    const t = await tick(10);
+    assert.equal(t.payments!.decision, 'start');
+    assert.equal(t.checkout!.decision, 'none');
+    made.paymentsStart = t.payments!.commit!;
+    const rollout = `payments-${paymentsCandidate.slice(0, 7)}`;
+
+    const pause = await cli(10.5, ['pause', '--service', 'payments']);
+    assert.equal(pause.code, 0, pause.stderr);
+    const paused = (await statusAt(11)).payments!;
+    assert.deepEqual(paused, {
+      ...IDLE,
+      service: 'payments',
+      phase: 'paused',
+      weight: 20,
+      step: '1/2',
+      rollout,
+      candidate: paymentsCandidate,
+      since: at(10.5),
+      reason: 'pause requested by alice',
+    });
+    assert.match((await read(11, ['status'])).stdout, /^payments: paused at step 1\/2, canary 20% \(paused: pause requested by alice; rollout payments-[0-9a-f]{7}\)$/m);
+    assert.equal((await logAt(11)).find((r) => r.service === 'payments')!.outcome, 'paused');
+    const held = await tick(11);
+    assert.equal(held.payments!.decision, 'none');
+    assert.match(held.payments!.reason, /paused.*git-canary resume --service payments/);
+
+    assert.equal((await cli(11.5, ['resume', '--service', 'payments'])).code, 0);
+    assert.equal((await statusAt(11.75)).payments!.phase, 'progressing');
+
+    const rollback = await cli(12, ['rollback', '--service', 'payments']);
+    assert.equal(rollback.code, 0, rollback.stderr);
+    const s = await statusAt(13);
+    assert.deepEqual(s.payments, { ...IDLE, service: 'payments', phase: 'rolled-back', rollout, candidate: paymentsCandidate, since: at(12) });
+    assert.equal(s.checkout!.phase, 'promoted');
+
+    const again = await cli(14, ['rollback', '--service', 'payments']);
+    assert.equal(again.code, 2);
+    assertOneLineError(again, /cannot rollback payments: it is rolled-back/);
+  });
+
+  test('log --json: both rollouts, newest first, in PRODUCT.md shape', async () => {
+    const rollouts = await logAt(15);
+    assert.deepEqual(
+      rollouts.map((r) => [r.service, r.outcome]),
+      [
+        ['payments', 'rolled-back'],
+        ['checkout', 'promoted'],
+      ],
+    );
+    for (const r of rollouts) {
+      for (const key of ['service', 'rollout', 'candidate', 'outcome', 'startedAt', 'endedAt', 'steps']) assert.ok(key in r, `rollout lacks ${key}`);
+      for (const s of r.steps) for (const key of ['weight', 'step', 'commit', 'at', 'checks']) assert.ok(key in s, `step lacks ${key}`);
+      assert.match(r.candidate, /^[0-9a-f]{40}$/);
+      assert.ok(Date.parse(r.startedAt) <= Date.parse(r.endedAt!));
+    }
+    assert.deepEqual(rollouts[0], {
+      service: 'payments',
+      rollout: `payments-${paymentsCandidate.slice(0, 7)}`,
+      candidate: paymentsCandidate,
+      outcome: 'rolled-back',
+      startedAt: at(10),
+      endedAt: at(12),
+      steps: [{ weight: 20, step: 1, commit: made.paymentsStart, at: at(10), checks: [], judgments: [] }],
+    });
+  });
+
+  test('log --service and --since filter; a bad --since is a usage error', async () => {
+    assert.deepEqual(
+      (await logAt(15, ['--service', 'checkout'])).map((r) => r.service),
+      ['checkout'],
+    );
+    assert.deepEqual(
+      (await logAt(15, ['--service', 'payments'])).map((r) => r.service),
+      ['payments'],
+    );
+    assert.deepEqual(await logAt(15, ['--service', 'nope']), []);
+    assert.deepEqual(
+      (await logAt(15, ['--since', at(0)])).map((r) => r.service),
+      ['payments', 'checkout'],
+    );
+    assert.deepEqual(
+      (await logAt(15, ['--since', at(5)])).map((r) => r.service),
+      ['payments'],
+    );
+    assert.deepEqual(
+      (await logAt(15, ['--since', '2024-01-01T00:05:00Z', '--service', 'checkout'])).map((r) => r.service),
+      [],
+    );
+    assert.deepEqual(await logAt(15, ['--since', at(20)]), []);
+    assert.equal((await read(15, ['log', '--since', at(20)])).stdout, 'no rollouts found\n');
+
+    const bad = await read(15, ['log', '--since', 'last tuesday']);
+    assert.equal(bad.code, 2);
+    assertOneLineError(bad, /--since last tuesday is not a date/);
+  });
+
+  test('log text: one block per rollout, readable', async () => {
+    const r = await read(15, ['log']);
+    assert.equal(r.code, 0);
+    const p = paymentsCandidate.slice(0, 7);
+    const c = checkoutCandidate.slice(0, 7);
+    assert.equal(
+      r.stdout,
+      [
+        `payments-${p}  rolled-back`,
+        `  service payments  candidate ${p}  started ${at(10)}  ended ${at(12)}`,
+        `  step 1  20%  ${made.paymentsStart!.slice(0, 7)}  ${at(10)}`,
+        '',
+        `checkout-${c}  promoted`,
+        `  service checkout  candidate ${c}  started ${at(2)}  ended ${at(4)}`,
+        `  step 1  20%  ${made.start!.slice(0, 7)}  ${at(2)}`,
+        `  step 2  50%  ${made.step2!.slice(0, 7)}  ${at(3)}`,
+        '',
+      ].join('\n'),
+    );
+    const s = await read(15, ['status']);
+    assert.equal(
+      s.stdout,
+      `checkout: promoted (rollout checkout-${c})\npayments: rolled-back (rollout payments-${p})\n`,
+    );
+  });
+
+  test('over HTTP, status and log say exactly what they say locally, and push nothing', async () => {
+    const served = await serve(repo);
+    try {
+      for (const args of [['status', '--json'], ['log', '--json'], ['log', '--json', '--service', 'payments']]) {
+        const local = await read(15, args);
+        const remote = await runReadOnly(repo.dir, [...args, '--repo', served.url, '--cache-dir', served.cacheDir()], { env: { GIT_CANARY_NOW: at(15) } });
+        assert.equal(remote.code, 0, remote.stderr);
+        assert.deepEqual(jsonOf(remote), jsonOf(local), args.join(' '));
+      }
+      assertNoPush(served.server);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
+describe('status and log: errors', () => {
+  test('status without git-canary.yaml on production: exit 1, one line with the init hint', async (t) => {
+    const files = productionFiles();
+    delete files['git-canary.yaml'];
+    const repo = await repoWith({ production: files, candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['status', '--repo', repo.dir]);
+    assert.equal(r.code, 1);
+    assertOneLineError(r, /git-canary\.yaml not found on production.*git-canary init/);
+  });
+
+  test('status and log on a repository without the production branch: a clear error naming the branch', async (t) => {
+    const repo = await repoWith({ main: { 'README.md': '# m\n' } });
+    t.after(() => repo.cleanup());
+    const s = await runReadOnly(repo.dir, ['status', '--repo', repo.dir]);
+    assert.equal(s.code, 1);
+    assertOneLineError(s, /branch production does not exist/);
+    const l = await runReadOnly(repo.dir, ['log', '--repo', repo.dir]);
+    assert.equal(l.code, 1, 'the same exit code as status: a person must fix it');
+    assertOneLineError(l, /branch production does not exist/);
+    assert.equal(assertOneLineError(l), assertOneLineError(s));
+  });
+});

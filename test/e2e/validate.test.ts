@@ -1,0 +1,448 @@
+/**
+ * End to end: `git-canary validate` as a user runs it, the real CLI process on
+ * real git repositories (a local bare repository, a work tree, and the same
+ * over smart HTTP through `git http-backend`). Every problem is reported with
+ * the file and line to fix, the exit code is 1, secrets never show, and no run
+ * changes anything in the repository.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { jsonOf } from '../helpers/cli.ts';
+import type { Fixture, FixtureFiles } from '../helpers/git-fixtures.ts';
+import { CHECKOUT_VS, gitCanaryYaml, PAYMENTS_ROUTE, productionFiles, T0 } from '../helpers/scenario.ts';
+import {
+  assertNoPush,
+  errorLines,
+  lineOf,
+  PROM_ENV,
+  replaceAt,
+  replaceOnce,
+  repoWith,
+  runReadOnly,
+  serve,
+  type ServedRepo,
+} from './support-validate.ts';
+
+interface Report {
+  valid: boolean;
+  errors: { file: string; line?: number; message: string }[];
+  warnings: { file: string; line?: number; message: string }[];
+  services: string[];
+  files: string[];
+  online?: { service: string; name: string; value: number | null; outcome: string; reason: string }[];
+}
+
+const CONFIG = gitCanaryYaml();
+const ALL_FILES = [
+  'apps/checkout/deployment-canary.yaml',
+  'apps/checkout/deployment.yaml',
+  'apps/checkout/virtualservice.yaml',
+  'apps/payments/deployment-canary.yaml',
+  'apps/payments/deployment.yaml',
+  'apps/payments/httproute.yaml',
+];
+const VALID_LINE = 'git-canary.yaml on production is valid: 2 service(s), 6 file(s) checked';
+
+/** Production holds `changes` on top of the scenario; candidate holds the plain scenario. */
+function repoWithProduction(changes: FixtureFiles): Promise<Fixture> {
+  return repoWith({ production: { ...productionFiles(), ...changes }, candidate: productionFiles() });
+}
+
+/** `validate` in text and in JSON on the repository at `dir` (each run asserts nothing changed). */
+async function validateBoth(dir: string, env: Record<string, string | undefined> = PROM_ENV, extra: string[] = []) {
+  const text = await runReadOnly(dir, ['validate', '--repo', dir, ...extra], { env });
+  const json = await runReadOnly(dir, ['validate', '--repo', dir, '--json', ...extra], { env });
+  return { text, json, report: jsonOf<Report>(json) };
+}
+
+/** A config problem: exit 1 in both modes, exactly `expected` as the one error line, and the same in JSON. */
+async function expectOneError(dir: string, expected: { file: string; line: number; message: string }, env: Record<string, string | undefined> = PROM_ENV) {
+  const { text, json, report } = await validateBoth(dir, env);
+  assert.equal(text.code, 1, text.stdout + text.stderr);
+  assert.equal(json.code, 1, json.stdout + json.stderr);
+  assert.deepEqual(errorLines(text.stdout), [`error: ${expected.file}:${expected.line}: ${expected.message}`]);
+  assert.match(text.stdout, /^1 error in git-canary\.yaml or the files it names$/m);
+  assert.equal(report.valid, false);
+  assert.deepEqual(report.errors, [expected]);
+  return { text, report };
+}
+
+describe('validate on a local repository', { concurrency: 4 }, () => {
+  test('a good repository: exit 0, one line with the service and file counts; --json {valid: true, errors: []}', async (t) => {
+    const repo = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    const { text, json, report } = await validateBoth(repo.dir);
+
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, `${VALID_LINE}\n`);
+    assert.equal(text.stderr, '');
+
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stderr, '');
+    assert.deepEqual(report, { valid: true, errors: [], warnings: [], services: ['checkout', 'payments'], files: ALL_FILES });
+  });
+
+  test('a work tree with another branch checked out, found through the current directory (--repo default ".")', async (t) => {
+    const repo = await repoWith(
+      { main: { 'README.md': '# manifests\n' }, production: productionFiles(), candidate: productionFiles() },
+      { bare: false, checkout: 'main' },
+    );
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['validate'], { env: PROM_ENV, cwd: repo.dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, `${VALID_LINE}\n`);
+  });
+
+  test('no candidate branch yet: still valid, with a warning that nothing will roll out', async (t) => {
+    const repo = await repoWith({ production: productionFiles() });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, /^warning: git-canary\.yaml: branch candidate does not exist yet; nothing will roll out until it does$/m);
+    assert.match(text.stdout, new RegExp(`^${VALID_LINE.replace(/[()]/g, '\\$&')}$`, 'm'));
+    assert.equal(report.valid, true);
+    assert.equal(report.warnings.length, 1);
+  });
+
+  test('bad YAML in git-canary.yaml (a tab as indentation): exit 1, git-canary.yaml:<that line>', async (t) => {
+    const config = replaceAt(CONFIG, '    steps: [10, 25, 50]\n', '\tsteps: [10, 25, 50]\n', 'first');
+    const line = lineOf(config, '\tsteps:');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    assert.deepEqual(errorLines(text.stdout), [`error: git-canary.yaml:${line}: (yaml): invalid YAML: Tabs are not allowed as indentation`]);
+    assert.deepEqual(
+      report.errors.map((e) => [e.file, e.line]),
+      [['git-canary.yaml', line]],
+    );
+  });
+
+  test('bad YAML at line N (mis-indented key) → git-canary.yaml:N', async (t) => {
+    const config = replaceOnce(CONFIG, '      file: apps/checkout/virtualservice.yaml', '     file: apps/checkout/virtualservice.yaml');
+    const line = lineOf(config, '     file: apps/checkout/virtualservice.yaml');
+    assert.equal(line, 14);
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line,
+      message: '(yaml): invalid YAML: All mapping items must start at the same column',
+    });
+  });
+
+  test('an unknown key under a service names its line, its path and the key it probably meant', async (t) => {
+    const config = replaceAt(CONFIG, '    interval: 1m\n', '    intervl: 1m\n', 'first');
+    const line = lineOf(config, 'intervl: 1m');
+    assert.equal(line, 18);
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line,
+      message: 'services.checkout.intervl: unknown key "intervl" — did you mean "interval"?',
+    });
+  });
+
+  test('a missing file names the file and the config line naming it', async (t) => {
+    const config = replaceOnce(CONFIG, 'files: [apps/checkout/deployment.yaml]', 'files: [apps/nope.yaml]');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line: lineOf(config, 'apps/nope.yaml'),
+      message: 'apps/nope.yaml does not exist on production',
+    });
+  });
+
+  test('a route destination the route file lacks: the route file, the line of the route, the missing name', async (t) => {
+    const config = replaceOnce(CONFIG, 'canary: checkout-canary', 'canary: checkout-canry');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    const line = lineOf(CHECKOUT_VS, '- name: primary');
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 1, text.stdout);
+    assert.ok(errors[0]!.startsWith(`error: apps/checkout/virtualservice.yaml:${line}: checkout-canry not found`), errors[0]);
+    assert.match(errors[0]!, /route\.canary/, 'says which config key to fix');
+    assert.match(errors[0]!, /checkout-canary, checkout-stable/, 'lists the destinations that do exist');
+    assert.deepEqual(
+      report.errors.map((e) => [e.file, e.line]),
+      [['apps/checkout/virtualservice.yaml', line]],
+    );
+  });
+
+  test('a Gateway API backendRef with the wrong port is a missing destination too', async (t) => {
+    const config = replaceOnce(CONFIG, 'canary: { name: canary-gateway, port: 9090 }', 'canary: { name: canary-gateway, port: 9091 }');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 1, text.stdout);
+    assert.ok(errors[0]!.startsWith(`error: apps/payments/httproute.yaml:${lineOf(PAYMENTS_ROUTE, '- matches:')}: canary-gateway (port 9091) not found`), errors[0]);
+  });
+
+  test('steps that do not increase: git-canary.yaml:<line>: services.checkout.steps[1]', async (t) => {
+    const config = replaceAt(CONFIG, 'steps: [10, 25, 50]', 'steps: [10, 5]', 'first');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line: lineOf(config, 'steps: [10, 5]'),
+      message: 'services.checkout.steps[1]: must be greater than the step before it (10)',
+    });
+  });
+
+  test(`an unset \${PROMETHEUS_URL} names the variable and its line; a secret from the environment is never printed`, async (t) => {
+    const SECRET = 'prom-secret-value-4242';
+    const config = replaceOnce(CONFIG, '    type: prometheus\n', `    type: prometheus\n    headers: { Authorization: "Bearer \${PROM_TOKEN}" }\n`);
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text } = await expectOneError(
+      repo.dir,
+      {
+        file: 'git-canary.yaml',
+        line: lineOf(config, `address: \${PROMETHEUS_URL}`),
+        message: 'metrics.prom.address: environment variable PROMETHEUS_URL is not set',
+      },
+      { PROM_TOKEN: SECRET },
+    );
+    const json = await runReadOnly(repo.dir, ['validate', '--repo', repo.dir, '--json', '--debug'], { env: { PROM_TOKEN: SECRET } });
+    assert.equal(json.code, 1);
+    for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) assert.ok(!out.includes(SECRET), `secret printed:\n${out}`);
+  });
+
+  test('a broken manifest: bad YAML at line N of apps/checkout/virtualservice.yaml → apps/checkout/virtualservice.yaml:N', async (t) => {
+    const vs = replaceOnce(CHECKOUT_VS, '  namespace: shop\n', ' namespace: shop\n');
+    const line = lineOf(vs, ' namespace: shop');
+    assert.equal(line, 5);
+    const repo = await repoWithProduction({ 'apps/checkout/virtualservice.yaml': vs });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'apps/checkout/virtualservice.yaml',
+      line,
+      message:
+        'invalid YAML in apps/checkout/virtualservice.yaml: All mapping items must start at the same column — fix the YAML syntax at this line (yamllint points at the same place)',
+    });
+  });
+
+  test('every problem is reported, not only the first', async (t) => {
+    const vs = replaceOnce(CHECKOUT_VS, '  hosts:\n', '  hosts: [checkout.example.com\n');
+    const route = replaceOnce(PAYMENTS_ROUTE, '        - name: canary-gateway\n', '        - name: canary-gw\n');
+    const repo = await repoWithProduction({ 'apps/checkout/virtualservice.yaml': vs, 'apps/payments/httproute.yaml': route });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    assert.deepEqual(
+      report.errors.map((e) => e.file),
+      ['apps/checkout/virtualservice.yaml', 'apps/payments/httproute.yaml'],
+    );
+    assert.match(text.stdout, /^2 errors in git-canary\.yaml or the files it names$/m);
+  });
+
+  test('what the promises call bad input: a path leaving the repo, a symlink, a YAML bomb — each a clear error', async () => {
+    const cases: { name: string; changes: FixtureFiles; expect: RegExp }[] = [
+      {
+        name: 'path with ..',
+        changes: { 'git-canary.yaml': replaceOnce(CONFIG, 'files: [apps/checkout/deployment.yaml]', 'files: [../../etc/passwd]') },
+        expect: /^error: git-canary\.yaml:9: services\.checkout\.files\[0\]: path must not contain "\.\."/,
+      },
+      {
+        name: 'symlink route file',
+        changes: { 'apps/checkout/virtualservice.yaml': { symlink: '/etc/passwd' } },
+        expect: /^error: git-canary\.yaml:14: apps\/checkout\/virtualservice\.yaml: path is or goes through a symlink/,
+      },
+      {
+        name: 'a directory named as a file',
+        changes: { 'git-canary.yaml': replaceOnce(CONFIG, 'files: [apps/checkout/deployment.yaml]', 'files: [apps/checkout]') },
+        expect: /^error: git-canary\.yaml:9: apps\/checkout: path is a directory, not a file/,
+      },
+      {
+        name: 'YAML bomb',
+        changes: {
+          'apps/checkout/deployment.yaml': `a: &a ["x","x","x","x","x","x","x","x","x"]\n${'bcdefg'
+            .split('')
+            .map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)
+            .join('\n')}\n`,
+        },
+        expect: /^error: apps\/checkout\/deployment\.yaml:\d+: too many alias expansions .*YAML bomb/,
+      },
+    ];
+    for (const c of cases) {
+      const repo = await repoWithProduction(c.changes);
+      try {
+        const { text, json, report } = await validateBoth(repo.dir);
+        assert.equal(text.code, 1, `${c.name}: ${text.stdout}`);
+        assert.equal(json.code, 1, c.name);
+        assert.equal(report.valid, false, c.name);
+        const errors = errorLines(text.stdout);
+        assert.equal(errors.length, 1, `${c.name}: ${text.stdout}`);
+        assert.match(errors[0]!, c.expect, c.name);
+        assert.doesNotMatch(text.stdout, /\/tmp\/|listFiles/, `${c.name}: internal details leak into the message`);
+      } finally {
+        await repo.cleanup();
+      }
+    }
+  });
+
+  test('config only on candidate is ignored: production without git-canary.yaml → "not found on production", hint git-canary init', async (t) => {
+    const production = productionFiles();
+    delete production['git-canary.yaml'];
+    const repo = await repoWith({ production, candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    const { text, json, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    assert.equal(json.code, 1);
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 1, text.stdout);
+    assert.match(errors[0]!, /^error: git-canary\.yaml: not found on (branch )?production/);
+    assert.match(errors[0]!, /`git-canary init`/);
+    assert.match(errors[0]!, /candidate is ignored/, 'explains why the copy on candidate does not count');
+    assert.equal(report.valid, false);
+    assert.deepEqual(report.services, []);
+  });
+
+  test('a broken git-canary.yaml on candidate is never read: production decides', async (t) => {
+    const repo = await repoWith({
+      production: productionFiles(),
+      candidate: { ...productionFiles(), 'git-canary.yaml': 'version: 1\nservices: [oops\n' },
+    });
+    t.after(() => repo.cleanup());
+    const { text } = await validateBoth(repo.dir);
+    assert.equal(text.code, 0, text.stdout);
+    assert.equal(text.stdout, `${VALID_LINE}\n`);
+  });
+
+  test('--production names another branch to read the config from', async (t) => {
+    const config = replaceOnce(CONFIG, 'version: 1\n', 'version: 1\nbranches: { candidate: next, production: live }\n');
+    const repo = await repoWith({ live: { ...productionFiles(), 'git-canary.yaml': config }, next: productionFiles() });
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['validate', '--repo', repo.dir, '--production', 'live'], { env: PROM_ENV });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, 'git-canary.yaml on live is valid: 2 service(s), 6 file(s) checked\n');
+    const missing = await runReadOnly(repo.dir, ['validate', '--repo', repo.dir], { env: PROM_ENV });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stdout, /branch production does not exist/);
+  });
+});
+
+describe('validate over HTTP (git http-backend, Basic auth)', { concurrency: 4 }, () => {
+  const TOKEN = 'http-token-for-validate-771';
+  let good: Fixture;
+  let bad: Fixture;
+  let goodServed: ServedRepo;
+  let badServed: ServedRepo;
+  const badConfig = replaceAt(CONFIG, '    interval: 1m\n', '    intervl: 1m\n', 'last');
+
+  before(async () => {
+    good = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    bad = await repoWithProduction({ 'git-canary.yaml': badConfig });
+    goodServed = await serve(good, { username: 'x-access-token', password: TOKEN });
+    badServed = await serve(bad, { username: 'x-access-token', password: TOKEN });
+  });
+  after(async () => {
+    await goodServed.close();
+    await badServed.close();
+    await good.cleanup();
+    await bad.cleanup();
+  });
+
+  test('a good repository over HTTP: exit 0, the same valid line, nothing pushed, the server repo unchanged', async () => {
+    const env = { ...PROM_ENV, GIT_CANARY_TOKEN: TOKEN };
+    const text = await runReadOnly(good.dir, ['validate', '--repo', goodServed.url, '--cache-dir', goodServed.cacheDir()], { env });
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.equal(text.stdout, `${VALID_LINE}\n`);
+    const json = await runReadOnly(good.dir, ['validate', '--json', '--repo', goodServed.url, '--cache-dir', goodServed.cacheDir()], { env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(jsonOf<Report>(json), { valid: true, errors: [], warnings: [], services: ['checkout', 'payments'], files: ALL_FILES });
+    assert.ok(goodServed.server.requests.some((r) => r.startsWith('POST /') && r.includes('git-upload-pack 200')), 'fetched over HTTP');
+    assertNoPush(goodServed.server);
+    for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) assert.ok(!out.includes(TOKEN));
+  });
+
+  test('a bad repository over HTTP: exit 1, the same file:line message as locally', async () => {
+    const env = { ...PROM_ENV, GIT_CANARY_TOKEN: TOKEN };
+    const r = await runReadOnly(bad.dir, ['validate', '--repo', badServed.url, '--cache-dir', badServed.cacheDir()], { env });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(errorLines(r.stdout), [
+      `error: git-canary.yaml:${lineOf(badConfig, 'intervl: 1m')}: services.payments.intervl: unknown key "intervl" — did you mean "interval"?`,
+    ]);
+    assertNoPush(badServed.server);
+  });
+});
+
+describe('validate --online', () => {
+  /** A stand-in for Prometheus' instant-query API: answers 99.5 to every query and records each request. */
+  let server: Server;
+  let url: string;
+  const seen: { query: string; time: string | null; authorization: string | undefined }[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      seen.push({ query: u.searchParams.get('query') ?? '', time: u.searchParams.get('time'), authorization: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '99.5'] }] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  const SECRET = 'online-prom-token-5150';
+  const config = replaceOnce(CONFIG, '    type: prometheus\n', `    type: prometheus\n    headers: { Authorization: "Bearer \${PROM_TOKEN}" }\n`);
+  const queryOf = (app: string) => {
+    const m = new RegExp(`query: (.*app="${app}".*)`).exec(config);
+    return m![1]!;
+  };
+
+  test('runs each query exactly once, at the pinned time, with the configured header; prints each result', async (t) => {
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    seen.length = 0;
+    const now = new Date(T0.getTime() + 10 * 60_000);
+    const r = await runReadOnly(repo.dir, ['validate', '--online', '--repo', repo.dir], {
+      env: { PROMETHEUS_URL: url, PROM_TOKEN: SECRET, GIT_CANARY_NOW: now.toISOString() },
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, ['checkout: success-rate pass (99.5)', 'payments: success-rate pass (99.5)', VALID_LINE, ''].join('\n'));
+    assert.deepEqual(
+      seen.map((s) => s.query).sort(),
+      [queryOf('checkout'), queryOf('payments')].sort(),
+    );
+    assert.ok(seen.every((s) => s.time === String(now.getTime() / 1000)), JSON.stringify(seen));
+    assert.ok(seen.every((s) => s.authorization === `Bearer ${SECRET}`));
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+  });
+
+  test('an unreachable metrics server: exit 1, an error at each query line, no credentials printed', async (t) => {
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['validate', '--online', '--repo', repo.dir, '--json'], {
+      env: { PROMETHEUS_URL: 'http://admin:url-password-99@127.0.0.1:1', PROM_TOKEN: SECRET, GIT_CANARY_NOW: T0.toISOString() },
+    });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = jsonOf<Report>(r);
+    assert.deepEqual(
+      report.errors.map((e) => [e.file, e.line]),
+      [
+        ['git-canary.yaml', lineOf(config, queryOf('checkout'))],
+        ['git-canary.yaml', lineOf(config, queryOf('payments'))],
+      ],
+    );
+    assert.ok(report.errors.every((e) => /^check success-rate: cannot reach prometheus at http:\/\/127\.0\.0\.1:1/.test(e.message)), JSON.stringify(report.errors));
+    for (const s of [SECRET, 'url-password-99']) assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s), `${s} printed`);
+  });
+
+  test('without --online no query is sent', async (t) => {
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    seen.length = 0;
+    const r = await runReadOnly(repo.dir, ['validate', '--repo', repo.dir], { env: { PROMETHEUS_URL: url, PROM_TOKEN: SECRET } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(seen, []);
+  });
+});
