@@ -2,9 +2,9 @@
 import { buildRolloutLog, formatRolloutLog } from '../audit/log.ts';
 import { parseNote } from '../audit/notes.ts';
 import { canaryCommits } from '../audit/state.ts';
-import { ConfigError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { HISTORY_DEPTH, NOTES_REF, readNotes } from '../runner/snapshot.ts';
-import { openRepository } from '../runner/session.ts';
+import { openRepository, productionTip } from '../runner/session.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 
 export async function log(ctx: CommandContext, opts: { service?: string; since?: string }): Promise<CommandResult> {
@@ -14,15 +14,7 @@ export async function log(ctx: CommandContext, opts: { service?: string; since?:
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${opts.since} is not a date`, { hint: 'use an ISO date like 2026-01-31' });
   }
   const repo = await openRepository(ctx, { write: false });
-  const branch = ctx.options.production;
-  const tip = await repo.resolve(branch);
-  if (!tip) {
-    // Same error and exit code (1) as status and tick: a missing branch is for a person to fix, not a usage error.
-    throw new ConfigError(`branch ${branch} does not exist in ${repo.label}`, {
-      where: { branch },
-      hint: 'create the production branch, or name it with --production <branch>',
-    });
-  }
+  const tip = await productionTip(repo, ctx.options.production);
   const commits = await repo.log(tip, { depth: HISTORY_DEPTH });
   const raw = await readNotes(repo, await repo.resolve(NOTES_REF), canaryCommits(commits).map((c) => c.sha));
   const rollouts = buildRolloutLog(commits, (sha) => parseNote(raw.get(sha)?.text ?? ''), { service: opts.service, since });

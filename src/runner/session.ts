@@ -40,9 +40,8 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   });
 }
 
-export async function openSession(ctx: CommandContext, access: { write: boolean }): Promise<Session> {
-  const repo = await openRepository(ctx, access);
-  const branch = ctx.options.production;
+/** The production branch's tip; a missing branch is a problem for a person to fix (exit 1). */
+export async function productionTip(repo: GitRepo, branch: string): Promise<string> {
   const tip = await repo.resolve(branch);
   if (!tip) {
     throw new ConfigError(`branch ${branch} does not exist in ${repo.label}`, {
@@ -50,6 +49,13 @@ export async function openSession(ctx: CommandContext, access: { write: boolean 
       hint: 'create the production branch, or name it with --production <branch>',
     });
   }
+  return tip;
+}
+
+export async function openSession(ctx: CommandContext, access: { write: boolean }): Promise<Session> {
+  const repo = await openRepository(ctx, access);
+  const branch = ctx.options.production;
+  const tip = await productionTip(repo, branch);
   const text = await repo.readFile(tip, CONFIG_FILE);
   if (text === undefined) {
     throw new ConfigError(`${CONFIG_FILE} not found on ${branch}`, {
