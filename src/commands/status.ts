@@ -23,7 +23,7 @@ export interface ServiceStatus {
 }
 
 export async function status(ctx: CommandContext): Promise<CommandResult> {
-  const session = await openSession(ctx, { write: false });
+  const session = await openSession(ctx, { write: false, metrics: false });
   const now = ctx.now();
   const [production, candidate, notes] = await Promise.all([
     session.repo.resolve(session.production),

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { CommandContext } from '../commands/context.ts';
-import { loadConfig, type GitCanaryConfig } from '../config/index.ts';
+import { type ConfigIssue, loadConfig, type GitCanaryConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import { openRepo } from '../git/index.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
@@ -52,7 +52,30 @@ export async function productionTip(repo: GitRepo, branch: string): Promise<stri
   return tip;
 }
 
-export async function openSession(ctx: CommandContext, access: { write: boolean }): Promise<Session> {
+/** Stands in for a variable no command of this run reads (see loadSessionConfig); never contacted. */
+const UNUSED_METRICS_VALUE = 'http://metrics-variable-unset.invalid';
+
+/**
+ * Loads the config. A command that queries no metrics (status, pause, resume,
+ * promote, rollback) should not need the metrics server's address or token in
+ * its environment: a person resuming from a laptop has neither. So when the only
+ * problems are unset variables inside `metrics:`, those get an inert stand-in.
+ */
+function loadSessionConfig(text: string, env: Record<string, string | undefined>, needsMetrics: boolean) {
+  try {
+    return loadConfig(text, { file: CONFIG_FILE, env });
+  } catch (e) {
+    if (needsMetrics || !(e instanceof ConfigError)) throw e;
+    const issues = (e.data?.issues ?? []) as ConfigIssue[];
+    const names = issues.map((i) => (i.path.startsWith('metrics.') ? /^environment variable (\w+) is not set$/.exec(i.message)?.[1] : undefined));
+    if (names.length === 0 || names.some((n) => n === undefined)) throw e;
+    const standIns = Object.fromEntries(names.map((n) => [n!, UNUSED_METRICS_VALUE]));
+    return loadConfig(text, { file: CONFIG_FILE, env: { ...env, ...standIns } });
+  }
+}
+
+/** `metrics: false` for commands that never query the metrics server. */
+export async function openSession(ctx: CommandContext, access: { write: boolean; metrics?: boolean }): Promise<Session> {
   const repo = await openRepository(ctx, access);
   const branch = ctx.options.production;
   const tip = await productionTip(repo, branch);
@@ -63,7 +86,7 @@ export async function openSession(ctx: CommandContext, access: { write: boolean 
       hint: 'run `git-canary init` and commit the file to the production branch',
     });
   }
-  const { config, secrets } = loadConfig(text, { file: CONFIG_FILE, env: ctx.env });
+  const { config, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true);
   if (config.branches.production !== branch) {
     // The config is trusted only on the branch it governs; reading it from one branch
     // and committing to another would obey a file that branch never reviewed.

@@ -150,6 +150,32 @@ describe('CLI basics', { concurrency: 4 }, () => {
   });
 });
 
+describe('metrics settings are needed only by commands that query metrics', () => {
+  test('status and manual commands run without ${PROMETHEUS_URL}; tick names the unset variable (exit 1)', async () => {
+    const repo = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    try {
+      const status = await runReadOnly(repo.dir, ['status', '--json', '--repo', repo.dir], { env: {} });
+      assert.equal(status.code, 0, status.stderr);
+      assert.deepEqual(
+        jsonOf<{ services: { service: string; phase: string }[] }>(status).services.map((s) => [s.service, s.phase]),
+        [
+          ['checkout', 'idle'],
+          ['payments', 'idle'],
+        ],
+      );
+      // The config loads (the refusal is about the phase, not the environment) and nothing is committed.
+      const pause = await runReadOnly(repo.dir, ['pause', '--service', 'checkout', '--repo', repo.dir], { env: {} });
+      assert.equal(pause.code, 2);
+      assertOneLineError(pause, /cannot pause checkout: it is idle/);
+      const tick = await runReadOnly(repo.dir, ['tick', '--repo', repo.dir], { env: {} });
+      assert.equal(tick.code, 1);
+      assertOneLineError(tick, /metrics\.prom\.address: environment variable PROMETHEUS_URL is not set/);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+});
+
 describe('CLI over HTTP with credentials', { concurrency: 4 }, () => {
   const RIGHT = 'right-token-0451';
   const WRONG = 'wrong-secret-123';
