@@ -151,7 +151,7 @@ describe('CLI basics', { concurrency: 4 }, () => {
 });
 
 describe('metrics settings are needed only by commands that query metrics', () => {
-  test('status and manual commands run without ${PROMETHEUS_URL}; tick names the unset variable (exit 1)', async () => {
+  test('status and manual commands run without PROMETHEUS_URL set; tick names the unset variable (exit 1)', async () => {
     const repo = await repoWith({ production: productionFiles(), candidate: productionFiles() });
     try {
       const status = await runReadOnly(repo.dir, ['status', '--json', '--repo', repo.dir], { env: {} });
