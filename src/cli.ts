@@ -95,7 +95,11 @@ async function runCommand(ctx: CommandContext, name: string, opts: Record<string
   const spec = commands.find((c) => c.name === name)!;
   try {
     const result = await spec.run(ctx, opts);
-    process.stdout.write(ctx.options.json ? `${JSON.stringify(result.json, null, 2)}\n` : ensureNewline(result.text));
+    if (ctx.options.json) {
+      if (result.json !== undefined) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+    } else {
+      process.stdout.write(ensureNewline(result.text));
+    }
     return result.exitCode;
   } catch (e) {
     return reportError(e, ctx.options);

@@ -30,6 +30,6 @@ export interface CommandResult {
   exitCode: 0 | 1;
   /** Human text for stdout. */
   text: string;
-  /** The one JSON document printed with --json. */
+  /** The one JSON document printed with --json; undefined when the command streamed its own output (watch). */
   json: unknown;
 }

@@ -1,4 +1,8 @@
-/** `git-canary watch --every 30s`: tick in a loop until stopped (SIGINT/SIGTERM end it between ticks). */
+/**
+ * `git-canary watch --every 30s`: tick in a loop until stopped. SIGINT/SIGTERM
+ * end it between ticks (a tick in progress finishes: it is at most one commit).
+ * With --json every tick prints one JSON line (the `tick --json` document).
+ */
 import { parseDuration } from '../config/duration.ts';
 import { CanaryError, UsageError } from '../errors.ts';
 import type { CommandContext, CommandResult } from './context.ts';
@@ -20,13 +24,19 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
     throw new UsageError(`--every ${opts.every} is not a duration`, { hint: 'write it like 30s, 5m or 1m30s' });
   }
   const times = opts.times === undefined ? Number.POSITIVE_INFINITY : Number(opts.times);
-  if (!(times >= 1)) throw new UsageError(`--times ${opts.times} must be a whole number of ticks`);
+  if (!Number.isInteger(times) && times !== Number.POSITIVE_INFINITY) {
+    throw new UsageError(`--times ${opts.times} must be a whole number of ticks`);
+  }
+  if (!(times >= 1)) throw new UsageError(`--times ${opts.times} must be at least 1`);
+
   let stopping = false;
+  let wake: (() => void) | undefined;
   const stop = () => {
     stopping = true;
+    wake?.();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   let ticks = 0;
   let failures = 0;
   try {
@@ -36,15 +46,25 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
         const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service });
         process.stdout.write(ctx.options.json ? `${JSON.stringify(r.json)}\n` : r.text);
       } catch (e) {
-        // A broken tick (remote down, bad config) is reported and retried next time: watch keeps going.
+        // A broken tick (remote down, bad config) is reported and tried again next time: watch keeps going.
         failures++;
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}\n`);
       }
-      if (ticks < times && !stopping) await new Promise((r) => setTimeout(r, everyMs));
+      if (ticks < times && !stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, everyMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
     }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  return { exitCode: failures > 0 && failures === ticks ? 1 : 0, text: '', json: { ticks, failures } };
+  // Every tick already printed its own output; exit 1 only when no tick worked at all.
+  return { exitCode: failures > 0 && failures === ticks ? 1 : 0, text: '', json: undefined };
 }
