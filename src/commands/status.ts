@@ -3,7 +3,7 @@ import { checksFromBody } from '../audit/checks.ts';
 import { serviceCommits } from '../audit/state.ts';
 import { formatDuration } from '../config/index.ts';
 import { openSession } from '../runner/session.ts';
-import { NOTES_REF, takeSnapshot } from '../runner/snapshot.ts';
+import { resolveTips, takeSnapshot } from '../runner/snapshot.ts';
 import { planService } from '../runner/tick-service.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 
@@ -25,11 +25,7 @@ export interface ServiceStatus {
 export async function status(ctx: CommandContext): Promise<CommandResult> {
   const session = await openSession(ctx, { write: false, metrics: false });
   const now = ctx.now();
-  const [production, candidate, notes] = await Promise.all([
-    session.repo.resolve(session.production),
-    session.repo.resolve(session.candidate),
-    session.repo.resolve(NOTES_REF),
-  ]);
+  const { production, candidate, notes } = await resolveTips(session.repo, session);
   const services: ServiceStatus[] = [];
   for (const [name, service] of Object.entries(session.config.services)) {
     const snap = await takeSnapshot(session.repo, name, planService(service), {

@@ -5,6 +5,7 @@
  */
 import { type Check, type CheckResult, judgeCheck, type Measurement } from '../analysis/evaluate.ts';
 import { MetricsError, NoDataError } from '../errors.ts';
+import { getMetricSource } from './index.ts';
 import type { MetricSource, MetricSourceConfig, QueryContext } from './types.ts';
 
 /**
@@ -21,6 +22,19 @@ export async function runChecks(
     checks.map((check) => measure(source, check.query, { source: sourceConfig, time })),
   );
   return checks.map((check, i) => judgeCheck(check, measurements[i]!));
+}
+
+/**
+ * A service's `analysis` run against the named source of `metrics:` (config
+ * validation guarantees the name exists): the checks of one judgment.
+ */
+export function runAnalysisChecks(
+  metrics: Readonly<Record<string, MetricSourceConfig>>,
+  analysis: { metrics: string; checks: readonly Check[] },
+  time: Date,
+): Promise<CheckResult[]> {
+  const sourceConfig = metrics[analysis.metrics]!;
+  return runChecks(getMetricSource(sourceConfig.type), sourceConfig, analysis.checks, time);
 }
 
 async function measure(

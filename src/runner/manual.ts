@@ -7,7 +7,7 @@ import { UsageError } from '../errors.ts';
 import type { Decision } from '../engine/types.ts';
 import type { Session } from './session.ts';
 import { applyDecision } from './apply.ts';
-import { NOTES_REF, takeSnapshot } from './snapshot.ts';
+import { resolveTips, takeSnapshot } from './snapshot.ts';
 import { planService } from './tick-service.ts';
 import { GitConflictError } from '../errors.ts';
 
@@ -55,11 +55,7 @@ export async function runManual(
     });
   }
   for (let attempt = 1; ; attempt++) {
-    const [production, candidate, notes] = await Promise.all([
-      session.repo.resolve(session.production),
-      session.repo.resolve(session.candidate),
-      session.repo.resolve(NOTES_REF),
-    ]);
+    const { production, candidate, notes } = await resolveTips(session.repo, session);
     if (!production || !candidate) {
       throw new UsageError(`${serviceName} has no rollout: branch ${production ? session.candidate : session.production} is missing`);
     }

@@ -35,6 +35,19 @@ export interface SnapshotTips {
   notes: string | undefined;
 }
 
+/** The production, candidate and notes tips, each undefined when that ref does not exist. */
+export async function resolveTips(
+  repo: GitRepo,
+  branches: { production: string; candidate: string },
+): Promise<{ production?: string; candidate?: string; notes?: string }> {
+  const [production, candidate, notes] = await Promise.all([
+    repo.resolve(branches.production),
+    repo.resolve(branches.candidate),
+    repo.resolve(NOTES_REF),
+  ]);
+  return { production, candidate, notes };
+}
+
 /** Every path of the service that git-canary may change on production. */
 export function managedFiles(service: PlanService): string[] {
   return [...new Set([...service.files, service.canary.file, service.route.file])];

@@ -4,7 +4,6 @@
  * loser of a race never repeats what the winner did.
  */
 import { judge } from '../analysis/evaluate.ts';
-import type { Judgment } from '../analysis/types.ts';
 import type { GitCanaryConfig, ServiceConfig } from '../config/index.ts';
 import { decide } from '../engine/decide.ts';
 import type { PlanService } from '../engine/plan.ts';
@@ -12,10 +11,9 @@ import type { Decision, DecisionKind } from '../engine/types.ts';
 import { GitConflictError } from '../errors.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
-import { getMetricSource } from '../metrics/index.ts';
-import { runChecks } from '../metrics/run-checks.ts';
+import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { applyDecision } from './apply.ts';
-import { NOTES_REF, takeSnapshot } from './snapshot.ts';
+import { resolveTips, takeSnapshot } from './snapshot.ts';
 
 export const MAX_ATTEMPTS = 6;
 
@@ -48,25 +46,13 @@ export function planService(service: ServiceConfig): PlanService {
   return { files: service.files, canary: service.canary, route: service.route };
 }
 
-async function runAnalysis(config: GitCanaryConfig, service: ServiceConfig, at: Date): Promise<Judgment> {
-  const analysis = service.analysis!;
-  const sourceConfig = config.metrics[analysis.metrics]!;
-  const source = getMetricSource(sourceConfig.type);
-  const results = await runChecks(source, sourceConfig, analysis.checks, at);
-  return judge(results);
-}
-
 export async function tickService(opts: TickServiceOptions): Promise<ServiceTickResult> {
   const { repo, config, name } = opts;
   const service = config.services[name]!;
   const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
-    const [production, candidate, notes] = await Promise.all([
-      repo.resolve(config.branches.production),
-      repo.resolve(config.branches.candidate),
-      repo.resolve(NOTES_REF),
-    ]);
+    const { production, candidate, notes } = await resolveTips(repo, config.branches);
     if (!production) throw new GitConflictError(`branch ${config.branches.production} disappeared`);
     if (!candidate) {
       return result(name, { kind: 'none', reason: `no ${config.branches.candidate} branch yet` });
@@ -85,7 +71,7 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
     };
     let decision = decide(input);
     if (decision.kind === 'analyze') {
-      const judgment = await runAnalysis(config, service, now);
+      const judgment = judge(await runAnalysisChecks(config.metrics, service.analysis!, now));
       decision = decide({ ...input, judgment });
     }
     try {

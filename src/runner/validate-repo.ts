@@ -10,8 +10,7 @@ import { canaryDocument, fromDocument } from '../engine/plan.ts';
 import { CanaryError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
 import { parseManifestFile, type ManifestFile } from '../manifests/index.ts';
-import { getMetricSource } from '../metrics/index.ts';
-import { runChecks } from '../metrics/run-checks.ts';
+import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { getRouter } from '../routers/index.ts';
 import { CONFIG_FILE } from './session.ts';
 
@@ -196,8 +195,7 @@ async function runOnline(
   for (const [name, service] of Object.entries(config.services)) {
     const analysis = service.analysis;
     if (!analysis) continue;
-    const sourceConfig = config.metrics[analysis.metrics]!;
-    const results = await runChecks(getMetricSource(sourceConfig.type), sourceConfig, analysis.checks, now);
+    const results = await runAnalysisChecks(config.metrics, analysis, now);
     for (const [i, r] of results.entries()) {
       out.push({ service: name, name: r.name, value: r.value, outcome: r.outcome, reason: r.reason });
       const issue = { ...at(['services', name, 'analysis', 'checks', i, 'query']), message: `check ${r.name}: ${r.reason}` };
