@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { type CliResult, runCli, type RunCliOptions } from '../helpers/cli.ts';
 import { createRepo, type CreateRepoOptions, type Fixture, type FixtureFiles, git, tempDir } from '../helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
-import { T0 } from '../helpers/scenario.ts';
+import { gitCanaryYaml, T0 } from '../helpers/scenario.ts';
 
 /** The value every test gives ${PROMETHEUS_URL}; no server is needed, validate does not query without --online. */
 export const PROM_ENV = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090' } as const;
@@ -133,32 +133,5 @@ export function errorLines(stdout: string): string[] {
  * Prometheus is involved.
  */
 export function intervalOnlyConfig(o: { steps?: number[]; interval?: string } = {}): string {
-  const steps = `[${(o.steps ?? [20, 50]).join(', ')}]`;
-  const interval = o.interval ?? '1m';
-  return `# git-canary.yaml for status/log tests: steps advance on interval alone.
-version: 1
-services:
-  checkout:
-    files: [apps/checkout/deployment.yaml]
-    canary:
-      file: apps/checkout/deployment-canary.yaml
-    route:
-      type: istio
-      file: apps/checkout/virtualservice.yaml
-      stable: checkout-stable
-      canary: checkout-canary
-    steps: ${steps}
-    interval: ${interval}
-  payments:
-    files: [apps/payments/deployment.yaml]
-    canary:
-      file: apps/payments/deployment-canary.yaml
-    route:
-      type: gateway-api
-      file: apps/payments/httproute.yaml
-      stable: { name: auth-proxy, port: 8443 }
-      canary: { name: canary-gateway, port: 9090 }
-    steps: ${steps}
-    interval: ${interval}
-`;
+  return gitCanaryYaml({ steps: o.steps ?? [20, 50], interval: o.interval, analysis: false });
 }

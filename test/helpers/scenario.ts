@@ -19,60 +19,62 @@ export interface ScenarioOptions {
   steps?: number[];
   interval?: string;
   threshold?: number;
+  /** Default true. False: no metrics and no analysis, so steps advance on the interval alone. */
+  analysis?: boolean;
 }
 
 export function gitCanaryYaml(o: ScenarioOptions = {}): string {
   const steps = `[${(o.steps ?? [10, 25, 50]).join(', ')}]`;
   const interval = o.interval ?? '1m';
   const threshold = o.threshold ?? 2;
+  const withAnalysis = o.analysis ?? true;
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${ENV} reference that git-canary expands
   const address = o.prometheus ?? '${PROMETHEUS_URL}';
   const successRate = (app: string) =>
     `sum(rate(http_requests_total{app="${app}",track="canary",code!~"5.."}[1m])) / sum(rate(http_requests_total{app="${app}",track="canary"}[1m])) * 100`;
-  return `# git-canary: rolls every change of candidate out to production, one commit per traffic step.
-version: 1
-metrics:
+  const analysis = (app: string) =>
+    withAnalysis
+      ? `
+    analysis:
+      metrics: prom
+      threshold: ${threshold}
+      checks:
+        - name: success-rate
+          query: ${successRate(app)}
+          min: 99`
+      : '';
+  const service = (app: string, route: string) => `  ${app}:
+    files: [apps/${app}/deployment.yaml]
+    canary:
+      file: apps/${app}/deployment-canary.yaml
+    route:
+${route}
+    steps: ${steps}
+    interval: ${interval}${analysis(app)}
+`;
+  const metrics = withAnalysis
+    ? `metrics:
   prom:
     type: prometheus
     address: ${address}
-services:
-  checkout:
-    files: [apps/checkout/deployment.yaml]
-    canary:
-      file: apps/checkout/deployment-canary.yaml
-    route:
-      type: istio
+`
+    : '';
+  return `# git-canary: rolls every change of candidate out to production, one commit per traffic step.
+version: 1
+${metrics}services:
+${service(
+  'checkout',
+  `      type: istio
       file: apps/checkout/virtualservice.yaml
       stable: checkout-stable
-      canary: checkout-canary
-    steps: ${steps}
-    interval: ${interval}
-    analysis:
-      metrics: prom
-      threshold: ${threshold}
-      checks:
-        - name: success-rate
-          query: ${successRate('checkout')}
-          min: 99
-  payments:
-    files: [apps/payments/deployment.yaml]
-    canary:
-      file: apps/payments/deployment-canary.yaml
-    route:
-      type: gateway-api
+      canary: checkout-canary`,
+)}${service(
+  'payments',
+  `      type: gateway-api
       file: apps/payments/httproute.yaml
       stable: { name: auth-proxy, port: 8443 }
-      canary: { name: canary-gateway, port: 9090 }
-    steps: ${steps}
-    interval: ${interval}
-    analysis:
-      metrics: prom
-      threshold: ${threshold}
-      checks:
-        - name: success-rate
-          query: ${successRate('payments')}
-          min: 99
-`;
+      canary: { name: canary-gateway, port: 9090 }`,
+)}`;
 }
 
 export function deployment(app: string, image: string, track: 'stable' | 'canary'): string {
