@@ -10,7 +10,8 @@
 import jsonPatch from 'fast-json-patch';
 import YAML from 'yaml';
 import { formatCommitMessage, parseCommitMessage } from '../src/audit/trailers.ts';
-import { deriveCanary, planWeights } from '../src/engine/plan.ts';
+import { deriveCanary } from '../src/engine/derive.ts';
+import { planWeight } from '../src/engine/plan.ts';
 import { CHECKOUT_VS, deployment } from '../test/helpers/scenario.ts';
 
 function time(fn: () => void, minMs = 300): number {
@@ -39,10 +40,10 @@ const message = formatCommitMessage({
 });
 
 const rows: [string, () => void, string, () => void][] = [
-  ['weight edit (minimal diff)', () => planWeights(service, CHECKOUT_VS, { stable: 75, canary: 25 }), 'yaml parse+dump', () => String(YAML.parseDocument(CHECKOUT_VS))],
+  ['weight edit (minimal diff)', () => planWeight(service, CHECKOUT_VS, 25), 'yaml parse+dump', () => String(YAML.parseDocument(CHECKOUT_VS))],
   [
     'canary derivation',
-    () => deriveCanary(service, canary, before, after),
+    () => deriveCanary({ canaryPath: 'c.yaml', canaryText: canary, fromPath: 'd.yaml', productionFrom: before, candidateFrom: after }),
     'json-patch on objects',
     () => {
       const ops = jsonPatch.compare(YAML.parse(before), YAML.parse(after));

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tick } from '../src/commands/tick.ts';
-import type { CommandContext } from '../src/commands/context.ts';
+import type { CommandContext } from '../src/context.ts';
 import { silentLogger } from '../src/log.ts';
 import { commitFiles, createRepo } from '../test/helpers/git-fixtures.ts';
 import { isPrometheusInstalled, startPrometheus } from '../test/helpers/prometheus.ts';

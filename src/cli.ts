@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
-import type { CommandContext, GlobalOptions } from './commands/context.ts';
+import type { CommandContext, GlobalOptions } from './context.ts';
 import { CanaryError, UsageError } from './errors.ts';
 import { createLogger } from './log.ts';
 
@@ -95,6 +95,7 @@ async function runCommand(ctx: CommandContext, name: string, opts: Record<string
   const spec = commands.find((c) => c.name === name)!;
   try {
     const result = await spec.run(ctx, opts);
+    for (const line of result.errors ?? []) process.stderr.write(`error: ${line}\n`);
     if (ctx.options.json) {
       if (result.json !== undefined) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
     } else {

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'MANIFEST'
   | 'PATH'
   | 'ROUTER'
+  | 'CANARY_INVARIANT'
+  | 'UNEXERCISED'
   | 'METRICS'
   | 'METRICS_NO_DATA'
   | 'GIT'

@@ -93,6 +93,13 @@ function toEntry(group: RolloutCommit[], notesFor: NotesFor, supersededBy: strin
   const outcome = phase === 'resumed' ? 'progressing' : phase;
   const steps: RolloutLogStep[] = [];
   for (const c of group) {
+    if (c.trailers.judgment === 'fail') {
+      // A failed judgment below threshold: a record that changed no file, judging the current step.
+      const current = steps[steps.length - 1];
+      const noted = notesFor(c.sha).find((n) => n.rollout === c.trailers.rollout);
+      current?.judgments.push(noted ? { at: noted.at, outcome: noted.outcome, checks: noted.checks } : { at: c.at.toISOString(), outcome: 'fail', checks: checksFromBody(c.body) });
+      continue;
+    }
     if (c.trailers.phase === 'progressing') {
       steps.push({
         weight: c.trailers.weight,

@@ -1,30 +1,25 @@
 /**
- * Rebuild where a service stands from production's history (DESIGN.md, "State
- * lives in git"): no state file, only commit trailers and judgment notes.
+ * Where a service stands, from its newest git-canary record on production
+ * (PRODUCT.md, "State is never forgotten"): every record is self-contained, so
+ * one commit's trailers give the phase, step, weight, the pristine canary's
+ * commit (`Canary-Base`), the release under test, the step clock and the
+ * failed-check count. Which commit is the newest *trusted* record is decided
+ * by the caller (runner/history.ts: first-parent history, git-canary's
+ * identity, trailers that agree with the files).
  *
- * Rules (commits come newest first; a commit's time is its committer date):
- * - Service commits are those whose parsed Canary-* trailers name the service;
- *   every other commit (a person's, another service's) is skipped.
- * - No service commit: idle.
- * - Newest service commit `promoted` / `rolled-back`: idle, with `last` naming it.
- * - Newest `progressing` or `resumed`: progressing. `rollout` and `candidate` come
- *   from the newest commit; `step`, `total`, `weight` from the newest `progressing`
- *   commit of that rollout (a `resumed` commit carries a weight but no step).
- *   The step clock (`stepCommit`, `stepStartedAt`) is the newest commit that set
- *   the weight, or a `resumed` commit after it.
- * - Newest `paused`: paused, with the same step fields, `pausedAt` and `reason`
- *   (the first line of the paused commit's body).
- * - `startCommit` is the oldest service commit after the newest finished one, so a
- *   rollout restarted because the candidate moved (a new rollout id, no finished
- *   commit in between) still points at the original start, whose parent holds the
- *   canary file as it was before any rollout touched it.
- * - `failedChecks` counts judgment notes with outcome `fail` of the current rollout
- *   id, over the notes of every service commit since `startCommit`: a restart
- *   (new rollout id) starts the count again.
- * - `lastJudgedAt` is the newest note time of the current rollout that is not
- *   older than `stepStartedAt`; `lastCommit` the newest service commit.
+ * Rules:
+ * - No record: idle.
+ * - `promoted` / `rolled-back`: idle, with `last` naming it.
+ * - `progressing` / `resumed`: progressing. The step comes from `Canary-Step`
+ *   (progressing) or `Canary-Rollout-Step` (resumed); the step clock from
+ *   `Canary-Step-Since`; a failed judgment record (`Canary-Judgment: fail`)
+ *   also restarts the judgment clock at its own time.
+ * - `paused`: paused, with the reason the first line of its body.
+ * A record of an active rollout without `Canary-Base`, `Canary-Release` or its
+ * step cannot be read: that is an error for the service, never a guess.
  */
 import type { CommitInfo } from '../git/types.ts';
+import { GitError } from '../errors.ts';
 import type { JudgmentNote, RolloutCommit, RolloutState } from '../engine/types.ts';
 import { parseCommitMessage } from './trailers.ts';
 
@@ -51,57 +46,52 @@ export function canaryCommits(commits: readonly CommitInfo[]): RolloutCommit[] {
   return out;
 }
 
-/** Where `service` stands, from production's history (newest first) and the judgment notes on it. */
-export function reconstructState(service: string, commits: readonly CommitInfo[], notesFor: NotesFor): RolloutState {
-  const all = serviceCommits(service, commits);
-  const newest = all[0];
-  if (!newest) return { phase: 'idle' };
-  const { phase, rollout, candidate } = newest.trailers;
+/** Where a service stands given its newest trusted record (undefined: none, idle). */
+export function stateFromRecord(record: RolloutCommit | undefined): RolloutState {
+  if (!record) return { phase: 'idle' };
+  const t = record.trailers;
+  const { phase, rollout, candidate } = t;
   if (phase === 'promoted' || phase === 'rolled-back') {
-    return { phase: 'idle', last: { rollout, candidate, outcome: phase, commit: newest.sha, at: newest.at } };
+    return {
+      phase: 'idle',
+      last: {
+        rollout,
+        candidate,
+        outcome: phase,
+        commit: record.sha,
+        at: record.at,
+        ...(t.release ? { release: t.release } : {}),
+        ...(t.idleReplicas ? { idleReplicas: t.idleReplicas } : {}),
+      },
+    };
   }
-
-  const finished = all.findIndex((c) => c.trailers.phase === 'promoted' || c.trailers.phase === 'rolled-back');
-  const active = finished === -1 ? all : all.slice(0, finished); // newest first, never empty
-  const start = active[active.length - 1]!;
-
-  const stepIndex = active.findIndex((c) => c.trailers.phase === 'progressing' && c.trailers.rollout === rollout);
-  const stepSetter = active[stepIndex];
-  // A person who resumes has looked at (and maybe changed) the canary: time at the
-  // step and its judgment start over from the resume, and paused time never counts
-  // as time observed at the step.
-  const resumedAfter = active.slice(0, stepIndex === -1 ? active.length : stepIndex).find((c) => c.trailers.phase === 'resumed');
-  const clock = resumedAfter ?? stepSetter ?? start;
-
-  const notes = active.flatMap((c) => notesFor(c.sha)).filter((n) => n.rollout === rollout);
-  const failedChecks = notes.filter((n) => n.outcome === 'fail').length;
-  const step = stepSetter?.trailers.step;
-  const common = {
+  const step = phase === 'progressing' ? t.step : t.rolloutStep;
+  const missing = [!t.base && 'Canary-Base', !t.release && 'Canary-Release', !step && (phase === 'progressing' ? 'Canary-Step' : 'Canary-Rollout-Step')].filter(Boolean);
+  if (missing.length > 0 || !t.base || !t.release || !step) {
+    throw new GitError(`git-canary record ${record.sha.slice(0, 7)} of ${t.service} lacks ${missing.join(', ')}`, {
+      where: { detail: `commit ${record.sha}` },
+      hint: 'it was written by an older git-canary or edited by hand; end the rollout by hand (route to stable) and let the next tick start again',
+    });
+  }
+  const active = {
     rollout,
     candidate,
-    step: step?.index ?? 0,
-    total: step?.total ?? 0,
-    weight: (stepSetter ?? newest).trailers.weight,
-    startCommit: start.sha,
-    failedChecks,
-    lastCommit: newest.sha,
+    step: step.index,
+    total: step.total,
+    weight: t.weight,
+    base: t.base,
+    release: t.release,
+    failedChecks: t.failedChecks ?? 0,
+    lastCommit: record.sha,
   };
-
   if (phase === 'paused') {
-    return { phase: 'paused', ...common, pausedAt: newest.at, reason: firstLine(newest.body) ?? 'no reason recorded' };
-  }
-
-  let lastJudgedAt: Date | undefined;
-  for (const n of notes) {
-    const at = new Date(n.at);
-    if (at.getTime() >= clock.at.getTime() && (!lastJudgedAt || at > lastJudgedAt)) lastJudgedAt = at;
+    return { phase: 'paused', ...active, pausedAt: record.at, reason: firstLine(record.body) ?? 'no reason recorded' };
   }
   return {
     phase: 'progressing',
-    ...common,
-    stepCommit: clock.sha,
-    stepStartedAt: clock.at,
-    ...(lastJudgedAt ? { lastJudgedAt } : {}),
+    ...active,
+    stepStartedAt: t.stepSince ?? record.at,
+    ...(t.judgment === 'fail' ? { lastJudgedAt: record.at } : {}),
   };
 }
 

@@ -56,6 +56,9 @@ export const titles = {
   /** `checkout: canary 25% (step 2/3)` */
   progressing: (service: string, weight: number, step: number, total: number): string =>
     `${service}: canary ${weight}% (step ${step}/${total})`,
+  /** `checkout: check failed at 10% (step 1/3)`: a failed judgment below threshold, no file changed. */
+  judgmentFailed: (service: string, weight: number, step: number, total: number): string =>
+    `${service}: check failed at ${weight}% (step ${step}/${total})`,
   /** `checkout: promoted 3f2a9c1` */
   promoted: (service: string, candidateSha: string): string => `${service}: promoted ${shortSha(candidateSha)}`,
   /** `checkout: rolled back 3f2a9c1` */
@@ -70,6 +73,7 @@ export const titles = {
 export function titleFor(t: CanaryTrailers): string {
   switch (t.phase) {
     case 'progressing':
+      if (t.judgment === 'fail' && t.step) return titles.judgmentFailed(t.service, t.weight, t.step.index, t.step.total);
       return t.step
         ? titles.progressing(t.service, t.weight, t.step.index, t.step.total)
         : `${t.service}: canary ${t.weight}%`;
@@ -91,6 +95,8 @@ export function trailerProblem(t: CanaryTrailers): string | undefined {
   if (!SHA.test(t.candidate)) return `candidate must be a full lowercase sha, got ${JSON.stringify(t.candidate)}`;
   if (!isPhase(t.phase)) return `unknown phase ${JSON.stringify(t.phase)}`;
   if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 100) return `weight must be 0..100, got ${t.weight}`;
+  const extra = recordProblem(t);
+  if (extra) return extra;
   if (t.step) {
     const { index, total } = t.step;
     if (!Number.isInteger(index) || !Number.isInteger(total) || index < 1 || index > total) {
@@ -120,6 +126,7 @@ export function formatCommitMessage(input: { title?: string; body?: string; trai
     `Canary-Phase: ${t.phase}`,
     ...(t.step ? [`Canary-Step: ${t.step.index}/${t.step.total}`] : []),
     `Canary-Weight: ${t.weight}`,
+    ...recordLines(t),
   ];
   const body = trimBlankLines((input.body ?? '').replace(/\r\n/g, '\n').split('\n')).join('\n');
   return [title, ...(body ? [body] : []), lines.join('\n')].join('\n\n') + '\n';
@@ -198,10 +205,12 @@ function canaryTrailers(block: [string, string][]): CanaryTrailers | undefined {
   if (!isPhase(phase) || weightText === undefined || !/^\d{1,3}$/.test(weightText)) return undefined;
   let step: CanaryTrailers['step'];
   if (stepText !== undefined) {
-    const m = /^(\d{1,6})\s*\/\s*(\d{1,6})$/.exec(stepText);
+    const m = STEP.exec(stepText);
     if (!m) return undefined;
     step = { index: Number(m[1]), total: Number(m[2]) };
   }
+  const record = readRecord(canary);
+  if (!record) return undefined;
   const t: CanaryTrailers = {
     service,
     rollout,
@@ -209,6 +218,87 @@ function canaryTrailers(block: [string, string][]): CanaryTrailers | undefined {
     phase,
     ...(step ? { step } : {}),
     weight: Number(weightText),
+    ...record,
   };
   return trailerProblem(t) === undefined ? t : undefined;
+}
+
+const STEP = /^(\d{1,6})\s*\/\s*(\d{1,6})$/;
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
+const DIGEST = /^[0-9a-f]{64}$/;
+const REPLICAS = /^[A-Za-z][A-Za-z0-9]*\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?=\d{1,6}$/;
+
+/** The record trailers (all optional) in their fixed order. */
+function recordLines(t: CanaryTrailers): string[] {
+  const lines: string[] = [];
+  if (t.base) lines.push(`Canary-Base: ${t.base}`);
+  if (t.release) lines.push(`Canary-Release: ${t.release}`);
+  if (t.stepSince) lines.push(`Canary-Step-Since: ${t.stepSince.toISOString()}`);
+  if (t.failedChecks !== undefined) lines.push(`Canary-Failed-Checks: ${t.failedChecks}`);
+  if (t.judgment) lines.push(`Canary-Judgment: ${t.judgment}`);
+  if (t.rolloutStep) lines.push(`Canary-Rollout-Step: ${t.rolloutStep.index}/${t.rolloutStep.total}`);
+  if (t.idleReplicas && Object.keys(t.idleReplicas).length > 0) {
+    lines.push(`Canary-Idle-Replicas: ${Object.entries(t.idleReplicas).map(([doc, n]) => `${doc}=${n}`).join(', ')}`);
+  }
+  if (t.actor) lines.push(`Canary-Actor: ${t.actor}`);
+  if (t.reason) lines.push(`Canary-Reason: ${t.reason}`);
+  return lines;
+}
+
+function recordProblem(t: CanaryTrailers): string | undefined {
+  if (t.base !== undefined && !SHA.test(t.base)) return `base must be a full lowercase sha, got ${JSON.stringify(t.base)}`;
+  if (t.release !== undefined && !DIGEST.test(t.release)) return `release must be a sha256 hex digest, got ${JSON.stringify(t.release)}`;
+  if (t.stepSince !== undefined && Number.isNaN(t.stepSince.getTime())) return 'stepSince is not a date';
+  if (t.failedChecks !== undefined && (!Number.isInteger(t.failedChecks) || t.failedChecks < 0)) return `bad failed-check count ${t.failedChecks}`;
+  if (t.rolloutStep && (t.rolloutStep.index < 1 || t.rolloutStep.index > t.rolloutStep.total)) return 'bad rollout step';
+  for (const [doc, n] of Object.entries(t.idleReplicas ?? {})) if (!REPLICAS.test(`${doc}=${n}`)) return `bad idle replicas ${doc}=${n}`;
+  if (t.actor !== undefined && !isValue(t.actor)) return `bad actor ${JSON.stringify(t.actor)}`;
+  if (t.reason !== undefined && !isValue(t.reason)) return 'a reason must be one line of text';
+  return undefined;
+}
+
+/** The optional record trailers, or undefined when one of them is malformed (then the message is not ours). */
+function readRecord(canary: Map<string, string>): Partial<CanaryTrailers> | undefined {
+  const out: Partial<CanaryTrailers> = {};
+  const get = (k: string) => canary.get(`canary-${k}`);
+  const base = get('base');
+  if (base !== undefined) out.base = base.toLowerCase();
+  const release = get('release');
+  if (release !== undefined) out.release = release.toLowerCase();
+  const since = get('step-since');
+  if (since !== undefined) {
+    if (!ISO.test(since)) return undefined;
+    out.stepSince = new Date(since);
+  }
+  const failed = get('failed-checks');
+  if (failed !== undefined) {
+    if (!/^\d{1,6}$/.test(failed)) return undefined;
+    out.failedChecks = Number(failed);
+  }
+  const judgment = get('judgment');
+  if (judgment !== undefined) {
+    if (judgment !== 'fail') return undefined;
+    out.judgment = judgment;
+  }
+  const rolloutStep = get('rollout-step');
+  if (rolloutStep !== undefined) {
+    const m = STEP.exec(rolloutStep);
+    if (!m) return undefined;
+    out.rolloutStep = { index: Number(m[1]), total: Number(m[2]) };
+  }
+  const idle = get('idle-replicas');
+  if (idle !== undefined) {
+    const map: Record<string, number> = {};
+    for (const part of idle.split(',').map((p) => p.trim())) {
+      if (!REPLICAS.test(part)) return undefined;
+      const eq = part.lastIndexOf('=');
+      map[part.slice(0, eq)] = Number(part.slice(eq + 1));
+    }
+    out.idleReplicas = map;
+  }
+  const actor = get('actor');
+  if (actor !== undefined) out.actor = actor;
+  const reason = get('reason');
+  if (reason !== undefined) out.reason = reason;
+  return out;
 }

@@ -3,7 +3,7 @@
  * its own options, and the function that runs it. Entry points only wire this.
  */
 import { CanaryError } from '../errors.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
 import { init } from './init.ts';
 import { manualCommand } from './manual.ts';
 import { log } from './log.ts';
@@ -35,6 +35,7 @@ function notYet(name: string): CommandSpec['run'] {
 }
 
 const service: CommandOption = { flags: '--service <name>', description: 'the service (a key of services:)' };
+const reason: CommandOption = { flags: '--reason <text>', description: 'why (recorded as the Canary-Reason trailer; the actor comes from GIT_CANARY_ACTOR, GITHUB_ACTOR or USER)' };
 
 export const commands: CommandSpec[] = [
   {
@@ -60,8 +61,8 @@ export const commands: CommandSpec[] = [
   {
     name: 'status',
     summary: "every service's phase, weight, step, time at step and last analysis",
-    options: [],
-    run: (ctx) => status(ctx),
+    options: [{ flags: '--service <name>', description: 'only this service' }],
+    run: (ctx, opts) => status(ctx, opts),
   },
   {
     name: 'log',
@@ -78,10 +79,15 @@ export const commands: CommandSpec[] = [
     options: [service, { flags: '--image <ref>', description: 'the new image, e.g. registry/checkout:v2' }],
     run: notYet('propose'),
   },
-  { name: 'promote', summary: "promote a service's canary now (a person's decision)", options: [service], run: manualCommand('promote') },
-  { name: 'rollback', summary: "roll a service's canary back now", options: [service], run: manualCommand('rollback') },
-  { name: 'pause', summary: "pause a service's rollout", options: [service], run: manualCommand('pause') },
-  { name: 'resume', summary: 'resume a paused rollout', options: [service], run: manualCommand('resume') },
+  {
+    name: 'promote',
+    summary: "promote a service's canary now: ships the release the canary ran (a person's decision)",
+    options: [service, reason],
+    run: manualCommand('promote'),
+  },
+  { name: 'rollback', summary: "roll a service's canary back now", options: [service, reason], run: manualCommand('rollback') },
+  { name: 'pause', summary: "pause a service's rollout", options: [service, reason], run: manualCommand('pause') },
+  { name: 'resume', summary: 'resume a paused rollout (its step clock starts again)', options: [service, reason], run: manualCommand('resume') },
   {
     name: 'validate',
     summary: 'check git-canary.yaml on production and every file it names',

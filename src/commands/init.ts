@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
 
 /** templates/ beside the package: two levels up from src/commands, one from the dist/ bundle. */
 function templatesDir(): string {

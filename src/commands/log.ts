@@ -2,10 +2,11 @@
 import { buildRolloutLog, formatRolloutLog } from '../audit/log.ts';
 import { parseNote } from '../audit/notes.ts';
 import { canaryCommits } from '../audit/state.ts';
-import { UsageError } from '../errors.ts';
-import { HISTORY_DEPTH, NOTES_REF, readNotes } from '../runner/snapshot.ts';
-import { openRepository, productionTip } from '../runner/session.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
+import { CanaryError, UsageError } from '../errors.ts';
+import type { CommitInfo } from '../git/types.ts';
+import { NOTES_REF, noteText } from '../runner/observe.ts';
+import { openSession } from '../runner/session.ts';
 
 export async function log(ctx: CommandContext, opts: { service?: string; since?: string }): Promise<CommandResult> {
   let since: Date | undefined;
@@ -13,11 +14,30 @@ export async function log(ctx: CommandContext, opts: { service?: string; since?:
     since = new Date(opts.since);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${opts.since} is not a date`, { hint: 'use an ISO date like 2026-01-31' });
   }
-  const repo = await openRepository(ctx, { write: false });
-  const tip = await productionTip(repo, ctx.options.production);
-  const commits = await repo.log(tip, { depth: HISTORY_DEPTH });
-  const raw = await readNotes(repo, await repo.resolve(NOTES_REF), canaryCommits(commits).map((c) => c.sha));
-  const rollouts = buildRolloutLog(commits, (sha) => parseNote(raw.get(sha)?.text ?? ''), { service: opts.service, since });
+  const session = await openSession(ctx, { write: false, metrics: false });
+  const { repo, author } = session;
+  const tip = (await repo.resolve(session.production))!;
+  // Production's own history (first parent), git-canary's commits only: a merged
+  // pull request's commits or a person's commit with Canary-* trailers are not records.
+  const commits: CommitInfo[] = [];
+  for await (const c of repo.walk(tip, { firstParent: true })) {
+    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+  }
+  const notesSha = await repo.resolve(NOTES_REF);
+  const notes = new Map<string, string>();
+  if (notesSha) {
+    for (const c of canaryCommits(commits)) {
+      try {
+        const n = await noteText(repo, notesSha, c.sha);
+        if (n) notes.set(c.sha, n.text);
+      } catch (e) {
+        // An unreadable note costs its details, never the log.
+        if (!(e instanceof CanaryError)) throw e;
+        ctx.log.warn({ commit: c.sha }, `note of ${c.sha.slice(0, 7)} cannot be read: ${e.message}`);
+      }
+    }
+  }
+  const rollouts = buildRolloutLog(commits, (sha) => parseNote(notes.get(sha) ?? ''), { service: opts.service, since });
   return {
     exitCode: 0,
     text: rollouts.length === 0 ? 'no rollouts found\n' : formatRolloutLog(rollouts),

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.ts';
 import { openSession } from '../runner/session.ts';
 import { tickService, type ServiceTickResult } from '../runner/tick-service.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
 
 export interface TickOptions {
   dryRun?: boolean;
@@ -32,7 +32,9 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
       }),
     );
   }
-  return { exitCode: 0, text: formatTick(services, Boolean(opts.dryRun)), json: { services } };
+  // Every service ticked; a person must fix the ones that errored (exit 1).
+  const errors = services.filter((s) => s.decision === 'error').map((s) => `${s.service}: ${s.reason}`);
+  return { exitCode: errors.length > 0 ? 1 : 0, text: formatTick(services, Boolean(opts.dryRun)), json: { services }, errors };
 }
 
 export function formatTick(services: ServiceTickResult[], dryRun: boolean): string {

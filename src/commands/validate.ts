@@ -1,7 +1,7 @@
 /** `git-canary validate`: checks git-canary.yaml on production and every file it names. */
 import { formatRepoIssue, validateRepository } from '../runner/validate-repo.ts';
 import { openRepository } from '../runner/session.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
 
 export async function validate(ctx: CommandContext, opts: { online?: boolean }): Promise<CommandResult> {
   const repo = await openRepository(ctx, { write: false });

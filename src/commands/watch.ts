@@ -5,7 +5,7 @@
  */
 import { parseDuration } from '../config/duration.ts';
 import { CanaryError, UsageError } from '../errors.ts';
-import type { CommandContext, CommandResult } from './context.ts';
+import type { CommandContext, CommandResult } from '../context.ts';
 import { tick } from './tick.ts';
 
 export interface WatchOptions {
@@ -45,6 +45,7 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
       try {
         const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service });
         process.stdout.write(ctx.options.json ? `${JSON.stringify(r.json)}\n` : r.text);
+        for (const line of r.errors ?? []) process.stderr.write(`error: ${line}\n`);
       } catch (e) {
         // A broken tick (remote down, bad config) is reported and tried again next time: watch keeps going.
         failures++;

@@ -16,6 +16,8 @@ export {
   CheckConfig,
   CommitConfig,
   DestinationConfig,
+  DocumentRef,
+  ReleaseFileConfig,
   Duration,
   GitCanaryConfig,
   type GitCanaryConfigInput,

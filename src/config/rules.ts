@@ -19,6 +19,8 @@ interface Claim {
   role: Role;
   path: PathSegment[];
   route?: ServiceConfig['route'];
+  /** Release claims only: the documents of the file that are the service's release (undefined: the whole file). */
+  documents?: readonly { kind: string; name: string }[];
 }
 
 const ROLE_NAME: Record<Role, string> = { release: 'a release file', canary: 'the canary file', route: 'the route file' };
@@ -66,10 +68,33 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
     if (sameDestination(s.route.stable, s.route.canary)) {
       error(at('route', 'canary'), 'must differ from route.stable: the weights would move traffic nowhere');
     }
-    if (s.files.includes(s.route.file)) {
-      warnings.push({
-        path: at('route', 'file'),
-        message: "is also a release file: promotion copies candidate's version, so keep candidate's weights at 100/0",
+    // A route file that is also released would be copied from candidate at
+    // promotion (candidate's weights) and then differ again from candidate: the
+    // next tick would start the same release again, forever.
+    const routeInFiles = s.files.indexOf(s.route.file);
+    if (routeInFiles >= 0) {
+      error(at('route', 'file'), `${s.route.file} must not also be a release file (files[${routeInFiles}]): git-canary owns the route's weights on production`);
+    }
+    // The config and CI workflows are trusted only as production has them: a
+    // promotion must never copy candidate's version of them.
+    for (const [path, label] of [
+      ...s.files.map((f, i): [PathSegment[], string] => [at('files', i), f]),
+      [at('canary', 'file'), s.canary.file] as [PathSegment[], string],
+      [at('route', 'file'), s.route.file] as [PathSegment[], string],
+    ]) {
+      const why = trustedFileProblem(label);
+      if (why) error(path, why);
+    }
+    if (s.gate === 'pull-request') {
+      error(at('gate'), 'pull-request is not built yet: use gate: auto (or leave gate out) until the pull-request gate lands');
+    }
+    for (const [file, docs] of Object.entries(s.documents)) {
+      const i = s.files.indexOf(file);
+      const seen = new Set<string>();
+      docs.forEach((d, j) => {
+        const key = `${d.kind}/${d.name}`;
+        if (seen.has(key)) error(at('files', i, 'documents', j), `${key} is listed twice`);
+        seen.add(key);
       });
     }
     if (s.analysis) {
@@ -84,7 +109,7 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
     }
 
     const mine: [string, Claim][] = [
-      ...s.files.map((f, i): [string, Claim] => [f, { service: name, role: 'release', path: at('files', i) }]),
+      ...s.files.map((f, i): [string, Claim] => [f, { service: name, role: 'release', path: at('files', i), documents: s.documents[f] }]),
       [s.canary.file, { service: name, role: 'canary', path: at('canary', 'file') }],
       [s.route.file, { service: name, role: 'route', path: at('route', 'file'), route: s.route }],
     ];
@@ -106,8 +131,16 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
   return { errors, warnings };
 }
 
-/** Two services may share a route file only for different routes; every other shared file is an error. */
+/**
+ * Two services may share a route file only for different routes, and a release
+ * file only when both name their documents and no document is named by both;
+ * every other shared file is an error.
+ */
 function conflicts(a: Claim, b: Claim): boolean {
+  if (a.role === 'release' && b.role === 'release') {
+    if (!a.documents || !b.documents) return true;
+    return a.documents.some((x) => b.documents!.some((y) => x.kind === y.kind && x.name === y.name));
+  }
   if (a.role !== 'route' || b.role !== 'route') return true;
   const ra = a.route!;
   const rb = b.route!;
@@ -117,6 +150,11 @@ function conflicts(a: Claim, b: Claim): boolean {
 }
 
 function why(a: Claim, b: Claim): string {
+  if (a.role === 'release' && b.role === 'release') {
+    return a.documents && b.documents
+      ? ': both name the same document'
+      : ': name each service\'s documents ({path, documents: [Kind/name]}) to share a file';
+  }
   if (a.role === 'route' && b.role === 'route') return ' with the same destinations: both rollouts would move the same weights';
   if (a.role === 'canary' || b.role === 'canary') return ': a canary file belongs to one service';
   return ": one service's rollout would edit or promote the other's file";
@@ -127,4 +165,11 @@ function unknownSourceMessage(name: string, sources: string[]): string {
   const close = suggest(name, sources);
   if (close) return `no metrics source named "${name}" — did you mean "${close}"?`;
   return `no metrics source named "${name}"; defined: ${sources.join(', ')}`;
+}
+
+/** Why git-canary may never write `path` as a release, canary or route file, or undefined. */
+function trustedFileProblem(path: string): string | undefined {
+  if (path === 'git-canary.yaml') return 'git-canary.yaml is read only from production and can never be a release, canary or route file';
+  if (/^\.github\/workflows\//.test(path)) return `${path} is a CI workflow: it can never be a release, canary or route file`;
+  return undefined;
 }

@@ -131,6 +131,38 @@ export const ServiceRouteConfig = z
   .describe('Where traffic is split between stable and canary.');
 export type ServiceRouteConfig = z.output<typeof ServiceRouteConfig>;
 
+/** `Kind/name` of one Kubernetes document, e.g. `Deployment/reviews-v1`. */
+export const DocumentRef = z
+  .string({ error: unlessMissing('expected Kind/name, e.g. Deployment/reviews-v1') })
+  .regex(/^[A-Za-z][A-Za-z0-9]*\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'write a document as Kind/name, e.g. Deployment/reviews-v1' })
+  .transform((s) => {
+    const slash = s.indexOf('/');
+    return { kind: s.slice(0, slash), name: s.slice(slash + 1) };
+  })
+  .describe('A document of a manifests file, written Kind/name (e.g. Deployment/reviews-v1).');
+export type DocumentRef = z.output<typeof DocumentRef>;
+
+/** One release file: a path, or a path and the documents of it that are this service's release. */
+export const ReleaseFileConfig = z
+  .union(
+    [
+      RepoPath,
+      z.strictObject({
+        path: RepoPath.describe('The file, relative to the repository root.'),
+        documents: z
+          .array(DocumentRef)
+          .min(1, { error: 'must list at least one document' })
+          .describe('The documents of the file that are this service\'s release; every other byte of the file is left as production has it.'),
+      }),
+    ],
+    { error: unlessMissing('expected a path, or {path, documents: [Kind/name]}') },
+  )
+  .describe('A release file, or {path, documents} when several services share one file (e.g. Istio bookinfo.yaml).');
+
+const JsonPointer = z
+  .string({ error: unlessMissing('expected a JSON pointer such as /spec/template/metadata/annotations') })
+  .regex(/^(\/([^~/]|~[01])*)+$/, { error: 'must be a JSON pointer such as /spec/template/metadata/annotations' });
+
 export const CanaryConfig = z
   .strictObject({
     file: RepoPath.describe('The canary workload file; it lives on production and is not a release file.'),
@@ -138,8 +170,28 @@ export const CanaryConfig = z
       'The release file whose candidate changes are applied to the canary; one of `files`, default files[0].',
     ),
     fromName: KubeName.optional().describe(
-      'metadata.name of the document in `from` to diff, when several of the canary\'s kind match.',
+      'metadata.name of the document in `from` to pair with, when the canary\'s name without -canary names none.',
     ),
+    keep: z
+      .array(JsonPointer)
+      .default([])
+      .describe(
+        'JSON pointers the canary keeps as its own (never overwritten from the candidate). Always kept: /metadata/name, /metadata/labels, /spec/selector, /spec/template/metadata/labels, /spec/replicas.',
+      ),
+    idle: z
+      .strictObject({
+        replicas: z
+          .number()
+          .int({ error: 'must be a whole number' })
+          .min(0, { error: 'must be 0 or more' })
+          .describe('Replicas of the canary workload between rollouts; the next start gives back the replicas it had.'),
+      })
+      .optional()
+      .describe('Let the canary rest between rollouts: promotion and rollback scale it to `replicas`.'),
+    unexercised: z
+      .enum(['warn', 'refuse'])
+      .default('warn')
+      .describe('A release change no canary document runs (a ConfigMap, a second workload): warn names it; refuse does not start.'),
   })
   .describe('The canary workload and where its changes come from.');
 
@@ -204,9 +256,9 @@ export const ServiceName = z
 export const ServiceConfig = z
   .strictObject({
     files: z
-      .array(RepoPath)
+      .array(ReleaseFileConfig)
       .min(1, { error: 'must list at least one file' })
-      .describe('The release: files copied from candidate to production on promotion.'),
+      .describe('The release: files (or documents of files) copied from candidate to production on promotion.'),
     canary: CanaryConfig,
     route: ServiceRouteConfig,
     steps: Steps,
@@ -214,10 +266,12 @@ export const ServiceConfig = z
     analysis: AnalysisConfig.optional(),
     gate: Gate.default('auto').describe('auto starts rollouts at once; pull-request waits for an approved pull request.'),
   })
-  .transform((s) => ({
-    ...s,
-    canary: { ...s.canary, from: s.canary.from ?? s.files[0]! },
-  }))
+  .transform(({ files: entries, ...s }) => {
+    const files = entries.map((f) => (typeof f === 'string' ? f : f.path));
+    const documents: Record<string, DocumentRef[]> = {};
+    for (const f of entries) if (typeof f !== 'string') documents[f.path] = f.documents;
+    return { ...s, files, documents, canary: { ...s.canary, from: s.canary.from ?? files[0]! } };
+  })
   .describe('One service rolled out by git-canary.');
 export type ServiceConfig = z.output<typeof ServiceConfig>;
 /** The parsed `canary` block: `from` is always set (default files[0]). */

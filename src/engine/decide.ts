@@ -11,16 +11,20 @@
  *   - otherwise                                          → start at steps[0]
  *  paused                                                → none (a person resumes)
  *  progressing:
+ *   - recorded judgment notes vanished                   → pause (a person looks; the count is kept)
  *   - a person edited a managed file since our last commit→ pause (leave their change)
  *   - candidate's release returned to production's       → rollback (nothing to roll out)
  *   - candidate's release moved to another version       → start again at steps[0]
  *     (restart, like Flagger: a judgment of the old version says nothing of the new one)
+ *   - the canary weight is 0 (a person set it, then resumed)→ step: give the current step its
+ *     weight back and start its clock (nothing is judged on a canary without traffic)
  *   - interval not yet passed since the step began, or
  *     since the last judgment at this step               → none (waiting)
  *   - judgment due and no judgment given                 → analyze (run checks, decide again)
  *   - judgment pass                                      → next step, or promote after the last
  *   - judgment fail: failed count + 1 ≥ threshold         → rollback
- *                    otherwise                           → hold, record the failure in notes
+ *                    otherwise                           → hold, record the failure (a production
+ *                                                          record changing no file, details in notes)
  *   - judgment inconclusive (no data) or error           → hold (neither advance nor revert)
  */
 import { formatDuration } from '../config/duration.ts';
@@ -53,6 +57,9 @@ export function decide(input: DecideInput): Decision {
     return { kind: 'none', reason: `paused: ${state.reason} — run \`git-canary resume --service ${input.service}\`` };
   }
 
+  if (observed.notesVanished) {
+    return { kind: 'pause', reason: observed.notesVanished, files: [] };
+  }
   const edited = observed.managedFilesEditedBy;
   if (edited && edited.files.length > 0) {
     const by = edited.commit ? ` in ${short(edited.commit)}` : '';
@@ -77,6 +84,16 @@ export function decide(input: DecideInput): Decision {
       total,
       weight: first,
       restart: true,
+    };
+  }
+
+  if (state.weight === 0) {
+    return {
+      kind: 'step',
+      reason: `the canary receives no traffic (0%); giving step ${state.step}/${state.total} its weight back and starting its clock`,
+      step: state.step,
+      total: state.total,
+      weight: steps[state.step - 1] ?? first,
     };
   }
 

@@ -1,116 +1,75 @@
 /**
- * Turns a decision into the file changes of one commit. Pure: file texts in,
- * new texts out, through the minimal-diff manifest model and the routers, so
- * every byte the decision does not need to change stays as it was.
+ * Turns a decision and the service's observations into the one commit it makes:
+ * file changes and trailers. Pure: texts in, texts out, through the minimal-diff
+ * manifest model, the canary derivation and the routers, so every byte the
+ * decision does not need to change stays as it was.
+ *
+ * - start: the canary runs the candidate (derive.ts; refused when it cannot),
+ *   the route sends steps[0]% to it; a restart derives from the pristine canary.
+ * - step: the route weight only.
+ * - promote: the release as the rollout tested it, route back to stable.
+ * - rollback: route back to stable, the canary file restored to its pristine text.
+ * - hold after a failed judgment: a record that changes no file.
+ * - pause / resume: a record that changes no file.
+ * With `canary.idle`, promotion and rollback scale the canary down and the next
+ * start gives it back the replicas it had.
  */
-// fast-json-patch is CommonJS: named ESM imports fail at run time, the default export works.
-import jsonPatch from 'fast-json-patch';
-import { ManifestError } from '../errors.ts';
+import { CanaryError, GitError } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
-import {
-  applyEdits,
-  applyJsonPatch,
-  findDocuments,
-  parseManifestFile,
-  type ManifestDoc,
-  type ManifestFile,
-} from '../manifests/index.ts';
+import { applyEdits, editDocument, parseManifestFile } from '../manifests/index.ts';
 import { getRouter } from '../routers/index.ts';
-import type { RouteConfig, Weights } from '../routers/types.ts';
+import type { RouteConfig } from '../routers/types.ts';
+import { type DeriveResult, deriveCanary } from './derive.ts';
+import { type DocRef, type FileTexts, docLabel, promoteRelease, type ReleaseSpec, unexercisedChanges } from './release.ts';
+import type { CanaryTrailers, Decision, ServiceObservations } from './types.ts';
+
+export type { FileTexts } from './release.ts';
 
 /** The parts of a service's config planning needs. */
-export interface PlanService {
-  files: readonly string[];
-  canary: { file: string; from: string; fromName?: string };
+export interface PlanService extends ReleaseSpec {
+  canary: {
+    file: string;
+    from: string;
+    fromName?: string;
+    keep: readonly string[];
+    idle?: { replicas: number };
+    unexercised: 'warn' | 'refuse';
+  };
   route: RouteConfig;
 }
 
-/** Text of a file on a branch; undefined when the file does not exist there. */
-export type FileTexts = Readonly<Record<string, string | undefined>>;
+/** One commit to make. `trailers.notes` is filled in by the writer for failed judgments. */
+export interface PlannedCommit {
+  changes: FileChange[];
+  trailers: CanaryTrailers;
+  /** Commit message body (checks line, reason, what the canary does not exercise). */
+  body: string;
+  /** Release changes no canary document runs (start only). */
+  unexercised: string[];
+}
 
-/** Route file with new weights; undefined when it already has them (nothing to write). */
-export function planWeights(service: PlanService, routeText: string, weights: Weights): FileChange | undefined {
+/** A person's decision: who and why (`Canary-Actor`, `Canary-Reason`). */
+export interface Actor {
+  actor?: string;
+  reason?: string;
+}
+
+/** Workload kinds whose `/spec/replicas` canary.idle scales. */
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Rollout']);
+
+/** The canary weight the route file holds; throws RouterError (file:line) when it cannot be read. */
+export function routeWeightOf(service: Pick<PlanService, 'route'>, routeText: string): number {
+  return getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary;
+}
+
+/** The route file with the canary at `canary`%; undefined when it already is. */
+export function planWeight(service: Pick<PlanService, 'route'>, routeText: string, canary: number): FileChange | undefined {
   const router = getRouter(service.route.type);
   const file = parseManifestFile(service.route.file, routeText);
-  const current = router.read(file, service.route);
-  if (current.stable === weights.stable && current.canary === weights.canary) return undefined;
-  const text = applyEdits(file, router.plan(file, service.route, weights));
-  return { path: service.route.file, content: text };
-}
-
-/** The canary weight the route file holds now, or undefined when it cannot be read (a person broke it). */
-export function currentCanaryWeight(service: PlanService, routeText: string | undefined): number | undefined {
-  if (routeText === undefined) return undefined;
-  try {
-    return getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary;
-  } catch {
-    return undefined;
-  }
-}
-
-export function weightsFor(canary: number): Weights {
-  return { stable: 100 - canary, canary };
-}
-
-/** The document of the canary file the engine edits: its first document with a `kind`. */
-export function canaryDocument(file: ManifestFile): ManifestDoc {
-  const doc = file.docs.find((d) => d.kind !== undefined);
-  if (!doc) {
-    throw new ManifestError(`no Kubernetes document (with a kind) in canary file ${file.path}`, {
-      where: { file: file.path, line: 1 },
-      hint: 'canary.file must hold the canary workload, e.g. a Deployment named <app>-canary',
-    });
-  }
-  return doc;
-}
-
-/** The `from` document: the one of the canary's kind (and `fromName`, when set). */
-export function fromDocument(file: ManifestFile, kind: string, fromName: string | undefined): ManifestDoc {
-  const candidates = findDocuments(file, kind).filter((d) => fromName === undefined || d.name === fromName);
-  if (candidates.length === 1) return candidates[0]!;
-  const what = fromName ? `${kind} named ${fromName}` : kind;
-  throw new ManifestError(
-    candidates.length === 0 ? `no ${what} document in ${file.path}` : `${candidates.length} ${what} documents in ${file.path}`,
-    {
-      where: { file: file.path, line: candidates[1]?.line ?? 1 },
-      hint:
-        candidates.length === 0
-          ? 'canary.from must name the release file holding the workload the canary copies'
-          : 'set canary.fromName to pick one',
-    },
-  );
-}
-
-/**
- * The canary file for a new rollout: the pre-rollout canary content patched with
- * exactly what changed between production's and candidate's `from` document.
- */
-export function deriveCanary(
-  service: PlanService,
-  pristineCanary: string,
-  productionFrom: string,
-  candidateFrom: string,
-): string {
-  const canary = parseManifestFile(service.canary.file, pristineCanary);
-  const doc = canaryDocument(canary);
-  const kind = doc.kind!;
-  const before = fromDocument(parseManifestFile(service.canary.from, productionFrom), kind, service.canary.fromName);
-  const after = fromDocument(parseManifestFile(service.canary.from, candidateFrom), kind, service.canary.fromName);
-  const patch = jsonPatch.compare(before.value as object, after.value as object);
-  if (patch.length === 0) return pristineCanary;
-  return applyJsonPatch(canary, doc.index, patch);
-}
-
-/** Release files copied from candidate; a file absent on candidate is deleted on production. */
-export function planRelease(service: PlanService, production: FileTexts, candidate: FileTexts): FileChange[] {
-  return service.files
-    .filter((path) => production[path] !== candidate[path])
-    .map((path) => ({ path, content: candidate[path] ?? null }));
-}
-
-/** True when the two branches hold the same release files, byte for byte. */
-export function sameRelease(files: readonly string[], a: FileTexts, b: FileTexts): boolean {
-  return files.every((f) => a[f] === b[f]);
+  const edits = router.plan(file, service.route, canary);
+  if (edits.length === 0) return undefined;
+  const text = applyEdits(file, edits);
+  return text === routeText ? undefined : { path: service.route.file, content: text };
 }
 
 /** Drop changes that would not change anything, and fold several changes to one path. */
@@ -118,4 +77,282 @@ export function normaliseChanges(changes: (FileChange | undefined)[], current: F
   const byPath = new Map<string, FileChange>();
   for (const c of changes) if (c) byPath.set(c.path, c);
   return [...byPath.values()].filter((c) => current[c.path] !== (c.content ?? undefined));
+}
+
+function need(text: string | undefined, path: string, branch: string): string {
+  if (text === undefined) {
+    throw new GitError(`${path} is missing on ${branch}`, { where: { file: path, branch }, hint: 'run git-canary validate' });
+  }
+  return text;
+}
+
+/** The canary for a start: derived from the pristine canary, the candidate's release and the keep rules. */
+export function deriveStart(service: PlanService, obs: ServiceObservations, pristine: string): DeriveResult {
+  const { from } = service.canary;
+  return deriveCanary({
+    canaryPath: service.canary.file,
+    canaryText: pristine,
+    fromPath: from,
+    productionFrom: need(obs.production[from], from, 'production'),
+    candidateFrom: need(obs.candidate[from], from, 'candidate'),
+    documents: service.documents[from] as DocRef[] | undefined,
+    fromName: service.canary.fromName,
+    keep: [...service.canary.keep],
+  });
+}
+
+/** Release changes the derived canary does not run (`not exercised by the canary: …`). */
+export function unexercisedFor(service: PlanService, obs: ServiceObservations, derived: DeriveResult): string[] {
+  const from = service.canary.from;
+  const exercised = new Set(derived.pairs.map((p) => `${from}#${p.release}`));
+  // Documents without a kind (Helm values) are labelled `values` by unexercisedChanges.
+  for (const p of derived.pairs) if (!p.release.includes('/')) exercised.add(`${from}#values`);
+  return unexercisedChanges(service, obs.production, obs.candidate, exercised);
+}
+
+/** Replicas of each scalable workload document of a canary file (`Kind/name` → n; absent means 1). */
+export function replicasOf(path: string, text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of parseManifestFile(path, text).docs) {
+    if (!d.kind || !SCALABLE.has(d.kind) || !d.name) continue;
+    const spec = (d.value as { spec?: { replicas?: unknown } }).spec;
+    out[docLabel({ kind: d.kind, name: d.name })] = typeof spec?.replicas === 'number' ? spec.replicas : 1;
+  }
+  return out;
+}
+
+/** The canary text with each listed workload document scaled to its replicas. */
+function scale(path: string, text: string, replicas: Readonly<Record<string, number>>): string {
+  let current = text;
+  for (const [label, n] of Object.entries(replicas)) {
+    const file = parseManifestFile(path, current);
+    const doc = file.docs.find((d) => d.kind && d.name && docLabel({ kind: d.kind, name: d.name }) === label);
+    if (!doc) continue;
+    current = editDocument(file, doc.index, [{ op: 'set', path: ['spec', 'replicas'], value: n }]);
+  }
+  return current;
+}
+
+/** Scale a resting canary back up at start; refuse when it rests with no record of its replicas. */
+function wake(service: PlanService, obs: ServiceObservations, text: string): string {
+  const idle = service.canary.idle;
+  if (!idle) return text;
+  const remembered = obs.state.phase === 'idle' ? obs.state.last?.idleReplicas : undefined;
+  const now = replicasOf(service.canary.file, text);
+  const back: Record<string, number> = {};
+  for (const [label, n] of Object.entries(now)) {
+    if (n !== idle.replicas) continue; // a person scaled it while it rested: theirs stands
+    const before = remembered?.[label];
+    if (before === undefined) {
+      if (n > 0) continue;
+      throw new CanaryError('CANARY_INVARIANT', `canary ${label} rests at ${n} replicas and no record says how many it had`, {
+        where: { file: service.canary.file },
+        hint: 'set its spec.replicas to the replicas the canary should run with; canary.idle scales it down again after the rollout',
+      });
+    }
+    back[label] = before;
+  }
+  return scale(service.canary.file, text, back);
+}
+
+/** Scale the canary down to rest; returns the text and the replicas it had (for the next start). */
+function rest(service: PlanService, activeText: string, restingText: string): { text: string; had?: Record<string, number> } {
+  const idle = service.canary.idle;
+  if (!idle) return { text: restingText };
+  const had = replicasOf(service.canary.file, activeText);
+  const target = Object.fromEntries(Object.keys(replicasOf(service.canary.file, restingText)).map((l) => [l, idle.replicas]));
+  return { text: scale(service.canary.file, restingText, target), had };
+}
+
+function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/**
+ * The commit a decision makes, or undefined when it makes none (none, analyze,
+ * hold without a failed judgment). Throws CanaryError subclasses naming file and
+ * path when the commit cannot be planned (the service then errors).
+ */
+export function planCommit(
+  decision: Decision,
+  service: PlanService,
+  obs: ServiceObservations,
+  now: Date,
+  actor: Actor = {},
+): PlannedCommit | undefined {
+  const { state } = obs;
+  const who = {
+    ...(actor.actor ? { actor: actor.actor } : {}),
+    ...(actor.reason ? { reason: actor.reason } : {}),
+  };
+  const summary = 'judgment' in decision && decision.judgment ? decision.judgment.summary : undefined;
+  const body = (...extra: (string | undefined)[]) =>
+    [summary, decision.reason, ...extra].filter((s): s is string => Boolean(s)).join('\n\n');
+  const routeText = () => need(obs.production[service.route.file], service.route.file, 'production');
+
+  if (decision.kind === 'start') {
+    const restart = state.phase !== 'idle';
+    const pristine = restart ? obs.pristineCanary : obs.production[service.canary.file];
+    const derived = deriveStart(service, obs, need(pristine, service.canary.file, restart ? `production@${shortSha(state.base)}` : 'production'));
+    const unexercised = unexercisedFor(service, obs, derived);
+    if (unexercised.length > 0 && service.canary.unexercised === 'refuse') {
+      throw new CanaryError('UNEXERCISED', `not exercised by the canary: ${unexercised.join(', ')}`, {
+        where: { file: service.canary.file, branch: 'candidate' },
+        hint: 'canary.unexercised is refuse: give the canary these changes, or set canary.unexercised: warn',
+        data: { unexercised },
+      });
+    }
+    const canaryText = wake(service, obs, derived.text);
+    const changes = normaliseChanges(
+      [{ path: service.canary.file, content: canaryText }, planWeight(service, routeText(), decision.weight)],
+      obs.production,
+    );
+    return {
+      changes,
+      unexercised,
+      body: body(unexercised.length > 0 ? `not exercised by the canary: ${unexercised.join(', ')}` : undefined),
+      trailers: {
+        service: obs.service,
+        rollout: `${obs.service}-${shortSha(obs.candidateSha)}`,
+        candidate: obs.candidateSha,
+        phase: 'progressing',
+        step: { index: 1, total: decision.total },
+        weight: decision.weight,
+        base: restart ? state.base : obs.productionSha,
+        release: obs.releaseDigest.candidate,
+        stepSince: now,
+        failedChecks: 0,
+        ...who,
+      },
+    };
+  }
+
+  if (state.phase === 'idle') return undefined;
+  const common = {
+    service: obs.service,
+    rollout: state.rollout,
+    candidate: state.candidate,
+    base: state.base,
+    release: state.release,
+    ...who,
+  };
+  const rolloutStep = { index: state.step, total: state.total };
+
+  switch (decision.kind) {
+    case 'step':
+      return {
+        changes: normaliseChanges([planWeight(service, routeText(), decision.weight)], obs.production),
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'progressing',
+          step: { index: decision.step, total: decision.total },
+          weight: decision.weight,
+          stepSince: now,
+          failedChecks: state.failedChecks,
+        },
+      };
+    case 'hold': {
+      if (!decision.recordFailure || state.phase !== 'progressing') return undefined;
+      return {
+        changes: [],
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'progressing',
+          step: rolloutStep,
+          weight: state.weight,
+          stepSince: state.stepStartedAt,
+          failedChecks: decision.failedChecks,
+          judgment: 'fail',
+        },
+      };
+    }
+    case 'promote': {
+      const tested = obs.observed.candidateMatchesRollout ? obs.candidate : obs.tested;
+      if (!tested) {
+        throw new GitError(`cannot read the release of rollout ${state.rollout} at candidate ${shortSha(state.candidate)}`, {
+          where: { branch: 'candidate', detail: `commit ${state.candidate}` },
+          hint: 'the tested candidate commit is no longer in the candidate branch history; roll back instead',
+        });
+      }
+      const release = promoteRelease(service, obs.production, tested, `candidate@${shortSha(state.candidate)}`);
+      const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
+      const resting = rest(service, canaryNow, canaryNow);
+      return {
+        changes: normaliseChanges(
+          [...release, planWeight(service, routeText(), 0), { path: service.canary.file, content: resting.text }],
+          obs.production,
+        ),
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'promoted',
+          weight: 0,
+          failedChecks: state.failedChecks,
+          ...(resting.had ? { idleReplicas: resting.had } : {}),
+        },
+      };
+    }
+    case 'rollback': {
+      const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
+      const pristine = need(obs.pristineCanary, service.canary.file, `production@${shortSha(state.base)}`);
+      const resting = rest(service, canaryNow, pristine);
+      return {
+        changes: normaliseChanges(
+          [planWeight(service, routeText(), 0), { path: service.canary.file, content: resting.text }],
+          obs.production,
+        ),
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'rolled-back',
+          weight: 0,
+          failedChecks: decision.failedChecks,
+          ...(resting.had ? { idleReplicas: resting.had } : {}),
+        },
+      };
+    }
+    case 'pause':
+      return {
+        changes: [],
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'paused',
+          // The weight the route holds now (a person may have changed it); the old one when it cannot be read.
+          weight: obs.routeWeight ?? state.weight,
+          rolloutStep,
+          failedChecks: state.failedChecks,
+        },
+      };
+    case 'resume': {
+      if (obs.routeWeight === undefined) {
+        throw new CanaryError('ROUTER', `cannot resume ${obs.service}: the route file ${service.route.file} cannot be read`, {
+          where: { file: service.route.file, branch: 'production' },
+          hint: 'fix the route file on production first (git-canary validate says what is wrong)',
+        });
+      }
+      return {
+        changes: [],
+        unexercised: [],
+        body: body(),
+        trailers: {
+          ...common,
+          phase: 'resumed',
+          weight: obs.routeWeight,
+          rolloutStep,
+          stepSince: now,
+          failedChecks: state.failedChecks,
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
 }

@@ -4,6 +4,7 @@
  * pure `decide()`, and the I/O edges (commands/) turn decisions into commits.
  */
 import type { CheckResult, Judgment } from '../analysis/types.ts';
+import type { FileTexts } from './release.ts';
 
 /** Values of the `Canary-Phase` trailer. */
 export type Phase = 'progressing' | 'promoted' | 'rolled-back' | 'paused' | 'resumed';
@@ -20,6 +21,28 @@ export interface CanaryTrailers {
   step?: { index: number; total: number };
   /** The canary's weight after this commit; 0 after promotion or rollback. */
   weight: number;
+  /**
+   * The rest makes each commit a self-contained record, so a service's state is
+   * read from its newest record alone (PRODUCT.md, "State is never forgotten").
+   * `Canary-Base`: production's commit before the rollout's first start (its canary file is the pristine one).
+   */
+  base?: string;
+  /** `Canary-Release`: digest of the release the rollout tests (see engine/release.ts). */
+  release?: string;
+  /** `Canary-Step-Since`: when the clock of the current step started (its weight was set, or a resume). */
+  stepSince?: Date;
+  /** `Canary-Failed-Checks`: failed judgments counted over the rollout, this one included. */
+  failedChecks?: number;
+  /** `Canary-Judgment: fail` on a failed judgment below threshold (no file changes; its details are in the commit's note). */
+  judgment?: 'fail';
+  /** `Canary-Rollout-Step: 2/3`: the step of a paused or resumed rollout (Canary-Step is for progressing commits). */
+  rolloutStep?: { index: number; total: number };
+  /** `Canary-Idle-Replicas: Deployment/checkout-canary=2`: replicas the canary had before it rested. */
+  idleReplicas?: Record<string, number>;
+  /** `Canary-Actor`: who made a manual decision. */
+  actor?: string;
+  /** `Canary-Reason`: why (`--reason`). */
+  reason?: string;
 }
 
 /** One analysis judgment recorded in git notes (one JSON line each) because it changed no file. */
@@ -43,56 +66,61 @@ export interface RolloutCommit {
   title: string;
 }
 
-/** Where a service stands, rebuilt from history. */
+/** The last finished rollout of a service, from its promoted / rolled-back record. */
+export interface FinishedRollout {
+  rollout: string;
+  candidate: string;
+  outcome: 'promoted' | 'rolled-back';
+  commit: string;
+  at: Date;
+  /** Digest of the release it rolled out (`Canary-Release`). */
+  release?: string;
+  /** Replicas the canary had before it rested (`canary.idle`), by document. */
+  idleReplicas?: Record<string, number>;
+}
+
+/** Fields of a rollout in progress (or paused), all from its newest record. */
+export interface ActiveRollout {
+  rollout: string;
+  candidate: string;
+  step: number;
+  total: number;
+  /** The canary weight the newest record set or found (it agrees with the route file at that commit). */
+  weight: number;
+  /** Production's commit before the rollout first started: its canary file is the pristine canary. */
+  base: string;
+  /** Digest of the release under test. */
+  release: string;
+  /** Failed judgments counted over the whole rollout. */
+  failedChecks: number;
+  /** The newest git-canary record of this service (baseline for detecting a person's edits). */
+  lastCommit: string;
+}
+
+/** Where a service stands, from its newest record on production. */
 export type RolloutState =
-  | {
-      phase: 'idle';
-      /** The most recent finished rollout, if any. */
-      last?: { rollout: string; candidate: string; outcome: 'promoted' | 'rolled-back'; commit: string; at: Date };
-    }
-  | {
+  | { phase: 'idle'; last?: FinishedRollout }
+  | (ActiveRollout & {
       phase: 'progressing';
-      rollout: string;
-      candidate: string;
-      step: number;
-      total: number;
-      weight: number;
-      /** The commit that started this rollout (its parent holds the pre-rollout files). */
-      startCommit: string;
-      /** The commit that set the current weight (or the resume commit after it). */
-      stepCommit: string;
+      /** When the current step's clock started (its weight was set, or a resume). */
       stepStartedAt: Date;
-      /** Newest judgment recorded in notes for this step, if any. */
+      /** The newest failed judgment at this step, when the newest record is one. */
       lastJudgedAt?: Date;
-      /** Failed judgments counted over the whole rollout. */
-      failedChecks: number;
-      /** The newest git-canary commit of this service (baseline for detecting a person's edits). */
-      lastCommit: string;
-    }
-  | {
-      phase: 'paused';
-      rollout: string;
-      candidate: string;
-      step: number;
-      total: number;
-      weight: number;
-      startCommit: string;
-      failedChecks: number;
-      pausedAt: Date;
-      reason: string;
-      lastCommit: string;
-    };
+    })
+  | (ActiveRollout & { phase: 'paused'; pausedAt: Date; reason: string });
 
 /** What the I/O layer observed this tick; every field is a fact, not a decision. */
 export interface Observations {
   /** Candidate tip sha. */
   candidateSha: string;
-  /** Candidate's release files equal production's (byte for byte). */
+  /** Candidate's release equals production's (byte for byte). */
   candidateEqualsProduction: boolean;
-  /** Candidate's release files equal those of the candidate the current/last rollout tested. */
+  /** Candidate's release equals the one the current/last rollout tested. */
   candidateMatchesRollout: boolean;
-  /** A managed file on production differs from the newest git-canary commit of this service (a person edited it). */
+  /** This service's rules or files on production differ from its newest record (a person edited them). */
   managedFilesEditedBy?: { files: string[]; commit?: string };
+  /** The newest record expects judgment notes that are gone: why. */
+  notesVanished?: string;
 }
 
 export interface DecideInput {
@@ -111,7 +139,7 @@ export interface DecideInput {
 }
 
 /** The output vocabulary of `tick` (PRODUCT.md); `analyze` is internal: run checks, then decide again. */
-export type DecisionKind = 'start' | 'step' | 'promote' | 'rollback' | 'hold' | 'pause' | 'none';
+export type DecisionKind = 'start' | 'step' | 'promote' | 'rollback' | 'hold' | 'pause' | 'none' | 'error';
 
 export type Decision =
   | { kind: 'none'; reason: string }
@@ -125,3 +153,32 @@ export type Decision =
   | { kind: 'pause'; reason: string; files: string[] }
   /** Only from `git-canary resume` (a person's decision); decide() never returns it. */
   | { kind: 'resume'; reason: string };
+
+/**
+ * Every fact one service's decision and its edits need, read once by the
+ * observe step (runner/observe.ts) as plain data: decide() and plan() run pure on it.
+ */
+export interface ServiceObservations {
+  service: string;
+  productionSha: string;
+  candidateSha: string;
+  notesSha: string | undefined;
+  /** The service's managed files (release, canary, route) at production's tip. */
+  production: FileTexts;
+  /** The release files and canary.from at candidate's tip. */
+  candidate: FileTexts;
+  /** Digests of the release on each branch (`Canary-Release`). */
+  releaseDigest: { production: string; candidate: string };
+  /** The newest trusted record of the service, if any. */
+  record?: RolloutCommit;
+  state: RolloutState;
+  observed: Observations;
+  /** The canary weight production's route holds now; undefined when the route cannot be read. */
+  routeWeight: number | undefined;
+  /** The canary file before the rollout (at `Canary-Base`), for restarts and rollbacks. */
+  pristineCanary?: string | undefined;
+  /** The release files at the rollout's candidate commit, when candidate has moved since (manual promote). */
+  tested?: FileTexts;
+  /** Things worth saying that change no decision (a note that could not be read). */
+  warnings: string[];
+}

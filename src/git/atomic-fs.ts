@@ -10,7 +10,8 @@
  * trusts the empty file and publishes a production commit that points at it
  * (git fsck: "object file ... is empty"). With the rename, a file at an
  * object's path is always whole; a kill leaves at most a `tmp_obj_*` file,
- * which git itself ignores and `git prune` removes.
+ * which git itself ignores and `git prune` removes. The `shallow` file is
+ * replaced the same way (it is rewritten whole on every shallow fetch).
  */
 import { randomBytes } from 'node:crypto';
 import type fs from 'node:fs';
@@ -20,9 +21,24 @@ import { basename, dirname, join } from 'node:path';
 const OBJECTS = /[\\/]objects[\\/]/;
 
 async function writeFile(path: fs.PathLike | fsp.FileHandle, data: string | Uint8Array, options?: fs.WriteFileOptions): Promise<void> {
-  if (typeof path !== 'string' || !OBJECTS.test(path)) return fsp.writeFile(path, data, options);
-  // git's own prefix for temporary object files (fsck and prune know it).
-  const tmp = join(dirname(path), `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}_${basename(path).slice(0, 8)}`);
+  if (typeof path !== 'string') return fsp.writeFile(path, data, options);
+  if (OBJECTS.test(path)) {
+    // git's own prefix for temporary object files (fsck and prune know it).
+    return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}_${basename(path).slice(0, 8)}`);
+  }
+  // `shallow` says which commits lack parents; a torn one makes the server skip history we lack.
+  if (basename(path) === 'shallow') return writeFileAtomic(path, data, options);
+  return fsp.writeFile(path, data, options);
+}
+
+/** Write `path` whole or not at all: a temporary file in the same directory, renamed into place. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options?: fs.WriteFileOptions,
+  tmpName = `tmp_${basename(path)}_${process.pid}_${randomBytes(6).toString('hex')}`,
+): Promise<void> {
+  const tmp = join(dirname(path), tmpName);
   try {
     await fsp.writeFile(tmp, data, options);
     await fsp.rename(tmp, path);

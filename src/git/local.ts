@@ -12,7 +12,9 @@ import { createCommitIn } from './commit.ts';
 import { toCanaryError } from './errors.ts';
 import type { LockOptions } from './lock.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
-import { type ObjectStore, commitResolver, listFilesAt, logFrom, readFileAt } from './read.ts';
+import {
+  type MissingParents, type ObjectStore, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow, walkFrom,
+} from './read.ts';
 import { compareAndSwapRef, readRef, readSymbolicHead } from './refs.ts';
 import type { GitRepo } from './types.ts';
 
@@ -118,9 +120,41 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
       throw toCanaryError(err, ctx(op, ref));
     });
 
+  // A local repository has nothing to fetch: a parent it lacks ends the walk with an error, never silently.
+  const onMissing: MissingParents = async (child, missing) => {
+    const shallow = (await readShallow(layout.gitdir)).has(child.sha);
+    throw new GitError(
+      shallow
+        ? `the history of commit ${child.sha} is cut off: the repository is shallow there (parent ${missing[0]} is not in it)`
+        : `parent ${missing[0]} of commit ${child.sha} is not in the repository`,
+      {
+        where: { detail: label },
+        hint: shallow
+          ? 'fetch the whole history into it (git fetch --unshallow) or point --repo at a complete repository'
+          : 'the repository is incomplete or corrupt; check it with git fsck',
+        data: { commit: child.sha, missing },
+      },
+    );
+  };
+
+  async function* walk(commitish: string, opts?: { firstParent?: boolean }) {
+    try {
+      yield* walkFrom(store, await commitOid(commitish), { firstParent: opts?.firstParent ?? true, onMissing });
+    } catch (err) {
+      throw toCanaryError(err, ctx('walk', commitish));
+    }
+  }
+
   return {
     label,
     resolve,
+    walk,
+    ensureCommit: (sha, ref) =>
+      wrap('read', ref, async () => {
+        toFullRef(ref);
+        if (!isSha(sha)) throw new GitError(`${JSON.stringify(sha)} is not a commit id`, { where: { detail: label }, hint: 'pass a full 40-hex sha' });
+        return hasCommit(store, sha);
+      }),
     readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path)),
     listFiles: (commitish, dir) => wrap('list', commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap('log', commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),

@@ -3,7 +3,8 @@
  * Shared by local and remote repositories; they differ only in how a branch
  * name becomes a commit id (see `commitOid`).
  */
-import fs from 'node:fs';
+import fs, { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { GitError, PathError } from '../errors.ts';
 import type { CommitInfo, Identity } from './types.ts';
@@ -188,6 +189,197 @@ export async function logFrom(store: ObjectStore, startOid: string, depth?: numb
     }
   }
   return out;
+}
+
+/**
+ * How a walk gets a parent that is not in the store. Called with the child and
+ * the parents it lacks; resolves once they are readable (a remote deepens its
+ * shallow cache) or throws a GitError naming the commit. Never "history ends here".
+ */
+export type MissingParents = (child: CommitInfo, missing: string[]) => Promise<void>;
+
+/** The commit `oid`, or undefined when it is not in the store (a missing parent). */
+async function readParent(store: ObjectStore, oid: string): Promise<CommitInfo | undefined> {
+  const raw = await readRaw(store, oid);
+  if (!raw) return undefined;
+  if (raw.type !== 'commit') {
+    throw new GitError(`parent ${oid} is a ${raw.type}, not a commit`, {
+      where: { detail: store.label },
+      hint: 'the repository is corrupt; check it with git fsck',
+    });
+  }
+  return strip(parseCommit(oid, raw.bytes));
+}
+
+/** Read `oids` (parents of `child`), asking `onMissing` once for those the store lacks. */
+async function readParents(store: ObjectStore, child: CommitInfo, oids: string[], onMissing: MissingParents): Promise<CommitInfo[]> {
+  const found = await Promise.all(oids.map((oid) => readParent(store, oid)));
+  const missing = oids.filter((_, i) => !found[i]);
+  if (missing.length === 0) return found as CommitInfo[];
+  await onMissing(child, missing);
+  const out: CommitInfo[] = [];
+  for (const [i, oid] of oids.entries()) {
+    const commit = found[i] ?? (await readParent(store, oid));
+    if (!commit) {
+      throw new GitError(`parent ${oid} of commit ${child.sha} is not in the repository`, {
+        where: { detail: store.label },
+        hint: 'the history cannot be read completely; check the repository with git fsck',
+      });
+    }
+    out.push(commit);
+  }
+  return out;
+}
+
+/**
+ * Commits from `startOid`, newest first, read one at a time as the caller
+ * pulls them. `firstParent`: the first-parent chain only (a branch's own
+ * history; commits of merged branches are not yielded). Otherwise every
+ * parent, newest committer date first (like `git log`; ties in the order
+ * reached). Ends only at root commits; a parent that is not in the store goes
+ * to `onMissing`, which makes it readable or throws.
+ */
+export async function* walkFrom(
+  store: ObjectStore,
+  startOid: string,
+  options: { firstParent: boolean; onMissing: MissingParents },
+): AsyncGenerator<CommitInfo> {
+  const start = strip(await readCommitInfo(store, startOid));
+  if (options.firstParent) {
+    let commit = start;
+    for (;;) {
+      yield commit;
+      const first = commit.parents[0];
+      if (first === undefined) return;
+      [commit] = (await readParents(store, commit, [first], options.onMissing)) as [CommitInfo];
+    }
+  }
+  const queue = new CommitQueue();
+  const seen = new Set<string>([start.sha]);
+  queue.push(start);
+  for (let commit = queue.pop(); commit; commit = queue.pop()) {
+    yield commit;
+    // Parents are read only when the caller asks for the next commit.
+    const fresh = commit.parents.filter((p) => !seen.has(p));
+    for (const p of fresh) seen.add(p);
+    if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+  }
+}
+
+/** A max-heap on committer date; equal dates come out in the order they went in. */
+class CommitQueue {
+  private heap: { commit: CommitInfo; n: number }[] = [];
+  private count = 0;
+
+  private before(a: number, b: number): boolean {
+    const x = this.heap[a]!;
+    const y = this.heap[b]!;
+    const dt = x.commit.committer.timestamp - y.commit.committer.timestamp;
+    return dt > 0 || (dt === 0 && x.n < y.n);
+  }
+
+  private swap(a: number, b: number): void {
+    const t = this.heap[a]!;
+    this.heap[a] = this.heap[b]!;
+    this.heap[b] = t;
+  }
+
+  push(commit: CommitInfo): void {
+    this.heap.push({ commit, n: this.count++ });
+    for (let i = this.heap.length - 1; i > 0; ) {
+      const up = (i - 1) >> 1;
+      if (!this.before(i, up)) break;
+      this.swap(i, up);
+      i = up;
+    }
+  }
+
+  pop(): CommitInfo | undefined {
+    const top = this.heap[0];
+    const last = this.heap.pop();
+    if (!top || !last) return undefined;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < this.heap.length && this.before(l, best)) best = l;
+        if (r < this.heap.length && this.before(r, best)) best = r;
+        if (best === i) break;
+        this.swap(i, best);
+        i = best;
+      }
+    }
+    return top.commit;
+  }
+}
+
+/** A commit of a history whose parents are (partly) not in the store. */
+export interface HistoryEdge {
+  child: string;
+  missing: string[];
+}
+
+/**
+ * The commits of a history the store has, explored once each (every parent),
+ * and its edges: commits whose parents are missing. After the store grows
+ * (a deepen), `explore` again goes on from the edges only.
+ */
+export class HistoryFrontier {
+  private readonly seen = new Set<string>();
+  private pending: CommitInfo[];
+
+  private constructor(
+    private readonly store: ObjectStore,
+    tip: CommitInfo,
+  ) {
+    this.seen.add(tip.sha);
+    this.pending = [tip];
+  }
+
+  static async start(store: ObjectStore, tipOid: string): Promise<HistoryFrontier> {
+    return new HistoryFrontier(store, strip(await readCommitInfo(store, tipOid)));
+  }
+
+  /** Explore as far as the store allows; the edges found (none: the history is complete). */
+  async explore(): Promise<HistoryEdge[]> {
+    const stack = this.pending;
+    this.pending = [];
+    const edges: HistoryEdge[] = [];
+    for (let commit = stack.pop(); commit; commit = stack.pop()) {
+      const missing: string[] = [];
+      for (const oid of commit.parents) {
+        if (this.seen.has(oid)) continue;
+        const parent = await readParent(this.store, oid);
+        if (!parent) missing.push(oid);
+        else {
+          this.seen.add(oid);
+          stack.push(parent);
+        }
+      }
+      if (missing.length > 0) {
+        edges.push({ child: commit.sha, missing });
+        // Explored again next time: its parents may have arrived.
+        this.pending.push(commit);
+      }
+    }
+    return edges;
+  }
+}
+
+/** Whether `oid` is a commit in the store (annotated tags are not peeled). */
+export async function hasCommit(store: ObjectStore, oid: string): Promise<boolean> {
+  return (await readRaw(store, oid))?.type === 'commit';
+}
+
+/** The oids listed in `<gitdir>/shallow` (commits whose parents a shallow fetch left out). */
+export async function readShallow(gitdir: string): Promise<Set<string>> {
+  const text = await fsp.readFile(join(gitdir, 'shallow'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
+  return new Set(text.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40}$/.test(l)));
 }
 
 function strip({ tree: _tree, ...info }: CommitInfo & { tree: string }): CommitInfo {

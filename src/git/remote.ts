@@ -11,13 +11,16 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { GitConflictError, GitError } from '../errors.ts';
-import { atomicFs } from './atomic-fs.ts';
+import { atomicFs, writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
 import { authCallbacks, parseRemoteUrl, redactor } from './credentials.ts';
 import { type ErrorContext, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
-import { shortRef, toFullRef } from './paths.ts';
-import { type ObjectStore, commitResolver, listFilesAt, logFrom, readFileAt } from './read.ts';
+import { isSha, shortRef, toFullRef } from './paths.ts';
+import {
+  type MissingParents, type ObjectStore, HistoryFrontier, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow,
+  walkFrom,
+} from './read.ts';
 import { readRef } from './refs.ts';
 import type { GitRepo } from './types.ts';
 
@@ -26,7 +29,7 @@ export interface RemoteOptions {
   cacheDir: string;
   /** Used when the URL has no user-info; sent as Basic auth with user `x-access-token`. */
   token?: string;
-  /** Commits fetched per ref (default 200); 0 fetches the whole history. */
+  /** Commits fetched per ref (default 200); 0 fetches the whole history. Also the first step of deepening (then doubled). */
   depth?: number;
   /** Refs to fetch right away (e.g. both branches a tick reads). */
   fetchRefs?: string[];
@@ -60,6 +63,29 @@ function serialised<T>(key: string, run: () => Promise<T>): Promise<T> {
   return next.finally(() => {
     if (queues.get(key) === next) queues.delete(key);
   });
+}
+
+/** Replace `<gitdir>/shallow` with `oids` (none: no file), whole or not at all. */
+async function writeShallow(gitdir: string, oids: Set<string>): Promise<void> {
+  const path = join(gitdir, 'shallow');
+  if (oids.size === 0) await fsp.rm(path, { force: true });
+  else await writeFileAtomic(path, `${[...oids].join('\n')}\n`);
+}
+
+/**
+ * Run a fetch, putting `shallow` back as it was when the fetch fails:
+ * isomorphic-git rewrites it from the server's answer before the pack has
+ * arrived, so a failed download would leave commits marked complete whose
+ * parents never came (and the server would never send them).
+ */
+async function keepingShallow<T>(gitdir: string, fetch: () => Promise<T>): Promise<T> {
+  const before = await readShallow(gitdir);
+  try {
+    return await fetch();
+  } catch (err) {
+    await writeShallow(gitdir, before).catch(() => {});
+    throw err;
+  }
 }
 
 async function initCache(gitdir: string, url: string): Promise<void> {
@@ -113,10 +139,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       let head: string | null = null;
       try {
         // `ref` is what we already have (sent as "have"), `remoteRef` what we want.
-        const result = await git.fetch({
-          ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
-          depth: depth > 0 ? depth : undefined,
-        });
+        const result = await keepingShallow(gitdir, () =>
+          git.fetch({
+            ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
+            depth: depth > 0 ? depth : undefined,
+          }));
         head = result.fetchHead;
       } catch (err) {
         // Only "the server has no such ref" means absent; any other missing thing is an error.
@@ -140,6 +167,132 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     run().catch((err: unknown) => {
       throw toCanaryError(err, { op, label, ref, redact });
     });
+
+  // Deepening: `depth` more commits below the shallow boundary, doubling on
+  // each further deepen within one walk or ensureCommit (200, 400, 800…: a
+  // record n commits back costs about log2(n / 200) round trips).
+  const firstStep = depth > 0 ? depth : DEFAULT_DEPTH;
+  const allPresent = async (oids: string[]) => (await Promise.all(oids.map((oid) => hasCommit(store, oid)))).every(Boolean);
+
+  /**
+   * Fetch `step` more generations of `fullRef`'s history below the shallow
+   * boundary, so that the parents `needed` of the commits `boundaries`
+   * arrive. Through `serialised`, like every fetch: it rewrites `shallow`,
+   * which all refs share. The server deepens every listed boundary any of its
+   * refs reaches (other refs' too: correct, and a cost) and answers for
+   * exactly those, so no other ref's boundary is dropped. Resolve's answer
+   * does not move: the tracking ref is put back (only refresh() moves it),
+   * even if the server's ref moved meanwhile.
+   */
+  const deepen = (fullRef: string, boundaries: string[], needed: string[], step: number) =>
+    serialised(gitdir, async () => {
+      // Another walk may have fetched them while this one waited.
+      if (await allPresent(needed)) return;
+      const { ctx, ...net } = network();
+      const tracking = trackingRef(fullRef);
+      const tip = await readRef(gitdir, tracking);
+      if (!tip) {
+        throw new GitError(`cannot deepen ${shortRef(fullRef)}: it is not in the cache`, {
+          where: { branch: shortRef(fullRef), detail: label },
+          hint: 'the server has no such branch or ref',
+        });
+      }
+      // A commit whose parents are missing must be listed as shallow, or the
+      // server assumes we have them (a fetch cut short, another process's
+      // rewrite of `shallow`): list it, and the deepen repairs the gap.
+      const shallow = await readShallow(gitdir);
+      const listed = new Set([...shallow, ...boundaries]);
+      if (listed.size !== shallow.size) await writeShallow(gitdir, listed);
+      try {
+        await keepingShallow(gitdir, () =>
+          git.fetch({ ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false, depth: step, relative: true }));
+      } catch (err) {
+        throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
+      } finally {
+        await git.writeRef({ fs, gitdir, ref: tracking, value: tip, force: true });
+      }
+    });
+
+  /** The error for parents a deepen of `refs` did not bring. */
+  const unreachable = (child: string, missing: string[], refs: string[]) =>
+    new GitError(`cannot fetch the history of commit ${child}: parent ${missing[0]} is not on the server's ${refs.map(shortRef).join(', ') || 'refs'}`, {
+      where: { branch: refs[0] ? shortRef(refs[0]) : undefined, detail: label },
+      hint: refs.length > 0
+        ? 'the branch was rewritten or the server lost objects; refresh and read it again'
+        : 'walk a branch or ref (not a bare sha) so the cache knows what to deepen',
+      data: { commit: child, missing },
+    });
+
+  /** A failed deepen as a GitError that also names the commit whose parents it was for; AuthErrors stay AuthErrors. */
+  const aboutCommit = (err: unknown, child: string, missing: string[]): unknown => {
+    if (!(err instanceof GitError)) return err;
+    return new GitError(`cannot fetch the history of commit ${child} (parent ${missing[0]}): ${err.message}`, {
+      where: err.where, hint: err.hint, data: { ...err.data, commit: child, missing }, cause: err,
+    });
+  };
+
+  /** For a walk over `commitish`: deepen the ref named, or for a sha the refs read so far (the one at that sha first). */
+  const missingParents = async (commitish: string, start: string): Promise<MissingParents> => {
+    let refs: string[];
+    if (!isSha(commitish)) refs = [toFullRef(commitish)];
+    else {
+      const all = [...fetched];
+      const tips = await Promise.all(all.map((r) => readRef(gitdir, trackingRef(r))));
+      refs = [...all.filter((_, i) => tips[i] === start), ...all.filter((_, i) => tips[i] !== start)];
+    }
+    let step = firstStep;
+    return async (child, missing) => {
+      for (const fullRef of refs) {
+        try {
+          await deepen(fullRef, [child.sha], missing, step);
+        } catch (err) {
+          throw aboutCommit(err, child.sha, missing);
+        }
+        step *= 2;
+        if (await allPresent(missing)) return;
+      }
+      throw unreachable(child.sha, missing, refs);
+    };
+  };
+
+  async function* walk(commitish: string, opts?: { firstParent?: boolean }) {
+    try {
+      const start = await commitOid(commitish);
+      const onMissing = await missingParents(commitish, start);
+      yield* walkFrom(store, start, { firstParent: opts?.firstParent ?? true, onMissing });
+    } catch (err) {
+      throw toCanaryError(err, { op: 'walk', label, ref: commitish, redact });
+    }
+  }
+
+  const ensureCommit = async (sha: string, ref: string): Promise<boolean> => {
+    if (!isSha(sha)) {
+      throw new GitError(`${JSON.stringify(sha)} is not a commit id`, { where: { detail: label }, hint: 'pass a full 40-hex sha' });
+    }
+    if (await hasCommit(store, sha)) return true;
+    const fullRef = toFullRef(ref);
+    const tip = await resolve(fullRef);
+    if (!tip) return false;
+    // Every commit of the ref's history the cache has, explored once; after
+    // each deepen only from the commits whose parents were missing.
+    const frontier = await HistoryFrontier.start(store, tip);
+    for (let step = firstStep; ; step *= 2) {
+      if (await hasCommit(store, sha)) return true;
+      const edges = await frontier.explore();
+      if (edges.length === 0) return false;
+      try {
+        await deepen(fullRef, edges.map((e) => e.child), edges.flatMap((e) => e.missing), step);
+      } catch (err) {
+        throw aboutCommit(err, edges[0]!.child, edges[0]!.missing);
+      }
+      if (await hasCommit(store, sha)) return true;
+      // A deepen brings the parents of every boundary the server's refs reach: one still missing never will.
+      for (const { child, missing } of edges) {
+        const still = (await Promise.all(missing.map((oid) => hasCommit(store, oid)))).flatMap((has, i) => (has ? [] : [missing[i]!]));
+        if (still.length > 0) throw unreachable(child, still, [fullRef]);
+      }
+    }
+  };
 
   const push = (fullRef: string, newSha: string, expectedOld: string | undefined) =>
     serialised(gitdir, async () => {
@@ -185,6 +338,8 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path)),
     listFiles: (commitish, dir) => wrap('list', commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap('log', commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),
+    walk,
+    ensureCommit: (sha, ref) => wrap('fetch', ref, () => ensureCommit(sha, ref)),
     createCommit: (opts) => wrap('commit', undefined, () => createCommitIn(store, opts)),
     updateRef: (ref, newSha, expectedOld) =>
       wrap('push', ref, async () => {

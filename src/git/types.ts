@@ -44,8 +44,26 @@ export interface GitRepo {
   readFile(commitish: string, path: string): Promise<string | undefined>;
   /** Every file path (recursively) under `dir` ('' for the root) at a commit. */
   listFiles(commitish: string, dir?: string): Promise<string[]>;
-  /** Commits reachable from `commitish`, newest first (first-parent order not guaranteed). */
+  /**
+   * Commits reachable from `commitish` (at most `depth`), newest committer date first over all
+   * parents. A remote's shallow boundary silently ends it: use `walk` to find state.
+   */
   log(commitish: string, options?: { depth?: number }): Promise<CommitInfo[]>;
+  /**
+   * The history of `commitish`, newest first, read lazily: a caller that stops after 3 commits
+   * reads 3. `firstParent` (default true): the first-parent chain only, i.e. the branch's own
+   * commits, not those of merged branches; false: every parent, newest committer date first.
+   * Ends only at a root commit. A remote deepens its shallow cache when the walk reaches its
+   * boundary (the ref named, or for a sha the refs read so far); a parent that cannot be had
+   * (shallow local repository, server error, object gone) is a GitError naming the commit.
+   */
+  walk(commitish: string, options?: { firstParent?: boolean }): AsyncIterable<CommitInfo>;
+  /**
+   * Whether commit `sha` is available. Local: whether the repository has it. Remote: deepens
+   * `ref` (branch or full ref) until the cache has the sha (true) or the ref's whole history is
+   * fetched without it (false); reading a ref the server lacks is false.
+   */
+  ensureCommit(sha: string, ref: string): Promise<boolean>;
   createCommit(options: CreateCommitOptions): Promise<string>;
   /**
    * Move `ref` (branch name or full ref) from `expectedOld` (undefined: must not exist) to `newSha`,

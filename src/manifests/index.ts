@@ -36,3 +36,4 @@ export function editDocument(file: ManifestFile, docIndex: number, ops: EditOp[]
 export function applyJsonPatch(file: ManifestFile, docIndex: number, patch: Operation[]): string {
   return applyPatch(file, docIndex, patch);
 }
+export { documentText, replaceDocuments } from './documents.ts';

@@ -3,19 +3,35 @@
  * (v1, v1beta1, v1alpha2).
  *
  * Weights live on `spec.rules[].backendRefs[].weight`; an absent weight is 1
- * (the API default), so two refs without weights split 50/50. A destination
- * matches a backendRef of kind Service (the default kind, core group) by `name`,
- * and by `port` and `namespace` when the destination gives them (a ref without
- * a namespace is in the route's namespace). Refs of other kinds never match.
- * Stable and canary may be any two services, e.g. `auth-proxy:8443` and
- * `canary-gateway:9090`; the canary percentage is computed over those two refs
- * only; writing sets stable 100-w and canary w. Any other ref of the rule (a
- * third backend) keeps its weight as written, so its share of the rule's traffic
- * stays the same only when stable+canary already summed to 100.
+ * (the API default), so two refs without weights split 50/50 — which is why a
+ * canary ref without `weight` is refused: it would get traffic at rest. A
+ * destination matches a backendRef of kind Service (the default kind, core
+ * group) by `name`, and by `port` and `namespace` when the destination gives
+ * them (a ref without a namespace is in the route's namespace). Refs of other
+ * kinds never match. Stable and canary may be any two services, e.g.
+ * `auth-proxy:8443` and `canary-gateway:9090`. A step takes the canary's share
+ * from the stable's and leaves every other ref's weight as written; a rule of
+ * only stable and canary is written out of 100 (`weight: 1` becomes 100). A
+ * canary absent at rest is added as a ref beside the stable in the rules
+ * without `matches`.
  */
 import { RouterError } from '../errors.ts';
 import type { ManifestDoc, ManifestFile } from '../manifests/types.ts';
-import { asArray, findManaged, isRecord, planManaged, readManaged, selectDocs, type TrafficApi, type TrafficRule } from './shared.ts';
+import {
+  asArray,
+  findManaged,
+  hasConditions,
+  isRecord,
+  type NewEntry,
+  ownedRules,
+  planManaged,
+  readManaged,
+  selectDocs,
+  type TrafficApi,
+  type TrafficEntry,
+  type TrafficRule,
+  writtenFlow,
+} from './shared.ts';
 import type { Destination, RouteConfig, Router, Weights } from './types.ts';
 
 const KINDS = ['HTTPRoute', 'GRPCRoute'] as const;
@@ -26,9 +42,12 @@ const api: TrafficApi = {
   kinds: KINDS,
   kindLabel: 'HTTPRoute/GRPCRoute',
   entryNoun: 'backendRef',
+  matchKey: 'matches',
   missingWeight: () => 1,
+  canaryNeedsWeight: true,
   maxWeight: 1_000_000,
   narrowBy: 'port or namespace',
+  newEntry,
 };
 
 /** Whether backendRef `ref` of a route in namespace `docNamespace` names destination `d`. */
@@ -47,26 +66,43 @@ function label(ref: Record<string, unknown>): string {
   return `${kind}${ns}${String(ref.name)}${ref.port === undefined ? '' : `:${String(ref.port)}`}`;
 }
 
+/** The canary ref beside `stable`: route.canary's name, its port (else the stable's) and namespace (else the stable's). */
+function newEntry(file: ManifestFile, rule: TrafficRule, stable: TrafficEntry, route: RouteConfig): NewEntry {
+  const ref: Record<string, unknown> = { name: route.canary.name };
+  const port = route.canary.port ?? stable.value.port;
+  if (port !== undefined) ref.port = port;
+  const ns = route.canary.namespace ?? stable.value.namespace;
+  if (ns !== undefined && (stable.value.namespace !== undefined || ns !== rule.doc.namespace)) ref.namespace = ns;
+  return { value: ref, flow: writtenFlow(file, rule.doc, stable.path) ? [[]] : [] };
+}
+
 function rulesOf(doc: ManifestDoc, route: RouteConfig): TrafficRule[] {
   const spec = isRecord(doc.value) ? doc.value.spec : undefined;
   if (!isRecord(spec)) return [];
-  return asArray(spec.rules).map((rule, i) => ({
-    doc,
-    path: ['spec', 'rules', i],
-    entries: asArray(isRecord(rule) ? rule.backendRefs : undefined).flatMap((ref, j) =>
-      isRecord(ref)
-        ? [
-            {
-              path: ['spec', 'rules', i, 'backendRefs', j],
-              weight: ref.weight,
-              stable: backendRefMatches(ref, route.stable, doc.namespace),
-              canary: backendRefMatches(ref, route.canary, doc.namespace),
-              label: label(ref),
-            },
-          ]
-        : [],
-    ),
-  }));
+  return asArray(spec.rules).map((rule, i): TrafficRule => {
+    const list = asArray(isRecord(rule) ? rule.backendRefs : undefined);
+    return {
+      doc,
+      path: ['spec', 'rules', i],
+      list: ['spec', 'rules', i, 'backendRefs'],
+      size: list.length,
+      matched: isRecord(rule) && hasConditions(rule.matches),
+      entries: list.flatMap((ref, j) =>
+        isRecord(ref)
+          ? [
+              {
+                path: ['spec', 'rules', i, 'backendRefs', j],
+                value: ref,
+                weight: ref.weight,
+                stable: backendRefMatches(ref, route.stable, doc.namespace),
+                canary: backendRefMatches(ref, route.canary, doc.namespace),
+                label: label(ref),
+              },
+            ]
+          : [],
+      ),
+    };
+  });
 }
 
 function managed(file: ManifestFile, route: RouteConfig) {
@@ -87,5 +123,6 @@ export const gatewayApi = {
   type: 'gateway-api',
   kinds: KINDS,
   read: (file: ManifestFile, route: RouteConfig): Weights => readManaged(file, managed(file, route), api),
-  plan: (file: ManifestFile, route: RouteConfig, weights: Weights) => planManaged(file, managed(file, route), weights),
+  plan: (file: ManifestFile, route: RouteConfig, canaryPercent: number) => planManaged(file, route, managed(file, route), canaryPercent, api),
+  owned: (file: ManifestFile, route: RouteConfig): unknown => ownedRules(managed(file, route)),
 } satisfies Router;

@@ -1,15 +1,16 @@
 /**
  * A person's decision (`promote`, `rollback`, `pause`, `resume`), recorded as
- * a commit with trailers like the engine's own, so `git log` shows who decided
- * what. Each checks that the service is in a phase where it makes sense.
+ * a commit with trailers like the engine's own (plus `Canary-Actor` and
+ * `Canary-Reason`), so `git log` shows who decided what and why. Each checks
+ * that the service is in a phase where it makes sense. Promotion ships the
+ * release the canary ran, even when candidate has moved on since.
  */
-import { UsageError } from '../errors.ts';
 import type { Decision } from '../engine/types.ts';
+import { UsageError } from '../errors.ts';
+import { observeService, resolveTips } from './observe.ts';
+import { withCompareAndSwap } from './retry.ts';
 import type { Session } from './session.ts';
-import { applyDecision } from './apply.ts';
-import { resolveTips, takeSnapshot } from './snapshot.ts';
-import { planService } from './tick-service.ts';
-import { GitConflictError } from '../errors.ts';
+import { commitDecision, planService } from './tick-service.ts';
 
 export type ManualAction = 'promote' | 'rollback' | 'pause' | 'resume';
 
@@ -19,6 +20,7 @@ export interface ManualResult {
   commit: string | null;
   weight: number | null;
   reason: string;
+  actor: string;
 }
 
 const ALLOWED: Record<ManualAction, readonly string[]> = {
@@ -28,13 +30,12 @@ const ALLOWED: Record<ManualAction, readonly string[]> = {
   resume: ['paused'],
 };
 
-function decisionFor(action: ManualAction, who: string): Decision {
-  const reason = `${action} requested by ${who}`;
+function decisionFor(action: ManualAction, reason: string, failedChecks: number): Decision {
   switch (action) {
     case 'promote':
       return { kind: 'promote', reason };
     case 'rollback':
-      return { kind: 'rollback', reason, failedChecks: 0 };
+      return { kind: 'rollback', reason, failedChecks };
     case 'pause':
       return { kind: 'pause', reason, files: [] };
     case 'resume':
@@ -46,7 +47,7 @@ export async function runManual(
   session: Session,
   serviceName: string,
   action: ManualAction,
-  options: { now: () => Date; who: string; dryRun?: boolean },
+  options: { now: () => Date; actor: string; reason?: string; dryRun?: boolean },
 ): Promise<ManualResult> {
   const service = session.config.services[serviceName];
   if (!service) {
@@ -54,42 +55,43 @@ export async function runManual(
       hint: `services: ${Object.keys(session.config.services).join(', ') || '(none)'}`,
     });
   }
-  for (let attempt = 1; ; attempt++) {
-    const { production, candidate, notes } = await resolveTips(session.repo, session);
-    if (!production || !candidate) {
-      throw new UsageError(`${serviceName} has no rollout: branch ${production ? session.candidate : session.production} is missing`);
-    }
-    const snapshot = await takeSnapshot(session.repo, serviceName, planService(service), { production, candidate, notes });
-    const state = snapshot.state;
-    const phase = state.phase;
-    if (!ALLOWED[action].includes(phase)) {
-      // Say it the way `status` does: promoted / rolled-back rather than idle.
-      const shown = state.phase === 'idle' ? (state.last?.outcome ?? 'idle') : phase;
-      throw new UsageError(`cannot ${action} ${serviceName}: it is ${shown}`, {
-        hint: `${action} works when the service is ${ALLOWED[action].join(' or ')}; see \`git-canary status\``,
-      });
-    }
-    try {
-      const applied = await applyDecision(decisionFor(action, options.who), {
+  const reason = `${action} requested by ${options.actor}${options.reason ? `: ${options.reason}` : ''}`;
+  return withCompareAndSwap(
+    async () => {
+      const { production, candidate, notes } = await resolveTips(session.repo, session);
+      if (!production || !candidate) {
+        throw new UsageError(`${serviceName} has no rollout: branch ${production ? session.candidate : session.production} is missing`);
+      }
+      const obs = await observeService({
         repo: session.repo,
-        serviceName,
+        name: serviceName,
         service: planService(service),
-        snapshot,
-        productionBranch: session.production,
+        tips: { production, candidate, notes },
+        author: session.author,
+        production: session.production,
+        candidate: session.candidate,
+        tested: action === 'promote',
+      });
+      const state = obs.state;
+      if (!ALLOWED[action].includes(state.phase)) {
+        // Say it the way `status` does: promoted / rolled-back rather than idle.
+        const shown = state.phase === 'idle' ? (state.last?.outcome ?? 'idle') : state.phase;
+        throw new UsageError(`cannot ${action} ${serviceName}: it is ${shown}`, {
+          hint: `${action} works when the service is ${ALLOWED[action].join(' or ')}; see \`git-canary status\``,
+        });
+      }
+      const failed = state.phase === 'idle' ? 0 : state.failedChecks;
+      const r = await commitDecision(decisionFor(action, reason, failed), obs, {
+        service: planService(service),
+        production: session.production,
+        repo: session.repo,
         author: session.author,
         now: options.now(),
         dryRun: Boolean(options.dryRun),
+        actor: { actor: options.actor, ...(options.reason ? { reason: options.reason } : {}) },
       });
-      return {
-        service: serviceName,
-        action,
-        commit: applied.commit ?? null,
-        weight: applied.weight ?? null,
-        reason: decisionFor(action, options.who).reason,
-      };
-    } catch (e) {
-      if (!(e instanceof GitConflictError) || attempt >= 5) throw e;
-      await session.repo.refresh();
-    }
-  }
+      return { service: serviceName, action, commit: r.commit, weight: r.weight, reason, actor: options.actor };
+    },
+    { refresh: () => session.repo.refresh() },
+  );
 }

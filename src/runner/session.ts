@@ -4,7 +4,7 @@
  * candidate is never obeyed).
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { CommandContext } from '../commands/context.ts';
+import type { CommandContext } from '../context.ts';
 import { type ConfigIssue, loadConfig, type GitCanaryConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import { openRepo } from '../git/index.ts';

@@ -6,7 +6,8 @@
  */
 import { formatIssue, parseConfig, type ConfigIssue, type GitCanaryConfig, type ServiceConfig } from '../config/index.ts';
 import { lineAt, parseSource } from '../config/source.ts';
-import { canaryDocument, fromDocument } from '../engine/plan.ts';
+import { deriveCanary } from '../engine/derive.ts';
+import { unexercisedChanges, releaseParts, type DocRef } from '../engine/release.ts';
 import { CanaryError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
 import { parseManifestFile, type ManifestFile } from '../manifests/index.ts';
@@ -142,13 +143,7 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
 
   for (const [name, service] of Object.entries(config.services)) {
     await validateService(name, service, { manifest, at, report });
-    if (candidateTip) {
-      for (const [i, f] of service.files.entries()) {
-        if ((await repo.readFile(candidateTip, f).catch(() => undefined)) === undefined) {
-          report.warnings.push({ ...at(['services', name, 'files', i]), message: `${f} does not exist on ${config.branches.candidate}` });
-        }
-      }
-    }
+    if (candidateTip) await validateCandidate(repo, { tip, candidateTip, name, service, at, report, candidate: config.branches.candidate });
   }
   report.files = [...cache.keys()].sort();
   if (options.online && report.errors.length === 0) report.online = await runOnline(config, options.online.now, report, at);
@@ -164,7 +159,16 @@ interface ServiceChecks {
 
 async function validateService(name: string, service: ServiceConfig, c: ServiceChecks): Promise<void> {
   const base = ['services', name];
-  for (const [i, f] of service.files.entries()) await c.manifest(f, [...base, 'files', i]);
+  for (const [i, f] of service.files.entries()) {
+    const file = await c.manifest(f, [...base, 'files', i]);
+    if (file && service.documents[f]) {
+      try {
+        releaseParts(service, { [f]: file.text }, 'production');
+      } catch (e) {
+        c.report.errors.push(fromError(e, { ...c.at([...base, 'files', i]), message: 'documents' }));
+      }
+    }
+  }
   const route = await c.manifest(service.route.file, [...base, 'route', 'file']);
   if (route) {
     try {
@@ -173,15 +177,69 @@ async function validateService(name: string, service: ServiceConfig, c: ServiceC
       c.report.errors.push(fromError(e, { ...c.at([...base, 'route']), message: 'route' }));
     }
   }
-  const canary = await c.manifest(service.canary.file, [...base, 'canary', 'file']);
-  const from = await c.manifest(service.canary.from, [...base, 'canary', 'from']);
-  if (canary && from) {
-    try {
-      const doc = canaryDocument(canary);
-      fromDocument(from, doc.kind!, service.canary.fromName);
-    } catch (e) {
-      c.report.errors.push(fromError(e, { ...c.at([...base, 'canary']), message: 'canary' }));
+  await c.manifest(service.canary.file, [...base, 'canary', 'file']);
+  await c.manifest(service.canary.from, [...base, 'canary', 'from']);
+}
+
+interface CandidateChecks {
+  tip: string;
+  candidateTip: string;
+  candidate: string;
+  name: string;
+  service: ServiceConfig;
+  at(path: (string | number)[]): { file: string; line: number };
+  report: ValidationReport;
+}
+
+/**
+ * What a start on the current candidate would do: the release files exist and
+ * parse there, the canary derivation succeeds and carries the candidate (the
+ * same code a start runs), and which release changes no canary document runs.
+ */
+async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<void> {
+  const { service, name } = c;
+  const base = ['services', name];
+  const texts: Record<string, string | undefined> = {};
+  for (const [i, f] of service.files.entries()) {
+    const text = await repo.readFile(c.candidateTip, f).catch((e: unknown) => e);
+    if (text === undefined) {
+      c.report.warnings.push({ ...c.at([...base, 'files', i]), message: `${f} does not exist on ${c.candidate}` });
+      return;
     }
+    if (typeof text !== 'string') {
+      c.report.errors.push(readError(f, text, c.at([...base, 'files', i])));
+      return;
+    }
+    texts[f] = text;
+  }
+  const production: Record<string, string | undefined> = {};
+  for (const f of new Set([...service.files, service.canary.file])) production[f] = await repo.readFile(c.tip, f).catch(() => undefined);
+  const canaryText = production[service.canary.file];
+  const productionFrom = production[service.canary.from];
+  const candidateFrom = texts[service.canary.from];
+  if (canaryText === undefined || productionFrom === undefined || candidateFrom === undefined) return;
+  const where = { ...c.at([...base, 'canary']), message: `on ${c.candidate}` };
+  try {
+    releaseParts(service, texts, c.candidate);
+    const derived = deriveCanary({
+      canaryPath: service.canary.file,
+      canaryText,
+      fromPath: service.canary.from,
+      productionFrom,
+      candidateFrom,
+      documents: service.documents[service.canary.from] as DocRef[] | undefined,
+      fromName: service.canary.fromName,
+      keep: [...service.canary.keep],
+    });
+    const exercised = new Set(derived.pairs.map((p) => `${service.canary.from}#${p.release}`));
+    const unexercised = unexercisedChanges(service, production, texts, exercised);
+    if (unexercised.length > 0) {
+      const issue = { ...c.at([...base, 'canary']), message: `not exercised by the canary: ${unexercised.join(', ')}` };
+      if (service.canary.unexercised === 'refuse') c.report.errors.push({ ...issue, message: `${issue.message} (canary.unexercised: refuse: the rollout will not start)` });
+      else c.report.warnings.push(issue);
+    }
+  } catch (e) {
+    c.report.errors.push(fromError(e, where));
   }
 }
 

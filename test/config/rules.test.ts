@@ -49,12 +49,41 @@ describe('rules across services', () => {
     [
       'a shared release file',
       { files: '[b/deploy.yaml, a/deploy.yaml]' },
-      [`${F}:10: services.b.files[1]: a/deploy.yaml is also a release file of service "a": one service's rollout would edit or promote the other's file`],
+      [`${F}:10: services.b.files[1]: a/deploy.yaml is also a release file of service "a": name each service's documents ({path, documents: [Kind/name]}) to share a file`],
+    ],
+    [
+      'a release file shared by documents, one service naming its documents and the other not',
+      { files: '[b/deploy.yaml, { path: a/deploy.yaml, documents: [Deployment/b] }]' },
+      [`${F}:10: services.b.files[1]: a/deploy.yaml is also a release file of service "a": name each service's documents ({path, documents: [Kind/name]}) to share a file`],
     ],
     [
       "a release file that is another service's route file",
       { files: '[b/deploy.yaml, shared/route.yaml]' },
-      [`${F}:10: services.b.files[1]: shared/route.yaml is also the route file of service "a": one service's rollout would edit or promote the other's file`],
+      [
+        `${F}:10: services.b.files[1]: shared/route.yaml is also the route file of service "a": one service's rollout would edit or promote the other's file`,
+        // It is b's own route file too.
+        `${F}:12: services.b.route.file: shared/route.yaml must not also be a release file (files[1]): git-canary owns the route's weights on production`,
+      ],
+    ],
+    [
+      'a route file that is also the service\'s own release file',
+      { files: '[b/deploy.yaml, b/route.yaml]', route: '{ type: istio, file: b/route.yaml, stable: b-stable, canary: b-canary }' },
+      [`${F}:12: services.b.route.file: b/route.yaml must not also be a release file (files[1]): git-canary owns the route's weights on production`],
+    ],
+    [
+      'git-canary.yaml as a release file',
+      { files: '[b/deploy.yaml, git-canary.yaml]' },
+      [`${F}:10: services.b.files[1]: git-canary.yaml is read only from production and can never be a release, canary or route file`],
+    ],
+    [
+      'a CI workflow as the canary file',
+      { canary: '.github/workflows/deploy.yaml' },
+      [`${F}:11: services.b.canary.file: .github/workflows/deploy.yaml is a CI workflow: it can never be a release, canary or route file`],
+    ],
+    [
+      'a document listed twice',
+      { files: '[{ path: b/deploy.yaml, documents: [Deployment/b, Deployment/b] }]' },
+      [`${F}:10: services.b.files[0].documents[1]: Deployment/b is listed twice`],
     ],
     [
       'a file listed twice',
@@ -65,6 +94,24 @@ describe('rules across services', () => {
   for (const [name, b, expected] of table) {
     it(name, () => assert.deepEqual(problems(twoServices(b)).errors, expected));
   }
+
+  it('services may share a release file by naming disjoint documents (Istio bookinfo)', () => {
+    const text = twoServices({ files: '[{ path: shared/bookinfo.yaml, documents: [Deployment/reviews-v1] }]' }).replace(
+      'files: [a/deploy.yaml]',
+      'files: [{ path: shared/bookinfo.yaml, documents: [Deployment/ratings-v1, Service/ratings] }]',
+    );
+    assert.deepEqual(problems(text).errors, []);
+    const clash = text.replace('Deployment/reviews-v1', 'Service/ratings');
+    assert.deepEqual(problems(clash).errors, [
+      `${F}:10: services.b.files[0]: shared/bookinfo.yaml is also a release file of service "a": both name the same document`,
+    ]);
+  });
+
+  it('gate: pull-request is refused until the pull-request gate is built', () => {
+    // Service b is last in the file: its keys are the last lines.
+    const errors = problems(`${twoServices({})}    gate: pull-request\n`).errors;
+    assert.deepEqual(errors, [`${F}:14: services.b.gate: pull-request is not built yet: use gate: auto (or leave gate out) until the pull-request gate lands`]);
+  });
 
   it('check names are unique within a service', () => {
     const text = twoServices({}).replace(

@@ -154,18 +154,18 @@ describe('parseConfig: exact messages', () => {
 });
 
 describe('parseConfig: warnings', () => {
-  it('warns about unused sources and route files that are release files, and still returns the config', () => {
-    const text = edit('file: apps/checkout/virtualservice.yaml', 'file: apps/checkout/deployment.yaml').replace(
-      'metrics:\n',
-      'metrics:\n  spare:\n    type: prometheus\n    address: https://spare\n',
-    );
+  it('warns about unused sources, and still returns the config', () => {
+    const text = VALID.replace('metrics:\n', 'metrics:\n  spare:\n    type: prometheus\n    address: https://spare\n');
     const { errors, warnings, result } = problems(text);
     assert.deepEqual(errors, []);
-    assert.deepEqual(warnings, [
-      `${F}:3: metrics.spare: is not used by any service analysis`,
-      `${F}:16: services.checkout.route.file: is also a release file: promotion copies candidate's version, so keep candidate's weights at 100/0`,
-    ]);
+    assert.deepEqual(warnings, [`${F}:3: metrics.spare: is not used by any service analysis`]);
     assert.ok(result.config);
+  });
+  it('refuses a route file that is also a release file (the ticks would start the same release forever)', () => {
+    const { errors } = problems(edit('file: apps/checkout/virtualservice.yaml', 'file: apps/checkout/deployment.yaml'));
+    assert.deepEqual(errors, [
+      `${F}:13: services.checkout.route.file: apps/checkout/deployment.yaml must not also be a release file (files[0]): git-canary owns the route's weights on production`,
+    ]);
   });
   it('passes YAML warnings on with their line', () => {
     assert.deepEqual(problems(VALID.replace('version: 1', 'version: !custom 1')).warnings, [`${F}:1: (root): Unresolved tag: !custom`]);
@@ -218,7 +218,7 @@ describe('parseConfig: defaults and normalisation', () => {
           steps: [5, 100]
           interval: 30s
           analysis: { metrics: prom, threshold: 1, checks: [{ name: p99, query: q, max: 0.5 }] }
-          gate: pull-request
+          gate: auto
       commit:
         author: { name: Release Bot, email: bot@example.com }
     `);
@@ -227,7 +227,7 @@ describe('parseConfig: defaults and normalisation', () => {
     const c = r.config!;
     assert.deepEqual(c.metrics.prom, { type: 'prometheus', address: 'https://p', headers: { 'X-Scope-OrgID': 'acme' }, timeoutMs: 90_000 });
     const s = c.services.checkout!;
-    assert.deepEqual(s.canary, { file: 'a/canary.yaml', from: 'a/config.yaml', fromName: 'checkout' });
+    assert.deepEqual(s.canary, { file: 'a/canary.yaml', from: 'a/config.yaml', fromName: 'checkout', keep: [], unexercised: 'warn' });
     assert.deepEqual(s.route, {
       type: 'gateway-api',
       file: 'a/route.yaml',
@@ -236,7 +236,7 @@ describe('parseConfig: defaults and normalisation', () => {
       canary: { name: 'checkout-canary', port: 8080, namespace: 'shop' },
     });
     assert.equal(s.interval, 30_000);
-    assert.equal(s.gate, 'pull-request');
+    assert.equal(s.gate, 'auto');
     assert.deepEqual(s.analysis, { metrics: 'prom', threshold: 1, checks: [{ name: 'p99', query: 'q', max: 0.5 }] });
     assert.deepEqual(c.commit, { author: { name: 'Release Bot', email: 'bot@example.com' } });
   });

@@ -23,11 +23,13 @@ import { start as startGitServer, type GitHttpServer } from '../helpers/git-http
 import type { RunningPrometheus } from '../helpers/prometheus.ts';
 import {
   at,
+  changedFiles,
   commitFiles,
   commitsSince,
   copyRepo,
   decisionOf,
   fsckReachable,
+  git,
   history,
   lostRace,
   noteLines,
@@ -40,7 +42,6 @@ import {
   tickCli,
   tickInProcess,
   trailersOf,
-  tryRev,
   type TickService,
 } from './support-races.ts';
 
@@ -154,38 +155,45 @@ describe('two ticks over HTTP (git http-backend), each with its own cache', () =
     }
   });
 
-  test('a failed judgment raced by two ticks is recorded once in the notes, whether the notes ref exists yet or not', async () => {
-    // threshold 3: two failed judgments are held; the first creates refs/notes/git-canary,
-    // the second appends to it.
+  test('a failed judgment raced by two ticks is recorded once on production, with its note, whether the notes ref exists yet or not', async () => {
+    // threshold 3: two failed judgments are held. Each is a production record
+    // that changes no file (Canary-Judgment: fail), its values in a note on it,
+    // published notes first: the first creates refs/notes/git-canary, the second appends.
     const repo = await scenarioRepo({ apps: ['payments'], dir: join(root.path, 'judgment.git'), scenario: { threshold: 3 } });
-    const barrier = await startBarrierProxy(server.url, { parties: 2 });
+    // The barrier lines up both workers' first push; a lone push goes on after 1 s.
+    const barrier = await startBarrierProxy(server.url, { parties: 2, timeoutMs: 1000 });
     const caches = [join(root.path, 'jcache-a'), join(root.path, 'jcache-b')] as [string, string];
     const url = `${barrier.url}/judgment.git`;
     try {
       await tickInProcess(repo.dir, { now: at(2), prometheus: prom.url });
-      const started = sha(repo.dir, 'production');
-      assert.equal(trailersOf(repo.dir, started).service, 'payments');
+      let previous = sha(repo.dir, 'production');
+      assert.equal(trailersOf(repo.dir, previous).service, 'payments');
 
       for (const [minute, count] of [
         [3, 1],
         [4, 2],
       ] as const) {
         const label = `failed judgment at T0+${minute}m`;
-        const notesBefore = tryRev(repo.dir, 'refs/notes/git-canary');
         const runs = await racePair(url, at(minute), caches);
         const d = runs.map((r) => decisionOf(r, 'payments'));
         assert.deepEqual(d.map((x) => x.decision).sort(), ['hold', 'none'], `${label}: one holds, the other re-decides: ${JSON.stringify(d)}`);
-        assert.equal(sha(repo.dir, 'production'), started, `${label}: a held judgment changes nothing on production`);
-        const lines = noteLines(repo.dir);
-        assert.equal(lines.length, count, `${label}: ${lines.length} judgment lines in the notes:\n${lines.map((l) => l.line).join('\n')}`);
-        assert.ok(lines.every((l) => l.commit === started && JSON.parse(l.line).outcome === 'fail'));
-        assert.equal(new Set(lines.map((l) => JSON.parse(l.line).at)).size, count, `${label}: no judgment is recorded twice`);
-        const notesAfter = sha(repo.dir, 'refs/notes/git-canary');
-        assert.equal(history(repo.dir, 'refs/notes/git-canary').length, count, `${label}: one notes commit per judgment`);
-        if (notesBefore) assert.deepEqual(history(repo.dir, notesAfter)[0]!.parents, [notesBefore]);
+        const added = commitsSince(repo.dir, 'production', previous);
+        assert.equal(added.length, 1, `${label}: exactly one judgment record on production`);
+        const record = added[0]!.sha;
+        assert.deepEqual(changedFiles(repo.dir, record), [], `${label}: the record changes no file`);
+        const t = trailersOf(repo.dir, record);
+        assert.equal(t.judgment, 'fail');
+        assert.match(git(repo.dir, ['log', '-1', '--format=%B', record]), new RegExp(`Canary-Failed-Checks: ${count}\\n`));
+        const onRecord = noteLines(repo.dir).filter((l) => l.commit === record);
+        assert.equal(onRecord.length, 1, `${label}: its note holds the judgment once`);
+        assert.equal(JSON.parse(onRecord[0]!.line).outcome, 'fail');
+        // A note on a commit that never reached production can only be the loser's orphan; never more than one per race.
+        const published = new Set(history(repo.dir, 'production').map((c) => c.sha));
+        assert.ok(noteLines(repo.dir).filter((l) => !published.has(l.commit)).length <= count, `${label}: at most one orphan note per lost race`);
         const loser = runs[d.findIndex((x) => x.decision === 'none')]!;
-        assert.ok(lostRace(loser), `${label}: the loser lost the race on the notes ref:\n${loser.stderr}`);
+        assert.ok(lostRace(loser), `${label}: the loser lost the race and decided again:\n${loser.stderr}`);
         assert.match(decisionOf(loser, 'payments').reason, /waiting/);
+        previous = record;
       }
 
       fsckReachable(repo.dir, ['production', 'refs/notes/git-canary']);
@@ -287,9 +295,12 @@ describe('two ticks on a local bare repository', () => {
       await held;
       const d = runs.map((r) => decisionOf(r, 'payments'));
       assert.deepEqual(d.map((x) => x.decision).sort(), ['hold', 'none'], JSON.stringify(d));
-      assert.equal(sha(repo.dir, 'production'), started);
+      const added = commitsSince(repo.dir, 'production', started);
+      assert.equal(added.length, 1, 'one judgment record on production');
+      assert.equal(trailersOf(repo.dir, added[0]!.sha).judgment, 'fail');
       const lines = noteLines(repo.dir);
       assert.equal(lines.length, 1, `judgment lines:\n${lines.map((l) => l.line).join('\n')}`);
+      assert.equal(lines[0]!.commit, added[0]!.sha, 'the note is on the published record');
       assert.equal(sha(repo.dir, 'refs/notes/git-canary'), nextNotes);
       assert.ok(runs.some(lostRace), 'one process lost the race on the notes ref');
       fsckReachable(repo.dir, ['production', 'refs/notes/git-canary']);

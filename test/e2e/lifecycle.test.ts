@@ -79,6 +79,12 @@ const routeMove = (fromCanary: number, toCanary: number) => [
 ];
 const imageChange = (file: string, from: string, to: string) => [`${file}: -${imageLine(from)}`, `${file}: +${imageLine(to)}`];
 
+/** The trailers PRODUCT.md names (a record carries more; those are checked where they matter). */
+const PRODUCT_TRAILERS = /^Canary-(Service|Rollout|Candidate|Phase|Step|Weight):/;
+function productTrailers(w: World, commit: string): string[] {
+  return trailers(w, commit).filter((l) => PRODUCT_TRAILERS.test(l));
+}
+
 function expectedTrailers(service: string, candidate: string, phase: string, weight: number, step?: string): string[] {
   return [
     `Canary-Service: ${service}`,
@@ -126,7 +132,12 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         const start = oneNewCommit(w, base);
         assert.equal(t1.of('checkout').commit, start);
         assert.deepEqual(t1.of('checkout').files.sort(), [CO_CANARY, VS]);
-        assert.deepEqual(trailers(w, start), expectedTrailers('checkout', candidate, 'progressing', 10, '1/3'));
+        assert.deepEqual(productTrailers(w, start), expectedTrailers('checkout', candidate, 'progressing', 10, '1/3'));
+        // The record is self-contained: the pristine canary's commit, the release under test, the step clock, the count.
+        assert.deepEqual(
+          trailers(w, start).filter((l) => !PRODUCT_TRAILERS.test(l)).map((l) => l.replace(/^(Canary-Release: )[0-9a-f]{64}$/, '$1<digest>')),
+          [`Canary-Base: ${base}`, 'Canary-Release: <digest>', `Canary-Step-Since: ${at(2).toISOString()}`, 'Canary-Failed-Checks: 0'],
+        );
         assert.equal(w.git('log', '-1', '--format=%s', start).trim(), 'checkout: canary 10% (step 1/3)');
         assertOurCommit(w, start, at(2));
         assert.deepEqual(changedFiles(w, start), [CO_CANARY, VS]);
@@ -155,7 +166,7 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
           assert.ok(Math.abs(t.of('checkout').checks[0]!.value! - 99.95) < 1e-9, `success-rate ${t.of('checkout').checks[0]!.value}`);
           const c = oneNewCommit(w, tip);
           assert.equal(t.of('checkout').commit, c);
-          assert.deepEqual(trailers(w, c), expectedTrailers('checkout', candidate, 'progressing', weight, step));
+          assert.deepEqual(productTrailers(w, c), expectedTrailers('checkout', candidate, 'progressing', weight, step));
           assertOurCommit(w, c, at(minute));
           assert.deepEqual(changedLines(w, c), vsMove(from, weight));
           assertUntouched(w, tip, c, [VS]);
@@ -166,7 +177,7 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         const t5 = await w.tick({ at: at(5) });
         assert.deepEqual(decisionOf(t5, 'checkout'), { decision: 'promote', weight: 0, step: null });
         const promoted = oneNewCommit(w, tip);
-        assert.deepEqual(trailers(w, promoted), expectedTrailers('checkout', candidate, 'promoted', 0));
+        assert.deepEqual(productTrailers(w, promoted), expectedTrailers('checkout', candidate, 'promoted', 0));
         assert.equal(w.git('log', '-1', '--format=%s', promoted).trim(), `checkout: promoted ${candidate.slice(0, 7)}`);
         assertOurCommit(w, promoted, at(5));
         assert.deepEqual(changedLines(w, promoted), [...imageChange(CO_RELEASE, IMG.checkout.old, IMG.checkout.next), ...vsMove(50, 0)]);
@@ -211,24 +222,31 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         assert.deepEqual(t1.services.map((s) => s.service), ['payments'], '--service ticks one service');
         assert.deepEqual(decisionOf(t1, 'payments'), { decision: 'start', weight: 10, step: '1/3' });
         const start = oneNewCommit(w, base);
-        assert.deepEqual(trailers(w, start), expectedTrailers('payments', candidate, 'progressing', 10, '1/3'));
+        assert.deepEqual(productTrailers(w, start), expectedTrailers('payments', candidate, 'progressing', 10, '1/3'));
         assert.deepEqual(changedLines(w, start), [...imageChange(PAY_CANARY, IMG.payments.old, IMG.payments.next), ...routeMove(0, 10)]);
         assertUntouched(w, base, start, [PAY_CANARY, ROUTE]);
 
-        // First failed judgment: hold, no production commit, the failure is in the notes of the step commit.
+        // First failed judgment: hold. It is recorded as a production commit that
+        // changes no file (the count lives in production's history, so it survives
+        // anything done to the notes), with the values in a note on that record.
         const notesBefore = w.refs().match(/^refs\/notes\/git-canary .*/m);
         assert.equal(notesBefore, null, 'no notes yet');
         const t2 = await tick(3);
         const hold = t2.of('payments');
         assert.equal(hold.decision, 'hold');
-        assert.equal(hold.commit, null);
         assert.deepEqual(hold.files, []);
         assert.match(hold.reason, /1\/2 failed checks/);
         assert.deepEqual(hold.checks.map((c) => [c.name, c.outcome]), [['success-rate', 'fail']]);
         assert.ok(Math.abs(hold.checks[0]!.value! - 90) < 1e-9);
-        assert.equal(w.sha('production'), start, 'a failed judgment below threshold changes nothing on production');
-        const note = noteOf(w, start);
-        assert.ok(note, 'the failed judgment is noted on the step commit');
+        const judgedAt = oneNewCommit(w, start);
+        assert.equal(hold.commit, judgedAt);
+        assertUntouched(w, start, judgedAt, []);
+        assert.equal(w.git('log', '-1', '--format=%s', judgedAt).trim(), 'payments: check failed at 10% (step 1/3)');
+        const record = trailers(w, judgedAt);
+        assert.ok(record.includes('Canary-Judgment: fail') && record.includes('Canary-Failed-Checks: 1'), record.join('\n'));
+        assert.ok(record.includes(`Canary-Step-Since: ${at(2).toISOString()}`), 'the step clock still runs from the step');
+        const note = noteOf(w, judgedAt);
+        assert.ok(note, 'the failed judgment is noted on its record');
         const lines = note.trim().split('\n');
         assert.equal(lines.length, 1, note);
         const judged = JSON.parse(lines[0]!) as Record<string, unknown>;
@@ -247,9 +265,9 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         const t3 = await tick(4);
         assert.deepEqual(decisionOf(t3, 'payments'), { decision: 'rollback', weight: 0, step: null });
         assert.match(t3.of('payments').reason, /2\/2 failed checks/);
-        const rolledBack = oneNewCommit(w, start);
+        const rolledBack = oneNewCommit(w, judgedAt);
         assert.equal(t3.of('payments').commit, rolledBack);
-        assert.deepEqual(trailers(w, rolledBack), expectedTrailers('payments', candidate, 'rolled-back', 0));
+        assert.deepEqual(productTrailers(w, rolledBack), expectedTrailers('payments', candidate, 'rolled-back', 0));
         assert.equal(w.git('log', '-1', '--format=%s', rolledBack).trim(), `payments: rolled back ${candidate.slice(0, 7)}`);
         assertOurCommit(w, rolledBack, at(4));
         assert.deepEqual(changedLines(w, rolledBack), [...imageChange(PAY_CANARY, IMG.payments.next, IMG.payments.old), ...routeMove(10, 0)]);
@@ -271,7 +289,7 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         const t4 = await tick(9);
         assert.deepEqual(decisionOf(t4, 'payments'), { decision: 'start', weight: 10, step: '1/3' });
         const restart = oneNewCommit(w, rolledBack);
-        assert.deepEqual(trailers(w, restart), expectedTrailers('payments', fixed, 'progressing', 10, '1/3'));
+        assert.deepEqual(productTrailers(w, restart), expectedTrailers('payments', fixed, 'progressing', 10, '1/3'));
         assert.deepEqual(changedLines(w, restart), [...imageChange(PAY_CANARY, IMG.payments.old, IMG.payments.fix), ...routeMove(0, 10)]);
 
         assert.doesNotThrow(() => w.git('fsck', '--strict', '--no-dangling'), 'commits and notes are valid objects');
@@ -366,6 +384,7 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         'checkout progressing 10',
         'payments progressing 10',
         'checkout progressing 25',
+        'payments progressing 10', // payments' first failed judgment: a record that changes no file
         'checkout progressing 50',
         'payments rolled-back 0',
         'checkout promoted 0',

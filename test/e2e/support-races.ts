@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tick } from '../../src/commands/tick.ts';
-import type { CommandContext } from '../../src/commands/context.ts';
+import type { CommandContext } from '../../src/context.ts';
 import { silentLogger } from '../../src/log.ts';
 import { BIN, type CliResult, cliEnv, jsonOf, runCli } from '../helpers/cli.ts';
 import { commitFiles, createRepo, type Fixture, GIT_ENV, git } from '../helpers/git-fixtures.ts';

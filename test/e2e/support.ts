@@ -28,9 +28,9 @@ export function at(minutes: number): Date {
   return new Date(T0.getTime() + minutes * 60_000);
 }
 
-/** Keys of one `tick --json` service object (PRODUCT.md plus `files`). */
-export const SERVICE_KEYS = ['checks', 'commit', 'decision', 'files', 'reason', 'service', 'step', 'weight'] as const;
-export const DECISIONS = ['start', 'step', 'promote', 'rollback', 'hold', 'pause', 'none'] as const;
+/** Keys of one `tick --json` service object (PRODUCT.md plus `files` and `unexercised`). */
+export const SERVICE_KEYS = ['checks', 'commit', 'decision', 'files', 'reason', 'service', 'step', 'unexercised', 'weight'] as const;
+export const DECISIONS = ['start', 'step', 'promote', 'rollback', 'hold', 'pause', 'none', 'error'] as const;
 
 export interface TickCheck {
   name: string;

@@ -16,8 +16,8 @@ function progressing(over: Partial<Extract<RolloutState, { phase: 'progressing' 
     step: 1,
     total: 3,
     weight: 10,
-    startCommit: 's'.repeat(40),
-    stepCommit: 's'.repeat(40),
+    base: 'b'.repeat(40),
+    release: 'd'.repeat(64),
     stepStartedAt: T0,
     failedChecks: 0,
     lastCommit: 's'.repeat(40),
@@ -73,7 +73,7 @@ const cases: [string, DecideInput, Expect][] = [
   [
     'paused → none until resumed',
     input({
-      state: { phase: 'paused', rollout: 'r', candidate: CAND, step: 1, total: 3, weight: 10, startCommit: 's', failedChecks: 0, pausedAt: T0, reason: 'x edited', lastCommit: 's' },
+      state: { phase: 'paused', rollout: 'r', candidate: CAND, step: 1, total: 3, weight: 10, base: 'b'.repeat(40), release: 'd'.repeat(64), failedChecks: 0, pausedAt: T0, reason: 'x edited', lastCommit: 's' },
     }),
     { kind: 'none', reasonIncludes: 'git-canary resume --service checkout' },
   ],
@@ -84,6 +84,20 @@ const cases: [string, DecideInput, Expect][] = [
       observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true, managedFilesEditedBy: { files: ['vs.yaml'], commit: 'f'.repeat(40) } },
     }),
     { kind: 'pause', files: ['vs.yaml'], reasonIncludes: 'vs.yaml changed on production in fffffff' },
+  ],
+  [
+    'recorded judgment notes vanished → pause with that reason, before anything else is judged',
+    input({
+      state: progressing({ failedChecks: 1 }),
+      observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true, notesVanished: 'the judgment notes of abc are gone' },
+      judgment: judgment('pass'),
+    }),
+    { kind: 'pause', files: [], reasonIncludes: 'notes of abc are gone' },
+  ],
+  [
+    'a canary at 0% (a person set it, then resumed) is given its step weight back, never judged or promoted',
+    input({ state: progressing({ step: 3, weight: 0 }), observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true }, now: min(60), judgment: judgment('pass') }),
+    { kind: 'step', step: 3, total: 3, weight: 50, reasonIncludes: 'no traffic' },
   ],
   [
     'candidate returned to production content mid-rollout → rollback',
@@ -168,7 +182,8 @@ describe('decide()', () => {
       { phase: 'idle' },
       progressing(),
       progressing({ step: 3, weight: 50 }),
-      { phase: 'paused', rollout: 'r', candidate: CAND, step: 1, total: 3, weight: 10, startCommit: 's', failedChecks: 0, pausedAt: T0, reason: 'r', lastCommit: 's' },
+      progressing({ step: 2, weight: 0 }),
+      { phase: 'paused', rollout: 'r', candidate: CAND, step: 1, total: 3, weight: 10, base: 'b'.repeat(40), release: 'd'.repeat(64), failedChecks: 0, pausedAt: T0, reason: 'r', lastCommit: 's' },
     ];
     const bools = [true, false];
     const judgments = [undefined, ...(['pass', 'fail', 'inconclusive', 'error'] as const).map(judgment)];
@@ -179,6 +194,8 @@ describe('decide()', () => {
             const d = decide(input({ state, judgment: j, observed: { candidateSha: CAND, candidateEqualsProduction: eq, candidateMatchesRollout: match } }));
             assert.ok(d.reason, JSON.stringify(d));
             if (d.kind === 'start' || d.kind === 'step') assert.ok(d.weight >= 1 && d.weight <= 100);
+            // Nothing advances or promotes on a canary without traffic.
+            if (state.phase === 'progressing' && state.weight === 0) assert.ok(d.kind !== 'promote' && !(d.kind === 'step' && d.step !== state.step), JSON.stringify(d));
           }
   });
 });

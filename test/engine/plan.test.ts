@@ -1,107 +1,214 @@
+/**
+ * planCommit(): the one commit each decision makes, planned pure from the
+ * service's observations. Realistic files (scenario.ts), exact texts.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deriveCanary, normaliseChanges, planRelease, planWeights, sameRelease, type PlanService } from '../../src/engine/plan.ts';
+import type { Decision, RolloutState, ServiceObservations } from '../../src/engine/types.ts';
+import { type PlanService, planCommit, replicasOf } from '../../src/engine/plan.ts';
 import { CHECKOUT_VS, deployment } from '../helpers/scenario.ts';
 
-const service: PlanService = {
-  files: ['apps/checkout/deployment.yaml'],
-  canary: { file: 'apps/checkout/deployment-canary.yaml', from: 'apps/checkout/deployment.yaml' },
-  route: { type: 'istio', file: 'apps/checkout/virtualservice.yaml', stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } },
-};
+const RELEASE = 'apps/checkout/deployment.yaml';
+const CANARY = 'apps/checkout/deployment-canary.yaml';
+const VS = 'apps/checkout/virtualservice.yaml';
+const CONFIG_MAP = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: checkout-config
+data:
+  LOG_LEVEL: info
+`;
+const IMG = (v: string) => `registry.example.com/checkout:${v}`;
+const NOW = new Date('2026-02-01T10:00:00Z');
+const PROD = 'a'.repeat(40);
+const CAND = 'c'.repeat(40);
+const BASE = 'b'.repeat(40);
+const DIGEST = (d: string) => d.repeat(64);
 
-const changedLines = (a: string, b: string) => {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  assert.equal(x.length, y.length, 'line count changed');
-  return x.flatMap((line, i) => (line === y[i] ? [] : [[line, y[i]]]));
-};
+const service = (over: Partial<PlanService['canary']> = {}): PlanService => ({
+  files: [RELEASE],
+  documents: {},
+  canary: { file: CANARY, from: RELEASE, keep: [], unexercised: 'warn', ...over },
+  route: { type: 'istio', file: VS, stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } },
+});
 
-describe('deriveCanary', () => {
-  it('applies exactly what changed in the release to the canary, nothing else', () => {
-    const canary = deployment('checkout', 'registry.example.com/checkout:1.0.0', 'canary');
-    const out = deriveCanary(
-      service,
-      canary,
-      deployment('checkout', 'registry.example.com/checkout:1.0.0', 'stable'),
-      deployment('checkout', 'registry.example.com/checkout:1.1.0', 'stable'),
-    );
-    assert.deepEqual(changedLines(canary, out), [
-      [
-        '          image: registry.example.com/checkout:1.0.0   # renovate: datasource=docker',
-        '          image: registry.example.com/checkout:1.1.0   # renovate: datasource=docker',
-      ],
-    ]);
-  });
+function progressing(over: Partial<Extract<RolloutState, { phase: 'progressing' }>> = {}): RolloutState {
+  return {
+    phase: 'progressing',
+    rollout: 'checkout-ccccccc',
+    candidate: CAND,
+    step: 1,
+    total: 3,
+    weight: 10,
+    base: BASE,
+    release: DIGEST('e'),
+    failedChecks: 0,
+    lastCommit: 'f'.repeat(40),
+    stepStartedAt: new Date('2026-02-01T09:00:00Z'),
+    ...over,
+  };
+}
 
-  it('adds keys the release gained (an env var) and keeps the canary’s own differences (name, replicas)', () => {
-    const canary = deployment('checkout', 'img:1', 'canary');
-    const before = deployment('checkout', 'img:1', 'stable');
-    const after = before.replace('          ports:\n', '          env:\n            - name: FEATURE_X\n              value: "on"\n          ports:\n');
-    const out = deriveCanary(service, canary, before, after);
-    assert.match(out, /name: FEATURE_X/);
-    assert.match(out, /value: "on"|value: 'on'/);
-    assert.match(out, /name: checkout-canary/);
-    assert.match(out, /replicas: 1/);
-  });
+function obs(over: Partial<ServiceObservations> = {}): ServiceObservations {
+  return {
+    service: 'checkout',
+    productionSha: PROD,
+    candidateSha: CAND,
+    notesSha: undefined,
+    production: {
+      [RELEASE]: deployment('checkout', IMG('1.0.0'), 'stable'),
+      [CANARY]: deployment('checkout', IMG('1.0.0'), 'canary'),
+      [VS]: CHECKOUT_VS,
+    },
+    candidate: { [RELEASE]: deployment('checkout', IMG('1.1.0'), 'stable') },
+    releaseDigest: { production: DIGEST('d'), candidate: DIGEST('e') },
+    state: { phase: 'idle' },
+    observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: false },
+    routeWeight: 0,
+    warnings: [],
+    ...over,
+  };
+}
 
-  it('returns the canary unchanged when the from documents are equal', () => {
-    const canary = deployment('checkout', 'img:1', 'canary');
-    const rel = deployment('checkout', 'img:1', 'stable');
-    assert.equal(deriveCanary(service, canary, rel, rel), canary);
-  });
+const start: Decision = { kind: 'start', reason: 'candidate differs', step: 1, total: 3, weight: 10, restart: false };
 
-  it('picks the from document of the canary’s kind in a multi-document release, and fromName among several', () => {
-    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: checkout\nspec:\n  ports: [{ port: 80 }]\n';
-    const canary = deployment('checkout', 'img:1', 'canary');
-    const multi = (img: string) => `${svc}---\n${deployment('checkout', img, 'stable')}---\n${deployment('worker', 'w:1', 'stable')}`;
-    assert.throws(() => deriveCanary(service, canary, multi('img:1'), multi('img:2')), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'MANIFEST');
-      assert.match(e.message, /2 Deployment documents/);
-      return true;
+/** The weights of the primary rule of CHECKOUT_VS (stable, canary). */
+const weights = (text: string | null | undefined) => [...(text ?? '').matchAll(/weight: (\d+)/g)].map((m) => Number(m[1]));
+
+describe('planCommit', () => {
+  it('start: the canary runs the candidate image, the route sends steps[0]%, and the record is self-contained', () => {
+    const p = planCommit(start, service(), obs(), NOW)!;
+    const byPath = Object.fromEntries(p.changes.map((c) => [c.path, c.content]));
+    assert.deepEqual(Object.keys(byPath).sort(), [CANARY, VS]);
+    assert.equal(byPath[CANARY], deployment('checkout', IMG('1.0.0'), 'canary').replace(IMG('1.0.0'), IMG('1.1.0')));
+    assert.deepEqual(weights(byPath[VS]), [90, 10]);
+    assert.deepEqual(p.trailers, {
+      service: 'checkout',
+      rollout: 'checkout-ccccccc',
+      candidate: CAND,
+      phase: 'progressing',
+      step: { index: 1, total: 3 },
+      weight: 10,
+      base: PROD,
+      release: DIGEST('e'),
+      stepSince: NOW,
+      failedChecks: 0,
     });
-    const named = { ...service, canary: { ...service.canary, fromName: 'checkout' } };
-    const out = deriveCanary(named, canary, multi('img:1'), multi('img:2'));
-    assert.match(out, /image: img:2/);
+    assert.deepEqual(p.unexercised, []);
   });
 
-  it('refuses a canary file without a Kubernetes document', () => {
-    assert.throws(() => deriveCanary(service, '# nothing here\n', 'kind: Deployment\n', 'kind: Deployment\n'), /no Kubernetes document/);
-  });
-});
-
-describe('planWeights', () => {
-  it('changes only the two weight lines, and nothing when the weights are already set', () => {
-    const change = planWeights(service, CHECKOUT_VS, { stable: 90, canary: 10 });
-    assert.ok(change);
-    assert.deepEqual(changedLines(CHECKOUT_VS, change.content!), [
-      ['          weight: 100', '          weight: 90'],
-      ['          weight: 0', '          weight: 10'],
-    ]);
-    assert.equal(planWeights(service, CHECKOUT_VS, { stable: 100, canary: 0 }), undefined);
-  });
-});
-
-describe('release helpers', () => {
-  it('copies differing release files, deletes those gone on candidate, and compares byte for byte', () => {
-    const svc = { ...service, files: ['a.yaml', 'b.yaml', 'c.yaml'] };
-    const prod = { 'a.yaml': 'x: 1\n', 'b.yaml': 'y: 1\n', 'c.yaml': 'z: 1\n' };
-    const cand = { 'a.yaml': 'x: 1\n', 'b.yaml': 'y: 2\n' };
-    assert.deepEqual(planRelease(svc, prod, cand), [
-      { path: 'b.yaml', content: 'y: 2\n' },
-      { path: 'c.yaml', content: null },
-    ]);
-    assert.equal(sameRelease(svc.files, prod, prod), true);
-    assert.equal(sameRelease(svc.files, prod, { ...prod, 'a.yaml': 'x: 1\r\n' }), false);
+  it('restart: derives from the pristine canary at Canary-Base, not the canary of the old rollout, and keeps the base', () => {
+    const layered = deployment('checkout', IMG('1.1.0'), 'canary');
+    const o = obs({
+      state: progressing({ weight: 25, step: 2 }),
+      production: { ...obs().production, [CANARY]: layered, [VS]: CHECKOUT_VS.replace('weight: 100', 'weight: 75').replace('weight: 0', 'weight: 25') },
+      candidate: { [RELEASE]: deployment('checkout', IMG('1.2.0'), 'stable') },
+      pristineCanary: deployment('checkout', IMG('1.0.0'), 'canary'),
+    });
+    const p = planCommit({ ...start, restart: true }, service(), o, NOW)!;
+    const canary = p.changes.find((c) => c.path === CANARY)!.content;
+    assert.equal(canary, deployment('checkout', IMG('1.2.0'), 'canary'));
+    assert.equal(p.trailers.base, BASE);
   });
 
-  it('normaliseChanges drops no-op changes and keeps the last change per path', () => {
-    const current = { 'a.yaml': 'same\n', 'b.yaml': 'old\n' };
-    assert.deepEqual(
-      normaliseChanges(
-        [{ path: 'a.yaml', content: 'same\n' }, undefined, { path: 'b.yaml', content: 'mid\n' }, { path: 'b.yaml', content: 'new\n' }],
-        current,
-      ),
-      [{ path: 'b.yaml', content: 'new\n' }],
+  it('start names release changes no canary document runs, and refuses them with canary.unexercised: refuse', () => {
+    const o = obs({
+      production: { ...obs().production, [RELEASE]: deployment('checkout', IMG('1.0.0'), 'stable') + CONFIG_MAP },
+      candidate: { [RELEASE]: deployment('checkout', IMG('1.0.0'), 'stable') + CONFIG_MAP.replace('info', 'debug') },
+    });
+    const p = planCommit(start, service(), o, NOW)!;
+    assert.deepEqual(p.unexercised, ['ConfigMap checkout-config']);
+    assert.match(p.body, /not exercised by the canary: ConfigMap checkout-config/);
+    assert.throws(
+      () => planCommit(start, service({ unexercised: 'refuse' }), o, NOW),
+      (e: Error & { code?: string }) => e.code === 'UNEXERCISED' && /ConfigMap checkout-config/.test(e.message),
     );
+  });
+
+  it('promote ships the release the rollout tested, not a newer candidate tip', () => {
+    const tested = { [RELEASE]: deployment('checkout', IMG('1.1.0'), 'stable') };
+    const o = obs({
+      state: progressing({ step: 3, weight: 50 }),
+      candidate: { [RELEASE]: deployment('checkout', IMG('9.9.9'), 'stable') },
+      observed: { candidateSha: 'd'.repeat(40), candidateEqualsProduction: false, candidateMatchesRollout: false },
+      tested,
+    });
+    const p = planCommit({ kind: 'promote', reason: 'promote requested by alice' }, service(), o, NOW, { actor: 'alice', reason: 'looks good' })!;
+    const release = p.changes.find((c) => c.path === RELEASE)!;
+    assert.equal(release.content, tested[RELEASE]);
+    assert.equal(p.trailers.phase, 'promoted');
+    assert.equal(p.trailers.candidate, CAND);
+    assert.equal(p.trailers.actor, 'alice');
+    assert.equal(p.trailers.reason, 'looks good');
+    // Without the tested release at hand it refuses rather than promote the tip.
+    assert.throws(() => planCommit({ kind: 'promote', reason: 'r' }, service(), { ...o, tested: undefined }, NOW), /cannot read the release/);
+  });
+
+  it('rollback restores the pristine canary byte for byte and sends all traffic to stable', () => {
+    const pristine = deployment('checkout', IMG('1.0.0'), 'canary');
+    const o = obs({
+      state: progressing({ weight: 25, step: 2, failedChecks: 1 }),
+      production: { ...obs().production, [CANARY]: deployment('checkout', IMG('1.1.0'), 'canary'), [VS]: CHECKOUT_VS.replace('weight: 100', 'weight: 75').replace('weight: 0', 'weight: 25') },
+      pristineCanary: pristine,
+    });
+    const p = planCommit({ kind: 'rollback', reason: '2/2 failed checks', failedChecks: 2 }, service(), o, NOW)!;
+    const byPath = Object.fromEntries(p.changes.map((c) => [c.path, c.content]));
+    assert.equal(byPath[CANARY], pristine);
+    assert.equal(byPath[VS], CHECKOUT_VS);
+    assert.deepEqual([p.trailers.phase, p.trailers.weight, p.trailers.failedChecks], ['rolled-back', 0, 2]);
+  });
+
+  it('a failed judgment below threshold is a record that changes no file, keeping the step clock', () => {
+    const state = progressing();
+    const p = planCommit(
+      { kind: 'hold', reason: 'check failed', recordFailure: true, failedChecks: 1, judgment: { outcome: 'fail', checks: [], summary: 'success-rate 97 (min 99) fail' } },
+      service(),
+      obs({ state }),
+      NOW,
+    )!;
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual([p.trailers.judgment, p.trailers.failedChecks, p.trailers.step, p.trailers.weight], ['fail', 1, { index: 1, total: 3 }, 10]);
+    assert.equal(p.trailers.stepSince, state.phase === 'progressing' ? state.stepStartedAt : undefined);
+    assert.match(p.body, /success-rate 97 \(min 99\) fail/);
+    // An inconclusive hold records nothing.
+    assert.equal(planCommit({ kind: 'hold', reason: 'no data', recordFailure: false, failedChecks: 0 }, service(), obs({ state }), NOW), undefined);
+  });
+
+  it('canary.idle: promotion rests the canary at 0 and remembers its replicas; the next start gives them back', () => {
+    const svc = service({ idle: { replicas: 0 } });
+    const running = deployment('checkout', IMG('1.1.0'), 'canary').replace('replicas: 1', 'replicas: 2');
+    const promoted = planCommit(
+      { kind: 'promote', reason: 'last step passed' },
+      svc,
+      obs({ state: progressing({ step: 3, weight: 50 }), production: { ...obs().production, [CANARY]: running }, observed: { ...obs().observed, candidateMatchesRollout: true } }),
+      NOW,
+    )!;
+    const rested = promoted.changes.find((c) => c.path === CANARY)!.content!;
+    assert.deepEqual(replicasOf(CANARY, rested), { 'Deployment/checkout-canary': 0 });
+    assert.deepEqual(promoted.trailers.idleReplicas, { 'Deployment/checkout-canary': 2 });
+
+    const next = planCommit(
+      start,
+      svc,
+      obs({
+        production: { ...obs().production, [CANARY]: rested },
+        state: { phase: 'idle', last: { rollout: 'r', candidate: CAND, outcome: 'promoted', commit: 'p', at: NOW, idleReplicas: { 'Deployment/checkout-canary': 2 } } },
+      }),
+      NOW,
+    )!;
+    assert.deepEqual(replicasOf(CANARY, next.changes.find((c) => c.path === CANARY)!.content!), { 'Deployment/checkout-canary': 2 });
+    // Resting with no record of its replicas: refused, not started on zero pods.
+    assert.throws(() => planCommit(start, svc, obs({ production: { ...obs().production, [CANARY]: rested } }), NOW), /rests at 0 replicas/);
+  });
+
+  it('pause records the weight the route holds now; resume refuses a route it cannot read', () => {
+    const paused = planCommit({ kind: 'pause', reason: 'vs.yaml changed', files: [VS] }, service(), obs({ state: progressing({ weight: 25, step: 2 }), routeWeight: 0 }), NOW)!;
+    assert.deepEqual([paused.trailers.phase, paused.trailers.weight, paused.trailers.rolloutStep], ['paused', 0, { index: 2, total: 3 }]);
+    assert.deepEqual(paused.changes, []);
+    const state: RolloutState = { ...progressing({ weight: 25, step: 2 }), phase: 'paused', pausedAt: NOW, reason: 'x' } as RolloutState;
+    assert.throws(() => planCommit({ kind: 'resume', reason: 'r' }, service(), obs({ state, routeWeight: undefined }), NOW), /cannot be read/);
+    const resumed = planCommit({ kind: 'resume', reason: 'r' }, service(), obs({ state, routeWeight: 0 }), NOW)!;
+    assert.deepEqual([resumed.trailers.phase, resumed.trailers.weight, resumed.trailers.stepSince], ['resumed', 0, NOW]);
   });
 });

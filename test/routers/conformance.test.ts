@@ -1,8 +1,11 @@
 /**
- * Every registered router must pass this: the registry equals the files on
- * disk, and for every fixture `read(parse(apply(plan(w)))) == w`, re-applying is
- * byte-identical, only weight lines change, and a missing destination is a
- * ROUTER error naming the file, the line and the destination.
+ * Every registered router must pass this over each of its fixtures: the
+ * registry equals the files on disk; `read(apply(plan(p))) == p` for every
+ * percent the plan accepts (and the rollout steps must be accepted); planning
+ * the same percent again gives no edits; re-applying is byte-identical; each op
+ * only touches its own span (bytes outside never change); a missing stable is a
+ * ROUTER error naming file, line and destination, and a missing canary is
+ * either added to the default rule or such an error.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -11,9 +14,9 @@ import fc from 'fast-check';
 import { RouterError } from '../../src/errors.ts';
 import { applyEdits, parseManifestFile } from '../../src/manifests/index.ts';
 import { routers, routerTypes } from '../../src/routers/index.ts';
-import type { Router, Weights } from '../../src/routers/types.ts';
-import { cases } from './cases.ts';
-import { fixture } from './helpers.ts';
+import type { Router } from '../../src/routers/types.ts';
+import { cases, type RouterCase } from './cases.ts';
+import { assertLocalEdits, fixture } from './helpers.ts';
 
 const NOT_PLUGINS = new Set(['index.ts', 'types.ts', 'shared.ts']);
 
@@ -30,113 +33,129 @@ test('the registry lists exactly the router files in src/routers/', () => {
   }
 });
 
-const split = (canary: number): Weights => ({ stable: 100 - canary, canary });
-
-/** A line with its `weight: <int>` pairs (and the commas/spaces around them) taken out. */
-const withoutWeights = (line: string) => line.replace(/\bweight:\s*\d+/g, '').replace(/[\s,]/g, '');
-const WEIGHT = /\bweight:\s*\d+/;
-
-/** `after` is `before` with a weight value changed, or with a weight pair added to its flow mapping. */
-const replaces = (before: string, after: string) =>
-  withoutWeights(before) === withoutWeights(after) && (WEIGHT.test(before) || withoutWeights(before) !== '');
-
-/**
- * Walks both texts line by line: every line is the same, or differs only in a
- * `weight: <int>` (value changed, or the pair added to a flow mapping), or is a
- * new line holding nothing but a weight (the pair added to a block mapping).
- */
-function assertOnlyWeightsChanged(before: string, after: string, context: string): void {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let i = 0;
-  for (let j = 0; j < b.length; j++) {
-    const line = b[j]!;
-    if (i < a.length && line === a[i]) i++;
-    else if (i < a.length && WEIGHT.test(line) && replaces(a[i]!, line)) i++;
-    else assert.match(line, /^\s*(- )?weight:\s*\d+\s*$/, `${context}: line ${j + 1} changed beyond a weight: ${JSON.stringify(line)}`);
-  }
-  assert.equal(i, a.length, `${context}: lines after ${JSON.stringify(a[i])} were lost`);
-}
-
-test('the only-weights-changed check itself catches other changes', () => {
-  const before = 'a:\n  - {name: x}\n  - name: y # keep\n    weight: 1\n';
-  assertOnlyWeightsChanged(before, 'a:\n  - {name: x, weight: 5}\n  - name: y # keep\n    weight: 99\n', 'ok');
-  assertOnlyWeightsChanged(before, 'a:\n  - {name: x}\n    weight: 3\n  - name: y # keep\n    weight: 1\n', 'ok');
-  for (const after of [
-    'a:\n  - {name: x}\n  - name: y\n    weight: 1\n',
-    'a:\n  - {name: z}\n  - name: y # keep\n    weight: 2\n',
-    'a:\n  - {name: x}\n  - name: y # keep\n    weight: 1\n# new\n',
-    'a:\n  - {name: x}\n  - name: y # keep\n',
-  ]) {
-    assert.throws(() => assertOnlyWeightsChanged(before, after, 'bad'), /bad/);
+test('the local-edit check itself catches changes beyond a weight', () => {
+  const text = 'kind: X\nspec:\n  a:\n  - {name: x, weight: 1} # keep\n  - name: y\n    weight: 2\n';
+  const file = parseManifestFile('x.yaml', text);
+  assertLocalEdits(file, [{ docIndex: 0, ops: [{ op: 'set', path: ['spec', 'a', 1, 'weight'], value: 30 }] }], 'ok');
+  assertLocalEdits(file, [{ docIndex: 0, ops: [{ op: 'set', path: ['spec', 'a', 2], value: { name: 'z', weight: 0 } }] }], 'ok');
+  for (const op of [
+    { op: 'set', path: ['spec', 'a', 1, 'name'], value: 'z' },
+    { op: 'set', path: ['spec', 'a', 0], value: { name: 'x', weight: 1 } },
+    { op: 'delete', path: ['spec', 'a', 1, 'weight'] },
+    { op: 'set', path: ['spec', 'b'], value: 1 },
+  ] as const) {
+    assert.throws(() => assertLocalEdits(file, [{ docIndex: 0, ops: [op] }], 'bad'), /bad/);
   }
 });
 
-function roundTrip(router: Router, c: (typeof cases)[string][number], w: Weights): void {
+const REFUSED = /not a whole weight|more than/;
+
+/** Plans `p`; undefined when the router refuses it as a step the rule cannot take. */
+function planOrRefuse(router: Router, c: RouterCase, p: number) {
+  const file = parseManifestFile(c.fixture, fixture(c.fixture));
+  try {
+    return router.plan(file, c.route, p);
+  } catch (e) {
+    if (e instanceof RouterError && e.code === 'ROUTER' && REFUSED.test(e.message) && !c.steps.includes(p)) return undefined;
+    throw e;
+  }
+}
+
+function roundTrip(router: Router, c: RouterCase, p: number): boolean {
   const text = fixture(c.fixture);
   const file = parseManifestFile(c.fixture, text);
-  const edits = router.plan(file, c.route, w);
-  const ctx = `${router.type} ${c.fixture} canary ${w.canary}`;
+  const ctx = `${router.type} ${c.fixture} (${c.route.stable.name}) canary ${p}%`;
+  const edits = planOrRefuse(router, c, p);
+  if (edits === undefined) return false;
   assert.equal(file.text, text, `${ctx}: plan must not mutate the file`);
-  const ops = edits.flatMap((e) => e.ops);
-  assert.ok(ops.length <= 2 * c.managedRules, `${ctx}: too many ops`);
-  for (const op of ops) {
-    assert.equal(op.op, 'set');
-    assert.equal(op.path.at(-1), 'weight');
-  }
   const after = edits.length ? applyEdits(file, edits) : text;
+  assert.equal(assertLocalEdits(file, edits, ctx), after, `${ctx}: op by op differs from all at once`);
   const file2 = parseManifestFile(c.fixture, after);
-  assert.deepEqual(router.read(file2, c.route), w, `${ctx}: read(apply(plan(w))) != w`);
-  assert.deepEqual(router.plan(file2, c.route, w), [], `${ctx}: a file already at w needs no edits`);
+  assert.equal(router.read(file2, c.route).canary, p, `${ctx}: read(apply(plan(p))) != p`);
+  assert.deepEqual(router.plan(file2, c.route, p), [], `${ctx}: a file already at p needs no edits`);
   if (edits.length) assert.equal(applyEdits(file2, edits), after, `${ctx}: re-applying the plan is not byte-identical`);
-  assertOnlyWeightsChanged(text, after, ctx);
+  if (after.includes('\r\n')) assert.ok(!/[^\r]\n/.test(after), `${ctx}: a CRLF file got a bare LF`);
+  return true;
 }
 
 for (const [type, list] of Object.entries(cases)) {
   const router = routers[type as keyof typeof routers];
   describe(`router ${type}`, () => {
     for (const c of list) {
-      describe(c.fixture, () => {
+      describe(`${c.fixture} (${c.route.stable.name})`, () => {
         test('reads the weights as written', () => {
           assert.deepEqual(router.read(parseManifestFile(c.fixture, fixture(c.fixture)), c.route), c.initial);
         });
 
-        test('read(apply(plan(w))) == w for the rollout steps', () => {
-          for (const w of [0, 10, 25, 50, 99, 100]) roundTrip(router, c, split(w));
+        test('read(apply(plan(p))) == p for the rollout steps', () => {
+          for (const p of c.steps) assert.ok(roundTrip(router, c, p), `step ${p} refused`);
         });
 
-        test('read(apply(plan(w))) == w for any w (property)', () => {
+        test('read(apply(plan(p))) == p for any p the plan accepts (property)', () => {
           fc.assert(
-            fc.property(fc.integer({ min: 0, max: 100 }), (w) => roundTrip(router, c, split(w))),
-            { numRuns: 40 },
+            fc.property(fc.integer({ min: 0, max: 100 }), (p) => {
+              roundTrip(router, c, p);
+            }),
+            { numRuns: 30, seed: 7 },
           );
         });
 
-        test('plan refuses weights that are not integers 0..100 summing to 100', () => {
-          const file = parseManifestFile(c.fixture, fixture(c.fixture));
-          for (const w of [{ stable: 50, canary: 49 }, { stable: 101, canary: -1 }, { stable: 89.5, canary: 10.5 }, { stable: Number.NaN, canary: 100 }]) {
-            assert.throws(() => router.plan(file, c.route, w), (e: unknown) => e instanceof RouterError && e.code === 'ROUTER' && /invalid weights/.test(e.message));
+        test('steps chain: each plan starts from the previous one', () => {
+          let text = fixture(c.fixture);
+          for (const p of [...c.steps.filter((s) => s > 0), 0, ...c.steps]) {
+            const file = parseManifestFile(c.fixture, text);
+            text = applyEdits(file, router.plan(file, c.route, p));
+            assert.equal(router.read(parseManifestFile(c.fixture, text), c.route).canary, p);
           }
         });
 
-        for (const role of ['stable', 'canary'] as const) {
-          test(`a missing ${role} destination is a ROUTER error naming file, line and destination`, () => {
-            const file = parseManifestFile(c.fixture, fixture(c.fixture));
-            const route = { ...c.route, [role]: { name: 'no-such-service' } };
-            for (const call of [() => router.read(file, route), () => router.plan(file, route, split(10))]) {
-              assert.throws(call, (e: unknown) => {
-                assert.ok(e instanceof RouterError, String(e));
-                assert.equal(e.code, 'ROUTER');
-                assert.equal(e.where?.file, c.fixture);
-                assert.equal(typeof e.where?.line, 'number');
-                assert.match(e.message, /no-such-service/);
-                assert.ok(e.oneLine().includes(`${c.fixture}:${e.where?.line}`), e.oneLine());
-                assert.ok(e.hint && /no-such-service/.test(e.hint), e.hint);
-                return true;
-              });
-            }
+        test('plan refuses percents that are not integers 0..100', () => {
+          const file = parseManifestFile(c.fixture, fixture(c.fixture));
+          for (const p of [-1, 101, 10.5, Number.NaN]) {
+            assert.throws(() => router.plan(file, c.route, p), (e: unknown) => e instanceof RouterError && e.code === 'ROUTER' && /invalid canary percent/.test(e.message));
+          }
+        });
+
+        test('owned() is JSON data that a plan of this service changes', () => {
+          const file = parseManifestFile(c.fixture, fixture(c.fixture));
+          const before = router.owned(file, c.route);
+          assert.deepEqual(JSON.parse(JSON.stringify(before)), before);
+          const p = c.steps.find((s) => s !== c.initial.canary)!;
+          const after = router.owned(parseManifestFile(c.fixture, applyEdits(file, router.plan(file, c.route, p))), c.route);
+          assert.notDeepEqual(after, before);
+        });
+
+        const assertNamed = (call: () => unknown, missing: string) =>
+          assert.throws(call, (e: unknown) => {
+            assert.ok(e instanceof RouterError, String(e));
+            assert.equal(e.code, 'ROUTER');
+            assert.equal(e.where?.file, c.fixture);
+            assert.equal(typeof e.where?.line, 'number');
+            assert.match(e.message, new RegExp(missing));
+            assert.ok(e.oneLine().includes(`${c.fixture}:${e.where?.line}`), e.oneLine());
+            assert.ok(e.hint?.includes(missing), e.hint);
+            return true;
           });
-        }
+
+        test('a missing stable destination is a ROUTER error naming file, line and destination', () => {
+          const file = parseManifestFile(c.fixture, fixture(c.fixture));
+          const route = { ...c.route, stable: { name: 'no-such-service' } };
+          for (const call of [() => router.read(file, route), () => router.plan(file, route, 10), () => router.owned(file, route)]) assertNamed(call, 'no-such-service');
+        });
+
+        test(c.defaultRule ? 'a missing canary is added to the default rule' : 'a missing canary with no default rule is a ROUTER error', () => {
+          const file = parseManifestFile(c.fixture, fixture(c.fixture));
+          const route = { ...c.route, canary: { name: 'no-such-service' } };
+          if (!c.defaultRule) {
+            for (const call of [() => router.read(file, route), () => router.plan(file, route, 10)]) assertNamed(call, 'no-such-service');
+            return;
+          }
+          assert.equal(router.read(file, route).canary, 0);
+          assert.deepEqual(router.plan(file, route, 0), []);
+          const after = applyEdits(file, router.plan(file, route, 10));
+          assert.ok(after.includes('no-such-service'));
+          assert.equal(router.read(parseManifestFile(c.fixture, after), route).canary, 10);
+        });
       });
     }
   });

@@ -3,7 +3,7 @@
  * common to all commands, the environment and the clock. Commands never read
  * process.env or the clock themselves, so tests can pin both.
  */
-import type { Logger } from '../log.ts';
+import type { Logger } from './log.ts';
 
 export interface GlobalOptions {
   /** http(s) URL or local repository path. */
@@ -32,4 +32,6 @@ export interface CommandResult {
   text: string;
   /** The one JSON document printed with --json; undefined when the command streamed its own output (watch). */
   json: unknown;
+  /** Problems a person must fix that did not stop the command (a service that errored): one `error:` line each on stderr. */
+  errors?: string[];
 }

@@ -1,0 +1,222 @@
+/**
+ * The observe step of a tick: every fact one service's decision and its edits
+ * need, read once from git into plain data (engine/types.ts
+ * ServiceObservations). decide() and planCommit() then run pure on it; the
+ * writer only writes. Reads only, never writes; a read that fails throws (the
+ * service errors), it never becomes a decision.
+ */
+import { createHash } from 'node:crypto';
+import { NOTES_REF, notePaths } from '../audit/notes.ts';
+import { stateFromRecord } from '../audit/state.ts';
+import { type PlanService, routeWeightOf } from '../engine/plan.ts';
+import { type FileTexts, releaseKey, releaseParts } from '../engine/release.ts';
+import type { Observations, RolloutState, ServiceObservations } from '../engine/types.ts';
+import { CanaryError, GitError } from '../errors.ts';
+import type { CommitInfo, GitRepo, Identity } from '../git/types.ts';
+import { parseManifestFile } from '../manifests/index.ts';
+import { getRouter } from '../routers/index.ts';
+import { findRecord } from './history.ts';
+
+export { NOTES_REF };
+
+export interface Tips {
+  production: string;
+  candidate: string;
+  notes: string | undefined;
+}
+
+/** The production, candidate and notes tips, each undefined when that ref does not exist. */
+export async function resolveTips(
+  repo: GitRepo,
+  branches: { production: string; candidate: string },
+): Promise<{ production?: string; candidate?: string; notes?: string }> {
+  const [production, candidate, notes] = await Promise.all([
+    repo.resolve(branches.production),
+    repo.resolve(branches.candidate),
+    repo.resolve(NOTES_REF),
+  ]);
+  return { production, candidate, notes };
+}
+
+/** Every path of the service that git-canary may change on production. */
+export function managedFiles(service: PlanService): string[] {
+  return [...new Set([...service.files, service.canary.file, service.route.file])];
+}
+
+export async function readFiles(repo: GitRepo, commit: string, paths: readonly string[]): Promise<FileTexts> {
+  const texts = await Promise.all(paths.map((p) => repo.readFile(commit, p)));
+  return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
+}
+
+function digest(service: PlanService, texts: FileTexts, branch: string): string {
+  return createHash('sha256').update(releaseKey(releaseParts(service, texts, branch))).digest('hex');
+}
+
+/**
+ * What of each managed file belongs to this service, comparable between two
+ * commits: the route's rules this service manages (another service's rules in
+ * a shared route file are not its own), the release parts (its documents of a
+ * shared file), the canary file whole. A route that cannot be read compares as text.
+ */
+function fingerprints(service: PlanService, texts: FileTexts, branch: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const route = texts[service.route.file];
+  let routePrint = `text:${route ?? '<absent>'}`;
+  if (route !== undefined) {
+    try {
+      routePrint = JSON.stringify(getRouter(service.route.type).owned(parseManifestFile(service.route.file, route), service.route));
+    } catch (e) {
+      if (!(e instanceof CanaryError)) throw e;
+    }
+  }
+  out.set(service.route.file, routePrint);
+  out.set(service.canary.file, texts[service.canary.file] ?? '<absent>');
+  let parts: ReturnType<typeof releaseParts> | undefined;
+  try {
+    parts = releaseParts(service, texts, branch);
+  } catch (e) {
+    if (!(e instanceof CanaryError)) throw e;
+  }
+  for (const path of service.files) {
+    const own = parts?.filter((p) => p.path === path);
+    out.set(path, own ? JSON.stringify(own.map((p) => p.text ?? null)) : `text:${texts[path] ?? '<absent>'}`);
+  }
+  return out;
+}
+
+function differing(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...a.keys()].filter((k) => a.get(k) !== b.get(k));
+}
+
+/**
+ * A person's edits of this service's rules or files since its newest record:
+ * which files, and the oldest commit after the record that made them.
+ */
+async function personEdits(
+  repo: GitRepo,
+  service: PlanService,
+  production: FileTexts,
+  record: string,
+  walked: readonly CommitInfo[],
+): Promise<Observations['managedFilesEditedBy']> {
+  const managed = managedFiles(service);
+  const baseline = fingerprints(service, await readFiles(repo, record, managed), `production@${record.slice(0, 7)}`);
+  const files = differing(baseline, fingerprints(service, production, 'production'));
+  if (files.length === 0) return undefined;
+  const i = walked.findIndex((c) => c.sha === record);
+  // walked[0 … i-1] are newer than the record, newest first: the first to differ, oldest first.
+  for (let j = i - 1; j >= 0; j--) {
+    const at = fingerprints(service, await readFiles(repo, walked[j]!.sha, managed), 'production');
+    if (differing(baseline, at).length > 0) return { files, commit: walked[j]!.sha };
+  }
+  return { files, commit: walked[0]?.sha };
+}
+
+/** The note text of `sha` on the notes tip, or undefined when it has none; unreadable notes throw. */
+export async function noteText(repo: GitRepo, notesSha: string, sha: string): Promise<{ path: string; text: string } | undefined> {
+  for (const path of notePaths(sha)) {
+    const text = await repo.readFile(notesSha, path);
+    if (text !== undefined) return { path, text };
+  }
+  return undefined;
+}
+
+/**
+ * A failed judgment record always has its details in a note (written before the
+ * record is published): when that note is gone, someone deleted or rewrote
+ * refs/notes/git-canary.
+ */
+async function vanishedNotes(repo: GitRepo, notesSha: string | undefined, state: RolloutState, judgment: boolean): Promise<string | undefined> {
+  if (state.phase !== 'progressing' || !judgment) return undefined;
+  const gone = `the judgment notes of ${state.lastCommit.slice(0, 7)} are gone from ${NOTES_REF}`;
+  const counted = `${state.failedChecks} failed check(s) are still counted; look at the canary, then \`git-canary resume\``;
+  if (!notesSha) return `${gone} (the ref was deleted); ${counted}`;
+  try {
+    if (await noteText(repo, notesSha, state.lastCommit)) return undefined;
+    return `${gone} (the ref was rewritten); ${counted}`;
+  } catch (e) {
+    if (!(e instanceof CanaryError)) throw e;
+    return `${gone} (${e.message}); ${counted}`;
+  }
+}
+
+export interface ObserveOptions {
+  repo: GitRepo;
+  name: string;
+  service: PlanService;
+  tips: Tips;
+  author: Identity;
+  production: string;
+  candidate: string;
+  /** Also read the release at the rollout's candidate commit when candidate has moved (manual promote). */
+  tested?: boolean;
+}
+
+/** Read every fact the service's decision and edits need. */
+export async function observeService(o: ObserveOptions): Promise<ServiceObservations> {
+  const { repo, service, tips } = o;
+  const managed = managedFiles(service);
+  const candidatePaths = [...new Set([...service.files, service.canary.from])];
+  const [production, candidate, scan] = await Promise.all([
+    readFiles(repo, tips.production, managed),
+    readFiles(repo, tips.candidate, candidatePaths),
+    findRecord(repo, tips.production, { service: o.name, route: service.route, author: o.author }),
+  ]);
+  const releaseDigest = {
+    production: digest(service, production, o.production),
+    candidate: digest(service, candidate, o.candidate),
+  };
+  const state = stateFromRecord(scan.record);
+  const tested = state.phase === 'idle' ? state.last?.release : state.release;
+  const observed: Observations = {
+    candidateSha: tips.candidate,
+    candidateEqualsProduction: releaseDigest.production === releaseDigest.candidate,
+    candidateMatchesRollout: tested !== undefined && tested === releaseDigest.candidate,
+  };
+  const warnings: string[] = [];
+  let routeWeight: number | undefined;
+  const route = production[service.route.file];
+  if (route !== undefined) {
+    try {
+      routeWeight = routeWeightOf(service, route);
+    } catch (e) {
+      // Only pause and resume use it, and they say what they found; a tick that
+      // needs the route (start, step…) reads it again and errors.
+      if (!(e instanceof CanaryError)) throw e;
+      warnings.push(e.message);
+    }
+  }
+  const obs: ServiceObservations = {
+    service: o.name,
+    productionSha: tips.production,
+    candidateSha: tips.candidate,
+    notesSha: tips.notes,
+    production,
+    candidate,
+    releaseDigest,
+    ...(scan.record ? { record: scan.record } : {}),
+    state,
+    observed,
+    routeWeight,
+    warnings,
+  };
+  if (state.phase === 'idle') return obs;
+
+  const vanished = await vanishedNotes(repo, tips.notes, state, scan.record?.trailers.judgment === 'fail');
+  if (vanished) observed.notesVanished = vanished;
+  if (state.phase === 'progressing') {
+    const edited = await personEdits(repo, service, production, state.lastCommit, scan.commits);
+    if (edited) observed.managedFilesEditedBy = edited;
+  }
+  if (!(await repo.ensureCommit(state.base, o.production))) {
+    throw new GitError(`commit ${state.base.slice(0, 7)} before rollout ${state.rollout} began is not in ${o.production}'s history`, {
+      where: { branch: o.production, detail: `Canary-Base ${state.base}` },
+      hint: 'production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again',
+    });
+  }
+  obs.pristineCanary = await repo.readFile(state.base, service.canary.file);
+  if (o.tested && !observed.candidateMatchesRollout && (await repo.ensureCommit(state.candidate, o.candidate))) {
+    obs.tested = await readFiles(repo, state.candidate, service.files);
+  }
+  return obs;
+}
