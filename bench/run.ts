@@ -6,6 +6,7 @@
  * - minimal-diff weight edit  vs  yaml parse + re-dump (what a naive editor does)
  * - canary derivation         vs  fast-json-patch compare + applyPatch on plain objects
  * - trailer parse             vs  String.split of the same message
+ * - a due `git-canary tick`, end to end (bench/tick.ts) vs  git clone --depth 1 + commit + push
  */
 import jsonPatch from 'fast-json-patch';
 import YAML from 'yaml';
@@ -13,6 +14,9 @@ import { formatCommitMessage, parseCommitMessage } from '../src/audit/trailers.t
 import { deriveCanary } from '../src/engine/derive.ts';
 import { planWeight } from '../src/engine/plan.ts';
 import { CHECKOUT_VS, deployment } from '../test/helpers/scenario.ts';
+import { benchTicks } from './tick.ts';
+
+const began = performance.now();
 
 function time(fn: () => void, minMs = 300): number {
   for (let i = 0; i < 20; i++) fn();
@@ -59,3 +63,6 @@ for (const [name, ours, baseName, base] of rows) {
   const b = time(base) * 1000;
   console.log(`${name.padEnd(30)}${a.toFixed(1).padStart(9)}   ${b.toFixed(1).padStart(9)} (${baseName})   ${(a / b).toFixed(2)}x`);
 }
+
+await benchTicks();
+console.log(`bench total: ${((performance.now() - began) / 1000).toFixed(1)} s`);

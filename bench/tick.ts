@@ -12,11 +12,16 @@
  * interval 1m): candidate carries a new checkout image, the real CLI starts
  * the rollout at T0 (the record), a person's N commits land on production
  * within the next minute (fast-import), and the timed tick runs at T0+2m.
- * Every timed run gets its own `cp -r` of the prepared bare repository.
+ * Every timed run gets its own copy (cp -r) of the prepared bare repository;
+ * a local native clone is from a plain path, so git ignores --depth there
+ * (it says so) and hardlinks the objects instead.
+ * One more row, local only: 10 commits after the record but 5,000 below it
+ * (a long history with a recent record).
  *
- * Environment: BENCH_TICK_RUNS (default 5) rounds; BENCH_TICK_BUDGET_S
- * (default 150) stops adding rounds (but never below 3) once a further round
- * would pass it.
+ * Environment: BENCH_TICK_RUNS (default 5) runs per row; BENCH_TICK_BUDGET_S
+ * (default 140, counted from the start of this file's work) skips a row's
+ * further runs (never below 3) once one more would pass it. Runs with
+ * `npm run bench` (after the micro rows) or alone: `npx tsx bench/tick.ts`.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,14 +30,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, cliEnv } from '../test/helpers/cli.ts';
 import { buildHistory, type HistoryCommit } from '../test/helpers/fast-import.ts';
-import { commitFiles, createRepo, GIT_ENV, git } from '../test/helpers/git-fixtures.ts';
+import { commitFiles, createRepo, FIXTURE_DATE, GIT_ENV, git } from '../test/helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../test/helpers/git-http-server.ts';
 import { productionFiles, release, T0 } from '../test/helpers/scenario.ts';
 
 const SIZES = [10, 5000] as const;
+/** Commits below the record in the long-history row. */
+const DEEP = 5000;
 const ROUNDS = Number(process.env.BENCH_TICK_RUNS ?? 5);
 const MIN_ROUNDS = Math.min(3, ROUNDS);
-const BUDGET_MS = Number(process.env.BENCH_TICK_BUDGET_S ?? 150) * 1000;
+const BUDGET_MS = Number(process.env.BENCH_TICK_BUDGET_S ?? 140) * 1000;
 const TIME_BIN = '/usr/bin/time';
 const HAS_TIME = existsSync(TIME_BIN);
 const PERSON = { name: 'Dana Dev', email: 'dana@example.test' };
@@ -86,10 +93,11 @@ interface TickRun {
 }
 
 /** The real CLI, `tick --json`, on a pinned clock, with nothing of the developer's identity. */
-async function tick(spec: string, at: string, extra: string[], scratch: string): Promise<TickRun> {
+/** `timeFile`: where /usr/bin/time writes (one per concurrent tick). */
+async function tick(spec: string, at: string, extra: string[], timeFile: string): Promise<TickRun> {
   const args = [BIN, '--repo', spec, ...extra, 'tick', '--json'];
   const env = cliEnv({ GIT_CANARY_NOW: at });
-  const out = join(scratch, 'time.txt');
+  const out = `${timeFile}time.txt`;
   const p = HAS_TIME ? await run(TIME_BIN, ['-f', '%M %U %S', '-o', out, process.execPath, ...args], env) : await run(process.execPath, args, env);
   if (p.code !== 0) throw new Error(`git-canary tick (${spec} at ${at}) exited ${p.code}\n${p.stdout}\n${p.stderr}`);
   const r: TickRun = { ms: p.ms, json: JSON.parse(p.stdout) };
@@ -111,7 +119,7 @@ function checkout(r: TickRun) {
 function* filler(n: number, startS: number): Generator<HistoryCommit> {
   for (let i = 0; i < n; i++) {
     // A bounded set of files: the tree stays the same size, only history grows.
-    yield { files: { [`docs/notes-${i % 10}.md`]: `# Notes\n\nentry ${i}\n` }, message: `docs: notes ${i}\n`, date: startS + 1 + Math.floor((i * 59) / n), author: PERSON };
+    yield { files: { [`docs/notes-${i % 10}.md`]: `# Notes\n\nentry ${i}\n` }, message: `docs: notes ${i}\n`, date: startS + 1 + Math.floor((i * 59) / Math.max(n, 1)), author: PERSON };
   }
 }
 
@@ -145,8 +153,6 @@ interface Row {
   fixture: string;
   name: string;
   transport: Transport;
-  /** Cheap rows always get ROUNDS runs; the others stop at the budget (never below MIN_ROUNDS). */
-  cheap: boolean;
   ours: number[];
   native: number[];
   rssKb: number[];
@@ -167,51 +173,72 @@ export async function benchTicks(): Promise<void> {
   const srvRoot = join(work, 'srv');
   mkdirSync(srvRoot);
   const served = join(srvRoot, 'repo.git');
+  const t0s = Math.floor(T0.getTime() / 1000);
   let server: GitHttpServer | undefined;
   try {
-    // --- fixture, once ---
-    const started = join(work, 'started.git');
-    await createRepo({ production: productionFiles({ analysis: false, interval: '1m' }) }, { dir: started });
-    commitFiles(started, 'candidate', release('checkout', 'registry.example.com/checkout:1.1.0'), { from: 'production' });
-    const s0 = checkout(await tick(started, iso(0), [], work));
-    if (s0.decision !== 'start' || !s0.commit) throw new Error(`the first tick did not start checkout: ${JSON.stringify(s0)}`);
-
+    // --- fixtures, once ---
+    /** Scenario files on production (after `before` commits of a person's), the release on candidate, then the start tick at T0. */
+    const startRollout = async (dir: string, before: number) => {
+      await createRepo({ production: productionFiles({ analysis: false, interval: '1m' }) }, { dir });
+      if (before > 0) await buildHistory({ dir, branch: 'production', commits: filler(before, FIXTURE_DATE + 60) });
+      commitFiles(dir, 'candidate', release('checkout', 'registry.example.com/checkout:1.1.0'), { from: 'production' });
+      const s = checkout(await tick(dir, iso(0), [], `${dir}-`));
+      if (s.decision !== 'start' || !s.commit) throw new Error(`the first tick did not start checkout: ${JSON.stringify(s)}`);
+      return s.commit;
+    };
     server = await start({ root: srvRoot });
     const url = `${server.url}/repo.git`;
-    // The warm cache: a worker that ticked 30 s after the start (not due yet) over HTTP.
+    const started = join(work, 'started.git');
     const warm = join(work, 'warm-cache');
-    cpSync(started, served, { recursive: true });
-    const sw = checkout(await tick(url, iso(30_000), ['--cache-dir', warm], work));
-    if (sw.commit !== null || git(served, ['rev-parse', 'production']).trim() !== s0.commit) {
-      throw new Error(`the warm-up tick at T0+30s committed: ${JSON.stringify(sw)}`);
-    }
-
-    const prepared = new Map<number, string>();
-    for (const n of SIZES) {
-      const dir = join(work, `prepared-${n}.git`);
-      cpSync(started, dir, { recursive: true });
-      await buildHistory({ dir, branch: 'production', commits: filler(n, Math.floor(T0.getTime() / 1000)) });
-      const between = Number(git(dir, ['rev-list', '--count', `${s0.commit}..production`]).trim());
-      if (between !== n) throw new Error(`prepared-${n}: ${between} commits after the record`);
-      prepared.set(n, dir);
-    }
+    const deepStarted = join(work, 'deep-started.git');
+    const prepared = new Map<string, string>();
+    const prepare = async (key: string, from: string, rec: string, after: number) => {
+      const dir = join(work, `prepared-${key}.git`);
+      cpSync(from, dir, { recursive: true });
+      await buildHistory({ dir, branch: 'production', commits: filler(after, t0s) });
+      const between = Number(git(dir, ['rev-list', '--count', `${rec}..production`]).trim());
+      if (between !== after) throw new Error(`prepared-${key}: ${between} commits after the record`);
+      prepared.set(key, dir);
+    };
+    // Two independent chains, concurrently (untimed).
+    await Promise.all([
+      (async () => {
+        const record = await startRollout(started, 0);
+        // The warm cache: a worker that ticked 30 s after the start (not due yet) over HTTP.
+        cpSync(started, served, { recursive: true });
+        const sw = checkout(await tick(url, iso(30_000), ['--cache-dir', warm], join(work, 'warm-')));
+        if (sw.commit !== null || git(served, ['rev-parse', 'production']).trim() !== record) {
+          throw new Error(`the warm-up tick at T0+30s committed: ${JSON.stringify(sw)}`);
+        }
+        for (const n of SIZES) await prepare(String(n), started, record, n);
+      })(),
+      // Long history, recent record: 5,000 commits before the start, 10 after.
+      (async () => prepare('deep', deepStarted, await startRollout(deepStarted, DEEP), SIZES[0]))(),
+    ]);
     const fixtureS = (performance.now() - began) / 1000;
 
     // --- timed runs, interleaved: every row once per round, ours/native order alternating ---
-    const rows: Row[] = SIZES.flatMap((n) => TRANSPORTS.map((transport) => ({ n, transport, ours: [], native: [], rssKb: [], cpuS: [], requests: [] })));
+    const row = (fixture: string, name: string, transport: Transport): Row => ({
+      fixture, name, transport, ours: [], native: [], rssKb: [], cpuS: [], requests: [],
+    });
+    const rows: Row[] = [
+      ...SIZES.flatMap((n) => TRANSPORTS.map((t) => row(String(n), `${n.toLocaleString('en-US')} commits, ${LABEL[t]}`, t))),
+      row('deep', `10 after + ${DEEP.toLocaleString('en-US')} before, local`, 'local'),
+    ];
     const due = iso(120_000);
+    /** Which CLI each timed tick ran (others may edit src or rebuild dist meanwhile). */
+    const flavours = new Map<string, number>();
     const scratch = join(work, 'run');
     const fresh = () => {
       rmSync(scratch, { recursive: true, force: true });
       mkdirSync(scratch);
     };
-    const oursOnce = async (row: Row) => {
+    const oursOnce = async (r: Row) => {
       fresh();
-      const src = prepared.get(row.n)!;
       let spec: string;
       let repoDir: string;
       const extra: string[] = [];
-      if (row.transport === 'local') {
+      if (r.transport === 'local') {
         repoDir = join(scratch, 'repo.git');
         spec = repoDir;
       } else {
@@ -219,82 +246,87 @@ export async function benchTicks(): Promise<void> {
         repoDir = served;
         spec = url;
         const cache = join(scratch, 'cache');
-        if (row.transport === 'http-warm') cpSync(warm, cache, { recursive: true });
+        if (r.transport === 'http-warm') cpSync(warm, cache, { recursive: true });
         else mkdirSync(cache);
         extra.push('--cache-dir', cache);
       }
-      cpSync(src, repoDir, { recursive: true });
+      cpSync(prepared.get(r.fixture)!, repoDir, { recursive: true });
       const before = git(repoDir, ['rev-parse', 'production']).trim();
       const requests = server!.requests.length;
-      const r = await tick(spec, due, extra, scratch);
-      const s = checkout(r);
+      flavours.set(cliFlavour(), (flavours.get(cliFlavour()) ?? 0) + 1);
+      const t = await tick(spec, due, extra, join(scratch, 'ours-'));
+      const s = checkout(t);
       const after = git(repoDir, ['rev-parse', 'production']).trim();
       if (s.decision !== 'step' || s.commit !== after || git(repoDir, ['rev-parse', `${after}^`]).trim() !== before) {
-        throw new Error(`${row.n} commits, ${row.transport}: the tick did not commit one step on the tip: ${JSON.stringify(r.json)}`);
+        throw new Error(`${r.name}: the tick did not commit one step on the tip: ${JSON.stringify(t.json)}`);
       }
-      row.ours.push(r.ms);
-      row.requests.push(server!.requests.length - requests);
-      if (r.rssKb !== undefined) row.rssKb.push(r.rssKb);
-      if (r.cpuS !== undefined) row.cpuS.push(r.cpuS);
+      r.ours.push(t.ms);
+      r.requests.push(server!.requests.length - requests);
+      if (t.rssKb !== undefined) r.rssKb.push(t.rssKb);
+      if (t.cpuS !== undefined) r.cpuS.push(t.cpuS);
     };
-    const nativeOnce = async (row: Row) => {
+    const nativeOnce = async (r: Row) => {
       fresh();
-      const src = prepared.get(row.n)!;
       let source: string;
-      if (row.transport === 'local') {
+      if (r.transport === 'local') {
         source = join(scratch, 'repo.git');
-        cpSync(src, source, { recursive: true });
+        cpSync(prepared.get(r.fixture)!, source, { recursive: true });
       } else {
         rmSync(served, { recursive: true, force: true });
-        cpSync(src, served, { recursive: true });
+        cpSync(prepared.get(r.fixture)!, served, { recursive: true });
         source = url;
       }
-      row.native.push(await native(source, scratch));
+      r.native.push(await native(source, scratch));
     };
 
-    let rounds = 0;
-    const timedStart = performance.now();
-    while (rounds < ROUNDS) {
-      const elapsed = performance.now() - began;
-      const perRound = rounds > 0 ? (performance.now() - timedStart) / rounds : 0;
-      if (rounds >= MIN_ROUNDS && elapsed + perRound > BUDGET_MS) break;
-      for (const row of rows) {
-        if (rounds % 2 === 0) {
-          await oursOnce(row);
-          await nativeOnce(row);
-        } else {
-          await nativeOnce(row);
-          await oursOnce(row);
+    const spent = new Map<Row, number>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const r of rows) {
+        if (round >= MIN_ROUNDS) {
+          // Would one more run of this row (at its average so far) pass the budget?
+          const cost = spent.get(r)! / round;
+          if (performance.now() - began + cost > BUDGET_MS) continue;
         }
+        const t = performance.now();
+        if (round % 2 === 0) {
+          await oursOnce(r);
+          await nativeOnce(r);
+        } else {
+          await nativeOnce(r);
+          await oursOnce(r);
+        }
+        spent.set(r, (spent.get(r) ?? 0) + performance.now() - t);
       }
-      rounds++;
     }
 
     // --- report ---
-    const fmt = (ms: number) => ms.toFixed(0).padStart(7);
+    const ms = (x: number) => x.toFixed(0).padStart(9);
     console.log('');
-    console.log(`due tick (commits step 2/3), median of ${rounds} interleaved runs; CLI: ${flavour}`);
-    console.log('native = git clone --depth 1 --single-branch --branch production + edit + commit + push');
-    console.log(`case                                 ours (ms)  native (ms)  ratio${HAS_TIME ? '   ours CPU (s)  peak RSS (MB)' : ''}  requests`);
-    for (const row of rows) {
-      const a = median(row.ours);
-      const b = median(row.native);
-      const name = `${row.n.toLocaleString('en-US')} commits, ${LABEL[row.transport]}`;
-      const extra = HAS_TIME ? `${median(row.cpuS).toFixed(2).padStart(13)}  ${(median(row.rssKb) / 1024).toFixed(0).padStart(13)}` : '';
-      const req = row.transport === 'local' ? '-' : String(median(row.requests));
-      console.log(`${name.padEnd(37)}${fmt(a)}   ${fmt(b)}    ${(a / b).toFixed(2).padStart(5)}x${extra}  ${req.padStart(8)}`);
+    console.log(`due tick (one tick that commits step 2/3), median of interleaved runs; CLI: ${flavour}`);
+    console.log('native = git clone --depth 1 --single-branch --branch production (path or URL) + edit one file + commit + push');
+    console.log('(from a local path git ignores --depth and hardlinks the objects; runs beyond 3 stop at the time budget)');
+    console.log(
+      `case                                   runs  ours (ms)  native (ms)   ratio${HAS_TIME ? '  ours CPU (s)  peak RSS (MB)' : ''}  HTTP requests`,
+    );
+    for (const r of rows) {
+      const a = median(r.ours);
+      const b = median(r.native);
+      const extra = HAS_TIME ? `${median(r.cpuS).toFixed(2).padStart(13)}  ${(median(r.rssKb) / 1024).toFixed(0).padStart(13)}` : '';
+      const req = r.transport === 'local' ? '-' : String(median(r.requests));
+      console.log(`${r.name.padEnd(38)}${String(r.ours.length).padStart(5)}  ${ms(a)}    ${ms(b)}  ${(a / b).toFixed(2).padStart(6)}x${extra}  ${req.padStart(13)}`);
     }
     const [small, big] = SIZES;
-    console.log(`${big.toLocaleString('en-US')} vs ${small} commits after the record (ours; native in brackets):`);
-    for (const t of TRANSPORTS) {
-      const of = (n: number) => rows.find((r) => r.n === n && r.transport === t)!;
-      const ours = median(of(big).ours) / median(of(small).ours);
-      const nat = median(of(big).native) / median(of(small).native);
-      console.log(`  ${LABEL[t].padEnd(20)} ${ours.toFixed(2)}x   (${nat.toFixed(2)}x)`);
+    const of = (fixture: string, t: Transport) => rows.find((r) => r.fixture === fixture && r.transport === t)!;
+    const ratio = (x: Row, y: Row, k: 'ours' | 'native' | 'cpuS') => (y[k].length ? (median(x[k]) / median(y[k])).toFixed(2) : '?');
+    const line = (label: string, x: Row, y: Row) =>
+      console.log(`  ${label.padEnd(50)} ours ${ratio(x, y, 'ours')}x wall${HAS_TIME ? `, ${ratio(x, y, 'cpuS')}x CPU` : ''}   native ${ratio(x, y, 'native')}x`);
+    console.log('history length, ratio of medians:');
+    for (const t of TRANSPORTS) line(`${big.toLocaleString('en-US')} vs ${small} after the record, ${LABEL[t]}`, of(String(big), t), of(String(small), t));
+    line(`+${DEEP.toLocaleString('en-US')} below the record, local bare path`, of('deep', 'local'), of(String(small), 'local'));
+    if (flavours.size > 1 || !flavours.has(flavour)) {
+      console.log(`note: src or dist changed during the run; timed ticks ran ${[...flavours].map(([f, n]) => `${n}x ${f}`).join(', ')}`);
     }
-    const now = cliFlavour();
-    if (now !== flavour) console.log(`note: the CLI flavour changed during the run (now ${now}); someone rebuilt or edited src`);
-    console.log(`tick bench: fixture ${fixtureS.toFixed(1)} s, total ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    console.log(`tick bench: fixtures ${fixtureS.toFixed(1)} s, total ${((performance.now() - began) / 1000).toFixed(1)} s`);
   } finally {
     await server?.close();
     rmSync(work, { recursive: true, force: true });

@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
+import nodeHttp from 'node:http';
+import nodeHttps from 'node:https';
+import isoHttp from 'isomorphic-git/http/node';
 import { GitConflictError, GitError } from '../errors.ts';
 import { atomicFs, writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
@@ -37,6 +39,20 @@ export interface RemoteOptions {
 
 const ZERO = '0000000000000000000000000000000000000000';
 export const DEFAULT_DEPTH = 200;
+
+/**
+ * Node's default agent drops a socket after 5 s without a byte, which aborts a
+ * push or fetch while a busy server is still computing (receive-pack checking
+ * a pack, upload-pack counting objects). Allow two minutes of silence instead.
+ */
+const SOCKET_IDLE_MS = 120_000;
+const agents = {
+  'http:': new nodeHttp.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+  'https:': new nodeHttps.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+};
+const http: typeof isoHttp = {
+  request: (req) => isoHttp.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol as keyof typeof agents] }),
+};
 
 /** The cache folder for `url` under `cacheRoot`; credentials do not change it. */
 export function remoteCacheDir(url: string, cacheRoot: string): string {

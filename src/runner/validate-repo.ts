@@ -10,7 +10,8 @@ import { deriveCanary } from '../engine/derive.ts';
 import { unexercisedChanges, releaseParts, type DocRef } from '../engine/release.ts';
 import { CanaryError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
-import { parseManifestFile, type ManifestFile } from '../manifests/index.ts';
+import { applyEdits, parseManifestFile, type ManifestFile } from '../manifests/index.ts';
+import { describeDestination } from '../routers/shared.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { getRouter } from '../routers/index.ts';
 import { CONFIG_FILE } from './session.ts';
@@ -172,7 +173,17 @@ async function validateService(name: string, service: ServiceConfig, c: ServiceC
   const route = await c.manifest(service.route.file, [...base, 'route', 'file']);
   if (route) {
     try {
-      getRouter(service.route.type).read(route, service.route);
+      const router = getRouter(service.route.type);
+      router.read(route, service.route);
+      // A canary absent at rest is added at the first start: say so, a typo in route.canary looks the same.
+      const first = service.steps[0] ?? 100;
+      const started = applyEdits(route, router.plan(route, service.route, first));
+      if (started.split('\n').length > route.text.split('\n').length) {
+        c.report.warnings.push({
+          ...c.at([...base, 'route', 'canary']),
+          message: `${describeDestination(service.route.canary)} is not in ${service.route.file} yet: the first start adds it beside ${describeDestination(service.route.stable)} in the rules without match conditions (check the name if you expected it there)`,
+        });
+      }
     } catch (e) {
       c.report.errors.push(fromError(e, { ...c.at([...base, 'route']), message: 'route' }));
     }
@@ -199,6 +210,9 @@ interface CandidateChecks {
 async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<void> {
   const { service, name } = c;
   const base = ['services', name];
+  // A file already broken on production is reported there; a start could not run either.
+  const managed = new Set([...service.files, service.canary.file, service.route.file]);
+  if (c.report.errors.some((e) => managed.has(e.file))) return;
   const texts: Record<string, string | undefined> = {};
   for (const [i, f] of service.files.entries()) {
     const text = await repo.readFile(c.candidateTip, f).catch((e: unknown) => e);
@@ -207,7 +221,9 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
       return;
     }
     if (typeof text !== 'string') {
-      c.report.errors.push(readError(f, text, c.at([...base, 'files', i])));
+      const issue = readError(f, text, c.at([...base, 'files', i]));
+      // The same problem on production is already reported at the same line.
+      if (!c.report.errors.some((e) => e.message === issue.message && e.line === issue.line)) c.report.errors.push(issue);
       return;
     }
     texts[f] = text;
@@ -239,7 +255,9 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
       else c.report.warnings.push(issue);
     }
   } catch (e) {
-    c.report.errors.push(fromError(e, where));
+    const issue = fromError(e, where);
+    // A file broken on both branches is reported once.
+    if (!c.report.errors.some((x) => x.file === issue.file && x.line === issue.line && x.message === issue.message)) c.report.errors.push(issue);
   }
 }
 

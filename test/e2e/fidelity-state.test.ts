@@ -90,13 +90,13 @@ describe('a rollout is read however far back its record is', { concurrency: 4 },
       }
     });
 
-    test(`[${transport}] a progressing rollout 600 commits back: tick waits (none), then steps when due; never start (also from a fresh cache)`, async () => {
+    test(`[${transport}] a progressing rollout 5,000 commits back: tick waits (none), then steps when due; never start (also from a fresh cache)`, async () => {
       const w = await checkoutWorld(transport, checkoutService({ steps: [10, 50], interval: '30m' }));
       try {
         const candidate = w.commit('candidate', { [CHECKOUT.release]: releaseAt('1.5.0') }, { from: 'production' });
         assert.equal((await tickService(w, 'checkout', at(2))).decision, 'start');
         const start = w.sha('production');
-        const tip = busyHistory(w, 600, { fromMinute: 3 });
+        const tip = busyHistory(w, 5000, { fromMinute: 3 });
 
         for (const run of [() => tickJson(w, at(20), ['--service', 'checkout']), async () => parseTick(await withFreshCache(w, ['tick', '--json', '--service', 'checkout'], at(20)))]) {
           const t = await run();

@@ -27,6 +27,7 @@ interface ServiceStatus {
   failedChecks: number;
   lastAnalysis: unknown;
   reason: string | null;
+  unexercised: string[];
 }
 interface LogStep {
   weight: number;
@@ -65,6 +66,7 @@ const IDLE: ServiceStatus = {
   failedChecks: 0,
   lastAnalysis: null,
   reason: null,
+  unexercised: [],
 };
 
 describe('status and log through whole rollouts (interval only, pinned clock)', () => {

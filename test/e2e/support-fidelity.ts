@@ -496,14 +496,13 @@ export function secondsAt(minutes: number): number {
  */
 export function busyHistory(w: World, n: number, o: { branch?: string; path?: string; fromMinute: number }): string {
   const cast: Person[] = [ALICE, { name: 'Bob Ops', email: 'bob@example.com' }, { name: 'Renovate Bot', email: 'bot@renovateapp.com' }];
-  const path = o.path ?? 'docs/changelog.md';
-  let log = w.show(o.branch ?? 'production', path) ?? '# Changelog\n';
+  // Each commit rewrites one of a few small files, so thousands of commits stay a small stream.
+  const path = (i: number) => o.path ?? `docs/changelog-${i % 20}.md`;
   const commits: FastCommit[] = [];
   for (let i = 0; i < n; i++) {
-    log += `- entry ${i + 1}\n`;
     commits.push({
       branch: o.branch ?? 'production',
-      files: { [path]: log },
+      files: { [path(i)]: `# Changelog\n\n- entry ${i + 1}\n` },
       message: `docs: changelog entry ${i + 1}\n`,
       author: cast[i % cast.length],
       date: secondsAt(o.fromMinute) + i,

@@ -157,25 +157,32 @@ describe('validate on a local repository', { concurrency: 4 }, () => {
     });
   });
 
-  test('a route destination the route file lacks: the route file, the line of the route, the missing name', async (t) => {
+  test('a canary destination the route file lacks is added at the first start: validate warns, naming the key', async (t) => {
     const config = replaceOnce(CONFIG, 'canary: checkout-canary', 'canary: checkout-canry');
     const repo = await repoWithProduction({ 'git-canary.yaml': config });
     t.after(() => repo.cleanup());
     const { text, report } = await validateBoth(repo.dir);
-    assert.equal(text.code, 1);
-    const line = lineOf(CHECKOUT_VS, '- name: primary');
-    const errors = errorLines(text.stdout);
-    assert.equal(errors.length, 1, text.stdout);
-    assert.ok(errors[0]!.startsWith(`error: apps/checkout/virtualservice.yaml:${line}: checkout-canry not found`), errors[0]);
-    assert.match(errors[0]!, /route\.canary/, 'says which config key to fix');
-    assert.match(errors[0]!, /checkout-canary, checkout-stable/, 'lists the destinations that do exist');
-    assert.deepEqual(
-      report.errors.map((e) => [e.file, e.line]),
-      [['apps/checkout/virtualservice.yaml', line]],
-    );
+    assert.equal(text.code, 0, text.stdout);
+    const warning = report.warnings.find((w) => w.message.includes('checkout-canry'));
+    assert.ok(warning, text.stdout);
+    assert.match(warning.message, /checkout-canry is not in apps\/checkout\/virtualservice\.yaml yet: the first start adds it beside checkout-stable/);
+    assert.equal(warning.line, lineOf(config, 'canary: checkout-canry'));
   });
 
-  test('a Gateway API backendRef with the wrong port is a missing destination too', async (t) => {
+  test('a stable destination the route file lacks: the route file, the line of the route, the missing name', async (t) => {
+    const config = replaceOnce(CONFIG, 'stable: checkout-stable', 'stable: checkout-stabel');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 1, text.stdout);
+    assert.match(errors[0]!, /^error: apps\/checkout\/virtualservice\.yaml:\d+: .*checkout-stabel/);
+    assert.match(errors[0]!, /route\.stable/, 'says which config key to fix');
+    assert.deepEqual(report.errors.map((e) => e.file), ['apps/checkout/virtualservice.yaml']);
+  });
+
+  test('a Gateway API backendRef with the wrong port: no rule can take it (the only stable rule has matches)', async (t) => {
     const config = replaceOnce(CONFIG, 'canary: { name: canary-gateway, port: 9090 }', 'canary: { name: canary-gateway, port: 9091 }');
     const repo = await repoWithProduction({ 'git-canary.yaml': config });
     t.after(() => repo.cleanup());
@@ -183,7 +190,11 @@ describe('validate on a local repository', { concurrency: 4 }, () => {
     assert.equal(text.code, 1);
     const errors = errorLines(text.stdout);
     assert.equal(errors.length, 1, text.stdout);
-    assert.ok(errors[0]!.startsWith(`error: apps/payments/httproute.yaml:${lineOf(PAYMENTS_ROUTE, '- matches:')}: canary-gateway (port 9091) not found`), errors[0]);
+    assert.ok(
+      errors[0]!.startsWith(`error: apps/payments/httproute.yaml:${lineOf(PAYMENTS_ROUTE, '- matches:')}: no rule of HTTPRoute payments can take the canary canary-gateway (port 9091)`),
+      errors[0],
+    );
+    assert.match(errors[0]!, /backendRefs found: auth-proxy:8443, canary-gateway:9090/, 'lists what the route has');
   });
 
   test('steps that do not increase: git-canary.yaml:<line>: services.checkout.steps[1]', async (t) => {
