@@ -237,39 +237,45 @@ export function planCommit(
     ...who,
   };
   const rolloutStep = { index: state.step, total: state.total };
+  /** A commit of this rollout: its changes (none for a record) and the trailers beyond the common ones. */
+  const made = (changes: FileChange[], t: Omit<CanaryTrailers, keyof typeof common | 'service'>): PlannedCommit => ({
+    changes,
+    unexercised: [],
+    body: body(),
+    trailers: { ...common, ...t },
+  });
+  /**
+   * The end of the rollout (promoted / rolled back): route back to stable, the
+   * canary file as `resting` (scaled down with canary.idle), plus `release`.
+   */
+  const end = (phase: 'promoted' | 'rolled-back', resting: string, failedChecks: number, release: FileChange[] = []) => {
+    const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
+    const rested = rest(service, canaryNow, resting);
+    return made(
+      normaliseChanges([...release, planWeight(service, routeText(), 0), { path: service.canary.file, content: rested.text }], obs.production),
+      { phase, weight: 0, failedChecks, ...(rested.had ? { idleReplicas: rested.had } : {}) },
+    );
+  };
 
   switch (decision.kind) {
     case 'step':
-      return {
-        changes: normaliseChanges([planWeight(service, routeText(), decision.weight)], obs.production),
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'progressing',
-          step: { index: decision.step, total: decision.total },
-          weight: decision.weight,
-          stepSince: now,
-          failedChecks: state.failedChecks,
-        },
-      };
-    case 'hold': {
+      return made(normaliseChanges([planWeight(service, routeText(), decision.weight)], obs.production), {
+        phase: 'progressing',
+        step: { index: decision.step, total: decision.total },
+        weight: decision.weight,
+        stepSince: now,
+        failedChecks: state.failedChecks,
+      });
+    case 'hold':
       if (!decision.recordFailure || state.phase !== 'progressing') return undefined;
-      return {
-        changes: [],
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'progressing',
-          step: rolloutStep,
-          weight: state.weight,
-          stepSince: state.stepStartedAt,
-          failedChecks: decision.failedChecks,
-          judgment: 'fail',
-        },
-      };
-    }
+      return made([], {
+        phase: 'progressing',
+        step: rolloutStep,
+        weight: state.weight,
+        stepSince: state.stepStartedAt,
+        failedChecks: decision.failedChecks,
+        judgment: 'fail',
+      });
     case 'promote': {
       const tested = obs.observed.candidateMatchesRollout ? obs.candidate : obs.tested;
       if (!tested) {
@@ -280,78 +286,26 @@ export function planCommit(
       }
       const release = promoteRelease(service, obs.production, tested, `candidate@${shortSha(state.candidate)}`);
       const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
-      const resting = rest(service, canaryNow, canaryNow);
-      return {
-        changes: normaliseChanges(
-          [...release, planWeight(service, routeText(), 0), { path: service.canary.file, content: resting.text }],
-          obs.production,
-        ),
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'promoted',
-          weight: 0,
-          failedChecks: state.failedChecks,
-          ...(resting.had ? { idleReplicas: resting.had } : {}),
-        },
-      };
+      return end('promoted', canaryNow, state.failedChecks, release);
     }
-    case 'rollback': {
-      const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
-      const pristine = need(obs.pristineCanary, service.canary.file, `production@${shortSha(state.base)}`);
-      const resting = rest(service, canaryNow, pristine);
-      return {
-        changes: normaliseChanges(
-          [planWeight(service, routeText(), 0), { path: service.canary.file, content: resting.text }],
-          obs.production,
-        ),
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'rolled-back',
-          weight: 0,
-          failedChecks: decision.failedChecks,
-          ...(resting.had ? { idleReplicas: resting.had } : {}),
-        },
-      };
-    }
+    case 'rollback':
+      return end('rolled-back', need(obs.pristineCanary, service.canary.file, `production@${shortSha(state.base)}`), decision.failedChecks);
     case 'pause':
-      return {
-        changes: [],
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'paused',
-          // The weight the route holds now (a person may have changed it); the old one when it cannot be read.
-          weight: obs.routeWeight ?? state.weight,
-          rolloutStep,
-          failedChecks: state.failedChecks,
-        },
-      };
-    case 'resume': {
+      return made([], {
+        phase: 'paused',
+        // The weight the route holds now (a person may have changed it); the old one when it cannot be read.
+        weight: obs.routeWeight ?? state.weight,
+        rolloutStep,
+        failedChecks: state.failedChecks,
+      });
+    case 'resume':
       if (obs.routeWeight === undefined) {
         throw new CanaryError('ROUTER', `cannot resume ${obs.service}: the route file ${service.route.file} cannot be read`, {
           where: { file: service.route.file, branch: 'production' },
           hint: 'fix the route file on production first (git-canary validate says what is wrong)',
         });
       }
-      return {
-        changes: [],
-        unexercised: [],
-        body: body(),
-        trailers: {
-          ...common,
-          phase: 'resumed',
-          weight: obs.routeWeight,
-          rolloutStep,
-          stepSince: now,
-          failedChecks: state.failedChecks,
-        },
-      };
-    }
+      return made([], { phase: 'resumed', weight: obs.routeWeight, rolloutStep, stepSince: now, failedChecks: state.failedChecks });
     default:
       return undefined;
   }
