@@ -37,7 +37,20 @@ export async function log(ctx: CommandContext, opts: { service?: string; since?:
       }
     }
   }
-  const rollouts = buildRolloutLog(commits, (sha) => parseNote(notes.get(sha) ?? ''), { service: opts.service, since });
+  // A judgment dated after now was not made by a worker with a sane clock (or was written by hand): its
+  // values are not shown as a judgment, and the log says so once per note.
+  const now = ctx.now().getTime();
+  const judgments = new Map(
+    [...notes].map(([sha, text]) => [
+      sha,
+      parseNote(text).filter((n) => {
+        if (Date.parse(n.at) <= now + 60_000) return true;
+        ctx.log.warn({ commit: sha, at: n.at }, `a judgment note of ${sha.slice(0, 7)} is dated ${n.at}, in the future: ignored`);
+        return false;
+      }),
+    ]),
+  );
+  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], { service: opts.service, since });
   return {
     exitCode: 0,
     text: rollouts.length === 0 ? 'no rollouts found\n' : formatRolloutLog(rollouts),

@@ -341,6 +341,12 @@ describe('judgments and notes', { skip: prometheusSkip(), concurrency: 4 }, () =
       const s = await tickService(w, 'storefront', at(3));
       assert.equal(s.decision, 'step', `not frozen: ${JSON.stringify(s)}`);
       assert.equal(s.step, '2/2');
+      // log does not show the judgment from the future, and says why on stderr.
+      const log = await w.cli(['log', '--json', '--service', 'storefront'], { at: at(4), env: { GIT_CANARY_LOG_LEVEL: 'warn' } });
+      assert.equal(log.code, 0, log.stderr);
+      const judged = (JSON.parse(log.stdout) as { rollouts: { steps: { judgments: { at: string }[] }[] }[] }).rollouts.flatMap((r) => r.steps.flatMap((st) => st.judgments));
+      assert.ok(!judged.some((j) => j.at.startsWith('2099')), JSON.stringify(judged));
+      assert.match(log.stderr, /dated 2099-01-01T00:00:00.000Z, in the future: ignored/);
     } finally {
       await w.close();
     }
