@@ -97,8 +97,8 @@ interface TickRun {
 
 /** The real CLI, `tick --json`, on a pinned clock, with nothing of the developer's identity. */
 /** `timeFile`: where /usr/bin/time writes (one per concurrent tick). */
-async function tick(spec: string, at: string, extra: string[], timeFile: string): Promise<TickRun> {
-  const args = [BIN, '--repo', spec, ...extra, 'tick', '--json'];
+async function tick(spec: string, at: string, extra: string[], timeFile: string, tickArgs: string[] = []): Promise<TickRun> {
+  const args = [BIN, '--repo', spec, ...extra, 'tick', '--json', ...tickArgs];
   const env = cliEnv({ GIT_CANARY_NOW: at });
   const out = `${timeFile}time.txt`;
   const p = HAS_TIME ? await run(TIME_BIN, ['-f', '%M %U %S', '-o', out, process.execPath, ...args], env) : await run(process.execPath, args, env);
@@ -156,6 +156,8 @@ interface Row {
   fixture: string;
   name: string;
   transport: Transport;
+  /** Tick only this service (`--service`); every service when unset. */
+  service?: string;
   ours: number[];
   native: number[];
   rssKb: number[];
@@ -221,12 +223,15 @@ export async function benchTicks(): Promise<void> {
     const fixtureS = (performance.now() - began) / 1000;
 
     // --- timed runs, interleaved: every row once per round, ours/native order alternating ---
-    const row = (fixture: string, name: string, transport: Transport): Row => ({
-      fixture, name, transport, ours: [], native: [], rssKb: [], cpuS: [], requests: [],
+    const row = (fixture: string, name: string, transport: Transport, service?: string): Row => ({
+      fixture, name, transport, service, ours: [], native: [], rssKb: [], cpuS: [], requests: [],
     });
     const rows: Row[] = [
       ...SIZES.flatMap((n) => TRANSPORTS.map((t) => row(String(n), `${n.toLocaleString('en-US')} commits, ${LABEL[t]}`, t))),
       row('deep', `10 after + ${DEEP.toLocaleString('en-US')} before, local`, 'local'),
+      // payments never rolled out: it has no record, so its walk reads the whole history.
+      // Ticking only checkout shows the cost when every ticked service has a recent record.
+      row('deep', `  same, --service checkout`, 'local', 'checkout'),
     ];
     const due = iso(120_000);
     /** Which CLI each timed tick ran (others may edit src or rebuild dist meanwhile). */
@@ -256,8 +261,9 @@ export async function benchTicks(): Promise<void> {
       cpSync(prepared.get(r.fixture)!, repoDir, { recursive: true });
       const before = git(repoDir, ['rev-parse', 'production']).trim();
       const requests = server!.requests.length;
-      flavours.set(cliFlavour(), (flavours.get(cliFlavour()) ?? 0) + 1);
-      const t = await tick(spec, due, extra, join(scratch, 'ours-'));
+      const f = cliFlavour();
+      flavours.set(f, (flavours.get(f) ?? 0) + 1);
+      const t = await tick(spec, due, extra, join(scratch, 'ours-'), r.service ? ['--service', r.service] : []);
       const s = checkout(t);
       const after = git(repoDir, ['rev-parse', 'production']).trim();
       if (s.decision !== 'step' || s.commit !== after || git(repoDir, ['rev-parse', `${after}^`]).trim() !== before) {
@@ -326,6 +332,8 @@ export async function benchTicks(): Promise<void> {
     console.log('history length, ratio of medians:');
     for (const t of TRANSPORTS) line(`${big.toLocaleString('en-US')} vs ${small} after the record, ${LABEL[t]}`, of(String(big), t), of(String(small), t));
     line(`+${DEEP.toLocaleString('en-US')} below the record, local bare path`, of('deep', 'local'), of(String(small), 'local'));
+    const deepCheckout = rows.find((r) => r.fixture === 'deep' && r.service === 'checkout')!;
+    line(`  the same, only the service with a record`, deepCheckout, of(String(small), 'local'));
     if (flavours.size > 1 || !flavours.has(flavour)) {
       console.log(`note: src or dist changed during the run; timed ticks ran ${[...flavours].map(([f, n]) => `${n}x ${f}`).join(', ')}`);
     }
