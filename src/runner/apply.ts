@@ -10,6 +10,8 @@ import { formatCommitMessage, titleFor } from '../audit/trailers.ts';
 import type { PlannedCommit } from '../engine/plan.ts';
 import type { JudgmentNote, ServiceObservations } from '../engine/types.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
+import { CanaryError } from '../errors.ts';
+import { noteText } from './observe.ts';
 
 export interface WriteOptions {
   repo: GitRepo;
@@ -39,9 +41,16 @@ export async function publish(
   });
   if (note) {
     const line: JudgmentNote = { service: t.service, rollout: t.rollout, at: o.now.toISOString(), ...note };
+    const text = appendNote(undefined, line);
+    // A worker that lost the race on production after its note landed builds the very same
+    // commit again (same parent, message and time): its note is already there, written once.
+    if (await alreadyNoted(repo, obs.notesSha, commit, text)) {
+      await repo.updateRef(o.productionBranch, commit, obs.productionSha);
+      return commit;
+    }
     const notesCommit = await repo.createCommit({
       parent: obs.notesSha,
-      changes: [{ path: commit, content: appendNote(undefined, line) }],
+      changes: [{ path: commit, content: text }],
       message: `Notes added by 'git-canary': ${t.service} judgment ${note.outcome}\n`,
       author: o.author,
       date: o.now,
@@ -50,4 +59,15 @@ export async function publish(
   }
   await repo.updateRef(o.productionBranch, commit, obs.productionSha);
   return commit;
+}
+
+/** Whether the notes tip already holds exactly `text` on `commit`; an unreadable tip (a blob, not UTF-8) does not. */
+async function alreadyNoted(repo: GitRepo, notesSha: string | undefined, commit: string, text: string): Promise<boolean> {
+  if (!notesSha) return false;
+  try {
+    return (await noteText(repo, notesSha, commit))?.text === text;
+  } catch (e) {
+    if (e instanceof CanaryError) return false;
+    throw e;
+  }
 }
