@@ -87,14 +87,18 @@ function need(text: string | undefined, path: string, branch: string): string {
 }
 
 /** The canary for a start: derived from the pristine canary, the candidate's release and the keep rules. */
-export function deriveStart(service: PlanService, obs: ServiceObservations, pristine: string): DeriveResult {
+export function deriveStart(
+  service: Pick<PlanService, 'documents' | 'canary'>,
+  texts: { production: FileTexts; candidate: FileTexts },
+  pristine: string,
+): DeriveResult {
   const { from } = service.canary;
   return deriveCanary({
     canaryPath: service.canary.file,
     canaryText: pristine,
     fromPath: from,
-    productionFrom: need(obs.production[from], from, 'production'),
-    candidateFrom: need(obs.candidate[from], from, 'candidate'),
+    productionFrom: need(texts.production[from], from, 'production'),
+    candidateFrom: need(texts.candidate[from], from, 'candidate'),
     documents: service.documents[from] as DocRef[] | undefined,
     fromName: service.canary.fromName,
     keep: [...service.canary.keep],
@@ -102,12 +106,16 @@ export function deriveStart(service: PlanService, obs: ServiceObservations, pris
 }
 
 /** Release changes the derived canary does not run (`not exercised by the canary: …`). */
-export function unexercisedFor(service: PlanService, obs: ServiceObservations, derived: DeriveResult): string[] {
+export function unexercisedFor(
+  service: Pick<PlanService, 'files' | 'documents' | 'canary'>,
+  texts: { production: FileTexts; candidate: FileTexts },
+  derived: DeriveResult,
+): string[] {
   const from = service.canary.from;
   const exercised = new Set(derived.pairs.map((p) => `${from}#${p.release}`));
   // Documents without a kind (Helm values) are labelled `values` by unexercisedChanges.
   for (const p of derived.pairs) if (!p.release.includes('/')) exercised.add(`${from}#values`);
-  return unexercisedChanges(service, obs.production, obs.candidate, exercised);
+  return unexercisedChanges(service, texts.production, texts.candidate, exercised);
 }
 
 /** Replicas of each scalable workload document of a canary file (`Kind/name` → n; absent means 1). */

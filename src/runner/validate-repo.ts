@@ -6,8 +6,8 @@
  */
 import { formatIssue, parseConfig, type ConfigIssue, type GitCanaryConfig, type ServiceConfig } from '../config/index.ts';
 import { lineAt, parseSource } from '../config/source.ts';
-import { deriveCanary } from '../engine/derive.ts';
-import { unexercisedChanges, releaseParts, type DocRef } from '../engine/release.ts';
+import { deriveStart, unexercisedFor } from '../engine/plan.ts';
+import { releaseParts } from '../engine/release.ts';
 import { CanaryError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
 import { applyEdits, parseManifestFile, type ManifestFile } from '../manifests/index.ts';
@@ -237,18 +237,8 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
   const where = { ...c.at([...base, 'canary']), message: `on ${c.candidate}` };
   try {
     releaseParts(service, texts, c.candidate);
-    const derived = deriveCanary({
-      canaryPath: service.canary.file,
-      canaryText,
-      fromPath: service.canary.from,
-      productionFrom,
-      candidateFrom,
-      documents: service.documents[service.canary.from] as DocRef[] | undefined,
-      fromName: service.canary.fromName,
-      keep: [...service.canary.keep],
-    });
-    const exercised = new Set(derived.pairs.map((p) => `${service.canary.from}#${p.release}`));
-    const unexercised = unexercisedChanges(service, production, texts, exercised);
+    const derived = deriveStart(service, { production, candidate: texts }, canaryText);
+    const unexercised = unexercisedFor(service, { production, candidate: texts }, derived);
     if (unexercised.length > 0) {
       const issue = { ...c.at([...base, 'canary']), message: `not exercised by the canary: ${unexercised.join(', ')}` };
       if (service.canary.unexercised === 'refuse') c.report.errors.push({ ...issue, message: `${issue.message} (canary.unexercised: refuse: the rollout will not start)` });
