@@ -51,7 +51,7 @@ function find(file: ManifestFile, d: DocRef, branch: string) {
 }
 
 /** `e` with the branch it was read from added to its place. */
-export function withBranch(e: ManifestError, branch: string): ManifestError {
+function withBranch(e: ManifestError, branch: string): ManifestError {
   return new ManifestError(e.message, { where: { ...e.where, branch }, hint: e.hint, data: e.data, cause: e.cause });
 }
 

@@ -17,8 +17,6 @@ import { publish } from './apply.ts';
 import { observeService, resolveTips } from './observe.ts';
 import { withCompareAndSwap } from './retry.ts';
 
-export { MAX_ATTEMPTS } from './retry.ts';
-
 /** One entry of `tick --json`'s `services` (PRODUCT.md; fields may be added, never removed). */
 export interface ServiceTickResult {
   service: string;
