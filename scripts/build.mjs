@@ -1,15 +1,84 @@
 #!/usr/bin/env node
-// Bundles the GitHub Action (and a standalone CLI) into dist/ with esbuild.
-// One ESM file each, node20 target, every dependency inlined: the Actions
-// runner has no node_modules. pino logs synchronously, so no worker files.
+// Bundles the GitHub Action (dist/action.js) and a standalone CLI (dist/cli.js)
+// with esbuild: ESM, node20 target (runs on Node 20 and 24), every dependency
+// inlined, since the Actions runner has no node_modules. Each command's module
+// is imported when it runs (src/commands/index.ts), so code splitting puts it
+// and what only it needs in dist/chunks/: `--help` loads no git or HTTP code.
+// pino logs synchronously, so there are no worker files.
+//
+// Deterministic: the same sources give byte-identical files wherever they are
+// built (no timestamps, paths relative to the repository), which is what
+// scripts/check-dist.mjs relies on to compare a fresh build with the committed one.
+//
+//   node scripts/build.mjs                 # into dist/
+//   node scripts/build.mjs --outdir /tmp/x # anywhere else
+//   import { buildDist } from './build.mjs'; await buildDist('/tmp/x')
+import { rmSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const banner = {
   // Bundled CommonJS dependencies call require(); give ESM output one.
   js: "import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);",
 };
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', banner, logLevel: 'warning', legalComments: 'none' };
 
-await build({ ...common, entryPoints: ['src/action.ts'], outfile: 'dist/action.js' });
-await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
-console.log('built dist/action.js and dist/cli.js');
+// dist/cli.js is src/cli.ts plus what makes `node dist/cli.js …` run it: src/cli.ts
+// runs itself only as `tsx src/cli.ts`, and bin/git-canary.js imports the bundle
+// and calls main() itself (it is then not the program, so this does nothing).
+const CLI_ENTRY = `
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { main } from './src/cli.ts';
+export * from './src/cli.ts';
+let isProgram = false;
+try {
+  isProgram = process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+} catch {}
+if (isProgram) process.exitCode = await main(process.argv);
+`;
+
+/** Resolves the virtual module `git-canary:cli` to CLI_ENTRY. */
+const cliEntry = {
+  name: 'git-canary-cli-entry',
+  setup(b) {
+    b.onResolve({ filter: /^git-canary:cli$/ }, () => ({ path: 'cli', namespace: 'git-canary' }));
+    b.onLoad({ filter: /.*/, namespace: 'git-canary' }, () => ({ contents: CLI_ENTRY, loader: 'ts', resolveDir: ROOT }));
+  },
+};
+
+/** Build both entry points and their chunks into `outdir` (emptied first). */
+export async function buildDist(outdir = resolve(ROOT, 'dist')) {
+  const out = resolve(outdir);
+  // It is emptied first: never the repository or a directory holding it.
+  const up = relative(out, ROOT);
+  if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) throw new Error(`refusing to build into ${out}`);
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: { action: 'src/action.ts', cli: 'git-canary:cli' },
+    plugins: [cliEntry],
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'chunks/[name]-[hash]',
+    banner,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `--outdir <dir>`: build elsewhere (tests, check-dist), leaving dist/ alone.
+  const at = process.argv.indexOf('--outdir');
+  if (at !== -1 && !process.argv[at + 1]) throw new Error('--outdir needs a directory');
+  const outdir = at === -1 ? undefined : resolve(process.argv[at + 1]);
+  await buildDist(outdir);
+  console.log(`built ${outdir ?? 'dist'}/action.js, cli.js and chunks/`);
+}

@@ -1,22 +1,26 @@
 /**
- * GitHub Action entry point: maps `action.yml` inputs to the same command table
- * the CLI uses. Thin on purpose; domain code never imports @actions/*.
+ * GitHub Action entry point (action.yml runs the bundle of this file, dist/action.js).
+ * Thin on purpose: run() maps the inputs to the command table the CLI uses.
+ * Importing this module runs nothing; only running it as the program does.
  */
-import * as core from '@actions/core';
-import { main } from './cli.ts';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { run } from './action/run.ts';
 
-export async function run(): Promise<void> {
-  const command = core.getInput('command') || 'tick';
-  const repo = core.getInput('repo') || '.';
-  const argv = ['node', 'git-canary', command, '--repo', repo];
-  if (core.getBooleanInput('dry-run', { required: false })) argv.push('--dry-run');
-  const token = core.getInput('token');
-  if (token) {
-    core.setSecret(token);
-    process.env.GIT_CANARY_TOKEN = token;
+export { run };
+
+function isEntry(): boolean {
+  const program = process.argv[1];
+  if (!program) return false;
+  try {
+    return pathToFileURL(realpathSync(program)).href === import.meta.url;
+  } catch {
+    return false;
   }
-  const code = await main(argv);
-  if (code !== 0) core.setFailed(`git-canary ${command} exited with ${code}`);
 }
 
-run();
+if (isEntry()) {
+  run().then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -7,8 +7,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
-import { CanaryError, UsageError } from './errors.ts';
+import { clockFrom, reportError } from './entry.ts';
 import { createLogger } from './log.ts';
+
+export { clockFrom, reportError } from './entry.ts';
 
 const EPILOG = `
 Every command takes --repo <url|path> (default: the current directory, or $GIT_CANARY_REPO)
@@ -77,20 +79,6 @@ function oneLineUsageError(help: string): (str: string, write: (str: string) => 
   };
 }
 
-/**
- * The clock every command uses. GIT_CANARY_NOW (an ISO date) pins it, for
- * reproducible demos, tests and replays of a past tick; otherwise real time.
- */
-export function clockFrom(env: Record<string, string | undefined>): () => Date {
-  const pinned = env.GIT_CANARY_NOW;
-  if (!pinned) return () => new Date();
-  const at = new Date(pinned);
-  if (Number.isNaN(at.getTime())) {
-    throw new UsageError(`GIT_CANARY_NOW is not a date: ${pinned}`, { hint: 'use an ISO date like 2026-01-01T12:00:00Z' });
-  }
-  return () => new Date(at);
-}
-
 async function runCommand(ctx: CommandContext, name: string, opts: Record<string, unknown>): Promise<number> {
   const spec = commands.find((c) => c.name === name)!;
   try {
@@ -109,19 +97,6 @@ async function runCommand(ctx: CommandContext, name: string, opts: Record<string
 
 function ensureNewline(s: string): string {
   return s === '' || s.endsWith('\n') ? s : `${s}\n`;
-}
-
-/** One clear line on stderr (and a JSON error document on stdout with --json); stack only with --debug. */
-export function reportError(e: unknown, options: Pick<GlobalOptions, 'json' | 'debug'>): number {
-  const exit = e instanceof CanaryError && (e.code === 'USAGE' || e.code === 'NOT_IMPLEMENTED') ? 2 : 1;
-  const line = e instanceof CanaryError ? e.oneLine() : e instanceof Error ? e.message : String(e);
-  process.stderr.write(`error: ${line}\n`);
-  if (options.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  if (options.json) {
-    const body = e instanceof CanaryError ? e.toJSON() : { code: 'INTERNAL', message: line };
-    process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
-  }
-  return exit;
 }
 
 export async function main(argv: string[]): Promise<number> {

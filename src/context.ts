@@ -3,6 +3,7 @@
  * common to all commands, the environment and the clock. Commands never read
  * process.env or the clock themselves, so tests can pin both.
  */
+import type { GitCanaryConfig } from './config/index.ts';
 import type { Logger } from './log.ts';
 
 export interface GlobalOptions {
@@ -22,6 +23,13 @@ export interface CommandContext {
   log: Logger;
   /** Working directory, for resolving a relative --repo. */
   cwd: string;
+  /**
+   * Called as soon as a command has loaded git-canary.yaml from production, before
+   * it prints or commits anything: the config and the values its ${ENV} expansion
+   * produced (secrets). The Action masks those and reads check limits from the
+   * config; the CLI leaves it unset.
+   */
+  onSession?: (session: { config: GitCanaryConfig; secrets: readonly string[] }) => void;
 }
 
 /** What a command hands back to the entry point to print. */

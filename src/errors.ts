@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'GIT'
   | 'GIT_CONFLICT'
   | 'AUTH'
+  | 'GITHUB'
   | 'USAGE'
   | 'NOT_IMPLEMENTED';
 

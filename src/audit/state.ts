@@ -83,6 +83,7 @@ export function stateFromRecord(record: RolloutCommit | undefined): RolloutState
     release: t.release,
     failedChecks: t.failedChecks ?? 0,
     lastCommit: record.sha,
+    ...(t.pullRequest !== undefined ? { pullRequest: t.pullRequest } : {}),
   };
   if (phase === 'paused') {
     return { phase: 'paused', ...active, pausedAt: record.at, reason: firstLine(record.body) ?? 'no reason recorded' };

@@ -242,6 +242,7 @@ function recordLines(t: CanaryTrailers): string[] {
   }
   if (t.actor) lines.push(`Canary-Actor: ${t.actor}`);
   if (t.reason) lines.push(`Canary-Reason: ${t.reason}`);
+  if (t.pullRequest !== undefined) lines.push(`Canary-Pull-Request: ${t.pullRequest}`);
   return lines;
 }
 
@@ -254,6 +255,7 @@ function recordProblem(t: CanaryTrailers): string | undefined {
   for (const [doc, n] of Object.entries(t.idleReplicas ?? {})) if (!REPLICAS.test(`${doc}=${n}`)) return `bad idle replicas ${doc}=${n}`;
   if (t.actor !== undefined && !isValue(t.actor)) return `bad actor ${JSON.stringify(t.actor)}`;
   if (t.reason !== undefined && !isValue(t.reason)) return 'a reason must be one line of text';
+  if (t.pullRequest !== undefined && (!Number.isInteger(t.pullRequest) || t.pullRequest < 1)) return `bad pull request number ${t.pullRequest}`;
   return undefined;
 }
 
@@ -300,5 +302,10 @@ function readRecord(canary: Map<string, string>): Partial<CanaryTrailers> | unde
   if (actor !== undefined) out.actor = actor;
   const reason = get('reason');
   if (reason !== undefined) out.reason = reason;
+  const pullRequest = get('pull-request');
+  if (pullRequest !== undefined) {
+    if (!/^[1-9]\d{0,9}$/.test(pullRequest)) return undefined;
+    out.pullRequest = Number(pullRequest);
+  }
   return out;
 }

@@ -1,16 +1,11 @@
 /**
  * The command table shared by the CLI and the GitHub Action: name, what it does,
  * its own options, and the function that runs it. Entry points only wire this.
+ * Each command's module is imported when it runs, so `--help` (and the bundle's
+ * start) loads no git, HTTP or YAML code.
  */
-import { CanaryError } from '../errors.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { init } from './init.ts';
-import { manualCommand } from './manual.ts';
-import { log } from './log.ts';
-import { status } from './status.ts';
-import { tick } from './tick.ts';
-import { validate } from './validate.ts';
-import { watch } from './watch.ts';
+import type { ManualAction } from '../runner/manual.ts';
 
 export interface CommandOption {
   flags: string;
@@ -25,13 +20,9 @@ export interface CommandSpec {
   run(ctx: CommandContext, opts: Record<string, unknown>): Promise<CommandResult>;
 }
 
-/** A command that is part of the contract but not built yet: says so, exit code 2. */
-function notYet(name: string): CommandSpec['run'] {
-  return async () => {
-    throw new CanaryError('NOT_IMPLEMENTED', `'${name}' is not implemented yet`, {
-      hint: 'see the open issues; `git-canary --help` lists every command',
-    });
-  };
+/** A person's decision; its module (and git, config, routers) loads only when the command runs. */
+function manual(action: ManualAction): CommandSpec['run'] {
+  return async (ctx, opts) => (await import('./manual.ts')).manualCommand(action)(ctx, opts);
 }
 
 const service: CommandOption = { flags: '--service <name>', description: 'the service (a key of services:)' };
@@ -45,7 +36,7 @@ export const commands: CommandSpec[] = [
       { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
     ],
-    run: (ctx, opts) => tick(ctx, opts),
+    run: async (ctx, opts) => (await import('./tick.ts')).tick(ctx, opts),
   },
   {
     name: 'watch',
@@ -56,13 +47,13 @@ export const commands: CommandSpec[] = [
       { flags: '--service <name>', description: 'only this service' },
       { flags: '--times <n>', description: 'stop after n ticks (default: run until stopped)' },
     ],
-    run: (ctx, opts) => watch(ctx, opts),
+    run: async (ctx, opts) => (await import('./watch.ts')).watch(ctx, opts),
   },
   {
     name: 'status',
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: '--service <name>', description: 'only this service' }],
-    run: (ctx, opts) => status(ctx, opts),
+    run: async (ctx, opts) => (await import('./status.ts')).status(ctx, opts),
   },
   {
     name: 'log',
@@ -71,28 +62,34 @@ export const commands: CommandSpec[] = [
       { flags: '--service <name>', description: 'only this service' },
       { flags: '--since <date>', description: 'only rollouts started after this date' },
     ],
-    run: (ctx, opts) => log(ctx, opts),
+    run: async (ctx, opts) => (await import('./log.ts')).log(ctx, opts),
   },
   {
     name: 'propose',
     summary: 'commit a new image to the candidate branch (for app CI)',
-    options: [service, { flags: '--image <ref>', description: 'the new image, e.g. registry/checkout:v2' }],
-    run: notYet('propose'),
+    options: [
+      service,
+      { flags: '--image <ref>', description: 'the new image, e.g. registry/checkout:v2' },
+      { flags: '--source <ref>', description: 'where the image comes from, e.g. acme/checkout@<sha> (recorded as Canary-Proposed-By)' },
+      { flags: '--path <path>', description: 'Helm values: the key holding the tag (dotted or JSON pointer)' },
+      { flags: '--dry-run', description: 'print the diff, commit nothing' },
+    ],
+    run: async (ctx, opts) => (await import('./propose.ts')).propose(ctx, opts),
   },
   {
     name: 'promote',
     summary: "promote a service's canary now: ships the release the canary ran (a person's decision)",
     options: [service, reason],
-    run: manualCommand('promote'),
+    run: manual('promote'),
   },
-  { name: 'rollback', summary: "roll a service's canary back now", options: [service, reason], run: manualCommand('rollback') },
-  { name: 'pause', summary: "pause a service's rollout", options: [service, reason], run: manualCommand('pause') },
-  { name: 'resume', summary: 'resume a paused rollout (its step clock starts again)', options: [service, reason], run: manualCommand('resume') },
+  { name: 'rollback', summary: "roll a service's canary back now", options: [service, reason], run: manual('rollback') },
+  { name: 'pause', summary: "pause a service's rollout", options: [service, reason], run: manual('pause') },
+  { name: 'resume', summary: 'resume a paused rollout (its step clock starts again)', options: [service, reason], run: manual('resume') },
   {
     name: 'validate',
     summary: 'check git-canary.yaml on production and every file it names',
     options: [{ flags: '--online', description: 'also run each analysis query once', default: false }],
-    run: (ctx, opts) => validate(ctx, opts),
+    run: async (ctx, opts) => (await import('./validate.ts')).validate(ctx, opts),
   },
   {
     name: 'init',
@@ -101,6 +98,6 @@ export const commands: CommandSpec[] = [
       { flags: '--dir <dir>', description: 'where to write the files', default: '.' },
       { flags: '--force', description: 'overwrite existing files' },
     ],
-    run: (ctx, opts) => init(ctx, opts),
+    run: async (ctx, opts) => (await import('./init.ts')).init(ctx, opts),
   },
 ];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 
-/** templates/ beside the package: two levels up from src/commands, one from the dist/ bundle. */
+/** templates/ beside the package: two levels up from src/commands and from the bundle's dist/chunks/, one from dist/. */
 function templatesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const found = [join(here, '..', '..', 'templates'), join(here, '..', 'templates')].find((d) =>

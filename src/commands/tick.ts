@@ -1,5 +1,6 @@
 /** `git-canary tick`: one decision per service; commits and pushes what is due. */
 import { UsageError } from '../errors.ts';
+import { gitHubSession } from '../runner/github-session.ts';
 import { openSession } from '../runner/session.ts';
 import { tickService, type ServiceTickResult } from '../runner/tick-service.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
@@ -17,6 +18,7 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
       hint: `services: ${names.join(', ') || '(none)'}`,
     });
   }
+  const github = gitHubSession(ctx, session);
   const services: ServiceTickResult[] = [];
   for (const name of names) {
     if (opts.service !== undefined && name !== opts.service) continue;
@@ -29,6 +31,7 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
         now: ctx.now,
         dryRun: Boolean(opts.dryRun),
         log: ctx.log,
+        github,
       }),
     );
   }

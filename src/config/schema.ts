@@ -302,6 +302,17 @@ export const CommitConfig = z
   .describe('How git-canary signs its commits. Default author: git-canary <git-canary@users.noreply.github.com>.');
 export type CommitConfig = z.output<typeof CommitConfig>;
 
+export const GitHubConfig = z
+  .strictObject({
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'expected owner/name, e.g. acme/manifests' })
+      .optional()
+      .describe('The GitHub repository (owner/name) for promotion pull requests, commit statuses and deployments. Default: GITHUB_REPOSITORY, or the --repo URL on github.com.'),
+  })
+  .describe('GitHub: promotion pull requests (gate: pull-request), commit statuses and deployments. The API is GITHUB_API_URL (default https://api.github.com); the token GITHUB_TOKEN or GIT_CANARY_TOKEN.');
+export type GitHubConfig = z.output<typeof GitHubConfig>;
+
 export const GitCanaryConfig = z
   .strictObject({
     version: z
@@ -314,6 +325,7 @@ export const GitCanaryConfig = z
     metrics: z.record(SourceName, MetricsSourceConfig).default({}).describe('Named metrics sources.'),
     services: z.record(ServiceName, ServiceConfig).describe('Services git-canary rolls out, by name.'),
     commit: CommitConfig.optional(),
+    github: GitHubConfig.optional(),
   })
   .describe('git-canary configuration, read only from the production branch.');
 export type GitCanaryConfig = z.output<typeof GitCanaryConfig>;

@@ -11,6 +11,7 @@
  *   - otherwise                                          → start at steps[0]
  *  paused                                                → none (a person resumes)
  *  progressing:
+ *   - its promotion pull request was closed unmerged     → rollback (a person said no)
  *   - recorded judgment notes vanished                   → pause (a person looks; the count is kept)
  *   - a person edited a managed file since our last commit→ pause (leave their change)
  *   - candidate's release returned to production's       → rollback (nothing to roll out)
@@ -57,6 +58,14 @@ export function decide(input: DecideInput): Decision {
     return { kind: 'none', reason: `paused: ${state.reason} — run \`git-canary resume --service ${input.service}\`` };
   }
 
+  if (observed.pullRequestClosed) {
+    const { number, by } = observed.pullRequestClosed;
+    return {
+      kind: 'rollback',
+      reason: `pull request #${number} was closed without merging${by ? ` by ${by}` : ''}; rolling the canary back`,
+      failedChecks: state.failedChecks,
+    };
+  }
   if (observed.notesVanished) {
     return { kind: 'pause', reason: observed.notesVanished, files: [] };
   }

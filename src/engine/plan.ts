@@ -46,6 +46,11 @@ export interface PlannedCommit {
   body: string;
   /** Release changes no canary document runs (start only). */
   unexercised: string[];
+  /**
+   * Parents after production's tip: a gated promotion merges its pull request's
+   * head, so GitHub marks the pull request merged (production's first parent stays its own history).
+   */
+  extraParents?: string[];
 }
 
 /** A person's decision: who and why (`Canary-Actor`, `Canary-Reason`). */
@@ -242,6 +247,7 @@ export function planCommit(
     candidate: state.candidate,
     base: state.base,
     release: state.release,
+    ...(state.pullRequest !== undefined ? { pullRequest: state.pullRequest } : {}),
     ...who,
   };
   const rolloutStep = { index: state.step, total: state.total };

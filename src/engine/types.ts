@@ -43,6 +43,8 @@ export interface CanaryTrailers {
   actor?: string;
   /** `Canary-Reason`: why (`--reason`). */
   reason?: string;
+  /** `Canary-Pull-Request`: the promotion pull request of a gated rollout (`gate: pull-request`), on every record of it. */
+  pullRequest?: number;
 }
 
 /** One analysis judgment recorded in git notes (one JSON line each) because it changed no file. */
@@ -95,6 +97,8 @@ export interface ActiveRollout {
   failedChecks: number;
   /** The newest git-canary record of this service (baseline for detecting a person's edits). */
   lastCommit: string;
+  /** The promotion pull request of a gated rollout. */
+  pullRequest?: number;
 }
 
 /** Where a service stands, from its newest record on production. */
@@ -121,6 +125,8 @@ export interface Observations {
   managedFilesEditedBy?: { files: string[]; commit?: string };
   /** The newest record expects judgment notes that are gone: why. */
   notesVanished?: string;
+  /** A gated rollout's pull request was closed without merging (by a person): roll back. */
+  pullRequestClosed?: { number: number; by?: string };
 }
 
 export interface DecideInput {

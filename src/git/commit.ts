@@ -126,10 +126,18 @@ export async function createCommitIn(store: ObjectStore, options: CreateCommitOp
     }
     baseTree = (await readCommitInfo(store, parent)).tree;
   }
+  const extra = options.extraParents ?? [];
+  for (const p of extra) {
+    if (!isSha(p) || parent === undefined) {
+      throw new GitError(`extra parent ${JSON.stringify(p)} is not a commit id after a first parent`, { hint: 'pass full 40-character shas' });
+    }
+    await readCommitInfo(store, p);
+  }
   const tree = await applyToTree(store, baseTree, groupChanges(changes), '');
   const header = [
     `tree ${tree}`,
     ...(parent ? [`parent ${parent}`] : []),
+    ...extra.map((p) => `parent ${p}`),
     `author ${person(author, seconds)}`,
     `committer ${person(committer, seconds)}`,
   ].join('\n');

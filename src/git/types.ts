@@ -22,6 +22,8 @@ export interface FileChange {
 export interface CreateCommitOptions {
   /** Parent commit; undefined for a root commit (e.g. the first note). */
   parent: string | undefined;
+  /** More parents after `parent` (a merge); the tree is still `parent`'s plus `changes`. */
+  extraParents?: string[];
   changes: FileChange[];
   message: string;
   author: Identity;

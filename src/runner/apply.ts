@@ -34,6 +34,7 @@ export async function publish(
   const message = formatCommitMessage({ title: titleFor(t), body: planned.body, trailers: t });
   const commit = await repo.createCommit({
     parent: obs.productionSha,
+    ...(planned.extraParents ? { extraParents: planned.extraParents } : {}),
     changes: planned.changes,
     message,
     author: o.author,

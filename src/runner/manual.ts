@@ -7,6 +7,7 @@
  */
 import type { Decision } from '../engine/types.ts';
 import { UsageError } from '../errors.ts';
+import { mergeHeadFor } from './gate.ts';
 import { observeService, resolveTips } from './observe.ts';
 import { withCompareAndSwap } from './retry.ts';
 import type { Session } from './session.ts';
@@ -81,6 +82,11 @@ export async function runManual(
         });
       }
       const failed = state.phase === 'idle' ? 0 : state.failedChecks;
+      // A person's promotion of a gated rollout merges its pull request too, as the engine's would.
+      const mergeHead =
+        action === 'promote' && state.phase !== 'idle' && state.pullRequest !== undefined
+          ? await mergeHeadFor(session.repo, serviceName, state.candidate)
+          : undefined;
       const r = await commitDecision(decisionFor(action, reason, failed), obs, {
         service: planService(service),
         production: session.production,
@@ -89,6 +95,7 @@ export async function runManual(
         now: options.now(),
         dryRun: Boolean(options.dryRun),
         actor: { actor: options.actor, ...(options.reason ? { reason: options.reason } : {}) },
+        ...(mergeHead ? { gate: { mergeHead } } : {}),
       });
       return { service: serviceName, action, commit: r.commit, weight: r.weight, reason, actor: options.actor };
     },

@@ -87,6 +87,7 @@ export async function openSession(ctx: CommandContext, access: { write: boolean;
     });
   }
   const { config, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true);
+  ctx.onSession?.({ config, secrets });
   if (config.branches.production !== branch) {
     // The config is trusted only on the branch it governs; reading it from one branch
     // and committing to another would obey a file that branch never reviewed.

@@ -8,13 +8,17 @@ import { judge } from '../analysis/evaluate.ts';
 import type { GitCanaryConfig, ServiceConfig } from '../config/index.ts';
 import { decide } from '../engine/decide.ts';
 import { type Actor, type PlanService, planCommit } from '../engine/plan.ts';
-import type { Decision, DecisionKind, DecideInput, ServiceObservations } from '../engine/types.ts';
-import { CanaryError, GitConflictError } from '../errors.ts';
+import type { Decision, DecisionKind, DecideInput, Phase, ServiceObservations } from '../engine/types.ts';
+import { CanaryError, ConfigError, GitConflictError } from '../errors.ts';
+import type { GitHubApi } from '../github/types.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { publish } from './apply.ts';
+import { closedPullRequest, type GateDeps, gateAfterCommit, gateBeforeStart, mergeHeadFor } from './gate.ts';
+import { signalCommit } from './github-signals.ts';
 import { observeService, resolveTips } from './observe.ts';
+import { rolloutHistory } from './rollout-history.ts';
 import { withCompareAndSwap } from './retry.ts';
 
 /** One entry of `tick --json`'s `services` (PRODUCT.md; fields may be added, never removed). */
@@ -29,6 +33,23 @@ export interface ServiceTickResult {
   files: string[];
   /** Release changes the canary does not run (on a start). */
   unexercised: string[];
+  /** The rollout this result is about (`Canary-Rollout`), null when idle or on error. */
+  rollout: string | null;
+  /** The service's phase after this tick: a record's phase, or idle; null on error. */
+  phase: Phase | 'idle' | null;
+}
+
+/** GitHub, when a repository and a token are known: promotion pull requests, statuses, deployments. */
+export interface GitHubSession {
+  api: GitHubApi;
+  /** A commit's page, for links in pull requests and statuses. */
+  commitUrl?: (sha: string) => string;
+}
+
+/** What the pull-request gate adds to a commit: the pull request's number, and on promotion its head to merge. */
+export interface GateMark {
+  pullRequest?: number;
+  mergeHead?: string;
 }
 
 export interface TickServiceOptions {
@@ -42,6 +63,8 @@ export interface TickServiceOptions {
   /** Backoff between attempts after a lost race; injected so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Off when undefined: no pull requests, statuses or deployments (a gated service then errors). */
+  github?: GitHubSession;
 }
 
 export function planService(service: ServiceConfig): PlanService {
@@ -63,9 +86,11 @@ export function decideInput(name: string, service: ServiceConfig, obs: ServiceOb
 }
 
 /** Where the rollout stands when nothing was committed (hold, none): its real weight and step, not null. */
-function standing(obs: ServiceObservations): { weight: number | null; step: string | null } {
+function standing(obs: ServiceObservations): { weight: number | null; step: string | null; rollout: string | null; phase: Phase | 'idle' } {
   const s = obs.state;
-  return s.phase === 'idle' ? { weight: null, step: null } : { weight: s.weight, step: `${s.step}/${s.total}` };
+  return s.phase === 'idle'
+    ? { weight: null, step: null, rollout: null, phase: 'idle' }
+    : { weight: s.weight, step: `${s.step}/${s.total}`, rollout: s.rollout, phase: s.phase };
 }
 
 /**
@@ -75,10 +100,12 @@ function standing(obs: ServiceObservations): { weight: number | null; step: stri
 export async function commitDecision(
   decision: Decision,
   obs: ServiceObservations,
-  o: { service: PlanService; production: string; repo: GitRepo; author: Identity; now: Date; dryRun: boolean; actor?: Actor },
+  o: { service: PlanService; production: string; repo: GitRepo; author: Identity; now: Date; dryRun: boolean; actor?: Actor; gate?: GateMark },
 ): Promise<ServiceTickResult> {
   const planned = planCommit(decision, o.service, obs, o.now, o.actor);
   if (!planned) return result(obs.service, decision, { commit: null, files: [], unexercised: [], ...standing(obs) });
+  if (o.gate?.pullRequest !== undefined) planned.trailers.pullRequest = o.gate.pullRequest;
+  if (o.gate?.mergeHead && planned.trailers.phase === 'promoted') planned.extraParents = [o.gate.mergeHead];
   const judgment = 'judgment' in decision ? decision.judgment : undefined;
   const note =
     planned.trailers.judgment === 'fail' && judgment
@@ -94,6 +121,8 @@ export async function commitDecision(
     weight: t.weight,
     step: active && step ? `${step.index}/${step.total}` : null,
     unexercised: planned.unexercised,
+    rollout: t.rollout,
+    phase: t.phase,
   });
 }
 
@@ -106,7 +135,13 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
         const { production, candidate, notes } = await resolveTips(repo, config.branches);
         if (!production) throw new GitConflictError(`branch ${config.branches.production} disappeared`);
         if (!candidate) {
-          return result(name, { kind: 'none', reason: `no ${config.branches.candidate} branch yet` }, empty());
+          return result(name, { kind: 'none', reason: `no ${config.branches.candidate} branch yet` }, { ...empty(), phase: null });
+        }
+        if (service.gate === 'pull-request' && !opts.github) {
+          throw new ConfigError(`${name} has gate: pull-request, but no GitHub repository and token are known`, {
+            where: { file: 'git-canary.yaml', branch: config.branches.production, detail: `services.${name}.gate` },
+            hint: 'set github.repository (or GITHUB_REPOSITORY) and GITHUB_TOKEN (or GIT_CANARY_TOKEN), or use gate: auto',
+          });
         }
         const now = opts.now();
         const obs = await observeService({
@@ -118,21 +153,45 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
           production: config.branches.production,
           candidate: config.branches.candidate,
         });
-        const input = decideInput(name, service, obs, now);
+        const gated = service.gate === 'pull-request';
+        const deps = gated ? gateDeps(opts) : undefined;
+        let observed = obs;
+        const pr = obs.state.phase === 'progressing' ? obs.state.pullRequest : undefined;
+        if (deps && pr !== undefined) {
+          const closed = await closedPullRequest(deps, name, pr);
+          if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
+        }
+        const input = decideInput(name, service, observed, now);
         let decision = decide(input);
         if (decision.kind === 'analyze') {
           const judgment = judge(await runAnalysisChecks(config.metrics, service.analysis!, now));
           decision = decide({ ...input, judgment });
         }
-        const r = await commitDecision(decision, obs, {
+        const gate: GateMark = {};
+        if (deps && decision.kind === 'start') {
+          const outcome = await gateBeforeStart(deps, name, service, observed, now);
+          if (outcome.ok) {
+            gate.pullRequest = outcome.pullRequest;
+            decision = { ...decision, reason: `${decision.reason}; ${outcome.reason}` };
+          } else {
+            const failedChecks = observed.state.phase === 'idle' ? 0 : observed.state.failedChecks;
+            decision = { kind: 'hold', reason: outcome.reason, recordFailure: false, failedChecks };
+          }
+        }
+        if (deps && decision.kind === 'promote' && observed.state.phase !== 'idle' && observed.state.pullRequest !== undefined) {
+          gate.mergeHead = await mergeHeadFor(repo, name, observed.state.candidate);
+        }
+        const r = await commitDecision(decision, observed, {
           service: planService(service),
           production: config.branches.production,
           repo,
           author: opts.author,
           now,
           dryRun: opts.dryRun,
+          gate,
         });
         opts.log.info({ service: name, decision: r.decision, commit: r.commit }, r.reason);
+        if (r.commit) await afterCommit(opts, r, deps);
         return r;
       },
       {
@@ -155,6 +214,30 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
   }
 }
 
+function gateDeps(opts: TickServiceOptions): GateDeps | undefined {
+  if (!opts.github) return undefined;
+  const { branches } = opts.config;
+  return { api: opts.github.api, repo: opts.repo, author: opts.author, branches, dryRun: opts.dryRun, log: opts.log, commitUrl: opts.github.commitUrl };
+}
+
+/** GitHub after a published commit: its status and deployment, and a gated rollout's pull request. Never throws for GitHub. */
+async function afterCommit(opts: TickServiceOptions, r: ServiceTickResult, deps: GateDeps | undefined): Promise<void> {
+  const { github } = opts;
+  if (!github || !r.commit || !r.rollout || !r.phase || r.phase === 'idle') return;
+  const history = await rolloutHistory(opts.repo, r.commit, r.service, r.rollout);
+  const status = history[history.length - 1]?.title.replace(/^[^:]*:\s*/, '') ?? r.decision;
+  await signalCommit(
+    github.api,
+    opts.log,
+    { service: r.service, rollout: r.rollout, phase: r.phase, commit: r.commit, description: `${status} — ${r.reason}`, started: r.decision === 'start' },
+    { production: opts.config.branches.production, ...(github.commitUrl ? { targetUrl: github.commitUrl(r.commit) } : {}) },
+  );
+  const pullRequest = history.find((h) => h.pullRequest !== undefined)?.pullRequest;
+  if (deps && pullRequest !== undefined) {
+    await gateAfterCommit(deps, r.service, pullRequest, { phase: r.phase, status, reason: r.reason, checks: r.checks, history });
+  }
+}
+
 /** `what (branch:file:line, detail) — hint`: one line a person can act on. */
 export function errorReason(e: CanaryError): string {
   const w = e.where ?? {};
@@ -164,13 +247,21 @@ export function errorReason(e: CanaryError): string {
 }
 
 function empty() {
-  return { commit: null, files: [], unexercised: [], weight: null, step: null };
+  return { commit: null, files: [], unexercised: [], weight: null, step: null, rollout: null, phase: null };
 }
 
 function result(
   service: string,
   decision: Decision,
-  applied: { commit: string | null; files: string[]; weight: number | null; step: string | null; unexercised: string[] },
+  applied: {
+    commit: string | null;
+    files: string[];
+    weight: number | null;
+    step: string | null;
+    unexercised: string[];
+    rollout: string | null;
+    phase: Phase | 'idle' | null;
+  },
 ): ServiceTickResult {
   const judgment = 'judgment' in decision ? decision.judgment : undefined;
   const unexercised = applied.unexercised.length > 0 ? ` — not exercised by the canary: ${applied.unexercised.join(', ')}` : '';
@@ -184,5 +275,7 @@ function result(
     checks: (judgment?.checks ?? []).map((c) => ({ name: c.name, value: c.value, outcome: c.outcome })),
     files: applied.files,
     unexercised: applied.unexercised,
+    rollout: applied.rollout,
+    phase: applied.phase,
   };
 }

@@ -160,14 +160,16 @@ const trailersArb: fc.Arbitrary<CanaryTrailers> = fc
     index: fc.integer({ min: 1, max: 20 }),
     hasStep: fc.boolean(),
     weight: fc.integer({ min: 0, max: 100 }),
+    pullRequest: fc.option(fc.integer({ min: 1, max: 2_000_000_000 }), { nil: undefined }),
   })
-  .map(({ service, candidate, phase, total, index, hasStep, weight }) => ({
+  .map(({ service, candidate, phase, total, index, hasStep, weight, pullRequest }) => ({
     service,
     rollout: rolloutId(service, candidate),
     candidate,
     phase,
     ...(phase === 'progressing' || hasStep ? { step: { index: Math.min(index, total), total } } : {}),
     weight,
+    ...(pullRequest !== undefined ? { pullRequest } : {}),
   }));
 // Body lines include `Key: value` lines and Canary-* look-alikes that must stay body.
 const bodyLine = fc.oneof(
@@ -176,6 +178,16 @@ const bodyLine = fc.oneof(
 );
 const paragraph = fc.array(bodyLine, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('\n'));
 const bodyArb = fc.option(fc.array(paragraph, { minLength: 1, maxLength: 4 }).map((ps) => ps.join('\n\n')), { nil: undefined });
+
+describe('Canary-Pull-Request', () => {
+  it('is written last and read back; a malformed number makes the message not ours', () => {
+    const text = formatCommitMessage({ trailers: { ...EXAMPLE, phase: 'promoted', step: undefined, weight: 0, pullRequest: 12 } });
+    assert.match(text, /Canary-Weight: 0\nCanary-Pull-Request: 12\n$/);
+    assert.equal(parseCommitMessage(text).trailers?.pullRequest, 12);
+    assert.equal(parseCommitMessage(text.replace('Canary-Pull-Request: 12', 'Canary-Pull-Request: 12a')).trailers, undefined);
+    assert.equal(parseCommitMessage(text.replace('Canary-Pull-Request: 12', 'Canary-Pull-Request: 0')).trailers, undefined);
+  });
+});
 
 describe('round trip', () => {
   it('parse(format(x)) == x', () => {

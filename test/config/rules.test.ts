@@ -107,10 +107,12 @@ describe('rules across services', () => {
     ]);
   });
 
-  it('gate: pull-request is refused until the pull-request gate is built', () => {
-    // Service b is last in the file: its keys are the last lines.
-    const errors = problems(`${twoServices({})}    gate: pull-request\n`).errors;
-    assert.deepEqual(errors, [`${F}:14: services.b.gate: pull-request is not built yet: use gate: auto (or leave gate out) until the pull-request gate lands`]);
+  it('gate: pull-request is accepted (the gate is built), and a github.repository must be owner/name', () => {
+    assert.deepEqual(problems(`${twoServices({})}    gate: pull-request\n`).errors, []);
+    assert.deepEqual(problems(`${twoServices({})}github: { repository: acme/manifests }\n`).errors, []);
+    const bad = problems(`${twoServices({})}github: { repository: not-a-repo }\n`).errors;
+    assert.equal(bad.length, 1, bad.join('\n'));
+    assert.match(bad[0]!, /github\.repository: expected owner\/name/);
   });
 
   it('check names are unique within a service', () => {

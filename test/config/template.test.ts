@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import type { MetricSourceConfig } from '../../src/metrics/types.ts';
 import type { RouteConfig } from '../../src/routers/types.ts';
 import { formatIssue, parseConfig, SCHEMA_URL } from '../../src/config/index.ts';
@@ -32,5 +33,37 @@ describe('templates/git-canary.yaml', () => {
     const source: MetricSourceConfig = config.metrics.prom!;
     assert.deepEqual(route.stable, { name: 'checkout-stable' });
     assert.equal(source.timeoutMs, 10_000);
+  });
+});
+
+describe('templates/workflow.yaml', () => {
+  const workflow = parseYaml(readFileSync(new URL('../../templates/workflow.yaml', import.meta.url), 'utf8')) as {
+    on: Record<string, unknown>;
+    concurrency: { group: string };
+    permissions: Record<string, string>;
+    jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+  };
+  const action = parseYaml(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> };
+
+  it('ticks on push to candidate, on a schedule, on demand and on reviews, one run at a time', () => {
+    assert.deepEqual((workflow.on.push as { branches: string[] }).branches, ['candidate', 'production']);
+    assert.ok(Array.isArray(workflow.on.schedule));
+    assert.ok('workflow_dispatch' in workflow.on);
+    assert.deepEqual(workflow.on.pull_request_review, { types: ['submitted'] });
+    assert.equal(workflow.concurrency.group, 'git-canary');
+  });
+
+  it('asks for exactly the permissions git-canary uses', () => {
+    assert.deepEqual(workflow.permissions, { contents: 'write', 'pull-requests': 'write', statuses: 'write', deployments: 'write' });
+  });
+
+  it('uses the Action with inputs action.yml declares, and has an app-CI job that proposes', () => {
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('git-canary/git-canary@')));
+    assert.equal(steps.length, 2);
+    for (const s of steps) for (const key of Object.keys(s.with ?? {})) assert.ok(key in action.inputs, `input ${key} is declared in action.yml`);
+    assert.deepEqual(
+      steps.map((s) => s.with?.command),
+      ['propose', 'tick'],
+    );
   });
 });

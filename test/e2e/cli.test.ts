@@ -70,13 +70,13 @@ describe('CLI basics', { concurrency: 4 }, () => {
     assertOneLineError(missing, /option '--service <name>' argument missing/);
   });
 
-  test('a command of the contract that is not built yet (propose) exits 2 and says "not implemented"', async () => {
-    const r = await runCli(['propose', '--service', 'checkout', '--image', 'registry.example.com/checkout:2']);
-    assert.equal(r.code, 2);
-    assertOneLineError(r, /not implemented/);
-    const json = await runCli(['propose', '--service', 'checkout', '--image', 'x', '--json']);
-    assert.equal(json.code, 2);
-    assert.equal(jsonOf<{ error: { code: string } }>(json).error.code, 'NOT_IMPLEMENTED');
+  test('propose with an image reference that does not parse: exit 1, one line naming the reference; --json an error document', async () => {
+    const r = await runCli(['propose', '--service', 'checkout', '--image', 'Registry.example.com/Checkout:2']);
+    assert.equal(r.code, 1);
+    assertOneLineError(r, /invalid image reference "Registry\.example\.com\/Checkout:2"/);
+    const json = await runCli(['propose', '--service', 'checkout', '--image', 'x y', '--json']);
+    assert.equal(json.code, 1);
+    assert.match(jsonOf<{ error: { message: string } }>(json).error.message, /invalid image reference/);
   });
 
   test('--repo /nonexistent: exit 1, one line naming the path, no stack trace; --debug adds the stack', async () => {

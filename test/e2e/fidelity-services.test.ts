@@ -406,17 +406,19 @@ jobs:
     });
   }
 
-  test('[bare] gate: pull-request is not built yet: validate exits 1 saying so, tick exits 1, nothing committed', async () => {
+  test('[bare] gate: pull-request with no GitHub repository or token known: that service errors saying what to set, nothing committed', async () => {
     const w = await openWorld('bare', { production: { 'git-canary.yaml': gitCanaryConfig({ checkout: checkoutService({ gate: 'pull-request' }) }), ...checkoutFiles() } });
     try {
       w.commit('candidate', { 'apps/checkout/deployment.yaml': releaseAt('1.5.0') }, { from: 'production' });
       const refs = w.refs();
       const v = await validateJson(w, at(1));
-      assert.equal(v.code, 1, v.result.stdout);
-      const messages = problems(v.report.errors);
-      assert.ok(messages.some((m) => /gate/.test(m) && /not (yet )?(built|implemented|supported)|not built yet/i.test(m)), messages.join('\n'));
-      const t = await w.cli(['tick', '--json'], { at: at(2) });
+      assert.equal(v.code, 0, `the gate is built: validate accepts it\n${v.result.stdout}${v.result.stderr}`);
+      const t = await w.cli(['tick', '--json'], { at: at(2), env: { GITHUB_REPOSITORY: undefined, GITHUB_TOKEN: undefined, GIT_CANARY_TOKEN: undefined } });
       assert.equal(t.code, 1, t.stdout + t.stderr);
+      const s = (JSON.parse(t.stdout) as { services: { service: string; decision: string; reason: string }[] }).services[0]!;
+      assert.equal(s.decision, 'error');
+      assert.match(s.reason, /gate: pull-request, but no GitHub repository and token are known/);
+      assert.match(s.reason, /github\.repository/);
       assert.equal(w.refs(), refs);
     } finally {
       await w.close();

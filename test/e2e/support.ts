@@ -28,8 +28,8 @@ export function at(minutes: number): Date {
   return new Date(T0.getTime() + minutes * 60_000);
 }
 
-/** Keys of one `tick --json` service object (PRODUCT.md plus `files` and `unexercised`). */
-export const SERVICE_KEYS = ['checks', 'commit', 'decision', 'files', 'reason', 'service', 'step', 'unexercised', 'weight'] as const;
+/** Keys of one `tick --json` service object (PRODUCT.md plus `files`, `unexercised`, `rollout` and `phase`). */
+export const SERVICE_KEYS = ['checks', 'commit', 'decision', 'files', 'phase', 'reason', 'rollout', 'service', 'step', 'unexercised', 'weight'] as const;
 export const DECISIONS = ['start', 'step', 'promote', 'rollback', 'hold', 'pause', 'none', 'error'] as const;
 
 export interface TickCheck {
@@ -78,6 +78,12 @@ export function assertTickTypes(json: unknown): asserts json is { services: Tick
       assert.ok(['pass', 'fail', 'no-data', 'error'].includes(c.outcome as string), `check outcome: ${where}`);
     }
     assert.ok(Array.isArray(s.files) && (s.files as unknown[]).every((f) => typeof f === 'string'), `files: ${where}`);
+    assert.ok(s.rollout === null || typeof s.rollout === 'string', `rollout: ${where}`);
+    assert.ok(
+      s.phase === null || ['idle', 'progressing', 'promoted', 'rolled-back', 'paused', 'resumed'].includes(s.phase as string),
+      `phase: ${where}`,
+    );
+    if (s.decision === 'error') assert.equal(s.phase, null, `an error has no phase: ${where}`);
   }
 }
 

@@ -164,6 +164,15 @@ const cases: [string, DecideInput, Expect][] = [
     input({ state: progressing({ failedChecks: 1 }), observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true }, judgment: judgment('error') }),
     { kind: 'hold', recordFailure: false, reasonIncludes: 'metrics error' },
   ],
+  [
+    'progressing and a person closed the promotion pull request → rollback, whatever else is due',
+    input({
+      state: progressing({ pullRequest: 12, failedChecks: 1 }),
+      observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true, pullRequestClosed: { number: 12, by: 'dana' } },
+      now: min(60),
+    }),
+    { kind: 'rollback', failedChecks: 1, reasonIncludes: 'pull request #12 was closed without merging by dana' },
+  ],
 ];
 
 describe('decide()', () => {

@@ -1,0 +1,197 @@
+/**
+ * Rollouts and tick results as GitHub-flavoured Markdown: the GitHub Action's
+ * job summary and `git-canary log --format markdown`. Pure: data in, text out.
+ *
+ * Each rollout gets a steps table and a mermaid `xychart-beta` line of the
+ * traffic the new release received over time (each step's canary weight, then
+ * 100 on promotion or 0 on rollback). A line chart rather than a flowchart:
+ * the question a reader asks is "how far did it get, and when".
+ */
+import type { CheckValue } from './checks.ts';
+import type { RolloutLogEntry, StepJudgment } from './log.ts';
+
+/** A check's bounds from git-canary.yaml (`min`, `max` or both). */
+export interface CheckLimit {
+  min?: number;
+  max?: number;
+}
+
+/** service → check name → its bounds. */
+export type CheckLimits = Record<string, Record<string, CheckLimit>>;
+
+export interface MarkdownOptions {
+  /** The web page of a commit (e.g. on GitHub); without it commits are plain short shas. */
+  commitUrl?: (sha: string) => string;
+  /** Bounds of each service's checks, shown beside the values. */
+  limits?: CheckLimits;
+  /** Heading level of each rollout (default 2: `## checkout …`). */
+  level?: number;
+}
+
+/** One entry of `tick --json`'s `services`, as far as the summary shows it. */
+export interface TickSummaryService {
+  service: string;
+  decision: string;
+  weight: number | null;
+  step: string | null;
+  commit: string | null;
+  reason: string;
+  checks: readonly CheckValue[];
+  /** Files the decision changes; with a dry run, tells "would commit" from "nothing to commit". */
+  files?: readonly string[];
+}
+
+export interface TickSummaryOptions extends MarkdownOptions {
+  /** The command that ran (default `tick`), for the heading. */
+  command?: string;
+  /** Nothing was pushed. */
+  dryRun?: boolean;
+}
+
+/**
+ * Text safe inside one table cell: `|` escaped, `&` and `<` as entities (no HTML
+ * from a commit body or a reason), line breaks as `<br>`.
+ */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, '<br>');
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function commitCell(sha: string, options: MarkdownOptions): string {
+  const short = `\`${sha.slice(0, 7)}\``;
+  return options.commitUrl ? `[${short}](${options.commitUrl(sha)})` : short;
+}
+
+/** `min 99`, `max 0.5`, `min 1, max 2`: the bounds as commit bodies write them; '' when unknown. */
+export function formatLimit(limit: CheckLimit | undefined): string {
+  if (!limit) return '';
+  return [limit.min !== undefined ? `min ${limit.min}` : '', limit.max !== undefined ? `max ${limit.max}` : ''].filter(Boolean).join(', ');
+}
+
+/** `success-rate 99.7 (min 99) pass`, one check. */
+function checkText(service: string, c: CheckValue, options: MarkdownOptions): string {
+  const limit = formatLimit(options.limits?.[service]?.[c.name]);
+  return `${c.name} ${c.value ?? '-'}${limit ? ` (${limit})` : ''} ${c.outcome}`;
+}
+
+function judgmentText(service: string, j: StepJudgment, options: MarkdownOptions): string {
+  const failed = j.checks.filter((c) => c.outcome !== 'pass').map((c) => checkText(service, c, options));
+  return `judged ${j.at}: ${j.outcome}${failed.length ? ` (${failed.join('; ')})` : ''}`;
+}
+
+/** Points of the weight chart: each step, then the end (100 promoted, 0 rolled back). */
+function chartPoints(e: RolloutLogEntry): { at: string; weight: number }[] {
+  const points = e.steps.map((s) => ({ at: s.at, weight: s.weight }));
+  if (e.endedAt && (e.outcome === 'promoted' || e.outcome === 'rolled-back')) {
+    points.push({ at: e.endedAt, weight: e.outcome === 'promoted' ? 100 : 0 });
+  }
+  return points;
+}
+
+/** UTC labels as short as keeps them apart: `HH:MM`, else `HH:MM:SS`; with the day when the rollout spans days. */
+function timeLabels(isos: readonly string[]): string[] {
+  const dates = isos.map((s) => new Date(s).toISOString());
+  const days = new Set(dates.map((d) => d.slice(0, 10)));
+  const day = (d: string) => (days.size > 1 ? `${d.slice(5, 10)} ` : '');
+  const minutes = dates.map((d) => `${day(d)}${d.slice(11, 16)}`);
+  if (new Set(minutes).size === minutes.length) return minutes;
+  return dates.map((d) => `${day(d)}${d.slice(11, 19)}`);
+}
+
+const quoted = (s: string) => `"${s.replace(/"/g, "'")}"`;
+
+/** A mermaid xychart of the traffic the rollout's release got over time; '' for a rollout without steps. */
+export function renderWeightChart(e: RolloutLogEntry): string {
+  const points = chartPoints(e);
+  if (points.length === 0) return '';
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title ${quoted(`${e.rollout}: traffic to the new release`)}`,
+    `  x-axis [${timeLabels(points.map((p) => p.at)).map(quoted).join(', ')}]`,
+    '  y-axis "percent" 0 --> 100',
+    `  line [${points.map((p) => p.weight).join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+/** One rollout: heading, dates, a table of its steps and the weight chart. */
+function renderRollout(e: RolloutLogEntry, options: MarkdownOptions): string {
+  const hashes = '#'.repeat(Math.min(6, Math.max(1, options.level ?? 2)));
+  const outcome = e.supersededBy ? `${e.outcome}, superseded by ${e.supersededBy}` : e.outcome;
+  const parts = [
+    `${hashes} ${e.service}: ${e.rollout} (${outcome})`,
+    `Candidate \`${e.candidate.slice(0, 7)}\`, started ${e.startedAt}, ${e.endedAt ? `ended ${e.endedAt}` : 'not ended'}.`,
+  ];
+  if (e.steps.length > 0) {
+    const rows = e.steps.map((s) => {
+      const checks = s.checks.map((c) => escapeCell(checkText(e.service, c, options)));
+      const judged = s.judgments.map((j) => escapeCell(judgmentText(e.service, j, options)));
+      return [
+        String(s.step),
+        `${s.weight}%`,
+        s.at,
+        commitCell(s.commit, options),
+        [...checks, ...judged].join('<br>') || '–',
+      ];
+    });
+    parts.push(table(['step', 'canary weight', 'at', 'commit', 'checks'], rows));
+    parts.push(renderWeightChart(e));
+  }
+  return parts.join('\n\n');
+}
+
+/** Every rollout, newest first as given: the `log --format markdown` view. */
+export function renderRolloutsMarkdown(rollouts: readonly RolloutLogEntry[], options: MarkdownOptions = {}): string {
+  if (rollouts.length === 0) return 'No rollouts.\n';
+  return `${rollouts.map((e) => renderRollout(e, options)).join('\n\n')}\n`;
+}
+
+/**
+ * A tick's job summary: a table of the services (decision, canary weight,
+ * step, commit, reason), a table of the checks judged with their limits, and
+ * the rollouts in progress or just ended (see renderRolloutsMarkdown).
+ */
+export function renderTickSummary(
+  results: readonly TickSummaryService[],
+  rollouts: readonly RolloutLogEntry[],
+  options: TickSummaryOptions = {},
+): string {
+  const parts = [`## git-canary ${options.command ?? 'tick'}`];
+  if (options.dryRun) parts.push('Dry run: nothing was committed or pushed.');
+  if (results.length === 0) {
+    parts.push('No services in git-canary.yaml.');
+  } else {
+    const rows = results.map((s) => [
+      escapeCell(s.service),
+      escapeCell(s.decision),
+      s.weight === null ? '–' : `${s.weight}%`,
+      s.step === null ? '–' : escapeCell(s.step),
+      s.commit ? commitCell(s.commit, options) : options.dryRun && (s.files?.length ?? 0) > 0 ? 'not committed (dry run)' : '–',
+      escapeCell(s.reason),
+    ]);
+    parts.push(table(['service', 'decision', 'canary weight', 'step', 'commit', 'reason'], rows));
+    const checks = results.flatMap((s) =>
+      s.checks.map((c) => [
+        escapeCell(s.service),
+        escapeCell(c.name),
+        c.value === null ? '–' : String(c.value),
+        escapeCell(formatLimit(options.limits?.[s.service]?.[c.name])) || '–',
+        escapeCell(c.outcome),
+      ]),
+    );
+    if (checks.length > 0) parts.push('### Checks', table(['service', 'check', 'value', 'limit', 'outcome'], checks));
+  }
+  if (rollouts.length > 0) {
+    parts.push('### Rollouts', renderRolloutsMarkdown(rollouts, { ...options, level: 4 }).trimEnd());
+  }
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,43 @@
+/**
+ * What the two entry points (the CLI and the GitHub Action) share: the clock
+ * every command runs on, and how a failure is reported. Nothing else imports it.
+ */
+import type { GlobalOptions } from './context.ts';
+import { CanaryError, UsageError } from './errors.ts';
+
+/**
+ * The clock every command uses. GIT_CANARY_NOW (an ISO date) pins it, for
+ * reproducible demos, tests and replays of a past tick; otherwise real time.
+ */
+export function clockFrom(env: Record<string, string | undefined>): () => Date {
+  const pinned = env.GIT_CANARY_NOW;
+  if (!pinned) return () => new Date();
+  const at = new Date(pinned);
+  if (Number.isNaN(at.getTime())) {
+    throw new UsageError(`GIT_CANARY_NOW is not a date: ${pinned}`, { hint: 'use an ISO date like 2026-01-01T12:00:00Z' });
+  }
+  return () => new Date(at);
+}
+
+/** The exit code of a failure: 2 for usage (and a command not built yet), 1 for everything else. */
+export function exitCodeOf(e: unknown): 1 | 2 {
+  return e instanceof CanaryError && (e.code === 'USAGE' || e.code === 'NOT_IMPLEMENTED') ? 2 : 1;
+}
+
+/** The one line a failure is reported as (after `error: `). */
+export function errorLine(e: unknown): string {
+  return e instanceof CanaryError ? e.oneLine() : e instanceof Error ? e.message : String(e);
+}
+
+/** One clear line on stderr (and a JSON error document on stdout with --json); stack only with --debug. */
+export function reportError(e: unknown, options: Pick<GlobalOptions, 'json' | 'debug'>): number {
+  const exit = exitCodeOf(e);
+  const line = errorLine(e);
+  process.stderr.write(`error: ${line}\n`);
+  if (options.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (options.json) {
+    const body = e instanceof CanaryError ? e.toJSON() : { code: 'INTERNAL', message: line };
+    process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+  }
+  return exit;
+}
