@@ -8,7 +8,7 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-J5ZNXGB5.js";
+} from "./chunks/chunk-OVM32KUF.js";
 import {
   UsageError,
   __commonJS,

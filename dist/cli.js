@@ -7,7 +7,7 @@ import {
   commands,
   createLogger,
   reportError
-} from "./chunks/chunk-J5ZNXGB5.js";
+} from "./chunks/chunk-OVM32KUF.js";
 import "./chunks/chunk-R6SSZTZP.js";
 
 // git-canary:cli

@@ -310,7 +310,7 @@ export const GitHubConfig = z
       .optional()
       .describe('The GitHub repository (owner/name) for promotion pull requests, commit statuses and deployments. Default: GITHUB_REPOSITORY, or the --repo URL on github.com.'),
   })
-  .describe('GitHub: promotion pull requests (gate: pull-request), commit statuses and deployments. The API is GITHUB_API_URL (default https://api.github.com); the token GITHUB_TOKEN or GIT_CANARY_TOKEN.');
+  .describe('GitHub: promotion pull requests (gate: pull-request), commit statuses and deployments. The API is GITHUB_API_URL (default https://api.github.com); the token GIT_CANARY_TOKEN or GITHUB_TOKEN.');
 export type GitHubConfig = z.output<typeof GitHubConfig>;
 
 export const GitCanaryConfig = z

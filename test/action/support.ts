@@ -52,7 +52,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * Run the Action as a process, from a program file (`src/action.ts` through tsx,
  * or a bundle), with exactly `env` plus the runner's files in a temp directory.
  */
-export function runAction(env: Record<string, string | undefined>, program: { file: string; tsx: boolean } = { file: join(ROOT, 'src', 'action.ts'), tsx: true }): Promise<ActionRun> {
+export function runAction(
+  env: Record<string, string | undefined>,
+  program: { file: string; tsx: boolean; node?: string } = { file: join(ROOT, 'src', 'action.ts'), tsx: true },
+): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'git-canary-action-run-'));
   const outputPath = join(dir, 'output');
   const summaryPath = join(dir, 'summary');
@@ -62,7 +65,7 @@ export function runAction(env: Record<string, string | undefined>, program: { fi
   for (const [k, v] of Object.entries({ ...env, GITHUB_OUTPUT: outputPath, GITHUB_STEP_SUMMARY: summaryPath })) if (v !== undefined) childEnv[k] = v;
   const args = program.tsx ? ['--import', 'tsx', program.file] : [program.file];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: program.tsx ? ROOT : dirname(program.file), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program.node ?? process.execPath, args, { cwd: program.tsx ? ROOT : dirname(program.file), env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

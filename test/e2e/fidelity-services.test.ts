@@ -413,6 +413,10 @@ jobs:
       const refs = w.refs();
       const v = await validateJson(w, at(1));
       assert.equal(v.code, 0, `the gate is built: validate accepts it\n${v.result.stdout}${v.result.stderr}`);
+      assert.ok(
+        problems(v.report.warnings).some((m) => /gate: pull-request needs a GitHub repository: set github\.repository/.test(m)),
+        `validate warns what tick will need: ${JSON.stringify(v.report.warnings)}`,
+      );
       const t = await w.cli(['tick', '--json'], { at: at(2), env: { GITHUB_REPOSITORY: undefined, GITHUB_TOKEN: undefined, GIT_CANARY_TOKEN: undefined } });
       assert.equal(t.code, 1, t.stdout + t.stderr);
       const s = (JSON.parse(t.stdout) as { services: { service: string; decision: string; reason: string }[] }).services[0]!;

@@ -2,11 +2,11 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-SCIMFMMU.js";
-import "./chunk-GS3ZFMSY.js";
-import "./chunk-KC5EJ35C.js";
-import "./chunk-3Z24TMCT.js";
-import "./chunk-GFDGAIW5.js";
+} from "./chunk-WLQIBJDX.js";
+import "./chunk-5GKJTYE3.js";
+import "./chunk-H7FX2BAT.js";
+import "./chunk-YJRI7D54.js";
+import "./chunk-TY6ACEEJ.js";
 import "./chunk-R6SSZTZP.js";
 export {
   actorFrom,

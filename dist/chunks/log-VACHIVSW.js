@@ -5,10 +5,10 @@ import {
   checksFromBody,
   noteText,
   parseNote
-} from "./chunk-3Z24TMCT.js";
+} from "./chunk-YJRI7D54.js";
 import {
   openSession
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   UsageError

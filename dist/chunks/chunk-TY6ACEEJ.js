@@ -45376,7 +45376,7 @@ var AuthorConfig = external_exports.union([
 var CommitConfig = external_exports.strictObject({ author: AuthorConfig.describe("Author and committer of git-canary's commits.") }).describe("How git-canary signs its commits. Default author: git-canary <git-canary@users.noreply.github.com>.");
 var GitHubConfig = external_exports.strictObject({
   repository: external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected owner/name, e.g. acme/manifests" }).optional().describe("The GitHub repository (owner/name) for promotion pull requests, commit statuses and deployments. Default: GITHUB_REPOSITORY, or the --repo URL on github.com.")
-}).describe("GitHub: promotion pull requests (gate: pull-request), commit statuses and deployments. The API is GITHUB_API_URL (default https://api.github.com); the token GITHUB_TOKEN or GIT_CANARY_TOKEN.");
+}).describe("GitHub: promotion pull requests (gate: pull-request), commit statuses and deployments. The API is GITHUB_API_URL (default https://api.github.com); the token GIT_CANARY_TOKEN or GITHUB_TOKEN.");
 var GitCanaryConfig = external_exports.strictObject({
   version: external_exports.literal(1, {
     error: (iss) => iss.input === void 0 ? void 0 : `unsupported version ${JSON.stringify(iss.input)}: this git-canary reads version 1`

@@ -1,15 +1,15 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-SCIMFMMU.js";
+} from "./chunk-WLQIBJDX.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-GS3ZFMSY.js";
-import "./chunk-KC5EJ35C.js";
+} from "./chunk-5GKJTYE3.js";
+import "./chunk-H7FX2BAT.js";
 import {
   readFiles
-} from "./chunk-3Z24TMCT.js";
+} from "./chunk-YJRI7D54.js";
 import {
   applyEdits,
   docLabel,
@@ -17,7 +17,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   GitError,

@@ -4,14 +4,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-GS3ZFMSY.js";
+} from "./chunk-5GKJTYE3.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-3Z24TMCT.js";
+} from "./chunk-YJRI7D54.js";
 import {
   openSession
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   UsageError
 } from "./chunk-R6SSZTZP.js";

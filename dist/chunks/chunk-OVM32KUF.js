@@ -8047,7 +8047,7 @@ function reportError(e, options) {
 
 // src/commands/index.ts
 function manual(action) {
-  return async (ctx, opts) => (await import("./manual-MFVZIEYZ.js")).manualCommand(action)(ctx, opts);
+  return async (ctx, opts) => (await import("./manual-SAYMF4YT.js")).manualCommand(action)(ctx, opts);
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var reason = { flags: "--reason <text>", description: "why (recorded as the Canary-Reason trailer; the actor comes from GIT_CANARY_ACTOR, GITHUB_ACTOR or USER)" };
@@ -8059,7 +8059,7 @@ var commands = [
       { flags: "--dry-run", description: "decide and print, push nothing" },
       { flags: "--service <name>", description: "only this service" }
     ],
-    run: async (ctx, opts) => (await import("./tick-RTPOLVLA.js")).tick(ctx, opts)
+    run: async (ctx, opts) => (await import("./tick-E3DUVTA7.js")).tick(ctx, opts)
   },
   {
     name: "watch",
@@ -8070,13 +8070,13 @@ var commands = [
       { flags: "--service <name>", description: "only this service" },
       { flags: "--times <n>", description: "stop after n ticks (default: run until stopped)" }
     ],
-    run: async (ctx, opts) => (await import("./watch-4OWILCAM.js")).watch(ctx, opts)
+    run: async (ctx, opts) => (await import("./watch-U5BTQQFD.js")).watch(ctx, opts)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: async (ctx, opts) => (await import("./status-AFHYPFGM.js")).status(ctx, opts)
+    run: async (ctx, opts) => (await import("./status-JUML2B6P.js")).status(ctx, opts)
   },
   {
     name: "log",
@@ -8085,7 +8085,7 @@ var commands = [
       { flags: "--service <name>", description: "only this service" },
       { flags: "--since <date>", description: "only rollouts started after this date" }
     ],
-    run: async (ctx, opts) => (await import("./log-7YPBPREI.js")).log(ctx, opts)
+    run: async (ctx, opts) => (await import("./log-VACHIVSW.js")).log(ctx, opts)
   },
   {
     name: "propose",
@@ -8097,7 +8097,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: async (ctx, opts) => (await import("./propose-GF4KFDGF.js")).propose(ctx, opts)
+    run: async (ctx, opts) => (await import("./propose-YU4P2TDK.js")).propose(ctx, opts)
   },
   {
     name: "promote",
@@ -8112,7 +8112,7 @@ var commands = [
     name: "validate",
     summary: "check git-canary.yaml on production and every file it names",
     options: [{ flags: "--online", description: "also run each analysis query once", default: false }],
-    run: async (ctx, opts) => (await import("./validate-6SVPZOP2.js")).validate(ctx, opts)
+    run: async (ctx, opts) => (await import("./validate-QVVMJQZ6.js")).validate(ctx, opts)
   },
   {
     name: "init",

@@ -1,10 +1,10 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-GS3ZFMSY.js";
+} from "./chunk-5GKJTYE3.js";
 import {
   openSession
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   UsageError,
@@ -6252,7 +6252,7 @@ function commitUrl(env, repo, sha) {
 function gitHubSession(ctx, session) {
   const { env } = ctx;
   const repository = resolveGitHubRepository({ configured: session.config.github?.repository, env, repoSpec: ctx.options.repo });
-  const token = env.GITHUB_TOKEN || env.GIT_CANARY_TOKEN;
+  const token = env.GIT_CANARY_TOKEN || env.GITHUB_TOKEN;
   if (!repository || !token) {
     ctx.log.debug({ repository, token: Boolean(token) }, "GitHub is off: no repository or no token");
     return void 0;

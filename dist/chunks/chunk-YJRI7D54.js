@@ -5,7 +5,7 @@ import {
   releaseKey,
   releaseParts,
   routeWeightOf
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   GitError

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   runAnalysisChecks
-} from "./chunk-KC5EJ35C.js";
+} from "./chunk-H7FX2BAT.js";
 import {
   CONFIG_FILE,
   applyEdits,
@@ -16,7 +16,7 @@ import {
   parseSource,
   releaseParts,
   unexercisedFor
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   formatWhere
@@ -76,6 +76,15 @@ async function validateRepository(repo, options) {
       ...at(["branches", "production"]),
       message: `branches.production is ${config.branches.production}, but this file was read from ${options.production} — run with --production ${config.branches.production}`
     });
+  }
+  if (!config.github?.repository && !options.env.GITHUB_REPOSITORY) {
+    for (const [name, s] of Object.entries(config.services)) {
+      if (s.gate !== "pull-request") continue;
+      report.warnings.push({
+        ...at(["services", name, "gate"]),
+        message: `gate: pull-request needs a GitHub repository: set github.repository (or GITHUB_REPOSITORY, or a github.com --repo URL) and GITHUB_TOKEN where git-canary ticks`
+      });
+    }
   }
   const cache = /* @__PURE__ */ new Map();
   const load = (path, where) => {

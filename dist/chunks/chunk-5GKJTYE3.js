@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   judge,
   runAnalysisChecks
-} from "./chunk-KC5EJ35C.js";
+} from "./chunk-H7FX2BAT.js";
 import {
   NOTES_REF,
   appendNote,
@@ -12,12 +12,12 @@ import {
   parseCommitMessage,
   resolveTips,
   titleFor
-} from "./chunk-3Z24TMCT.js";
+} from "./chunk-YJRI7D54.js";
 import {
   formatDuration,
   planCommit,
   promoteRelease
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   ConfigError,
@@ -632,7 +632,7 @@ async function tickService(opts) {
         if (service.gate === "pull-request" && !opts.github) {
           throw new ConfigError(`${name} has gate: pull-request, but no GitHub repository and token are known`, {
             where: { file: "git-canary.yaml", branch: config.branches.production, detail: `services.${name}.gate` },
-            hint: "set github.repository (or GITHUB_REPOSITORY) and GITHUB_TOKEN (or GIT_CANARY_TOKEN), or use gate: auto"
+            hint: "set github.repository (or GITHUB_REPOSITORY) and GIT_CANARY_TOKEN (or GITHUB_TOKEN), or use gate: auto"
           });
         }
         const now = opts.now();

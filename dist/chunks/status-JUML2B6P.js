@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   errorReason,
   planService
-} from "./chunk-GS3ZFMSY.js";
-import "./chunk-KC5EJ35C.js";
+} from "./chunk-5GKJTYE3.js";
+import "./chunk-H7FX2BAT.js";
 import {
   checksFromBody,
   observeService,
   resolveTips
-} from "./chunk-3Z24TMCT.js";
+} from "./chunk-YJRI7D54.js";
 import {
   deriveStart,
   formatDuration,
   openSession,
   unexercisedFor
-} from "./chunk-GFDGAIW5.js";
+} from "./chunk-TY6ACEEJ.js";
 import {
   CanaryError,
   UsageError
