@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,9 @@ describe('the bundle, as GitHub runs it', { skip: prometheusSkip() }, () => {
     const runnerTemp = join(temp, 'runner-temp');
     mkdirSync(home);
     mkdirSync(runnerTemp);
+    // The runner always hands a step the event that started the workflow: a push to candidate here.
+    const eventPath = join(temp, 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/candidate', repository: { full_name: 'acme/manifests' }, pusher: { name: 'app-ci' } }));
     runnerEnv = (at, withInputs = {}) => ({
       PATH: process.env.PATH ?? '',
       HOME: home,
@@ -127,6 +130,8 @@ describe('the bundle, as GitHub runs it', { skip: prometheusSkip() }, () => {
       GITHUB_REPOSITORY: 'acme/manifests',
       GITHUB_API_URL: github.url,
       GITHUB_ACTOR: 'octocat',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: eventPath,
       GIT_CANARY_GITHUB_PACING: 'off',
       PROMETHEUS_URL: prom.url,
       GIT_CANARY_NOW: at.toISOString(),
