@@ -8,7 +8,13 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-OVM32KUF.js";
+} from "./chunks/chunk-ZGVVSXPG.js";
+import {
+  renderRolloutsMarkdown,
+  renderTickSummary
+} from "./chunks/chunk-3325JUC7.js";
+import "./chunks/chunk-KACMNSXW.js";
+import "./chunks/chunk-3LIXOM53.js";
 import {
   UsageError,
   __commonJS,
@@ -19690,11 +19696,11 @@ var FLAG_INPUTS = [
   ["reason", "--reason"]
 ];
 var longFlag = (flags) => /--[a-z][a-z0-9-]*/i.exec(flags)?.[0];
-function resolveInvocation(inputs, table2) {
-  const spec = table2.find((c) => c.name === inputs.command);
+function resolveInvocation(inputs, table) {
+  const spec = table.find((c) => c.name === inputs.command);
   if (!spec) {
     throw new UsageError(`input command is ${JSON.stringify(inputs.command)}, not a git-canary command`, {
-      hint: `one of ${table2.map((c) => c.name).join(", ")}`
+      hint: `one of ${table.map((c) => c.name).join(", ")}`
     });
   }
   const takes = new Set(spec.options.map((o) => longFlag(o.flags)));
@@ -19774,123 +19780,6 @@ function writeOutputs(outputs) {
 
 // src/action/summary.ts
 import { appendFile as appendFile2 } from "node:fs/promises";
-
-// src/audit/markdown.ts
-function escapeCell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, "<br>");
-}
-function table(head, rows) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
-}
-function commitCell(sha, options) {
-  const short = `\`${sha.slice(0, 7)}\``;
-  return options.commitUrl ? `[${short}](${options.commitUrl(sha)})` : short;
-}
-function formatLimit(limit) {
-  if (!limit) return "";
-  return [limit.min !== void 0 ? `min ${limit.min}` : "", limit.max !== void 0 ? `max ${limit.max}` : ""].filter(Boolean).join(", ");
-}
-function checkText(service, c, options) {
-  const limit = formatLimit(options.limits?.[service]?.[c.name]);
-  return `${c.name} ${c.value ?? "-"}${limit ? ` (${limit})` : ""} ${c.outcome}`;
-}
-function judgmentText(service, j, options) {
-  const failed = j.checks.filter((c) => c.outcome !== "pass").map((c) => checkText(service, c, options));
-  return `judged ${j.at}: ${j.outcome}${failed.length ? ` (${failed.join("; ")})` : ""}`;
-}
-function chartPoints(e) {
-  const points = e.steps.map((s) => ({ at: s.at, weight: s.weight }));
-  if (e.endedAt && (e.outcome === "promoted" || e.outcome === "rolled-back")) {
-    points.push({ at: e.endedAt, weight: e.outcome === "promoted" ? 100 : 0 });
-  }
-  return points;
-}
-function timeLabels(isos) {
-  const dates = isos.map((s) => new Date(s).toISOString());
-  const days = new Set(dates.map((d) => d.slice(0, 10)));
-  const day = (d) => days.size > 1 ? `${d.slice(5, 10)} ` : "";
-  const minutes = dates.map((d) => `${day(d)}${d.slice(11, 16)}`);
-  if (new Set(minutes).size === minutes.length) return minutes;
-  return dates.map((d) => `${day(d)}${d.slice(11, 19)}`);
-}
-var quoted = (s) => `"${s.replace(/"/g, "'")}"`;
-function renderWeightChart(e) {
-  const points = chartPoints(e);
-  if (points.length === 0) return "";
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title ${quoted(`${e.rollout}: traffic to the new release`)}`,
-    `  x-axis [${timeLabels(points.map((p) => p.at)).map(quoted).join(", ")}]`,
-    '  y-axis "percent" 0 --> 100',
-    `  line [${points.map((p) => p.weight).join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function renderRollout(e, options) {
-  const hashes = "#".repeat(Math.min(6, Math.max(1, options.level ?? 2)));
-  const outcome = e.supersededBy ? `${e.outcome}, superseded by ${e.supersededBy}` : e.outcome;
-  const parts = [
-    `${hashes} ${e.service}: ${e.rollout} (${outcome})`,
-    `Candidate \`${e.candidate.slice(0, 7)}\`, started ${e.startedAt}, ${e.endedAt ? `ended ${e.endedAt}` : "not ended"}.`
-  ];
-  if (e.steps.length > 0) {
-    const rows = e.steps.map((s) => {
-      const checks = s.checks.map((c) => escapeCell(checkText(e.service, c, options)));
-      const judged = s.judgments.map((j) => escapeCell(judgmentText(e.service, j, options)));
-      return [
-        String(s.step),
-        `${s.weight}%`,
-        s.at,
-        commitCell(s.commit, options),
-        [...checks, ...judged].join("<br>") || "–"
-      ];
-    });
-    parts.push(table(["step", "canary weight", "at", "commit", "checks"], rows));
-    parts.push(renderWeightChart(e));
-  }
-  return parts.join("\n\n");
-}
-function renderRolloutsMarkdown(rollouts, options = {}) {
-  if (rollouts.length === 0) return "No rollouts.\n";
-  return `${rollouts.map((e) => renderRollout(e, options)).join("\n\n")}
-`;
-}
-function renderTickSummary(results, rollouts, options = {}) {
-  const parts = [`## git-canary ${options.command ?? "tick"}`];
-  if (options.dryRun) parts.push("Dry run: nothing was committed or pushed.");
-  if (results.length === 0) {
-    parts.push("No services in git-canary.yaml.");
-  } else {
-    const rows = results.map((s) => [
-      escapeCell(s.service),
-      escapeCell(s.decision),
-      s.weight === null ? "–" : `${s.weight}%`,
-      s.step === null ? "–" : escapeCell(s.step),
-      s.commit ? commitCell(s.commit, options) : options.dryRun && (s.files?.length ?? 0) > 0 ? "not committed (dry run)" : "–",
-      escapeCell(s.reason)
-    ]);
-    parts.push(table(["service", "decision", "canary weight", "step", "commit", "reason"], rows));
-    const checks = results.flatMap(
-      (s) => s.checks.map((c) => [
-        escapeCell(s.service),
-        escapeCell(c.name),
-        c.value === null ? "–" : String(c.value),
-        escapeCell(formatLimit(options.limits?.[s.service]?.[c.name])) || "–",
-        escapeCell(c.outcome)
-      ])
-    );
-    if (checks.length > 0) parts.push("### Checks", table(["service", "check", "value", "limit", "outcome"], checks));
-  }
-  if (rollouts.length > 0) {
-    parts.push("### Rollouts", renderRolloutsMarkdown(rollouts, { ...options, level: 4 }).trimEnd());
-  }
-  return `${parts.join("\n\n")}
-`;
-}
-
-// src/action/summary.ts
 function limitsOf(config) {
   return Object.fromEntries(
     Object.entries(config.services).map(([name, s]) => [

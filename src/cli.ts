@@ -8,27 +8,53 @@ import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
 import { clockFrom, reportError } from './entry.ts';
-import { createLogger } from './log.ts';
+import { createLogger, LOG_LEVELS, logLevelFrom } from './log.ts';
 
 export { clockFrom, reportError } from './entry.ts';
 
-const EPILOG = `
-Every command takes --repo <url|path> (default: the current directory, or $GIT_CANARY_REPO)
-and prints human text, or one JSON document with --json.
+/** What each exit code means (the help's epilog and the man page). */
+export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
+  { code: 0, meaning: 'done, including a hold (the rollout neither advanced nor reverted)' },
+  { code: 1, meaning: 'a problem a person must fix: bad config, an unreadable manifest, authentication, a service that errored' },
+  { code: 2, meaning: 'usage error: an unknown command or option, a bad option value or environment variable' },
+];
 
+/** The environment variables git-canary reads (the help's epilog and the man page). */
+export const ENVIRONMENT: readonly { name: string; description: string }[] = [
+  { name: 'GIT_CANARY_REPO', description: 'the repository when --repo is not given (before the search from the current directory)' },
+  { name: 'GIT_CANARY_CACHE', description: 'where remote repositories are fetched to when --cache-dir is not given (default ~/.cache/git-canary)' },
+  { name: 'GIT_CANARY_TOKEN', description: 'token for https remotes and the GitHub API, sent as HTTP Basic with user x-access-token; credentials in the URL win' },
+  { name: 'GITHUB_TOKEN', description: 'used when GIT_CANARY_TOKEN is not set' },
+  { name: 'GIT_CANARY_NOW', description: 'an ISO date that pins the clock (commit dates and query times), for demos, tests and replays' },
+  { name: 'GIT_CANARY_LOG_LEVEL', description: `JSON logs on stderr at this level (default warn; --debug means debug): ${LOG_LEVELS.join(', ')}` },
+  { name: 'GIT_CANARY_ACTOR', description: "who made a person's decision (the Canary-Actor trailer); else GITHUB_ACTOR, else USER" },
+  { name: 'GIT_CEILING_DIRECTORIES', description: 'directories the search for the repository containing the current directory never goes up into, as for git' },
+];
+
+const EPILOG = `
+Every command takes --repo <url|path> (default: $GIT_CANARY_REPO, else the git repository
+containing the current directory) and prints human text, or one JSON document with --json.
+
+Environment: ${ENVIRONMENT.map((e) => e.name).join(', ')}.
 Exit codes: 0 done (including a hold), 1 a problem a person must fix, 2 usage error.
-Docs: README.md, and git-canary.yaml's JSON Schema in schema/git-canary.schema.json.`;
+Docs: man git-canary (git canary --help), README.md, and git-canary.yaml's JSON Schema in schema/git-canary.schema.json.`;
 
 export function buildProgram(run: (ctx: CommandContext, name: string, opts: Record<string, unknown>) => Promise<number>) {
   const program = new Command('git-canary')
     .description('GitOps canaries: every traffic step is a commit on your production branch')
     .version(VERSION)
-    .addOption(new Option('--repo <url|path>', 'manifests repository: http(s) URL or local path').env('GIT_CANARY_REPO').default('.'))
+    .addOption(
+      new Option('--repo <url|path>', 'manifests repository: http(s) URL or local path (default: the repository containing the current directory)').env(
+        'GIT_CANARY_REPO',
+      ),
+    )
     .option('--json', 'print one JSON document instead of text')
     .option('--debug', 'verbose logs and stack traces')
     .addOption(new Option('--cache-dir <dir>', 'where remote repositories are fetched to').env('GIT_CANARY_CACHE'))
     .option('--production <branch>', 'branch git-canary.yaml is read from', 'production')
     .addHelpText('after', EPILOG)
+    // Subcommands inherit this: each one's --help lists the global options it takes too.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: oneLineUsageError('git-canary --help') })
     .exitOverride();
 
@@ -40,19 +66,22 @@ export function buildProgram(run: (ctx: CommandContext, name: string, opts: Reco
       .exitOverride();
     for (const o of spec.options) cmd.option(o.flags, o.description, o.default as string | boolean | undefined);
     cmd.action(async (opts: Record<string, unknown>, command: Command) => {
-      const g = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+      const g = command.optsWithGlobals() as Partial<GlobalOptions> & Record<string, unknown>;
+      // Before anything else: a bad environment is a usage error, not a failure halfway through.
+      const level = logLevelFrom(process.env);
       const options: GlobalOptions = {
-        repo: g.repo,
+        // '' (no --repo, no $GIT_CANARY_REPO): the repository containing the working directory (session.ts).
+        repo: g.repo ?? '',
         json: Boolean(g.json),
         debug: Boolean(g.debug),
         cacheDir: g.cacheDir,
-        production: g.production,
+        production: g.production ?? 'production',
       };
       const ctx: CommandContext = {
         options,
         env: process.env,
         now: clockFrom(process.env),
-        log: createLogger({ level: options.debug ? 'debug' : process.env.GIT_CANARY_LOG_LEVEL ?? 'warn' }),
+        log: createLogger({ level: options.debug ? 'debug' : level }),
         cwd: process.cwd(),
       };
       process.exitCode = await run(ctx, spec.name, opts);

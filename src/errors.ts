@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'AUTH'
   | 'GITHUB'
   | 'USAGE'
+  | 'PHASE'
   | 'NOT_IMPLEMENTED';
 
 /** A place in the repository or the outside world that an error is about. */

@@ -5,6 +5,7 @@
  * (every string that came from ${ENV} expansion or a credential).
  */
 import pino, { type Logger } from 'pino';
+import { UsageError } from './errors.ts';
 
 export type { Logger } from 'pino';
 
@@ -42,6 +43,29 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
     return v;
   };
   return scrub(value) as T;
+}
+
+/** pino's levels, most severe first, and `silent`. */
+export const LOG_LEVELS: readonly string[] = [
+  ...Object.entries(pino.levels.values)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name]) => name),
+  'silent',
+];
+
+/**
+ * The level GIT_CANARY_LOG_LEVEL asks for (default `warn`; case and spaces
+ * ignored). An unknown level is a usage error (exit 2) listing the levels,
+ * rather than pino's exception halfway through a command.
+ */
+export function logLevelFrom(env: Record<string, string | undefined>, fallback = 'warn'): string {
+  const raw = env.GIT_CANARY_LOG_LEVEL;
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const level = raw.trim().toLowerCase();
+  if (LOG_LEVELS.includes(level)) return level;
+  throw new UsageError(`GIT_CANARY_LOG_LEVEL is not a log level: ${JSON.stringify(raw)}`, {
+    hint: `use one of ${LOG_LEVELS.join(', ')}`,
+  });
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

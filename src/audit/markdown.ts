@@ -2,22 +2,18 @@
  * Rollouts and tick results as GitHub-flavoured Markdown: the GitHub Action's
  * job summary and `git-canary log --format markdown`. Pure: data in, text out.
  *
- * Each rollout gets a steps table and a mermaid `xychart-beta` line of the
- * traffic the new release received over time (each step's canary weight, then
- * 100 on promotion or 0 on rollback). A line chart rather than a flowchart:
- * the question a reader asks is "how far did it get, and when".
+ * Each rollout gets its events table (time, event, step, weight, checks
+ * against limits, commit, actor and reason: see src/audit/events.ts) and a
+ * mermaid `xychart-beta` line of the traffic the new release received over
+ * time (each weight the rollout set or found, then 100 on promotion or 0 on
+ * rollback). A line chart rather than a flowchart: the question a reader asks
+ * is "how far did it get, and when".
  */
 import type { CheckValue } from './checks.ts';
-import type { RolloutLogEntry, StepJudgment } from './log.ts';
+import type { CheckLimit, CheckLimits, EventCheck, RolloutEvent } from './events.ts';
+import { type RolloutLogEntry, checkText as eventCheckText, eventDetail, shortIso, span } from './log.ts';
 
-/** A check's bounds from git-canary.yaml (`min`, `max` or both). */
-export interface CheckLimit {
-  min?: number;
-  max?: number;
-}
-
-/** service → check name → its bounds. */
-export type CheckLimits = Record<string, Record<string, CheckLimit>>;
+export type { CheckLimit, CheckLimits } from './events.ts';
 
 export interface MarkdownOptions {
   /** The web page of a commit (e.g. on GitHub); without it commits are plain short shas. */
@@ -76,22 +72,22 @@ export function formatLimit(limit: CheckLimit | undefined): string {
   return [limit.min !== undefined ? `min ${limit.min}` : '', limit.max !== undefined ? `max ${limit.max}` : ''].filter(Boolean).join(', ');
 }
 
-/** `success-rate 99.7 (min 99) pass`, one check. */
-function checkText(service: string, c: CheckValue, options: MarkdownOptions): string {
-  const limit = formatLimit(options.limits?.[service]?.[c.name]);
-  return `${c.name} ${c.value ?? '-'}${limit ? ` (${limit})` : ''} ${c.outcome}`;
+/** A check of an event: the bounds it carries, else those of `options.limits`. */
+function eventCheck(service: string, c: EventCheck, options: MarkdownOptions): string {
+  const known = c.min !== undefined || c.max !== undefined ? {} : (options.limits?.[service]?.[c.name] ?? {});
+  return eventCheckText({ ...known, ...c });
 }
 
-function judgmentText(service: string, j: StepJudgment, options: MarkdownOptions): string {
-  const failed = j.checks.filter((c) => c.outcome !== 'pass').map((c) => checkText(service, c, options));
-  return `judged ${j.at}: ${j.outcome}${failed.length ? ` (${failed.join('; ')})` : ''}`;
-}
-
-/** Points of the weight chart: each step, then the end (100 promoted, 0 rolled back). */
+/** Points of the weight chart: every event that sets or finds a weight (not judgments); 100 on promotion, 0 on rollback. */
 function chartPoints(e: RolloutLogEntry): { at: string; weight: number }[] {
-  const points = e.steps.map((s) => ({ at: s.at, weight: s.weight }));
-  if (e.endedAt && (e.outcome === 'promoted' || e.outcome === 'rolled-back')) {
-    points.push({ at: e.endedAt, weight: e.outcome === 'promoted' ? 100 : 0 });
+  const points: { at: string; weight: number }[] = [];
+  for (const x of e.events) {
+    if (x.kind === 'judgment') continue;
+    const weight = x.kind === 'promote' ? 100 : x.weight;
+    const previous = points[points.length - 1];
+    // Two events at the same time: the later weight is the one that held.
+    if (previous && previous.at === x.at) points.pop();
+    points.push({ at: x.at, weight });
   }
   return points;
 }
@@ -108,7 +104,7 @@ function timeLabels(isos: readonly string[]): string[] {
 
 const quoted = (s: string) => `"${s.replace(/"/g, "'")}"`;
 
-/** A mermaid xychart of the traffic the rollout's release got over time; '' for a rollout without steps. */
+/** A mermaid xychart of the traffic the rollout's release got over time; '' for a rollout without events. */
 export function renderWeightChart(e: RolloutLogEntry): string {
   const points = chartPoints(e);
   if (points.length === 0) return '';
@@ -123,27 +119,37 @@ export function renderWeightChart(e: RolloutLogEntry): string {
   ].join('\n');
 }
 
-/** One rollout: heading, dates, a table of its steps and the weight chart. */
+/** The event column: `judgment: fail`, `pause`, … */
+function eventName(x: RolloutEvent): string {
+  return x.kind === 'judgment' ? `judgment: ${x.outcome}` : x.kind;
+}
+
+/** Who and why: a person's actor and reason; the engine's reason otherwise. */
+function whyCell(x: RolloutEvent): string {
+  if (x.kind === 'judgment') return x.failedChecks !== undefined ? `${x.failedChecks} failed ${x.failedChecks === 1 ? 'check' : 'checks'} counted` : '';
+  if (x.actor) return `${x.actor}${x.reason ? `: ${x.reason}` : ''}`;
+  return eventDetail(x);
+}
+
+/** One rollout: heading, dates, its events table and the weight chart. */
 function renderRollout(e: RolloutLogEntry, options: MarkdownOptions): string {
   const hashes = '#'.repeat(Math.min(6, Math.max(1, options.level ?? 2)));
   const outcome = e.supersededBy ? `${e.outcome}, superseded by ${e.supersededBy}` : e.outcome;
   const parts = [
     `${hashes} ${e.service}: ${e.rollout} (${outcome})`,
-    `Candidate \`${e.candidate.slice(0, 7)}\`, started ${e.startedAt}, ${e.endedAt ? `ended ${e.endedAt}` : 'not ended'}.`,
+    `Candidate \`${e.candidate.slice(0, 7)}\`, started ${e.startedAt}, ${e.endedAt ? `ended ${e.endedAt} (after ${span(e.startedAt, e.endedAt)})` : 'not ended'}.`,
   ];
-  if (e.steps.length > 0) {
-    const rows = e.steps.map((s) => {
-      const checks = s.checks.map((c) => escapeCell(checkText(e.service, c, options)));
-      const judged = s.judgments.map((j) => escapeCell(judgmentText(e.service, j, options)));
-      return [
-        String(s.step),
-        `${s.weight}%`,
-        s.at,
-        commitCell(s.commit, options),
-        [...checks, ...judged].join('<br>') || '–',
-      ];
-    });
-    parts.push(table(['step', 'canary weight', 'at', 'commit', 'checks'], rows));
+  if (e.events.length > 0) {
+    const rows = e.events.map((x) => [
+      `${shortIso(x.at)} (+${span(e.startedAt, x.at)})`.replace('+-', '-'),
+      eventName(x),
+      x.total > 0 ? `${x.step}/${x.total}` : '–',
+      `${x.weight}%`,
+      x.kind === 'judgment' ? x.checks.map((c) => escapeCell(eventCheck(e.service, c, options))).join('<br>') || '–' : '–',
+      commitCell(x.commit, options),
+      escapeCell(whyCell(x)) || '–',
+    ]);
+    parts.push(table(['time', 'event', 'step', 'canary weight', 'checks', 'commit', 'actor / reason'], rows));
     parts.push(renderWeightChart(e));
   }
   return parts.join('\n\n');

@@ -57,12 +57,24 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'log',
-    summary: 'rollouts reconstructed from commit trailers',
+    summary: 'every rollout from trailers and notes: each judgment, pause, resume, manual decision and the end',
     options: [
-      { flags: '--service <name>', description: 'only this service' },
-      { flags: '--since <date>', description: 'only rollouts started after this date' },
+      { flags: '--service <name>', description: 'only this service (unknown: exit 1)' },
+      { flags: '--since <date|duration>', description: 'only rollouts started since: a duration before now (1h, 30m, 2d, 1h30m) or an ISO date' },
+      { flags: '--outcome <outcome...>', description: 'only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)' },
+      { flags: '--format <format>', description: 'text or markdown (for incidents, pull requests, job summaries); --json wins', default: 'text' },
     ],
     run: async (ctx, opts) => (await import('./log.ts')).log(ctx, opts),
+  },
+  {
+    name: 'report',
+    summary: 'write one rollout as a self-contained HTML page: weight over time, checks against limits, commits, outcome',
+    options: [
+      { flags: '--service <name>', description: 'the service (required)' },
+      { flags: '--rollout <id>', description: 'the rollout, e.g. checkout-3f2a9c1 (default: the service\'s newest)' },
+      { flags: '--out <file>', description: 'the HTML file to write (required; its directory must exist)' },
+    ],
+    run: async (ctx, opts) => (await import('./report.ts')).report(ctx, opts),
   },
   {
     name: 'propose',
@@ -88,7 +100,10 @@ export const commands: CommandSpec[] = [
   {
     name: 'validate',
     summary: 'check git-canary.yaml on production and every file it names',
-    options: [{ flags: '--online', description: 'also run each analysis query once', default: false }],
+    options: [
+      { flags: '--online', description: 'also run each analysis query once', default: false },
+      { flags: '--config <file>', description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" },
+    ],
     run: async (ctx, opts) => (await import('./validate.ts')).validate(ctx, opts),
   },
   {

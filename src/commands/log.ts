@@ -1,21 +1,78 @@
 /** `git-canary log`: rollouts reconstructed from production's commit trailers and analysis notes. */
-import { buildRolloutLog, formatRolloutLog } from '../audit/log.ts';
+import type { CheckLimits } from '../audit/events.ts';
+import { buildRolloutLog, formatRolloutLog, ROLLOUT_OUTCOMES, type RolloutOutcome } from '../audit/log.ts';
+import { renderRolloutsMarkdown } from '../audit/markdown.ts';
 import { parseNote } from '../audit/notes.ts';
 import { canaryCommits } from '../audit/state.ts';
+import type { GitCanaryConfig } from '../config/index.ts';
+import { tryParseDuration } from '../config/duration.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { CanaryError, UsageError } from '../errors.ts';
+import { CanaryError, ConfigError, UsageError } from '../errors.ts';
 import type { CommitInfo } from '../git/types.ts';
 import { NOTES_REF, noteText } from '../runner/observe.ts';
-import { openSession } from '../runner/session.ts';
+import { CONFIG_FILE, openSession } from '../runner/session.ts';
 
-export async function log(ctx: CommandContext, opts: { service?: string; since?: string }): Promise<CommandResult> {
-  let since: Date | undefined;
-  if (opts.since !== undefined) {
-    since = new Date(opts.since);
-    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${opts.since} is not a date`, { hint: 'use an ISO date like 2026-01-31' });
+export interface LogOptions {
+  service?: string;
+  /** A duration before now (`1h`, `30m`, `2d`, `1h30m`) or an ISO date. */
+  since?: string;
+  /** Outcomes to keep: repeated and/or comma-separated values. */
+  outcome?: string | string[];
+  /** `text` (default) or `markdown`; `--json` wins over both. */
+  format?: string;
+}
+
+const FORMATS = ['text', 'markdown'] as const;
+const ISO_DATE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)?)?$/i;
+
+/**
+ * The start of `--since`: `now` minus a duration, or an ISO date (a date alone
+ * is midnight UTC; a time without a zone is UTC). Anything else is a usage error.
+ */
+export function parseSince(text: string, now: Date): Date {
+  const ms = tryParseDuration(text.trim());
+  if (ms !== undefined) return new Date(now.getTime() - ms);
+  const iso = text.trim().replace(' ', 'T');
+  const m = ISO_DATE.exec(iso);
+  const date = m ? new Date(m[1] || !iso.includes(':') ? iso : `${iso}Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--since ${text} is neither a duration nor a date`, {
+      hint: 'write a duration before now (1h, 30m, 2d, 1h30m) or an ISO date (2026-01-31, 2026-01-31T12:00:00Z)',
+    });
   }
+  return date;
+}
+
+/** The outcomes of `--outcome promoted,rolled-back --outcome paused`. */
+export function parseOutcomes(values: string | readonly string[]): RolloutOutcome[] {
+  const list = (typeof values === 'string' ? [values] : values).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const unknown = list.filter((v) => !(ROLLOUT_OUTCOMES as readonly string[]).includes(v));
+  if (unknown.length > 0 || list.length === 0) {
+    throw new UsageError(`--outcome ${unknown.join(',') || '(empty)'} is not an outcome`, { hint: `use ${ROLLOUT_OUTCOMES.join(', ')} (repeat it or separate with commas)` });
+  }
+  return [...new Set(list)] as RolloutOutcome[];
+}
+
+/** Each service's check bounds, from the config on production. */
+export function limitsOf(config: GitCanaryConfig): CheckLimits {
+  return Object.fromEntries(
+    Object.entries(config.services).map(([name, s]) => [
+      name,
+      Object.fromEntries((s.analysis?.checks ?? []).map((c) => [c.name, { ...(c.min !== undefined ? { min: c.min } : {}), ...(c.max !== undefined ? { max: c.max } : {}) }])),
+    ]),
+  );
+}
+
+export async function log(ctx: CommandContext, opts: LogOptions): Promise<CommandResult> {
+  const format = opts.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format ${format} is not a format`, { hint: `use ${FORMATS.join(' or ')}, or --json` });
+  }
+  const since = opts.since === undefined ? undefined : parseSince(opts.since, ctx.now());
+  const outcomes = opts.outcome === undefined ? undefined : parseOutcomes(opts.outcome);
+
   const session = await openSession(ctx, { write: false, metrics: false });
-  const { repo, author } = session;
+  const { repo, author, config } = session;
   const tip = (await repo.resolve(session.production))!;
   // Production's own history (first parent), git-canary's commits only: a merged
   // pull request's commits or a person's commit with Canary-* trailers are not records.
@@ -23,10 +80,20 @@ export async function log(ctx: CommandContext, opts: { service?: string; since?:
   for await (const c of repo.walk(tip, { firstParent: true })) {
     if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
   }
+  const records = canaryCommits(commits);
+  if (opts.service !== undefined && !(opts.service in config.services) && !records.some((c) => c.trailers.service === opts.service)) {
+    const known = Object.keys(config.services);
+    throw new ConfigError(`no service named ${opts.service} in ${CONFIG_FILE} or in production's records`, {
+      where: { file: CONFIG_FILE, branch: session.production },
+      hint: `services: ${known.join(', ') || '(none)'}`,
+      data: { services: known },
+    });
+  }
+
   const notesSha = await repo.resolve(NOTES_REF);
   const notes = new Map<string, string>();
   if (notesSha) {
-    for (const c of canaryCommits(commits)) {
+    for (const c of records) {
       try {
         const n = await noteText(repo, notesSha, c.sha);
         if (n) notes.set(c.sha, n.text);
@@ -39,21 +106,26 @@ export async function log(ctx: CommandContext, opts: { service?: string; since?:
   }
   // A judgment dated after now was not made by a worker with a sane clock (or was written by hand): its
   // values are not shown as a judgment, and the log says so once per note.
-  const now = ctx.now().getTime();
+  const now = ctx.now();
   const judgments = new Map(
     [...notes].map(([sha, text]) => [
       sha,
       parseNote(text).filter((n) => {
-        if (Date.parse(n.at) <= now + 60_000) return true;
+        if (Date.parse(n.at) <= now.getTime() + 60_000) return true;
         ctx.log.warn({ commit: sha, at: n.at }, `a judgment note of ${sha.slice(0, 7)} is dated ${n.at}, in the future: ignored`);
         return false;
       }),
     ]),
   );
-  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], { service: opts.service, since });
+  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], {
+    ...(opts.service !== undefined ? { service: opts.service } : {}),
+    ...(since ? { since } : {}),
+    ...(outcomes ? { outcomes } : {}),
+    limits: limitsOf(config),
+  });
   return {
     exitCode: 0,
-    text: rollouts.length === 0 ? 'no rollouts found\n' : formatRolloutLog(rollouts),
+    text: format === 'markdown' ? renderRolloutsMarkdown(rollouts) : formatRolloutLog(rollouts, { now }),
     json: { rollouts },
   };
 }

@@ -1,31 +1,36 @@
-/** `git-canary status`: every service's phase, weight, step, time at step, last analysis and why it holds. */
-import { checksFromBody } from '../audit/checks.ts';
-import { formatDuration } from '../config/index.ts';
+/**
+ * `git-canary status`: where every service stands, read from production's
+ * records exactly as a tick would observe it (runner/observe.ts), with what the
+ * next tick would do (the pure decide() on the same observations) and what a
+ * person can do now. Reads only; never queries metrics. The entry and its text
+ * are built by audit/status.ts.
+ */
+import { parseCommitMessage } from '../audit/trailers.ts';
+import { releaseImages } from '../audit/images.ts';
+import { commitTime } from '../audit/state.ts';
+import {
+  buildStatus,
+  errorStatus,
+  formatStatusLine,
+  judgmentOf,
+  type ServiceStatus,
+  type StatusSettings,
+  unknownServiceError,
+} from '../audit/status.ts';
+import type { ServiceConfig } from '../config/index.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { deriveStart, unexercisedFor } from '../engine/plan.ts';
-import { CanaryError, UsageError } from '../errors.ts';
-import { observeService, resolveTips } from '../runner/observe.ts';
-import { openSession } from '../runner/session.ts';
-import { errorReason, planService } from '../runner/tick-service.ts';
-import type { ServiceObservations } from '../engine/types.ts';
-import type { PlanService } from '../engine/plan.ts';
+import { decide } from '../engine/decide.ts';
+import { deriveStart, type PlanService, unexercisedFor } from '../engine/plan.ts';
+import type { Decision, RolloutCommit, ServiceObservations } from '../engine/types.ts';
+import { CanaryError } from '../errors.ts';
+import { observeService, readFiles, resolveTips } from '../runner/observe.ts';
+import { openSession, type Session } from '../runner/session.ts';
+import { decideInput, errorReason, planService } from '../runner/tick-service.ts';
 
-export interface ServiceStatus {
-  service: string;
-  phase: string;
-  weight: number;
-  step: string | null;
-  rollout: string | null;
-  candidate: string | null;
-  /** ISO time the current step began (or the rollout paused / ended). */
-  since: string | null;
-  timeAtStep: string | null;
-  failedChecks: number;
-  lastAnalysis: { at: string; outcome: string; checks: { name: string; value: number | null; outcome: string }[] } | null;
-  reason: string | null;
-  /** Release changes the canary of the rollout in progress does not run. */
-  unexercised: string[];
-}
+export type { ServiceStatus } from '../audit/status.ts';
+
+/** Commits looked at below the newest record for the rollout's last judgment: a rollout's own commits are recent. */
+const MAX_WALK = 500;
 
 /** Unexercised release changes of the rollout in progress, as its start saw them. */
 function unexercisedNow(service: PlanService, obs: ServiceObservations): string[] {
@@ -38,43 +43,56 @@ function unexercisedNow(service: PlanService, obs: ServiceObservations): string[
   }
 }
 
-function statusOf(name: string, service: PlanService, obs: ServiceObservations, now: Date): ServiceStatus {
+function settingsOf(config: ServiceConfig): StatusSettings {
+  const analysed = Boolean(config.analysis && config.analysis.checks.length > 0);
+  return { intervalMs: config.interval, threshold: analysed ? (config.analysis?.threshold ?? null) : null, gate: config.gate };
+}
+
+/** Images of the release at the rollout's (or the last rollout's) candidate commit. */
+async function candidateImages(session: Session, service: PlanService, obs: ServiceObservations): Promise<string[]> {
   const s = obs.state;
-  const record = obs.record;
-  const checks = record ? checksFromBody(record.body) : [];
-  const lastAnalysis =
-    record && checks.length > 0
-      ? { at: record.at.toISOString(), outcome: record.trailers.judgment === 'fail' ? 'fail' : 'pass', checks }
-      : null;
-  const since = s.phase === 'progressing' ? s.stepStartedAt : s.phase === 'paused' ? s.pausedAt : s.last?.at;
-  return {
-    service: name,
-    phase: s.phase === 'idle' ? (s.last?.outcome ?? 'idle') : s.phase,
-    weight: s.phase === 'idle' ? 0 : s.weight,
-    step: s.phase === 'idle' ? null : `${s.step}/${s.total}`,
-    rollout: s.phase === 'idle' ? (s.last?.rollout ?? null) : s.rollout,
-    candidate: s.phase === 'idle' ? (s.last?.candidate ?? null) : s.candidate,
-    since: since?.toISOString() ?? null,
-    timeAtStep: s.phase === 'progressing' ? formatDuration(Math.max(0, now.getTime() - s.stepStartedAt.getTime())) : null,
-    failedChecks: s.phase === 'idle' ? 0 : s.failedChecks,
-    lastAnalysis,
-    reason: s.phase === 'paused' ? s.reason : (obs.observed.notesVanished ?? null),
-    unexercised: unexercisedNow(service, obs),
-  };
+  const sha = s.phase === 'idle' ? s.last?.candidate : s.candidate;
+  if (!sha) return [];
+  if (obs.observed.candidateMatchesRollout) return releaseImages(service, obs.candidate);
+  if (obs.tested) return releaseImages(service, obs.tested);
+  if (!(await session.repo.ensureCommit(sha, session.candidate))) return [];
+  return releaseImages(service, await readFiles(session.repo, sha, service.files));
+}
+
+/**
+ * The newest commit of the record's rollout that records a judgment: the
+ * record itself, or (after a pause, a resume, a person's promotion or
+ * rollback) the newest git-canary commit of that rollout below it.
+ */
+async function lastJudged(session: Session, name: string, record: RolloutCommit | undefined): Promise<RolloutCommit | undefined> {
+  if (!record) return undefined;
+  if (judgmentOf(record)) return record;
+  let seen = 0;
+  for await (const c of session.repo.walk(record.sha, { firstParent: true })) {
+    if (c.sha === record.sha) continue;
+    if (++seen > MAX_WALK) break;
+    const { title, body, trailers } = parseCommitMessage(c.message);
+    if (!trailers || trailers.service !== name) continue;
+    if (c.author.name !== session.author.name || c.author.email !== session.author.email) continue;
+    if (trailers.rollout !== record.trailers.rollout || trailers.phase === 'promoted' || trailers.phase === 'rolled-back') break;
+    const commit: RolloutCommit = { sha: c.sha, at: commitTime(c), trailers, body, title };
+    if (judgmentOf(commit)) return commit;
+    if (trailers.phase === 'progressing' && trailers.step?.index === 1 && trailers.failedChecks === 0 && !trailers.judgment) break;
+  }
+  return undefined;
 }
 
 export async function status(ctx: CommandContext, opts: { service?: string } = {}): Promise<CommandResult> {
   const session = await openSession(ctx, { write: false, metrics: false });
   const names = Object.keys(session.config.services);
-  if (opts.service !== undefined && !names.includes(opts.service)) {
-    throw new UsageError(`no service named ${opts.service} in git-canary.yaml`, { hint: `services: ${names.join(', ') || '(none)'}` });
-  }
+  if (opts.service !== undefined && !names.includes(opts.service)) throw unknownServiceError(opts.service, names, session.production);
   const now = ctx.now();
   const { production, candidate, notes } = await resolveTips(session.repo, session);
   const services: ServiceStatus[] = [];
   for (const [name, config] of Object.entries(session.config.services)) {
     if (opts.service !== undefined && name !== opts.service) continue;
     const service = planService(config);
+    const settings = settingsOf(config);
     try {
       const obs = await observeService({
         repo: session.repo,
@@ -84,34 +102,28 @@ export async function status(ctx: CommandContext, opts: { service?: string } = {
         author: session.author,
         production: session.production,
         candidate: candidate ? session.candidate : session.production,
+        tested: true,
       });
-      services.push(statusOf(name, service, obs, now));
+      const next: Decision = candidate ? decide(decideInput(name, config, obs, now)) : { kind: 'none', reason: `no ${session.candidate} branch yet` };
+      services.push(
+        buildStatus({
+          service: name,
+          settings,
+          obs,
+          next,
+          now,
+          images: await candidateImages(session, service, obs),
+          nextImages: next.kind === 'start' ? releaseImages(service, obs.candidate) : [],
+          judged: await lastJudged(session, name, obs.record),
+          unexercised: unexercisedNow(service, obs),
+        }),
+      );
     } catch (e) {
       if (!(e instanceof CanaryError)) throw e;
-      services.push({
-        service: name, phase: 'error', weight: 0, step: null, rollout: null, candidate: null, since: null, timeAtStep: null,
-        failedChecks: 0, lastAnalysis: null, reason: errorReason(e), unexercised: [],
-      });
+      services.push(errorStatus(name, settings, errorReason(e)));
     }
   }
   const errors = services.filter((s) => s.phase === 'error').map((s) => `${s.service}: ${s.reason}`);
-  return { exitCode: errors.length > 0 ? 1 : 0, text: formatStatus(services), json: { services }, errors };
-}
-
-function formatStatus(services: ServiceStatus[]): string {
-  if (services.length === 0) return 'no services in git-canary.yaml\n';
-  return `${services
-    .map((s) => {
-      const head = `${s.service}: ${s.phase}${s.step ? ` at step ${s.step}, canary ${s.weight}%` : ''}`;
-      const detail = [
-        s.timeAtStep ? `for ${s.timeAtStep}` : undefined,
-        s.failedChecks ? `${s.failedChecks} failed check(s)` : undefined,
-        s.reason ? (s.phase === 'paused' ? `paused: ${s.reason}` : s.reason) : undefined,
-        s.lastAnalysis ? `last analysis ${s.lastAnalysis.outcome} at ${s.lastAnalysis.at}` : undefined,
-        s.unexercised.length ? `not exercised by the canary: ${s.unexercised.join(', ')}` : undefined,
-        s.rollout ? `rollout ${s.rollout}` : undefined,
-      ].filter(Boolean);
-      return detail.length ? `${head} (${detail.join('; ')})` : head;
-    })
-    .join('\n')}\n`;
+  const text = services.length === 0 ? 'no services in git-canary.yaml\n' : `${services.map(formatStatusLine).join('\n')}\n`;
+  return { exitCode: errors.length > 0 ? 1 : 0, text, json: { services }, errors };
 }

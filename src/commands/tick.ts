@@ -1,4 +1,4 @@
-/** `git-canary tick`: one decision per service; commits and pushes what is due. */
+/** `git-canary tick`: one decision per service; commits and pushes what is due (`--dry-run`: shows the diff instead). */
 import { UsageError } from '../errors.ts';
 import { gitHubSession } from '../runner/github-session.ts';
 import { openSession } from '../runner/session.ts';
@@ -50,7 +50,9 @@ export function formatTick(services: ServiceTickResult[], dryRun: boolean): stri
           ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ''}`
           : '';
     const commit = s.commit ? ` ${s.commit.slice(0, 7)}` : dryRun && s.files.length > 0 ? ' (dry run: not committed)' : '';
-    return `${s.service}: ${s.decision}${where}${commit} — ${s.reason}`;
+    const line = `${s.service}: ${s.decision}${where}${commit} — ${s.reason}`;
+    // A dry run shows what it would commit: the unified diff of each file, under its service.
+    return s.diff ? `${line}\n${s.diff.replace(/\n$/, '')}` : line;
   });
   return `${lines.join('\n')}\n`;
 }

@@ -146,7 +146,8 @@ export function unexercisedChanges(
       const listed = spec.documents[path];
       for (const d of parse(path, text, branch).docs) {
         if (d.value === null) continue;
-        const label = d.kind ? `${d.kind}/${d.name ?? ''}` : 'values';
+        // Labelled as derive.ts labels the documents it exercises: a nameless kustomization is `Kustomization`.
+        const label = d.kind ? (d.name === undefined ? d.kind : `${d.kind}/${d.name}`) : 'values';
         if (listed && !listed.some((l) => docLabel(l) === label)) continue;
         map.set(label, JSON.stringify(d.value));
       }

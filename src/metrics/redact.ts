@@ -4,6 +4,7 @@
  * error's message, `where`, `data` or `cause`; an axios error carries the
  * request config, headers included, so it is never kept as a cause.
  */
+import { formatDuration } from '../config/duration.ts';
 
 /** The address as it may be shown: no user-info, no query string, no fragment. */
 export function safeAddress(raw: string): string {
@@ -68,7 +69,7 @@ export function describeRequestError(e: unknown, timeoutMs: number): { reason: s
   const code = typeof err.code === 'string' ? err.code : undefined;
   const name = typeof err.name === 'string' ? err.name : '';
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || name === 'TimeoutError' || code === 'ERR_CANCELED') {
-    return { reason: `no answer within ${timeoutMs}ms`, code: code ?? 'ETIMEDOUT' };
+    return { reason: `no answer within ${formatDuration(timeoutMs)}`, code: code ?? 'ETIMEDOUT' };
   }
   if (code === 'ECONNREFUSED') return { reason: 'connection refused', code };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { reason: 'host not found', code };

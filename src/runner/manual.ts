@@ -5,15 +5,28 @@
  * that the service is in a phase where it makes sense. Promotion ships the
  * release the canary ran, even when candidate has moved on since.
  */
+import { type PersonDecision, refusal, unknownServiceError } from '../audit/status.ts';
+import { decide } from '../engine/decide.ts';
 import type { Decision } from '../engine/types.ts';
-import { UsageError } from '../errors.ts';
+import { CanaryError, type CanaryErrorOptions } from '../errors.ts';
 import { mergeHeadFor } from './gate.ts';
 import { observeService, resolveTips } from './observe.ts';
 import { withCompareAndSwap } from './retry.ts';
 import type { Session } from './session.ts';
-import { commitDecision, planService } from './tick-service.ts';
+import { commitDecision, decideInput, planService } from './tick-service.ts';
 
-export type ManualAction = 'promote' | 'rollback' | 'pause' | 'resume';
+/**
+ * A person's decision that makes no sense in the service's phase (resume when
+ * not paused, pause when idle…): a problem for a person (exit 1), not a usage
+ * error; the message says the phase, the hint what would make sense.
+ */
+export class PhaseError extends CanaryError {
+  constructor(message: string, options: CanaryErrorOptions = {}) {
+    super('PHASE', message, options);
+  }
+}
+
+export type ManualAction = PersonDecision;
 
 export interface ManualResult {
   service: string;
@@ -51,17 +64,15 @@ export async function runManual(
   options: { now: () => Date; actor: string; reason?: string; dryRun?: boolean },
 ): Promise<ManualResult> {
   const service = session.config.services[serviceName];
-  if (!service) {
-    throw new UsageError(`no service named ${serviceName} in git-canary.yaml`, {
-      hint: `services: ${Object.keys(session.config.services).join(', ') || '(none)'}`,
-    });
-  }
+  if (!service) throw unknownServiceError(serviceName, Object.keys(session.config.services), session.production);
   const reason = `${action} requested by ${options.actor}${options.reason ? `: ${options.reason}` : ''}`;
   return withCompareAndSwap(
     async () => {
       const { production, candidate, notes } = await resolveTips(session.repo, session);
       if (!production || !candidate) {
-        throw new UsageError(`${serviceName} has no rollout: branch ${production ? session.candidate : session.production} is missing`);
+        const missing = production ? session.candidate : session.production;
+        const { message, hint } = refusal(action, serviceName, { phase: 'idle' }, { kind: 'none', reason: `no ${missing} branch yet` });
+        throw new PhaseError(message, { hint, data: { service: serviceName, action, phase: 'idle' } });
       }
       const obs = await observeService({
         repo: session.repo,
@@ -75,11 +86,8 @@ export async function runManual(
       });
       const state = obs.state;
       if (!ALLOWED[action].includes(state.phase)) {
-        // Say it the way `status` does: promoted / rolled-back rather than idle.
-        const shown = state.phase === 'idle' ? (state.last?.outcome ?? 'idle') : state.phase;
-        throw new UsageError(`cannot ${action} ${serviceName}: it is ${shown}`, {
-          hint: `${action} works when the service is ${ALLOWED[action].join(' or ')}; see \`git-canary status\``,
-        });
+        const { message, hint } = refusal(action, serviceName, state, decide(decideInput(serviceName, service, obs, options.now())));
+        throw new PhaseError(message, { hint, data: { service: serviceName, action, phase: state.phase } });
       }
       const failed = state.phase === 'idle' ? 0 : state.failedChecks;
       // A person's promotion of a gated rollout merges its pull request too, as the engine's would.

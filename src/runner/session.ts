@@ -5,8 +5,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { CommandContext } from '../context.ts';
-import { type ConfigIssue, loadConfig, type GitCanaryConfig } from '../config/index.ts';
+import { type ConfigIssue, expandString, formatPath, loadConfig, type GitCanaryConfig } from '../config/index.ts';
+import { CONFIG_LIMITS, parseSource } from '../config/source.ts';
 import { ConfigError } from '../errors.ts';
+import { discoverRepository } from '../git/discover.ts';
 import { openRepo } from '../git/index.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 
@@ -26,13 +28,24 @@ export interface Session {
 const isUrl = (spec: string) => /^https?:\/\//i.test(spec);
 
 /**
+ * Where `--repo` points: a URL as given, a path against the working directory,
+ * and no --repo (an empty `repo`: neither the option nor $GIT_CANARY_REPO) the
+ * repository containing the working directory, searched upward like git does.
+ */
+function repositoryLocation(ctx: Pick<CommandContext, 'options' | 'cwd' | 'env'>): string {
+  const spec = ctx.options.repo;
+  if (spec === '') return discoverRepository(ctx.cwd, ctx.env);
+  return isUrl(spec) || isAbsolute(spec) ? spec : resolve(ctx.cwd, spec);
+}
+
+/**
  * `write: true` for commands that may move refs: like git refusing a push to a
  * checked-out branch, they refuse a work tree with candidate or production
  * checked out. Read-only commands (validate, status, log, --dry-run) work there.
  */
 export async function openRepository(ctx: CommandContext, access: { write: boolean }): Promise<GitRepo> {
-  const { repo: spec, cacheDir, production } = ctx.options;
-  const location = isUrl(spec) || isAbsolute(spec) ? spec : resolve(ctx.cwd, spec);
+  const { cacheDir, production } = ctx.options;
+  const location = repositoryLocation(ctx);
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
@@ -55,22 +68,84 @@ export async function productionTip(repo: GitRepo, branch: string): Promise<stri
 /** Stands in for a variable no command of this run reads (see loadSessionConfig); never contacted. */
 const UNUSED_METRICS_VALUE = 'http://metrics-variable-unset.invalid';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * Loads the config. A command that queries no metrics (status, pause, resume,
- * promote, rollback) should not need the metrics server's address or token in
- * its environment: a person resuming from a laptop has neither. So when the only
- * problems are unset variables inside `metrics:`, those get an inert stand-in.
+ * From the raw file (it did not load): the names of `metrics:` and those some
+ * service's `analysis.metrics` queries, after ${ENV} expansion. `all` when an
+ * analysis names its source through a variable that is unset: then every
+ * source may be the one it means.
+ */
+function metricsUse(text: string, env: Record<string, string | undefined>): { sources: string[]; queried: Set<string> | 'all' } {
+  let data: unknown;
+  try {
+    data = parseSource(text, CONFIG_FILE).doc?.toJS({ maxAliasCount: CONFIG_LIMITS.maxAliasCount });
+  } catch {
+    return { sources: [], queried: 'all' };
+  }
+  const root = isRecord(data) ? data : {};
+  const sources = isRecord(root.metrics) ? Object.keys(root.metrics) : [];
+  const queried = new Set<string>();
+  for (const service of Object.values(isRecord(root.services) ? root.services : {})) {
+    const analysis = isRecord(service) ? service.analysis : undefined;
+    if (analysis === undefined || analysis === null) continue;
+    const name = isRecord(analysis) ? analysis.metrics : undefined;
+    if (typeof name !== 'string') continue; // a shape error: the config cannot load anyway
+    const expanded = expandString(name, env);
+    if (expanded.unset.length > 0 || expanded.malformed) return { sources, queried: 'all' };
+    queried.add(expanded.value);
+  }
+  return { sources, queried };
+}
+
+/** The source of `metrics:` an issue's path lies in, if any. */
+function sourceAt(path: string, sources: readonly string[]): string | undefined {
+  return sources.find((s) => {
+    const at = formatPath(['metrics', s]);
+    return path === at || path.startsWith(`${at}.`) || path.startsWith(`${at}[`);
+  });
+}
+
+/**
+ * Loads the config. Only the metrics sources this run may query need their
+ * ${ENV} variables: none for a command that queries no metrics (status, pause,
+ * resume, promote, rollback: a person resuming from a laptop has neither the
+ * metrics server's address nor its token), and for tick only those some
+ * service's `analysis.metrics` names. A variable unset only inside sources no
+ * one queries gets an inert stand-in; one a queried source uses (even if an
+ * unqueried source uses it too) stays an error naming the variable.
  */
 function loadSessionConfig(text: string, env: Record<string, string | undefined>, needsMetrics: boolean) {
   try {
     return loadConfig(text, { file: CONFIG_FILE, env });
   } catch (e) {
-    if (needsMetrics || !(e instanceof ConfigError)) throw e;
+    if (!(e instanceof ConfigError)) throw e;
     const issues = (e.data?.issues ?? []) as ConfigIssue[];
-    const names = issues.map((i) => (i.path.startsWith('metrics.') ? /^environment variable (\w+) is not set$/.exec(i.message)?.[1] : undefined));
-    if (names.length === 0 || names.some((n) => n === undefined)) throw e;
-    const standIns = Object.fromEntries(names.map((n) => [n!, UNUSED_METRICS_VALUE]));
-    return loadConfig(text, { file: CONFIG_FILE, env: { ...env, ...standIns } });
+    const use = metricsUse(text, env);
+    const queried = needsMetrics ? use.queried : new Set<string>();
+    if (queried === 'all') throw e;
+    // Per unset variable: may it stand in, i.e. is every place that needs it in a source no one queries?
+    const inert = new Map<string, boolean>();
+    const standingIn = new Set<string>();
+    for (const issue of issues) {
+      const name = /^environment variable (\w+) is not set$/.exec(issue.message)?.[1];
+      if (name === undefined) continue;
+      const source = sourceAt(issue.path, use.sources);
+      const unqueried = source !== undefined && !queried.has(source);
+      inert.set(name, (inert.get(name) ?? true) && unqueried);
+      if (unqueried) standingIn.add(source);
+    }
+    const standIns = Object.fromEntries([...inert].filter(([, ok]) => ok).map(([name]) => [name, UNUSED_METRICS_VALUE]));
+    if (Object.keys(standIns).length === 0) throw e;
+    try {
+      return loadConfig(text, { file: CONFIG_FILE, env: { ...env, ...standIns } });
+    } catch (again) {
+      // A stand-in that does not fit where it stands (a timeout, say) would be a confusing
+      // message about a value nobody wrote: the unset variable is the honest one.
+      const noise = ((again instanceof ConfigError ? again.data?.issues : undefined) ?? []) as ConfigIssue[];
+      if (noise.some((i) => standingIn.has(sourceAt(i.path, use.sources) ?? ''))) throw e;
+      throw again;
+    }
   }
 }
 

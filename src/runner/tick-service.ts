@@ -13,6 +13,7 @@ import { CanaryError, ConfigError, GitConflictError } from '../errors.ts';
 import type { GitHubApi } from '../github/types.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
+import { unifiedDiff } from '../manifests/line-diff.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { publish } from './apply.ts';
 import { closedPullRequest, type GateDeps, gateAfterCommit, gateBeforeStart, mergeHeadFor } from './gate.ts';
@@ -37,6 +38,8 @@ export interface ServiceTickResult {
   rollout: string | null;
   /** The service's phase after this tick: a record's phase, or idle; null on error. */
   phase: Phase | 'idle' | null;
+  /** `--dry-run` only: the unified diff of the files the commit would change. */
+  diff?: string;
 }
 
 /** GitHub, when a repository and a token are known: promotion pull requests, statuses, deployments. */
@@ -115,7 +118,7 @@ export async function commitDecision(
   const t = planned.trailers;
   const active = t.phase === 'progressing' || t.phase === 'paused' || t.phase === 'resumed';
   const step = t.step ?? t.rolloutStep;
-  return result(obs.service, decision, {
+  const r = result(obs.service, decision, {
     commit: commit ?? null,
     files: planned.changes.map((c) => c.path),
     weight: t.weight,
@@ -124,6 +127,11 @@ export async function commitDecision(
     rollout: t.rollout,
     phase: t.phase,
   });
+  // What a dry run would have committed, file by file, against production's tip.
+  if (o.dryRun && planned.changes.length > 0) {
+    r.diff = planned.changes.map((c) => unifiedDiff(c.path, obs.production[c.path], c.content ?? undefined)).join('');
+  }
+  return r;
 }
 
 export async function tickService(opts: TickServiceOptions): Promise<ServiceTickResult> {

@@ -21,6 +21,8 @@ export interface RepoIssue {
   file: string;
   line?: number;
   message: string;
+  /** The branch `file` was read from, when it is not production's (a candidate release file). */
+  branch?: string;
 }
 
 export interface OnlineCheck {
@@ -40,18 +42,25 @@ export interface ValidationReport {
   online?: OnlineCheck[];
 }
 
+/** `branch:file:line: message`; the branch only for files not read from production. */
 export function formatRepoIssue(i: RepoIssue): string {
-  return `${i.line ? `${i.file}:${i.line}` : i.file}: ${i.message}`;
+  return `${i.branch ? `${i.branch}:` : ''}${i.line ? `${i.file}:${i.line}` : i.file}: ${i.message}`;
 }
 
 const fromConfigIssue = (i: ConfigIssue): RepoIssue => ({ file: i.file, line: i.line, message: formatIssue(i).slice(`${i.file}:${i.line}: `.length) });
 
-/** A CanaryError as a RepoIssue at its own place (the manifest's file:line). */
-function fromError(e: unknown, fallback: RepoIssue): RepoIssue {
+/**
+ * A CanaryError as a RepoIssue at its own place (the manifest's file:line).
+ * With `branch`, an error about a file read from that branch says so as
+ * `branch:file:line`, as tick does, instead of in the message.
+ */
+function fromError(e: unknown, fallback: RepoIssue, branch?: string): RepoIssue {
   if (!(e instanceof CanaryError)) return { ...fallback, message: `${fallback.message}: ${String(e)}` };
   const file = e.where?.file ?? fallback.file;
-  const extra = formatWhere({ ...e.where, file: undefined, line: undefined });
+  const onBranch = branch !== undefined && e.where?.file !== undefined && e.where.branch === branch;
+  const extra = formatWhere({ ...e.where, file: undefined, line: undefined, branch: onBranch ? undefined : e.where?.branch });
   return {
+    ...(onBranch ? { branch } : {}),
     file,
     line: e.where?.file ? e.where.line : fallback.line,
     message: `${e.message}${extra ? ` (${extra})` : ''}${e.hint ? ` — ${e.hint}` : ''}`,
@@ -72,6 +81,12 @@ export interface ValidateOptions {
   production: string;
   env: Record<string, string | undefined>;
   online?: { now: Date };
+  /**
+   * `validate --config FILE`: this text (named `file` in messages) instead of
+   * production's git-canary.yaml, checked against production's and candidate's
+   * files exactly as production's own would be: a change before it is committed.
+   */
+  config?: { text: string; file: string };
 }
 
 export async function validateRepository(repo: GitRepo, options: ValidateOptions): Promise<ValidationReport> {
@@ -81,7 +96,8 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
     report.errors.push({ file: CONFIG_FILE, message: `branch ${options.production} does not exist in ${repo.label}` });
     return report;
   }
-  const text = await repo.readFile(tip, CONFIG_FILE);
+  const configFile = options.config?.file ?? CONFIG_FILE;
+  const text = options.config ? options.config.text : await repo.readFile(tip, CONFIG_FILE);
   if (text === undefined) {
     // Config is read only from production; say so when a copy elsewhere might mislead.
     const candidate = await repo.resolve('candidate');
@@ -94,25 +110,27 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
     });
     return report;
   }
-  const parsed = parseConfig(text, { file: CONFIG_FILE, env: options.env });
+  const parsed = parseConfig(text, { file: configFile, env: options.env });
   report.errors.push(...parsed.errors.map(fromConfigIssue));
   report.warnings.push(...parsed.warnings.map(fromConfigIssue));
   const config = parsed.config;
   if (!config) return report;
   report.services = Object.keys(config.services);
 
-  const src = parseSource(text, CONFIG_FILE);
-  const at = (path: (string | number)[]) => ({ file: CONFIG_FILE, line: lineAt(src, path) });
+  const src = parseSource(text, configFile);
+  const at = (path: (string | number)[]) => ({ file: configFile, line: lineAt(src, path) });
   const candidateTip = await repo.resolve(config.branches.candidate);
   if (!candidateTip) {
     // The line of `branches:` when the file has one; otherwise the default applies and no line is to blame.
-    const branchesLine = src.doc?.has('branches') ? at(['branches', 'candidate']) : { file: CONFIG_FILE };
+    const branchesLine = src.doc?.has('branches') ? at(['branches', 'candidate']) : { file: configFile };
     report.warnings.push({ ...branchesLine, message: `branch ${config.branches.candidate} does not exist yet; nothing will roll out until it does` });
   }
   if (config.branches.production !== options.production) {
     report.errors.push({
       ...at(['branches', 'production']),
-      message: `branches.production is ${config.branches.production}, but this file was read from ${options.production} — run with --production ${config.branches.production}`,
+      message: options.config
+        ? `branches.production is ${config.branches.production}, but this file is checked against ${options.production} — run with --production ${config.branches.production}`
+        : `branches.production is ${config.branches.production}, but this file was read from ${options.production} — run with --production ${config.branches.production}`,
     });
   }
 
@@ -214,40 +232,52 @@ interface CandidateChecks {
 }
 
 /**
- * What a start on the current candidate would do: the release files exist and
- * parse there, the canary derivation succeeds and carries the candidate (the
- * same code a start runs), and which release changes no canary document runs.
+ * The candidate branch, as a start would read it: every release file exists
+ * and parses there (each error named `candidate:file:line`), the canary
+ * derivation succeeds and carries the candidate (the same code a start runs),
+ * and which release changes no canary document runs.
  */
 async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<void> {
   const { service, name } = c;
   const base = ['services', name];
-  // A file already broken on production is reported there; a start could not run either.
-  const managed = new Set([...service.files, service.canary.file, service.route.file]);
-  if (c.report.errors.some((e) => managed.has(e.file))) return;
   const texts: Record<string, string | undefined> = {};
+  const production: Record<string, string | undefined> = {};
+  for (const f of new Set([...service.files, service.canary.file])) production[f] = await repo.readFile(c.tip, f).catch(() => undefined);
+  let complete = true;
   for (const [i, f] of service.files.entries()) {
     const text = await repo.readFile(c.candidateTip, f).catch((e: unknown) => e);
     if (text === undefined) {
       c.report.warnings.push({ ...c.at([...base, 'files', i]), message: `${f} does not exist on ${c.candidate}` });
-      return;
+      complete = false;
+      continue;
     }
     if (typeof text !== 'string') {
       const issue = readError(f, text, c.at([...base, 'files', i]));
       // The same problem on production is already reported at the same line.
       if (!c.report.errors.some((e) => e.message === issue.message && e.line === issue.line)) c.report.errors.push(issue);
-      return;
+      complete = false;
+      continue;
     }
     texts[f] = text;
+    // A file the same on both branches was checked on production (and reported there if broken).
+    if (text === production[f]) continue;
+    try {
+      releaseParts({ files: [f], documents: service.documents }, texts, c.candidate);
+    } catch (e) {
+      c.report.errors.push(fromError(e, { ...c.at([...base, 'files', i]), message: `${f} on ${c.candidate}` }, c.candidate));
+      complete = false;
+    }
   }
-  const production: Record<string, string | undefined> = {};
-  for (const f of new Set([...service.files, service.canary.file])) production[f] = await repo.readFile(c.tip, f).catch(() => undefined);
+  if (!complete) return;
+  // A file already broken on production is reported there; a start could not run either.
+  const managed = new Set([...service.files, service.canary.file, service.route.file]);
+  if (c.report.errors.some((e) => e.branch === undefined && managed.has(e.file))) return;
   const canaryText = production[service.canary.file];
   const productionFrom = production[service.canary.from];
   const candidateFrom = texts[service.canary.from];
   if (canaryText === undefined || productionFrom === undefined || candidateFrom === undefined) return;
   const where = { ...c.at([...base, 'canary']), message: `on ${c.candidate}` };
   try {
-    releaseParts(service, texts, c.candidate);
     const derived = deriveStart(service, { production, candidate: texts }, canaryText);
     const unexercised = unexercisedFor(service, { production, candidate: texts }, derived);
     if (unexercised.length > 0) {
@@ -256,7 +286,7 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
       else c.report.warnings.push(issue);
     }
   } catch (e) {
-    const issue = fromError(e, where);
+    const issue = fromError(e, where, c.candidate);
     // A file broken on both branches is reported once.
     if (!c.report.errors.some((x) => x.file === issue.file && x.line === issue.line && x.message === issue.message)) c.report.errors.push(issue);
   }

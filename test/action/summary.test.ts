@@ -30,6 +30,7 @@ describe('rolloutsToShow', () => {
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: outcome === 'promoted' || outcome === 'rolled-back' ? '2024-01-01T00:05:00.000Z' : null,
     steps: [],
+    events: [],
   });
   it("each service's newest rollout when in progress, paused, or committed for by this run", () => {
     const log = [

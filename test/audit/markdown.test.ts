@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RolloutEvent } from '../../src/audit/events.ts';
 import type { RolloutLogEntry } from '../../src/audit/log.ts';
 import { escapeCell, renderRolloutsMarkdown, renderTickSummary, renderWeightChart } from '../../src/audit/markdown.ts';
 import { cand, iso } from './helpers.ts';
@@ -9,6 +10,14 @@ const sha = (d: string) => d.repeat(40);
 const LIMITS = { checkout: { 'success-rate': { min: 99 }, 'latency-p99': { max: 0.5 } } };
 const commitUrl = (s: string) => `https://github.com/acme/manifests/commit/${s}`;
 
+const failed = [
+  { name: 'success-rate', value: 90, outcome: 'fail' as const },
+  { name: 'latency-p99', value: 0.2, outcome: 'pass' as const },
+];
+const passed = [
+  { name: 'success-rate', value: 99.9, outcome: 'pass' as const },
+  { name: 'latency-p99', value: null, outcome: 'no-data' as const },
+];
 const promoted: RolloutLogEntry = {
   service: 'checkout',
   rollout: 'checkout-aaaaaaa',
@@ -17,40 +26,35 @@ const promoted: RolloutLogEntry = {
   startedAt: iso(0),
   endedAt: iso(3),
   steps: [
-    {
-      weight: 10,
-      step: 1,
-      commit: sha('1'),
-      at: iso(0),
-      checks: [],
-      judgments: [{ at: iso(1), outcome: 'fail', checks: [{ name: 'success-rate', value: 90, outcome: 'fail' }, { name: 'latency-p99', value: 0.2, outcome: 'pass' }] }],
-    },
-    {
-      weight: 50,
-      step: 2,
-      commit: sha('2'),
-      at: iso(2),
-      checks: [
-        { name: 'success-rate', value: 99.9, outcome: 'pass' },
-        { name: 'latency-p99', value: null, outcome: 'no-data' },
-      ],
-      judgments: [],
-    },
+    { weight: 10, step: 1, commit: sha('1'), at: iso(0), checks: [], judgments: [{ at: iso(1), outcome: 'fail', checks: failed }], judged: [] },
+    { weight: 50, step: 2, commit: sha('2'), at: iso(2), checks: passed, judgments: [], judged: [] },
+  ],
+  events: [
+    { kind: 'start', at: iso(0), commit: sha('1'), weight: 10, step: 1, total: 2, why: 'candidate aaaaaaa differs from production' },
+    { kind: 'judgment', at: iso(1), commit: sha('f'), weight: 10, step: 1, total: 2, outcome: 'fail', checks: failed, failedChecks: 1, source: 'note', stepCommit: sha('1') },
+    // A check that carries its bound (from the record) shows that one, not the config's.
+    { kind: 'judgment', at: iso(2), commit: sha('2'), weight: 10, step: 1, total: 2, outcome: 'pass', checks: [{ ...passed[0]!, min: 98 }, passed[1]!], source: 'commit', stepCommit: sha('1') },
+    { kind: 'step', at: iso(2), commit: sha('2'), weight: 50, step: 2, total: 2, why: 'step 1/2 (10%) passed', from: 10 },
+    { kind: 'promote', at: iso(3), commit: sha('3'), weight: 0, step: 2, total: 2, actor: 'bob', reason: 'ship it | now', why: 'promote requested by bob: ship it | now' },
   ],
 };
+const link = (d: string) => `[\`${d.repeat(7)}\`](https://github.com/acme/manifests/commit/${sha(d)})`;
 
 describe('renderRolloutsMarkdown', () => {
-  it('renders a rollout: heading, dates, steps with checks against limits, linked commits, the weight chart', () => {
+  it('renders a rollout: heading, dates, its events with checks against limits, linked commits, who and why, the weight chart', () => {
     assert.equal(
       renderRolloutsMarkdown([promoted], { commitUrl, limits: LIMITS }),
       `## checkout: checkout-aaaaaaa (promoted)
 
-Candidate \`aaaaaaa\`, started 2023-11-14T22:13:20.000Z, ended 2023-11-14T22:16:20.000Z.
+Candidate \`aaaaaaa\`, started 2023-11-14T22:13:20.000Z, ended 2023-11-14T22:16:20.000Z (after 3m).
 
-| step | canary weight | at | commit | checks |
-| --- | --- | --- | --- | --- |
-| 1 | 10% | 2023-11-14T22:13:20.000Z | [\`1111111\`](https://github.com/acme/manifests/commit/${sha('1')}) | judged 2023-11-14T22:14:20.000Z: fail (success-rate 90 (min 99) fail) |
-| 2 | 50% | 2023-11-14T22:15:20.000Z | [\`2222222\`](https://github.com/acme/manifests/commit/${sha('2')}) | success-rate 99.9 (min 99) pass<br>latency-p99 - (max 0.5) no-data |
+| time | event | step | canary weight | checks | commit | actor / reason |
+| --- | --- | --- | --- | --- | --- | --- |
+| 2023-11-14T22:13:20Z (+0s) | start | 1/2 | 10% | – | ${link('1')} | candidate aaaaaaa differs from production |
+| 2023-11-14T22:14:20Z (+1m) | judgment: fail | 1/2 | 10% | success-rate 90 (min 99) fail<br>latency-p99 0.2 (max 0.5) pass | ${link('f')} | 1 failed check counted |
+| 2023-11-14T22:15:20Z (+2m) | judgment: pass | 1/2 | 10% | success-rate 99.9 (min 98) pass<br>latency-p99 - (max 0.5) no-data | ${link('2')} | – |
+| 2023-11-14T22:15:20Z (+2m) | step | 2/2 | 50% | – | ${link('2')} | 10% → 50%: step 1/2 (10%) passed |
+| 2023-11-14T22:16:20Z (+3m) | promote | 2/2 | 0% | – | ${link('3')} | bob: ship it \\| now |
 
 \`\`\`mermaid
 xychart-beta
@@ -63,32 +67,40 @@ xychart-beta
     );
   });
 
-  it('without links or limits: short shas and bare values; no rollouts says so', () => {
+  it('without links or limits: short shas and the bounds the events carry; no rollouts says so', () => {
     const out = renderRolloutsMarkdown([promoted], { level: 4 });
     assert.match(out, /^#### checkout: checkout-aaaaaaa \(promoted\)\n/);
-    assert.match(out, /\| 1 \| 10% \| 2023-11-14T22:13:20.000Z \| `1111111` \| judged 2023-11-14T22:14:20.000Z: fail \(success-rate 90 fail\) \|/);
-    assert.match(out, /\| `2222222` \| success-rate 99.9 pass<br>latency-p99 - no-data \|/);
+    assert.match(out, /\| 2023-11-14T22:14:20Z \(\+1m\) \| judgment: fail \| 1\/2 \| 10% \| success-rate 90 fail<br>latency-p99 0.2 pass \| `fffffff` \| 1 failed check counted \|/);
+    assert.match(out, /\| success-rate 99.9 \(min 98\) pass<br>latency-p99 - no-data \| `2222222` \|/);
     assert.equal(renderRolloutsMarkdown([]), 'No rollouts.\n');
   });
 
-  it('a rollout in progress, paused or superseded: no end point; a rollback ends at 0', () => {
-    const progressing: RolloutLogEntry = { ...promoted, outcome: 'progressing', endedAt: null, supersededBy: 'checkout-bbbbbbb' };
+  it('a rollout in progress, paused or superseded: no end point; a rollback ends at 0; a pause shows the weight a person set', () => {
+    const progressing: RolloutLogEntry = { ...promoted, outcome: 'progressing', endedAt: null, supersededBy: 'checkout-bbbbbbb', events: promoted.events.slice(0, 4) };
     const out = renderRolloutsMarkdown([progressing]);
     assert.match(out, /^## checkout: checkout-aaaaaaa \(progressing, superseded by checkout-bbbbbbb\)\n\nCandidate `aaaaaaa`, started 2023-11-14T22:13:20.000Z, not ended\.\n/);
     assert.match(out, /x-axis \["22:13", "22:15"\]\n {2}y-axis "percent" 0 --> 100\n {2}line \[10, 50\]\n/);
-    const rolledBack: RolloutLogEntry = { ...promoted, outcome: 'rolled-back' };
+    const end = { kind: 'rollback' as const, at: iso(3), commit: sha('3'), weight: 0, step: 2, total: 2, why: '2/2 failed checks' };
+    const rolledBack: RolloutLogEntry = { ...promoted, outcome: 'rolled-back', events: [...promoted.events.slice(0, 4), end] };
     assert.match(renderWeightChart(rolledBack), /line \[10, 50, 0\]/);
-    // A paused rollout without steps has neither a table nor a chart.
-    const bare: RolloutLogEntry = { ...promoted, outcome: 'paused', endedAt: null, steps: [] };
+    const pause = { kind: 'pause' as const, at: iso(3), commit: sha('4'), weight: 5, step: 2, total: 2, why: 'apps/checkout/virtualservice.yaml changed on production in 1234abc by someone else during the rollout', by: '1234abc', files: ['apps/checkout/virtualservice.yaml'] };
+    const paused: RolloutLogEntry = { ...promoted, outcome: 'paused', endedAt: null, events: [...promoted.events.slice(0, 4), pause] };
+    assert.match(renderWeightChart(paused), /line \[10, 50, 5\]/);
+    assert.match(renderRolloutsMarkdown([paused]), /\| pause \| 2\/2 \| 5% \| – \| `4444444` \| apps\/checkout\/virtualservice.yaml changed on production in 1234abc by someone else during the rollout \|/);
+    // A rollout without events has neither a table nor a chart.
+    const bare: RolloutLogEntry = { ...promoted, outcome: 'paused', endedAt: null, steps: [], events: [] };
     assert.equal(renderRolloutsMarkdown([bare]), '## checkout: checkout-aaaaaaa (paused)\n\nCandidate `aaaaaaa`, started 2023-11-14T22:13:20.000Z, not ended.\n');
   });
 
-  it('chart labels: seconds when minutes collide, the day when the rollout spans days', () => {
-    const steps = (ats: string[]) => ats.map((at, i) => ({ ...promoted.steps[0]!, step: i + 1, at, judgments: [] }));
-    const sameMinute: RolloutLogEntry = { ...promoted, outcome: 'progressing', endedAt: null, steps: steps(['2024-01-01T00:00:05Z', '2024-01-01T00:00:35Z']) };
+  it('chart labels: seconds when minutes collide, the day when the rollout spans days; one point per instant', () => {
+    const events = (ats: string[]): RolloutEvent[] =>
+      ats.map((at, i) => ({ kind: 'step', at, commit: sha('1'), weight: 10 * (i + 1), step: 1, total: 2, why: '', from: 0 }));
+    const sameMinute: RolloutLogEntry = { ...promoted, outcome: 'progressing', endedAt: null, events: events(['2024-01-01T00:00:05Z', '2024-01-01T00:00:35Z']) };
     assert.match(renderWeightChart(sameMinute), /x-axis \["00:00:05", "00:00:35"\]/);
-    const days: RolloutLogEntry = { ...promoted, endedAt: '2024-01-02T09:00:00Z', steps: steps(['2024-01-01T23:50:00Z']) };
+    const days: RolloutLogEntry = { ...promoted, endedAt: '2024-01-02T09:00:00Z', events: [...events(['2024-01-01T23:50:00Z']), { ...promoted.events[4]!, at: '2024-01-02T09:00:00Z' }] };
     assert.match(renderWeightChart(days), /x-axis \["01-01 23:50", "01-02 09:00"\]/);
+    const sameInstant: RolloutLogEntry = { ...promoted, events: events(['2024-01-01T00:00:05Z', '2024-01-01T00:00:05Z']) };
+    assert.match(renderWeightChart(sameInstant), /x-axis \["00:00"\]\n {2}y-axis "percent" 0 --> 100\n {2}line \[20\]/);
   });
 });
 

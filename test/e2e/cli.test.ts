@@ -8,14 +8,33 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { type Fixture, tempDir } from '../helpers/git-fixtures.ts';
-import { productionFiles } from '../helpers/scenario.ts';
-import { assertNoPush, assertOneLineError, PROM_ENV, repoWith, repoFingerprint, runReadOnly, serve, type ServedRepo } from './support-validate.ts';
+import { gitCanaryYaml, productionFiles, release } from '../helpers/scenario.ts';
+import {
+  assertNoPush,
+  assertOneLineError,
+  intervalOnlyConfig,
+  PROM_ENV,
+  replaceOnce,
+  repoWith,
+  repoFingerprint,
+  runReadOnly,
+  serve,
+  type ServedRepo,
+} from './support-validate.ts';
+
+/** Run a command that must succeed (test setup). */
+function spawnSyncOk(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
 
 /** Every command PRODUCT.md's CLI contract names. */
 const COMMANDS = ['tick', 'watch', 'status', 'log', 'propose', 'promote', 'rollback', 'pause', 'resume', 'validate', 'init'];
@@ -165,8 +184,8 @@ describe('metrics settings are needed only by commands that query metrics', () =
       );
       // The config loads (the refusal is about the phase, not the environment) and nothing is committed.
       const pause = await runReadOnly(repo.dir, ['pause', '--service', 'checkout', '--repo', repo.dir], { env: {} });
-      assert.equal(pause.code, 2);
-      assertOneLineError(pause, /cannot pause checkout: it is idle/);
+      assert.equal(pause.code, 1, 'a decision out of phase is a problem for a person, not a usage error');
+      assertOneLineError(pause, /cannot pause checkout: it is idle — pause works on a rollout in progress; nothing is rolling out: candidate and production releases are the same$/);
       const tick = await runReadOnly(repo.dir, ['tick', '--repo', repo.dir], { env: {} });
       assert.equal(tick.code, 1);
       assertOneLineError(tick, /metrics\.prom\.address: environment variable PROMETHEUS_URL is not set/);
@@ -266,7 +285,7 @@ describe('init', { concurrency: 4 }, () => {
     t.after(() => dir.cleanup());
     const r = await runCli(['init', '--json'], { cwd: dir.path });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(jsonOf(r), { written: [CONFIG, WORKFLOW], dir: dir.path });
+    assert.deepEqual(jsonOf(r), { written: [CONFIG, WORKFLOW], dir: dir.path, services: [], skipped: [] });
     const nested = join(dir.path, 'a', 'b');
     const r2 = await runCli(['init', '--dir', nested]);
     assert.equal(r2.code, 0, r2.stderr);
@@ -339,5 +358,241 @@ describe('init', { concurrency: 4 }, () => {
     const r = await runCli(['init', '--dir', 'sub'], { cwd: repo.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(repoFingerprint(repo.dir).split('\n--\n').slice(0, 3).join('\n'), before, 'refs or objects changed');
+  });
+});
+
+describe('a CLI that feels like git: the repository containing the working directory', { concurrency: 4 }, () => {
+  const IDLE = 'checkout: idle\npayments: idle\n';
+  /** A temp dir made the GIT_CEILING_DIRECTORIES, so no repository above /tmp can answer. */
+  const sandbox = (t: { after(fn: () => Promise<void>): void }) => {
+    const dir = tempDir();
+    t.after(() => dir.cleanup());
+    const root = realpathSync(dir.path);
+    return { root, env: { ...PROM_ENV, GIT_CEILING_DIRECTORIES: root } };
+  };
+
+  test('no --repo: found from a subdirectory of a work tree (another branch checked out) and from inside a bare repository', async (t) => {
+    const work = await repoWith({ main: { 'README.md': '# m\n' }, production: productionFiles(), candidate: productionFiles() }, { bare: false, checkout: 'main' });
+    t.after(() => work.cleanup());
+    const sub = join(work.dir, 'docs', 'deep');
+    mkdirSync(sub, { recursive: true });
+    const fromSub = await runReadOnly(work.dir, ['status'], { env: PROM_ENV, cwd: sub });
+    assert.equal(fromSub.code, 0, fromSub.stderr);
+    assert.equal(fromSub.stdout, IDLE);
+
+    const bare = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    t.after(() => bare.cleanup());
+    const fromBare = await runReadOnly(bare.dir, ['status'], { env: PROM_ENV, cwd: join(bare.dir, 'refs', 'heads') });
+    assert.equal(fromBare.code, 0, fromBare.stderr);
+    assert.equal(fromBare.stdout, IDLE);
+  });
+
+  test('--repo wins over $GIT_CANARY_REPO, which wins over the search', async (t) => {
+    // The repository around the working directory has no production branch: reading it fails, naming it.
+    const around = await repoWith({ main: { 'README.md': '# m\n' } }, { bare: false });
+    const good = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    t.after(() => Promise.all([around.cleanup(), good.cleanup()]).then(() => undefined));
+    const searched = await runCli(['status'], { env: PROM_ENV, cwd: around.dir });
+    assert.equal(searched.code, 1);
+    assertOneLineError(searched, new RegExp(`branch production does not exist in ${around.dir.replace(/[/.]/g, '\\$&')}`));
+    const fromEnv = await runCli(['status'], { env: { ...PROM_ENV, GIT_CANARY_REPO: good.dir }, cwd: around.dir });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    assert.equal(fromEnv.stdout, IDLE);
+    const explicit = await runCli(['status', '--repo', around.dir], { env: { ...PROM_ENV, GIT_CANARY_REPO: good.dir }, cwd: good.dir });
+    assert.equal(explicit.code, 1);
+    assertOneLineError(explicit, /branch production does not exist/);
+  });
+
+  test('outside any repository: exit 1, one line naming where the search started, with a hint to pass --repo (text and --json)', async (t) => {
+    const { root, env } = sandbox(t);
+    const cwd = join(root, 'not', 'a', 'repo');
+    mkdirSync(cwd, { recursive: true });
+    for (const cmd of ['status', 'tick', 'validate', 'log']) {
+      const r = await runCli([cmd], { env, cwd });
+      assert.equal(r.code, 1, `${cmd}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '');
+      const line = assertOneLineError(r, /^error: not in a git repository \(searched from (\S+) up/);
+      assert.ok(line.includes(`searched from ${cwd} up`), line);
+      assert.match(line, /pass --repo <url\|path>/);
+    }
+    const json = await runCli(['status', '--json'], { env, cwd });
+    assert.equal(json.code, 1);
+    assert.equal(jsonOf<{ error: { code: string } }>(json).error.code, 'GIT');
+    // init needs no repository.
+    const init = await runCli(['init', '--dir', 'out'], { env, cwd });
+    assert.equal(init.code, 0, init.stderr);
+  });
+
+  test('GIT_CEILING_DIRECTORIES stops the search: a repository above the ceiling is not used', async (t) => {
+    const repo = await repoWith({ main: { 'README.md': '# m\n' }, production: productionFiles(), candidate: productionFiles() }, { bare: false, checkout: 'main' });
+    t.after(() => repo.cleanup());
+    const sub = join(repo.dir, 'a', 'b');
+    mkdirSync(sub, { recursive: true });
+    const found = await runCli(['status'], { env: PROM_ENV, cwd: sub });
+    assert.equal(found.code, 0, found.stderr);
+    const stopped = await runCli(['status'], { env: { ...PROM_ENV, GIT_CEILING_DIRECTORIES: join(repo.dir, 'a') }, cwd: sub });
+    assert.equal(stopped.code, 1);
+    assertOneLineError(stopped, new RegExp(`not in a git repository \\(searched from ${sub.replace(/[/.]/g, '\\$&')} up, stopping below GIT_CEILING_DIRECTORIES`));
+  });
+
+  test('every command’s --help lists the global options it takes', async () => {
+    for (const c of COMMANDS) {
+      const r = await runCli([c, '--help']);
+      assert.equal(r.code, 0, `${c} --help: ${r.stderr}`);
+      const global = r.stdout.split(/^Global Options:$/m)[1];
+      assert.ok(global, `${c} --help has no "Global Options:" section:\n${r.stdout}`);
+      for (const flag of ['--repo <url|path>', '--json', '--debug', '--cache-dir <dir>', '--production <branch>']) {
+        assert.ok(global.includes(flag), `${c} --help does not list ${flag} among its global options:\n${r.stdout}`);
+      }
+    }
+  });
+});
+
+describe('GIT_CANARY_LOG_LEVEL', { concurrency: 4 }, () => {
+  test('an unknown level: exit 2 before doing anything, one line listing the levels', async (t) => {
+    const repo = await repoWith({ production: productionFiles(), candidate: { ...productionFiles(), ...release('checkout', 'registry.example.com/checkout:1.1.0') } });
+    t.after(() => repo.cleanup());
+    for (const args of [['status'], ['tick'], ['validate']]) {
+      const r = await runReadOnly(repo.dir, [...args, '--repo', repo.dir], { env: { ...PROM_ENV, GIT_CANARY_LOG_LEVEL: 'verbose' } });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assertOneLineError(r, /^error: GIT_CANARY_LOG_LEVEL is not a log level: "verbose" — use one of fatal, error, warn, info, debug, trace, silent$/);
+    }
+  });
+
+  test('a known level works, in any case; debug writes JSON logs on stderr', async (t) => {
+    const repo = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    for (const level of ['silent', 'INFO', ' warn ']) {
+      const r = await runReadOnly(repo.dir, ['status', '--repo', repo.dir], { env: { ...PROM_ENV, GIT_CANARY_LOG_LEVEL: level } });
+      assert.equal(r.code, 0, `${level}: ${r.stderr}`);
+      assert.equal(r.stdout, 'checkout: idle\npayments: idle\n');
+    }
+    const debug = await runReadOnly(repo.dir, ['tick', '--dry-run', '--repo', repo.dir], { env: { ...PROM_ENV, GIT_CANARY_LOG_LEVEL: 'debug' } });
+    assert.equal(debug.code, 0, debug.stderr);
+    const logs = debug.stderr.split('\n').filter(Boolean);
+    assert.ok(logs.length > 0, 'debug logs something');
+    for (const l of logs) assert.equal(typeof (JSON.parse(l) as { level: number }).level, 'number', l);
+  });
+});
+
+describe('tick --dry-run shows the diff it would commit', () => {
+  test('a unified diff per changed file under its service, in text; `diff` in --json only with --dry-run; it applies to production and gives what tick commits', async (t) => {
+    const NEXT = 'registry.example.com/checkout:1.1.0';
+    const repo = await repoWith({ production: productionFiles(), candidate: { ...productionFiles(), ...release('checkout', NEXT) } });
+    t.after(() => repo.cleanup());
+    const env = { ...PROM_ENV, GIT_CANARY_NOW: '2024-01-01T00:10:00Z' };
+
+    const text = await runReadOnly(repo.dir, ['tick', '--dry-run', '--repo', repo.dir], { env });
+    assert.equal(text.code, 0, text.stderr);
+    const [checkout, ...rest] = text.stdout.split(/^(?=payments: )/m);
+    assert.equal(rest.length, 1, text.stdout);
+    assert.match(rest[0]!, /^payments: none — [^\n]*\n$/, 'nothing due for payments, so no diff');
+    assert.match(checkout!, /^checkout: start → 10% \(step 1\/3\) \(dry run: not committed\) — [^\n]*\n--- a\/apps\/checkout\/deployment-canary\.yaml\n\+\+\+ b\/apps\/checkout\/deployment-canary\.yaml\n@@ /);
+    assert.match(checkout!, /^-\s+image: registry\.example\.com\/checkout:1\.0\.0 {3}# renovate: datasource=docker$/m);
+    assert.match(checkout!, /^\+\s+image: registry\.example\.com\/checkout:1\.1\.0 {3}# renovate: datasource=docker$/m);
+    assert.match(checkout!, /^--- a\/apps\/checkout\/virtualservice\.yaml\n\+\+\+ b\/apps\/checkout\/virtualservice\.yaml\n@@ /m);
+    assert.match(checkout!, /^-\s+weight: 100\n\+\s+weight: 90$/m);
+    assert.match(checkout!, /^-\s+weight: 0\n\+\s+weight: 10$/m);
+
+    const json = await runReadOnly(repo.dir, ['tick', '--dry-run', '--json', '--repo', repo.dir], { env });
+    assert.equal(json.code, 0, json.stderr);
+    const entries = jsonOf<{ services: { service: string; files: string[]; diff?: string }[] }>(json).services;
+    const c = entries.find((s) => s.service === 'checkout')!;
+    assert.equal(`${checkout!.split('\n').slice(1).join('\n')}`, c.diff, 'the same diff in text and JSON');
+    assert.deepEqual([...c.diff!.matchAll(/^\+\+\+ b\/(.+)$/gm)].map((m) => m[1]), c.files, 'one diff per file listed');
+    assert.equal('diff' in entries.find((s) => s.service === 'payments')!, false);
+
+    // Applied to production's files, the diff gives exactly what the real tick commits.
+    const scratch = tempDir();
+    t.after(() => scratch.cleanup());
+    for (const f of c.files) {
+      mkdirSync(join(scratch.path, dirname(f)), { recursive: true });
+      writeFileSync(join(scratch.path, f), repo.git('show', `production:${f}`));
+    }
+    writeFileSync(join(scratch.path, 'dry-run.diff'), c.diff!);
+    spawnSyncOk('git', ['apply', '--whitespace=nowarn', 'dry-run.diff'], scratch.path);
+    const real = await runCli(['tick', '--json', '--repo', repo.dir], { env });
+    assert.equal(real.code, 0, real.stderr);
+    const committed = jsonOf<{ services: { service: string; commit: string | null; diff?: string }[] }>(real).services.find((s) => s.service === 'checkout')!;
+    assert.ok(committed.commit, 'the real tick committed');
+    assert.equal('diff' in committed, false, 'no diff without --dry-run');
+    for (const f of c.files) assert.equal(readFileSync(join(scratch.path, f), 'utf8'), repo.git('show', `production:${f}`), f);
+  });
+});
+
+describe('tick needs only the environment variables of metrics sources some analysis queries', { concurrency: 4 }, () => {
+  const NEXT = 'registry.example.com/checkout:1.1.0';
+  /** Production with `config`, candidate with a new checkout release: a tick starts it (a start queries nothing). */
+  const repoFor = (config: string) =>
+    repoWith({ production: { ...productionFiles(), 'git-canary.yaml': config }, candidate: { ...productionFiles(), 'git-canary.yaml': config, ...release('checkout', NEXT) } });
+  const decisions = (r: Awaited<ReturnType<typeof runCli>>) => jsonOf<{ services: { service: string; decision: string }[] }>(r).services.map((s) => [s.service, s.decision]);
+  const source = (name: string, address: string, extra = '') => `  ${name}:\n    type: prometheus\n    address: ${address}\n${extra}`;
+
+  test('no service has analysis: a metrics source whose variables are unset does not stop tick', async (t) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of git-canary.yaml
+    const metrics = `metrics:\n${source('prom', '${PROMETHEUS_URL}', '    headers: { Authorization: "Bearer ${PROM_TOKEN}" }\n')}`;
+    const config = replaceOnce(intervalOnlyConfig(), 'services:\n', `${metrics}services:\n`);
+    const repo = await repoFor(config);
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['tick', '--dry-run', '--json', '--repo', repo.dir], { env: {} });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(decisions(r), [['checkout', 'start'], ['payments', 'none']]);
+  });
+
+  test('only other sources are unset: tick runs; the queried one unset: exit 1 naming its variable', async (t) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of git-canary.yaml
+    const config = replaceOnce(gitCanaryYaml(), /metrics:\n(?: {2}.*\n)+/, `metrics:\n${source('prom', '${PROMETHEUS_URL}')}${source('legacy', '${LEGACY_URL}', '    headers: { Authorization: "Bearer ${LEGACY_TOKEN}" }\n')}`);
+    const repo = await repoFor(config);
+    t.after(() => repo.cleanup());
+    const ok = await runReadOnly(repo.dir, ['tick', '--dry-run', '--json', '--repo', repo.dir], { env: PROM_ENV });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.deepEqual(decisions(ok), [['checkout', 'start'], ['payments', 'none']]);
+    const missing = await runReadOnly(repo.dir, ['tick', '--dry-run', '--repo', repo.dir], { env: {} });
+    assert.equal(missing.code, 1);
+    assertOneLineError(missing, /metrics\.prom\.address: environment variable PROMETHEUS_URL is not set/);
+    assert.doesNotMatch(missing.stderr, /LEGACY/);
+  });
+
+  test('a variable a queried source shares with an unqueried one gets no stand-in', async (t) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of git-canary.yaml
+    const config = replaceOnce(gitCanaryYaml(), /metrics:\n(?: {2}.*\n)+/, `metrics:\n${source('prom', '${PROMETHEUS_URL}')}${source('mirror', '${PROMETHEUS_URL}')}`);
+    const repo = await repoFor(config);
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['tick', '--dry-run', '--repo', repo.dir], { env: {} });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assertOneLineError(r, /metrics\.prom\.address: environment variable PROMETHEUS_URL is not set/);
+  });
+
+  test('a stand-in that cannot fit (a timeout) leaves the honest error: the unset variable', async (t) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of git-canary.yaml
+    const config = replaceOnce(gitCanaryYaml(), /metrics:\n(?: {2}.*\n)+/, `metrics:\n${source('prom', '${PROMETHEUS_URL}')}${source('slow', 'http://slow.example:9090', '    timeout: ${SLOW_TIMEOUT}\n')}`);
+    const repo = await repoFor(config);
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['tick', '--dry-run', '--repo', repo.dir], { env: PROM_ENV });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assertOneLineError(r, /metrics\.slow\.timeout: environment variable SLOW_TIMEOUT is not set/);
+    assert.doesNotMatch(r.stderr, /invalid\.|metrics-variable-unset/);
+  });
+});
+
+describe('durations print as people write them', () => {
+  test('a metrics server that does not answer within `timeout: 1500ms`: "no answer within 1s500ms", not milliseconds', async (t) => {
+    // Accepts the connection and never answers.
+    const sockets = new Set<Socket>();
+    const server = createNetServer((s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = replaceOnce(gitCanaryYaml({ prometheus: url }), '    type: prometheus\n', '    type: prometheus\n    timeout: 1500ms\n');
+    const repo = await repoWith({ production: { ...productionFiles(), 'git-canary.yaml': config }, candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    const r = await runReadOnly(repo.dir, ['validate', '--online', '--repo', repo.dir, '--json']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const errors = jsonOf<{ errors: { message: string }[] }>(r).errors;
+    assert.ok(errors.length > 0 && errors.every((e) => e.message.endsWith(`cannot reach prometheus at ${url}: no answer within 1s500ms`)), JSON.stringify(errors));
   });
 });

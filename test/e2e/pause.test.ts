@@ -215,23 +215,33 @@ describe('a person edits production during a rollout', { concurrency: 3 }, () =>
 });
 
 describe('a person decides with pause / resume / promote / rollback --service', () => {
-  test('each is one commit with the right phase; rollback restores the canary file byte-identically; misuse exits 2', async () => {
+  test('each is one commit with the right phase; rollback restores the canary file byte-identically; a decision out of phase exits 1 and commits nothing', async () => {
     const repo = await scenarioRepo();
     try {
-      const usage = (r: CliResult, pattern: RegExp) => {
-        assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+      /** A refusal: exit 1 (a person's problem, not usage), one line saying the phase and what makes sense, nothing committed. */
+      const refused = (r: CliResult, line: string, tip: string) => {
+        assert.equal(r.code, 1, `${r.stdout}${r.stderr}`);
         const lines = r.stderr.trim().split('\n');
         assert.equal(lines.length, 1, `one line: ${r.stderr}`);
-        assert.match(lines[0]!, pattern);
+        assert.equal(lines[0], line);
+        assert.equal(JSON.parse(r.stdout).error.code, 'PHASE');
+        assert.equal(sha(repo.dir, 'production'), tip, 'a refused command commits nothing');
       };
+      const c7 = sha(repo.dir, 'candidate').slice(0, 7);
       // Nothing to pause before a rollout.
-      usage(await manual(repo, 'pause', 1), /^error: cannot pause checkout: it is idle/);
-      assert.equal(sha(repo.dir, 'production'), repo.base, 'a refused command commits nothing');
+      refused(
+        await manual(repo, 'pause', 1),
+        `error: cannot pause checkout: it is idle — pause works on a rollout in progress; nothing is rolling out yet: the next tick starts it (candidate ${c7} differs from production; git-canary tick --service checkout)`,
+        repo.base,
+      );
 
       const start = await started(repo);
       const before = filesAt(repo.dir, repo.base);
-      usage(await manual(repo, 'resume', 2), /^error: cannot resume checkout: it is progressing.*paused/);
-      assert.equal(sha(repo.dir, 'production'), start);
+      refused(
+        await manual(repo, 'resume', 2),
+        'error: cannot resume checkout: it is progressing at 10% (step 1/3) — resume works on a paused rollout; to stop it: git-canary pause --service checkout',
+        start,
+      );
 
       // pause: one commit, no file change, status says who.
       const p = await manual(repo, 'pause', 3);
@@ -257,7 +267,11 @@ describe('a person decides with pause / resume / promote / rollback --service', 
       assert.equal(fileAt(repo.dir, promoted, RELEASE), fileAt(repo.dir, 'candidate', RELEASE));
       assert.equal(fileAt(repo.dir, promoted, VS), CHECKOUT_VS, 'the route is back to 100% stable, byte-identical');
       assert.equal((await statusOf(repo, 6)).phase, 'promoted');
-      usage(await manual(repo, 'promote', 6), /^error: cannot promote checkout: it is promoted/);
+      refused(
+        await manual(repo, 'promote', 6),
+        `error: cannot promote checkout: it is idle: rollout checkout-${c7} was promoted at ${at(6)} — promote works on a rollout in progress or paused; nothing is rolling out: candidate and production releases are the same`,
+        promoted,
+      );
       assert.equal(decisionOf(await tick(repo, 7)).decision, 'none');
 
       // A new release, and a person rolls it back.

@@ -28,6 +28,16 @@ interface ServiceStatus {
   lastAnalysis: unknown;
   reason: string | null;
   unexercised: string[];
+  images: string[];
+  elapsed: string | null;
+  interval: string;
+  threshold: number | null;
+  nextJudgment: { at: string; in: string } | null;
+  record: { commit: string; phase: string; title: string; at: string; actor: string | null; reason: string | null } | null;
+  nextTick: { decision: string; reason: string; candidate?: string; images?: string[] } | null;
+  actions: string[];
+  gate: string;
+  pullRequest: number | null;
 }
 interface LogStep {
   weight: number;
@@ -35,6 +45,18 @@ interface LogStep {
   commit: string;
   at: string;
   checks: unknown[];
+  judgments: unknown[];
+  judged: unknown[];
+}
+interface LogEvent {
+  kind: string;
+  at: string;
+  commit: string;
+  weight: number;
+  step: number;
+  total: number;
+  why: string;
+  [more: string]: unknown;
 }
 interface Rollout {
   service: string;
@@ -44,6 +66,7 @@ interface Rollout {
   startedAt: string;
   endedAt: string | null;
   steps: LogStep[];
+  events: LogEvent[];
 }
 interface TickService {
   service: string;
@@ -67,7 +90,20 @@ const IDLE: ServiceStatus = {
   lastAnalysis: null,
   reason: null,
   unexercised: [],
+  images: [],
+  elapsed: null,
+  interval: '1m',
+  threshold: null,
+  nextJudgment: null,
+  record: null,
+  nextTick: { decision: 'none', reason: 'candidate and production releases are the same' },
+  actions: [],
+  gate: 'auto',
+  pullRequest: null,
 };
+const CHECKOUT_NEXT = 'registry.example.com/checkout:1.1.0';
+const PAYMENTS_NEXT = 'registry.example.com/payments:4.3.0';
+const actions = (service: string, ...verbs: string[]) => verbs.map((v) => `git-canary ${v} --service ${service}`);
 
 describe('status and log through whole rollouts (interval only, pinned clock)', () => {
   let repo: Fixture;
@@ -116,12 +152,22 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
 
   test('before any tick: every service idle, no rollouts', async () => {
     const s = await statusAt(1);
-    assert.deepEqual(s.checkout, { ...IDLE, service: 'checkout' });
+    // checkout's candidate differs: idle, and the next tick starts it.
+    const c = checkoutCandidate.slice(0, 7);
+    assert.deepEqual(s.checkout, {
+      ...IDLE,
+      service: 'checkout',
+      nextTick: { decision: 'start', reason: `candidate ${c} differs from production`, candidate: checkoutCandidate, images: [CHECKOUT_NEXT] },
+      actions: actions('checkout', 'tick'),
+    });
     assert.deepEqual(s.payments, { ...IDLE, service: 'payments' });
     assert.deepEqual(await logAt(1), []);
     const text = await read(1, ['log']);
     assert.equal(text.stdout, 'no rollouts found\n');
-    assert.equal((await read(1, ['status'])).stdout, 'checkout: idle\npayments: idle\n');
+    assert.equal(
+      (await read(1, ['status'])).stdout,
+      `checkout: idle — next tick: start — candidate ${c} differs from production (${CHECKOUT_NEXT}); you can: git-canary tick --service checkout\npayments: idle\n`,
+    );
   });
 
   test('start at T0+2m: progressing, 20%, step 1/2; time at step counts from the commit', async () => {
@@ -142,14 +188,29 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       candidate: checkoutCandidate,
       since: at(2),
       timeAtStep: '0s',
+      images: [CHECKOUT_NEXT],
+      elapsed: '0s',
+      nextJudgment: { at: at(3), in: '1m' },
+      record: { commit: made.start, phase: 'progressing', title: 'checkout: canary 20% (step 1/2)', at: at(2), actor: null, reason: null },
+      nextTick: { decision: 'none', reason: 'waiting 1m more at step 1/2 (20%)' },
+      actions: actions('checkout', 'pause', 'promote', 'rollback'),
     };
     assert.deepEqual((await statusAt(2)).checkout, progressing);
     const later = await statusAt(2.5);
-    assert.deepEqual(later.checkout, { ...progressing, timeAtStep: '30s' });
+    assert.deepEqual(later.checkout, {
+      ...progressing,
+      timeAtStep: '30s',
+      elapsed: '30s',
+      nextJudgment: { at: at(3), in: '30s' },
+      nextTick: { decision: 'none', reason: 'waiting 30s more at step 1/2 (20%)' },
+    });
     assert.deepEqual(later.payments, { ...IDLE, service: 'payments' });
 
     const text = await read(2.5, ['status']);
-    assert.equal(text.stdout, `checkout: progressing at step 1/2, canary 20% (for 30s; rollout ${rollout})\npayments: idle\n`);
+    assert.equal(
+      text.stdout,
+      `checkout: progressing at step 1/2, canary 20% — 30s at this step; next step in 30s; candidate ${checkoutCandidate.slice(0, 7)} (${CHECKOUT_NEXT}); no analysis: steps advance on the interval alone; rollout ${rollout}; you can: git-canary pause|promote|rollback --service checkout\npayments: idle\n`,
+    );
 
     assert.deepEqual(await logAt(2.5), [
       {
@@ -159,7 +220,8 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
         outcome: 'progressing',
         startedAt: at(2),
         endedAt: null,
-        steps: [{ weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [] }],
+        steps: [{ weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [], judged: [] }],
+        events: [{ kind: 'start', at: at(2), commit: made.start, weight: 20, step: 1, total: 2, why: `candidate ${checkoutCandidate.slice(0, 7)} differs from production` }],
       },
     ]);
   });
@@ -173,6 +235,7 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
     const s = await statusAt(2.75);
     assert.equal(s.checkout!.timeAtStep, '45s');
     assert.equal(s.checkout!.since, at(2));
+    assert.deepEqual(s.checkout!.nextJudgment, { at: at(3), in: '15s' });
   });
 
   test('step at T0+3m: 50%, step 2/2, the clock at the step restarts', async () => {
@@ -185,6 +248,9 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
     assert.equal(s.checkout!.step, '2/2');
     assert.equal(s.checkout!.since, at(3));
     assert.equal(s.checkout!.timeAtStep, '45s');
+    // The last step: past its interval comes the promotion.
+    assert.deepEqual(s.checkout!.nextJudgment, { at: at(4), in: '15s' });
+    assert.match((await read(3.75, ['status'])).stdout, /^checkout: progressing at step 2\/2, canary 50% — 45s at this step; promotion in 15s; /m);
     assert.match(trailers(made.step2), /^Canary-Phase: progressing$/m);
     assert.match(trailers(made.step2), /^Canary-Step: 2\/2$/m);
     assert.match(trailers(made.step2), /^Canary-Weight: 50$/m);
@@ -203,8 +269,15 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       rollout,
       candidate: checkoutCandidate,
       since: at(4),
+      elapsed: '1m',
+      reason: 'last step 2/2 (50%) passed',
+      images: [CHECKOUT_NEXT],
+      record: { commit: made.promote, phase: 'promoted', title: `checkout: promoted ${checkoutCandidate.slice(0, 7)}`, at: at(4), actor: null, reason: null },
     });
-    assert.equal((await read(5, ['status'])).stdout, `checkout: promoted (rollout ${rollout})\npayments: idle\n`);
+    assert.equal(
+      (await read(5, ['status'])).stdout,
+      `checkout: promoted — ended at ${at(4)} (1m ago); why: last step 2/2 (50%) passed; candidate ${checkoutCandidate.slice(0, 7)} (${CHECKOUT_NEXT}); candidate and production releases are the same; rollout ${rollout}\npayments: idle\n`,
+    );
 
     const rollouts = await logAt(5);
     assert.deepEqual(rollouts, [
@@ -215,9 +288,15 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
         outcome: 'promoted',
         startedAt: at(2),
         endedAt: at(4),
+        // Without analysis a step is not judged: it advances on its interval alone.
         steps: [
-          { weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [] },
-          { weight: 50, step: 2, commit: made.step2, at: at(3), checks: [], judgments: [] },
+          { weight: 20, step: 1, commit: made.start, at: at(2), checks: [], judgments: [], judged: [] },
+          { weight: 50, step: 2, commit: made.step2, at: at(3), checks: [], judgments: [], judged: [] },
+        ],
+        events: [
+          { kind: 'start', at: at(2), commit: made.start, weight: 20, step: 1, total: 2, why: `candidate ${checkoutCandidate.slice(0, 7)} differs from production` },
+          { kind: 'step', at: at(3), commit: made.step2, weight: 50, step: 2, total: 2, why: 'step 1/2 (20%) passed', from: 20 },
+          { kind: 'promote', at: at(4), commit: made.promote, weight: 0, step: 2, total: 2, why: 'last step 2/2 (50%) passed' },
         ],
       },
     ]);
@@ -244,6 +323,7 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
 
     const pause = await cli(10.5, ['pause', '--service', 'payments']);
     assert.equal(pause.code, 0, pause.stderr);
+    made.paymentsPause = production();
     const paused = (await statusAt(11)).payments!;
     assert.deepEqual(paused, {
       ...IDLE,
@@ -255,28 +335,65 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       candidate: paymentsCandidate,
       since: at(10.5),
       reason: 'pause requested by alice',
+      images: [PAYMENTS_NEXT],
+      elapsed: '30s',
+      record: { commit: made.paymentsPause, phase: 'paused', title: 'payments: paused', at: at(10.5), actor: 'alice', reason: null },
+      nextTick: { decision: 'none', reason: 'paused: pause requested by alice — run `git-canary resume --service payments`' },
+      actions: actions('payments', 'resume', 'promote', 'rollback'),
     });
-    assert.match((await read(11, ['status'])).stdout, /^payments: paused at step 1\/2, canary 20% \(paused: pause requested by alice; rollout payments-[0-9a-f]{7}\)$/m);
+    assert.match(
+      (await read(11, ['status'])).stdout,
+      new RegExp(
+        `^payments: paused at step 1/2, canary 20% — paused for 30s; paused: pause requested by alice; candidate ${paymentsCandidate.slice(0, 7)} \\(registry\\.example\\.com/payments:4\\.3\\.0\\); no analysis: steps advance on the interval alone; rollout ${rollout}; you can: git-canary resume\\|promote\\|rollback --service payments$`,
+        'm',
+      ),
+    );
     assert.equal((await logAt(11)).find((r) => r.service === 'payments')!.outcome, 'paused');
     const held = await tick(11);
     assert.equal(held.payments!.decision, 'none');
     assert.match(held.payments!.reason, /paused.*git-canary resume --service payments/);
 
     assert.equal((await cli(11.5, ['resume', '--service', 'payments'])).code, 0);
-    assert.equal((await statusAt(11.75)).payments!.phase, 'progressing');
+    const resumed = (await statusAt(11.75)).payments!;
+    assert.equal(resumed.phase, 'progressing');
+    // The resume restarted the step clock: 15s at the step, a whole interval to go before it moves on.
+    assert.deepEqual([resumed.since, resumed.timeAtStep, resumed.nextJudgment], [at(11.5), '15s', { at: at(12.5), in: '45s' }]);
+    assert.deepEqual([resumed.record?.phase, resumed.record?.actor], ['resumed', 'alice']);
 
     const rollback = await cli(12, ['rollback', '--service', 'payments']);
     assert.equal(rollback.code, 0, rollback.stderr);
+    made.paymentsRollback = production();
     const s = await statusAt(13);
-    assert.deepEqual(s.payments, { ...IDLE, service: 'payments', phase: 'rolled-back', rollout, candidate: paymentsCandidate, since: at(12) });
+    const p = paymentsCandidate.slice(0, 7);
+    assert.deepEqual(s.payments, {
+      ...IDLE,
+      service: 'payments',
+      phase: 'rolled-back',
+      rollout,
+      candidate: paymentsCandidate,
+      since: at(12),
+      elapsed: '1m',
+      reason: 'rollback requested by alice',
+      images: [PAYMENTS_NEXT],
+      record: { commit: made.paymentsRollback, phase: 'rolled-back', title: `payments: rolled back ${p}`, at: at(12), actor: 'alice', reason: null },
+      nextTick: { decision: 'none', reason: `candidate ${p} was rolled back; commit a new change to candidate to roll out again` },
+      actions: ['git-canary propose --service payments --image <a fixed image>'],
+    });
     assert.equal(s.checkout!.phase, 'promoted');
 
+    // A decision that makes no sense now: exit 1, the phase and what would make sense, nothing committed.
+    const tip = production();
     const again = await cli(14, ['rollback', '--service', 'payments']);
-    assert.equal(again.code, 2);
-    assertOneLineError(again, /cannot rollback payments: it is rolled-back/);
+    assert.equal(again.code, 1);
+    assertOneLineError(
+      again,
+      new RegExp(`^error: cannot rollback payments: it is idle: rollout ${rollout} was rolled back at ${at(12).replace(/\./g, '\\.')} — rollback works on a rollout in progress or paused; nothing is rolling out: candidate ${p} was rolled back; commit a new change to candidate to roll out again$`),
+    );
+    assert.equal(production(), tip);
   });
 
   test('log --json: both rollouts, newest first, in PRODUCT.md shape', async () => {
+    const resumedBy = () => repo.git('log', '--format=%H', '--grep=^payments: resumed$', 'production').trim();
     const rollouts = await logAt(15);
     assert.deepEqual(
       rollouts.map((r) => [r.service, r.outcome]),
@@ -286,7 +403,7 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       ],
     );
     for (const r of rollouts) {
-      for (const key of ['service', 'rollout', 'candidate', 'outcome', 'startedAt', 'endedAt', 'steps']) assert.ok(key in r, `rollout lacks ${key}`);
+      for (const key of ['service', 'rollout', 'candidate', 'outcome', 'startedAt', 'endedAt', 'steps', 'events']) assert.ok(key in r, `rollout lacks ${key}`);
       for (const s of r.steps) for (const key of ['weight', 'step', 'commit', 'at', 'checks']) assert.ok(key in s, `step lacks ${key}`);
       assert.match(r.candidate, /^[0-9a-f]{40}$/);
       assert.ok(Date.parse(r.startedAt) <= Date.parse(r.endedAt!));
@@ -298,11 +415,18 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       outcome: 'rolled-back',
       startedAt: at(10),
       endedAt: at(12),
-      steps: [{ weight: 20, step: 1, commit: made.paymentsStart, at: at(10), checks: [], judgments: [] }],
+      steps: [{ weight: 20, step: 1, commit: made.paymentsStart, at: at(10), checks: [], judgments: [], judged: [] }],
+      // A person's pause, resume and rollback: who and why, at the step they found.
+      events: [
+        { kind: 'start', at: at(10), commit: made.paymentsStart, weight: 20, step: 1, total: 2, why: `candidate ${paymentsCandidate.slice(0, 7)} differs from production` },
+        { kind: 'pause', at: at(10.5), commit: made.paymentsPause, weight: 20, step: 1, total: 2, actor: 'alice', why: 'pause requested by alice', by: 'alice' },
+        { kind: 'resume', at: at(11.5), commit: resumedBy(), weight: 20, step: 1, total: 2, actor: 'alice', why: 'resume requested by alice' },
+        { kind: 'rollback', at: at(12), commit: made.paymentsRollback, weight: 0, step: 1, total: 2, actor: 'alice', why: 'rollback requested by alice' },
+      ],
     });
   });
 
-  test('log --service and --since filter; a bad --since is a usage error', async () => {
+  test('log --service and --since filter; an unknown service is a problem, a bad --since a usage error', async () => {
     assert.deepEqual(
       (await logAt(15, ['--service', 'checkout'])).map((r) => r.service),
       ['checkout'],
@@ -311,7 +435,9 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       (await logAt(15, ['--service', 'payments'])).map((r) => r.service),
       ['payments'],
     );
-    assert.deepEqual(await logAt(15, ['--service', 'nope']), []);
+    const unknown = await read(15, ['log', '--service', 'nope']);
+    assert.equal(unknown.code, 1);
+    assertOneLineError(unknown, /^error: no service named nope in git-canary\.yaml or in production's records \(git-canary\.yaml, branch production\) — services: checkout, payments$/);
     assert.deepEqual(
       (await logAt(15, ['--since', at(0)])).map((r) => r.service),
       ['payments', 'checkout'],
@@ -327,34 +453,50 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
     assert.deepEqual(await logAt(15, ['--since', at(20)]), []);
     assert.equal((await read(15, ['log', '--since', at(20)])).stdout, 'no rollouts found\n');
 
+    // A duration before now (the pinned clock, T0+15m): 10m → since T0+5m.
+    assert.deepEqual(
+      (await logAt(15, ['--since', '10m'])).map((r) => r.service),
+      ['payments'],
+    );
     const bad = await read(15, ['log', '--since', 'last tuesday']);
     assert.equal(bad.code, 2);
-    assertOneLineError(bad, /--since last tuesday is not a date/);
+    assertOneLineError(bad, /--since last tuesday is neither a duration nor a date — write a duration before now \(1h, 30m, 2d, 1h30m\) or an ISO date/);
   });
 
-  test('log text: one block per rollout, readable', async () => {
+  test('log text: one block per rollout, one line per event, readable', async () => {
     const r = await read(15, ['log']);
     assert.equal(r.code, 0);
     const p = paymentsCandidate.slice(0, 7);
     const c = checkoutCandidate.slice(0, 7);
-    assert.equal(
-      r.stdout,
-      [
-        `payments-${p}  rolled-back`,
-        `  service payments  candidate ${p}  started ${at(10)}  ended ${at(12)}`,
-        `  step 1  20%  ${made.paymentsStart!.slice(0, 7)}  ${at(10)}`,
-        '',
-        `checkout-${c}  promoted`,
-        `  service checkout  candidate ${c}  started ${at(2)}  ended ${at(4)}`,
-        `  step 1  20%  ${made.start!.slice(0, 7)}  ${at(2)}`,
-        `  step 2  50%  ${made.step2!.slice(0, 7)}  ${at(3)}`,
-        '',
-      ].join('\n'),
-    );
+    const short = (sha: string) => sha.slice(0, 7);
+    const time = (minutes: number) => at(minutes).replace('.000Z', 'Z');
+    // status first: the same history, one line per service.
     const s = await read(15, ['status']);
     assert.equal(
       s.stdout,
-      `checkout: promoted (rollout checkout-${c})\npayments: rolled-back (rollout payments-${p})\n`,
+      [
+        `checkout: promoted — ended at ${at(4)} (11m ago); why: last step 2/2 (50%) passed; candidate ${c} (${CHECKOUT_NEXT}); candidate and production releases are the same; rollout checkout-${c}`,
+        `payments: rolled-back — ended at ${at(12)} (3m ago); why: rollback requested by alice; candidate ${p} (${PAYMENTS_NEXT}); candidate ${p} was rolled back; commit a new change to candidate to roll out again; rollout payments-${p}; you can: git-canary propose --service payments --image <a fixed image>`,
+        '',
+      ].join('\n'),
+    );
+    assert.equal(
+      r.stdout,
+      [
+        `payments-${p}  rolled-back after 2m`,
+        `  service payments  candidate ${p}  started ${time(10)}  ended ${time(12)}`,
+        `  ${time(10)}  +0s     start     1/2  20%  ${short(made.paymentsStart!)}  candidate ${p} differs from production`,
+        `  ${time(10.5)}  +30s    pause     1/2  20%  ${short(made.paymentsPause!)}  pause requested by alice`,
+        `  ${time(11.5)}  +1m30s  resume    1/2  20%  ${short(repo.git('rev-parse', `${made.paymentsRollback}^`))}  resume requested by alice`,
+        `  ${time(12)}  +2m     rollback  1/2   0%  ${short(made.paymentsRollback!)}  rollback requested by alice`,
+        '',
+        `checkout-${c}  promoted after 2m`,
+        `  service checkout  candidate ${c}  started ${time(2)}  ended ${time(4)}`,
+        `  ${time(2)}  +0s  start    1/2  20%  ${short(made.start!)}  candidate ${c} differs from production`,
+        `  ${time(3)}  +1m  step     2/2  50%  ${short(made.step2!)}  20% → 50%: step 1/2 (20%) passed`,
+        `  ${time(4)}  +2m  promote  2/2   0%  ${short(made.promote!)}  last step 2/2 (50%) passed`,
+        '',
+      ].join('\n'),
     );
   });
 

@@ -6,14 +6,17 @@
  * changes anything in the repository.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { jsonOf } from '../helpers/cli.ts';
-import type { Fixture, FixtureFiles } from '../helpers/git-fixtures.ts';
+import { jsonOf, runCli } from '../helpers/cli.ts';
+import { type Fixture, type FixtureFiles, tempDir } from '../helpers/git-fixtures.ts';
 import { CHECKOUT_VS, gitCanaryYaml, PAYMENTS_ROUTE, productionFiles, T0 } from '../helpers/scenario.ts';
 import {
   assertNoPush,
+  assertOneLineError,
   errorLines,
   lineOf,
   PROM_ENV,
@@ -27,7 +30,7 @@ import {
 
 interface Report {
   valid: boolean;
-  errors: { file: string; line?: number; message: string }[];
+  errors: { file: string; line?: number; message: string; branch?: string }[];
   warnings: { file: string; line?: number; message: string }[];
   services: string[];
   files: string[];
@@ -455,5 +458,129 @@ describe('validate --online', () => {
     const r = await runReadOnly(repo.dir, ['validate', '--repo', repo.dir], { env: { PROMETHEUS_URL: url, PROM_TOKEN: SECRET } });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(seen, []);
+  });
+});
+
+describe('validate --config FILE: a config from disk, checked against the branches before it is committed', { concurrency: 4 }, () => {
+  /** `text` written to <tmp>/next/git-canary.yaml; runs are made from <tmp>, so the file is named `next/git-canary.yaml`. */
+  function onDisk(t: { after(fn: () => Promise<void>): void }, text: string): { cwd: string; file: string } {
+    const dir = tempDir();
+    t.after(() => dir.cleanup());
+    mkdirSync(join(dir.path, 'next'));
+    writeFileSync(join(dir.path, 'next', 'git-canary.yaml'), text);
+    return { cwd: dir.path, file: 'next/git-canary.yaml' };
+  }
+  const run = (repo: Fixture, disk: { cwd: string; file: string }, extra: string[] = []) =>
+    runReadOnly(repo.dir, ['validate', '--repo', repo.dir, '--config', disk.file, ...extra], { env: PROM_ENV, cwd: disk.cwd });
+
+  test('a good file: exit 0, said to be checked against production; production’s own (broken) git-canary.yaml is not read', async (t) => {
+    const repo = await repoWithProduction({ 'git-canary.yaml': 'version: 1\nservices: [oops\n' });
+    t.after(() => repo.cleanup());
+    const disk = onDisk(t, CONFIG);
+    const r = await run(repo, disk);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, 'next/git-canary.yaml (checked against production) is valid: 2 service(s), 6 file(s) checked\n');
+    const json = await run(repo, disk, ['--json']);
+    assert.deepEqual(jsonOf<Report>(json), { valid: true, errors: [], warnings: [], services: ['checkout', 'payments'], files: ALL_FILES });
+    // Without --config the broken committed file is what validate reports.
+    assert.equal((await runReadOnly(repo.dir, ['validate', '--repo', repo.dir], { env: PROM_ENV })).code, 1);
+  });
+
+  test('its own problems carry its name and line; a file it names is looked up on production', async (t) => {
+    const repo = await repoWith({ production: productionFiles(), candidate: productionFiles() });
+    t.after(() => repo.cleanup());
+    const typo = replaceAt(CONFIG, '    interval: 1m\n', '    intervl: 1m\n', 'first');
+    const r1 = await run(repo, onDisk(t, typo));
+    assert.equal(r1.code, 1, r1.stdout);
+    assert.deepEqual(errorLines(r1.stdout), [`error: next/git-canary.yaml:${lineOf(typo, 'intervl')}: services.checkout.intervl: unknown key "intervl" — did you mean "interval"?`]);
+    assert.match(r1.stdout, /^1 error in next\/git-canary\.yaml or the files it names$/m);
+
+    const missing = replaceOnce(CONFIG, 'files: [apps/checkout/deployment.yaml]', 'files: [apps/checkout/new.yaml]');
+    const r2 = await run(repo, onDisk(t, missing), ['--json']);
+    assert.equal(r2.code, 1, r2.stdout);
+    assert.deepEqual(jsonOf<Report>(r2).errors, [
+      { file: 'next/git-canary.yaml', line: lineOf(missing, 'apps/checkout/new.yaml'), message: 'apps/checkout/new.yaml does not exist on production' },
+    ]);
+  });
+
+  test('checked against candidate too: a release file broken there is named candidate:file:line', async (t) => {
+    const broken = replaceOnce(productionFiles()['apps/checkout/deployment.yaml']!, '  replicas: 3\n', '  replicas: 3: x\n');
+    const repo = await repoWith({ production: productionFiles(), candidate: { ...productionFiles(), 'apps/checkout/deployment.yaml': broken } });
+    t.after(() => repo.cleanup());
+    const r = await run(repo, onDisk(t, CONFIG));
+    assert.equal(r.code, 1, r.stdout);
+    const errors = errorLines(r.stdout);
+    assert.equal(errors.length, 1, r.stdout);
+    assert.ok(errors[0]!.startsWith(`error: candidate:apps/checkout/deployment.yaml:${lineOf(broken, 'replicas: 3: x')}: invalid YAML in apps/checkout/deployment.yaml`), errors[0]);
+  });
+
+  test('a --config file that does not exist: exit 2, one line naming it, the repository not opened', async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.cleanup());
+    const r = await runCli(['validate', '--repo', '/nonexistent/manifests', '--config', 'nope.yaml'], { env: PROM_ENV, cwd: dir.path });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
+    assertOneLineError(r, /^error: --config nope\.yaml: no such file — /);
+  });
+});
+
+describe('validate reads the candidate branch’s release files', { concurrency: 4 }, () => {
+  const RELEASE = productionFiles()['apps/checkout/deployment.yaml']!;
+  const PAYMENTS_RELEASE = productionFiles()['apps/payments/deployment.yaml']!;
+
+  test('each broken release file on candidate is an error at candidate:file:line (text), {branch, file, line} (JSON); production’s are fine', async (t) => {
+    const checkout = replaceOnce(RELEASE, '  replicas: 3\n', '  replicas: 3: x\n');
+    const payments = replaceOnce(PAYMENTS_RELEASE, '    matchLabels: { app: payments, track: stable }\n', '    matchLabels: { app: payments, track: stable\n');
+    const repo = await repoWith({
+      production: productionFiles(),
+      candidate: { ...productionFiles(), 'apps/checkout/deployment.yaml': checkout, 'apps/payments/deployment.yaml': payments },
+    });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1, text.stdout);
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 2, text.stdout);
+    assert.ok(errors[0]!.startsWith(`error: candidate:apps/checkout/deployment.yaml:${lineOf(checkout, 'replicas: 3: x')}: invalid YAML in apps/checkout/deployment.yaml: `), errors[0]);
+    assert.match(errors[1]!, /^error: candidate:apps\/payments\/deployment\.yaml:\d+: invalid YAML in apps\/payments\/deployment\.yaml: /);
+    assert.doesNotMatch(text.stdout, /\(branch candidate\)/, 'the branch is named once, in front');
+    assert.deepEqual(
+      report.errors.map((e) => [e.branch, e.file, e.line]),
+      [
+        ['candidate', 'apps/checkout/deployment.yaml', lineOf(checkout, 'replicas: 3: x')],
+        ['candidate', 'apps/payments/deployment.yaml', report.errors[1]!.line],
+      ],
+    );
+    assert.ok(typeof report.errors[1]!.line === 'number' && report.errors[1]!.line > 1);
+  });
+
+  test('a release file broken the same way on both branches is one error, production’s', async (t) => {
+    const broken = replaceOnce(RELEASE, '  replicas: 3\n', '  replicas: 3: x\n');
+    const repo = await repoWith({
+      production: { ...productionFiles(), 'apps/checkout/deployment.yaml': broken },
+      candidate: { ...productionFiles(), 'apps/checkout/deployment.yaml': broken },
+    });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1);
+    assert.deepEqual(
+      report.errors.map((e) => [e.branch ?? null, e.file, e.line]),
+      [[null, 'apps/checkout/deployment.yaml', lineOf(broken, 'replicas: 3: x')]],
+    );
+  });
+
+  test('a shared file listed by documents: a document missing on candidate is named at candidate:file', async (t) => {
+    const config = replaceOnce(CONFIG, 'files: [apps/checkout/deployment.yaml]', 'files: [{ path: apps/checkout/deployment.yaml, documents: [Deployment/checkout] }]');
+    const renamed = replaceOnce(RELEASE, '  name: checkout\n', '  name: checkout-v2\n');
+    const repo = await repoWith({
+      production: { ...productionFiles(), 'git-canary.yaml': config },
+      candidate: { ...productionFiles(), 'git-canary.yaml': config, 'apps/checkout/deployment.yaml': renamed },
+    });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1, text.stdout);
+    const errors = errorLines(text.stdout);
+    assert.equal(errors.length, 1, text.stdout);
+    assert.match(errors[0]!, /^error: candidate:apps\/checkout\/deployment\.yaml(:\d+)?: .*Deployment\/checkout/);
+    assert.equal(report.errors[0]!.branch, 'candidate');
   });
 });

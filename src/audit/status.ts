@@ -1,0 +1,348 @@
+/**
+ * What `git-canary status` says about one service, and how a person's
+ * decision that makes no sense is refused. Pure: the observations of a tick
+ * (runner/observe.ts), the decision the next tick would make (engine/decide.ts)
+ * and the clock in; one status entry (the `status --json` shape, README "JSON
+ * output") and its one line of text out.
+ *
+ * Everything said comes from records on production: the phase, step and
+ * weight from the newest record (audit/state.ts), the step clock from
+ * `Canary-Step-Since` (and a failed judgment's own time), the failed-check
+ * count from `Canary-Failed-Checks`, the last judgment from the newest commit
+ * of the rollout whose body holds a checks line (a rollback's deciding checks),
+ * why it holds, paused or ended from that record's body.
+ */
+import { formatDuration } from '../config/duration.ts';
+import type { Decision, RolloutCommit, RolloutState, ServiceObservations } from '../engine/types.ts';
+import { ConfigError } from '../errors.ts';
+import { type CheckOutcome, parseChecksLine } from './checks.ts';
+
+/** One check of a recorded judgment, with the limits the commit body wrote next to it. */
+export interface JudgedCheck {
+  name: string;
+  value: number | null;
+  outcome: CheckOutcome;
+  min?: number;
+  max?: number;
+}
+
+/** The newest judgment of the rollout, as its commit recorded it. */
+export interface LastJudgment {
+  /** ISO committer date of the commit recording it. */
+  at: string;
+  commit: string;
+  outcome: 'pass' | 'fail';
+  checks: JudgedCheck[];
+}
+
+/** What the next tick would do, from decide() on the same observations (`judge`: the checks run then). */
+export interface NextTick {
+  decision: 'none' | 'judge' | 'start' | 'step' | 'promote' | 'rollback' | 'hold' | 'pause' | 'error';
+  reason: string;
+  /** On a start: the candidate it would start, and the images its release brings. */
+  candidate?: string;
+  images?: string[];
+}
+
+/** One entry of `status --json`: the README's fields first, then what was added (fields are only ever added). */
+export interface ServiceStatus {
+  service: string;
+  /** idle | promoted | rolled-back (idle after that end) | progressing | paused | error. */
+  phase: string;
+  weight: number;
+  step: string | null;
+  rollout: string | null;
+  candidate: string | null;
+  /** ISO time the current step's clock began (progressing), the pause, or the end of the last rollout. */
+  since: string | null;
+  timeAtStep: string | null;
+  failedChecks: number;
+  lastAnalysis: LastJudgment | null;
+  /** Why it holds (a failed judgment), is paused, or ended; null otherwise. */
+  reason: string | null;
+  unexercised: string[];
+  /** Images the release of `candidate` brings (containers, init containers, kustomize `images:`). */
+  images: string[];
+  /** Time since `since`. */
+  elapsed: string | null;
+  interval: string;
+  /** Failed judgments that roll back; null without analysis. */
+  threshold: number | null;
+  /** When the current step is judged next (`in: '0s'` when due at the next tick); null when nothing is to be judged. */
+  nextJudgment: { at: string; in: string } | null;
+  /** The newest git-canary record of the service. */
+  record: { commit: string; phase: string; title: string; at: string; actor: string | null; reason: string | null } | null;
+  nextTick: NextTick | null;
+  /** Commands that make sense now, e.g. `git-canary resume --service checkout`. */
+  actions: string[];
+  gate: 'auto' | 'pull-request';
+  pullRequest: number | null;
+}
+
+/** The service's settings status needs, from its config. */
+export interface StatusSettings {
+  intervalMs: number;
+  threshold: number | null;
+  gate: 'auto' | 'pull-request';
+}
+
+export interface StatusFacts {
+  service: string;
+  settings: StatusSettings;
+  obs: ServiceObservations;
+  /** decide() on `obs` at `now`. */
+  next: Decision;
+  now: Date;
+  /** Images of the release at `candidate` (the rollout under test, or the last one). */
+  images: string[];
+  /** Images of the candidate tip's release (what a start would bring). */
+  nextImages: string[];
+  /** The newest commit of the rollout (or the last one) whose body holds a checks line. */
+  judged?: RolloutCommit;
+  unexercised: string[];
+}
+
+const BOUND = /\b(min|max)\s+([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)/gi;
+
+/** The checks of a checks line with the limits written next to each (`(min 99)`, `(min 1, max 2)`). */
+export function judgedChecks(line: string): JudgedCheck[] {
+  const out: JudgedCheck[] = [];
+  for (const part of line.split(';')) {
+    const [check] = parseChecksLine(part);
+    if (!check) continue;
+    const judged: JudgedCheck = { ...check };
+    const bounds = /^\S+\s+\S+\s+\(([^)]*)\)/.exec(part.trim())?.[1] ?? '';
+    for (const m of bounds.matchAll(BOUND)) judged[m[1]!.toLowerCase() as 'min' | 'max'] = Number(m[2]);
+    out.push(judged);
+  }
+  return out;
+}
+
+/** The judgment a commit body records (its first checks line), or undefined when it records none. */
+export function judgmentOf(commit: RolloutCommit): LastJudgment | undefined {
+  for (const line of commit.body.split('\n')) {
+    const checks = judgedChecks(line);
+    if (checks.length === 0) continue;
+    const outcome = checks.some((c) => c.outcome === 'fail') ? 'fail' : 'pass';
+    return { at: commit.at.toISOString(), commit: commit.sha, outcome, checks };
+  }
+  return undefined;
+}
+
+/** Why a record was made: the first line of its body that is neither checks nor what the canary does not run. */
+export function recordReason(body: string): string | null {
+  for (const raw of body.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || parseChecksLine(line).length > 0 || line.startsWith('not exercised by the canary:')) continue;
+    return line;
+  }
+  return null;
+}
+
+const since = (from: Date, now: Date) => formatDuration(Math.max(0, now.getTime() - from.getTime()));
+const command = (verb: string, service: string) => `git-canary ${verb} --service ${service}`;
+
+/** `progressing at 25% (step 2/3)`, `paused at 10% (step 1/3)`, `idle: rollout … was promoted at …`, `idle`. */
+export function phaseText(state: RolloutState): string {
+  if (state.phase !== 'idle') return `${state.phase} at ${state.weight}% (step ${state.step}/${state.total})`;
+  const last = state.last;
+  if (!last) return 'idle';
+  return `idle: rollout ${last.rollout} was ${last.outcome === 'promoted' ? 'promoted' : 'rolled back'} at ${last.at.toISOString()}`;
+}
+
+/** Commands a person can run now, by phase. */
+export function personActions(service: string, state: RolloutState, next: Decision, obs: Pick<ServiceObservations, 'observed'>): string[] {
+  if (state.phase === 'progressing') return ['pause', 'promote', 'rollback'].map((v) => command(v, service));
+  if (state.phase === 'paused') return ['resume', 'promote', 'rollback'].map((v) => command(v, service));
+  if (next.kind === 'start') return [command('tick', service)];
+  if (state.last?.outcome === 'rolled-back' && obs.observed.candidateMatchesRollout) return [`${command('propose', service)} --image <a fixed image>`];
+  return [];
+}
+
+/** What makes sense instead, for a refused decision. */
+function instead(service: string, state: RolloutState, next: Decision): string {
+  if (state.phase === 'paused') {
+    return `to continue it: ${command('resume', service)}; to end it: git-canary promote|rollback --service ${service}`;
+  }
+  if (state.phase === 'progressing') return `to stop it: ${command('pause', service)}`;
+  if (next.kind === 'start') return `nothing is rolling out yet: the next tick starts it (${next.reason}; ${command('tick', service)})`;
+  return `nothing is rolling out: ${next.reason}`;
+}
+
+/** A person's decision (`git-canary promote|rollback|pause|resume`). */
+export type PersonDecision = 'promote' | 'rollback' | 'pause' | 'resume';
+
+const WORKS: Record<PersonDecision, string> = {
+  resume: 'resume works on a paused rollout',
+  pause: 'pause works on a rollout in progress',
+  promote: 'promote works on a rollout in progress or paused',
+  rollback: 'rollback works on a rollout in progress or paused',
+};
+
+/** The message and hint of a person's decision that makes no sense in the service's phase. */
+export function refusal(action: PersonDecision, service: string, state: RolloutState, next: Decision): { message: string; hint: string } {
+  return {
+    message: `cannot ${action} ${service}: it is ${phaseText(state)}`,
+    hint: `${WORKS[action]}; ${instead(service, state, next)}`,
+  };
+}
+
+function nextTickOf(f: StatusFacts): NextTick {
+  const { next, obs, settings, service } = f;
+  const decision = next.kind === 'analyze' ? 'judge' : next.kind === 'resume' ? 'none' : next.kind;
+  if (next.kind !== 'start') return { decision, reason: next.reason };
+  const gate = settings.gate === 'pull-request' ? `; gate: pull-request — it starts once the promotion pull request from git-canary/${service} is approved` : '';
+  return { decision, reason: `${next.reason}${gate}`, candidate: obs.candidateSha, images: f.nextImages };
+}
+
+/** The step's next judgment, unless the next tick does something else first (pause, restart, rollback) or the canary has no traffic. */
+function nextJudgmentOf(f: StatusFacts): ServiceStatus['nextJudgment'] {
+  const s = f.obs.state;
+  if (s.phase !== 'progressing' || s.weight === 0 || ['pause', 'start', 'rollback'].includes(f.next.kind)) return null;
+  const due = Math.max(s.stepStartedAt.getTime(), s.lastJudgedAt?.getTime() ?? 0) + f.settings.intervalMs;
+  return { at: new Date(due).toISOString(), in: formatDuration(Math.max(0, due - f.now.getTime())) };
+}
+
+/** The status entry of one service. */
+export function buildStatus(f: StatusFacts): ServiceStatus {
+  const { obs, now, settings } = f;
+  const s = obs.state;
+  const record = obs.record;
+  const last = s.phase === 'idle' ? s.last : undefined;
+  const began = s.phase === 'progressing' ? s.stepStartedAt : s.phase === 'paused' ? s.pausedAt : last?.at;
+  let reason: string | null = null;
+  if (s.phase === 'paused') reason = s.reason;
+  else if (s.phase === 'progressing') reason = obs.observed.notesVanished ?? (record?.trailers.judgment === 'fail' ? recordReason(record.body) : null);
+  else if (last && record) reason = recordReason(record.body);
+  return {
+    service: f.service,
+    phase: s.phase === 'idle' ? (last?.outcome ?? 'idle') : s.phase,
+    weight: s.phase === 'idle' ? 0 : s.weight,
+    step: s.phase === 'idle' ? null : `${s.step}/${s.total}`,
+    rollout: s.phase === 'idle' ? (last?.rollout ?? null) : s.rollout,
+    candidate: s.phase === 'idle' ? (last?.candidate ?? null) : s.candidate,
+    since: began?.toISOString() ?? null,
+    timeAtStep: s.phase === 'progressing' ? since(s.stepStartedAt, now) : null,
+    failedChecks: s.phase === 'idle' ? (last ? (record?.trailers.failedChecks ?? 0) : 0) : s.failedChecks,
+    lastAnalysis: (f.judged && judgmentOf(f.judged)) ?? null,
+    reason,
+    unexercised: f.unexercised,
+    images: f.images,
+    elapsed: began ? since(began, now) : null,
+    interval: formatDuration(settings.intervalMs),
+    threshold: settings.threshold,
+    nextJudgment: nextJudgmentOf(f),
+    record: record
+      ? {
+          commit: record.sha,
+          phase: record.trailers.phase,
+          title: record.title,
+          at: record.at.toISOString(),
+          actor: record.trailers.actor ?? null,
+          reason: record.trailers.reason ?? null,
+        }
+      : null,
+    nextTick: nextTickOf(f),
+    actions: personActions(f.service, s, f.next, obs),
+    gate: settings.gate,
+    pullRequest: s.phase === 'idle' ? null : (s.pullRequest ?? null),
+  };
+}
+
+/** A status entry for a service that could not be read. */
+export function errorStatus(service: string, settings: StatusSettings, reason: string): ServiceStatus {
+  return {
+    service,
+    phase: 'error',
+    weight: 0,
+    step: null,
+    rollout: null,
+    candidate: null,
+    since: null,
+    timeAtStep: null,
+    failedChecks: 0,
+    lastAnalysis: null,
+    reason,
+    unexercised: [],
+    images: [],
+    elapsed: null,
+    interval: formatDuration(settings.intervalMs),
+    threshold: settings.threshold,
+    nextJudgment: null,
+    record: null,
+    nextTick: null,
+    actions: ['git-canary validate'],
+    gate: settings.gate,
+    pullRequest: null,
+  };
+}
+
+function checksText(checks: readonly JudgedCheck[]): string {
+  return checks
+    .map((c) => {
+      const bounds = [c.min !== undefined ? `min ${c.min}` : '', c.max !== undefined ? `max ${c.max}` : ''].filter(Boolean).join(', ');
+      return `${c.name} ${c.value ?? '-'}${bounds ? ` (${bounds})` : ''} ${c.outcome}`;
+    })
+    .join(', ');
+}
+
+/** `git-canary pause|promote|rollback --service checkout` when the commands differ only in their verb. */
+function actionsText(actions: readonly string[]): string {
+  const parsed = actions.map((a) => /^git-canary (\S+) (--service \S+)$/.exec(a));
+  const rest = parsed[0]?.[2];
+  if (parsed.length > 1 && parsed.every((m) => m && m[2] === rest)) return `git-canary ${parsed.map((m) => m![1]).join('|')} ${rest}`;
+  return actions.join(', ');
+}
+
+/** What the next tick does, when the rest of the line does not say it already. */
+function nextTickText(s: ServiceStatus, active: boolean): string | undefined {
+  const next = s.nextTick;
+  if (!next || next.decision === 'judge') return undefined;
+  if (next.decision === 'none') return active || !s.rollout ? undefined : next.reason;
+  if (active && s.nextJudgment) return undefined;
+  return `next tick: ${next.decision} — ${next.reason}${next.images?.length ? ` (${next.images.join(', ')})` : ''}`;
+}
+
+/** One line per service: `checkout: progressing at step 2/3, canary 25% — 30s at this step; next judgment in 30s; …`. */
+export function formatStatusLine(s: ServiceStatus): string {
+  if (s.phase === 'error') return `${s.service}: error — ${s.reason}`;
+  const active = s.phase === 'progressing' || s.phase === 'paused';
+  const head = `${s.service}: ${s.phase}${active ? ` at step ${s.step}, canary ${s.weight}%` : ''}`;
+  const total = Number(s.step?.split('/')[1] ?? 0);
+  const index = Number(s.step?.split('/')[0] ?? 0);
+  const failed = s.threshold !== null ? `${s.failedChecks}/${s.threshold} failed checks` : undefined;
+  const parts: (string | false | undefined | null)[] = [];
+  if (s.phase === 'progressing') {
+    parts.push(`${s.timeAtStep} at this step`);
+    if (s.nextJudgment) {
+      const what = s.threshold !== null ? 'next judgment' : index < total ? 'next step' : 'promotion';
+      parts.push(s.nextJudgment.in === '0s' ? `${what} due now (at the next tick)` : `${what} in ${s.nextJudgment.in}`);
+    }
+    if (s.record?.phase === 'resumed') parts.push(`resumed by ${s.record.actor ?? 'a person'} at ${s.record.at}${s.record.reason ? `: ${s.record.reason}` : ''}`);
+    if (s.reason) parts.push(`holding: ${s.reason}`);
+  } else if (s.phase === 'paused') {
+    parts.push(`paused for ${s.elapsed}`, `paused: ${s.reason}`);
+  } else if (s.since) {
+    parts.push(`ended at ${s.since} (${s.elapsed} ago)`, s.reason !== failed && s.reason && `why: ${s.reason}`);
+  }
+  if (s.candidate) parts.push(`candidate ${s.candidate.slice(0, 7)}${s.images.length ? ` (${s.images.join(', ')})` : ''}`);
+  if (s.lastAnalysis) parts.push(`last judgment ${s.lastAnalysis.outcome} at ${s.lastAnalysis.at}: ${checksText(s.lastAnalysis.checks)}`);
+  else if (active && s.threshold !== null) parts.push('no judgment yet');
+  if (active) parts.push(failed ?? 'no analysis: steps advance on the interval alone');
+  else if (s.rollout) parts.push(failed);
+  if (s.unexercised.length) parts.push(`not exercised by the canary: ${s.unexercised.join(', ')}`);
+  parts.push(nextTickText(s, active));
+  if (s.rollout) parts.push(`rollout ${s.rollout}${s.pullRequest !== null ? `, pull request #${s.pullRequest}` : ''}`);
+  if (s.actions.length) parts.push(`you can: ${actionsText(s.actions)}`);
+  const detail = parts.filter((p): p is string => typeof p === 'string' && p !== '');
+  return detail.length ? `${head} — ${detail.join('; ')}` : head;
+}
+
+/** `--service` naming no service of git-canary.yaml: a problem a person fixes (exit 1), naming the services there are. */
+export function unknownServiceError(service: string, services: readonly string[], branch: string): ConfigError {
+  return new ConfigError(`no service named ${service} in git-canary.yaml`, {
+    where: { branch },
+    hint: `services: ${services.join(', ') || '(none)'}`,
+    data: { service, services: [...services] },
+  });
+}
