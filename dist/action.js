@@ -8,12 +8,12 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-ZGVVSXPG.js";
+} from "./chunks/chunk-HAV6EMRP.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-3325JUC7.js";
-import "./chunks/chunk-KACMNSXW.js";
+} from "./chunks/chunk-7SGFYTUF.js";
+import "./chunks/chunk-CPVHMNNH.js";
 import "./chunks/chunk-3LIXOM53.js";
 import {
   UsageError,

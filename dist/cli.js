@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-ZGVVSXPG.js";
+} from "./chunks/chunk-HAV6EMRP.js";
 import "./chunks/chunk-R6SSZTZP.js";
 
 // git-canary:cli

@@ -14,6 +14,7 @@
  * Comments and pending reviews change nothing; a dismissed review withdraws
  * that reviewer's earlier verdict.
  */
+import { shortSha } from '../audit/trailers.ts';
 import type { PullRequest, Review } from './types.ts';
 
 export type GateVerdict =
@@ -52,12 +53,12 @@ export function gateVerdict(pr: PullRequest, reviews: readonly Review[]): GateVe
   }
   if (lastApproval >= 0) {
     const approvedBy = unique([...standing.values()].filter((r) => r.state === 'APPROVED' && onHead(r)).map((r) => r.user));
-    return { kind: 'approved', approvedBy, reason: `${ref} approved by ${approvedBy.join(', ')} on ${short(head)}` };
+    return { kind: 'approved', approvedBy, reason: `${ref} approved by ${approvedBy.join(', ')} on ${shortSha(head)}` };
   }
   if (reviews.some((r) => r.state === 'APPROVED' && !onHead(r))) {
     return {
       kind: 'stale',
-      reason: `${ref}: its approval is for an older head; the branch now holds ${short(head)} — approve again to start`,
+      reason: `${ref}: its approval is for an older head; the branch now holds ${shortSha(head)} — approve again to start`,
     };
   }
   return { kind: 'waiting', reason: `waiting for an approval of ${ref} (${pr.htmlUrl})` };
@@ -70,8 +71,4 @@ function findLastIndex<T>(items: readonly T[], test: (t: T) => boolean): number 
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];
-}
-
-function short(sha: string): string {
-  return sha.slice(0, 7);
 }

@@ -16,9 +16,9 @@ import { promoteRelease } from '../engine/release.ts';
 import type { ServiceObservations } from '../engine/types.ts';
 import { CanaryError } from '../errors.ts';
 import { gateVerdict } from '../github/gate.ts';
-import { cell, PROGRESS_MARKER, progressComment, pullRequestBody, pullRequestTitle } from '../github/pull-request-text.ts';
+import { PROGRESS_MARKER, progressComment, pullRequestBody, pullRequestTitle } from '../github/pull-request-text.ts';
 import type { GitHubApi, PullRequest } from '../github/types.ts';
-import type { GitRepo, Identity } from '../git/types.ts';
+import type { FileChange, GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
 
 export interface GateDeps {
@@ -43,7 +43,9 @@ const MAX_LISTED = 20;
 export async function gateBeforeStart(d: GateDeps, name: string, service: ServiceConfig, obs: ServiceObservations, now: Date): Promise<GateOutcome> {
   try {
     const branch = gateBranch(name);
-    const head = await promotionHead(d, name, service, obs, now);
+    // The promotion the branch holds and the pull request's diff shows: computed once.
+    const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+    const head = await promotionHead(d, name, changes, obs, now);
     if (!head) return { ok: false, reason: `dry run: would push ${branch} and open a pull request to ${d.branches.production}` };
     const prs = await d.api.pullRequestsFor(branch, d.branches.production);
     let pr = prs.find((p) => p.state === 'open');
@@ -53,7 +55,7 @@ export async function gateBeforeStart(d: GateDeps, name: string, service: Servic
       const verdict = gateVerdict(last, []);
       return { ok: false, reason: `${verdict.reason}: this release does not start; commit a new change to ${d.branches.candidate} to propose again` };
     }
-    const body = pullRequestBody(await textInput(d, name, service, obs));
+    const body = pullRequestBody(await textInput(d, name, service, obs, changes));
     const title = pullRequestTitle(name, obs.candidateSha);
     if (!pr) {
       if (d.dryRun) return { ok: false, reason: `dry run: would open a pull request from ${branch}` };
@@ -79,16 +81,12 @@ export async function gateBeforeStart(d: GateDeps, name: string, service: Servic
  * The branch head holding this release's promotion: the existing head when it
  * already holds this release, else a new commit pushed fast-forward (none in a dry run).
  */
-async function promotionHead(d: GateDeps, name: string, service: ServiceConfig, obs: ServiceObservations, now: Date): Promise<string | undefined> {
+async function promotionHead(d: GateDeps, name: string, changes: FileChange[], obs: ServiceObservations, now: Date): Promise<string | undefined> {
   const branch = gateBranch(name);
   const current = await d.repo.resolve(branch);
   const digest = obs.releaseDigest.candidate;
-  if (current) {
-    const [info] = await d.repo.log(current, { depth: 1 });
-    if (info && trailerValue(info.message, RELEASE_TRAILER) === digest) return current;
-  }
+  if (current && (await headTrailer(d.repo, current, RELEASE_TRAILER)) === digest) return current;
   if (d.dryRun) return current;
-  const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
   const message = [
     `${name}: promote candidate ${obs.candidateSha.slice(0, 7)}`,
     '',
@@ -119,8 +117,7 @@ async function promotionHead(d: GateDeps, name: string, service: ServiceConfig, 
 export async function mergeHeadFor(repo: GitRepo, name: string, candidate: string): Promise<string | undefined> {
   const head = await repo.resolve(gateBranch(name));
   if (!head) return undefined;
-  const [info] = await repo.log(head, { depth: 1 });
-  return info && trailerValue(info.message, 'Canary-Gate-Candidate') === candidate ? head : undefined;
+  return (await headTrailer(repo, head, 'Canary-Gate-Candidate')) === candidate ? head : undefined;
 }
 
 /** Mid-rollout: whether a person closed the rollout's pull request without merging. */
@@ -157,8 +154,7 @@ export async function gateAfterCommit(
   }
 }
 
-async function textInput(d: GateDeps, name: string, service: ServiceConfig, obs: ServiceObservations) {
-  const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+async function textInput(d: GateDeps, name: string, service: ServiceConfig, obs: ServiceObservations, changes: FileChange[]) {
   const commits: { sha: string; title: string }[] = [];
   // The candidate commits since the last rollout's candidate, or since candidate branched off production's recent history.
   const stop = new Set<string>();
@@ -170,7 +166,7 @@ async function textInput(d: GateDeps, name: string, service: ServiceConfig, obs:
   }
   for await (const c of d.repo.walk(obs.candidateSha, { firstParent: true })) {
     if (stop.has(c.sha) || commits.length >= MAX_LISTED) break;
-    commits.push({ sha: c.sha, title: cell(c.message.split('\n')[0] ?? '') });
+    commits.push({ sha: c.sha, title: c.message.split('\n')[0] ?? '' });
   }
   return {
     service: name,
@@ -188,7 +184,8 @@ async function textInput(d: GateDeps, name: string, service: ServiceConfig, obs:
   };
 }
 
-function trailerValue(message: string, key: string): string | undefined {
-  const m = new RegExp(`^${key}:\\s*(\\S+)\\s*$`, 'mi').exec(message);
-  return m?.[1];
+/** A gate trailer of the commit `sha` (the branch head), or undefined. */
+async function headTrailer(repo: GitRepo, sha: string, key: string): Promise<string | undefined> {
+  const [info] = await repo.log(sha, { depth: 1 });
+  return info ? new RegExp(`^${key}:\\s*(\\S+)\\s*$`, 'mi').exec(info.message)?.[1] : undefined;
 }

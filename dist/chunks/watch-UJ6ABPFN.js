@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tick
-} from "./chunk-5PHHZGTW.js";
-import "./chunk-B2AIWCZG.js";
+} from "./chunk-RYFDENKV.js";
+import "./chunk-JIACUOM2.js";
 import "./chunk-ENDODULT.js";
 import "./chunk-4IOW6N7U.js";
-import "./chunk-R4TTGALW.js";
+import "./chunk-U7AFPR7V.js";
 import "./chunk-FP6DB4IN.js";
-import "./chunk-KACMNSXW.js";
+import "./chunk-CPVHMNNH.js";
 import {
   parseDuration
 } from "./chunk-3LIXOM53.js";

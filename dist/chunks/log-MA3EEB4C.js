@@ -1,17 +1,19 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  tick
-} from "./chunk-5PHHZGTW.js";
-import "./chunk-B2AIWCZG.js";
-import "./chunk-ENDODULT.js";
-import "./chunk-4IOW6N7U.js";
-import "./chunk-R4TTGALW.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-RRMGZFJQ.js";
+import "./chunk-7SGFYTUF.js";
+import "./chunk-U7AFPR7V.js";
 import "./chunk-FP6DB4IN.js";
-import "./chunk-KACMNSXW.js";
+import "./chunk-CPVHMNNH.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-R6SSZTZP.js";
 export {
-  formatTick,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

@@ -3,7 +3,7 @@ import {
   canaryCommits,
   checksFromBody,
   parseChecksLine
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -1,16 +1,16 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-SHGDGX6T.js";
-import "./chunk-Y5CNUGYS.js";
+} from "./chunk-IDKUOXRE.js";
+import "./chunk-VBBRAJAC.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-B2AIWCZG.js";
+} from "./chunk-JIACUOM2.js";
 import "./chunk-ENDODULT.js";
 import {
   readFiles
-} from "./chunk-R4TTGALW.js";
+} from "./chunk-U7AFPR7V.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   parseManifestFile,
   parsePointer
 } from "./chunk-FP6DB4IN.js";
-import "./chunk-KACMNSXW.js";
+import "./chunk-CPVHMNNH.js";
 import "./chunk-3LIXOM53.js";
 import {
   CanaryError,

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-B2AIWCZG.js";
+} from "./chunk-JIACUOM2.js";
 import {
   commitUrl,
   gitHubApiUrl,

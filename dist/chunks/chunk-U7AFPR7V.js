@@ -11,7 +11,7 @@ import {
   isCheckOutcome,
   parseCommitMessage,
   stateFromRecord
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import {
   CanaryError,
   GitError

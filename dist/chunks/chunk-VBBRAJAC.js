@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   parseChecksLine
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

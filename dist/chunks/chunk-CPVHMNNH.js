@@ -334,6 +334,7 @@ export {
   isCheckOutcome,
   parseChecksLine,
   checksFromBody,
+  shortSha,
   titleFor,
   formatCommitMessage,
   parseCommitMessage,

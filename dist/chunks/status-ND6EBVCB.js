@@ -5,19 +5,19 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-Y5CNUGYS.js";
+} from "./chunk-VBBRAJAC.js";
 import {
   decide,
   decideInput,
   errorReason,
   planService
-} from "./chunk-B2AIWCZG.js";
+} from "./chunk-JIACUOM2.js";
 import "./chunk-ENDODULT.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-R4TTGALW.js";
+} from "./chunk-U7AFPR7V.js";
 import {
   deriveStart,
   openSession,
@@ -28,7 +28,7 @@ import {
 import {
   commitTime,
   parseCommitMessage
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import "./chunk-3LIXOM53.js";
 import {
   CanaryError

@@ -4,19 +4,19 @@ import {
   buildRolloutLog,
   formatRolloutLog,
   renderRolloutsMarkdown
-} from "./chunk-3325JUC7.js";
+} from "./chunk-7SGFYTUF.js";
 import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-R4TTGALW.js";
+} from "./chunk-U7AFPR7V.js";
 import {
   CONFIG_FILE,
   openSession
 } from "./chunk-FP6DB4IN.js";
 import {
   canaryCommits
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";

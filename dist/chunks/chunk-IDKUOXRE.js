@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-Y5CNUGYS.js";
+} from "./chunk-VBBRAJAC.js";
 import {
   commitDecision,
   decide,
@@ -10,11 +10,11 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-B2AIWCZG.js";
+} from "./chunk-JIACUOM2.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-R4TTGALW.js";
+} from "./chunk-U7AFPR7V.js";
 import {
   openSession
 } from "./chunk-FP6DB4IN.js";

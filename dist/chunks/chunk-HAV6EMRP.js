@@ -8047,7 +8047,7 @@ function reportError(e, options) {
 
 // src/commands/index.ts
 function manual(action) {
-  return async (ctx, opts) => (await import("./manual-7L3XGH62.js")).manualCommand(action)(ctx, opts);
+  return async (ctx, opts) => (await import("./manual-ZDH5E622.js")).manualCommand(action)(ctx, opts);
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var reason = { flags: "--reason <text>", description: "why (recorded as the Canary-Reason trailer; the actor comes from GIT_CANARY_ACTOR, GITHUB_ACTOR or USER)" };
@@ -8059,7 +8059,7 @@ var commands = [
       { flags: "--dry-run", description: "decide and print, push nothing" },
       { flags: "--service <name>", description: "only this service" }
     ],
-    run: async (ctx, opts) => (await import("./tick-CFSPE3BO.js")).tick(ctx, opts)
+    run: async (ctx, opts) => (await import("./tick-VX7UNHDZ.js")).tick(ctx, opts)
   },
   {
     name: "watch",
@@ -8070,13 +8070,13 @@ var commands = [
       { flags: "--service <name>", description: "only this service" },
       { flags: "--times <n>", description: "stop after n ticks (default: run until stopped)" }
     ],
-    run: async (ctx, opts) => (await import("./watch-AGYXB7HN.js")).watch(ctx, opts)
+    run: async (ctx, opts) => (await import("./watch-UJ6ABPFN.js")).watch(ctx, opts)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: async (ctx, opts) => (await import("./status-BTUCQRPD.js")).status(ctx, opts)
+    run: async (ctx, opts) => (await import("./status-ND6EBVCB.js")).status(ctx, opts)
   },
   {
     name: "log",
@@ -8087,7 +8087,7 @@ var commands = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: async (ctx, opts) => (await import("./log-4TBJKG6S.js")).log(ctx, opts)
+    run: async (ctx, opts) => (await import("./log-MA3EEB4C.js")).log(ctx, opts)
   },
   {
     name: "report",
@@ -8097,7 +8097,7 @@ var commands = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: async (ctx, opts) => (await import("./report-VAARUKP3.js")).report(ctx, opts)
+    run: async (ctx, opts) => (await import("./report-CQONDJ2S.js")).report(ctx, opts)
   },
   {
     name: "propose",
@@ -8109,7 +8109,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: async (ctx, opts) => (await import("./propose-RHAR6M7W.js")).propose(ctx, opts)
+    run: async (ctx, opts) => (await import("./propose-FNB2QRRO.js")).propose(ctx, opts)
   },
   {
     name: "promote",

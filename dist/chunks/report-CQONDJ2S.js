@@ -6,11 +6,11 @@ import {
 import {
   limitsOf,
   log
-} from "./chunk-EDEBWGUS.js";
-import "./chunk-3325JUC7.js";
-import "./chunk-R4TTGALW.js";
+} from "./chunk-RRMGZFJQ.js";
+import "./chunk-7SGFYTUF.js";
+import "./chunk-U7AFPR7V.js";
 import "./chunk-FP6DB4IN.js";
-import "./chunk-KACMNSXW.js";
+import "./chunk-CPVHMNNH.js";
 import "./chunk-3LIXOM53.js";
 import {
   UsageError

@@ -9,7 +9,7 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-R4TTGALW.js";
+} from "./chunk-U7AFPR7V.js";
 import {
   planCommit,
   promoteRelease
@@ -17,8 +17,9 @@ import {
 import {
   formatCommitMessage,
   parseCommitMessage,
+  shortSha,
   titleFor
-} from "./chunk-KACMNSXW.js";
+} from "./chunk-CPVHMNNH.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
@@ -293,12 +294,12 @@ function gateVerdict(pr, reviews) {
   }
   if (lastApproval >= 0) {
     const approvedBy = unique([...standing2.values()].filter((r) => r.state === "APPROVED" && onHead(r)).map((r) => r.user));
-    return { kind: "approved", approvedBy, reason: `${ref} approved by ${approvedBy.join(", ")} on ${short2(head)}` };
+    return { kind: "approved", approvedBy, reason: `${ref} approved by ${approvedBy.join(", ")} on ${shortSha(head)}` };
   }
   if (reviews.some((r) => r.state === "APPROVED" && !onHead(r))) {
     return {
       kind: "stale",
-      reason: `${ref}: its approval is for an older head; the branch now holds ${short2(head)} — approve again to start`
+      reason: `${ref}: its approval is for an older head; the branch now holds ${shortSha(head)} — approve again to start`
     };
   }
   return { kind: "waiting", reason: `waiting for an approval of ${ref} (${pr.htmlUrl})` };
@@ -309,9 +310,6 @@ function findLastIndex(items, test) {
 }
 function unique(items) {
   return [...new Set(items)];
-}
-function short2(sha) {
-  return sha.slice(0, 7);
 }
 
 // src/github/pull-request-text.ts
@@ -386,7 +384,8 @@ var MAX_LISTED = 20;
 async function gateBeforeStart(d, name, service, obs, now) {
   try {
     const branch = gateBranch(name);
-    const head = await promotionHead(d, name, service, obs, now);
+    const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+    const head = await promotionHead(d, name, changes, obs, now);
     if (!head) return { ok: false, reason: `dry run: would push ${branch} and open a pull request to ${d.branches.production}` };
     const prs = await d.api.pullRequestsFor(branch, d.branches.production);
     let pr = prs.find((p) => p.state === "open");
@@ -395,7 +394,7 @@ async function gateBeforeStart(d, name, service, obs, now) {
       const verdict2 = gateVerdict(last, []);
       return { ok: false, reason: `${verdict2.reason}: this release does not start; commit a new change to ${d.branches.candidate} to propose again` };
     }
-    const body = pullRequestBody(await textInput(d, name, service, obs));
+    const body = pullRequestBody(await textInput(d, name, service, obs, changes));
     const title = pullRequestTitle(name, obs.candidateSha);
     if (!pr) {
       if (d.dryRun) return { ok: false, reason: `dry run: would open a pull request from ${branch}` };
@@ -415,16 +414,12 @@ async function gateBeforeStart(d, name, service, obs, now) {
     return { ok: false, reason: `holding: ${e.message}` };
   }
 }
-async function promotionHead(d, name, service, obs, now) {
+async function promotionHead(d, name, changes, obs, now) {
   const branch = gateBranch(name);
   const current = await d.repo.resolve(branch);
   const digest = obs.releaseDigest.candidate;
-  if (current) {
-    const [info] = await d.repo.log(current, { depth: 1 });
-    if (info && trailerValue(info.message, RELEASE_TRAILER) === digest) return current;
-  }
+  if (current && await headTrailer(d.repo, current, RELEASE_TRAILER) === digest) return current;
   if (d.dryRun) return current;
-  const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
   const message = [
     `${name}: promote candidate ${obs.candidateSha.slice(0, 7)}`,
     "",
@@ -450,8 +445,7 @@ async function promotionHead(d, name, service, obs, now) {
 async function mergeHeadFor(repo, name, candidate) {
   const head = await repo.resolve(gateBranch(name));
   if (!head) return void 0;
-  const [info] = await repo.log(head, { depth: 1 });
-  return info && trailerValue(info.message, "Canary-Gate-Candidate") === candidate ? head : void 0;
+  return await headTrailer(repo, head, "Canary-Gate-Candidate") === candidate ? head : void 0;
 }
 async function closedPullRequest(d, name, number) {
   try {
@@ -478,8 +472,7 @@ async function gateAfterCommit(d, name, number, done) {
     d.log.warn({ service: name, err: e.message }, "could not update the promotion pull request; the rollout goes on");
   }
 }
-async function textInput(d, name, service, obs) {
-  const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+async function textInput(d, name, service, obs, changes) {
   const commits = [];
   const stop = /* @__PURE__ */ new Set();
   const last = obs.state.phase === "idle" ? obs.state.last?.candidate : obs.state.candidate;
@@ -490,7 +483,7 @@ async function textInput(d, name, service, obs) {
   }
   for await (const c of d.repo.walk(obs.candidateSha, { firstParent: true })) {
     if (stop.has(c.sha) || commits.length >= MAX_LISTED) break;
-    commits.push({ sha: c.sha, title: cell(c.message.split("\n")[0] ?? "") });
+    commits.push({ sha: c.sha, title: c.message.split("\n")[0] ?? "" });
   }
   return {
     service: name,
@@ -507,9 +500,9 @@ async function textInput(d, name, service, obs) {
     commitUrl: d.commitUrl
   };
 }
-function trailerValue(message, key) {
-  const m = new RegExp(`^${key}:\\s*(\\S+)\\s*$`, "mi").exec(message);
-  return m?.[1];
+async function headTrailer(repo, sha, key) {
+  const [info] = await repo.log(sha, { depth: 1 });
+  return info ? new RegExp(`^${key}:\\s*(\\S+)\\s*$`, "mi").exec(info.message)?.[1] : void 0;
 }
 
 // src/runner/github-signals.ts
