@@ -8,19 +8,24 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-HAV6EMRP.js";
+} from "./chunks/chunk-VOFVLDRX.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-7SGFYTUF.js";
-import "./chunks/chunk-CPVHMNNH.js";
+} from "./chunks/chunk-7AXLAMT4.js";
+import "./chunks/chunk-ETY7ETAP.js";
 import "./chunks/chunk-3LIXOM53.js";
 import {
   UsageError,
   __commonJS,
   __require,
-  __toESM
-} from "./chunks/chunk-R6SSZTZP.js";
+  __toESM,
+  installOutputScrubbing,
+  onSecret,
+  registerToken,
+  scrub,
+  scrubDeep
+} from "./chunks/chunk-VJNO7JX6.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -19875,6 +19880,9 @@ async function run(env = process.env) {
   const token = getInput(env, "token");
   masker.add(token);
   if (token) masker.add(Buffer.from(`x-access-token:${token}`).toString("base64"));
+  registerToken(token || void 0);
+  installOutputScrubbing(env);
+  onSecret((form) => masker.add(form));
   let invocation;
   let repo;
   let now;
@@ -19945,7 +19953,7 @@ async function run(env = process.env) {
   }
   const secrets = masker.values;
   writeOutputs(
-    redactSecrets(actionOutputs({ command: spec.name, json: result?.json, service, services: serviceNames, standings }), secrets)
+    scrubDeep(redactSecrets(actionOutputs({ command: spec.name, json: result?.json, service, services: serviceNames, standings }), secrets))
   );
   const markdown = renderSummary({
     command: spec.name,
@@ -19958,7 +19966,7 @@ async function run(env = process.env) {
     dryRun: opts.dryRun === true
   });
   await appendSummaryQuietly(redactSecrets(markdown, secrets));
-  if (exitCode !== 0) setFailed(redactSecrets(errors.join("\n"), secrets));
+  if (exitCode !== 0) setFailed(scrub(redactSecrets(errors.join("\n"), secrets)));
   return exitCode;
 }
 async function readBack(ctx, name, opts, pick, fallback) {
@@ -19972,14 +19980,14 @@ async function readBack(ctx, name, opts, pick, fallback) {
 }
 async function appendSummaryQuietly(markdown) {
   try {
-    await appendSummary(markdown);
+    await appendSummary(scrub(markdown));
   } catch (e) {
     warning(`cannot write the job summary: ${errorLine(e)}`);
   }
 }
 async function fail(e, command, dryRun, masker) {
   const code = reportError(e, { json: false, debug: false });
-  const line = redactSecrets(errorLine(e), masker.values);
+  const line = scrub(redactSecrets(errorLine(e), masker.values));
   const heading = commands.some((c) => c.name === command) ? command : "action";
   await appendSummaryQuietly(
     redactSecrets(renderSummary({ command: heading, json: void 0, text: "", errors: [line], rollouts: [], dryRun }), masker.values)

@@ -9,8 +9,10 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-HAV6EMRP.js";
-import "./chunks/chunk-R6SSZTZP.js";
+} from "./chunks/chunk-VOFVLDRX.js";
+import {
+  installOutputScrubbing
+} from "./chunks/chunk-VJNO7JX6.js";
 
 // git-canary:cli
 import { realpathSync } from "node:fs";
@@ -101,6 +103,7 @@ function ensureNewline(s) {
 `;
 }
 async function main(argv) {
+  installOutputScrubbing(process.env);
   const program = buildProgram(runCommand);
   try {
     await program.parseAsync(argv);

@@ -31,10 +31,16 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 // spec for people on stdout, TAP to a file for the closing count line.
 const tap = join(mkdtempSync(join(tmpdir(), 'git-canary-tests-')), 'results.tap');
+// GIT_CANARY_PROMISES=<file>: also write every test's file, name and result
+// there, one JSON line each (scripts/reliability.mjs lists the promises from it).
+const promises = process.env.GIT_CANARY_PROMISES
+  ? [`--test-reporter=${join(root, 'scripts', 'promises-reporter.mjs')}`, `--test-reporter-destination=${process.env.GIT_CANARY_PROMISES}`]
+  : [];
 const args = [
   '--import', 'tsx', '--test', '--test-concurrency=2',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...promises,
   ...files,
 ];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

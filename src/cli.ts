@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
-import { clockFrom, reportError } from './entry.ts';
+import { clockFrom, installOutputScrubbing, reportError } from './entry.ts';
 import { createLogger, LOG_LEVELS, logLevelFrom } from './log.ts';
 
 export { clockFrom, reportError } from './entry.ts';
@@ -129,6 +129,8 @@ function ensureNewline(s: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Before anything is printed: every form of every secret is scrubbed from stdout and stderr.
+  installOutputScrubbing(process.env);
   const program = buildProgram(runCommand);
   try {
     await program.parseAsync(argv);

@@ -4,6 +4,9 @@
  */
 import type { GlobalOptions } from './context.ts';
 import { CanaryError, UsageError } from './errors.ts';
+import { scrub, scrubDeep } from './secrets.ts';
+
+export { installOutputScrubbing } from './secrets.ts';
 
 /**
  * The clock every command uses. GIT_CANARY_NOW (an ISO date) pins it, for
@@ -29,15 +32,19 @@ export function errorLine(e: unknown): string {
   return e instanceof CanaryError ? e.oneLine() : e instanceof Error ? e.message : String(e);
 }
 
-/** One clear line on stderr (and a JSON error document on stdout with --json); stack only with --debug. */
+/**
+ * One clear line on stderr (and a JSON error document on stdout with --json); stack only with --debug.
+ * Every form of every secret of the run is scrubbed (src/secrets.ts): a library's error may quote a
+ * request's Authorization header or a URL with its password.
+ */
 export function reportError(e: unknown, options: Pick<GlobalOptions, 'json' | 'debug'>): number {
   const exit = exitCodeOf(e);
-  const line = errorLine(e);
+  const line = scrub(errorLine(e));
   process.stderr.write(`error: ${line}\n`);
-  if (options.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (options.debug && e instanceof Error && e.stack) process.stderr.write(`${scrub(e.stack)}\n`);
   if (options.json) {
-    const body = e instanceof CanaryError ? e.toJSON() : { code: 'INTERNAL', message: line };
-    process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    const body = e instanceof CanaryError ? scrubDeep(e.toJSON()) : { code: 'INTERNAL', message: line };
+    process.stdout.write(`${scrub(JSON.stringify({ error: body }, null, 2))}\n`);
   }
   return exit;
 }

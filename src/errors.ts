@@ -44,11 +44,12 @@ export class CanaryError extends Error {
   readonly data?: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: CanaryErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Every consumer builds its line from message, where and hint: make them printable here, once.
+    super(printable(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.where = options.where;
-    this.hint = options.hint;
+    this.where = options.where && printableWhere(options.where);
+    this.hint = options.hint === undefined ? undefined : printable(options.hint);
     this.data = options.data;
   }
 
@@ -57,15 +58,40 @@ export class CanaryError extends Error {
     return formatWhere(this.where);
   }
 
-  /** One line: `<what> (<where>) — <hint>`. */
+  /** One line: `<what> (<where>) — <hint>`; control characters of user values are escaped (see `printable`). */
   oneLine(): string {
     const where = this.location();
-    return `${this.message}${where ? ` (${where})` : ''}${this.hint ? ` — ${this.hint}` : ''}`;
+    return printable(`${this.message}${where ? ` (${where})` : ''}${this.hint ? ` — ${this.hint}` : ''}`);
   }
 
   toJSON(): Record<string, unknown> {
     return { code: this.code, message: this.message, where: this.where, hint: this.hint, data: this.data };
   }
+}
+
+/**
+ * Characters that must never reach a terminal or a log line raw: C0 and C1
+ * controls (newlines, ANSI escapes, NUL…), DEL, the Unicode line and paragraph
+ * separators, and bidirectional overrides (which reorder what a person reads).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` on one line, safe to print: every control character a user value may
+ * carry (a name with a newline, an ANSI escape) is written as an escape
+ * (`\n`, `\u001b`), so an error is always one line and shows what it holds.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function printableWhere(where: Where): Where {
+  const out: Where = { ...where };
+  if (out.file !== undefined) out.file = printable(out.file);
+  if (out.branch !== undefined) out.branch = printable(out.branch);
+  if (out.detail !== undefined) out.detail = printable(out.detail);
+  return out;
 }
 
 export function formatWhere(where: Where | undefined): string {

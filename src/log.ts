@@ -1,11 +1,14 @@
 /**
  * JSON logs on stderr (stdout is for results). Synchronous: pino transports use
  * worker threads, which break inside the esbuild Action bundle.
- * Secrets are redacted twice: by key (auth headers, tokens) and by value
- * (every string that came from ${ENV} expansion or a credential).
+ * Secrets are redacted three times: by key (auth headers, tokens), by value
+ * (every string that came from ${ENV} expansion or a credential) and, at the
+ * destination, every form of every secret of the run (src/secrets.ts), so a
+ * library's error logged whole cannot carry a Basic or URL-encoded credential.
  */
 import pino, { type Logger } from 'pino';
 import { UsageError } from './errors.ts';
+import { scrub } from './secrets.ts';
 
 export type { Logger } from 'pino';
 
@@ -82,8 +85,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    scrubbing(options.destination ?? pino.destination({ fd: 2, sync: true })),
   );
+}
+
+/** A destination that scrubs every line (src/secrets.ts) before the real one writes it. */
+function scrubbing(destination: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => destination.write(scrub(line)) };
 }
 
 /** A logger that writes nothing (tests, --quiet). */

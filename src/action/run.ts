@@ -1,8 +1,10 @@
 /**
  * The GitHub Action: inputs → the command the CLI would run (same table, same
  * functions), its text on stdout, then outputs and a job summary. Every secret
- * (the token, each value git-canary.yaml expands from ${ENV}) is masked before
- * anything could print it.
+ * (the token, each value git-canary.yaml expands from ${ENV}, every credential
+ * the run registers in src/secrets.ts, in each of its encodings) is masked
+ * before anything could print it, and scrubbed from stdout, stderr, the
+ * outputs and the job summary.
  *
  * GitHub API work (commit statuses, deployments, pull requests) belongs to the
  * commands, not here: they get the runner's environment (GITHUB_REPOSITORY,
@@ -14,8 +16,9 @@ import type { RolloutLogEntry } from '../audit/log.ts';
 import type { CheckLimits } from '../audit/markdown.ts';
 import { commands } from '../commands/index.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { clockFrom, errorLine, reportError } from '../entry.ts';
+import { clockFrom, errorLine, installOutputScrubbing, reportError } from '../entry.ts';
 import { createLogger, redactSecrets } from '../log.ts';
+import { onSecret, registerToken, scrub, scrubDeep } from '../secrets.ts';
 import { type Env, type Invocation, readInputs, resolveInvocation, defaultRepo, getInput } from './inputs.ts';
 import { actionOutputs, type ServiceStanding, standingsOf, writeOutputs } from './outputs.ts';
 import { appendSummary, commitUrlFor, limitsOf, renderSummary, rolloutsToShow, servicesCommitted } from './summary.ts';
@@ -60,6 +63,11 @@ export async function run(env: Env = process.env): Promise<number> {
   const token = getInput(env, 'token');
   masker.add(token);
   if (token) masker.add(Buffer.from(`x-access-token:${token}`).toString('base64'));
+  // Every form of every secret the run learns (remote credentials, metrics headers…) is masked too,
+  // and scrubbed from what this process writes (the runner's masking is the second line).
+  registerToken(token || undefined);
+  installOutputScrubbing(env);
+  onSecret((form) => masker.add(form));
 
   let invocation: Invocation;
   let repo: string;
@@ -134,7 +142,7 @@ export async function run(env: Env = process.env): Promise<number> {
 
   const secrets = masker.values;
   writeOutputs(
-    redactSecrets(actionOutputs({ command: spec.name, json: result?.json, service, services: serviceNames, standings }), secrets),
+    scrubDeep(redactSecrets(actionOutputs({ command: spec.name, json: result?.json, service, services: serviceNames, standings }), secrets)),
   );
   const markdown = renderSummary({
     command: spec.name,
@@ -147,7 +155,7 @@ export async function run(env: Env = process.env): Promise<number> {
     dryRun: opts.dryRun === true,
   });
   await appendSummaryQuietly(redactSecrets(markdown, secrets));
-  if (exitCode !== 0) core.setFailed(redactSecrets(errors.join('\n'), secrets));
+  if (exitCode !== 0) core.setFailed(scrub(redactSecrets(errors.join('\n'), secrets)));
   return exitCode;
 }
 
@@ -164,7 +172,7 @@ async function readBack<T>(ctx: CommandContext, name: string, opts: Record<strin
 
 async function appendSummaryQuietly(markdown: string): Promise<void> {
   try {
-    await appendSummary(markdown);
+    await appendSummary(scrub(markdown));
   } catch (e) {
     core.warning(`cannot write the job summary: ${errorLine(e)}`);
   }
@@ -173,7 +181,7 @@ async function appendSummaryQuietly(markdown: string): Promise<void> {
 /** Inputs that cannot run (a usage error): one `error:` line, a summary saying so, the step failed. */
 async function fail(e: unknown, command: string, dryRun: boolean, masker: Masker): Promise<number> {
   const code = reportError(e, { json: false, debug: false });
-  const line = redactSecrets(errorLine(e), masker.values);
+  const line = scrub(redactSecrets(errorLine(e), masker.values));
   // The heading names the command only when it is one; the input is anyone's text.
   const heading = commands.some((c) => c.name === command) ? command : 'action';
   await appendSummaryQuietly(

@@ -73,6 +73,27 @@ export interface RolloutLogEntry {
   supersededBy?: string;
   /** Addition to PRODUCT.md's shape: what happened, oldest first (src/audit/events.ts). */
   events: RolloutEvent[];
+  /** Addition to PRODUCT.md's shape: a person's `git revert` of the promotion on production (the release is not rolled out again). */
+  revertedBy?: RevertInfo;
+}
+
+/** A person's commit on production that reverts a git-canary commit ("This reverts commit <sha>."). */
+export interface RevertInfo {
+  commit: string;
+  author: string;
+  /** ISO committer date. */
+  at: string;
+}
+
+/** The reverts among `commits` (any author): reverted sha → the revert. */
+export function revertsIn(commits: readonly CommitInfo[]): Map<string, RevertInfo> {
+  const out = new Map<string, RevertInfo>();
+  for (const c of commits) {
+    for (const m of c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)) {
+      if (!out.has(m[1]!)) out.set(m[1]!, { commit: c.sha, author: c.author.name || c.author.email, at: new Date(c.committer.timestamp * 1000).toISOString() });
+    }
+  }
+  return out;
 }
 
 /** What to include, and the check bounds to show. */
@@ -84,6 +105,8 @@ export interface RolloutLogOptions {
   outcomes?: readonly RolloutOutcome[];
   /** Each service's check bounds from the config (used where a record does not say). */
   limits?: CheckLimits;
+  /** People's reverts on production (revertsIn): a reverted promotion says so. */
+  reverts?: ReadonlyMap<string, RevertInfo>;
 }
 
 /** Rollouts found in `commits` (newest first), newest first. */
@@ -117,7 +140,12 @@ export function buildRolloutLog(commits: readonly CommitInfo[], notesFor: NotesF
   const since = options.since?.getTime();
   return groups
     .reverse()
-    .map((g) => toEntry(g, notesFor, options.limits?.[g[0]!.trailers.service], superseded.get(g), supersedes.get(g)))
+    .map((g) => {
+      const entry = toEntry(g, notesFor, options.limits?.[g[0]!.trailers.service], superseded.get(g), supersedes.get(g));
+      const last = g[g.length - 1]!;
+      const revert = last.trailers.phase === 'promoted' ? options.reverts?.get(last.sha) : undefined;
+      return revert ? { ...entry, revertedBy: revert } : entry;
+    })
     .filter((e) => since === undefined || Date.parse(e.startedAt) >= since)
     .filter((e) => options.outcomes === undefined || options.outcomes.includes(e.outcome));
 }
@@ -222,7 +250,10 @@ export function eventDetail(e: RolloutEvent): string {
 /** The header's outcome: `promoted after 3m30s`, `progressing for 1m` (with `now`), `superseded by … after 1m`. */
 function outcomeText(e: RolloutLogEntry, now: Date | undefined): string {
   if (e.supersededBy) return `${e.outcome}, superseded by ${e.supersededBy} (the candidate moved)`;
-  if (e.endedAt) return `${e.outcome} after ${span(e.startedAt, e.endedAt)}`;
+  if (e.endedAt) {
+    const reverted = e.revertedBy ? `; release ${e.candidate.slice(0, 7)} reverted on production by ${e.revertedBy.author} in ${e.revertedBy.commit.slice(0, 7)}` : '';
+    return `${e.outcome} after ${span(e.startedAt, e.endedAt)}${reverted}`;
+  }
   return now ? `${e.outcome} for ${span(e.startedAt, now.toISOString())}` : e.outcome;
 }
 

@@ -4,7 +4,11 @@
  * on the step commit they judged: one JSON line per judgment, appended.
  * The failed-check count toward `threshold` is read back from them (DESIGN.md,
  * "State lives in git"). Reading is tolerant: a person or another tool may have
- * edited a note, so garbled lines are skipped, never fatal.
+ * edited a note, so garbled lines are skipped, never fatal. A note is read
+ * only up to the repository reader's file limit (FILE_MAX_BYTES in
+ * src/git/read.ts, 1 MiB): a larger one is refused from its object header,
+ * never loaded (over HTTP, native git's partial clone never even downloads
+ * it), and its readers skip it with a warning for that commit.
  */
 import type { JudgmentNote } from '../engine/types.ts';
 import { isCheckOutcome } from './checks.ts';

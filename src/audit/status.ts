@@ -199,6 +199,8 @@ function nextTickOf(f: StatusFacts): NextTick {
 function nextJudgmentOf(f: StatusFacts): ServiceStatus['nextJudgment'] {
   const s = f.obs.state;
   if (s.phase !== 'progressing' || s.weight === 0 || ['pause', 'start', 'rollback'].includes(f.next.kind)) return null;
+  // Nothing is judged while the candidate branch is gone: the next tick holds (its reason is shown instead).
+  if (f.obs.observed.candidateMissing !== undefined) return null;
   const due = Math.max(s.stepStartedAt.getTime(), s.lastJudgedAt?.getTime() ?? 0) + f.settings.intervalMs;
   return { at: new Date(due).toISOString(), in: formatDuration(Math.max(0, due - f.now.getTime())) };
 }

@@ -19,6 +19,7 @@
  * ours: it parses without trailers, and parsing never throws.
  */
 import type { CanaryTrailers, Phase } from '../engine/types.ts';
+import { printable } from '../errors.ts';
 
 export { checksFromBody, formatChecksLine, parseChecksLine } from './checks.ts';
 export type { CheckLineInput, CheckValue } from './checks.ts';
@@ -128,7 +129,8 @@ export function formatCommitMessage(input: { title?: string; body?: string; trai
     `Canary-Weight: ${t.weight}`,
     ...recordLines(t),
   ];
-  const body = trimBlankLines((input.body ?? '').replace(/\r\n/g, '\n').split('\n')).join('\n');
+  // The body is several lines by design; within a line, a user value's control characters are escaped.
+  const body = trimBlankLines((input.body ?? '').replace(/\r\n/g, '\n').split('\n').map(printable)).join('\n');
   return [title, ...(body ? [body] : []), lines.join('\n')].join('\n\n') + '\n';
 }
 

@@ -26,6 +26,11 @@ function manual(action: ManualAction): CommandSpec['run'] {
 }
 
 const service: CommandOption = { flags: '--service <name>', description: 'the service (a key of services:)' };
+const deadline: CommandOption = {
+  flags: '--deadline <duration>',
+  description:
+    "the tick's time budget, e.g. 2m: when it passes, metric queries in flight are abandoned and services not decided yet hold (exit 0; the next tick decides them); a commit being pushed finishes, nothing half-done is committed (default: no deadline, each metrics source's timeout bounds its queries)",
+};
 const reason: CommandOption = { flags: '--reason <text>', description: 'why (recorded as the Canary-Reason trailer; the actor comes from GIT_CANARY_ACTOR, GITHUB_ACTOR or USER)' };
 
 export const commands: CommandSpec[] = [
@@ -35,6 +40,7 @@ export const commands: CommandSpec[] = [
     options: [
       { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
+      deadline,
     ],
     run: async (ctx, opts) => (await import('./tick.ts')).tick(ctx, opts),
   },
@@ -46,6 +52,7 @@ export const commands: CommandSpec[] = [
       { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
       { flags: '--times <n>', description: 'stop after n ticks (default: run until stopped)' },
+      { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") },
     ],
     run: async (ctx, opts) => (await import('./watch.ts')).watch(ctx, opts),
   },

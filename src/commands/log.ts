@@ -1,6 +1,6 @@
 /** `git-canary log`: rollouts reconstructed from production's commit trailers and analysis notes. */
 import type { CheckLimits } from '../audit/events.ts';
-import { buildRolloutLog, formatRolloutLog, ROLLOUT_OUTCOMES, type RolloutOutcome } from '../audit/log.ts';
+import { buildRolloutLog, formatRolloutLog, ROLLOUT_OUTCOMES, revertsIn, type RolloutOutcome } from '../audit/log.ts';
 import { renderRolloutsMarkdown } from '../audit/markdown.ts';
 import { parseNote } from '../audit/notes.ts';
 import { canaryCommits } from '../audit/state.ts';
@@ -77,8 +77,10 @@ export async function log(ctx: CommandContext, opts: LogOptions): Promise<Comman
   // Production's own history (first parent), git-canary's commits only: a merged
   // pull request's commits or a person's commit with Canary-* trailers are not records.
   const commits: CommitInfo[] = [];
+  const others: CommitInfo[] = [];
   for await (const c of repo.walk(tip, { firstParent: true })) {
     if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+    else others.push(c);
   }
   const records = canaryCommits(commits);
   if (opts.service !== undefined && !(opts.service in config.services) && !records.some((c) => c.trailers.service === opts.service)) {
@@ -122,6 +124,7 @@ export async function log(ctx: CommandContext, opts: LogOptions): Promise<Comman
     ...(since ? { since } : {}),
     ...(outcomes ? { outcomes } : {}),
     limits: limitsOf(config),
+    reverts: revertsIn(others),
   });
   return {
     exitCode: 0,

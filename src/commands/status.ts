@@ -98,13 +98,13 @@ export async function status(ctx: CommandContext, opts: { service?: string } = {
         repo: session.repo,
         name,
         service,
-        tips: { production: production!, candidate: candidate ?? production!, notes },
+        tips: { production: production!, candidate, notes },
         author: session.author,
         production: session.production,
-        candidate: candidate ? session.candidate : session.production,
+        candidate: session.candidate,
         tested: true,
       });
-      const next: Decision = candidate ? decide(decideInput(name, config, obs, now)) : { kind: 'none', reason: `no ${session.candidate} branch yet` };
+      const next: Decision = decide(decideInput(name, config, obs, now));
       services.push(
         buildStatus({
           service: name,

@@ -1,4 +1,5 @@
 /** `git-canary tick`: one decision per service; commits and pushes what is due (`--dry-run`: shows the diff instead). */
+import { tryParseDuration } from '../config/duration.ts';
 import { UsageError } from '../errors.ts';
 import { gitHubSession } from '../runner/github-session.ts';
 import { openSession } from '../runner/session.ts';
@@ -8,9 +9,39 @@ import type { CommandContext, CommandResult } from '../context.ts';
 export interface TickOptions {
   dryRun?: boolean;
   service?: string;
+  /**
+   * `--deadline 2m`: the whole tick's budget. When it passes, metric queries in
+   * flight are abandoned and every service not decided yet holds (exit 0); a
+   * commit being pushed finishes. Default: none (each source's own `timeout`
+   * bounds each query).
+   */
+  deadline?: string;
+}
+
+/** `--deadline`'s milliseconds; a usage error (exit 2) when it is not a duration. */
+export function parseDeadline(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = tryParseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`--deadline ${text} is not a duration`, { hint: 'write it like 30s, 2m or 1m30s (longer than 0s)' });
+  }
+  return ms;
 }
 
 export async function tick(ctx: CommandContext, opts: TickOptions): Promise<CommandResult> {
+  const deadlineMs = parseDeadline(opts.deadline);
+  // The clock starts before anything else: opening the repository (a fetch) counts too.
+  const controller = new AbortController();
+  const timer = deadlineMs === undefined ? undefined : setTimeout(() => controller.abort(), deadlineMs);
+  timer?.unref();
+  try {
+    return await tickWithin(ctx, opts, deadlineMs === undefined ? undefined : { signal: controller.signal, label: opts.deadline! });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function tickWithin(ctx: CommandContext, opts: TickOptions, deadline: { signal: AbortSignal; label: string } | undefined): Promise<CommandResult> {
   const session = await openSession(ctx, { write: !opts.dryRun });
   const names = Object.keys(session.config.services);
   if (opts.service !== undefined && !names.includes(opts.service)) {
@@ -32,6 +63,7 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
         dryRun: Boolean(opts.dryRun),
         log: ctx.log,
         github,
+        ...(deadline ? { deadline } : {}),
       }),
     );
   }

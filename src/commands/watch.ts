@@ -6,7 +6,7 @@
 import { parseDuration } from '../config/duration.ts';
 import { CanaryError, UsageError } from '../errors.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
-import { tick } from './tick.ts';
+import { parseDeadline, tick } from './tick.ts';
 
 export interface WatchOptions {
   every?: string;
@@ -14,6 +14,8 @@ export interface WatchOptions {
   service?: string;
   /** Stop after this many ticks (tests, cron-like runs); forever when unset. */
   times?: string;
+  /** Each tick's `--deadline` (see tick.ts). */
+  deadline?: string;
 }
 
 export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<CommandResult> {
@@ -28,6 +30,7 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
     throw new UsageError(`--times ${opts.times} must be a whole number of ticks`);
   }
   if (!(times >= 1)) throw new UsageError(`--times ${opts.times} must be at least 1`);
+  parseDeadline(opts.deadline);
 
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -43,7 +46,7 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
     while (!stopping && ticks < times) {
       ticks++;
       try {
-        const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service });
+        const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) });
         process.stdout.write(ctx.options.json ? `${JSON.stringify(r.json)}\n` : r.text);
         for (const line of r.errors ?? []) process.stderr.write(`error: ${line}\n`);
       } catch (e) {

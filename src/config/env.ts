@@ -4,8 +4,14 @@
  * `$${` writes a literal `${`. The environment comes in as an argument: this
  * module reads no process state. Expanded values are secrets: they are returned
  * for redaction and never put into a message.
+ *
+ * The credentials of the config, expanded or written literally (metrics header
+ * values, a password or a credential-named query parameter in a metrics
+ * address), are registered with the run's secrets (src/secrets.ts) as the
+ * document is expanded, so every output of the run scrubs them in every encoding.
  */
 import { type Document, isScalar, type LineCounter, type Node } from 'yaml';
+import { registerHeaderValue, registerUrlSecrets } from '../secrets.ts';
 import type { ConfigIssue, PathSegment } from './issues.ts';
 import { formatPath } from './issues.ts';
 import { walk } from './source.ts';
@@ -98,5 +104,15 @@ export function expandEnvInDocument(
     }
   });
   out.secrets = [...secrets];
+  registerConfigCredentials(doc);
   return out;
+}
+
+/** Metrics header values and address credentials: secrets of the run, whether from ${ENV} or literal. */
+function registerConfigCredentials(doc: Document): void {
+  walk(doc.contents, [], (node: Node, path: PathSegment[]) => {
+    if (!isScalar(node) || typeof node.value !== 'string' || path[0] !== 'metrics') return;
+    if (path.length === 4 && path[2] === 'headers') registerHeaderValue(node.value);
+    else if (path.length === 3 && path[2] === 'address') registerUrlSecrets(node.value);
+  });
 }

@@ -5,6 +5,7 @@
  * that could hold a secret; parseConfig also redacts expanded ${ENV} values.
  */
 import type { z } from 'zod';
+import { printable } from '../errors.ts';
 import { suggest } from './suggest.ts';
 
 /** One problem in a config file. `line` is 1-based. */
@@ -26,7 +27,7 @@ export interface PathIssue {
 
 /** `file:line: path: message`, the one format every config problem is shown in. */
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}: ${issue.path}: ${issue.message}`;
+  return printable(`${issue.file}:${issue.line}: ${issue.path}: ${issue.message}`);
 }
 
 /** `['services', 'checkout', 'steps', 1]` → `services.checkout.steps[1]`; odd keys are quoted. */

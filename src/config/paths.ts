@@ -18,6 +18,7 @@ export function repoPathProblem(path: string): string | undefined {
   if (segments.includes('.') || segments.includes('')) {
     return 'must be written like apps/checkout/deployment.yaml (no "./", "//" or trailing "/")';
   }
-  if (segments[0] === '.git') return 'must not point inside .git';
+  // git itself never stores a `.git` entry at any depth (any case: `.GIT` is `.git` on macOS and Windows).
+  if (segments.some((s) => s.toLowerCase() === '.git')) return 'must not point inside .git';
   return undefined;
 }

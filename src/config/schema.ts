@@ -91,11 +91,25 @@ export const MetricsSourceConfig = z
   .describe('A metrics server that checks query. `type` selects the kind.');
 export type MetricsSourceConfig = z.output<typeof MetricsSourceConfig>;
 
+/**
+ * A destination host, service or backendRef name: a DNS name (Istio hosts may
+ * be short names or FQDNs, Gateway API names are DNS labels). Anything else —
+ * a newline, a quote, an ANSI escape, shell metacharacters — can only be a
+ * mistake or an attack, and would be written into the route file at start.
+ */
+const DestinationName = z
+  .string({ error: unlessMissing('expected a destination name') })
+  .min(1, { error: 'must not be empty' })
+  .max(253, { error: 'must be at most 253 characters (a DNS name)' })
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, {
+    error: 'must be a host or service name (letters, digits, ".", "_" and "-"), e.g. checkout-canary or checkout.shop.svc.cluster.local',
+  });
+
 export const DestinationConfig = z
   .union([
-    z.string().min(1, { error: 'must not be empty' }),
+    DestinationName,
     z.strictObject({
-      name: z.string().min(1, { error: 'must not be empty' }).describe('Destination host, service or backendRef name.'),
+      name: DestinationName.describe('Destination host, service or backendRef name.'),
       port: z
         .number()
         .int({ error: 'must be a port number' })
@@ -103,7 +117,12 @@ export const DestinationConfig = z
         .max(65535, { error: 'must be a port number (1-65535)' })
         .optional()
         .describe('Port, when the route names several ports of the same destination.'),
-      subset: z.string().min(1).optional().describe('Istio DestinationRule subset.'),
+      subset: z
+        .string()
+        .max(253, { error: 'must be at most 253 characters' })
+        .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, { error: 'must be a DestinationRule subset name (letters, digits, ".", "_" and "-")' })
+        .optional()
+        .describe('Istio DestinationRule subset.'),
       namespace: z
         .string()
         .regex(DNS_LABEL, { error: 'must be a Kubernetes namespace name' })
@@ -251,7 +270,8 @@ export type Gate = z.output<typeof Gate>;
 
 export const ServiceName = z
   .string()
-  .regex(DNS_LABEL, { error: 'service names are lowercase letters, digits and "-", like a Kubernetes name' });
+  .regex(DNS_LABEL, { error: 'service names are lowercase letters, digits and "-", like a Kubernetes name' })
+  .max(63, { error: 'service names are at most 63 characters, like a Kubernetes name' });
 
 export const ServiceConfig = z
   .strictObject({
@@ -277,15 +297,26 @@ export type ServiceConfig = z.output<typeof ServiceConfig>;
 /** The parsed `canary` block: `from` is always set (default files[0]). */
 export type CanaryConfig = ServiceConfig['canary'];
 
-const AUTHOR = /^\s*([^<>]*[^<>\s])\s*<([^<>\s]+@[^<>\s]+)>\s*$/;
+// Names and emails go into commit headers: no <, >, line breaks or other control characters (git refuses them too).
+const AUTHOR = /^ *([^<>\u0000-\u001f\u007f-\u009f]*[^<>\s\u0000-\u001f\u007f-\u009f]) *<([^<>\s\u0000-\u001f\u007f-\u009f]+@[^<>\s\u0000-\u001f\u007f-\u009f]+)>\s*$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export const AuthorConfig = z
   .union([
-    z.string().regex(AUTHOR, { error: 'write the author as "Name <email>"' }),
+    z.string().regex(AUTHOR, {
+      error: (iss) =>
+        CONTROL.test(String(iss.input).replace(/\n$/, ''))
+          ? 'must be one line without control characters, as "Name <email>"'
+          : 'write the author as "Name <email>"',
+    }),
     z.strictObject({
-      name: z.string().min(1, { error: 'must not be empty' }).describe('Author and committer name.'),
+      name: z
+        .string()
+        .min(1, { error: 'must not be empty' })
+        .regex(/^[^<>\u0000-\u001f\u007f-\u009f]+$/, { error: 'must be one line without control characters, < or >' })
+        .describe('Author and committer name.'),
       email: z
         .string()
-        .regex(/^[^<>\s]+@[^<>\s]+$/, { error: 'must be an email address' })
+        .regex(/^[^<>\s\u0000-\u001f\u007f-\u009f]+@[^<>\s\u0000-\u001f\u007f-\u009f]+$/, { error: 'must be an email address' })
         .describe('Author and committer email.'),
     }),
   ], { error: unlessMissing('expected "Name <email>" or {name, email}') })

@@ -28,6 +28,13 @@ export function parseSource(text: string, file: string): ConfigSource {
     src.errors.push(issue(1, '(root)', `file is larger than ${CONFIG_LIMITS.maxBytes} bytes`));
     return src;
   }
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u0084\u0086-\u009f\ufffe\uffff]/.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const line = text.slice(0, control.index).split('\n').length;
+    src.errors.push(issue(line, '(root)', `the file holds the control character ${code}: git-canary.yaml is a YAML text file`));
+    return src;
+  }
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (docs.length === 0) {
     src.errors.push(issue(1, '(root)', 'the file is empty: start with "version: 1" and a "services" mapping'));

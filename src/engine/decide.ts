@@ -5,15 +5,23 @@
  *
  * Rules, in order of precedence:
  *  idle:
+ *   - no candidate branch                                → none (nothing to roll out)
  *   - candidate's release equals production's            → none (in sync)
  *   - the last rollout was rolled back and the candidate's
  *     release is still the one that failed                → none (never retried)
+ *   - the last rollout was promoted, then a person reverted
+ *     (or edited) the release on production, and candidate
+ *     still holds the promoted release                    → none (a person said no; like a
+ *                                                          rollback, until candidate changes)
  *   - otherwise                                          → start at steps[0]
- *  paused                                                → none (a person resumes)
+ *  paused:
+ *   - no candidate branch                                → hold (nothing changes; say why)
+ *   - otherwise                                          → none (a person resumes)
  *  progressing:
  *   - its promotion pull request was closed unmerged     → rollback (a person said no)
  *   - recorded judgment notes vanished                   → pause (a person looks; the count is kept)
  *   - a person edited a managed file since our last commit→ pause (leave their change)
+ *   - the candidate branch is gone                       → hold (the canary stays as it is)
  *   - candidate's release returned to production's       → rollback (nothing to roll out)
  *   - candidate's release moved to another version       → start again at steps[0]
  *     (restart, like Flagger: a judgment of the old version says nothing of the new one)
@@ -37,11 +45,20 @@ export function decide(input: DecideInput): Decision {
   const first = steps[0] ?? 100;
 
   if (state.phase === 'idle') {
+    if (observed.candidateMissing !== undefined) return { kind: 'none', reason: `no ${observed.candidateMissing} branch yet` };
     if (observed.candidateEqualsProduction) return { kind: 'none', reason: 'candidate and production releases are the same' };
     if (state.last?.outcome === 'rolled-back' && observed.candidateMatchesRollout) {
       return {
         kind: 'none',
         reason: `candidate ${short(state.last.candidate)} was rolled back; commit a new change to candidate to roll out again`,
+      };
+    }
+    const reverted = observed.releaseReverted;
+    if (state.last?.outcome === 'promoted' && observed.candidateMatchesRollout && reverted) {
+      const how = reverted.revert ? 'reverted' : 'changed';
+      return {
+        kind: 'none',
+        reason: `release ${short(state.last.candidate)} was ${how} on production by ${reverted.author} in ${short(reverted.commit)}; waiting for a new candidate`,
       };
     }
     return {
@@ -55,6 +72,14 @@ export function decide(input: DecideInput): Decision {
   }
 
   if (state.phase === 'paused') {
+    if (observed.candidateMissing !== undefined) {
+      return {
+        kind: 'hold',
+        reason: `${observed.candidateMissing} branch is gone; the paused rollout at ${state.weight}% is held (paused: ${state.reason})`,
+        recordFailure: false,
+        failedChecks: state.failedChecks,
+      };
+    }
     return { kind: 'none', reason: `paused: ${state.reason} — run \`git-canary resume --service ${input.service}\`` };
   }
 
@@ -76,6 +101,14 @@ export function decide(input: DecideInput): Decision {
       kind: 'pause',
       reason: `${edited.files.join(', ')} changed on production${by} by someone else during the rollout`,
       files: edited.files,
+    };
+  }
+  if (observed.candidateMissing !== undefined) {
+    return {
+      kind: 'hold',
+      reason: `${observed.candidateMissing} branch is gone; the rollout at ${state.weight}% is held — restore the branch, or end it: git-canary rollback --service ${input.service}`,
+      recordFailure: false,
+      failedChecks: state.failedChecks,
     };
   }
   if (observed.candidateEqualsProduction) {

@@ -13,7 +13,7 @@
  * `/spec/template/spec/containers/app/image`,
  * `/spec/template/spec/containers/app/volumeMounts/~1var~1log` (`/` is `~1`).
  */
-import { CanaryError, ConfigError, ManifestError } from '../errors.ts';
+import { CanaryError, ConfigError, ManifestError, printable } from '../errors.ts';
 import { applyJsonPatch, lineOf, parseManifestFile, type ManifestDoc, type ManifestFile } from '../manifests/index.ts';
 import {
   type At,
@@ -323,7 +323,8 @@ function isValues(doc: ManifestDoc): boolean {
 
 function label(doc: ManifestDoc): string {
   if (doc.kind === undefined) return isKustomization(doc) ? 'Kustomization' : 'values';
-  return doc.name === undefined ? doc.kind : `${doc.kind}/${doc.name}`;
+  // Printable like docLabel: labels reach commit bodies, trailers and output lines.
+  return printable(doc.name === undefined ? doc.kind : `${doc.kind}/${doc.name}`);
 }
 
 // ---- the desired canary ----------------------------------------------------

@@ -3,7 +3,7 @@
  * shared files (PRODUCT.md, "The canary runs the candidate"). Pure: file texts
  * in, the parts that make up the release, comparisons and promotion changes out.
  */
-import { ManifestError } from '../errors.ts';
+import { ManifestError, printable } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
 import { documentText, findDocument, parseManifestFile, replaceDocuments, type ManifestFile } from '../manifests/index.ts';
 
@@ -30,7 +30,8 @@ export interface ReleasePart {
   text: string | undefined;
 }
 
-export const docLabel = (d: DocRef): string => `${d.kind}/${d.name}`;
+/** `Kind/name`, printable: a name with a newline or an escape never splits a commit body, a trailer or an output line. */
+export const docLabel = (d: DocRef): string => printable(`${d.kind}/${d.name}`);
 
 function parse(path: string, text: string, branch: string): ManifestFile {
   try {
@@ -147,7 +148,7 @@ export function unexercisedChanges(
       for (const d of parse(path, text, branch).docs) {
         if (d.value === null) continue;
         // Labelled as derive.ts labels the documents it exercises: a nameless kustomization is `Kustomization`.
-        const label = d.kind ? (d.name === undefined ? d.kind : `${d.kind}/${d.name}`) : 'values';
+        const label = d.kind ? printable(d.name === undefined ? d.kind : `${d.kind}/${d.name}`) : 'values';
         if (listed && !listed.some((l) => docLabel(l) === label)) continue;
         map.set(label, JSON.stringify(d.value));
       }

@@ -127,6 +127,17 @@ export interface Observations {
   notesVanished?: string;
   /** A gated rollout's pull request was closed without merging (by a person): roll back. */
   pullRequestClosed?: { number: number; by?: string };
+  /**
+   * The candidate branch does not exist (never created, or deleted): its name.
+   * The candidate facts above then say nothing (no release to compare).
+   */
+  candidateMissing?: string;
+  /**
+   * After a promotion, production's release is no longer the promoted one while
+   * candidate still holds it: a person reverted (or edited) it on production.
+   * The commit that did it, its author, and whether it is a `git revert` of the promotion.
+   */
+  releaseReverted?: { commit: string; author: string; revert: boolean };
 }
 
 export interface DecideInput {

@@ -11,7 +11,12 @@
  * (git fsck: "object file ... is empty"). With the rename, a file at an
  * object's path is always whole; a kill leaves at most a `tmp_obj_*` file,
  * which git itself ignores and `git prune` removes. The `shallow` file is
- * replaced the same way (it is rewritten whole on every shallow fetch).
+ * replaced the same way (it is rewritten whole on every shallow fetch), and so
+ * are `config`, `packed-refs` and loose refs: isomorphic-git rewrites them in
+ * place (truncate, then write), and a process sharing the cache that read one
+ * in between saw an empty ref ("branch production disappeared") or a torn
+ * config ("Invalid refspec"). A ref's temporary file ends in `.lock`, a name
+ * git never takes for a ref.
  */
 import { randomBytes } from 'node:crypto';
 import type fs from 'node:fs';
@@ -19,6 +24,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const OBJECTS = /[\\/]objects[\\/]/;
+const REFS = /[\\/]refs[\\/]/;
 
 async function writeFile(path: fs.PathLike | fsp.FileHandle, data: string | Uint8Array, options?: fs.WriteFileOptions): Promise<void> {
   if (typeof path !== 'string') return fsp.writeFile(path, data, options);
@@ -27,7 +33,9 @@ async function writeFile(path: fs.PathLike | fsp.FileHandle, data: string | Uint
     return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}_${basename(path).slice(0, 8)}`);
   }
   // `shallow` says which commits lack parents; a torn one makes the server skip history we lack.
-  if (basename(path) === 'shallow') return writeFileAtomic(path, data, options);
+  const name = basename(path);
+  if (name === 'shallow' || name === 'config' || name === 'packed-refs') return writeFileAtomic(path, data, options);
+  if (REFS.test(path)) return writeFileAtomic(path, data, options, `${name}.tmp_${process.pid}_${randomBytes(6).toString('hex')}.lock`);
   return fsp.writeFile(path, data, options);
 }
 

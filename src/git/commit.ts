@@ -9,6 +9,7 @@ import { GitError, PathError } from '../errors.ts';
 import type { CreateCommitOptions, FileChange, Identity } from './types.ts';
 import { isSha, splitRepoPath } from './paths.ts';
 import { type ObjectStore, readCommitInfo } from './read.ts';
+import { scrub } from '../secrets.ts';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -111,7 +112,9 @@ function person(who: Identity, seconds: number): string {
  * on the inputs.
  */
 export async function createCommitIn(store: ObjectStore, options: CreateCommitOptions): Promise<string> {
-  const { parent, changes, message, author, date } = options;
+  const { parent, changes, author, date } = options;
+  // The last edge before history: no form of a secret of the run is ever committed (src/secrets.ts).
+  const message = scrub(options.message);
   const committer = options.committer ?? author;
   const seconds = Math.floor(date.getTime() / 1000);
   if (!Number.isFinite(seconds)) throw new GitError('invalid commit date', { hint: 'pass a valid Date' });

@@ -6,6 +6,7 @@
  */
 import type { AuthCallback, AuthFailureCallback, GitAuth } from 'isomorphic-git';
 import { GitError } from '../errors.ts';
+import { basicFormsOf, encodingsOf, registerCredentials, registerToken } from '../secrets.ts';
 
 /** The user name GitHub (and most forges) accept together with a token as password. */
 export const TOKEN_USERNAME = 'x-access-token';
@@ -39,8 +40,15 @@ export function parseRemoteUrl(spec: string, token: string | undefined): RemoteC
   parsed.password = '';
   // isomorphic-git appends `/info/refs`; a trailing slash would double it.
   const url = parsed.toString().replace(/\/+$/, '');
-  if (username || password) return { url, source: 'url', username, password };
-  if (token) return { url, source: 'token', username: TOKEN_USERNAME, password: token };
+  // Every output of the run scrubs them from now on, in every encoding (src/secrets.ts).
+  if (username || password) {
+    registerCredentials(username, password);
+    return { url, source: 'url', username, password };
+  }
+  if (token) {
+    registerToken(token);
+    return { url, source: 'token', username: TOKEN_USERNAME, password: token };
+  }
   return { url, source: 'none' };
 }
 
@@ -58,11 +66,10 @@ export function redactor(creds: RemoteCredentials): (text: string) => string {
   const secrets = new Set<string>();
   for (const s of [creds.password, creds.source === 'url' ? creds.username : undefined]) {
     if (!s) continue;
-    secrets.add(s);
-    secrets.add(encodeURIComponent(s));
+    for (const form of encodingsOf(s)) secrets.add(form);
   }
   if (creds.username !== undefined || creds.password !== undefined) {
-    secrets.add(Buffer.from(`${creds.username ?? ''}:${creds.password ?? ''}`).toString('base64'));
+    for (const form of basicFormsOf(creds.username ?? '', creds.password ?? '')) secrets.add(form);
   }
   // Longest first, so a secret that contains another is removed whole.
   const ordered = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);

@@ -60,15 +60,7 @@ export function toCanaryError(err: unknown, ctx: ErrorContext): CanaryError {
   const status = err instanceof HttpError ? (err as { data?: { statusCode?: number } }).data?.statusCode : undefined;
   const canceledByAuth = err instanceof UserCanceledError && ctx.auth?.refused;
   if (status === 401 || status === 403 || canceledByAuth) {
-    const refused = ctx.auth?.offered || canceledByAuth || status === 403;
-    // The URL is in the message (what people grep for); `where` adds the branch only.
-    return new AuthError(`authentication ${refused ? 'failed' : 'required'} for ${ctx.label}`, {
-      where: ctx.ref ? { branch: ctx.ref } : undefined,
-      hint: ctx.hasCredentials
-        ? 'check the token or URL credentials: they must grant read and write access to this repository'
-        : 'set GIT_CANARY_TOKEN (or GITHUB_TOKEN), or put credentials in the URL',
-      data: { status: status ?? 401 },
-    });
+    return authError(ctx, status, Boolean(ctx.auth?.offered || canceledByAuth || status === 403));
   }
 
   if (isLostRace(err)) {
@@ -106,16 +98,90 @@ export function toCanaryError(err: unknown, ctx: ErrorContext): CanaryError {
     });
   }
   const code = errnoCode(err);
-  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(code)) {
-    return new GitError(`cannot reach ${ctx.label} (${code})`, {
-      where: ctx.ref ? { branch: ctx.ref } : undefined,
-      hint: 'check the network and the repository URL; the tick will retry',
-    });
-  }
+  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(code)) return unreachable(ctx, code);
   const message = err instanceof Error ? err.message : String(err);
   return new GitError(`${ctx.op} failed: ${clean(message, ctx)}`, {
     where,
     hint: 'run with --debug for details; check that the repository is intact (git fsck)',
     cause: err,
+  });
+}
+
+/** Refused or missing credentials; the same error whichever git spoke to the server. */
+function authError(ctx: ErrorContext, status: number | undefined, refused: boolean): AuthError {
+  // The URL is in the message (what people grep for); `where` adds the branch only.
+  return new AuthError(`authentication ${refused ? 'failed' : 'required'} for ${ctx.label}`, {
+    where: ctx.ref ? { branch: ctx.ref } : undefined,
+    hint: ctx.hasCredentials
+      ? 'check the token or URL credentials: they must grant read and write access to this repository'
+      : 'set GIT_CANARY_TOKEN (or GITHUB_TOKEN), or put credentials in the URL',
+    data: { status: status ?? 401 },
+  });
+}
+
+function unreachable(ctx: ErrorContext, code: string): GitError {
+  return new GitError(`cannot reach ${ctx.label} (${code})`, {
+    where: ctx.ref ? { branch: ctx.ref } : undefined,
+    hint: 'check the network and the repository URL; the tick will retry',
+  });
+}
+
+/** Native git's words for "the server has no such ref" (fetch of one named ref). */
+const NO_SUCH_REF_RE = /couldn't find remote ref|no such remote ref|not our ref/i;
+
+/** Whether native git's stderr says the fetched ref does not exist on the server. */
+export function isMissingRemoteRef(stderr: string): boolean {
+  return NO_SUCH_REF_RE.test(stderr);
+}
+
+/** Curl's and git's words for a network failure, as the errno code the embedded path reports. */
+const NATIVE_NETWORK: readonly (readonly [RegExp, string])[] = [
+  [/Could not resolve (host|proxy)/i, 'ENOTFOUND'],
+  [/Connection refused|Failed to connect/i, 'ECONNREFUSED'],
+  [/Connection reset|Recv failure|Send failure|transfer closed|early EOF|unexpected disconnect|RPC failed; curl (18|52|56)/i, 'ECONNRESET'],
+  [/timed out|Operation too slow/i, 'ETIMEDOUT'],
+  [/Network is unreachable/i, 'ENETUNREACH'],
+  [/No route to host/i, 'EHOSTUNREACH'],
+];
+
+/**
+ * A failed native `git fetch` (exit code and stderr) as the CanaryError the
+ * embedded path gives for the same failure: AuthError for 401/403 (with the
+ * same hints), "cannot reach" for network failures, GitError otherwise.
+ * Credentials are scrubbed from everything quoted.
+ */
+export function nativeError(stderr: string, ctx: ErrorContext): CanaryError {
+  const where = { branch: ctx.ref, detail: ctx.label };
+  const statusText = /returned error: (\d{3})/.exec(stderr)?.[1];
+  const status = statusText ? Number(statusText) : /repository '[^']*' not found/.test(stderr) ? 404 : undefined;
+  // With prompts disabled, a 401 that no credentials answered ends in "could not read Username".
+  const unanswered = /could not read (Username|Password)|terminal prompts disabled/i.test(stderr);
+  if (status === 401 || status === 403 || unanswered || /Authentication failed/i.test(stderr)) {
+    return authError(ctx, status ?? 401, Boolean(ctx.hasCredentials) || status === 403);
+  }
+  if (status !== undefined) {
+    return new GitError(`${ctx.op} failed: HTTP ${status}`, {
+      where,
+      hint: status === 404 ? 'check the repository URL' : 'the git server refused the request; try again later',
+      data: { status },
+    });
+  }
+  if (/not valid: is this a git repository|does not appear to be a git repository|dumb http transport/i.test(stderr)) {
+    return new GitError(`${ctx.op} failed: the server does not speak git's smart HTTP protocol`, { where, hint: 'check the repository URL' });
+  }
+  for (const [re, code] of NATIVE_NETWORK) if (re.test(stderr)) return unreachable(ctx, code);
+  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  if (lock) {
+    return new GitError(`${ctx.op} failed: the cache is locked by another git process (${lock} exists)`, {
+      where,
+      hint: 'a git process is still running in the cache, or one was killed: when no git-canary runs, remove that file',
+      data: { lock },
+    });
+  }
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total)/.test(l));
+  const said = lines.slice(-3).join('\n') || 'git exited without saying why';
+  return new GitError(`${ctx.op} failed: ${clean(said, ctx)}`, {
+    where,
+    hint: 'run with --debug for details; check that the repository is intact (git fsck), or set GIT_CANARY_GIT=embedded',
   });
 }

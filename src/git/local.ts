@@ -105,9 +105,13 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
     if (checkedOut.has(full)) throw refuseCheckedOut(full, label);
   }
 
+  // sha → the branch or ref it was read as, for messages.
+  const names = new Map<string, string>();
   const resolve = async (ref: string): Promise<string | undefined> => {
     try {
-      return await readRef(layout.gitdir, toFullRef(ref));
+      const sha = await readRef(layout.gitdir, toFullRef(ref));
+      if (sha && !names.has(sha)) names.set(sha, shortRef(toFullRef(ref)));
+      return sha;
     } catch (err) {
       throw toCanaryError(err, ctx('resolve', ref));
     }
@@ -155,7 +159,7 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
         if (!isSha(sha)) throw new GitError(`${JSON.stringify(sha)} is not a commit id`, { where: { detail: label }, hint: 'pass a full 40-hex sha' });
         return hasCommit(store, sha);
       }),
-    readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path)),
+    readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path, async () => names.get(commitish) ?? commitish)),
     listFiles: (commitish, dir) => wrap('list', commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap('log', commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),
     createCommit: (opts) => wrap('commit', undefined, () => createCommitIn(store, opts)),

@@ -6,7 +6,9 @@
 import fs, { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import git, { type TreeEntry } from 'isomorphic-git';
-import { GitError, PathError } from '../errors.ts';
+import { GitError, ManifestError, PathError } from '../errors.ts';
+import { DEFAULT_LIMITS } from '../manifests/types.ts';
+import { locateObject, objectSize } from './objects.ts';
 import type { CommitInfo, Identity } from './types.ts';
 import { isSha, splitRepoPath } from './paths.ts';
 
@@ -16,6 +18,43 @@ export interface ObjectStore {
   cache: object;
   /** Repository label for messages. */
   label: string;
+  /**
+   * A partial clone (native git's `--filter=blob:limit`): a blob a tree names
+   * but the store lacks was left out for its size.
+   */
+  partial?: boolean;
+}
+
+/**
+ * The largest file `readFileAt` reads (manifests' size limit, which also
+ * bounds config files and judgment notes): checked from the object's header,
+ * before anything is inflated. Also the blob filter of a native partial cache.
+ */
+export const FILE_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
+
+/**
+ * The largest packfile isomorphic-git may read: it loads a whole pack into
+ * memory to read any object in it. GIT_CANARY_MAX_PACK_MB raises it.
+ */
+export function maxPackBytes(): number {
+  const mb = Number(process.env.GIT_CANARY_MAX_PACK_MB);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 256) * 1024 * 1024;
+}
+
+/**
+ * Refuse, before isomorphic-git reads `oid`, a pack it would have to load
+ * whole that is over `maxPackBytes()`: a clear error instead of gigabytes.
+ */
+async function guardPack(store: ObjectStore, oid: string): Promise<void> {
+  const at = await locateObject(store.gitdir, store.cache, oid);
+  if (at?.kind !== 'packed' || at.pack.packSize <= maxPackBytes()) return;
+  throw new GitError(`packfile ${at.pack.packPath} is ${at.pack.packSize} bytes, over the ${maxPackBytes()}-byte limit of what is read into memory`, {
+    where: { detail: store.label },
+    hint: store.partial
+      ? 'the cache holds a pack this large: remove the cache directory to rebuild it, or raise GIT_CANARY_MAX_PACK_MB'
+      : 'git-canary reads a whole pack to read any object in it: read the repository over http(s) with native git installed (a partial clone leaves large files out), repack it without the large files, or raise GIT_CANARY_MAX_PACK_MB',
+    data: { pack: at.pack.packPath, bytes: at.pack.packSize, limit: maxPackBytes() },
+  });
 }
 
 const SYMLINK = '120000';
@@ -27,6 +66,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Read an object's raw bytes, or undefined when it is not in the store. */
 async function readRaw(store: ObjectStore, oid: string): Promise<{ type: string; bytes: Uint8Array } | undefined> {
   try {
+    await guardPack(store, oid);
     const { type, object } = await git.readObject({ fs, gitdir: store.gitdir, cache: store.cache, oid, format: 'content' });
     return { type, bytes: object as Uint8Array };
   } catch (err) {
@@ -95,6 +135,7 @@ export async function readCommitInfo(store: ObjectStore, oid: string): Promise<C
 }
 
 async function readTreeEntries(store: ObjectStore, oid: string): Promise<TreeEntry[]> {
+  await guardPack(store, oid);
   const { tree } = await git.readTree({ fs, gitdir: store.gitdir, cache: store.cache, oid });
   return tree;
 }
@@ -121,8 +162,15 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
   return entry;
 }
 
-/** Text of `path` in commit `commitOid`, byte-exact, or undefined when absent. */
-export async function readFileAt(store: ObjectStore, commitOid: string, path: string): Promise<string | undefined> {
+/**
+ * Text of `path` in commit `commitOid`, byte-exact, or undefined when absent.
+ * A file over `maxBytes` (or, in a partial cache, left out for its size) is a
+ * ManifestError naming it and `at` (the branch or commit asked for), found
+ * from the object's header: the file itself is never read.
+ */
+export async function readFileAt(
+  store: ObjectStore, commitOid: string, path: string, at: string | (() => Promise<string>) = commitOid, maxBytes = FILE_MAX_BYTES,
+): Promise<string | undefined> {
   const segments = splitRepoPath(path);
   const { tree } = await readCommitInfo(store, commitOid);
   const entry = await findEntry(store, tree, segments, path);
@@ -134,6 +182,27 @@ export async function readFileAt(store: ObjectStore, commitOid: string, path: st
       hint: 'git-canary reads files: name a file inside it instead',
     });
   }
+  const size = await objectSize(store.gitdir, store.cache, entry.oid);
+  const named = async () => {
+    const name = typeof at === 'function' ? await at() : at;
+    return isSha(name) ? name.slice(0, 7) : name;
+  };
+  if (size === undefined && !store.partial) {
+    const on = await named();
+    throw new GitError(`${path} on ${on}: its blob ${entry.oid} is not in the repository`, {
+      where: { file: path, branch: on, detail: store.label },
+      hint: 'the repository is missing objects; check it with git fsck',
+    });
+  }
+  if (size === undefined || (size !== null && size > maxBytes)) {
+    const on = await named();
+    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ''}`, {
+      where: { file: path, branch: on },
+      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
+      data: { limit: maxBytes, ...(size ? { bytes: size } : {}), blob: entry.oid },
+    });
+  }
+  await guardPack(store, entry.oid);
   const { blob } = await git.readBlob({ fs, gitdir: store.gitdir, cache: store.cache, oid: entry.oid });
   try {
     return utf8.decode(blob);

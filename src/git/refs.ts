@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GitConflictError, GitError } from '../errors.ts';
-import { acquireLock, type LockOptions, LockTimeoutError } from './lock.ts';
+import { acquireLock, describeOwner, type LockOptions, LockTimeoutError } from './lock.ts';
 import { isSha, shortRef } from './paths.ts';
 
 async function readText(path: string): Promise<string | undefined> {
@@ -34,11 +34,25 @@ async function readPacked(gitdir: string, fullRef: string): Promise<string | und
 }
 
 /**
+ * A loose ref's value. An empty file is a ref being rewritten in place by
+ * another process (isomorphic-git truncates, then writes): never a value, so
+ * read it again for a little while before falling back to packed-refs. Read as
+ * "absent", it made a tick sharing a cache report "branch production disappeared".
+ */
+async function readLoose(path: string): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const text = (await readText(path))?.trim();
+    if (text !== '' || attempt >= 40) return text || undefined;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
  * The commit id `fullRef` points to, following symbolic refs (HEAD) a few
  * levels, or undefined when the ref does not exist.
  */
 export async function readRef(gitdir: string, fullRef: string, depth = 5): Promise<string | undefined> {
-  const loose = (await readText(join(gitdir, fullRef)))?.trim();
+  const loose = await readLoose(join(gitdir, fullRef));
   const value = loose || (await readPacked(gitdir, fullRef));
   if (value === undefined) return undefined;
   if (value.startsWith('ref: ')) {
@@ -90,9 +104,11 @@ export async function compareAndSwapRef(options: CasOptions): Promise<void> {
     lock = await acquireLock(refPath, options.lock);
   } catch (err) {
     if (err instanceof LockTimeoutError) {
-      throw new GitError(`cannot lock ${fullRef}: ${err.lockPath} exists`, {
+      throw new GitError(`cannot lock ${fullRef}: ${err.lockPath} exists${err.owner ? `, held by ${describeOwner(err.owner)}` : ''}`, {
         where,
-        hint: 'another process is updating the ref; if none is running, delete the .lock file',
+        hint: err.owner
+          ? 'that process is still running and updating the ref; wait for it, or stop it'
+          : 'another process is updating the ref; if none is running, delete the .lock file',
       });
     }
     throw new GitError(`cannot lock ${fullRef}: ${(err as Error).message}`, { where, hint: 'the repository must be writable by this user', cause: err });

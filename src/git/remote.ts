@@ -16,14 +16,18 @@ import { GitConflictError, GitError } from '../errors.ts';
 import { atomicFs, writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
 import { authCallbacks, parseRemoteUrl, redactor } from './credentials.ts';
-import { type ErrorContext, toCanaryError } from './errors.ts';
+import { type ErrorContext, isMissingRemoteRef, nativeError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
+import { blobFilter, gitMode, partialCloneSettings, runNative } from './native.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
-  type MissingParents, type ObjectStore, HistoryFrontier, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow,
+  type MissingParents, type ObjectStore, FILE_MAX_BYTES, HistoryFrontier, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow,
   walkFrom,
 } from './read.ts';
+import { withCacheLock } from './cache-lock.ts';
+import { findBreakage, looksLikeDamage, moveAside } from './cache-repair.ts';
 import { readRef } from './refs.ts';
+import { gitWarn } from './warn.ts';
 import type { GitRepo } from './types.ts';
 
 export interface RemoteOptions {
@@ -69,15 +73,16 @@ export function trackingRef(fullRef: string): string {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
 }
 
-// Fetches and pushes into one cache rewrite `shallow` and refs; serialise them
-// within this process (two GitRepo objects may share a cache).
+// Fetches, pushes and deepening rewrite the cache's `shallow`, refs and packs:
+// serialise them within this process (two GitRepo objects may share a cache)
+// and across processes sharing --cache-dir (the cache lock, cache-lock.ts).
 const queues = new Map<string, Promise<unknown>>();
-function serialised<T>(key: string, run: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => {}).then(run);
-  queues.set(key, next);
+function serialised<T>(gitdir: string, run: () => Promise<T>): Promise<T> {
+  const previous = queues.get(gitdir) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(() => withCacheLock(gitdir, run));
+  queues.set(gitdir, next);
   return next.finally(() => {
-    if (queues.get(key) === next) queues.delete(key);
+    if (queues.get(gitdir) === next) queues.delete(gitdir);
   });
 }
 
@@ -104,18 +109,52 @@ async function keepingShallow<T>(gitdir: string, fetch: () => Promise<T>): Promi
   }
 }
 
+/**
+ * Create the cache if needed and make its config say what it must; the
+ * caller holds the cache lock. Config is left alone when it is already right
+ * (another process may be reading it), and otherwise rewritten whole through
+ * atomicFs (a temporary file renamed into place), never in place.
+ */
 async function initCache(gitdir: string, url: string): Promise<void> {
   if (!(await fsp.stat(join(gitdir, 'config')).catch(() => undefined))) {
     await fsp.mkdir(gitdir, { recursive: true });
-    await git.init({ fs, gitdir, bare: true });
+    await git.init({ fs: atomicFs, gitdir, bare: true });
   }
-  // For people inspecting the cache (fetches pass the URL explicitly); never
-  // credentials. Written only when different: config is rewritten whole, and
-  // another process may be reading it.
-  const settings = { 'remote.origin.url': url, 'remote.origin.fetch': '+refs/heads/*:refs/remotes/origin/*' };
+  // The URL is for people inspecting the cache and for native git (never
+  // credentials); a partial clone needs its promisor settings.
+  const settings: Record<string, string> = {
+    'remote.origin.url': url,
+    'remote.origin.fetch': '+refs/heads/*:refs/remotes/origin/*',
+    ...((await gitMode()) === 'native' ? partialCloneSettings(FILE_MAX_BYTES) : {}),
+  };
   for (const [path, value] of Object.entries(settings)) {
-    if ((await git.getConfig({ fs, gitdir, path })) !== value) await git.setConfig({ fs, gitdir, path, value });
+    const all = await git.getConfigAll({ fs, gitdir, path });
+    if (all.length !== 1 || all[0] !== value) await git.setConfig({ fs: atomicFs, gitdir, path, value });
   }
+}
+
+/** A cache the checks could not read is broken, unless this user may not read it (then that is the error). */
+function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') throw err;
+  return `it cannot be read: ${(err as Error).message}`;
+}
+
+/**
+ * Open the cache at `gitdir` under its lock: a cache found broken
+ * (cache-repair.ts) is moved aside, with a warning, and created afresh.
+ * True when it was rebuilt.
+ */
+async function openCache(gitdir: string, url: string, label: string): Promise<boolean> {
+  return withCacheLock(gitdir, async () => {
+    const broken = await findBreakage(gitdir).catch(unreadable);
+    if (broken) {
+      const aside = await moveAside(gitdir);
+      gitWarn(`the cache of ${label} was broken (${broken}); moved it to ${aside} and fetching afresh`, { cache: gitdir, movedTo: aside, problem: broken });
+    }
+    await initCache(gitdir, url);
+    return broken !== undefined;
+  });
 }
 
 /** Open (creating if needed) the cache for `spec` and fetch `fetchRefs`. */
@@ -129,18 +168,42 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const store: ObjectStore = { gitdir, cache: {}, label };
   const fetched = new Set<string>();
 
+  // Native git fetches (partial clone: blobs over FILE_MAX_BYTES never arrive) when installed; see native.ts.
+  const mode = await gitMode();
+  if (mode === 'native') store.partial = true;
+
   const network = () => {
     const { onAuth, onAuthFailure, state } = authCallbacks(creds);
     const ctx = (op: string, ref?: string): ErrorContext => ({
       op, label, ref, redact, auth: state, hasCredentials: creds.source !== 'none',
     });
+    /**
+     * Native `git fetch` of `fullRef` into `dest` from `origin` (the cache's
+     * remote.origin.url: the URL without credentials), blobs over the limit
+     * left out. Resolves false when the server has no such ref; other
+     * failures throw the embedded path's errors.
+     */
+    const nativeFetch = async (fullRef: string, dest: string, extra: string[]): Promise<boolean> => {
+      const r = await runNative(gitdir, [
+        'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules',
+        `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', `+${fullRef}:${dest}`,
+      ], creds).catch((err: unknown) => {
+        throw new GitError(`cannot run git: ${(err as Error).message}`, {
+          where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
+        });
+      });
+      if (r.code === 0) return true;
+      if (isMissingRemoteRef(r.stderr)) return false;
+      throw nativeError(r.stderr, ctx('fetch', shortRef(fullRef)));
+    };
     // Fetched packs are written whole or not at all (see atomic-fs.ts).
-    return { fs: atomicFs, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx };
+    return { fs: atomicFs, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx, nativeFetch };
   };
 
   try {
-    await initCache(gitdir, url);
+    await openCache(gitdir, url, label);
   } catch (err) {
+    if (err instanceof GitError) throw err;
     throw new GitError(`cannot create the cache in ${gitdir}: ${(err as Error).message}`, {
       where: { detail: label },
       hint: 'set GIT_CANARY_CACHE to a writable directory',
@@ -150,39 +213,93 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   /** Fetch one ref into its tracking ref; a ref the server lacks leaves no tracking ref. */
   const fetchRef = (fullRef: string) =>
     serialised(gitdir, async () => {
-      const { ctx, ...net } = network();
+      const { ctx, nativeFetch, ...net } = network();
       const tracking = trackingRef(fullRef);
       let head: string | null = null;
-      try {
-        // `ref` is what we already have (sent as "have"), `remoteRef` what we want.
-        const result = await keepingShallow(gitdir, () =>
-          git.fetch({
-            ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
-            depth: depth > 0 ? depth : undefined,
-          }));
-        head = result.fetchHead;
-      } catch (err) {
-        // Only "the server has no such ref" means absent; any other missing thing is an error.
-        const missingRef = err instanceof git.Errors.NotFoundError && (err as { data?: { what?: string } }).data?.what === fullRef;
-        if (!missingRef) throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
+      if (mode === 'native') {
+        // Native git writes `shallow` under its lock only once the pack is in; a failure leaves it as it was.
+        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, depth > 0 ? [`--depth=${depth}`] : []));
+        head = found ? ((await readRef(gitdir, tracking)) ?? null) : null;
+      } else {
+        try {
+          // `ref` is what we already have (sent as "have"), `remoteRef` what we want.
+          const result = await keepingShallow(gitdir, () =>
+            git.fetch({
+              ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
+              depth: depth > 0 ? depth : undefined,
+            }));
+          head = result.fetchHead;
+        } catch (err) {
+          // Only "the server has no such ref" means absent; any other missing thing is an error.
+          const missingRef = err instanceof git.Errors.NotFoundError && (err as { data?: { what?: string } }).data?.what === fullRef;
+          if (!missingRef) throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
+        }
       }
       if (head) await git.writeRef({ fs, gitdir, ref: tracking, value: head, force: true });
       else await git.deleteRef({ fs, gitdir, ref: tracking }).catch(() => {});
       fetched.add(fullRef);
     });
 
+  // Refs the server lacked when last fetched: their tracking ref is rightly absent.
+  const absent = new Set<string>();
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);
-    if (!fetched.has(fullRef)) await fetchRef(fullRef);
-    return readRef(gitdir, trackingRef(fullRef));
+    const known = fetched.has(fullRef);
+    if (!known) await fetchRef(fullRef);
+    let tip = await readRef(gitdir, trackingRef(fullRef));
+    // A tracking ref fetched earlier and gone now: another process sharing the
+    // cache rebuilt it. Fetch again rather than report the branch missing.
+    if (tip === undefined && known && !absent.has(fullRef)) {
+      await fetchRef(fullRef);
+      tip = await readRef(gitdir, trackingRef(fullRef));
+    }
+    if (tip === undefined) absent.add(fullRef);
+    else absent.delete(fullRef);
+    return tip;
   };
 
   const commitOid = commitResolver(resolve, label);
 
-  const wrap = <T>(op: string, ref: string | undefined, run: () => Promise<T>): Promise<T> =>
-    run().catch((err: unknown) => {
-      throw toCanaryError(err, { op, label, ref, redact });
+  /**
+   * A cache found broken while in use (cache-repair.ts): moved aside and
+   * created afresh under the cache lock, with a warning; what this process had
+   * fetched is fetched again on next use. False when the checks find nothing
+   * wrong (the error was not the cache's).
+   */
+  const repair = () =>
+    serialised(gitdir, async () => {
+      const broken = await findBreakage(gitdir).catch(unreadable);
+      if (!broken) return false;
+      const aside = await moveAside(gitdir);
+      gitWarn(`the cache of ${label} was broken (${broken}); moved it to ${aside} and fetching afresh`, { cache: gitdir, movedTo: aside, problem: broken });
+      await initCache(gitdir, url);
+      return true;
     });
+  const forget = () => {
+    fetched.clear();
+    absent.clear();
+    for (const key of Object.keys(store.cache)) delete (store.cache as Record<string, unknown>)[key];
+  };
+
+  // Runs `run`; when it fails in a way that may be damage to the cache and the
+  // cache is indeed broken, rebuilds the cache and runs it once more.
+  const wrap = <T>(op: string, ref: string | undefined, run: () => Promise<T>): Promise<T> =>
+    run()
+      .catch(async (err: unknown) => {
+        if (!looksLikeDamage(err) || !(await repair().catch(() => false))) throw err;
+        forget();
+        // What was built on the old cache is gone with it: decide again from a fresh fetch.
+        if (op === 'push' || op === 'commit') {
+          throw new GitConflictError(`the cache of ${label} was broken and has been rebuilt`, {
+            where: { detail: label },
+            hint: 'read again, decide again and retry',
+          });
+        }
+        return run();
+      })
+      .catch((err: unknown) => {
+        throw toCanaryError(err, { op, label, ref, redact });
+      });
 
   // Deepening: `depth` more commits below the shallow boundary, doubling on
   // each further deepen within one walk or ensureCommit (200, 400, 800…: a
@@ -204,7 +321,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     serialised(gitdir, async () => {
       // Another walk may have fetched them while this one waited.
       if (await allPresent(needed)) return;
-      const { ctx, ...net } = network();
+      const { ctx, nativeFetch, ...net } = network();
       const tracking = trackingRef(fullRef);
       const tip = await readRef(gitdir, tracking);
       if (!tip) {
@@ -220,8 +337,13 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       const listed = new Set([...shallow, ...boundaries]);
       if (listed.size !== shallow.size) await writeShallow(gitdir, listed);
       try {
-        await keepingShallow(gitdir, () =>
-          git.fetch({ ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false, depth: step, relative: true }));
+        if (mode === 'native') {
+          const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`]));
+          if (!found) throw new git.Errors.NotFoundError(fullRef);
+        } else {
+          await keepingShallow(gitdir, () =>
+            git.fetch({ ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false, depth: step, relative: true }));
+        }
       } catch (err) {
         throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
       } finally {
@@ -348,10 +470,17 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       fetched.add(fullRef);
     });
 
+  /** For messages: a sha as the branch or ref read so far that points at it, else the sha. */
+  const nameOf = async (commitish: string): Promise<string> => {
+    if (!isSha(commitish)) return commitish;
+    for (const fullRef of fetched) if ((await readRef(gitdir, trackingRef(fullRef))) === commitish) return shortRef(fullRef);
+    return commitish;
+  };
+
   const repo: GitRepo = {
     label,
     resolve: (ref) => wrap('resolve', ref, () => resolve(ref)),
-    readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path)),
+    readFile: (commitish, path) => wrap('read', commitish, async () => readFileAt(store, await commitOid(commitish), path, () => nameOf(commitish))),
     listFiles: (commitish, dir) => wrap('list', commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap('log', commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),
     walk,

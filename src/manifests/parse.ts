@@ -30,7 +30,10 @@ const PARSE_OPTIONS = {
   strict: true,
 } as const;
 
-const BOMB_HINT = 'this looks like a YAML bomb (billion laughs): expand the anchors by hand or raise limits.maxAliasCount';
+const BOMB_HINT = 'this looks like a YAML bomb (billion laughs): expand the anchors by hand';
+
+/** What YAML 1.2 does not count as printable (tab, LF, CR and NEL are fine); a binary file or a stray byte. */
+const NON_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u0084\u0086-\u009f\ufffe\uffff]/;
 
 /** Parse results keyed by file object, so lookups and edits do not parse twice. */
 const cache = new WeakMap<ManifestFile, Parsed>();
@@ -43,9 +46,18 @@ export function parseText(path: string, text: string, limits: Partial<ManifestLi
   };
   const bytes = text.length > lim.maxBytes ? text.length : utf8Length(text);
   if (bytes > lim.maxBytes) {
-    fail(`${path} is ${bytes} bytes, over the ${lim.maxBytes}-byte limit`, 'split the manifest into smaller files or raise limits.maxBytes');
+    fail(`${path} is ${bytes} bytes, over the ${lim.maxBytes}-byte limit`, 'split the manifest into smaller files');
   }
   const lines = new LineIndex(text);
+  const control = NON_PRINTABLE.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    fail(
+      `${path} holds the control character ${code}: it is not a YAML text file`,
+      'manifests are text: remove the stray byte, or keep binary data out of the files git-canary manages',
+      lines.line(control.index),
+    );
+  }
   let ydocs: Document.Parsed[];
   try {
     ydocs = parseAllDocuments(text, PARSE_OPTIONS) as unknown as Document.Parsed[];
@@ -57,7 +69,7 @@ export function parseText(path: string, text: string, limits: Partial<ManifestLi
     const extra = ydocs[lim.maxDocuments]!;
     fail(
       `${path} has ${ydocs.length} YAML documents, over the limit of ${lim.maxDocuments}`,
-      'split the file or raise limits.maxDocuments',
+      'split the file into several files',
       lines.line(extra.range[0]),
     );
   }

@@ -5,8 +5,14 @@
  * Failure kinds (STYLE.md 2 and 8):
  * - NoDataError (inconclusive): no series, NaN (0/0 when the canary gets no
  *   traffic), +Inf or -Inf. Never read as 0 or as a pass.
- * - MetricsError (broken): unreachable, timeout, HTTP 5xx, a query Prometheus
- *   rejects, several series, a range vector, a response that is not Prometheus'.
+ * - MetricsError (broken): unreachable, timeout, the tick's deadline, HTTP 5xx,
+ *   401/403, a redirect (never followed: our headers would go with it), a query
+ *   Prometheus rejects, several series, a range vector, a response that is not
+ *   Prometheus' or larger than 8 MiB, an answer with `warnings` (partial data,
+ *   e.g. a Thanos store that did not answer, is no ground for a decision).
+ *
+ * A query string in the address is kept and sent with every query (Thanos'
+ * `partial_response`, a tenant); credential-named parameters are secrets.
  *
  * Configured headers (Authorization and the like) and credentials in the address
  * never reach an error message, `where`, `data` or `cause`.
@@ -19,7 +25,8 @@ import type { MetricSource, QueryContext } from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** A single number never needs more; a query that matches a million series does. */
-const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_WARNINGS_IN_ERROR = 3;
 const MAX_LABELS_IN_ERROR = 5;
 
 // Permissive: only the fields we read, unknown keys ignored.
@@ -28,6 +35,7 @@ const response = z.object({
   status: z.string(),
   error: z.string().optional(),
   errorType: z.string().optional(),
+  warnings: z.array(z.unknown()).optional(),
   data: z
     .object({
       resultType: z.string(),
@@ -51,22 +59,32 @@ async function query(q: string, ctx: QueryContext): Promise<number> {
   if (!Number.isFinite(time.getTime())) {
     throw new MetricsError(`invalid evaluation time for prometheus at ${address}`, { where, data: base });
   }
+  // The address's own parameters exactly as written (their encoding is the user's), then ours.
+  const own = url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part !== '' && !['query', 'time'].includes(safeDecodeName(part)));
+  url.search = [...own, new URLSearchParams({ query: q, time: String(time.getTime() / 1000) }).toString()].join('&');
+  if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
 
   let res: AxiosResponse<string>;
   try {
-    res = await axios.get<string>(url, {
-      params: { query: q, time: String(time.getTime() / 1000) },
+    const timeout = AbortSignal.timeout(timeoutMs);
+    res = await axios.get<string>(url.href, {
       headers: { Accept: 'application/json', ...source.headers },
       timeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      // The whole request, body included, ends at the timeout (or the tick's deadline).
+      signal: ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout,
       // Never forward configured headers to another host; a redirect is reported instead.
       maxRedirects: 0,
       maxContentLength: MAX_RESPONSE_BYTES,
+      maxBodyLength: MAX_RESPONSE_BYTES,
       responseType: 'text',
       transformResponse: [(body: unknown) => body],
       validateStatus: () => true,
     });
   } catch (e) {
+    if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
     // The axios error carries the request config (headers included): keep only a scrubbed reason.
     const { reason, code } = describeRequestError(e, timeoutMs);
     throw new MetricsError(`cannot reach prometheus at ${address}: ${redact(reason, secrets)}`, {
@@ -92,11 +110,15 @@ async function query(q: string, ctx: QueryContext): Promise<number> {
     );
   }
   if (status >= 300 && status < 400) {
-    throw new MetricsError(`prometheus at ${address} answered with a redirect (HTTP ${status})`, {
-      where,
-      hint: 'set the address to the final URL; headers are never sent to a redirect target',
-      data: { ...base, status },
-    });
+    const target = redirectTarget(res.headers.location, url);
+    throw new MetricsError(
+      `prometheus at ${address} answered with a redirect (HTTP ${status})${target ? ` to ${redact(target, secrets)}` : ''}`,
+      {
+        where,
+        hint: 'set the address to the final URL; a redirect is never followed, so headers and credentials never go to another host',
+        data: { ...base, status, ...(target ? { location: redact(target, secrets) } : {}) },
+      },
+    );
   }
   if (status === 401 || status === 403) {
     throw new MetricsError(`prometheus at ${address} refused the credentials (HTTP ${status})`, {
@@ -120,7 +142,46 @@ async function query(q: string, ctx: QueryContext): Promise<number> {
     });
   }
 
-  return readNumber(body.data.resultType, body.data.result, { q, address, where, base });
+  const value = readNumber(body.data.resultType, body.data.result, { q, address, where, base });
+  const warnings = (body.warnings ?? []).map((w) => redact(oneLine(String(w)), secrets)).filter(Boolean);
+  if (warnings.length > 0) {
+    // Prometheus (or Thanos) says the answer may be partial: a judgment on it would be a guess.
+    const shown = warnings.slice(0, MAX_WARNINGS_IN_ERROR).join('; ');
+    const more = warnings.length > MAX_WARNINGS_IN_ERROR ? ` (+${warnings.length - MAX_WARNINGS_IN_ERROR} more)` : '';
+    throw new MetricsError(`prometheus at ${address} answered with warnings: ${shown}${more}`, {
+      where,
+      hint: 'the answer may be partial (a store or shard did not answer); the rollout holds until a clean answer',
+      data: { ...base, value, warnings: warnings.slice(0, MAX_WARNINGS_IN_ERROR) },
+    });
+  }
+  return value;
+}
+
+function safeDecodeName(part: string): string {
+  const name = part.split('=')[0]!.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function deadlineReached(address: string, where: { detail: string }, base: Record<string, unknown>): MetricsError {
+  return new MetricsError(`deadline reached before prometheus at ${address} answered`, {
+    where,
+    hint: 'the tick ran out of time (--deadline); the rollout holds and the next tick asks again',
+    data: { ...base, code: 'DEADLINE' },
+  });
+}
+
+/** Where a redirect points, as it may be shown (no user-info, credential-named parameters hidden). */
+function redirectTarget(location: unknown, from: URL): string | undefined {
+  if (typeof location !== 'string' || location === '') return undefined;
+  try {
+    return safeAddress(new URL(location, from).href);
+  } catch {
+    return undefined;
+  }
 }
 
 interface ReadContext {
@@ -219,7 +280,8 @@ function parseBody(data: unknown): z.infer<typeof response> | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function apiUrl(raw: string, shown: string): string {
+/** The query endpoint under the address, its query string kept (sent with every query). */
+function apiUrl(raw: string, shown: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -236,9 +298,8 @@ function apiUrl(raw: string, shown: string): string {
     });
   }
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query`;
-  url.search = '';
   url.hash = '';
-  return url.href;
+  return url;
 }
 
 export const prometheus = { type: 'prometheus', query } satisfies MetricSource;

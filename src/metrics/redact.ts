@@ -5,26 +5,40 @@
  * request config, headers included, so it is never kept as a cause.
  */
 import { formatDuration } from '../config/duration.ts';
+import { basicFormsOf, encodingsOf, registerHeaderValue, registerUrlSecrets, SECRET_PARAM } from '../secrets.ts';
 
-/** The address as it may be shown: no user-info, no query string, no fragment. */
+/**
+ * The address as it may be shown: no user-info, no fragment; its query string
+ * kept (it is sent with every query) with the values of credential-named
+ * parameters (`access_token`, `api_key`…) shown as `***`.
+ */
 export function safeAddress(raw: string): string {
   try {
     const url = new URL(raw);
     url.username = '';
     url.password = '';
-    url.search = '';
     url.hash = '';
-    return url.href.replace(/\/+$/, '');
+    const params = [...url.searchParams].map(([k, v]) => `${encodeURIComponent(k)}=${SECRET_PARAM.test(k) ? '***' : encodeURIComponent(v)}`);
+    url.search = '';
+    const base = url.href.replace(/\/+$/, '');
+    return params.length > 0 ? `${base}?${params.join('&')}` : base;
   } catch {
     return raw.replace(/\/\/[^/]*@/, '//').replace(/[?#].*$/, '');
   }
 }
 
-/** Strings that must never be shown: header values (and their words) and address credentials. */
+/**
+ * Strings that must never be shown: header values (and their words) and
+ * address credentials, in every encoding (raw, URL-encoded, base64, the Basic
+ * value of user-info). Also registered with the run's secrets (src/secrets.ts),
+ * so every output of the run scrubs them.
+ */
 export function secretsOf(address: string, headers: Record<string, string> | undefined): string[] {
+  registerUrlSecrets(address);
   const out: string[] = [];
   for (const value of Object.values(headers ?? {})) {
-    out.push(value, ...value.split(/\s+/).filter((word) => !AUTH_SCHEMES.test(word)));
+    registerHeaderValue(value);
+    for (const s of [value, ...value.split(/\s+/).filter((word) => !AUTH_SCHEMES.test(word))]) out.push(...encodingsOf(s));
   }
   let url: URL | undefined;
   try {
@@ -34,6 +48,12 @@ export function secretsOf(address: string, headers: Record<string, string> | und
   }
   if (url) {
     for (const part of [url.username, url.password, url.search.slice(1)]) out.push(part, safeDecode(part));
+    if (url.password) out.push(...encodingsOf(safeDecode(url.password)), ...basicFormsOf(safeDecode(url.username), safeDecode(url.password)));
+    for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) out.push(...encodingsOf(value));
+    for (const part of url.search.slice(1).split('&')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) out.push(part.slice(eq + 1), safeDecode(part.slice(eq + 1)));
+    }
   }
   // Very short fragments would mangle ordinary text without protecting anything.
   return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);

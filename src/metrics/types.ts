@@ -11,6 +11,11 @@ export interface QueryContext {
   source: MetricSourceConfig;
   /** Evaluation time of the query (instant queries). */
   time: Date;
+  /**
+   * Aborted when the tick's `--deadline` passes: the source stops waiting and
+   * throws a MetricsError (an error outcome: hold, never a decision).
+   */
+  signal?: AbortSignal;
 }
 
 /**

@@ -69,9 +69,8 @@ export async function runManual(
   return withCompareAndSwap(
     async () => {
       const { production, candidate, notes } = await resolveTips(session.repo, session);
-      if (!production || !candidate) {
-        const missing = production ? session.candidate : session.production;
-        const { message, hint } = refusal(action, serviceName, { phase: 'idle' }, { kind: 'none', reason: `no ${missing} branch yet` });
+      if (!production) {
+        const { message, hint } = refusal(action, serviceName, { phase: 'idle' }, { kind: 'none', reason: `no ${session.production} branch yet` });
         throw new PhaseError(message, { hint, data: { service: serviceName, action, phase: 'idle' } });
       }
       const obs = await observeService({
@@ -84,10 +83,27 @@ export async function runManual(
         candidate: session.candidate,
         tested: action === 'promote',
       });
-      const state = obs.state;
+      let state = obs.state;
       if (!ALLOWED[action].includes(state.phase)) {
         const { message, hint } = refusal(action, serviceName, state, decide(decideInput(serviceName, service, obs, options.now())));
         throw new PhaseError(message, { hint, data: { service: serviceName, action, phase: state.phase } });
+      }
+      if (action === 'promote' && !candidate) {
+        // The release the canary ran is read from its candidate commit, through the branch.
+        throw new PhaseError(`cannot promote ${serviceName}: the ${session.candidate} branch is gone, so the release the canary ran cannot be read`, {
+          hint: `restore the ${session.candidate} branch, or end the rollout: git-canary rollback --service ${serviceName}`,
+          data: { service: serviceName, action, phase: state.phase },
+        });
+      }
+      let why = reason;
+      if (action === 'resume' && state.phase === 'paused' && obs.routeWeight !== undefined) {
+        // The rollout goes on from the weight the route really holds (a person's revert or
+        // edit of a step): the step nearest to it, so the next step is the one after that.
+        const step = nearestStep(service.steps, obs.routeWeight, state.step);
+        if (step !== state.step) {
+          state = { ...state, step };
+          why = `${reason}; the route holds ${obs.routeWeight}%, so the rollout continues from step ${step}/${state.total}`;
+        }
       }
       const failed = state.phase === 'idle' ? 0 : state.failedChecks;
       // A person's promotion of a gated rollout merges its pull request too, as the engine's would.
@@ -95,7 +111,7 @@ export async function runManual(
         action === 'promote' && state.phase !== 'idle' && state.pullRequest !== undefined
           ? await mergeHeadFor(session.repo, serviceName, state.candidate)
           : undefined;
-      const r = await commitDecision(decisionFor(action, reason, failed), obs, {
+      const r = await commitDecision(decisionFor(action, why, failed), { ...obs, state }, {
         service: planService(service),
         production: session.production,
         repo: session.repo,
@@ -105,8 +121,27 @@ export async function runManual(
         actor: { actor: options.actor, ...(options.reason ? { reason: options.reason } : {}) },
         ...(mergeHead ? { gate: { mergeHead } } : {}),
       });
-      return { service: serviceName, action, commit: r.commit, weight: r.weight, reason, actor: options.actor };
+      return { service: serviceName, action, commit: r.commit, weight: r.weight, reason: why, actor: options.actor };
     },
     { refresh: () => session.repo.refresh() },
   );
+}
+
+/**
+ * The step whose weight is nearest to `weight` (ties: the lower step, less
+ * traffic). A canary without traffic (0%) keeps its step: the next tick gives
+ * that step its weight back.
+ */
+export function nearestStep(steps: readonly number[], weight: number, current: number): number {
+  if (weight === 0 || steps[current - 1] === weight) return current;
+  let best = current;
+  let distance = Number.POSITIVE_INFINITY;
+  steps.forEach((w, i) => {
+    const d = Math.abs(w - weight);
+    if (d < distance) {
+      distance = d;
+      best = i + 1;
+    }
+  });
+  return best;
 }

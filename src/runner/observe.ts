@@ -21,7 +21,8 @@ export { NOTES_REF };
 
 export interface Tips {
   production: string;
-  candidate: string;
+  /** Undefined when the candidate branch does not exist (never created, or deleted). */
+  candidate: string | undefined;
   notes: string | undefined;
 }
 
@@ -140,6 +141,39 @@ async function vanishedNotes(repo: GitRepo, notesSha: string | undefined, state:
   }
 }
 
+/** Commits after a promotion looked at (files read) to find the one that changed its release back. */
+const MAX_REVERT_SCAN = 200;
+
+/**
+ * After a promotion, production's release is not the promoted one any more (and
+ * candidate still holds it): the person's commit that did it. A `git revert`
+ * of the promotion names it in its message ("This reverts commit <sha>."); other
+ * edits are found as the oldest commit after the promotion whose release differs.
+ */
+async function revertedRelease(
+  repo: GitRepo,
+  service: PlanService,
+  promotion: { commit: string; release: string | undefined },
+  walked: readonly CommitInfo[],
+): Promise<Observations['releaseReverted']> {
+  const i = walked.findIndex((c) => c.sha === promotion.commit);
+  const after = (i === -1 ? walked : walked.slice(0, i)).slice().reverse(); // oldest first
+  const who = (c: CommitInfo) => c.author.name || c.author.email || 'someone';
+  const revert = after.find((c) => c.message.includes(`This reverts commit ${promotion.commit}`));
+  if (revert) return { commit: revert.sha, author: who(revert), revert: true };
+  for (const c of after.slice(0, MAX_REVERT_SCAN)) {
+    let changed = true;
+    try {
+      changed = digest(service, await readFiles(repo, c.sha, service.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
+    } catch (e) {
+      if (!(e instanceof CanaryError)) throw e;
+    }
+    if (changed) return { commit: c.sha, author: who(c), revert: false };
+  }
+  const newest = after[after.length - 1];
+  return newest ? { commit: newest.sha, author: who(newest), revert: false } : undefined;
+}
+
 export interface ObserveOptions {
   repo: GitRepo;
   name: string;
@@ -157,21 +191,24 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
   const { repo, service, tips } = o;
   const managed = managedFiles(service);
   const candidatePaths = [...new Set([...service.files, service.canary.from])];
+  const candidateTip = tips.candidate;
   const [production, candidate, scan] = await Promise.all([
     readFiles(repo, tips.production, managed),
-    readFiles(repo, tips.candidate, candidatePaths),
+    candidateTip === undefined ? Promise.resolve({} as FileTexts) : readFiles(repo, candidateTip, candidatePaths),
     findRecord(repo, tips.production, { service: o.name, route: service.route, author: o.author }),
   ]);
   const releaseDigest = {
     production: digest(service, production, o.production),
-    candidate: digest(service, candidate, o.candidate),
+    // No candidate branch: no release to compare (decide() holds or does nothing).
+    candidate: candidateTip === undefined ? '' : digest(service, candidate, o.candidate),
   };
   const state = stateFromRecord(scan.record);
   const tested = state.phase === 'idle' ? state.last?.release : state.release;
   const observed: Observations = {
-    candidateSha: tips.candidate,
-    candidateEqualsProduction: releaseDigest.production === releaseDigest.candidate,
-    candidateMatchesRollout: tested !== undefined && tested === releaseDigest.candidate,
+    candidateSha: candidateTip ?? '',
+    candidateEqualsProduction: candidateTip !== undefined && releaseDigest.production === releaseDigest.candidate,
+    candidateMatchesRollout: candidateTip !== undefined && tested !== undefined && tested === releaseDigest.candidate,
+    ...(candidateTip === undefined ? { candidateMissing: o.candidate } : {}),
   };
   const warnings: string[] = [];
   let routeWeight: number | undefined;
@@ -186,16 +223,23 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
       warnings.push(e.message);
     }
   }
+  // The route on production is the truth of the canary's weight: when a person changed it
+  // since the newest record (a revert of a step, a hand edit), the rollout stands at the route's weight.
+  const standing: RolloutState = state.phase !== 'idle' && routeWeight !== undefined && routeWeight !== state.weight ? { ...state, weight: routeWeight } : state;
+  if (state.phase === 'idle' && state.last?.outcome === 'promoted' && observed.candidateMatchesRollout && !observed.candidateEqualsProduction) {
+    const reverted = await revertedRelease(repo, service, { commit: state.last.commit, release: state.last.release }, scan.commits);
+    if (reverted) observed.releaseReverted = reverted;
+  }
   const obs: ServiceObservations = {
     service: o.name,
     productionSha: tips.production,
-    candidateSha: tips.candidate,
+    candidateSha: candidateTip ?? '',
     notesSha: tips.notes,
     production,
     candidate,
     releaseDigest,
     ...(scan.record ? { record: scan.record } : {}),
-    state,
+    state: standing,
     observed,
     routeWeight,
     warnings,
@@ -215,7 +259,7 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
     });
   }
   obs.pristineCanary = await repo.readFile(state.base, service.canary.file);
-  if (o.tested && !observed.candidateMatchesRollout && (await repo.ensureCommit(state.candidate, o.candidate))) {
+  if (o.tested && candidateTip !== undefined && !observed.candidateMatchesRollout && (await repo.ensureCommit(state.candidate, o.candidate))) {
     obs.tested = await readFiles(repo, state.candidate, service.files);
   }
   return obs;

@@ -10,6 +10,7 @@ import { CONFIG_LIMITS, parseSource } from '../config/source.ts';
 import { ConfigError } from '../errors.ts';
 import { discoverRepository } from '../git/discover.ts';
 import { openRepo } from '../git/index.ts';
+import { setGitWarningHandler } from '../git/warn.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 
 export const CONFIG_FILE = 'git-canary.yaml';
@@ -46,6 +47,8 @@ function repositoryLocation(ctx: Pick<CommandContext, 'options' | 'cwd' | 'env'>
 export async function openRepository(ctx: CommandContext, access: { write: boolean }): Promise<GitRepo> {
   const { cacheDir, production } = ctx.options;
   const location = repositoryLocation(ctx);
+  // A stale lock broken, a broken cache rebuilt: said once, as a warning in the log.
+  setGitWarningHandler((message, data) => ctx.log.warn(data, message));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
@@ -55,7 +58,12 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
 
 /** The production branch's tip; a missing branch is a problem for a person to fix (exit 1). */
 export async function productionTip(repo: GitRepo, branch: string): Promise<string> {
-  const tip = await repo.resolve(branch);
+  let tip = await repo.resolve(branch);
+  // Fetched again before it counts as missing: a read that raced another writer is not a missing branch.
+  if (!tip) {
+    await repo.refresh();
+    tip = await repo.resolve(branch);
+  }
   if (!tip) {
     throw new ConfigError(`branch ${branch} does not exist in ${repo.label}`, {
       where: { branch },

@@ -68,6 +68,18 @@ export interface TickServiceOptions {
   random?: () => number;
   /** Off when undefined: no pull requests, statuses or deployments (a gated service then errors). */
   github?: GitHubSession;
+  /**
+   * The tick's `--deadline`: once `signal` aborts, metric queries in flight are
+   * abandoned and a service not decided yet holds, saying so (`label`: the
+   * duration as written). A commit being published is never interrupted.
+   */
+  deadline?: { signal: AbortSignal; label: string };
+}
+
+/** The hold of a service the tick's deadline caught before it was decided. */
+function deadlineHold(label: string, obs: ServiceObservations): Decision {
+  const failedChecks = obs.state.phase === 'idle' ? 0 : obs.state.failedChecks;
+  return { kind: 'hold', reason: `tick deadline of ${label} reached before ${obs.service} was decided; the next tick decides`, recordFailure: false, failedChecks };
 }
 
 export function planService(service: ServiceConfig): PlanService {
@@ -142,9 +154,6 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
       async () => {
         const { production, candidate, notes } = await resolveTips(repo, config.branches);
         if (!production) throw new GitConflictError(`branch ${config.branches.production} disappeared`);
-        if (!candidate) {
-          return result(name, { kind: 'none', reason: `no ${config.branches.candidate} branch yet` }, { ...empty(), phase: null });
-        }
         if (service.gate === 'pull-request' && !opts.github) {
           throw new ConfigError(`${name} has gate: pull-request, but no GitHub repository and token are known`, {
             where: { file: 'git-canary.yaml', branch: config.branches.production, detail: `services.${name}.gate` },
@@ -170,10 +179,14 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
           if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
         }
         const input = decideInput(name, service, observed, now);
+        const deadline = opts.deadline;
         let decision = decide(input);
-        if (decision.kind === 'analyze') {
-          const judgment = judge(await runAnalysisChecks(config.metrics, service.analysis!, now));
-          decision = decide({ ...input, judgment });
+        if (deadline?.signal.aborted) {
+          decision = deadlineHold(deadline.label, observed);
+        } else if (decision.kind === 'analyze') {
+          const checks = await runAnalysisChecks(config.metrics, service.analysis!, now, deadline?.signal);
+          // Checks cut short by the deadline judge nothing: hold, whatever the others said.
+          decision = deadline?.signal.aborted ? deadlineHold(deadline.label, observed) : decide({ ...input, judgment: judge(checks) });
         }
         const gate: GateMark = {};
         if (deps && decision.kind === 'start') {

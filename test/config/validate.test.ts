@@ -143,6 +143,37 @@ describe('parseConfig: exact messages', () => {
     ],
     ['same branch twice', `${VALID}branches: { production: candidate }\n`, [`${F}:23: branches.production: must differ from branches.candidate`]],
     ['bad commit author', `${VALID}commit:\n  author: bob\n`, [`${F}:24: commit.author: write the author as "Name <email>"`]],
+    [
+      'commit author with a line break (it would fail at the first commit)',
+      `${VALID}commit:\n  author: "Eve\\nX <eve@example.test>"\n`,
+      [`${F}:24: commit.author: must be one line without control characters, as "Name <email>"`],
+    ],
+    [
+      'commit author name with an ANSI escape',
+      `${VALID}commit:\n  author: { name: "Eve\\e[2K", email: eve@example.test }\n`,
+      [`${F}:24: commit.author.name: must be one line without control characters, < or >`],
+    ],
+    [
+      'destination name with a line break, printed escaped on one line',
+      edit('canary: checkout-canary', 'canary: "checkout-canary\\nerror: forged"'),
+      [
+        `${F}:15: services.checkout.route.canary: must be a host or service name (letters, digits, ".", "_" and "-"), e.g. checkout-canary or checkout.shop.svc.cluster.local`,
+      ],
+    ],
+    [
+      'destination name with shell metacharacters',
+      edit('stable:', 'stable: { name: "checkout;$(id)" }'),
+      [
+        `${F}:14: services.checkout.route.stable.name: must be a host or service name (letters, digits, ".", "_" and "-"), e.g. checkout-canary or checkout.shop.svc.cluster.local`,
+      ],
+    ],
+    [
+      'service name longer than a Kubernetes name',
+      VALID.replace('  checkout:', `  ${'c'.repeat(64)}:`),
+      [`${F}:7: services.${'c'.repeat(64)}: service names are at most 63 characters, like a Kubernetes name`],
+    ],
+    ['path into a nested .git', edit('files:', 'files: [apps/.git/config]'), [`${F}:8: services.checkout.files[0]: path must not point inside .git`]],
+    ['a control character in the file', VALID.replace('version: 1', 'version: 1 \u0007'), [`${F}:1: (root): the file holds the control character U+0007: git-canary.yaml is a YAML text file`]],
   ];
   for (const [name, text, expected] of table) {
     it(name, () => {

@@ -20,7 +20,7 @@
  * when the push's requests reach a proxy, and the next tick reuses the cache.
  */
 import assert from 'node:assert/strict';
-import { existsSync, type FSWatcher, readFileSync, utimesSync, watch } from 'node:fs';
+import { existsSync, type FSWatcher, readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { start as startGitServer, type GitHttpServer } from '../helpers/git-http-server.ts';
@@ -203,12 +203,10 @@ describe('SIGKILL at seeded points of a tick, local bare repository', { concurre
         }
         const lockFile = join(dir, 'refs/heads/production.lock');
         if (existsSync(lockFile)) {
-          // Killed holding git's ref lock. A fresh lock makes the next tick wait and
-          // fail with one line (the exact test below); once it is 30 s old it counts
-          // as abandoned. Age it as time would, then require the same recovery.
+          // Killed holding git's ref lock: it names the dead process, so the next
+          // tick breaks it at once (the exact test below), with no ageing.
           lockLeft.push(label);
-          const old = new Date(Date.now() - 31_000);
-          utimesSync(lockFile, old, old);
+          assert.match(readFileSync(lockFile, 'utf8'), /^git-canary lock pid=\d+ host=/, `${label}: the left lock names its owner`);
         }
 
         // The next tick, on the same pinned clock, continues from whatever the kill left.
@@ -225,7 +223,7 @@ describe('SIGKILL at seeded points of a tick, local bare repository', { concurre
       );
       for (const g of garbage) t.diagnostic(`unreachable damage left by a kill (not on production): ${g}`);
       assert.ok(seen.before > 0, 'some kills landed before the commit was published');
-      if (lockLeft.length > 0) t.diagnostic(`kills inside the ref lock (recovered once the lock was stale): ${lockLeft.join(', ')}`);
+      if (lockLeft.length > 0) t.diagnostic(`kills inside the ref lock (broken at once, its owner dead): ${lockLeft.join(', ')}`);
     });
   }
 });
@@ -269,16 +267,32 @@ describe('SIGKILL at exact points: every object write, and inside the ref lock',
     assert.deepEqual(killed, writes, 'the process was killed once at every object write');
   });
 
-  test('killed holding the ref lock: production is untouched, the next tick fails with one clear line, a lock older than 30 s is broken', async () => {
+  test('killed holding the ref lock: production is untouched, the lock names the dead process and the next tick breaks it at once', async () => {
     const tr = transitions.start;
     const dir = join(root.path, 'ref-lock-kill.git');
     copyRepo(tr.template.dir, dir);
     const lock = join(dir, 'refs/heads/production.lock');
     const killed = await tickCli(dir, { now: tr.now, prometheus: prom.url, env: killHookEnv('ref-rename:1') });
     assert.equal(killed.signal, 'SIGKILL', `the hook fired: ${killed.stderr}`);
-    assert.ok(existsSync(lock), 'the kill left git\'s lock file, holding the new value');
-    assert.equal(readFileSync(lock, 'utf8').trim(), tr.expected);
+    assert.ok(existsSync(lock), 'the kill left git\'s lock file');
+    assert.match(readFileSync(lock, 'utf8'), /^git-canary lock pid=\d+ host=/, 'it names its owner');
     assert.equal(assertWhole(dir, tr, 'killed holding the lock'), 'before');
+
+    // Its owner is provably dead (this host, no such pid): broken at once, with a warning, no 30 s wait.
+    const next = await tickCli(dir, { now: tr.now, prometheus: prom.url });
+    assert.equal(decisionOf(next).decision, 'start', next.stderr);
+    assert.match(next.stderr, /broke the lock .*production\.lock: its owner, process \d+ on .*, is no longer running/);
+    assert.equal(sha(dir, 'production'), tr.expected);
+    assert.ok(!existsSync(lock));
+    fsckReachable(dir);
+  });
+
+  test('a lock that names no owner (as real git leaves it): the next tick fails with one clear line, and it is broken once older than 30 s', async () => {
+    const tr = transitions.start;
+    const dir = join(root.path, 'ref-lock-anonymous.git');
+    copyRepo(tr.template.dir, dir);
+    const lock = join(dir, 'refs/heads/production.lock');
+    writeFileSync(lock, `${tr.expected}\n`);
 
     // A fresh lock is respected: the next tick waits for it, then gives up with one line.
     const t0 = performance.now();

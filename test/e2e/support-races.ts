@@ -290,7 +290,9 @@ export function spawnTick(repo: string, o: TickOptions): SpawnedTick {
  *   writes that succeed), after the file is created (opened for writing, as
  *   writeFile does first) and before anything is written into it;
  * - `ref-rename:<n>`: at the n-th rename of a `*.lock` file, i.e. holding git's
- *   ref lock with the new value written, just before publishing it.
+ *   ref lock with the new value written, just before publishing it;
+ * - `lock-taken:<n>`: right after the n-th lock (a ref lock, or a cache's
+ *   `<gitdir>.lock`) is taken (hard-linked into place, see src/git/lock.ts).
  * It patches node's fs.promises only; the code under test is unchanged.
  */
 const KILL_HOOK = `import fs from 'node:fs';
@@ -319,6 +321,17 @@ if (what === 'object-write') {
     return writeFile.call(this, path, data, options);
   };
 }
+if (what === 'lock-taken') {
+  const link = fs.promises.link;
+  fs.promises.link = async function (from, to) {
+    const r = await link.call(this, from, to);
+    if (String(to).endsWith('.lock') && ++count === nth) {
+      die();
+      await new Promise(() => {});
+    }
+    return r;
+  };
+}
 if (what === 'ref-rename') {
   const rename = fs.promises.rename;
   fs.promises.rename = async function (from, to) {
@@ -334,7 +347,7 @@ if (what === 'ref-rename') {
 let hookFile: string | undefined;
 
 /** Environment for a CLI process that kills itself at `point` (see KILL_HOOK). */
-export function killHookEnv(point: `object-write:${number}` | `ref-rename:${number}`): Record<string, string> {
+export function killHookEnv(point: `object-write:${number}` | `ref-rename:${number}` | `lock-taken:${number}`): Record<string, string> {
   if (!hookFile) {
     const dir = mkdtempSync(join(tmpdir(), 'git-canary-kill-hook-'));
     hookFile = join(dir, 'kill-hook.mjs');

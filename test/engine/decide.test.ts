@@ -173,6 +173,44 @@ const cases: [string, DecideInput, Expect][] = [
     }),
     { kind: 'rollback', failedChecks: 1, reasonIncludes: 'pull request #12 was closed without merging by dana' },
   ],
+  [
+    'idle without a candidate branch → none, saying so',
+    input({ observed: { candidateSha: '', candidateEqualsProduction: false, candidateMatchesRollout: false, candidateMissing: 'candidate' } }),
+    { kind: 'none', reasonIncludes: 'no candidate branch yet' },
+  ],
+  [
+    'a rollout whose candidate branch is gone holds, naming its weight',
+    input({
+      state: progressing({ step: 2, weight: 25 }),
+      now: min(60),
+      observed: { candidateSha: '', candidateEqualsProduction: false, candidateMatchesRollout: false, candidateMissing: 'candidate' },
+    }),
+    { kind: 'hold', recordFailure: false, reasonIncludes: 'candidate branch is gone; the rollout at 25% is held' },
+  ],
+  [
+    'a paused rollout whose candidate branch is gone holds too (no commit)',
+    input({
+      state: { phase: 'paused', rollout: 'r', candidate: CAND, step: 1, total: 3, weight: 10, base: 'b'.repeat(40), release: 'd'.repeat(64), failedChecks: 0, pausedAt: T0, reason: 'x edited', lastCommit: 's' },
+      observed: { candidateSha: '', candidateEqualsProduction: false, candidateMatchesRollout: false, candidateMissing: 'candidate' },
+    }),
+    { kind: 'hold', recordFailure: false, reasonIncludes: 'branch is gone' },
+  ],
+  [
+    'a promoted release a person reverted on production is not rolled out again while candidate holds it',
+    input({
+      state: { phase: 'idle', last: { rollout: 'r', candidate: CAND, outcome: 'promoted', commit: 'p', at: T0 } },
+      observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: true, releaseReverted: { commit: 'e'.repeat(40), author: 'Bob', revert: true } },
+    }),
+    { kind: 'none', reasonIncludes: `release ${CAND.slice(0, 7)} was reverted on production by Bob in eeeeeee; waiting for a new candidate` },
+  ],
+  [
+    'after a revert of a promotion, a new candidate release starts',
+    input({
+      state: { phase: 'idle', last: { rollout: 'r', candidate: CAND, outcome: 'promoted', commit: 'p', at: T0 } },
+      observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: false, releaseReverted: { commit: 'e'.repeat(40), author: 'Bob', revert: true } },
+    }),
+    { kind: 'start', weight: 10 },
+  ],
 ];
 
 describe('decide()', () => {

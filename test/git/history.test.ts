@@ -51,8 +51,12 @@ function assertCacheConsistent(gitdir: string): void {
   git(gitdir, ['fsck', '--connectivity-only', '--no-dangling', '--no-progress']);
 }
 
-/** Upload-pack requests the server saw (one per fetch or deepen). */
-const fetches = (server: GitHttpServer) => server.requests.filter((r) => r.startsWith('POST ') && r.includes('git-upload-pack')).length;
+/**
+ * Fetches and deepens the server saw: one upload-pack advertisement each,
+ * whichever git fetched (native git's protocol v2 then makes two upload-pack
+ * requests, ls-refs and fetch; isomorphic-git one).
+ */
+const fetches = (server: GitHttpServer) => server.requests.filter((r) => r.startsWith('GET ') && r.includes('info/refs?service=git-upload-pack')).length;
 
 /** Upload-pack requests a walk `n` first-parent commits long needs: one fetch of DEFAULT_DEPTH, then deepens that double. */
 function fetchesFor(n: number): number {

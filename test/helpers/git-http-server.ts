@@ -64,10 +64,13 @@ function handle(options: GitHttpServerOptions, req: IncomingMessage, res: Server
       ...GIT_ENV,
       GIT_PROJECT_ROOT: options.root,
       GIT_HTTP_EXPORT_ALL: '1',
-      // Same as http.receivepack=true in each repository's config.
-      GIT_CONFIG_COUNT: '1',
+      // Same as http.receivepack=true in each repository's config; filters
+      // allowed like on GitHub and GitLab (native git's partial clone).
+      GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: 'http.receivepack',
       GIT_CONFIG_VALUE_0: 'true',
+      GIT_CONFIG_KEY_1: 'uploadpack.allowFilter',
+      GIT_CONFIG_VALUE_1: 'true',
       PATH_INFO: decodeURIComponent(url.pathname),
       QUERY_STRING: url.search.slice(1),
       REQUEST_METHOD: req.method ?? 'GET',

@@ -1,7 +1,7 @@
 /** Refusals: each error has its code, names the file, and points at the line. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CanaryError } from '../../src/errors.ts';
+import { CanaryError, printable } from '../../src/errors.ts';
 import { editDocument, findDocument, type ManifestLimits, parseManifestFile, safeRepoPath } from '../../src/manifests/index.ts';
 import { yaml } from './helpers.ts';
 
@@ -33,6 +33,15 @@ function refused(fn: () => unknown, code: string, line?: number, message?: RegEx
 const parse = (text: string, limits?: Partial<ManifestLimits>) => parseManifestFile(FILE, text, limits);
 
 describe('parse refusals', () => {
+  it('a control character (a binary file, a stray NUL) is refused at its line', () => {
+    refused(() => parse('a: 1\nb: 2\u0000\n'), 'MANIFEST', 2, /control character U\+0000/);
+    refused(() => parse('kind: x\n\u001b[2Kname: y\n'), 'MANIFEST', 2, /control character U\+001B/);
+    assert.equal(parse('a: 1\r\nb:\t2\n').docs.length, 1, 'CR, LF and tab are text');
+  });
+  it('an error carrying a user value with a newline or an ANSI escape prints on one line', () => {
+    const e = new CanaryError('MANIFEST', 'no destination "a\nb\u001b[31m"', { where: { file: 'x\ny.yaml', line: 3 }, hint: 'fix\r\nit' });
+    assert.equal(e.oneLine(), 'no destination "a\\nb\\u001b[31m" (x\\ny.yaml:3) — fix\\r\\nit');
+  });
   it('bad YAML names the line of the error', () => {
     refused(() => parse('a: 1\nb: [1, 2\nc: 3\n'), 'MANIFEST', 3, /invalid YAML/);
     refused(() => parse('a:\n  b: 1\n c: 2\n'), 'MANIFEST', 3, /invalid YAML/);
@@ -74,7 +83,7 @@ describe('parse refusals', () => {
   it('oversize files and too many documents are refused', () => {
     const text = [...'abcdefghij'].map((k) => `${k}: ü\n`).join('');
     const err = refused(() => parse(text, { maxBytes: 59 }), 'MANIFEST', undefined, /60 bytes, over the 59-byte limit/);
-    assert.match(err.hint!, /maxBytes/);
+    assert.match(err.hint!, /split the manifest/);
     assert.equal(parse(text, { maxBytes: 60 }).docs.length, 1);
     refused(() => parse('a: 1\n---\nb: 2\n---\nc: 3\n', { maxDocuments: 2 }), 'MANIFEST', 4, /3 YAML documents/);
   });
@@ -146,7 +155,8 @@ describe('safeRepoPath refusals', () => {
   for (const bad of ['../x', 'apps/../../x', '/etc/passwd', 'C:/x', 'apps\\web.yaml', 'a\0b', '', '  ', 'a//b', 'dir/', '.', 'a/..']) {
     it(`refuses ${JSON.stringify(bad)}`, () => {
       const err = refused(() => safeRepoPath(bad), 'PATH');
-      assert.equal(err.where?.file, bad);
+      // where.file is printed as is: its control characters are escaped (one line, nothing raw on a terminal)
+      assert.equal(err.where?.file, printable(bad));
       assert.ok(err.message.includes(JSON.stringify(bad)));
     });
   }

@@ -42,7 +42,6 @@ const canned: Record<string, Canned> = {
   'one-extra-fields': {
     body: json({
       status: 'success',
-      warnings: ['partial'],
       data: { resultType: 'vector', result: [{ metric: {}, value: [1704069000, '0.25'], histogram: null }], stats: {} },
       extra: true,
     }),
@@ -78,6 +77,13 @@ const canned: Record<string, Canned> = {
   'not-found': { status: 404, body: '404 page not found' },
   redirect: { status: 302, headers: { location: 'http://elsewhere.invalid/api/v1/query' } },
   hang: { hang: true },
+  warnings: {
+    body: json({
+      status: 'success',
+      warnings: ['partial response: store 10.0.0.7 did not answer'],
+      data: { resultType: 'vector', result: [{ metric: {}, value: [1704069000, '99.9'] }] },
+    }),
+  },
 };
 
 describe('prometheus source over HTTP', () => {
@@ -138,6 +144,18 @@ describe('prometheus source over HTTP', () => {
     assert.equal(seen[0]!.headers['authorization'], `Basic ${Buffer.from(`reader:${PASSWORD}`).toString('base64')}`);
   });
 
+  test("the address's query string is sent with every query, before query and time", async () => {
+    seen.length = 0;
+    const address = `${base}/?partial_response=false&tenant=team-a`;
+    assert.equal(await prometheus.query('one', { source: { type: 'prometheus', address }, time: AT }), 99.5);
+    const url = new URL(seen[0]!.url, 'http://x');
+    assert.equal(url.pathname, '/api/v1/query');
+    assert.deepEqual([...url.searchParams.keys()], ['partial_response', 'tenant', 'query', 'time']);
+    assert.equal(url.searchParams.get('partial_response'), 'false');
+    assert.equal(url.searchParams.get('tenant'), 'team-a');
+    assert.equal(url.searchParams.get('query'), 'one');
+  });
+
   test('fractional evaluation times are sent as fractional seconds', async () => {
     seen.length = 0;
     await prometheus.query('one', { source: source(), time: new Date('2024-01-01T00:30:00.250Z') });
@@ -181,7 +199,8 @@ describe('prometheus source over HTTP', () => {
     ['unauthorized', /refused the credentials \(HTTP 401\)$/],
     ['forbidden', /refused the credentials \(HTTP 403\)$/],
     ['not-found', /^unexpected answer from prometheus at .* \(HTTP 404\)$/],
-    ['redirect', /answered with a redirect \(HTTP 302\)$/],
+    ['redirect', /answered with a redirect \(HTTP 302\) to http:\/\/elsewhere\.invalid\/api\/v1\/query$/],
+    ['warnings', /answered with warnings: partial response: store 10\.0\.0\.7 did not answer$/],
   ] as const) {
     test(`broken: ${q} → MetricsError ${message}`, async () => {
       await assert.rejects(query(q), (e: unknown) => {
@@ -283,7 +302,9 @@ describe('safeAddress', () => {
     ['http://prometheus.monitoring:9090', 'http://prometheus.monitoring:9090'],
     ['http://prometheus.monitoring:9090/', 'http://prometheus.monitoring:9090'],
     ['https://u:p@prom.example.com/prometheus/', 'https://prom.example.com/prometheus'],
-    ['http://prom:9090/?token=abc#x', 'http://prom:9090'],
+    ['http://prom:9090/?token=abc#x', 'http://prom:9090?token=***'],
+    ['http://thanos:9090/?partial_response=false&tenant=a%20b', 'http://thanos:9090?partial_response=false&tenant=a%20b'],
+    ['http://prom:9090/?access_token=abc&api_key=x&X-Amz-Signature=s&dedup=true', 'http://prom:9090?access_token=***&api_key=***&X-Amz-Signature=***&dedup=true'],
     ['//u:p@weird', '//weird'],
   ] as const) {
     test(`${raw} → ${shown}`, () => assert.equal(safeAddress(raw), shown));

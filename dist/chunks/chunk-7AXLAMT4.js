@@ -1,0 +1,420 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  canaryCommits,
+  checksFromBody,
+  parseChecksLine
+} from "./chunk-ETY7ETAP.js";
+import {
+  formatDuration
+} from "./chunk-3LIXOM53.js";
+
+// src/audit/events.ts
+function rolloutEvents(group, notesFor, options = {}) {
+  const events = [];
+  const noted = [];
+  let pos;
+  for (const c of group) {
+    const t = c.trailers;
+    const at = c.at.toISOString();
+    const who = { ...t.actor ? { actor: t.actor } : {}, ...t.reason ? { reason: t.reason } : {} };
+    const recorded = boundsFromBody(c.body);
+    const withLimits = (checks) => checks.map((k) => ({ ...k, ...options.limits?.[k.name] ?? {}, ...recorded.get(k.name) ?? {} }));
+    const notes = notesFor(c.sha).filter((n) => n.rollout === t.rollout);
+    const why = whyOf(c.body);
+    const stepOf = t.step ?? t.rolloutStep;
+    const own = ownJudgment(c, pos !== void 0);
+    if (own) {
+      const judged = pos ?? { step: stepOf?.index ?? 0, total: stepOf?.total ?? 0, weight: t.weight, stepCommit: c.sha };
+      const i = notes.findIndex((n) => n.outcome === own);
+      const note = i >= 0 ? notes.splice(i, 1)[0] : void 0;
+      const checks = note && note.checks.length > 0 ? note.checks : checksFromBody(c.body);
+      events.push({
+        kind: "judgment",
+        at,
+        commit: c.sha,
+        weight: judged.weight,
+        step: judged.step,
+        total: judged.total,
+        ...who,
+        outcome: own,
+        checks: withLimits(checks),
+        ...own === "fail" && t.failedChecks !== void 0 ? { failedChecks: t.failedChecks } : {},
+        source: note ? "note" : "commit",
+        stepCommit: judged.stepCommit
+      });
+    }
+    const base = { at, commit: c.sha, weight: t.weight, step: stepOf?.index ?? pos?.step ?? 0, total: stepOf?.total ?? pos?.total ?? 0, ...who };
+    if (t.phase === "progressing" && t.judgment === "fail") {
+      pos = pos ? { ...pos, weight: t.weight } : { step: base.step, total: base.total, weight: t.weight, stepCommit: c.sha };
+    } else if (t.phase === "progressing") {
+      if (pos === void 0) events.push({ kind: "start", ...base, why, ...options.supersedes ? { supersedes: options.supersedes } : {} });
+      else events.push({ kind: "step", ...base, why, from: pos.weight });
+      pos = { step: base.step, total: base.total, weight: t.weight, stepCommit: c.sha };
+    } else if (t.phase === "paused") {
+      const edit = EDITED.exec(why);
+      const by = edit?.[2] ?? t.actor;
+      events.push({ kind: "pause", ...base, why, ...by ? { by } : {}, ...edit ? { files: edit[1].split(", ") } : {} });
+      if (pos) pos = { ...pos, weight: t.weight };
+    } else if (t.phase === "resumed") {
+      events.push({ kind: "resume", ...base, why });
+      if (pos) pos = { ...pos, weight: t.weight };
+    } else {
+      events.push({ kind: t.phase === "promoted" ? "promote" : "rollback", ...base, weight: 0, why });
+    }
+    for (const n of notes) {
+      const p = pos ?? { step: base.step, total: base.total, weight: t.weight, stepCommit: c.sha };
+      noted.push({
+        after: events.length,
+        event: {
+          kind: "judgment",
+          at: new Date(n.at).toISOString(),
+          commit: c.sha,
+          weight: p.weight,
+          step: p.step,
+          total: p.total,
+          outcome: n.outcome,
+          checks: withLimits(n.checks),
+          source: "note",
+          stepCommit: p.stepCommit
+        }
+      });
+    }
+  }
+  return insertByTime(events, noted);
+}
+function ownJudgment(c, hasPosition) {
+  const t = c.trailers;
+  if (t.phase === "progressing" && t.judgment === "fail") return "fail";
+  if (!hasPosition || checksFromBody(c.body).length === 0) return void 0;
+  if (t.phase === "progressing" || t.phase === "promoted") return "pass";
+  if (t.phase === "rolled-back") return "fail";
+  return void 0;
+}
+var EDITED = /^(.+?) changed on production(?: in ([0-9a-f]{7,40}))? by someone else during the rollout/;
+function whyOf(body) {
+  return body.split(/\n[ \t]*\n/).map((p) => p.split("\n").map((l) => l.trim()).filter(Boolean).join(" ")).filter((p) => p !== "" && parseChecksLine(p).length === 0).join("; ");
+}
+var ENTRY_BOUNDS = /^(\S+)\s+\S+\s+\(([^)]*)\)\s+(?:pass|fail|no-data|error)(?:\s|$)/;
+function boundsFromBody(body) {
+  const out = /* @__PURE__ */ new Map();
+  const line = body.split("\n").find((l) => parseChecksLine(l).length > 0);
+  for (const part of line?.split(";") ?? []) {
+    const m = ENTRY_BOUNDS.exec(part.trim());
+    if (!m) continue;
+    const limit = {};
+    for (const b of m[2].split(",")) {
+      const bound = /^\s*(min|max)\s+(\S+)\s*$/.exec(b);
+      const value = bound ? Number(bound[2]) : Number.NaN;
+      if (bound && Number.isFinite(value)) limit[bound[1]] = value;
+    }
+    if (Object.keys(limit).length > 0) out.set(m[1], limit);
+  }
+  return out;
+}
+function insertByTime(events, noted) {
+  if (noted.length === 0) return events;
+  const placed = noted.map(({ event, after }) => {
+    let i = after;
+    while (i < events.length && Date.parse(events[i].at) <= Date.parse(event.at)) i++;
+    return { event, i };
+  });
+  placed.sort((a, b) => a.i - b.i || Date.parse(a.event.at) - Date.parse(b.event.at));
+  const out = [];
+  let k = 0;
+  events.forEach((e, i) => {
+    while (k < placed.length && placed[k].i === i) out.push(placed[k++].event);
+    out.push(e);
+  });
+  while (k < placed.length) out.push(placed[k++].event);
+  return out;
+}
+
+// src/audit/log.ts
+var ROLLOUT_OUTCOMES = ["promoted", "rolled-back", "paused", "progressing"];
+function revertsIn(commits) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c of commits) {
+    for (const m of c.message.matchAll(/This reverts commit ([0-9a-f]{40})/g)) {
+      if (!out.has(m[1])) out.set(m[1], { commit: c.sha, author: c.author.name || c.author.email, at: new Date(c.committer.timestamp * 1e3).toISOString() });
+    }
+  }
+  return out;
+}
+function buildRolloutLog(commits, notesFor, options = {}) {
+  const oldestFirst = canaryCommits(commits).filter((c) => options.service === void 0 || c.trailers.service === options.service).reverse();
+  const groups = [];
+  const open = /* @__PURE__ */ new Map();
+  const latest = /* @__PURE__ */ new Map();
+  const superseded = /* @__PURE__ */ new Map();
+  const supersedes = /* @__PURE__ */ new Map();
+  for (const c of oldestFirst) {
+    const { service, rollout, phase } = c.trailers;
+    let group = open.get(rollout);
+    if (!group) {
+      group = [];
+      groups.push(group);
+      open.set(rollout, group);
+      const previous = latest.get(service);
+      if (previous && !isFinished(previous)) {
+        superseded.set(previous, rollout);
+        supersedes.set(group, previous[0].trailers.rollout);
+      }
+      latest.set(service, group);
+    }
+    group.push(c);
+    if (phase === "promoted" || phase === "rolled-back") open.delete(rollout);
+  }
+  const since = options.since?.getTime();
+  return groups.reverse().map((g) => {
+    const entry = toEntry(g, notesFor, options.limits?.[g[0].trailers.service], superseded.get(g), supersedes.get(g));
+    const last = g[g.length - 1];
+    const revert = last.trailers.phase === "promoted" ? options.reverts?.get(last.sha) : void 0;
+    return revert ? { ...entry, revertedBy: revert } : entry;
+  }).filter((e) => since === void 0 || Date.parse(e.startedAt) >= since).filter((e) => options.outcomes === void 0 || options.outcomes.includes(e.outcome));
+}
+function isFinished(group) {
+  const phase = group[group.length - 1]?.trailers.phase;
+  return phase === "promoted" || phase === "rolled-back";
+}
+function toEntry(group, notesFor, limits, supersededBy, supersedes) {
+  const first = group[0];
+  const last = group[group.length - 1];
+  const { phase, rollout } = last.trailers;
+  const events = rolloutEvents(group, notesFor, { ...limits ? { limits } : {}, ...supersedes ? { supersedes } : {} });
+  const judgments = events.filter((e) => e.kind === "judgment");
+  const steps = [];
+  for (const c of group) {
+    if (c.trailers.phase !== "progressing" || c.trailers.judgment === "fail") continue;
+    steps.push({
+      weight: c.trailers.weight,
+      step: c.trailers.step?.index ?? 0,
+      commit: c.sha,
+      at: c.at.toISOString(),
+      checks: checksFromBody(c.body),
+      judgments: [],
+      judged: judgments.filter((j) => j.stepCommit === c.sha).map(stepJudged)
+    });
+  }
+  let current;
+  for (const c of group) {
+    if (c.trailers.phase === "progressing" && c.trailers.judgment !== "fail") current = steps.find((s) => s.commit === c.sha);
+    if (!current) continue;
+    const noted = notesFor(c.sha).filter((n) => n.rollout === rollout);
+    for (const n of noted) current.judgments.push({ at: n.at, outcome: n.outcome, checks: n.checks });
+    if (c.trailers.judgment === "fail" && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: "fail", checks: checksFromBody(c.body) });
+  }
+  for (const s of steps) s.judgments.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return {
+    service: last.trailers.service,
+    rollout,
+    candidate: last.trailers.candidate,
+    outcome: phase === "resumed" ? "progressing" : phase,
+    startedAt: first.at.toISOString(),
+    endedAt: phase === "promoted" || phase === "rolled-back" ? last.at.toISOString() : null,
+    steps,
+    ...supersededBy ? { supersededBy } : {},
+    events
+  };
+}
+function stepJudged(j) {
+  return {
+    at: j.at,
+    commit: j.commit,
+    outcome: j.outcome,
+    checks: j.checks,
+    ...j.failedChecks !== void 0 ? { failedChecks: j.failedChecks } : {},
+    source: j.source
+  };
+}
+function span(fromIso, toIso) {
+  const ms = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1e3) * 1e3;
+  return ms < 0 ? `-${formatDuration(-ms)}` : formatDuration(ms);
+}
+function shortIso(iso) {
+  return iso.replace(/\.000Z$/, "Z");
+}
+function checkText(c) {
+  const bounds = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
+  return `${c.name} ${c.value ?? "-"}${bounds ? ` (${bounds})` : ""} ${c.outcome}`;
+}
+function eventDetail(e) {
+  switch (e.kind) {
+    case "judgment": {
+      const count = e.failedChecks !== void 0 ? ` (${e.failedChecks} failed ${e.failedChecks === 1 ? "check" : "checks"} counted)` : "";
+      return `${e.outcome}${e.checks.length > 0 ? `: ${e.checks.map(checkText).join("; ")}` : ""}${count}`;
+    }
+    case "step":
+      return `${e.from}% → ${e.weight}%${e.why ? `: ${e.why}` : ""}`;
+    case "start":
+      return [e.why, e.supersedes ? `supersedes ${e.supersedes}` : ""].filter(Boolean).join("; ");
+    default:
+      return e.why || [e.actor, e.reason].filter(Boolean).join(": ");
+  }
+}
+function outcomeText(e, now) {
+  if (e.supersededBy) return `${e.outcome}, superseded by ${e.supersededBy} (the candidate moved)`;
+  if (e.endedAt) {
+    const reverted = e.revertedBy ? `; release ${e.candidate.slice(0, 7)} reverted on production by ${e.revertedBy.author} in ${e.revertedBy.commit.slice(0, 7)}` : "";
+    return `${e.outcome} after ${span(e.startedAt, e.endedAt)}${reverted}`;
+  }
+  return now ? `${e.outcome} for ${span(e.startedAt, now.toISOString())}` : e.outcome;
+}
+function pad(s, n) {
+  return s + " ".repeat(Math.max(0, n - s.length));
+}
+function formatRolloutLog(entries, options = {}) {
+  if (entries.length === 0) return "no rollouts found\n";
+  const blocks = entries.map((e) => {
+    const lines = [
+      `${e.rollout}  ${outcomeText(e, options.now)}`,
+      `  service ${e.service}  candidate ${e.candidate.slice(0, 7)}  started ${shortIso(e.startedAt)}  ended ${e.endedAt ? shortIso(e.endedAt) : "-"}`
+    ];
+    const rows = e.events.map((x) => [
+      shortIso(x.at),
+      `+${span(e.startedAt, x.at)}`.replace("+-", "-"),
+      x.kind,
+      x.total > 0 ? `${x.step}/${x.total}` : "-",
+      `${x.weight}%`,
+      x.commit.slice(0, 7),
+      eventDetail(x)
+    ]);
+    const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const r of rows) {
+      const cells = r.map((cell, i) => i === 4 ? " ".repeat(Math.max(0, widths[4] - cell.length)) + cell : i < 4 ? pad(cell, widths[i]) : cell);
+      lines.push(`  ${cells.join("  ")}`.trimEnd());
+    }
+    return lines.join("\n");
+  });
+  return `${blocks.join("\n\n")}
+`;
+}
+
+// src/audit/markdown.ts
+function escapeCell(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, "<br>");
+}
+function table(head, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+function commitCell(sha, options) {
+  const short = `\`${sha.slice(0, 7)}\``;
+  return options.commitUrl ? `[${short}](${options.commitUrl(sha)})` : short;
+}
+function formatLimit(limit) {
+  if (!limit) return "";
+  return [limit.min !== void 0 ? `min ${limit.min}` : "", limit.max !== void 0 ? `max ${limit.max}` : ""].filter(Boolean).join(", ");
+}
+function eventCheck(service, c, options) {
+  const known = c.min !== void 0 || c.max !== void 0 ? {} : options.limits?.[service]?.[c.name] ?? {};
+  return checkText({ ...known, ...c });
+}
+function chartPoints(e) {
+  const points = [];
+  for (const x of e.events) {
+    if (x.kind === "judgment") continue;
+    const weight = x.kind === "promote" ? 100 : x.weight;
+    const previous = points[points.length - 1];
+    if (previous && previous.at === x.at) points.pop();
+    points.push({ at: x.at, weight });
+  }
+  return points;
+}
+function timeLabels(isos) {
+  const dates = isos.map((s) => new Date(s).toISOString());
+  const days = new Set(dates.map((d) => d.slice(0, 10)));
+  const day = (d) => days.size > 1 ? `${d.slice(5, 10)} ` : "";
+  const minutes = dates.map((d) => `${day(d)}${d.slice(11, 16)}`);
+  if (new Set(minutes).size === minutes.length) return minutes;
+  return dates.map((d) => `${day(d)}${d.slice(11, 19)}`);
+}
+var quoted = (s) => `"${s.replace(/"/g, "'")}"`;
+function renderWeightChart(e) {
+  const points = chartPoints(e);
+  if (points.length === 0) return "";
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title ${quoted(`${e.rollout}: traffic to the new release`)}`,
+    `  x-axis [${timeLabels(points.map((p) => p.at)).map(quoted).join(", ")}]`,
+    '  y-axis "percent" 0 --> 100',
+    `  line [${points.map((p) => p.weight).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function eventName(x) {
+  return x.kind === "judgment" ? `judgment: ${x.outcome}` : x.kind;
+}
+function whyCell(x) {
+  if (x.kind === "judgment") return x.failedChecks !== void 0 ? `${x.failedChecks} failed ${x.failedChecks === 1 ? "check" : "checks"} counted` : "";
+  if (x.actor) return `${x.actor}${x.reason ? `: ${x.reason}` : ""}`;
+  return eventDetail(x);
+}
+function renderRollout(e, options) {
+  const hashes = "#".repeat(Math.min(6, Math.max(1, options.level ?? 2)));
+  const outcome = e.supersededBy ? `${e.outcome}, superseded by ${e.supersededBy}` : e.outcome;
+  const parts = [
+    `${hashes} ${e.service}: ${e.rollout} (${outcome})`,
+    `Candidate \`${e.candidate.slice(0, 7)}\`, started ${e.startedAt}, ${e.endedAt ? `ended ${e.endedAt} (after ${span(e.startedAt, e.endedAt)})` : "not ended"}.`
+  ];
+  if (e.events.length > 0) {
+    const rows = e.events.map((x) => [
+      `${shortIso(x.at)} (+${span(e.startedAt, x.at)})`.replace("+-", "-"),
+      eventName(x),
+      x.total > 0 ? `${x.step}/${x.total}` : "–",
+      `${x.weight}%`,
+      x.kind === "judgment" ? x.checks.map((c) => escapeCell(eventCheck(e.service, c, options))).join("<br>") || "–" : "–",
+      commitCell(x.commit, options),
+      escapeCell(whyCell(x)) || "–"
+    ]);
+    parts.push(table(["time", "event", "step", "canary weight", "checks", "commit", "actor / reason"], rows));
+    parts.push(renderWeightChart(e));
+  }
+  return parts.join("\n\n");
+}
+function renderRolloutsMarkdown(rollouts, options = {}) {
+  if (rollouts.length === 0) return "No rollouts.\n";
+  return `${rollouts.map((e) => renderRollout(e, options)).join("\n\n")}
+`;
+}
+function renderTickSummary(results, rollouts, options = {}) {
+  const parts = [`## git-canary ${options.command ?? "tick"}`];
+  if (options.dryRun) parts.push("Dry run: nothing was committed or pushed.");
+  if (results.length === 0) {
+    parts.push("No services in git-canary.yaml.");
+  } else {
+    const rows = results.map((s) => [
+      escapeCell(s.service),
+      escapeCell(s.decision),
+      s.weight === null ? "–" : `${s.weight}%`,
+      s.step === null ? "–" : escapeCell(s.step),
+      s.commit ? commitCell(s.commit, options) : options.dryRun && (s.files?.length ?? 0) > 0 ? "not committed (dry run)" : "–",
+      escapeCell(s.reason)
+    ]);
+    parts.push(table(["service", "decision", "canary weight", "step", "commit", "reason"], rows));
+    const checks = results.flatMap(
+      (s) => s.checks.map((c) => [
+        escapeCell(s.service),
+        escapeCell(c.name),
+        c.value === null ? "–" : String(c.value),
+        escapeCell(formatLimit(options.limits?.[s.service]?.[c.name])) || "–",
+        escapeCell(c.outcome)
+      ])
+    );
+    if (checks.length > 0) parts.push("### Checks", table(["service", "check", "value", "limit", "outcome"], checks));
+  }
+  if (rollouts.length > 0) {
+    parts.push("### Rollouts", renderRolloutsMarkdown(rollouts, { ...options, level: 4 }).trimEnd());
+  }
+  return `${parts.join("\n\n")}
+`;
+}
+
+export {
+  ROLLOUT_OUTCOMES,
+  revertsIn,
+  buildRolloutLog,
+  formatRolloutLog,
+  renderRolloutsMarkdown,
+  renderTickSummary
+};
