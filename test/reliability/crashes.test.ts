@@ -231,8 +231,8 @@ describe('SIGKILL over HTTP, cache kept between runs', () => {
       'kill points over HTTP': points.length,
       'kill points in all (with the two ref-lock kills)': points.length + 2,
       'kills that left a cache lock': locks,
-      'production before after a kill': before,
-      'production after after a kill': results.length - before,
+      'kills after which production was the old tip': before,
+      'kills after which production was one whole transition on': results.length - before,
     });
   });
 });

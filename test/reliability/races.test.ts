@@ -40,7 +40,8 @@ let template: ScenarioRepo;
 const root = tempDir('git-canary-races5-');
 
 const WORKERS = scale(5, 8);
-const ROUNDS = scale(1, 10);
+// Whole rollouts, one after another on fresh repositories: repeated even in a reduced run.
+const ROUNDS = scale(2, 10);
 /** start, step 2/3, step 3/3, promote. */
 const TIMES = [2, 3, 4, 5];
 
