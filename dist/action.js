@@ -8,12 +8,12 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-VOFVLDRX.js";
+} from "./chunks/chunk-GVRHGTGY.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-7AXLAMT4.js";
-import "./chunks/chunk-ETY7ETAP.js";
+} from "./chunks/chunk-2GCMGIGP.js";
+import "./chunks/chunk-CY7MOWSW.js";
 import "./chunks/chunk-3LIXOM53.js";
 import {
   UsageError,
@@ -25,7 +25,7 @@ import {
   registerToken,
   scrub,
   scrubDeep
-} from "./chunks/chunk-VJNO7JX6.js";
+} from "./chunks/chunk-XQGSMGWJ.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -9,10 +9,10 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-VOFVLDRX.js";
+} from "./chunks/chunk-GVRHGTGY.js";
 import {
   installOutputScrubbing
-} from "./chunks/chunk-VJNO7JX6.js";
+} from "./chunks/chunk-XQGSMGWJ.js";
 
 // git-canary:cli
 import { realpathSync } from "node:fs";

@@ -78,7 +78,7 @@ export function registerToken(token: string | undefined): void {
 }
 
 /** Scheme words of an Authorization value are not secret ("Bearer" may appear in an error text). */
-const AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
+export const AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
 
 /** An HTTP header value: whole, each word but the scheme, and what a Basic value decodes to. */
 export function registerHeaderValue(value: string | undefined): void {
@@ -109,16 +109,25 @@ export function registerUrlSecrets(raw: string | undefined): void {
     registerSecret(url.password);
     registerCredentials(safeDecode(url.username), safeDecode(url.password));
   }
-  for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) registerSecret(value);
-  // As written, too: `+`, `/` or `=` left unencoded in the address are sent that way.
+  for (const value of secretParamValues(url)) registerSecret(value);
+}
+
+/**
+ * The values of `url`'s credential-named query parameters: as parsed, and as
+ * written (`+`, `/` or `=` left unencoded in an address are sent that way),
+ * raw and decoded.
+ */
+export function secretParamValues(url: URL): string[] {
+  const values: string[] = [];
+  for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) values.push(value);
   for (const part of url.search.slice(1).split('&')) {
     const eq = part.indexOf('=');
     if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) {
       const written = part.slice(eq + 1);
-      registerSecret(written);
-      registerSecret(safeDecode(written));
+      values.push(written, safeDecode(written));
     }
   }
+  return values;
 }
 
 /** The tokens an environment hands git-canary. */

@@ -5,7 +5,7 @@
  * request config, headers included, so it is never kept as a cause.
  */
 import { formatDuration } from '../config/duration.ts';
-import { basicFormsOf, encodingsOf, registerHeaderValue, registerUrlSecrets, SECRET_PARAM } from '../secrets.ts';
+import { AUTH_SCHEMES, basicFormsOf, encodingsOf, registerHeaderValue, registerUrlSecrets, SECRET_PARAM, secretParamValues } from '../secrets.ts';
 
 /**
  * The address as it may be shown: no user-info, no fragment; its query string
@@ -49,18 +49,11 @@ export function secretsOf(address: string, headers: Record<string, string> | und
   if (url) {
     for (const part of [url.username, url.password, url.search.slice(1)]) out.push(part, safeDecode(part));
     if (url.password) out.push(...encodingsOf(safeDecode(url.password)), ...basicFormsOf(safeDecode(url.username), safeDecode(url.password)));
-    for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) out.push(...encodingsOf(value));
-    for (const part of url.search.slice(1).split('&')) {
-      const eq = part.indexOf('=');
-      if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) out.push(part.slice(eq + 1), safeDecode(part.slice(eq + 1)));
-    }
+    for (const value of secretParamValues(url)) out.push(...encodingsOf(value));
   }
   // Very short fragments would mangle ordinary text without protecting anything.
   return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
 }
-
-/** Scheme words of an Authorization value are not secret ("Bearer" may appear in an error text). */
-const AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
 
 /** Percent-decodes what can be decoded; a stray "%zz" stays as it is. */
 function safeDecode(s: string): string {

@@ -10,35 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ServiceStatus } from '../../src/audit/status.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { commitFiles, type Fixture } from '../helpers/git-fixtures.ts';
 import { productionFiles, release } from '../helpers/scenario.ts';
 import { assertNoPush, assertOneLineError, at, intervalOnlyConfig, repoWith, runReadOnly, serve } from './support-validate.ts';
 
-interface ServiceStatus {
-  service: string;
-  phase: string;
-  weight: number;
-  step: string | null;
-  rollout: string | null;
-  candidate: string | null;
-  since: string | null;
-  timeAtStep: string | null;
-  failedChecks: number;
-  lastAnalysis: unknown;
-  reason: string | null;
-  unexercised: string[];
-  images: string[];
-  elapsed: string | null;
-  interval: string;
-  threshold: number | null;
-  nextJudgment: { at: string; in: string } | null;
-  record: { commit: string; phase: string; title: string; at: string; actor: string | null; reason: string | null } | null;
-  nextTick: { decision: string; reason: string; candidate?: string; images?: string[] } | null;
-  actions: string[];
-  gate: string;
-  pullRequest: number | null;
-}
 interface LogStep {
   weight: number;
   step: number;

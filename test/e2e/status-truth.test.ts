@@ -15,6 +15,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ServiceStatus as Status } from '../../src/audit/status.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { type RunningPrometheus, prometheusSkip, startPrometheus } from '../helpers/prometheus.ts';
 import { DEMO_TRAFFIC, gitCanaryYaml, productionFiles, release, scenarioMetrics, T0 } from '../helpers/scenario.ts';
@@ -26,37 +27,6 @@ const C2 = 'registry.example.com/checkout:1.2.0';
 const P2 = 'registry.example.com/payments:4.3.1';
 const VS = 'apps/checkout/virtualservice.yaml';
 
-interface JudgedCheck {
-  name: string;
-  value: number | null;
-  outcome: string;
-  min?: number;
-  max?: number;
-}
-interface Status {
-  service: string;
-  phase: string;
-  weight: number;
-  step: string | null;
-  rollout: string | null;
-  candidate: string | null;
-  since: string | null;
-  timeAtStep: string | null;
-  failedChecks: number;
-  lastAnalysis: { at: string; commit: string; outcome: string; checks: JudgedCheck[] } | null;
-  reason: string | null;
-  unexercised: string[];
-  images: string[];
-  elapsed: string | null;
-  interval: string;
-  threshold: number | null;
-  nextJudgment: { at: string; in: string } | null;
-  record: { commit: string; phase: string; title: string; at: string; actor: string | null; reason: string | null } | null;
-  nextTick: { decision: string; reason: string; candidate?: string; images?: string[] } | null;
-  actions: string[];
-  gate: string;
-  pullRequest: number | null;
-}
 
 const iso = (minutes: number) => at(minutes).toISOString();
 const commands = (service: string, ...verbs: string[]) => verbs.map((v) => `git-canary ${v} --service ${service}`);

@@ -430,6 +430,22 @@ describe('secrets of the git remote', { skip: prometheusSkip(), concurrency: 2 }
 // ---------------------------------------------------------------------------
 // the scrubber itself, in process: every form, every edge that uses it
 
+/** What `run` writes to stdout and stderr, captured instead of printed. */
+function capturingOutput(run: () => void): string {
+  const writes: string[] = [];
+  const original = { out: process.stdout.write, err: process.stderr.write };
+  const capture = ((chunk: string | Uint8Array) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    run();
+  } finally {
+    process.stdout.write = original.out;
+    process.stderr.write = original.err;
+  }
+  return writes.join('');
+}
+
 describe('the scrubber (src/secrets.ts)', () => {
   const token = { value: 'unit-T0ken/with+odd=chars', basicUser: 'x-access-token' };
   const header = { value: 'unit-Hdr-S3cret' };
@@ -469,21 +485,13 @@ describe('the scrubber (src/secrets.ts)', () => {
   });
 
   test('the error reporter scrubs the line, the --debug stack and the --json document', () => {
-    const writes: string[] = [];
-    const original = { out: process.stdout.write, err: process.stderr.write };
-    const capture = ((chunk: string | Uint8Array) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stdout.write = capture;
-    process.stderr.write = capture;
-    try {
+    const written = capturingOutput(() => {
       const e = new MetricsError(`echoed: ${text}`, { data: { body: text } });
       reportError(e, { json: true, debug: true });
       reportError(new Error(`library: ${text}`), { json: true, debug: true });
-    } finally {
-      process.stdout.write = original.out;
-      process.stderr.write = original.err;
-    }
-    assert.ok(writes.join('').includes('error: echoed:'));
-    edges += assertClean('reportError', all, [{ name: 'stderr + stdout', text: writes.join('') }]);
+    });
+    assert.ok(written.includes('error: echoed:'));
+    edges += assertClean('reportError', all, [{ name: 'stderr + stdout', text: written }]);
   });
 
   test('an Octokit error whose body quotes our request (token included) is scrubbed in the report and the logs', async () => {
@@ -499,21 +507,13 @@ describe('the scrubber (src/secrets.ts)', () => {
     });
     const e = await gh.getPullRequest(1).catch((x: unknown) => x);
     assert.ok(e instanceof Error);
-    const writes: string[] = [];
-    const original = { out: process.stdout.write, err: process.stderr.write };
-    const capture = ((chunk: string | Uint8Array) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stdout.write = capture;
-    process.stderr.write = capture;
-    try {
+    const written = capturingOutput(() => {
       reportError(e, { json: true, debug: true });
       log.error({ err: e }, 'GitHub failed');
-    } finally {
-      process.stdout.write = original.out;
-      process.stderr.write = original.err;
-    }
-    assert.match(writes.join(''), /error: .*401/);
+    });
+    assert.match(written, /error: .*401/);
     edges += assertClean('Octokit error', [token], [
-      { name: 'report', text: writes.join('') },
+      { name: 'report', text: written },
       { name: 'logs', text: lines.join('') },
     ]);
   });

@@ -3,7 +3,7 @@ import {
   canaryCommits,
   checksFromBody,
   parseChecksLine
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -5,34 +5,34 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-K4Y337Q3.js";
+} from "./chunk-PQZBDZRQ.js";
 import {
   decide,
   decideInput,
   errorReason,
   planService
-} from "./chunk-564XH7YI.js";
-import "./chunk-5TGI4PAB.js";
+} from "./chunk-KOGAAQ6X.js";
+import "./chunk-EDE3EELU.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-EWRIAWHZ.js";
+} from "./chunk-F3C5YA6V.js";
 import {
   deriveStart,
   openSession,
   parseManifestFile,
   releaseParts,
   unexercisedFor
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   commitTime,
   parseCommitMessage
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import "./chunk-3LIXOM53.js";
 import {
   CanaryError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/audit/images.ts
 var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);

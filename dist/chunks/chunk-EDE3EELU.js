@@ -1,11 +1,12 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   external_exports
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
 import {
+  AUTH_SCHEMES,
   ConfigError,
   MetricsError,
   NoDataError,
@@ -17,8 +18,9 @@ import {
   basicFormsOf,
   encodingsOf,
   registerHeaderValue,
-  registerUrlSecrets
-} from "./chunk-VJNO7JX6.js";
+  registerUrlSecrets,
+  secretParamValues
+} from "./chunk-XQGSMGWJ.js";
 
 // node_modules/delayed-stream/lib/delayed_stream.js
 var require_delayed_stream = __commonJS({
@@ -18265,15 +18267,10 @@ function secretsOf(address, headers) {
   if (url2) {
     for (const part of [url2.username, url2.password, url2.search.slice(1)]) out.push(part, safeDecode(part));
     if (url2.password) out.push(...encodingsOf(safeDecode(url2.password)), ...basicFormsOf(safeDecode(url2.username), safeDecode(url2.password)));
-    for (const [name, value] of url2.searchParams) if (SECRET_PARAM.test(name)) out.push(...encodingsOf(value));
-    for (const part of url2.search.slice(1).split("&")) {
-      const eq = part.indexOf("=");
-      if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) out.push(part.slice(eq + 1), safeDecode(part.slice(eq + 1)));
-    }
+    for (const value of secretParamValues(url2)) out.push(...encodingsOf(value));
   }
   return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
 }
-var AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
 function safeDecode(s) {
   return s.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
     try {

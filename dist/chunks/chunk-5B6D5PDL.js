@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   runAnalysisChecks
-} from "./chunk-5TGI4PAB.js";
+} from "./chunk-EDE3EELU.js";
 import {
   CONFIG_FILE,
   applyEdits,
@@ -15,11 +15,11 @@ import {
   parseSource,
   releaseParts,
   unexercisedFor
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   CanaryError,
   formatWhere
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/runner/validate-repo.ts
 function formatRepoIssue(i) {

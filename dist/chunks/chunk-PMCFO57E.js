@@ -25,7 +25,7 @@ import {
   registerToken,
   registerUrlSecrets,
   scrub
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({

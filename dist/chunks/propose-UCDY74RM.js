@@ -1,16 +1,16 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-NLLQC3GM.js";
-import "./chunk-K4Y337Q3.js";
+} from "./chunk-VXGJ75M7.js";
+import "./chunk-PQZBDZRQ.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-564XH7YI.js";
-import "./chunk-5TGI4PAB.js";
+} from "./chunk-KOGAAQ6X.js";
+import "./chunk-EDE3EELU.js";
 import {
   readFiles
-} from "./chunk-EWRIAWHZ.js";
+} from "./chunk-F3C5YA6V.js";
 import {
   applyEdits,
   docLabel,
@@ -18,15 +18,15 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-7GH7ARYR.js";
-import "./chunk-ETY7ETAP.js";
+} from "./chunk-PMCFO57E.js";
+import "./chunk-CY7MOWSW.js";
 import "./chunk-3LIXOM53.js";
 import {
   CanaryError,
   GitError,
   ManifestError,
   UsageError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/manifests/image-ref.ts
 var ImageRefError = class extends CanaryError {

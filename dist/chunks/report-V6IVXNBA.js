@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-AVMAVBKR.js";
+} from "./chunk-ZVXCS7GG.js";
 import {
   limitsOf,
   log
-} from "./chunk-5CTSXE32.js";
-import "./chunk-7AXLAMT4.js";
-import "./chunk-EWRIAWHZ.js";
-import "./chunk-7GH7ARYR.js";
-import "./chunk-ETY7ETAP.js";
+} from "./chunk-K5BHVU2H.js";
+import "./chunk-2GCMGIGP.js";
+import "./chunk-F3C5YA6V.js";
+import "./chunk-PMCFO57E.js";
+import "./chunk-CY7MOWSW.js";
 import "./chunk-3LIXOM53.js";
 import {
   UsageError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/commands/report.ts
 import { stat, writeFile } from "node:fs/promises";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   GitError,
   printable
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/audit/checks.ts
 var OUTCOMES = ["pass", "fail", "no-data", "error"];

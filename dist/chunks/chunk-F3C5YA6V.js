@@ -5,17 +5,17 @@ import {
   releaseKey,
   releaseParts,
   routeWeightOf
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   commitTime,
   isCheckOutcome,
   parseCommitMessage,
   stateFromRecord
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import {
   CanaryError,
   GitError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/audit/notes.ts
 var NOTES_REF = "refs/notes/git-canary";

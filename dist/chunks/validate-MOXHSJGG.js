@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-5NRZ4GLF.js";
-import "./chunk-5TGI4PAB.js";
+} from "./chunk-5B6D5PDL.js";
+import "./chunk-EDE3EELU.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import "./chunk-3LIXOM53.js";
 import {
   UsageError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/commands/validate.ts
 import { readFile } from "node:fs/promises";

@@ -3,15 +3,15 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-AGZOVK3T.js";
-import "./chunk-564XH7YI.js";
-import "./chunk-5TGI4PAB.js";
-import "./chunk-AVMAVBKR.js";
-import "./chunk-EWRIAWHZ.js";
-import "./chunk-7GH7ARYR.js";
-import "./chunk-ETY7ETAP.js";
+} from "./chunk-NCCK2EI4.js";
+import "./chunk-KOGAAQ6X.js";
+import "./chunk-EDE3EELU.js";
+import "./chunk-ZVXCS7GG.js";
+import "./chunk-F3C5YA6V.js";
+import "./chunk-PMCFO57E.js";
+import "./chunk-CY7MOWSW.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-VJNO7JX6.js";
+import "./chunk-XQGSMGWJ.js";
 export {
   formatTick,
   parseDeadline,

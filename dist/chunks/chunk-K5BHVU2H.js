@@ -5,19 +5,19 @@ import {
   formatRolloutLog,
   renderRolloutsMarkdown,
   revertsIn
-} from "./chunk-7AXLAMT4.js";
+} from "./chunk-2GCMGIGP.js";
 import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-EWRIAWHZ.js";
+} from "./chunk-F3C5YA6V.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   canaryCommits
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";
@@ -25,7 +25,7 @@ import {
   CanaryError,
   ConfigError,
   UsageError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/commands/log.ts
 var FORMATS = ["text", "markdown"];

@@ -2,24 +2,24 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   judge,
   runAnalysisChecks
-} from "./chunk-5TGI4PAB.js";
+} from "./chunk-EDE3EELU.js";
 import {
   NOTES_REF,
   appendNote,
   noteText,
   observeService,
   resolveTips
-} from "./chunk-EWRIAWHZ.js";
+} from "./chunk-F3C5YA6V.js";
 import {
   planCommit,
   promoteRelease
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   formatCommitMessage,
   parseCommitMessage,
   shortSha,
   titleFor
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
@@ -27,7 +27,7 @@ import {
   CanaryError,
   ConfigError,
   GitConflictError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/engine/decide.ts
 function decide(input) {

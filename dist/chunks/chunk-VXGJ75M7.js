@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-K4Y337Q3.js";
+} from "./chunk-PQZBDZRQ.js";
 import {
   commitDecision,
   decide,
@@ -10,18 +10,18 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-564XH7YI.js";
+} from "./chunk-KOGAAQ6X.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-EWRIAWHZ.js";
+} from "./chunk-F3C5YA6V.js";
 import {
   openSession
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   CanaryError,
   UsageError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/runner/manual.ts
 var PhaseError = class extends CanaryError {

@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   parseChecksLine
-} from "./chunk-ETY7ETAP.js";
+} from "./chunk-CY7MOWSW.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
 import {
   ConfigError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/audit/status.ts
 var BOUND = /\b(min|max)\s+([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)/gi;

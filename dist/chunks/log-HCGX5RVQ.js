@@ -4,13 +4,13 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-5CTSXE32.js";
-import "./chunk-7AXLAMT4.js";
-import "./chunk-EWRIAWHZ.js";
-import "./chunk-7GH7ARYR.js";
-import "./chunk-ETY7ETAP.js";
+} from "./chunk-K5BHVU2H.js";
+import "./chunk-2GCMGIGP.js";
+import "./chunk-F3C5YA6V.js";
+import "./chunk-PMCFO57E.js";
+import "./chunk-CY7MOWSW.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-VJNO7JX6.js";
+import "./chunk-XQGSMGWJ.js";
 export {
   limitsOf,
   log,

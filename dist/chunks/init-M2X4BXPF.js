@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-5NRZ4GLF.js";
-import "./chunk-5TGI4PAB.js";
+} from "./chunk-5B6D5PDL.js";
+import "./chunk-EDE3EELU.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,13 +11,13 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import "./chunk-3LIXOM53.js";
 import {
   CanaryError,
   UsageError,
   __toESM
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/commands/init.ts
 import { existsSync } from "node:fs";

@@ -209,15 +209,19 @@ function registerUrlSecrets(raw) {
     registerSecret(url.password);
     registerCredentials(safeDecode(url.username), safeDecode(url.password));
   }
-  for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) registerSecret(value);
+  for (const value of secretParamValues(url)) registerSecret(value);
+}
+function secretParamValues(url) {
+  const values = [];
+  for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) values.push(value);
   for (const part of url.search.slice(1).split("&")) {
     const eq = part.indexOf("=");
     if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) {
       const written = part.slice(eq + 1);
-      registerSecret(written);
-      registerSecret(safeDecode(written));
+      values.push(written, safeDecode(written));
     }
   }
+  return values;
 }
 function registerEnvSecrets(env) {
   for (const name of ["GIT_CANARY_TOKEN", "GITHUB_TOKEN", "INPUT_TOKEN"]) registerToken(env[name]?.trim() || void 0);
@@ -295,9 +299,11 @@ export {
   basicFormsOf,
   registerCredentials,
   registerToken,
+  AUTH_SCHEMES,
   registerHeaderValue,
   SECRET_PARAM,
   registerUrlSecrets,
+  secretParamValues,
   onSecret,
   scrub,
   scrubDeep,

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   CanaryError
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // src/github/repository.ts
 var OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,37}[A-Za-z0-9_])?$/;

@@ -1,15 +1,15 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-564XH7YI.js";
+} from "./chunk-KOGAAQ6X.js";
 import {
   commitUrl,
   gitHubApiUrl,
   resolveGitHubRepository
-} from "./chunk-AVMAVBKR.js";
+} from "./chunk-ZVXCS7GG.js";
 import {
   openSession
-} from "./chunk-7GH7ARYR.js";
+} from "./chunk-PMCFO57E.js";
 import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";
@@ -18,7 +18,7 @@ import {
   UsageError,
   __commonJS,
   __toESM
-} from "./chunk-VJNO7JX6.js";
+} from "./chunk-XQGSMGWJ.js";
 
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({

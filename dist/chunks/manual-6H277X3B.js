@@ -1,0 +1,17 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  actorFrom,
+  manualCommand
+} from "./chunk-VXGJ75M7.js";
+import "./chunk-PQZBDZRQ.js";
+import "./chunk-KOGAAQ6X.js";
+import "./chunk-EDE3EELU.js";
+import "./chunk-F3C5YA6V.js";
+import "./chunk-PMCFO57E.js";
+import "./chunk-CY7MOWSW.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-XQGSMGWJ.js";
+export {
+  actorFrom,
+  manualCommand
+};
