@@ -4,18 +4,58 @@
  */
 import { formatMeasured, formatNumber } from './format.ts';
 
-/** One `analysis.checks[]` entry: a query and inclusive bounds. */
+import type { BaselineBound } from '../config/analysis-schema.ts';
+
+/** How a check compares the canary with a reference (`baseline:` of a check, resolved). */
+export interface BaselineCheck {
+  /** Stable's query; undefined: the reference is the check's first value in the rollout. */
+  query?: string;
+  maxIncrease?: BaselineBound;
+  maxDecrease?: BaselineBound;
+  method: 'value' | 'mann-whitney';
+  /** Confidence of the Mann-Whitney U test, e.g. 0.98. */
+  confidence: number;
+  /** Step between samples of the range queries (mann-whitney), ms. */
+  resolutionMs: number;
+}
+
+/**
+ * One check as it runs: `analysis.checks[]` and the expanded `analysis.templates[]`
+ * (src/analysis/resolve.ts). Bounds are inclusive.
+ */
 export interface Check {
   name: string;
   query: string;
   min?: number;
   max?: number;
+  /** One failed judgment of this check rolls back at once. */
+  critical?: boolean;
+  baseline?: BaselineCheck;
+}
+
+/** What a baseline comparison found, for commit bodies, notes, status and log. */
+export interface Comparison {
+  method: 'value' | 'mann-whitney';
+  /** The reference: stable's value (its mean over the step for mann-whitney), or the check's first value in the rollout. */
+  reference: number;
+  /** Where the reference came from: stable's query, or the first value of the rollout. */
+  from: 'baseline' | 'first-value';
+  /** (canary − reference) / |reference|; null when the reference is 0. */
+  change: number | null;
+  /** mann-whitney: the two-sided p-value of the U test. */
+  pValue?: number;
+  /** mann-whitney: the effect size, canary mean / reference mean (Kayenta's mean ratio); null when the reference mean is 0. */
+  effectSize?: number | null;
+  /** mann-whitney: samples in each series. */
+  samples?: { canary: number; baseline: number };
+  /** The bounds as written, e.g. `maxIncrease 10%, maxDecrease 5%`. */
+  bound: string;
 }
 
 /** What the metric source answered for one check. */
 export type Measurement = { value: number } | { noData: string } | { error: string };
 
-export type CheckOutcome = 'pass' | 'fail' | 'no-data' | 'error';
+export type CheckOutcome = 'pass' | 'fail' | 'inconclusive' | 'no-data' | 'error';
 
 export interface CheckResult {
   name: string;
@@ -27,6 +67,10 @@ export interface CheckResult {
   max?: number;
   /** Why, in a few words: `98.2 is below min 99`, `query returned NaN`. One line, no ';'. */
   reason: string;
+  /** A critical check: its failure rolls back at once. */
+  critical?: boolean;
+  /** Present when the check has a `baseline` and a reference was measured. */
+  comparison?: Comparison;
 }
 
 export type JudgmentOutcome = 'pass' | 'fail' | 'inconclusive' | 'error';
@@ -36,6 +80,10 @@ export interface Judgment {
   checks: CheckResult[];
   /** One line for a commit body: `success-rate 99.7 (min 99) pass; latency-p99 0.21 (max 0.5) pass`. */
   summary: string;
+  /** Names of the critical checks that failed: the judgment rolls back at once. Empty when none. */
+  critical: string[];
+  /** `analysis.minRequests`: the canary's requests and the floor; below it the judgment is inconclusive. */
+  requests?: { value: number | null; min: number; outcome: CheckOutcome; reason: string };
 }
 
 /**
@@ -91,7 +139,7 @@ export function judge(results: readonly CheckResult[]): Judgment {
       : has('fail')
         ? 'fail'
         : 'pass';
-  return { outcome, checks: [...results], summary: summarize(results) };
+  return { outcome, checks: [...results], summary: summarize(results), critical: [] };
 }
 
 /**

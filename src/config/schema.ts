@@ -7,24 +7,20 @@
  */
 import { z } from 'zod';
 import type { Destination } from '../routers/types.ts';
-import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.ts';
+import { AnalysisConfig, AppliedConfig, KubernetesConfig } from './analysis-schema.ts';
+import { DNS_LABEL, Duration, SourceName, unlessMissing } from './schema-base.ts';
 import { repoPathProblem } from './paths.ts';
 
-/** A schema-level message that leaves "required key is missing" to the default formatter. */
-const unlessMissing = (message: string) => (iss: { input?: unknown }) =>
-  iss.input === undefined ? undefined : message;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export const Duration = z
-  .string({ error: unlessMissing(`expected a duration such as ${DURATION_EXAMPLES}`) })
-  .regex(DURATION_PATTERN, {
-    error: (iss) => `invalid duration ${JSON.stringify(iss.input)}: write e.g. ${DURATION_EXAMPLES}`,
-  })
-  .refine((s) => !DURATION_PATTERN.test(s) || tryParseDuration(s) !== undefined, { error: 'duration is too long' })
-  .transform((s) => tryParseDuration(s)!);
-/** A duration as written (`5m`); parsed, it is a number of milliseconds. */
-export type Duration = z.output<typeof Duration>;
+export { Duration, SourceName };
+export {
+  AnalysisConfig,
+  AppliedConfig,
+  BaselineConfig,
+  CheckConfig,
+  KubernetesConfig,
+  MinRequestsConfig,
+  TemplateCheckConfig,
+} from './analysis-schema.ts';
 
 export const RepoPath = z
   .string({ error: unlessMissing('expected a repository path such as apps/checkout/deployment.yaml') })
@@ -54,10 +50,6 @@ export const BranchesConfig = z
   })
   .describe('The two branches git-canary reads.');
 export type BranchesConfig = z.output<typeof BranchesConfig>;
-
-export const SourceName = z
-  .string({ error: unlessMissing('expected the name of a metrics source') })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'metrics source names are letters, digits, "_", "." and "-"' });
 
 export const PrometheusSourceConfig = z
   .strictObject({
@@ -214,38 +206,6 @@ export const CanaryConfig = z
   })
   .describe('The canary workload and where its changes come from.');
 
-export const CheckConfig = z
-  .strictObject({
-    name: z
-      .string({ error: unlessMissing('expected a check name') })
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'check names are letters, digits, ".", "_" and "-"' })
-      .describe('Name shown in commits, status and logs, e.g. success-rate.'),
-    query: z.string().min(1, { error: 'must not be empty' }).describe('Query returning exactly one number.'),
-    min: z.number().optional().describe('The check fails when the value is below this.'),
-    max: z.number().optional().describe('The check fails when the value is above this.'),
-  })
-  .refine((c) => c.min !== undefined || c.max !== undefined, { error: 'a check needs min, max or both' })
-  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
-    error: 'min must not be greater than max',
-    path: ['min'],
-  })
-  .describe('One query and the range its value must stay in.');
-export type CheckConfig = z.output<typeof CheckConfig>;
-
-export const AnalysisConfig = z
-  .strictObject({
-    metrics: SourceName.describe('Name of the metrics source (a key of top-level `metrics`) the checks query.'),
-    threshold: z
-      .number()
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .default(2)
-      .describe('Failed judgments, counted over the rollout, that trigger a rollback.'),
-    checks: z.array(CheckConfig).min(1, { error: 'must list at least one check' }).describe('Checks run at each step.'),
-  })
-  .describe('How each step is judged. Without it, steps advance on `interval` alone.');
-export type AnalysisConfig = z.output<typeof AnalysisConfig>;
-
 export const Steps = z
   .array(
     z
@@ -284,6 +244,7 @@ export const ServiceConfig = z
     steps: Steps,
     interval: Duration.prefault('5m').describe('Minimum time at each step before it is judged, e.g. 5m.'),
     analysis: AnalysisConfig.optional(),
+    applied: AppliedConfig.optional(),
     gate: Gate.default('auto').describe('auto starts rollouts at once; pull-request waits for an approved pull request.'),
   })
   .transform(({ files: entries, ...s }) => {
@@ -357,6 +318,7 @@ export const GitCanaryConfig = z
     services: z.record(ServiceName, ServiceConfig).describe('Services git-canary rolls out, by name.'),
     commit: CommitConfig.optional(),
     github: GitHubConfig.optional(),
+    kubernetes: KubernetesConfig.optional(),
   })
   .describe('git-canary configuration, read only from the production branch.');
 export type GitCanaryConfig = z.output<typeof GitCanaryConfig>;

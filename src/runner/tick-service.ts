@@ -5,6 +5,7 @@
  * `decision: error` naming branch, file and line, and the other services tick on.
  */
 import { judge } from '../analysis/evaluate.ts';
+import { resolveAnalysis } from '../analysis/resolve.ts';
 import type { GitCanaryConfig, ServiceConfig } from '../config/index.ts';
 import { decide } from '../engine/decide.ts';
 import { type Actor, type PlanService, planCommit } from '../engine/plan.ts';
@@ -184,7 +185,7 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
         if (deadline?.signal.aborted) {
           decision = deadlineHold(deadline.label, observed);
         } else if (decision.kind === 'analyze') {
-          const checks = await runAnalysisChecks(config.metrics, service.analysis!, now, deadline?.signal);
+          const checks = await runAnalysisChecks(config.metrics, resolveAnalysis(service.analysis!), now, deadline?.signal);
           // Checks cut short by the deadline judge nothing: hold, whatever the others said.
           decision = deadline?.signal.aborted ? deadlineHold(deadline.label, observed) : decide({ ...input, judgment: judge(checks) });
         }

@@ -12,6 +12,7 @@ import { CanaryError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
 import { applyEdits, parseManifestFile, type ManifestFile } from '../manifests/index.ts';
 import { describeDestination } from '../routers/shared.ts';
+import { resolveAnalysis } from '../analysis/resolve.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { getRouter } from '../routers/index.ts';
 import { CONFIG_FILE } from './session.ts';
@@ -302,7 +303,7 @@ async function runOnline(
   for (const [name, service] of Object.entries(config.services)) {
     const analysis = service.analysis;
     if (!analysis) continue;
-    const results = await runAnalysisChecks(config.metrics, analysis, now);
+    const results = await runAnalysisChecks(config.metrics, resolveAnalysis(analysis), now);
     for (const [i, r] of results.entries()) {
       out.push({ service: name, name: r.name, value: r.value, outcome: r.outcome, reason: r.reason });
       const issue = { ...at(['services', name, 'analysis', 'checks', i, 'query']), message: `check ${r.name}: ${r.reason}` };

@@ -55,7 +55,7 @@ describe('parseConfig: exact messages', () => {
     [
       'unknown key without a close match',
       edit('steps:', 'steps: [10]', 'weights: [1]'),
-      [`${F}:17: services.checkout.weights: unknown key "weights"; allowed keys: files, canary, route, steps, interval, analysis, gate`],
+      [`${F}:17: services.checkout.weights: unknown key "weights"; allowed keys: files, canary, route, steps, interval, analysis, applied, gate`],
     ],
     [
       'unknown top-level key and a missing one',
@@ -107,7 +107,7 @@ describe('parseConfig: exact messages', () => {
       VALID.replace(/metrics:\n {2}prom:\n( {4}.*\n)+/, ''),
       [`${F}:14: services.checkout.analysis.metrics: no metrics source named "prom": define it under the top-level "metrics"`],
     ],
-    ['check with neither min nor max', VALID.replace(/\n +min: 99/, ''), [`${F}:20: services.checkout.analysis.checks[0]: a check needs min, max or both`]],
+    ['check with neither min nor max', VALID.replace(/\n +min: 99/, ''), [`${F}:20: services.checkout.analysis.checks[0]: a check needs min, max, baseline, or a combination`]],
     ['check with min above max', edit('min: 99', 'min: 99', 'max: 1'), [`${F}:22: services.checkout.analysis.checks[0].min: min must not be greater than max`]],
     ['check name with a space', edit('- name:', '- name: success rate'), [`${F}:20: services.checkout.analysis.checks[0].name: check names are letters, digits, ".", "_" and "-"`]],
     ['threshold 0', edit('metrics: prom', 'metrics: prom', 'threshold: 0'), [`${F}:19: services.checkout.analysis.threshold: must be at least 1`]],
@@ -268,7 +268,7 @@ describe('parseConfig: defaults and normalisation', () => {
     });
     assert.equal(s.interval, 30_000);
     assert.equal(s.gate, 'auto');
-    assert.deepEqual(s.analysis, { metrics: 'prom', threshold: 1, checks: [{ name: 'p99', query: 'q', max: 0.5 }] });
+    assert.deepEqual(s.analysis, { metrics: 'prom', threshold: 1, checks: [{ name: 'p99', query: 'q', max: 0.5, critical: false }], templates: [], inconclusiveLimit: 5, errorLimit: 4 });
     assert.deepEqual(c.commit, { author: { name: 'Release Bot', email: 'bot@example.com' } });
   });
 

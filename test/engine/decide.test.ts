@@ -26,7 +26,7 @@ function progressing(over: Partial<Extract<RolloutState, { phase: 'progressing' 
 }
 
 function judgment(outcome: Judgment['outcome']): Judgment {
-  return { outcome, checks: [], summary: `success-rate ${outcome}` };
+  return { outcome, checks: [], summary: `success-rate ${outcome}`, critical: [] };
 }
 
 function input(over: Partial<DecideInput> = {}): DecideInput {

@@ -162,7 +162,7 @@ describe('planCommit', () => {
   it('a failed judgment below threshold is a record that changes no file, keeping the step clock', () => {
     const state = progressing();
     const p = planCommit(
-      { kind: 'hold', reason: 'check failed', recordFailure: true, failedChecks: 1, judgment: { outcome: 'fail', checks: [], summary: 'success-rate 97 (min 99) fail' } },
+      { kind: 'hold', reason: 'check failed', recordFailure: true, failedChecks: 1, judgment: { outcome: 'fail', checks: [], summary: 'success-rate 97 (min 99) fail', critical: [] } },
       service(),
       obs({ state }),
       NOW,

@@ -321,7 +321,7 @@ function run(sc: Scenario): void {
     if (first.kind === 'analyze') {
       assert.ok(sc.hasAnalysis, 'analyze only for a service with analysis');
       counts.analyses++;
-      judgment = { outcome: ev.outcome, checks: [], summary: ev.outcome };
+      judgment = { outcome: ev.outcome, checks: [], summary: ev.outcome, critical: [] };
       final = decide({ ...input, judgment });
       // Never two transitions in one tick: the second call decides, it never asks again.
       assert.notEqual(final.kind, 'analyze', 'decide() asked for analysis twice in one tick');

@@ -1,0 +1,28 @@
+/**
+ * Schema pieces shared by schema.ts and the schemas of its parts
+ * (analysis-schema.ts), kept apart so neither imports the other in a cycle.
+ */
+import { z } from 'zod';
+import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.ts';
+
+/** A schema-level message that leaves "required key is missing" to the default formatter. */
+export const unlessMissing = (message: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? undefined : message;
+
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const Duration = z
+  .string({ error: unlessMissing(`expected a duration such as ${DURATION_EXAMPLES}`) })
+  .regex(DURATION_PATTERN, {
+    error: (iss) => `invalid duration ${JSON.stringify(iss.input)}: write e.g. ${DURATION_EXAMPLES}`,
+  })
+  .refine((s) => !DURATION_PATTERN.test(s) || tryParseDuration(s) !== undefined, { error: 'duration is too long' })
+  .transform((s) => tryParseDuration(s)!);
+/** A duration as written (`5m`); parsed, it is a number of milliseconds. */
+export type Duration = z.output<typeof Duration>;
+
+
+export const SourceName = z
+  .string({ error: unlessMissing('expected the name of a metrics source') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'metrics source names are letters, digits, "_", "." and "-"' });
+
