@@ -8,13 +8,14 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-GVRHGTGY.js";
+} from "./chunks/chunk-AAR4ABBO.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-2GCMGIGP.js";
-import "./chunks/chunk-CY7MOWSW.js";
-import "./chunks/chunk-3LIXOM53.js";
+} from "./chunks/chunk-OHCT2WZ5.js";
+import "./chunks/chunk-BNIQIDB5.js";
+import "./chunks/chunk-M3V74LTW.js";
+import "./chunks/chunk-QRBNM7GE.js";
 import {
   UsageError,
   __commonJS,

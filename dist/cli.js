@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-GVRHGTGY.js";
+} from "./chunks/chunk-AAR4ABBO.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-XQGSMGWJ.js";

@@ -10,17 +10,17 @@
  * - `judgment`, attached to the step it judged (`step`, `total`, `weight` and
  *   `stepCommit` are those of the step before the move):
  *   pass — the checks line in the body of the commit that moved traffic on or
- *   promoted; fail — a failed-judgment record (`Canary-Judgment: fail`, values
- *   from its note) or the body of the rollback it decided; any other judgment a
- *   note holds. Inconclusive and errored runs change nothing and git-canary
- *   records them nowhere today, so they appear only if a note holds them.
+ *   promoted; fail, inconclusive, error — a judgment record (`Canary-Judgment`,
+ *   values from its note, with the counts in a row) or the body of the
+ *   rollback it decided; the judgment that made a limit pause the rollout —
+ *   the paused record's note; any other judgment a note holds.
  * - `step`, `pause`, `resume`, `promote`, `rollback`: one per record of that
  *   phase, `why` being the record's body (the reason, without the checks line).
  * Limits shown beside values: the bounds written in the record's body (what
  * the check was held to then), else the service's config.
  */
 import type { JudgmentNote, RolloutCommit } from '../engine/types.ts';
-import { type CheckValue, checksFromBody, parseChecksLine } from './checks.ts';
+import { type CheckLineInput, type CheckValue, checksFromBody, parseCheckDetails, parseChecksLine } from './checks.ts';
 import type { NotesFor } from './state.ts';
 
 /** A check's bounds from git-canary.yaml (`min`, `max` or both). */
@@ -72,6 +72,9 @@ export interface JudgmentEvent extends EventBase {
   checks: EventCheck[];
   /** Failed judgments counted over the rollout, this one included (fail records and rollbacks). */
   failedChecks?: number;
+  /** Inconclusive / errored judgments in a row, this one included (their records, and the pause a limit made). */
+  inconclusive?: number;
+  errors?: number;
   /** The values' record: a commit body, or a note (`refs/notes/git-canary`). */
   source: 'commit' | 'note';
   /** The commit that set the step judged (the step's `commit` in `steps`). */
@@ -140,12 +143,12 @@ export function rolloutEvents(
     const stepOf = t.step ?? t.rolloutStep;
 
     // The judgment this record carries itself, judging the position before it.
-    const own = ownJudgment(c, pos !== undefined);
+    const own = ownJudgment(c, pos !== undefined, notes);
     if (own) {
       const judged: Position = pos ?? { step: stepOf?.index ?? 0, total: stepOf?.total ?? 0, weight: t.weight, stepCommit: c.sha };
       const i = notes.findIndex((n) => n.outcome === own);
       const note = i >= 0 ? notes.splice(i, 1)[0] : undefined;
-      const checks = note && note.checks.length > 0 ? note.checks : checksFromBody(c.body);
+      const checks = note && note.checks.length > 0 ? note.checks : recordedChecksFromBody(c.body);
       events.push({
         kind: 'judgment',
         at,
@@ -157,13 +160,15 @@ export function rolloutEvents(
         outcome: own,
         checks: withLimits(checks),
         ...(own === 'fail' && t.failedChecks !== undefined ? { failedChecks: t.failedChecks } : {}),
+        ...(own !== 'pass' && own !== 'fail' && t.inconclusive ? { inconclusive: t.inconclusive } : {}),
+        ...(own !== 'pass' && own !== 'fail' && t.errors ? { errors: t.errors } : {}),
         source: note ? 'note' : 'commit',
         stepCommit: judged.stepCommit,
       });
     }
 
     const base = { at, commit: c.sha, weight: t.weight, step: stepOf?.index ?? pos?.step ?? 0, total: stepOf?.total ?? pos?.total ?? 0, ...who };
-    if (t.phase === 'progressing' && t.judgment === 'fail') {
+    if (t.phase === 'progressing' && t.judgment) {
       pos = pos ? { ...pos, weight: t.weight } : { step: base.step, total: base.total, weight: t.weight, stepCommit: c.sha };
     } else if (t.phase === 'progressing') {
       if (pos === undefined) events.push({ kind: 'start', ...base, why, ...(options.supersedes ? { supersedes: options.supersedes } : {}) });
@@ -204,10 +209,15 @@ export function rolloutEvents(
   return insertByTime(events, noted);
 }
 
-/** The judgment a record carries in its own body: its phase says which (a step or promotion passed, a fail record or rollback failed). */
-function ownJudgment(c: RolloutCommit, hasPosition: boolean): 'pass' | 'fail' | undefined {
+/**
+ * The judgment a record carries itself: a judgment record says which
+ * (`Canary-Judgment`); a step or promotion passed, a rollback failed (when its
+ * body holds checks); a pause a limit made holds its judgment in its note.
+ */
+function ownJudgment(c: RolloutCommit, hasPosition: boolean, notes: readonly JudgmentNote[]): JudgmentOutcome | undefined {
   const t = c.trailers;
-  if (t.phase === 'progressing' && t.judgment === 'fail') return 'fail';
+  if (t.phase === 'progressing' && t.judgment) return t.judgment;
+  if (t.phase === 'paused' && hasPosition && notes.length > 0 && (t.inconclusive || t.errors)) return notes[0]!.outcome;
   if (!hasPosition || checksFromBody(c.body).length === 0) return undefined;
   if (t.phase === 'progressing' || t.phase === 'promoted') return 'pass';
   if (t.phase === 'rolled-back') return 'fail';
@@ -224,6 +234,34 @@ export function whyOf(body: string): string {
     .map((p) => p.split('\n').map((l) => l.trim()).filter(Boolean).join(' '))
     .filter((p) => p !== '' && parseChecksLine(p).length === 0)
     .join('; ');
+}
+
+/**
+ * The checks of a body's first checks line with what each records: bounds,
+ * critical, and a baseline comparison's reference, p-value and effect size.
+ */
+export function recordedChecksFromBody(body: string): EventCheck[] {
+  for (const line of body.split('\n')) {
+    const checks = parseCheckDetails(line);
+    if (checks.length > 0) return checks.map(recordedCheckOf);
+  }
+  return [];
+}
+
+/** A parsed checks-line entry as a recorded check (the fields a note has too). */
+export function recordedCheckOf(c: CheckLineInput): EventCheck {
+  return {
+    name: c.name,
+    value: c.value,
+    outcome: c.outcome,
+    ...(c.min !== undefined ? { min: c.min } : c.minRequests !== undefined ? { min: c.minRequests } : {}),
+    ...(c.max !== undefined ? { max: c.max } : {}),
+    ...(c.critical ? { critical: true } : {}),
+    ...(c.reference !== undefined ? { reference: c.reference } : {}),
+    ...(c.from !== undefined ? { from: c.from } : {}),
+    ...(c.pValue !== undefined ? { pValue: c.pValue } : {}),
+    ...(c.effectSize !== undefined ? { effectSize: c.effectSize } : {}),
+  };
 }
 
 const ENTRY_BOUNDS = /^(\S+)\s+\S+\s+\(([^)]*)\)\s+(?:pass|fail|no-data|error)(?:\s|$)/;

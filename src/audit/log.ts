@@ -35,6 +35,9 @@ export interface StepJudged {
   outcome: JudgmentOutcome;
   checks: EventCheck[];
   failedChecks?: number;
+  /** Inconclusive / errored judgments in a row, this one included. */
+  inconclusive?: number;
+  errors?: number;
   source: 'commit' | 'note';
 }
 
@@ -169,7 +172,7 @@ function toEntry(
   const judgments = events.filter((e): e is JudgmentEvent => e.kind === 'judgment');
   const steps: RolloutLogStep[] = [];
   for (const c of group) {
-    if (c.trailers.phase !== 'progressing' || c.trailers.judgment === 'fail') continue;
+    if (c.trailers.phase !== 'progressing' || c.trailers.judgment) continue;
     steps.push({
       weight: c.trailers.weight,
       step: c.trailers.step?.index ?? 0,
@@ -180,14 +183,14 @@ function toEntry(
       judged: judgments.filter((j) => j.stepCommit === c.sha).map(stepJudged),
     });
   }
-  // Notes made while a step was current (and a fail record's own values when it has no note), as before `judged`.
+  // Notes made while a step was current (and a judgment record's own values when it has no note), as before `judged`.
   let current: RolloutLogStep | undefined;
   for (const c of group) {
-    if (c.trailers.phase === 'progressing' && c.trailers.judgment !== 'fail') current = steps.find((s) => s.commit === c.sha);
+    if (c.trailers.phase === 'progressing' && !c.trailers.judgment) current = steps.find((s) => s.commit === c.sha);
     if (!current) continue;
     const noted = notesFor(c.sha).filter((n) => n.rollout === rollout);
     for (const n of noted) current.judgments.push({ at: n.at, outcome: n.outcome, checks: n.checks });
-    if (c.trailers.judgment === 'fail' && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: 'fail', checks: checksFromBody(c.body) });
+    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: checksFromBody(c.body) });
   }
   for (const s of steps) s.judgments.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return {
@@ -210,6 +213,8 @@ function stepJudged(j: JudgmentEvent): StepJudged {
     outcome: j.outcome,
     checks: j.checks,
     ...(j.failedChecks !== undefined ? { failedChecks: j.failedChecks } : {}),
+    ...(j.inconclusive !== undefined ? { inconclusive: j.inconclusive } : {}),
+    ...(j.errors !== undefined ? { errors: j.errors } : {}),
     source: j.source,
   };
 }
@@ -225,17 +230,45 @@ export function shortIso(iso: string): string {
   return iso.replace(/\.000Z$/, 'Z');
 }
 
-/** `success-rate 99.7 (min 99) pass`. */
+/**
+ * `success-rate 99.7 (min 99) pass`, with what explains it when recorded:
+ * `latency 0.3 (max 0.5) fail [critical; reference 0.2 (baseline); p 0.001; effect 1.5]`,
+ * and why a check has no verdict: `success-rate - (min 99) error (HTTP 401)`.
+ */
 export function checkText(c: EventCheck): string {
   const bounds = [c.min !== undefined ? `min ${c.min}` : '', c.max !== undefined ? `max ${c.max}` : ''].filter(Boolean).join(', ');
-  return `${c.name} ${c.value ?? '-'}${bounds ? ` (${bounds})` : ''} ${c.outcome}`;
+  const why = c.reason && (c.outcome === 'no-data' || c.outcome === 'error' || c.outcome === 'inconclusive') ? ` (${c.reason})` : '';
+  return `${c.name} ${c.value ?? '-'}${bounds ? ` (${bounds})` : ''} ${c.outcome}${why}${explanation(c)}`;
+}
+
+/** `[critical; reference 0.2 (baseline); p 0.001; effect 1.5]`, or '' when nothing is recorded beyond the value. */
+export function explanation(c: Pick<EventCheck, 'critical' | 'reference' | 'from' | 'pValue' | 'effectSize'>): string {
+  const parts = [
+    c.critical ? 'critical' : '',
+    c.reference !== undefined ? `reference ${c.reference}${c.from === 'first-value' ? ' (first value)' : c.from ? ` (${c.from})` : ''}` : '',
+    c.pValue !== undefined ? `p ${formatStat(c.pValue)}` : '',
+    c.effectSize !== undefined ? `effect ${c.effectSize === null ? '-' : formatStat(c.effectSize)}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? ` [${parts.join('; ')}]` : '';
+}
+
+/** 4 significant digits: statistics are read, not recomputed. */
+function formatStat(v: number): string {
+  return String(Number(v.toPrecision(4)));
 }
 
 /** What an event says beyond its kind, step and weight: one line. */
 export function eventDetail(e: RolloutEvent): string {
   switch (e.kind) {
     case 'judgment': {
-      const count = e.failedChecks !== undefined ? ` (${e.failedChecks} failed ${e.failedChecks === 1 ? 'check' : 'checks'} counted)` : '';
+      const count =
+        e.failedChecks !== undefined
+          ? ` (${e.failedChecks} failed ${e.failedChecks === 1 ? 'check' : 'checks'} counted)`
+          : e.outcome === 'inconclusive' && e.inconclusive
+            ? ` (${e.inconclusive} inconclusive in a row)`
+            : e.outcome === 'error' && e.errors
+              ? ` (${e.errors} errored in a row)`
+              : '';
       return `${e.outcome}${e.checks.length > 0 ? `: ${e.checks.map(checkText).join('; ')}` : ''}${count}`;
     }
     case 'step':

@@ -11,7 +11,7 @@
  */
 import type { CheckValue } from './checks.ts';
 import type { CheckLimit, CheckLimits, EventCheck, RolloutEvent } from './events.ts';
-import { type RolloutLogEntry, checkText as eventCheckText, eventDetail, shortIso, span } from './log.ts';
+import { type RolloutLogEntry, checkText as eventCheckText, eventDetail, explanation, shortIso, span } from './log.ts';
 
 export type { CheckLimit, CheckLimits } from './events.ts';
 
@@ -126,9 +126,20 @@ function eventName(x: RolloutEvent): string {
 
 /** Who and why: a person's actor and reason; the engine's reason otherwise. */
 function whyCell(x: RolloutEvent): string {
-  if (x.kind === 'judgment') return x.failedChecks !== undefined ? `${x.failedChecks} failed ${x.failedChecks === 1 ? 'check' : 'checks'} counted` : '';
+  if (x.kind === 'judgment') {
+    if (x.failedChecks !== undefined) return `${x.failedChecks} failed ${x.failedChecks === 1 ? 'check' : 'checks'} counted`;
+    if (x.outcome === 'inconclusive' && x.inconclusive) return `${x.inconclusive} inconclusive in a row`;
+    if (x.outcome === 'error' && x.errors) return `${x.errors} errored in a row`;
+    return '';
+  }
   if (x.actor) return `${x.actor}${x.reason ? `: ${x.reason}` : ''}`;
   return eventDetail(x);
+}
+
+/** What explains a check beyond value and limit: `critical; reference 0.2 (baseline); p 0.001; effect 1.5`, and why it had no verdict. */
+function whyOfCheck(c: CheckValue): string {
+  const why = c.reason !== undefined && c.outcome !== 'pass' && c.outcome !== 'fail' ? c.reason : '';
+  return [explanation(c).replace(/^ \[|\]$/g, ''), why].filter(Boolean).join('; ');
 }
 
 /** One rollout: heading, dates, its events table and the weight chart. */
@@ -185,16 +196,20 @@ export function renderTickSummary(
       escapeCell(s.reason),
     ]);
     parts.push(table(['service', 'decision', 'canary weight', 'step', 'commit', 'reason'], rows));
+    // Reference, p-value and effect size get a column when a check recorded any (a baseline comparison).
+    const explained = results.some((s) => s.checks.some((c) => explanation(c) !== '' || (c.reason !== undefined && c.outcome !== 'pass' && c.outcome !== 'fail')));
     const checks = results.flatMap((s) =>
       s.checks.map((c) => [
         escapeCell(s.service),
         escapeCell(c.name),
         c.value === null ? '–' : String(c.value),
-        escapeCell(formatLimit(options.limits?.[s.service]?.[c.name])) || '–',
+        escapeCell(formatLimit(c.min !== undefined || c.max !== undefined ? c : options.limits?.[s.service]?.[c.name])) || '–',
         escapeCell(c.outcome),
+        ...(explained ? [escapeCell(whyOfCheck(c)) || '–'] : []),
       ]),
     );
-    if (checks.length > 0) parts.push('### Checks', table(['service', 'check', 'value', 'limit', 'outcome'], checks));
+    const head = ['service', 'check', 'value', 'limit', 'outcome', ...(explained ? ['reference, p-value, effect size, why'] : [])];
+    if (checks.length > 0) parts.push('### Checks', table(head, checks));
   }
   if (rollouts.length > 0) {
     parts.push('### Rollouts', renderRolloutsMarkdown(rollouts, { ...options, level: 4 }).trimEnd());

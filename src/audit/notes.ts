@@ -1,7 +1,9 @@
 /**
  * Analysis judgments that changed no file (a failed check below threshold, an
- * inconclusive or errored run) live in git notes, ref `refs/notes/git-canary`,
- * on the step commit they judged: one JSON line per judgment, appended.
+ * inconclusive or errored run, the one that made a limit pause the rollout)
+ * live in git notes, ref `refs/notes/git-canary`, on the record they made: one
+ * JSON line per judgment, appended. Each check carries its value and outcome,
+ * and when known its limits, reference, p-value, effect size and reason.
  * The failed-check count toward `threshold` is read back from them (DESIGN.md,
  * "State lives in git"). Reading is tolerant: a person or another tool may have
  * edited a note, so garbled lines are skipped, never fatal. A note is read
@@ -10,7 +12,7 @@
  * never loaded (over HTTP, native git's partial clone never even downloads
  * it), and its readers skip it with a warning for that commit.
  */
-import type { JudgmentNote } from '../engine/types.ts';
+import type { JudgmentNote, RecordedCheck } from '../engine/types.ts';
 import { isCheckOutcome } from './checks.ts';
 
 /** The notes ref git-canary writes. */
@@ -29,12 +31,23 @@ export function formatNoteLine(n: JudgmentNote): string {
     rollout: n.rollout,
     at: n.at,
     outcome: n.outcome,
-    checks: n.checks.map((c) => ({
-      name: c.name,
-      value: c.value !== null && Number.isFinite(c.value) ? c.value : null,
-      outcome: c.outcome,
-    })),
+    checks: n.checks.map(checkJson),
+    ...(n.critical && n.critical.length > 0 ? { critical: n.critical } : {}),
+    ...(n.requests ? { requests: { value: finite(n.requests.value), min: n.requests.min } } : {}),
   });
+}
+
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** One check, keys in a fixed order; the optional ones only when known (non-finite numbers are dropped). */
+function checkJson(c: RecordedCheck): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: c.name, value: finite(c.value), outcome: c.outcome };
+  for (const k of ['min', 'max', 'reference', 'pValue'] as const) if (finite(c[k]) !== null) out[k] = c[k];
+  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
+  if (c.from) out.from = c.from;
+  if (c.critical) out.critical = true;
+  if (c.reason) out.reason = c.reason;
+  return out;
 }
 
 /** Every well-formed judgment of a note's text, in order; blank and garbled lines are skipped. Never throws. */
@@ -78,10 +91,25 @@ function toJudgmentNote(raw: unknown): JudgmentNote | undefined {
   const list: JudgmentNote['checks'] = [];
   for (const c of Array.isArray(checks) ? checks : []) {
     if (!isRecord(c) || typeof c.name !== 'string' || !isCheckOutcome(c.outcome)) continue;
-    const value = typeof c.value === 'number' && Number.isFinite(c.value) ? c.value : null;
-    list.push({ name: c.name, value, outcome: c.outcome });
+    list.push(toCheck(c, c.name, c.outcome));
   }
-  return { service, rollout, at, outcome, checks: list };
+  const critical = Array.isArray(raw.critical) ? raw.critical.filter((n): n is string => typeof n === 'string') : [];
+  const requests = isRecord(raw.requests) && finite(raw.requests.min) !== null ? { value: finite(raw.requests.value), min: raw.requests.min as number } : undefined;
+  return { service, rollout, at, outcome, checks: list, ...(critical.length > 0 ? { critical } : {}), ...(requests ? { requests } : {}) };
+}
+
+/** The optional fields of a noted check, each kept only when well-formed (a person may have edited the note). */
+function toCheck(c: Record<string, unknown>, name: string, outcome: RecordedCheck['outcome']): RecordedCheck {
+  const out: RecordedCheck = { name, value: finite(c.value), outcome };
+  for (const k of ['min', 'max', 'reference', 'pValue'] as const) {
+    const v = finite(c[k]);
+    if (v !== null) out[k] = v;
+  }
+  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize as number | null;
+  if (c.from === 'baseline' || c.from === 'first-value') out.from = c.from;
+  if (c.critical === true) out.critical = true;
+  if (typeof c.reason === 'string' && c.reason !== '') out.reason = c.reason;
+  return out;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -14,7 +14,7 @@
  * same time axis; a table of every judgment's values; the rollout's commits.
  */
 import type { CheckLimit, EventCheck, RolloutEvent } from './events.ts';
-import type { RolloutLogEntry } from './log.ts';
+import { explanation, type RolloutLogEntry } from './log.ts';
 
 export interface ReportInput {
   rollout: RolloutLogEntry;
@@ -262,9 +262,19 @@ function renderChecks(input: ReportInput, s: Scale): string {
     const cells = columns.map((col) => {
       const c = j.checks.find((x) => x.name === col.name);
       if (!c) return '<td class="check">–</td>';
-      return `<td class="check outcome-${esc(c.outcome)}" data-check="${esc(c.name)}" data-value="${c.value ?? ''}" data-outcome="${esc(c.outcome)}"><span class="value">${c.value ?? '–'}</span> <span class="tag">${esc(c.outcome)}</span></td>`;
+      // What explains the value (reference, p-value, effect size) and why a check had no verdict, when recorded.
+      const why = c.reason && (c.outcome === 'no-data' || c.outcome === 'error') ? ` (${c.reason})` : '';
+      const detail = `${why}${explanation(c)}`.trim();
+      const more = detail ? ` <span class="muted">${esc(detail)}</span>` : '';
+      return `<td class="check outcome-${esc(c.outcome)}" data-check="${esc(c.name)}" data-value="${c.value ?? ''}" data-outcome="${esc(c.outcome)}"><span class="value">${c.value ?? '–'}</span> <span class="tag">${esc(c.outcome)}</span>${more}</td>`;
     });
-    const failed = j.failedChecks !== undefined ? ` <span class="muted">(${j.failedChecks} failed)</span>` : '';
+    const inRow = j.outcome === 'inconclusive' ? j.inconclusive : j.outcome === 'error' ? j.errors : undefined;
+    const failed =
+      j.failedChecks !== undefined
+        ? ` <span class="muted">(${j.failedChecks} failed)</span>`
+        : inRow
+          ? ` <span class="muted">(${inRow} in a row)</span>`
+          : '';
     return `<tr class="judgment-row" data-at="${esc(j.at)}" data-step="${j.step}" data-weight="${j.weight}" data-outcome="${esc(j.outcome)}" data-source="${esc(j.source)}"><td>${esc(formatTime(j.at))}${j.source === 'note' ? ' <span class="muted" title="values from the judgment note (refs/notes/git-canary)">note</span>' : ''}</td><td>${j.step}/${j.total}</td><td>${j.weight}%</td><td class="outcome-${esc(j.outcome)}"><span class="tag">${esc(j.outcome)}</span>${failed}</td>${cells.join('')}</tr>`;
   });
   const charts = columns.map((c) => renderCheckChart(c.name, c.limit, judgments, s)).join('');

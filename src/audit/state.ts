@@ -12,15 +12,21 @@
  * - `promoted` / `rolled-back`: idle, with `last` naming it.
  * - `progressing` / `resumed`: progressing. The step comes from `Canary-Step`
  *   (progressing) or `Canary-Rollout-Step` (resumed); the step clock from
- *   `Canary-Step-Since`; a failed judgment record (`Canary-Judgment: fail`)
- *   also restarts the judgment clock at its own time.
- * - `paused`: paused, with the reason the first line of its body.
+ *   `Canary-Step-Since`; a judgment record (`Canary-Judgment: fail`,
+ *   `inconclusive` or `error`) also restarts the judgment clock at its own time.
+ * - `paused`: paused, with the reason the first line of its body that is not a checks line.
+ * - Every active record: the inconclusive and errored judgments in a row
+ *   (`Canary-Inconclusive`, `Canary-Errors`, absent 0), when the rollout
+ *   started (`Canary-Started`; a record of an older git-canary without it:
+ *   its own time, and `startedFrom` says so), and the first values of checks
+ *   compared with their own start (`Canary-Reference`).
  * A record of an active rollout without `Canary-Base`, `Canary-Release` or its
  * step cannot be read: that is an error for the service, never a guess.
  */
 import type { CommitInfo } from '../git/types.ts';
 import { GitError } from '../errors.ts';
 import type { JudgmentNote, RolloutCommit, RolloutState } from '../engine/types.ts';
+import { parseChecksLine } from './checks.ts';
 import { parseCommitMessage } from './trailers.ts';
 
 /** The notes recorded on a commit (`refs/notes/git-canary`), [] when none. */
@@ -84,21 +90,27 @@ export function stateFromRecord(record: RolloutCommit | undefined): RolloutState
     failedChecks: t.failedChecks ?? 0,
     lastCommit: record.sha,
     ...(t.pullRequest !== undefined ? { pullRequest: t.pullRequest } : {}),
+    inconclusive: t.inconclusive ?? 0,
+    errors: t.errors ?? 0,
+    started: t.started ?? record.at,
+    startedFrom: t.started ? ('trailer' as const) : ('record' as const),
+    references: { ...(t.references ?? {}) },
   };
   if (phase === 'paused') {
-    return { phase: 'paused', ...active, pausedAt: record.at, reason: firstLine(record.body) ?? 'no reason recorded' };
+    return { phase: 'paused', ...active, pausedAt: record.at, reason: firstReasonLine(record.body) ?? 'no reason recorded' };
   }
   return {
     phase: 'progressing',
     ...active,
     stepStartedAt: t.stepSince ?? record.at,
-    ...(t.judgment === 'fail' ? { lastJudgedAt: record.at } : {}),
+    ...(t.judgment ? { lastJudgedAt: record.at } : {}),
   };
 }
 
-function firstLine(text: string): string | undefined {
+/** A paused record's reason: its first line that is not the checks line of the judgment that paused it. */
+function firstReasonLine(text: string): string | undefined {
   return text
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => l !== '');
+    .find((l) => l !== '' && parseChecksLine(l).length === 0);
 }

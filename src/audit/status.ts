@@ -10,30 +10,57 @@
  * `Canary-Step-Since` (and a failed judgment's own time), the failed-check
  * count from `Canary-Failed-Checks`, the last judgment from the newest commit
  * of the rollout whose body holds a checks line (a rollback's deciding checks),
- * why it holds, paused or ended from that record's body.
+ * why it holds, paused or ended from that record's body; the judgments in a row
+ * against their limits, the progressDeadline and the time left, the references
+ * and (with `applied:`) what Argo CD or Flux report.
  */
 import { formatDuration } from '../config/duration.ts';
-import type { Decision, RolloutCommit, RolloutState, ServiceObservations } from '../engine/types.ts';
+import { judgmentClock } from '../engine/decide.ts';
+import type { AppliedObservation, Decision, JudgmentNote, RolloutCommit, RolloutState, ServiceObservations } from '../engine/types.ts';
 import { ConfigError } from '../errors.ts';
-import { type CheckOutcome, parseChecksLine } from './checks.ts';
+import { type CheckValue, parseCheckDetails, parseChecksLine } from './checks.ts';
+import { recordedCheckOf } from './events.ts';
+import { explanation } from './log.ts';
 
-/** One check of a recorded judgment, with the limits the commit body wrote next to it. */
-export interface JudgedCheck {
-  name: string;
-  value: number | null;
-  outcome: CheckOutcome;
-  min?: number;
-  max?: number;
-}
+/**
+ * One check of a recorded judgment: value and outcome, the limits the commit
+ * body wrote next to it, and (when recorded) critical, reference, p-value,
+ * effect size and why.
+ */
+export type JudgedCheck = CheckValue;
 
 /** The newest judgment of the rollout, as its commit recorded it. */
 export interface LastJudgment {
   /** ISO committer date of the commit recording it. */
   at: string;
   commit: string;
-  outcome: 'pass' | 'fail';
+  outcome: JudgmentNote['outcome'];
   checks: JudgedCheck[];
 }
+
+/** Judgments in a row without a verdict, against the limits that pause the rollout (null without analysis). */
+export interface InARow {
+  inconclusive: number;
+  inconclusiveLimit: number | null;
+  errors: number;
+  errorLimit: number | null;
+}
+
+/** `analysis.progressDeadline` of a rollout in progress: when it started, when the deadline passes, the time left. */
+export interface DeadlineStatus {
+  progressDeadline: string;
+  /** ISO time the rollout started (`Canary-Started`). */
+  started: string;
+  /** `record`: an older record without Canary-Started; counted from that record's time. */
+  startedFrom: 'trailer' | 'record';
+  at: string;
+  in: string;
+}
+
+/** What Argo CD or Flux report about the step (`applied:`), as `status --json` prints it. */
+export type AppliedStatus =
+  | { state: 'applied'; since: string; revision: string; detail: string }
+  | { state: 'pending' | 'degraded' | 'error'; reason: string };
 
 /** What the next tick would do, from decide() on the same observations (`judge`: the checks run then). */
 export interface NextTick {
@@ -77,6 +104,14 @@ export interface ServiceStatus {
   actions: string[];
   gate: 'auto' | 'pull-request';
   pullRequest: number | null;
+  /** Inconclusive and errored judgments in a row, and their limits. */
+  inARow: InARow;
+  /** The progressDeadline of a rollout in progress; null without one, or when nothing is in progress. */
+  deadline: DeadlineStatus | null;
+  /** First values of checks compared with their own start (`Canary-Reference`). */
+  references: Record<string, number>;
+  /** What Argo CD or Flux report (`applied:`); null when the service does not wait for them or nothing is to be judged. */
+  applied: AppliedStatus | null;
 }
 
 /** The service's settings status needs, from its config. */
@@ -84,6 +119,11 @@ export interface StatusSettings {
   intervalMs: number;
   threshold: number | null;
   gate: 'auto' | 'pull-request';
+  /** Null without analysis. */
+  inconclusiveLimit?: number | null;
+  errorLimit?: number | null;
+  progressDeadlineMs?: number;
+  initialDelayMs?: number;
 }
 
 export interface StatusFacts {
@@ -102,28 +142,24 @@ export interface StatusFacts {
   unexercised: string[];
 }
 
-const BOUND = /\b(min|max)\s+([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)/gi;
-
-/** The checks of a checks line with the limits written next to each (`(min 99)`, `(min 1, max 2)`). */
+/** The checks of a checks line with what each records: the limits written next to it, critical, reference, p-value, effect size. */
 export function judgedChecks(line: string): JudgedCheck[] {
-  const out: JudgedCheck[] = [];
-  for (const part of line.split(';')) {
-    const [check] = parseChecksLine(part);
-    if (!check) continue;
-    const judged: JudgedCheck = { ...check };
-    const bounds = /^\S+\s+\S+\s+\(([^)]*)\)/.exec(part.trim())?.[1] ?? '';
-    for (const m of bounds.matchAll(BOUND)) judged[m[1]!.toLowerCase() as 'min' | 'max'] = Number(m[2]);
-    out.push(judged);
-  }
-  return out;
+  return parseCheckDetails(line).map(recordedCheckOf);
 }
 
-/** The judgment a commit body records (its first checks line), or undefined when it records none. */
+/**
+ * The judgment a commit body records (its first checks line), or undefined
+ * when it records none. Its outcome: the record's `Canary-Judgment`; a
+ * rollback failed; otherwise read from the checks (an error, then no data,
+ * then a failure decides, as analysis judges).
+ */
 export function judgmentOf(commit: RolloutCommit): LastJudgment | undefined {
   for (const line of commit.body.split('\n')) {
     const checks = judgedChecks(line);
     if (checks.length === 0) continue;
-    const outcome = checks.some((c) => c.outcome === 'fail') ? 'fail' : 'pass';
+    const has = (o: string) => checks.some((c) => c.outcome === o);
+    const read = has('error') ? 'error' : has('no-data') || has('inconclusive') ? 'inconclusive' : has('fail') ? 'fail' : 'pass';
+    const outcome = commit.trailers.judgment ?? (commit.trailers.phase === 'rolled-back' ? 'fail' : read);
     return { at: commit.at.toISOString(), commit: commit.sha, outcome, checks };
   }
   return undefined;
@@ -199,10 +235,31 @@ function nextTickOf(f: StatusFacts): NextTick {
 function nextJudgmentOf(f: StatusFacts): ServiceStatus['nextJudgment'] {
   const s = f.obs.state;
   if (s.phase !== 'progressing' || s.weight === 0 || ['pause', 'start', 'rollback'].includes(f.next.kind)) return null;
-  // Nothing is judged while the candidate branch is gone: the next tick holds (its reason is shown instead).
+  // Nothing is judged while the candidate branch is gone, or the step is not applied healthy: the next tick holds (its reason is shown instead).
   if (f.obs.observed.candidateMissing !== undefined) return null;
-  const due = Math.max(s.stepStartedAt.getTime(), s.lastJudgedAt?.getTime() ?? 0) + f.settings.intervalMs;
+  const applied = f.obs.observed.applied;
+  if (applied && applied.state !== 'applied') return null;
+  const due = judgmentClock({ observed: f.obs.observed, ...(f.settings.initialDelayMs !== undefined ? { initialDelayMs: f.settings.initialDelayMs } : {}) }, s) + f.settings.intervalMs;
   return { at: new Date(due).toISOString(), in: formatDuration(Math.max(0, due - f.now.getTime())) };
+}
+
+function deadlineOf(f: StatusFacts): DeadlineStatus | null {
+  const s = f.obs.state;
+  const limit = f.settings.progressDeadlineMs;
+  if (s.phase !== 'progressing' || limit === undefined) return null;
+  const at = s.started.getTime() + limit;
+  return {
+    progressDeadline: formatDuration(limit),
+    started: s.started.toISOString(),
+    startedFrom: s.startedFrom,
+    at: new Date(at).toISOString(),
+    in: formatDuration(Math.max(0, at - f.now.getTime())),
+  };
+}
+
+function appliedOf(a: AppliedObservation | undefined): AppliedStatus | null {
+  if (!a) return null;
+  return a.state === 'applied' ? { state: 'applied', since: a.since.toISOString(), revision: a.revision, detail: a.detail } : { state: a.state, reason: a.reason };
 }
 
 /** The status entry of one service. */
@@ -214,7 +271,7 @@ export function buildStatus(f: StatusFacts): ServiceStatus {
   const began = s.phase === 'progressing' ? s.stepStartedAt : s.phase === 'paused' ? s.pausedAt : last?.at;
   let reason: string | null = null;
   if (s.phase === 'paused') reason = s.reason;
-  else if (s.phase === 'progressing') reason = obs.observed.notesVanished ?? (record?.trailers.judgment === 'fail' ? recordReason(record.body) : null);
+  else if (s.phase === 'progressing') reason = obs.observed.notesVanished ?? (record?.trailers.judgment ? recordReason(record.body) : null);
   else if (last && record) reason = recordReason(record.body);
   return {
     service: f.service,
@@ -248,6 +305,15 @@ export function buildStatus(f: StatusFacts): ServiceStatus {
     actions: personActions(f.service, s, f.next, obs),
     gate: settings.gate,
     pullRequest: s.phase === 'idle' ? null : (s.pullRequest ?? null),
+    inARow: {
+      inconclusive: s.phase === 'idle' ? 0 : s.inconclusive,
+      inconclusiveLimit: settings.inconclusiveLimit ?? null,
+      errors: s.phase === 'idle' ? 0 : s.errors,
+      errorLimit: settings.errorLimit ?? null,
+    },
+    deadline: deadlineOf(f),
+    references: s.phase === 'idle' ? {} : { ...s.references },
+    applied: appliedOf(obs.observed.applied),
   };
 }
 
@@ -276,6 +342,10 @@ export function errorStatus(service: string, settings: StatusSettings, reason: s
     actions: ['git-canary validate'],
     gate: settings.gate,
     pullRequest: null,
+    inARow: { inconclusive: 0, inconclusiveLimit: settings.inconclusiveLimit ?? null, errors: 0, errorLimit: settings.errorLimit ?? null },
+    deadline: null,
+    references: {},
+    applied: null,
   };
 }
 
@@ -283,9 +353,23 @@ function checksText(checks: readonly JudgedCheck[]): string {
   return checks
     .map((c) => {
       const bounds = [c.min !== undefined ? `min ${c.min}` : '', c.max !== undefined ? `max ${c.max}` : ''].filter(Boolean).join(', ');
-      return `${c.name} ${c.value ?? '-'}${bounds ? ` (${bounds})` : ''} ${c.outcome}`;
+      return `${c.name} ${c.value ?? '-'}${bounds ? ` (${bounds})` : ''} ${c.outcome}${explanation(c)}`;
     })
     .join(', ');
+}
+
+/** `2/5 inconclusive in a row`, `3/4 errored in a row`: only the counts that are not 0. */
+function inARowText(r: InARow): string[] {
+  const out: string[] = [];
+  if (r.inconclusive > 0) out.push(`${r.inconclusive}${r.inconclusiveLimit !== null ? `/${r.inconclusiveLimit}` : ''} inconclusive in a row`);
+  if (r.errors > 0) out.push(`${r.errors}${r.errorLimit !== null ? `/${r.errorLimit}` : ''} errored in a row`);
+  return out;
+}
+
+function appliedText(a: AppliedStatus | null): string | undefined {
+  if (!a) return undefined;
+  if (a.state === 'applied') return `applied since ${a.since} (${a.detail})`;
+  return `${{ pending: 'not applied yet', degraded: 'applied but not healthy', error: 'applied state unknown' }[a.state]}: ${a.reason}`;
 }
 
 /** `git-canary pause|promote|rollback --service checkout` when the commands differ only in their verb. */
@@ -322,6 +406,10 @@ export function formatStatusLine(s: ServiceStatus): string {
     }
     if (s.record?.phase === 'resumed') parts.push(`resumed by ${s.record.actor ?? 'a person'} at ${s.record.at}${s.record.reason ? `: ${s.record.reason}` : ''}`);
     if (s.reason) parts.push(`holding: ${s.reason}`);
+    parts.push(...inARowText(s.inARow), appliedText(s.applied));
+    if (s.deadline) parts.push(`progressDeadline ${s.deadline.progressDeadline} passes in ${s.deadline.in} (started ${s.deadline.started})`);
+    const refs = Object.entries(s.references);
+    if (refs.length > 0) parts.push(`references ${refs.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   } else if (s.phase === 'paused') {
     parts.push(`paused for ${s.elapsed}`, `paused: ${s.reason}`);
   } else if (s.since) {

@@ -18,7 +18,7 @@
  * A message whose Canary-* trailers are missing, duplicated or malformed is not
  * ours: it parses without trailers, and parsing never throws.
  */
-import type { CanaryTrailers, Phase } from '../engine/types.ts';
+import type { CanaryTrailers, JudgmentRecordKind, Phase } from '../engine/types.ts';
 import { printable } from '../errors.ts';
 
 export { checksFromBody, formatChecksLine, parseChecksLine } from './checks.ts';
@@ -26,6 +26,14 @@ export type { CheckLineInput, CheckValue } from './checks.ts';
 
 /** Every value of `Canary-Phase`. */
 export const PHASES: readonly Phase[] = ['progressing', 'promoted', 'rolled-back', 'paused', 'resumed'];
+
+/** Every value of `Canary-Judgment`. */
+export const JUDGMENT_RECORDS: readonly JudgmentRecordKind[] = ['fail', 'inconclusive', 'error'];
+
+/** True when `s` is a value of `Canary-Judgment`. */
+export function isJudgmentRecord(s: unknown): s is JudgmentRecordKind {
+  return typeof s === 'string' && (JUDGMENT_RECORDS as readonly string[]).includes(s);
+}
 
 /** True when `s` is a value of `Canary-Phase`. */
 export function isPhase(s: unknown): s is Phase {
@@ -60,6 +68,12 @@ export const titles = {
   /** `checkout: check failed at 10% (step 1/3)`: a failed judgment below threshold, no file changed. */
   judgmentFailed: (service: string, weight: number, step: number, total: number): string =>
     `${service}: check failed at ${weight}% (step ${step}/${total})`,
+  /** `checkout: inconclusive at 10% (step 1/3)`: a judgment without a verdict (no data, too few requests), no file changed. */
+  judgmentInconclusive: (service: string, weight: number, step: number, total: number): string =>
+    `${service}: inconclusive at ${weight}% (step ${step}/${total})`,
+  /** `checkout: metrics error at 10% (step 1/3)`: the metrics source could not judge, no file changed. */
+  judgmentErrored: (service: string, weight: number, step: number, total: number): string =>
+    `${service}: metrics error at ${weight}% (step ${step}/${total})`,
   /** `checkout: promoted 3f2a9c1` */
   promoted: (service: string, candidateSha: string): string => `${service}: promoted ${shortSha(candidateSha)}`,
   /** `checkout: rolled back 3f2a9c1` */
@@ -74,7 +88,10 @@ export const titles = {
 export function titleFor(t: CanaryTrailers): string {
   switch (t.phase) {
     case 'progressing':
-      if (t.judgment === 'fail' && t.step) return titles.judgmentFailed(t.service, t.weight, t.step.index, t.step.total);
+      if (t.judgment && t.step) {
+        const title = { fail: titles.judgmentFailed, inconclusive: titles.judgmentInconclusive, error: titles.judgmentErrored }[t.judgment];
+        return title(t.service, t.weight, t.step.index, t.step.total);
+      }
       return t.step
         ? titles.progressing(t.service, t.weight, t.step.index, t.step.total)
         : `${t.service}: canary ${t.weight}%`;
@@ -229,6 +246,9 @@ const STEP = /^(\d{1,6})\s*\/\s*(\d{1,6})$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
 const DIGEST = /^[0-9a-f]{64}$/;
 const REPLICAS = /^[A-Za-z][A-Za-z0-9]*\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?=\d{1,6}$/;
+/** `<check>=<number>`: a check name (config: letters, digits, `.`, `_`, `-`) and a finite number as JavaScript prints it. */
+const REFERENCE = /^([A-Za-z0-9][A-Za-z0-9._-]*)=([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)$/i;
+const COUNT = /^\d{1,6}$/;
 
 /** The record trailers (all optional) in their fixed order. */
 function recordLines(t: CanaryTrailers): string[] {
@@ -238,6 +258,12 @@ function recordLines(t: CanaryTrailers): string[] {
   if (t.stepSince) lines.push(`Canary-Step-Since: ${t.stepSince.toISOString()}`);
   if (t.failedChecks !== undefined) lines.push(`Canary-Failed-Checks: ${t.failedChecks}`);
   if (t.judgment) lines.push(`Canary-Judgment: ${t.judgment}`);
+  if (t.inconclusive) lines.push(`Canary-Inconclusive: ${t.inconclusive}`);
+  if (t.errors) lines.push(`Canary-Errors: ${t.errors}`);
+  if (t.started) lines.push(`Canary-Started: ${t.started.toISOString()}`);
+  if (t.references && Object.keys(t.references).length > 0) {
+    lines.push(`Canary-Reference: ${Object.entries(t.references).map(([name, v]) => `${name}=${v}`).join(', ')}`);
+  }
   if (t.rolloutStep) lines.push(`Canary-Rollout-Step: ${t.rolloutStep.index}/${t.rolloutStep.total}`);
   if (t.idleReplicas && Object.keys(t.idleReplicas).length > 0) {
     lines.push(`Canary-Idle-Replicas: ${Object.entries(t.idleReplicas).map(([doc, n]) => `${doc}=${n}`).join(', ')}`);
@@ -253,6 +279,14 @@ function recordProblem(t: CanaryTrailers): string | undefined {
   if (t.release !== undefined && !DIGEST.test(t.release)) return `release must be a sha256 hex digest, got ${JSON.stringify(t.release)}`;
   if (t.stepSince !== undefined && Number.isNaN(t.stepSince.getTime())) return 'stepSince is not a date';
   if (t.failedChecks !== undefined && (!Number.isInteger(t.failedChecks) || t.failedChecks < 0)) return `bad failed-check count ${t.failedChecks}`;
+  if (t.judgment !== undefined && !isJudgmentRecord(t.judgment)) return `unknown judgment ${JSON.stringify(t.judgment)}`;
+  for (const [k, n] of [['inconclusive', t.inconclusive], ['error', t.errors]] as const) {
+    if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 999_999)) return `bad ${k} count ${n}`;
+  }
+  if (t.started !== undefined && Number.isNaN(t.started.getTime())) return 'started is not a date';
+  for (const [name, v] of Object.entries(t.references ?? {})) {
+    if (!Number.isFinite(v) || !REFERENCE.test(`${name}=${v}`)) return `bad reference ${name}=${v}`;
+  }
   if (t.rolloutStep && (t.rolloutStep.index < 1 || t.rolloutStep.index > t.rolloutStep.total)) return 'bad rollout step';
   for (const [doc, n] of Object.entries(t.idleReplicas ?? {})) if (!REPLICAS.test(`${doc}=${n}`)) return `bad idle replicas ${doc}=${n}`;
   if (t.actor !== undefined && !isValue(t.actor)) return `bad actor ${JSON.stringify(t.actor)}`;
@@ -279,10 +313,31 @@ function readRecord(canary: Map<string, string>): Partial<CanaryTrailers> | unde
     if (!/^\d{1,6}$/.test(failed)) return undefined;
     out.failedChecks = Number(failed);
   }
-  const judgment = get('judgment');
+  const judgment = get('judgment')?.toLowerCase();
   if (judgment !== undefined) {
-    if (judgment !== 'fail') return undefined;
+    if (!isJudgmentRecord(judgment)) return undefined;
     out.judgment = judgment;
+  }
+  for (const [key, field] of [['inconclusive', 'inconclusive'], ['errors', 'errors']] as const) {
+    const n = get(key);
+    if (n === undefined) continue;
+    if (!COUNT.test(n)) return undefined;
+    out[field] = Number(n);
+  }
+  const started = get('started');
+  if (started !== undefined) {
+    if (!ISO.test(started)) return undefined;
+    out.started = new Date(started);
+  }
+  const references = get('reference');
+  if (references !== undefined) {
+    const map: Record<string, number> = {};
+    for (const part of references.split(',').map((p) => p.trim())) {
+      const m = REFERENCE.exec(part);
+      if (!m || !Number.isFinite(Number(m[2]))) return undefined;
+      map[m[1]!] = Number(m[2]);
+    }
+    out.references = map;
   }
   const rolloutStep = get('rollout-step');
   if (rolloutStep !== undefined) {

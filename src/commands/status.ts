@@ -25,7 +25,8 @@ import type { Decision, RolloutCommit, ServiceObservations } from '../engine/typ
 import { CanaryError } from '../errors.ts';
 import { observeService, readFiles, resolveTips } from '../runner/observe.ts';
 import { openSession, type Session } from '../runner/session.ts';
-import { decideInput, errorReason, planService } from '../runner/tick-service.ts';
+import { appliedState } from '../runner/judgment.ts';
+import { decideInput, errorReason, hasAnalysis, planService } from '../runner/tick-service.ts';
 
 export type { ServiceStatus } from '../audit/status.ts';
 
@@ -44,8 +45,16 @@ function unexercisedNow(service: PlanService, obs: ServiceObservations): string[
 }
 
 function settingsOf(config: ServiceConfig): StatusSettings {
-  const analysed = Boolean(config.analysis && config.analysis.checks.length > 0);
-  return { intervalMs: config.interval, threshold: analysed ? (config.analysis?.threshold ?? null) : null, gate: config.gate };
+  const a = hasAnalysis(config) ? config.analysis : undefined;
+  return {
+    intervalMs: config.interval,
+    threshold: a?.threshold ?? null,
+    gate: config.gate,
+    inconclusiveLimit: a?.inconclusiveLimit ?? null,
+    errorLimit: a?.errorLimit ?? null,
+    ...(a?.progressDeadline !== undefined ? { progressDeadlineMs: a.progressDeadline } : {}),
+    ...(config.applied ? { initialDelayMs: config.applied.initialDelay } : {}),
+  };
 }
 
 /** Images of the release at the rollout's (or the last rollout's) candidate commit. */
@@ -94,7 +103,7 @@ export async function status(ctx: CommandContext, opts: { service?: string } = {
     const service = planService(config);
     const settings = settingsOf(config);
     try {
-      const obs = await observeService({
+      const observed = await observeService({
         repo: session.repo,
         name,
         service,
@@ -104,6 +113,9 @@ export async function status(ctx: CommandContext, opts: { service?: string } = {
         candidate: session.candidate,
         tested: true,
       });
+      // What Argo CD or Flux report, as the next tick would ask (a read of the Kubernetes API).
+      const applied = await appliedState(session.config, config, observed);
+      const obs = applied ? { ...observed, observed: { ...observed.observed, applied } } : observed;
       const next: Decision = decide(decideInput(name, config, obs, now));
       services.push(
         buildStatus({

@@ -78,7 +78,7 @@ export function formatTick(services: ServiceTickResult[], dryRun: boolean): stri
     const where =
       s.decision === 'promote' || s.decision === 'rollback'
         ? ' → 100% stable'
-        : s.weight !== null && s.decision !== 'none' && s.decision !== 'hold'
+        : s.weight !== null && s.decision !== 'none' && s.decision !== 'hold' && s.decision !== 'pause'
           ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ''}`
           : '';
     const commit = s.commit ? ` ${s.commit.slice(0, 7)}` : dryRun && s.files.length > 0 ? ' (dry run: not committed)' : '';

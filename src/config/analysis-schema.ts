@@ -46,7 +46,8 @@ export const BaselineBound = z
   .describe('How far the canary may move from the reference: `10%` relative to it, or a plain number in the query\'s unit.');
 export type BaselineBound = z.output<typeof BaselineBound>;
 
-export const BaselineConfig = z
+/** A baseline as a template writes it: without a query, stable's is the template rendered for stable. */
+export const TemplateBaselineConfig = z
   .strictObject({
     query: Query.optional().describe(
       'The same query for stable (or a baseline workload). Without it, the reference is this check\'s first value in the rollout.',
@@ -72,11 +73,12 @@ export const BaselineConfig = z
   .refine((b) => b.maxIncrease !== undefined || b.maxDecrease !== undefined, {
     error: 'a baseline needs maxIncrease, maxDecrease or both',
   })
-  .refine((b) => b.method !== 'mann-whitney' || b.query !== undefined, {
-    error: 'method: mann-whitney compares two series: give the stable series as baseline.query',
-    path: ['query'],
-  })
   .describe('Compare the canary with a reference: stable\'s value (`query`), or the check\'s first value in the rollout.');
+
+export const BaselineConfig = TemplateBaselineConfig.refine((b) => b.method !== 'mann-whitney' || b.query !== undefined, {
+  error: 'method: mann-whitney compares two series: give the stable series as baseline.query',
+  path: ['query'],
+}).describe('Compare the canary with a reference: stable\'s value (`query`), or the check\'s first value in the rollout.');
 export type BaselineConfig = z.output<typeof BaselineConfig>;
 
 /** What every judged check has, whether its query is written or built in. */
@@ -87,7 +89,6 @@ const judgedFields = {
     .boolean()
     .default(false)
     .describe('One failed judgment of this check rolls back at once, whatever `threshold` says.'),
-  baseline: BaselineConfig.optional(),
 };
 
 const limitsMessage = 'a check needs min, max, baseline, or a combination';
@@ -98,6 +99,7 @@ export const CheckConfig = z
     name: CheckName.describe('Name shown in commits, status and logs, e.g. success-rate.'),
     query: Query.describe('Query returning exactly one number.'),
     ...judgedFields,
+    baseline: BaselineConfig.optional(),
   })
   .refine((c) => c.min !== undefined || c.max !== undefined || c.baseline !== undefined, { error: limitsMessage })
   .refine(minMax, { error: 'min must not be greater than max', path: ['min'] })
@@ -147,6 +149,9 @@ export const TemplateCheckConfig = z
       .optional()
       .describe('request-duration only: the latency quantile, default 0.99.'),
     ...judgedFields,
+    baseline: TemplateBaselineConfig.optional().describe(
+      'Compare with a reference: without `query`, stable\'s value of the same template (method value or mann-whitney).',
+    ),
   })
   .refine((c) => c.min !== undefined || c.max !== undefined || c.baseline !== undefined, { error: limitsMessage })
   .refine(minMax, { error: 'min must not be greater than max', path: ['min'] })

@@ -3,7 +3,10 @@
  * from the shape (schema.ts) so each rule is one readable check with its reason.
  * Pure: config in, path issues out; validate.ts adds the lines.
  */
+import { problemPosition, promqlProblem } from '../analysis/promql.ts';
+import { defaultProvider } from '../analysis/templates.ts';
 import type { Destination } from '../routers/types.ts';
+import { type AnalysisConfig, TemplateProvider } from './analysis-schema.ts';
 import type { PathIssue, PathSegment } from './issues.ts';
 import type { GitCanaryConfig, ServiceConfig } from './schema.ts';
 import { suggest } from './suggest.ts';
@@ -103,6 +106,19 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
       checkNames.forEach((c, i) => {
         if (checkNames.indexOf(c) !== i) error(at('analysis', 'checks', i, 'name'), `another check is already named "${c}"`);
       });
+      s.analysis.templates.forEach((t, i) => {
+        const named = t.name ?? t.template;
+        const path = t.name === undefined ? at('analysis', 'templates', i) : at('analysis', 'templates', i, 'name');
+        if ([...checkNames, ...s.analysis!.templates.slice(0, i).map((o) => o.name ?? o.template)].includes(named)) {
+          error(path, `another check is already named "${named}"${t.name === undefined ? ': give this template a name' : ''}`);
+        }
+        if (t.provider === undefined && defaultProvider(s.route.type) === undefined) {
+          error(at('analysis', 'templates', i), `route type ${s.route.type} has no default metrics provider: set provider (${TEMPLATE_PROVIDERS.join(', ')})`);
+        }
+      });
+      if (config.metrics[s.analysis.metrics]?.type === 'prometheus') {
+        for (const issue of queryProblems(s.analysis)) error(at('analysis', ...issue.path), issue.message);
+      }
     }
 
     const mine: [string, Claim][] = [
@@ -155,6 +171,30 @@ function why(a: Claim, b: Claim): string {
   if (a.role === 'route' && b.role === 'route') return ' with the same destinations: both rollouts would move the same weights';
   if (a.role === 'canary' || b.role === 'canary') return ': a canary file belongs to one service';
   return ": one service's rollout would edit or promote the other's file";
+}
+
+const TEMPLATE_PROVIDERS = TemplateProvider.options;
+
+/**
+ * Every written query of an analysis that Prometheus would refuse, at its key
+ * under `analysis`: a broken query fails at validate, before any rollout
+ * depends on it.
+ */
+function queryProblems(a: AnalysisConfig): PathIssue[] {
+  const out: PathIssue[] = [];
+  const check = (path: PathSegment[], what: string, q: string | undefined) => {
+    const p = q === undefined ? undefined : promqlProblem(q);
+    if (p) out.push({ path, message: `${what}: PromQL: ${p.message} (${problemPosition(q!, p.column)})` });
+  };
+  a.checks.forEach((c, i) => {
+    check(['checks', i, 'query'], `check ${c.name}`, c.query);
+    check(['checks', i, 'baseline', 'query'], `check ${c.name}`, c.baseline?.query);
+  });
+  a.templates.forEach((t, i) => {
+    check(['templates', i, 'baseline', 'query'], `check ${t.name ?? t.template}`, t.baseline?.query);
+  });
+  check(['minRequests', 'query'], 'minRequests', a.minRequests?.query);
+  return out;
 }
 
 function unknownSourceMessage(name: string, sources: string[]): string {

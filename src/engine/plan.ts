@@ -9,8 +9,12 @@
  * - step: the route weight only.
  * - promote: the release as the rollout tested it, route back to stable.
  * - rollback: route back to stable, the canary file restored to its pristine text.
- * - hold after a failed judgment: a record that changes no file.
+ * - hold after a judgment (failed below threshold, inconclusive, errored): a
+ *   record that changes no file, with the counts after it.
  * - pause / resume: a record that changes no file.
+ * Every record of a rollout carries when it started (`Canary-Started`) and the
+ * first values of checks compared with their own start (`Canary-Reference`):
+ * those a judgment measured for the first time join the record it produced.
  * With `canary.idle`, promotion and rollback scale the canary down and the next
  * start gives it back the replicas it had.
  */
@@ -21,6 +25,7 @@ import { getRouter } from '../routers/index.ts';
 import type { RouteConfig } from '../routers/types.ts';
 import { type DeriveResult, deriveCanary } from './derive.ts';
 import { type DocRef, type FileTexts, docLabel, promoteRelease, type ReleaseSpec, unexercisedChanges } from './release.ts';
+import type { Judgment } from '../analysis/types.ts';
 import type { CanaryTrailers, Decision, ServiceObservations } from './types.ts';
 
 export type { FileTexts } from './release.ts';
@@ -57,6 +62,11 @@ export interface PlannedCommit {
 export interface Actor {
   actor?: string;
   reason?: string;
+}
+
+/** The in-a-row trailers, written only when not 0 (absent reads as 0). */
+function counts(inconclusive: number | undefined, errors: number | undefined): Pick<CanaryTrailers, 'inconclusive' | 'errors'> {
+  return { ...(inconclusive ? { inconclusive } : {}), ...(errors ? { errors } : {}) };
 }
 
 /** Workload kinds whose `/spec/replicas` canary.idle scales. */
@@ -182,6 +192,23 @@ function shortSha(sha: string): string {
 }
 
 /**
+ * The rollout's references after a judgment: those recorded, plus each check
+ * compared with its first value that has none recorded yet (the value this
+ * judgment measured becomes its reference for the rest of the rollout).
+ */
+export function referencesAfter(recorded: Readonly<Record<string, number>>, judgment: Judgment | undefined): Record<string, number> {
+  const out = { ...recorded };
+  // A first value measured on too little traffic (below minRequests) is no reference for the rest of the rollout.
+  if (judgment?.requests && judgment.requests.outcome !== 'pass') return out;
+  for (const c of judgment?.checks ?? []) {
+    const cmp = c.comparison;
+    if (cmp?.from !== 'first-value' || Object.hasOwn(out, c.name) || !Number.isFinite(cmp.reference)) continue;
+    out[c.name] = cmp.reference;
+  }
+  return out;
+}
+
+/**
  * The commit a decision makes, or undefined when it makes none (none, analyze,
  * hold without a failed judgment). Throws CanaryError subclasses naming file and
  * path when the commit cannot be planned (the service then errors).
@@ -235,12 +262,14 @@ export function planCommit(
         release: obs.releaseDigest.candidate,
         stepSince: now,
         failedChecks: 0,
+        started: now,
         ...who,
       },
     };
   }
 
   if (state.phase === 'idle') return undefined;
+  const references = referencesAfter(state.references, 'judgment' in decision ? decision.judgment : undefined);
   const common = {
     service: obs.service,
     rollout: state.rollout,
@@ -248,6 +277,8 @@ export function planCommit(
     base: state.base,
     release: state.release,
     ...(state.pullRequest !== undefined ? { pullRequest: state.pullRequest } : {}),
+    started: state.started,
+    ...(Object.keys(references).length > 0 ? { references } : {}),
     ...who,
   };
   const rolloutStep = { index: state.step, total: state.total };
@@ -281,14 +312,15 @@ export function planCommit(
         failedChecks: state.failedChecks,
       });
     case 'hold':
-      if (!decision.recordFailure || state.phase !== 'progressing') return undefined;
+      if (!decision.record || state.phase !== 'progressing') return undefined;
       return made([], {
         phase: 'progressing',
         step: rolloutStep,
         weight: state.weight,
         stepSince: state.stepStartedAt,
         failedChecks: decision.failedChecks,
-        judgment: 'fail',
+        judgment: decision.record,
+        ...counts(decision.inconclusive, decision.errors),
       });
     case 'promote': {
       const tested = obs.observed.candidateMatchesRollout ? obs.candidate : obs.tested;
@@ -311,6 +343,7 @@ export function planCommit(
         weight: obs.routeWeight ?? state.weight,
         rolloutStep,
         failedChecks: state.failedChecks,
+        ...counts(decision.inconclusive ?? state.inconclusive, decision.errors ?? state.errors),
       });
     case 'resume':
       if (obs.routeWeight === undefined) {

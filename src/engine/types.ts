@@ -33,8 +33,19 @@ export interface CanaryTrailers {
   stepSince?: Date;
   /** `Canary-Failed-Checks`: failed judgments counted over the rollout, this one included. */
   failedChecks?: number;
-  /** `Canary-Judgment: fail` on a failed judgment below threshold (no file changes; its details are in the commit's note). */
-  judgment?: 'fail';
+  /**
+   * `Canary-Judgment: fail|inconclusive|error`: a judgment that held the rollout (a failed one below
+   * threshold, or one without a verdict). It changes no file; its details are in the commit's note.
+   */
+  judgment?: JudgmentRecordKind;
+  /** `Canary-Inconclusive: 3`: inconclusive judgments in a row, this one included (absent: 0). */
+  inconclusive?: number;
+  /** `Canary-Errors: 2`: errored judgments in a row, this one included (absent: 0). */
+  errors?: number;
+  /** `Canary-Started`: when the rollout first started (a restart on a new candidate starts anew); on every record of it. */
+  started?: Date;
+  /** `Canary-Reference: latency=0.21, errors=0.5`: first values of the checks that compare with their own start. */
+  references?: Record<string, number>;
   /** `Canary-Rollout-Step: 2/3`: the step of a paused or resumed rollout (Canary-Step is for progressing commits). */
   rolloutStep?: { index: number; total: number };
   /** `Canary-Idle-Replicas: Deployment/checkout-canary=2`: replicas the canary had before it rested. */
@@ -47,6 +58,28 @@ export interface CanaryTrailers {
   pullRequest?: number;
 }
 
+/** The judgments that hold a rollout and are recorded as such (`Canary-Judgment`). */
+export type JudgmentRecordKind = 'fail' | 'inconclusive' | 'error';
+
+/**
+ * One check as recorded (a note, a commit body's checks line): its value and
+ * outcome, and what explains it when known (limits, reference, statistics).
+ */
+export interface RecordedCheck extends Pick<CheckResult, 'name' | 'value' | 'outcome'> {
+  min?: number;
+  max?: number;
+  /** A critical check (its failure rolls back at once). */
+  critical?: boolean;
+  /** The reference it was compared with, and where it came from. */
+  reference?: number;
+  from?: 'baseline' | 'first-value';
+  /** mann-whitney: the two-sided p-value and the effect size (canary mean / reference mean). */
+  pValue?: number;
+  effectSize?: number | null;
+  /** Why, in a few words (`prometheus answered 401 Unauthorized`). */
+  reason?: string;
+}
+
 /** One analysis judgment recorded in git notes (one JSON line each) because it changed no file. */
 export interface JudgmentNote {
   service: string;
@@ -54,7 +87,11 @@ export interface JudgmentNote {
   /** ISO time the judgment was made. */
   at: string;
   outcome: Judgment['outcome'];
-  checks: Pick<CheckResult, 'name' | 'value' | 'outcome'>[];
+  checks: RecordedCheck[];
+  /** Critical checks that failed (the judgment rolled back at once). */
+  critical?: string[];
+  /** `analysis.minRequests`: the canary's requests and the floor. */
+  requests?: { value: number | null; min: number };
 }
 
 /** A git-canary commit of one service, as read back from history. */
@@ -99,6 +136,17 @@ export interface ActiveRollout {
   lastCommit: string;
   /** The promotion pull request of a gated rollout. */
   pullRequest?: number;
+  /** Inconclusive and errored judgments in a row (a pass or fail judgment, a step, a restart or a resume resets both). */
+  inconclusive: number;
+  errors: number;
+  /**
+   * When the rollout first started (`Canary-Started`); for a record of an older
+   * git-canary without it, that record's own time (`startedFrom: 'record'`).
+   */
+  started: Date;
+  startedFrom: 'trailer' | 'record';
+  /** First values of the checks that compare with their own start (`Canary-Reference`), by check name. */
+  references: Record<string, number>;
 }
 
 /** Where a service stands, from its newest record on production. */
@@ -108,7 +156,7 @@ export type RolloutState =
       phase: 'progressing';
       /** When the current step's clock started (its weight was set, or a resume). */
       stepStartedAt: Date;
-      /** The newest failed judgment at this step, when the newest record is one. */
+      /** The newest judgment at this step, when the newest record is a judgment record (fail, inconclusive, error). */
       lastJudgedAt?: Date;
     })
   | (ActiveRollout & { phase: 'paused'; pausedAt: Date; reason: string });
@@ -138,7 +186,20 @@ export interface Observations {
    * The commit that did it, its author, and whether it is a `git revert` of the promotion.
    */
   releaseReverted?: { commit: string; author: string; revert: boolean };
+  /**
+   * With `applied:` (Argo CD or Flux), whether production's newest record is
+   * applied and healthy (src/applied). Undefined: not configured, or not asked
+   * (the rollout is not progressing at a weight above 0).
+   */
+  applied?: AppliedObservation;
 }
+
+/** What Argo CD or Flux report about the commit under judgment. */
+export type AppliedObservation =
+  | { state: 'applied'; since: Date; revision: string; detail: string }
+  | { state: 'pending'; reason: string }
+  | { state: 'degraded'; reason: string }
+  | { state: 'error'; reason: string };
 
 export interface DecideInput {
   service: string;
@@ -148,6 +209,13 @@ export interface DecideInput {
   threshold: number;
   /** False when the service has no analysis: steps advance on interval alone. */
   hasAnalysis: boolean;
+  /** Inconclusive / errored judgments in a row that pause the rollout (`analysis.inconclusiveLimit`, `errorLimit`). */
+  inconclusiveLimit: number;
+  errorLimit: number;
+  /** `analysis.progressDeadline`: a rollout not promoted this long after it started rolls back. */
+  progressDeadlineMs?: number;
+  /** `applied.initialDelay`: added to the time the step was applied before its clock starts. */
+  initialDelayMs?: number;
   state: RolloutState;
   observed: Observations;
   /** Present only when decide() asked for it (decision `analyze`) and the checks ran. */
@@ -160,14 +228,20 @@ export type DecisionKind = 'start' | 'step' | 'promote' | 'rollback' | 'hold' | 
 
 export type Decision =
   | { kind: 'none'; reason: string }
-  | { kind: 'analyze'; reason: string }
+  /** Run the checks over [windowStart, now] (the step's clock start), then decide again. */
+  | { kind: 'analyze'; reason: string; windowStart: Date }
   | { kind: 'start'; reason: string; step: 1; total: number; weight: number; restart: boolean }
   | { kind: 'step'; reason: string; step: number; total: number; weight: number; judgment?: Judgment }
   | { kind: 'promote'; reason: string; judgment?: Judgment }
   | { kind: 'rollback'; reason: string; judgment?: Judgment; failedChecks: number }
-  /** No file changes. `recordFailure` means a failed judgment below threshold: write it to notes. */
-  | { kind: 'hold'; reason: string; judgment?: Judgment; recordFailure: boolean; failedChecks: number }
-  | { kind: 'pause'; reason: string; files: string[] }
+  /**
+   * No file changes. With `record`, a judgment held the rollout (a failed one
+   * below threshold, an inconclusive or errored one): a record that changes no
+   * file, details in notes, with the counts after it. Without, nothing is written.
+   */
+  | { kind: 'hold'; reason: string; judgment?: Judgment; record?: JudgmentRecordKind; failedChecks: number; inconclusive?: number; errors?: number }
+  /** A record that changes no file. `judgment` (and the counts) when a limit of judgments in a row paused it. */
+  | { kind: 'pause'; reason: string; files: string[]; judgment?: Judgment; inconclusive?: number; errors?: number }
   /** Only from `git-canary resume` (a person's decision); decide() never returns it. */
   | { kind: 'resume'; reason: string };
 
@@ -198,4 +272,6 @@ export interface ServiceObservations {
   tested?: FileTexts;
   /** Things worth saying that change no decision (a note that could not be read). */
   warnings: string[];
+  /** Production's first-parent commits from its tip down to the newest record, newest first (what Argo CD or Flux may have applied). */
+  history: string[];
 }

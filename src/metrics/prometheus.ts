@@ -1,13 +1,17 @@
 /**
- * Prometheus as a metric source: one instant query (`GET /api/v1/query`) that
- * must answer exactly one finite number.
+ * Prometheus as a metric source: an instant query (`GET /api/v1/query`) that
+ * must answer exactly one finite number, and a range query
+ * (`GET /api/v1/query_range`, for baseline comparisons over a step) that must
+ * answer exactly one series, whose finite samples it returns.
  *
  * Failure kinds (STYLE.md 2 and 8):
  * - NoDataError (inconclusive): no series, NaN (0/0 when the canary gets no
- *   traffic), +Inf or -Inf. Never read as 0 or as a pass.
+ *   traffic), +Inf or -Inf; for a range query, no series or no finite sample
+ *   (NaN and ±Inf samples are dropped, the others kept). Never read as 0 or as a pass.
  * - MetricsError (broken): unreachable, timeout, the tick's deadline, HTTP 5xx,
  *   401/403, a redirect (never followed: our headers would go with it), a query
- *   Prometheus rejects, several series, a range vector, a response that is not
+ *   Prometheus rejects, several series, a range vector (instant query), a
+ *   range of more than 11,000 steps, a response that is not
  *   Prometheus' or larger than 8 MiB, an answer with `warnings` (partial data,
  *   e.g. a Thanos store that did not answer, is no ground for a decision).
  *
@@ -21,7 +25,7 @@ import axios, { type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { MetricsError, NoDataError } from '../errors.ts';
 import { describeRequestError, oneLine, redact, safeAddress, scrubbedCause, secretsOf } from './redact.ts';
-import type { MetricSource, QueryContext } from './types.ts';
+import type { MetricSource, QueryContext, RangeQueryContext } from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** A single number never needs more; a query that matches a million series does. */
@@ -47,24 +51,92 @@ const vectorResult = z.array(
   z.object({ metric: z.record(z.string(), z.string()).optional(), value: sample }),
 );
 
+/** What one request is about, for errors: the query, where it goes, what may be shown. */
+interface Call {
+  q: string;
+  address: string;
+  secrets: string[];
+  where: { detail: string };
+  base: Record<string, unknown>;
+}
+
+function callFor(q: string, ctx: QueryContext, range?: boolean): Call {
+  const address = safeAddress(ctx.source.address);
+  return {
+    q,
+    address,
+    secrets: secretsOf(ctx.source.address, ctx.source.headers),
+    where: { detail: `${range ? 'range query' : 'query'} ${q}` },
+    base: { address, query: q },
+  };
+}
+
 async function query(q: string, ctx: QueryContext): Promise<number> {
-  const { source, time } = ctx;
-  const address = safeAddress(source.address);
-  const secrets = secretsOf(source.address, source.headers);
-  const where = { detail: `query ${q}` };
-  const base = { address, query: q };
+  const call = callFor(q, ctx);
+  if (!Number.isFinite(ctx.time.getTime())) {
+    throw new MetricsError(`invalid evaluation time for prometheus at ${call.address}`, { where: call.where, data: call.base });
+  }
+  const body = await send('query', { query: q, time: seconds(ctx.time) }, call, ctx);
+  const value = readNumber(body.data.resultType, body.data.result, call);
+  rejectWarnings(body.warnings, call, { value });
+  return value;
+}
+
+/** Prometheus refuses a range query of more steps than this, (end − start) / step (its "11,000 points per timeseries"). */
+export const MAX_RANGE_STEPS = 11_000;
+
+async function queryRange(q: string, ctx: RangeQueryContext): Promise<number[]> {
+  const call = callFor(q, ctx, true);
+  const { start, end, stepMs } = ctx;
+  if (!Number.isFinite(start.getTime()) || !Number.isFinite(end.getTime()) || start.getTime() > end.getTime()) {
+    throw new MetricsError(`invalid range for prometheus at ${call.address}: the window must start before it ends`, {
+      where: call.where,
+      data: { ...call.base, stepMs },
+    });
+  }
+  if (!Number.isFinite(stepMs) || stepMs <= 0) {
+    throw new MetricsError(`invalid range step ${stepMs}ms for prometheus at ${call.address}`, { where: call.where, data: { ...call.base, stepMs } });
+  }
+  const range = { start: start.toISOString(), end: end.toISOString(), stepMs };
+  const steps = Math.floor((end.getTime() - start.getTime()) / stepMs);
+  if (steps > MAX_RANGE_STEPS) {
+    throw new MetricsError(`range query of ${steps} steps is more than the ${MAX_RANGE_STEPS} prometheus allows`, {
+      where: call.where,
+      hint: 'raise baseline.resolution (the step between samples) or shorten the step interval',
+      data: { ...call.base, ...range, steps },
+    });
+  }
+  const body = await send(
+    'query_range',
+    { query: q, start: seconds(start), end: seconds(end), step: String(stepMs / 1000) },
+    call,
+    ctx,
+  );
+  const samples = readSeries(body.data.resultType, body.data.result, call);
+  rejectWarnings(body.warnings, call, { samples: samples.length });
+  return samples;
+}
+
+const seconds = (d: Date) => String(d.getTime() / 1000);
+
+type Answer = z.infer<typeof response> & { data: NonNullable<z.infer<typeof response>['data']> };
+
+/**
+ * One request to `/api/v1/<endpoint>` with `params`, the address's own query
+ * string kept. Every failure but a readable success is thrown here.
+ */
+async function send(endpoint: string, params: Record<string, string>, call: Call, ctx: QueryContext): Promise<Answer> {
+  const { source } = ctx;
+  const { address, secrets, where, base, q } = call;
   const timeoutMs = source.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  const url = apiUrl(source.address, address);
-  if (!Number.isFinite(time.getTime())) {
-    throw new MetricsError(`invalid evaluation time for prometheus at ${address}`, { where, data: base });
-  }
+  const url = apiUrl(source.address, address, endpoint);
   // The address's own parameters exactly as written (their encoding is the user's), then ours.
   const own = url.search
     .slice(1)
     .split('&')
-    .filter((part) => part !== '' && !['query', 'time'].includes(safeDecodeName(part)));
-  url.search = [...own, new URLSearchParams({ query: q, time: String(time.getTime() / 1000) }).toString()].join('&');
+    .filter((part) => part !== '' && !Object.hasOwn(params, safeDecodeName(part)));
+  url.search = [...own, new URLSearchParams(params).toString()].join('&');
   if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
 
   let res: AxiosResponse<string>;
@@ -141,20 +213,20 @@ async function query(q: string, ctx: QueryContext): Promise<number> {
       data: { ...base, status },
     });
   }
+  return { ...body, data: body.data };
+}
 
-  const value = readNumber(body.data.resultType, body.data.result, { q, address, where, base });
-  const warnings = (body.warnings ?? []).map((w) => redact(oneLine(String(w)), secrets)).filter(Boolean);
-  if (warnings.length > 0) {
-    // Prometheus (or Thanos) says the answer may be partial: a judgment on it would be a guess.
-    const shown = warnings.slice(0, MAX_WARNINGS_IN_ERROR).join('; ');
-    const more = warnings.length > MAX_WARNINGS_IN_ERROR ? ` (+${warnings.length - MAX_WARNINGS_IN_ERROR} more)` : '';
-    throw new MetricsError(`prometheus at ${address} answered with warnings: ${shown}${more}`, {
-      where,
-      hint: 'the answer may be partial (a store or shard did not answer); the rollout holds until a clean answer',
-      data: { ...base, value, warnings: warnings.slice(0, MAX_WARNINGS_IN_ERROR) },
-    });
-  }
-  return value;
+/** Prometheus (or Thanos) says the answer may be partial: a judgment on it would be a guess. */
+function rejectWarnings(raw: readonly unknown[] | undefined, call: Call, read: Record<string, unknown>): void {
+  const warnings = (raw ?? []).map((w) => redact(oneLine(String(w)), call.secrets)).filter(Boolean);
+  if (warnings.length === 0) return;
+  const shown = warnings.slice(0, MAX_WARNINGS_IN_ERROR).join('; ');
+  const more = warnings.length > MAX_WARNINGS_IN_ERROR ? ` (+${warnings.length - MAX_WARNINGS_IN_ERROR} more)` : '';
+  throw new MetricsError(`prometheus at ${call.address} answered with warnings: ${shown}${more}`, {
+    where: call.where,
+    hint: 'the answer may be partial (a store or shard did not answer); the rollout holds until a clean answer',
+    data: { ...call.base, ...read, warnings: warnings.slice(0, MAX_WARNINGS_IN_ERROR) },
+  });
 }
 
 function safeDecodeName(part: string): string {
@@ -184,14 +256,16 @@ function redirectTarget(location: unknown, from: URL): string | undefined {
   }
 }
 
-interface ReadContext {
-  q: string;
-  address: string;
-  where: { detail: string };
-  base: Record<string, unknown>;
+/** An empty result: no data (a hold), never a zero. */
+function noSeries(c: Call): NoDataError {
+  return new NoDataError('query returned no series', {
+    where: c.where,
+    hint: 'check the metric name and labels, or wait until the canary gets traffic; the rollout holds meanwhile',
+    data: { ...c.base, result: 'empty' },
+  });
 }
 
-function readNumber(resultType: string, result: unknown, c: ReadContext): number {
+function readNumber(resultType: string, result: unknown, c: Call): number {
   let raw: string;
   if (resultType === 'scalar') {
     const parsed = sample.safeParse(result);
@@ -201,24 +275,8 @@ function readNumber(resultType: string, result: unknown, c: ReadContext): number
     const parsed = vectorResult.safeParse(result);
     if (!parsed.success) throw malformed(c, resultType);
     const series = parsed.data;
-    if (series.length === 0) {
-      throw new NoDataError('query returned no series', {
-        where: c.where,
-        hint: 'check the metric name and labels, or wait until the canary gets traffic; the rollout holds meanwhile',
-        data: { ...c.base, result: 'empty' },
-      });
-    }
-    if (series.length > 1) {
-      throw new MetricsError(`query "${c.q}" returned ${series.length} series, expected 1`, {
-        where: c.where,
-        hint: 'aggregate the query to one series, for example with sum(...) or avg(...)',
-        data: {
-          ...c.base,
-          series: series.length,
-          labels: series.slice(0, MAX_LABELS_IN_ERROR).map((s) => s.metric ?? {}),
-        },
-      });
-    }
+    if (series.length === 0) throw noSeries(c);
+    if (series.length > 1) throw severalSeries(c, series);
     raw = series[0]!.value[1];
   } else {
     throw new MetricsError(`query "${c.q}" returned a ${resultType}, expected one number`, {
@@ -232,14 +290,9 @@ function readNumber(resultType: string, result: unknown, c: ReadContext): number
   }
 
   const value = parseSampleValue(raw);
-  if (value === undefined) {
-    throw new MetricsError(`prometheus at ${c.address} answered an unreadable sample value`, {
-      where: c.where,
-      data: { ...c.base, value: raw.slice(0, 40) },
-    });
-  }
+  if (value === undefined) throw unreadable(c, raw);
   if (!Number.isFinite(value)) {
-    const shown = Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+    const shown = nonFiniteName(value);
     throw new NoDataError(`query returned ${shown}`, {
       where: c.where,
       hint: Number.isNaN(value)
@@ -251,7 +304,65 @@ function readNumber(resultType: string, result: unknown, c: ReadContext): number
   return value;
 }
 
-function malformed(c: ReadContext, resultType: string): MetricsError {
+const matrixResult = z.array(
+  z.object({ metric: z.record(z.string(), z.string()).optional(), values: z.array(sample) }),
+);
+
+/** The finite samples of the one series of a range query; NaN and ±Inf samples are dropped. */
+function readSeries(resultType: string, result: unknown, c: Call): number[] {
+  if (resultType !== 'matrix') {
+    throw new MetricsError(`range query "${c.q}" returned a ${resultType}, expected a matrix`, {
+      where: c.where,
+      hint: 'a range query of an expression answers a matrix; check the address points at Prometheus itself',
+      data: { ...c.base, resultType },
+    });
+  }
+  const parsed = matrixResult.safeParse(result);
+  if (!parsed.success) throw malformed(c, resultType);
+  const series = parsed.data;
+  if (series.length === 0) throw noSeries(c);
+  if (series.length > 1) throw severalSeries(c, series);
+  const values: number[] = [];
+  const dropped = new Set<string>();
+  for (const [, raw] of series[0]!.values) {
+    const value = parseSampleValue(raw);
+    if (value === undefined) throw unreadable(c, raw);
+    if (Number.isFinite(value)) values.push(value);
+    else dropped.add(nonFiniteName(value));
+  }
+  if (values.length === 0) {
+    const kinds = [...dropped].sort().join(', ');
+    throw new NoDataError(kinds ? `query returned only ${kinds} samples` : 'query returned no samples', {
+      where: c.where,
+      hint: 'NaN usually means 0/0: the canary got no traffic in the window; the rollout holds meanwhile',
+      data: { ...c.base, result: kinds || 'empty' },
+    });
+  }
+  return values;
+}
+
+function severalSeries(c: Call, series: readonly { metric?: Record<string, string> | undefined }[]): MetricsError {
+  return new MetricsError(`query "${c.q}" returned ${series.length} series, expected 1`, {
+    where: c.where,
+    hint: 'aggregate the query to one series, for example with sum(...) or avg(...)',
+    data: {
+      ...c.base,
+      series: series.length,
+      labels: series.slice(0, MAX_LABELS_IN_ERROR).map((s) => s.metric ?? {}),
+    },
+  });
+}
+
+function unreadable(c: Call, raw: string): MetricsError {
+  return new MetricsError(`prometheus at ${c.address} answered an unreadable sample value`, {
+    where: c.where,
+    data: { ...c.base, value: raw.slice(0, 40) },
+  });
+}
+
+const nonFiniteName = (value: number) => (Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf');
+
+function malformed(c: Call, resultType: string): MetricsError {
   return new MetricsError(`prometheus at ${c.address} answered a malformed ${resultType}`, {
     where: c.where,
     data: { ...c.base, resultType },
@@ -280,8 +391,8 @@ function parseBody(data: unknown): z.infer<typeof response> | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The query endpoint under the address, its query string kept (sent with every query). */
-function apiUrl(raw: string, shown: string): URL {
+/** The API endpoint under the address, its query string kept (sent with every query). */
+function apiUrl(raw: string, shown: string, endpoint: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -297,9 +408,9 @@ function apiUrl(raw: string, shown: string): URL {
       data: { address: shown },
     });
   }
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/${endpoint}`;
   url.hash = '';
   return url;
 }
 
-export const prometheus = { type: 'prometheus', query } satisfies MetricSource;
+export const prometheus = { type: 'prometheus', query, queryRange } satisfies MetricSource;

@@ -18,12 +18,23 @@ export interface QueryContext {
   signal?: AbortSignal;
 }
 
+/** A range query's window: samples at start, start + step, … up to end (both inclusive). */
+export interface RangeQueryContext extends QueryContext {
+  start: Date;
+  end: Date;
+  stepMs: number;
+}
+
 /**
  * A metrics backend. `query` returns exactly one finite number, or throws:
  * NoDataError for an empty result, NaN or ±Inf (inconclusive), MetricsError
  * for anything broken (unreachable, bad query, several series).
+ * `queryRange` returns the finite samples of exactly one series over
+ * [start, end] (non-finite samples dropped), with the same errors: NoDataError
+ * when there is no series or no finite sample. `ctx.time` is ignored by it.
  */
 export interface MetricSource {
   type: string;
   query(q: string, ctx: QueryContext): Promise<number>;
+  queryRange(q: string, ctx: RangeQueryContext): Promise<number[]>;
 }

@@ -11,6 +11,7 @@
  *   request merged; a rollback closes it; a person closing it stops the rollout.
  * - GitHub being down holds the gate (a start needs a yes) and never fails the tick.
  */
+import { resolveAnalysis } from '../analysis/resolve.ts';
 import { formatDuration, type ServiceConfig } from '../config/index.ts';
 import { promoteRelease } from '../engine/release.ts';
 import type { ServiceObservations } from '../engine/types.ts';
@@ -177,7 +178,8 @@ async function textInput(d: GateDeps, name: string, service: ServiceConfig, obs:
       steps: service.steps,
       interval: formatDuration(service.interval),
       threshold: service.analysis?.threshold,
-      checks: service.analysis?.checks ?? [],
+      // Built-in templates are listed with the query they run (resolved against production's files).
+      checks: service.analysis ? resolveAnalysis(service, obs.production, { service: name }).checks : [],
     },
     commits,
     commitUrl: d.commitUrl,

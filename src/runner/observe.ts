@@ -123,9 +123,9 @@ export async function noteText(repo: GitRepo, notesSha: string, sha: string): Pr
 }
 
 /**
- * A failed judgment record always has its details in a note (written before the
- * record is published): when that note is gone, someone deleted or rewrote
- * refs/notes/git-canary.
+ * A judgment record (failed, inconclusive, errored) always has its details in a
+ * note (written before the record is published): when that note is gone,
+ * someone deleted or rewrote refs/notes/git-canary.
  */
 async function vanishedNotes(repo: GitRepo, notesSha: string | undefined, state: RolloutState, judgment: boolean): Promise<string | undefined> {
   if (state.phase !== 'progressing' || !judgment) return undefined;
@@ -243,10 +243,11 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
     observed,
     routeWeight,
     warnings,
+    history: scan.commits.map((c) => c.sha),
   };
   if (state.phase === 'idle') return obs;
 
-  const vanished = await vanishedNotes(repo, tips.notes, state, scan.record?.trailers.judgment === 'fail');
+  const vanished = await vanishedNotes(repo, tips.notes, state, scan.record?.trailers.judgment !== undefined);
   if (vanished) observed.notesVanished = vanished;
   if (state.phase === 'progressing') {
     const edited = await personEdits(repo, service, production, state.lastCommit, scan.commits);

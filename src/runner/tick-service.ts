@@ -4,21 +4,20 @@
  * scratch. Any other failure is this service's alone: it becomes
  * `decision: error` naming branch, file and line, and the other services tick on.
  */
-import { judge } from '../analysis/evaluate.ts';
-import { resolveAnalysis } from '../analysis/resolve.ts';
+import { DEFAULT_ERROR_LIMIT, DEFAULT_INCONCLUSIVE_LIMIT } from '../config/analysis-schema.ts';
 import type { GitCanaryConfig, ServiceConfig } from '../config/index.ts';
 import { decide } from '../engine/decide.ts';
 import { type Actor, type PlanService, planCommit } from '../engine/plan.ts';
-import type { Decision, DecisionKind, DecideInput, Phase, ServiceObservations } from '../engine/types.ts';
+import type { Decision, DecisionKind, DecideInput, Phase, RecordedCheck, ServiceObservations } from '../engine/types.ts';
 import { CanaryError, ConfigError, GitConflictError } from '../errors.ts';
 import type { GitHubApi } from '../github/types.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
 import { unifiedDiff } from '../manifests/line-diff.ts';
-import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { publish } from './apply.ts';
 import { closedPullRequest, type GateDeps, gateAfterCommit, gateBeforeStart, mergeHeadFor } from './gate.ts';
 import { signalCommit } from './github-signals.ts';
+import { appliedState, judgeStep, judgmentNote, recordedCheck } from './judgment.ts';
 import { observeService, resolveTips } from './observe.ts';
 import { rolloutHistory } from './rollout-history.ts';
 import { withCompareAndSwap } from './retry.ts';
@@ -31,7 +30,8 @@ export interface ServiceTickResult {
   step: string | null;
   commit: string | null;
   reason: string;
-  checks: { name: string; value: number | null; outcome: string }[];
+  /** The checks judged this tick: name, value, outcome, and (added) limits, reference, p-value, effect size, reason. */
+  checks: RecordedCheck[];
   files: string[];
   /** Release changes the canary does not run (on a start). */
   unexercised: string[];
@@ -80,21 +80,31 @@ export interface TickServiceOptions {
 /** The hold of a service the tick's deadline caught before it was decided. */
 function deadlineHold(label: string, obs: ServiceObservations): Decision {
   const failedChecks = obs.state.phase === 'idle' ? 0 : obs.state.failedChecks;
-  return { kind: 'hold', reason: `tick deadline of ${label} reached before ${obs.service} was decided; the next tick decides`, recordFailure: false, failedChecks };
+  return { kind: 'hold', reason: `tick deadline of ${label} reached before ${obs.service} was decided; the next tick decides`, failedChecks };
 }
 
 export function planService(service: ServiceConfig): PlanService {
   return { files: service.files, documents: service.documents, canary: service.canary, route: service.route };
 }
 
+/** Whether the service's analysis has checks to run (written or built in); without, steps advance on the interval. */
+export function hasAnalysis(service: ServiceConfig): boolean {
+  return Boolean(service.analysis && service.analysis.checks.length + service.analysis.templates.length > 0);
+}
+
 /** decide()'s input for a service and its observations. */
 export function decideInput(name: string, service: ServiceConfig, obs: ServiceObservations, now: Date): DecideInput {
+  const a = service.analysis;
   return {
     service: name,
     steps: service.steps,
     intervalMs: service.interval,
-    threshold: service.analysis?.threshold ?? 1,
-    hasAnalysis: Boolean(service.analysis && service.analysis.checks.length > 0),
+    threshold: a?.threshold ?? 1,
+    hasAnalysis: hasAnalysis(service),
+    inconclusiveLimit: a?.inconclusiveLimit ?? DEFAULT_INCONCLUSIVE_LIMIT,
+    errorLimit: a?.errorLimit ?? DEFAULT_ERROR_LIMIT,
+    ...(a?.progressDeadline !== undefined ? { progressDeadlineMs: a.progressDeadline } : {}),
+    ...(service.applied ? { initialDelayMs: service.applied.initialDelay } : {}),
     state: obs.state,
     observed: obs.observed,
     now,
@@ -123,10 +133,9 @@ export async function commitDecision(
   if (o.gate?.pullRequest !== undefined) planned.trailers.pullRequest = o.gate.pullRequest;
   if (o.gate?.mergeHead && planned.trailers.phase === 'promoted') planned.extraParents = [o.gate.mergeHead];
   const judgment = 'judgment' in decision ? decision.judgment : undefined;
-  const note =
-    planned.trailers.judgment === 'fail' && judgment
-      ? { outcome: judgment.outcome, checks: judgment.checks.map((c) => ({ name: c.name, value: c.value, outcome: c.outcome })) }
-      : undefined;
+  // A record that changes no file keeps its judgment's details in a note: a judgment record, or the pause a limit made.
+  const noted = planned.trailers.judgment !== undefined || planned.trailers.phase === 'paused';
+  const note = noted && judgment ? judgmentNote(judgment) : undefined;
   const commit = await publish(planned, obs, { repo: o.repo, productionBranch: o.production, author: o.author, now: o.now, dryRun: o.dryRun }, note);
   const t = planned.trailers;
   const active = t.phase === 'progressing' || t.phase === 'paused' || t.phase === 'resumed';
@@ -179,15 +188,22 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
           const closed = await closedPullRequest(deps, name, pr);
           if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
         }
-        const input = decideInput(name, service, observed, now);
         const deadline = opts.deadline;
+        const applied = await appliedState(config, service, observed, deadline?.signal);
+        if (applied) observed = { ...observed, observed: { ...observed.observed, applied } };
+        const input = decideInput(name, service, observed, now);
         let decision = decide(input);
         if (deadline?.signal.aborted) {
           decision = deadlineHold(deadline.label, observed);
-        } else if (decision.kind === 'analyze') {
-          const checks = await runAnalysisChecks(config.metrics, resolveAnalysis(service.analysis!), now, deadline?.signal);
+        } else if (decision.kind === 'analyze' && observed.state.phase === 'progressing') {
+          const judgment = await judgeStep(config, name, service, observed, {
+            time: now,
+            windowStart: decision.windowStart,
+            references: observed.state.references,
+            ...(deadline ? { signal: deadline.signal } : {}),
+          });
           // Checks cut short by the deadline judge nothing: hold, whatever the others said.
-          decision = deadline?.signal.aborted ? deadlineHold(deadline.label, observed) : decide({ ...input, judgment: judge(checks) });
+          decision = deadline?.signal.aborted ? deadlineHold(deadline.label, observed) : decide({ ...input, judgment });
         }
         const gate: GateMark = {};
         if (deps && decision.kind === 'start') {
@@ -197,7 +213,7 @@ export async function tickService(opts: TickServiceOptions): Promise<ServiceTick
             decision = { ...decision, reason: `${decision.reason}; ${outcome.reason}` };
           } else {
             const failedChecks = observed.state.phase === 'idle' ? 0 : observed.state.failedChecks;
-            decision = { kind: 'hold', reason: outcome.reason, recordFailure: false, failedChecks };
+            decision = { kind: 'hold', reason: outcome.reason, failedChecks };
           }
         }
         if (deps && decision.kind === 'promote' && observed.state.phase !== 'idle' && observed.state.pullRequest !== undefined) {
@@ -294,7 +310,7 @@ function result(
     step: applied.step,
     commit: applied.commit,
     reason: `${judgment ? `${decision.reason} — ${judgment.summary}` : decision.reason}${unexercised}`,
-    checks: (judgment?.checks ?? []).map((c) => ({ name: c.name, value: c.value, outcome: c.outcome })),
+    checks: (judgment?.checks ?? []).map(recordedCheck),
     files: applied.files,
     unexercised: applied.unexercised,
     rollout: applied.rollout,

@@ -7,12 +7,13 @@
 import { formatIssue, parseConfig, type ConfigIssue, type GitCanaryConfig, type ServiceConfig } from '../config/index.ts';
 import { lineAt, parseSource } from '../config/source.ts';
 import { deriveStart, unexercisedFor } from '../engine/plan.ts';
-import { releaseParts } from '../engine/release.ts';
-import { CanaryError, formatWhere } from '../errors.ts';
+import { type FileTexts, releaseParts } from '../engine/release.ts';
+import { CanaryError, ConfigError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
 import { applyEdits, parseManifestFile, type ManifestFile } from '../manifests/index.ts';
 import { describeDestination } from '../routers/shared.ts';
-import { resolveAnalysis } from '../analysis/resolve.ts';
+import { problemPosition, promqlProblem } from '../analysis/promql.ts';
+import { type ResolvedAnalysis, resolveAnalysis } from '../analysis/resolve.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
 import { getRouter } from '../routers/index.ts';
 import { CONFIG_FILE } from './session.ts';
@@ -174,10 +175,13 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
 
   for (const [name, service] of Object.entries(config.services)) {
     await validateService(name, service, { manifest, at, report });
+    if (service.analysis && config.metrics[service.analysis.metrics]?.type === 'prometheus') {
+      await validateAnalysis(name, service, { manifest, at, report });
+    }
     if (candidateTip) await validateCandidate(repo, { tip, candidateTip, name, service, at, report, candidate: config.branches.candidate });
   }
   report.files = [...cache.keys()].sort();
-  if (options.online && report.errors.length === 0) report.online = await runOnline(config, options.online.now, report, at);
+  if (options.online && report.errors.length === 0) report.online = await runOnline(config, options.online.now, report, at, manifest);
   report.valid = report.errors.length === 0;
   return report;
 }
@@ -220,6 +224,45 @@ async function validateService(name: string, service: ServiceConfig, c: ServiceC
   }
   await c.manifest(service.canary.file, [...base, 'canary', 'file']);
   await c.manifest(service.canary.from, [...base, 'canary', 'from']);
+}
+
+/** Production's texts of the files a service's templates take defaults from (the canary and the route file). */
+async function analysisFiles(name: string, service: ServiceConfig, c: ServiceChecks): Promise<FileTexts> {
+  const canary = await c.manifest(service.canary.file, ['services', name, 'canary', 'file']);
+  const route = await c.manifest(service.route.file, ['services', name, 'route', 'file']);
+  return { [service.canary.file]: canary?.text, [service.route.file]: route?.text };
+}
+
+/**
+ * The analysis as a tick would run it: templates resolved against
+ * production's files and every expanded query parsed, so a template that
+ * cannot be resolved, or renders a query Prometheus would refuse, fails here
+ * (at the template's line) and not in the middle of a rollout. Written queries
+ * are parsed by the config rules.
+ */
+async function validateAnalysis(name: string, service: ServiceConfig, c: ServiceChecks): Promise<void> {
+  const analysis = service.analysis!;
+  if (analysis.templates.length === 0 && (analysis.minRequests === undefined || analysis.minRequests.query !== undefined)) return;
+  const base = ['services', name, 'analysis'];
+  let resolved: ResolvedAnalysis;
+  try {
+    resolved = resolveAnalysis(service, await analysisFiles(name, service, c), { service: name });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const path = Array.isArray(e.data?.['path']) ? (e.data['path'] as (string | number)[]) : ['analysis'];
+    c.report.errors.push({ ...c.at(['services', name, ...path]), message: `${e.message}${e.hint ? ` — ${e.hint}` : ''}` });
+    return;
+  }
+  const parse = (path: (string | number)[], what: string, q: string | undefined) => {
+    const problem = q === undefined ? undefined : promqlProblem(q);
+    if (problem) c.report.errors.push({ ...c.at(path), message: `${what}: PromQL: ${problem.message} (${problemPosition(q!, problem.column)}) in the built-in query ${q}` });
+  };
+  analysis.templates.forEach((t, i) => {
+    const check = resolved.checks[analysis.checks.length + i]!;
+    parse([...base, 'templates', i], `check ${check.name}`, check.query);
+    if (t.baseline?.query === undefined) parse([...base, 'templates', i], `check ${check.name}: baseline`, check.baseline?.query);
+  });
+  if (analysis.minRequests?.query === undefined) parse([...base, 'minRequests'], 'minRequests', resolved.minRequests?.query);
 }
 
 interface CandidateChecks {
@@ -298,15 +341,20 @@ async function runOnline(
   now: Date,
   report: ValidationReport,
   at: ServiceChecks['at'],
+  manifest: ServiceChecks['manifest'],
 ): Promise<OnlineCheck[]> {
   const out: OnlineCheck[] = [];
   for (const [name, service] of Object.entries(config.services)) {
     const analysis = service.analysis;
     if (!analysis) continue;
-    const results = await runAnalysisChecks(config.metrics, resolveAnalysis(analysis), now);
+    // Resolution problems are already errors (validateAnalysis), and online runs only without errors.
+    const resolved = resolveAnalysis(service, await analysisFiles(name, service, { manifest, at, report }), { service: name });
+    const results = await runAnalysisChecks(config.metrics, resolved, now);
+    const written = analysis.checks.length;
     for (const [i, r] of results.entries()) {
       out.push({ service: name, name: r.name, value: r.value, outcome: r.outcome, reason: r.reason });
-      const issue = { ...at(['services', name, 'analysis', 'checks', i, 'query']), message: `check ${r.name}: ${r.reason}` };
+      const key = i < written ? ['checks', i, 'query'] : ['templates', i - written];
+      const issue = { ...at(['services', name, 'analysis', ...key]), message: `check ${r.name}: ${r.reason}` };
       if (r.outcome === 'error') report.errors.push(issue);
       else if (r.outcome === 'no-data') report.warnings.push(issue);
     }

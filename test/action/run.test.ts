@@ -139,6 +139,8 @@ describe('the Action (src/action.ts as the program)', () => {
     assert.equal(r.outputs.commit, undefined);
     assert.match(r.summary, /^Dry run: nothing was committed or pushed\.$/m);
     // The step is due, so its checks ran (Prometheus is unreachable here): shown against the config's limits.
-    assert.match(r.summary, /^\| checkout \| success-rate \| – \| min 99 \| error \|$/m);
+    // A dry run records nothing, not even the errored judgment; the summary says why the check had no value.
+    assert.match(r.summary, /^\| checkout \| success-rate \| – \| min 99 \| error \| cannot reach prometheus at \S+: connection refused \|$/m);
+    assert.match(r.summary, /^\| checkout \| hold \| 10% \| 1\/3 \| – \| metrics error at step 1\/3 \(10%\), 1\/4 in a row before a pause/m);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { formatMeasured, formatNumber } from '../../src/analysis/format.ts';
+import { formatChange, formatMeasured, formatNumber, formatPercent, formatPercentage } from '../../src/analysis/format.ts';
 
 describe('formatNumber', () => {
   for (const [value, text] of [
@@ -68,6 +68,47 @@ describe('formatMeasured', () => {
           assert.notEqual(formatMeasured(value, [bound]), String(bound));
         },
       ),
+    );
+  });
+});
+
+describe('percentages', () => {
+  test('formatPercentage: 3 significant digits, more only to differ from a bound it is not', () => {
+    assert.equal(formatPercentage(0.17777), '17.8%');
+    assert.equal(formatPercentage(4), '400%');
+    assert.equal(formatPercentage(0.0000556), '0.00556%');
+    assert.equal(formatPercentage(0.10006, [10]), '10.01%');
+    assert.equal(formatPercentage(0.0999999, [10]), '9.99999%');
+    assert.equal(formatPercentage(0.1, [10]), '10%');
+    // 1.1 − 1 is 0.10000000000000009 in doubles: that is the bound, not above it.
+    assert.equal(formatPercentage(1.1 - 1, [10]), '10%');
+  });
+
+  test('formatChange is signed; zero is +0%', () => {
+    assert.equal(formatChange(0.17777), '+17.8%');
+    assert.equal(formatChange(-0.05), '-5%');
+    assert.equal(formatChange(0), '+0%');
+    assert.equal(formatChange(-0), '+0%');
+    assert.equal(formatChange(-1e-9), '-1e-7%'); // src/audit/checks.ts reads exponents
+    assert.equal(formatChange(-0.10006, [10]), '-10.01%');
+  });
+
+  test('formatPercent writes a relative bound as it was written', () => {
+    assert.equal(formatPercent(0.1), '10%');
+    assert.equal(formatPercent(0.07), '7%');
+    assert.equal(formatPercent(0.055), '5.5%');
+    assert.equal(formatPercent(1.5), '150%');
+    assert.equal(formatPercent(0), '0%');
+  });
+
+  test('property: a percentage parses back to within its 3 significant digits, and never as an avoided bound it is not', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 300 }), (fraction, bound) => {
+        const shown = formatPercentage(fraction, [bound]);
+        const back = Number(shown.slice(0, -1));
+        assert.ok(Math.abs(back - fraction * 100) <= 5e-3 * fraction * 100, `${shown} for ${fraction}`);
+        if (Math.abs(fraction * 100 - bound) > 1e-9 * Math.max(1, bound)) assert.notEqual(back, bound);
+      }),
     );
   });
 });

@@ -229,6 +229,35 @@ describe('buildRolloutLog', () => {
     assert.deepEqual(e!.steps[0]!.judgments, [{ at: iso(3), outcome: 'fail', checks: exact.checks }]);
   });
 
+  it('inconclusive and errored judgment records, and the pause their limit made: each a judgment at its step, with its count in a row', () => {
+    const ERR = 'success-rate - (min 99) error (prometheus refused the credentials (HTTP 401))';
+    const commits = newestFirst(
+      record('s1', 2, A, { phase: 'progressing', step: step(1, 3), weight: 10, failedChecks: 0 }, 'candidate aaaaaaa differs from production'),
+      record('i1', 3, A, { phase: 'progressing', step: step(1, 3), weight: 10, failedChecks: 0, judgment: 'inconclusive', inconclusive: 1 }, 'success-rate - (min 99) no-data (query returned NaN)\n\ninconclusive at step 1/3 (10%), 1/5 in a row before a pause'),
+      record('e1', 4, A, { phase: 'progressing', step: step(1, 3), weight: 10, failedChecks: 0, judgment: 'error', inconclusive: 1, errors: 1 }, `${ERR}\n\nmetrics error at step 1/3 (10%), 1/2 in a row before a pause`),
+      record('p1', 5, A, { phase: 'paused', rolloutStep: step(1, 3), weight: 10, failedChecks: 0, inconclusive: 1, errors: 2 }, `${ERR}\n\n2 errored judgments in a row at step 1/3 (10%): success-rate: HTTP 401 — fix the metrics source, then git-canary resume --service checkout`),
+    );
+    const errNote = (minutes: number) => ({ service: 'checkout', rollout: 'checkout-aaaaaaa', at: iso(minutes), outcome: 'error' as const, checks: [{ name: 'success-rate', value: null, outcome: 'error' as const, reason: 'HTTP 401' }] });
+    const [e] = buildRolloutLog(commits, notesFrom({ e1: [errNote(4)], p1: [errNote(5)] }), { limits: LIMITS });
+    const judgments = e!.events.filter((x): x is Extract<RolloutEvent, { kind: 'judgment' }> => x.kind === 'judgment');
+    assert.deepEqual(
+      judgments.map((j) => [j.commit, j.outcome, j.step, j.weight, j.inconclusive, j.errors, j.source, j.stepCommit]),
+      [
+        ['i1', 'inconclusive', 1, 10, 1, undefined, 'commit', 's1'],
+        // Both counts in a row as the record carries them (an error does not reset the inconclusive count).
+        ['e1', 'error', 1, 10, 1, 1, 'note', 's1'],
+        ['p1', 'error', 1, 10, 1, 2, 'note', 's1'],
+      ],
+    );
+    assert.deepEqual(e!.events.map((x) => x.kind), ['start', 'judgment', 'judgment', 'judgment', 'pause'], 'the judgment that paused comes before the pause');
+    assert.deepEqual(e!.steps.map((x) => x.commit), ['s1'], 'judgment records are not steps');
+    assert.deepEqual(e!.steps[0]!.judged.map((j) => j.commit), ['i1', 'e1', 'p1']);
+    const text = formatRolloutLog([e!]);
+    assert.match(text, /judgment .* inconclusive: success-rate - \(min 99\) no-data \(1 inconclusive in a row\)/);
+    assert.match(text, /judgment .* error: success-rate - \(min 99\) error \(HTTP 401\) \(2 errored in a row\)/);
+    assert.match(text, /pause .* 2 errored judgments in a row at step 1\/3 \(10%\)/);
+  });
+
   it("a person's edit pauses, a person resumes and promotes: who, why, which files and commit", () => {
     const commits = newestFirst(
       record('s1', 2, A, { phase: 'progressing', step: step(1, 3), weight: 10 }, 'candidate aaaaaaa differs from production'),

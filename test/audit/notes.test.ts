@@ -64,8 +64,25 @@ describe('notes', () => {
       extra: true,
       checks: [{ name: 'a', value: '1', outcome: 'pass', reason: 'x' }, { name: 'b', outcome: 'weird' }, 3],
     });
-    assert.deepEqual(parseNote(line), [{ ...FAIL, checks: [{ name: 'a', value: null, outcome: 'pass' }] }]);
+    assert.deepEqual(parseNote(line), [{ ...FAIL, checks: [{ name: 'a', value: null, outcome: 'pass', reason: 'x' }] }]);
     assert.deepEqual(parseNote(JSON.stringify({ ...FAIL, checks: undefined })), [{ ...FAIL, checks: [] }]);
+  });
+
+  it('round-trips what explains a check (limits, reference, p-value, effect size, critical, reason) and the judgment (critical, requests)', () => {
+    const note = {
+      ...FAIL,
+      outcome: 'fail' as const,
+      checks: [
+        { name: 'latency', value: 0.3, outcome: 'fail' as const, max: 0.5, critical: true, reference: 0.2, from: 'baseline' as const, pValue: 0.001, effectSize: 1.5, reason: '0.3 is 50% above the reference 0.2' },
+        { name: 'errors', value: 1, outcome: 'pass' as const, reference: 0, from: 'first-value' as const, effectSize: null },
+      ],
+      critical: ['latency'],
+      requests: { value: 1200, min: 100 },
+    };
+    assert.deepEqual(parseNote(formatNoteLine(note)), [note]);
+    // Malformed optional fields are dropped, the check kept.
+    const edited = JSON.stringify({ ...FAIL, checks: [{ name: 'x', value: 1, outcome: 'pass', pValue: 'low', from: 'elsewhere', critical: 'yes', reference: null }], critical: 'x', requests: { min: 'many' } });
+    assert.deepEqual(parseNote(edited), [{ ...FAIL, checks: [{ name: 'x', value: 1, outcome: 'pass' }] }]);
   });
 
   it('never throws', () => {

@@ -46,7 +46,45 @@ describe('stateFromRecord', () => {
       failedChecks: 1,
       lastCommit: 's2',
       stepStartedAt: at(10),
+      inconclusive: 0,
+      errors: 0,
+      started: at(10),
+      startedFrom: 'record',
+      references: {},
     });
+  });
+
+  it('inconclusive and errored judgment records restart the judgment clock and give the counts in a row, the start and the references', () => {
+    for (const judgment of ['inconclusive', 'error'] as const) {
+      const r = record('j2', 20, {
+        phase: 'progressing',
+        step: { index: 1, total: 3 },
+        weight: 10,
+        stepSince: at(5),
+        failedChecks: 1,
+        judgment,
+        inconclusive: 2,
+        errors: 3,
+        started: at(1),
+        references: { latency: 0.21, 'error.rate': -1.5e-7 },
+      });
+      const s = stateFromRecord(r);
+      assert.equal(s.phase, 'progressing');
+      if (s.phase !== 'progressing') return;
+      assert.deepEqual(
+        [s.stepStartedAt, s.lastJudgedAt, s.failedChecks, s.inconclusive, s.errors, s.started, s.startedFrom, s.references],
+        [at(5), at(20), 1, 2, 3, at(1), 'trailer', { latency: 0.21, 'error.rate': -1.5e-7 }],
+      );
+    }
+  });
+
+  it('a paused record by a limit: the reason is the first line that is not the checks line', () => {
+    const body = 'success-rate - (min 99) error (prometheus answered 401 Unauthorized)\n\n4 errored judgments in a row at step 1/3 (10%): success-rate: prometheus answered 401 Unauthorized';
+    const s = stateFromRecord(record('p2', 30, { phase: 'paused', rolloutStep: { index: 1, total: 3 }, weight: 10, errors: 4 }, body));
+    assert.equal(s.phase, 'paused');
+    if (s.phase !== 'paused') return;
+    assert.match(s.reason, /^4 errored judgments in a row/);
+    assert.equal(s.errors, 4);
   });
 
   it('a failed judgment record keeps the step clock and restarts the judgment clock at its own time', () => {

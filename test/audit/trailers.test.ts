@@ -161,14 +161,31 @@ const trailersArb: fc.Arbitrary<CanaryTrailers> = fc
     hasStep: fc.boolean(),
     weight: fc.integer({ min: 0, max: 100 }),
     pullRequest: fc.option(fc.integer({ min: 1, max: 2_000_000_000 }), { nil: undefined }),
+    judgment: fc.option(fc.constantFrom('fail' as const, 'inconclusive' as const, 'error' as const), { nil: undefined }),
+    inconclusive: fc.option(fc.integer({ min: 1, max: 999_999 }), { nil: undefined }),
+    errors: fc.option(fc.integer({ min: 1, max: 999_999 }), { nil: undefined }),
+    started: fc.option(fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms)), { nil: undefined }),
+    references: fc.option(
+      fc.dictionary(
+        fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/),
+        fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v)),
+        { minKeys: 1, maxKeys: 4 },
+      ).map((d) => ({ ...d })),
+      { nil: undefined },
+    ),
   })
-  .map(({ service, candidate, phase, total, index, hasStep, weight, pullRequest }) => ({
+  .map(({ service, candidate, phase, total, index, hasStep, weight, pullRequest, judgment, inconclusive, errors, started, references }) => ({
     service,
     rollout: rolloutId(service, candidate),
     candidate,
     phase,
     ...(phase === 'progressing' || hasStep ? { step: { index: Math.min(index, total), total } } : {}),
     weight,
+    ...(judgment !== undefined ? { judgment } : {}),
+    ...(inconclusive !== undefined ? { inconclusive } : {}),
+    ...(errors !== undefined ? { errors } : {}),
+    ...(started !== undefined ? { started } : {}),
+    ...(references !== undefined ? { references } : {}),
     ...(pullRequest !== undefined ? { pullRequest } : {}),
   }));
 // Body lines include `Key: value` lines and Canary-* look-alikes that must stay body.
@@ -186,6 +203,55 @@ describe('Canary-Pull-Request', () => {
     assert.equal(parseCommitMessage(text).trailers?.pullRequest, 12);
     assert.equal(parseCommitMessage(text.replace('Canary-Pull-Request: 12', 'Canary-Pull-Request: 12a')).trailers, undefined);
     assert.equal(parseCommitMessage(text.replace('Canary-Pull-Request: 12', 'Canary-Pull-Request: 0')).trailers, undefined);
+  });
+});
+
+describe('judgment records', () => {
+  const record = (judgment: CanaryTrailers['judgment'], extra: Partial<CanaryTrailers> = {}): CanaryTrailers => ({
+    ...EXAMPLE,
+    step: { index: 1, total: 3 },
+    weight: 10,
+    failedChecks: 1,
+    judgment,
+    ...extra,
+  });
+
+  it('titles each kind of judgment record', () => {
+    assert.equal(titleFor(record('fail')), 'checkout: check failed at 10% (step 1/3)');
+    assert.equal(titleFor(record('inconclusive')), 'checkout: inconclusive at 10% (step 1/3)');
+    assert.equal(titleFor(record('error')), 'checkout: metrics error at 10% (step 1/3)');
+  });
+
+  it('writes the counts in a row, the start and the references in a fixed order, and reads them back', () => {
+    const t = record('error', { inconclusive: 2, errors: 3, started: new Date('2024-01-01T00:02:00Z'), references: { latency: 0.21, errors: 1e-7 } });
+    const text = formatCommitMessage({ body: 'success-rate - (min 99) error (HTTP 401)', trailers: t });
+    assert.match(
+      text,
+      /Canary-Failed-Checks: 1\nCanary-Judgment: error\nCanary-Inconclusive: 2\nCanary-Errors: 3\nCanary-Started: 2024-01-01T00:02:00\.000Z\nCanary-Reference: latency=0\.21, errors=1e-7\n$/,
+    );
+    assert.deepEqual(parseCommitMessage(text).trailers, t);
+    // Zero counts are not written: absent reads as 0.
+    assert.doesNotMatch(formatCommitMessage({ trailers: record('fail', { inconclusive: 0, errors: 0 }) }), /Canary-(Inconclusive|Errors)/);
+  });
+
+  const text = formatCommitMessage({ trailers: record('inconclusive', { inconclusive: 1, started: new Date('2024-01-01T00:00:00Z'), references: { a: 1 } }) });
+  const malformed: [string, string][] = [
+    ['an unknown judgment', text.replace('Canary-Judgment: inconclusive', 'Canary-Judgment: maybe')],
+    ['a count that is not a number', text.replace('Canary-Inconclusive: 1', 'Canary-Inconclusive: one')],
+    ['a negative count', text.replace('Canary-Inconclusive: 1', 'Canary-Inconclusive: -1')],
+    ['a start that is not ISO', text.replace('Canary-Started: 2024-01-01T00:00:00.000Z', 'Canary-Started: yesterday')],
+    ['a reference without a number', text.replace('Canary-Reference: a=1', 'Canary-Reference: a=')],
+    ['a reference that is not finite', text.replace('Canary-Reference: a=1', 'Canary-Reference: a=Infinity')],
+    ['a reference with a bad name', text.replace('Canary-Reference: a=1', 'Canary-Reference: a b=1')],
+  ];
+  for (const [name, message] of malformed) {
+    it(`a record with ${name} is not ours`, () => assert.equal(parseCommitMessage(message).trailers, undefined));
+  }
+
+  it('refuses to write references or counts it could not read back', () => {
+    assert.throws(() => formatCommitMessage({ trailers: record('fail', { references: { 'a b': 1 } }) }), RangeError);
+    assert.throws(() => formatCommitMessage({ trailers: record('fail', { references: { a: Number.NaN } }) }), RangeError);
+    assert.throws(() => formatCommitMessage({ trailers: record('fail', { errors: 1.5 }) }), RangeError);
   });
 });
 

@@ -124,3 +124,104 @@ describe('rules across services', () => {
     assert.deepEqual(problems(withSource).errors, [`${F}:12: services.a.analysis.checks[1].name: another check is already named "rate"`]);
   });
 });
+
+describe('queries are parsed at validate', () => {
+  /** One service with this analysis block, on a prometheus source. */
+  function withAnalysis(analysis: string): string {
+    return dedent(`
+      version: 1
+      metrics:
+        prom: { type: prometheus, address: "http://prometheus:9090" }
+      services:
+        a:
+          files: [a/deploy.yaml]
+          canary: { file: a/canary.yaml }
+          route: { type: istio, file: a/route.yaml, stable: a-stable, canary: a-canary }
+          steps: [50]
+          analysis:
+            metrics: prom
+    `) + analysis.replace(/^/gm, '      ').replace(/ +$/, '');
+  }
+
+  /** `[name, analysis, needle, expected]`: the error's line is the line of `needle`. */
+  const table: [string, string, string, string[]][] = [
+    ['a good query', 'checks:\n  - { name: ok, query: "sum(rate(x[5m]))", min: 1 }\n', 'name: ok', []],
+    [
+      'a range without a unit',
+      'checks:\n  - name: errors\n    query: rate(x[5])\n    max: 1\n',
+      'query: rate',
+      [`${F}:@: services.a.analysis.checks[0].query: check errors: PromQL: the range [5] has no unit: write e.g. 5m or 5s (column 8)`],
+    ],
+    [
+      'an unbalanced brace',
+      'checks:\n  - name: rate\n    query: sum(rate(x{job="a"[5m]))\n    min: 1\n',
+      'query: sum',
+      [`${F}:@: services.a.analysis.checks[0].query: check rate: PromQL: ")" does not close the "{" at column 11 (expected "}") (column 23)`],
+    ],
+    [
+      'a trailing operator in a baseline query',
+      'checks:\n  - name: p99\n    query: x\n    baseline: { query: "x /", maxIncrease: 10% }\n',
+      'baseline:',
+      [`${F}:@: services.a.analysis.checks[0].baseline.query: check p99: PromQL: the query ends too early after "x /": something is missing at its end (column 4)`],
+    ],
+    [
+      'a template\'s baseline query',
+      'templates:\n  - template: request-duration\n    baseline: { query: "rates(x[1m])", maxIncrease: 10% }\n',
+      'baseline:',
+      [`${F}:@: services.a.analysis.templates[0].baseline.query: check request-duration: PromQL: unknown function "rates" (column 1)`],
+    ],
+    [
+      'a minRequests query',
+      'minRequests: { query: "sum(increase(x))", min: 10 }\nchecks:\n  - { name: ok, query: "up", min: 1 }\n',
+      'minRequests:',
+      [`${F}:@: services.a.analysis.minRequests.query: minRequests: PromQL: increase() needs a range vector such as x[5m], got "x" (column 14)`],
+    ],
+    [
+      'two templates with the same default name',
+      'templates:\n  - { template: request-duration, max: 100 }\n  - { template: request-duration, quantile: 0.5, max: 50 }\n',
+      'quantile: 0.5',
+      [`${F}:@: services.a.analysis.templates[1]: another check is already named "request-duration": give this template a name`],
+    ],
+    [
+      'a template named like a check',
+      'checks:\n  - { name: latency, query: "up", min: 1 }\ntemplates:\n  - { template: request-duration, name: latency, max: 100 }\n',
+      'name: latency, max',
+      [`${F}:@: services.a.analysis.templates[0].name: another check is already named "latency"`],
+    ],
+  ];
+  for (const [name, analysis, needle, expected] of table) {
+    it(name, () => {
+      const text = withAnalysis(analysis);
+      const line = text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+      assert.deepEqual(problems(text).errors, expected.map((e) => e.replace('@', String(line))));
+    });
+  }
+});
+
+describe('a query written over several lines', () => {
+  it('names the line and column inside the query', () => {
+    const text = dedent(`
+      version: 1
+      metrics:
+        prom: { type: prometheus, address: "http://prometheus:9090" }
+      services:
+        a:
+          files: [a/deploy.yaml]
+          canary: { file: a/canary.yaml }
+          route: { type: istio, file: a/route.yaml, stable: a-stable, canary: a-canary }
+          steps: [50]
+          analysis:
+            metrics: prom
+            checks:
+              - name: errors
+                query: |
+                  sum(
+                    rate(x[5])
+                  )
+                max: 1
+    `);
+    assert.deepEqual(problems(text).errors, [
+      `${F}:14: services.a.analysis.checks[0].query: check errors: PromQL: the range [5] has no unit: write e.g. 5m or 5s (line 2, column 10)`,
+    ]);
+  });
+});

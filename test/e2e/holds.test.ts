@@ -2,8 +2,10 @@
  * End-to-end acceptance of holds (PRODUCT.md "Hold"): a check without data
  * (0/0, an empty result) or a metrics server that cannot be reached neither
  * advances nor reverts the rollout; the tick exits 0 and says `hold` and why,
- * and production does not change. Also: metric-source secrets never show up
- * in output, commits or notes, even with --debug.
+ * and records the judgment as a commit that changes no file (`Canary-Judgment:
+ * inconclusive|error`, counted in a row, details in its note), so judgments are
+ * spaced by the interval. Also: metric-source secrets never show up in output,
+ * commits or notes, even with --debug.
  *
  * Real CLI, real git (local bare, local non-bare with `main` checked out, HTTP
  * through `git http-backend`), and a real Prometheus backfilled with promtool.
@@ -18,7 +20,7 @@ import type { CliResult } from '../helpers/cli.ts';
 import { git } from '../helpers/git-fixtures.ts';
 import { freePort, type RunningPrometheus, prometheusSkip, startPrometheus } from '../helpers/prometheus.ts';
 import { gitCanaryYaml, productionFiles, release, scenarioMetrics, type TrafficProfile } from '../helpers/scenario.ts';
-import { at, openWorld, type TickService, TRANSPORTS, type World } from './support.ts';
+import { at, changedFiles, noteOf, oneNewCommit, openWorld, type TickService, trailers, TRANSPORTS, type World } from './support.ts';
 
 /** checkout healthy; payments' canary gets no traffic (0/0 → NaN); legacy fails 10 % of requests. */
 const TRAFFIC: Record<string, TrafficProfile> = {
@@ -35,21 +37,37 @@ let prom: RunningPrometheus | undefined;
 const startProm = () => startPrometheus({ openmetrics: scenarioMetrics(TRAFFIC) });
 const promEnv = () => ({ PROMETHEUS_URL: prom?.url });
 
-/** Asserts a hold at the first step: no commit, no files, nothing changed on production, the reason matches. */
-function assertHold(w: World, s: TickService, productionBefore: string, reason: RegExp): void {
+/**
+ * Asserts a judgment's hold at the first step: one record on top of `before`
+ * that changes no file, carrying the kind of judgment and its count in a row,
+ * with the judgment's details in its note; the reason matches. Returns the record.
+ */
+function assertJudgmentRecord(w: World, s: TickService, before: string, reason: RegExp, kind: 'inconclusive' | 'error', inARow: number): string {
   assert.equal(s.decision, 'hold', JSON.stringify(s));
-  assert.equal(s.commit, null);
   assert.deepEqual(s.files, []);
   // A hold reports where the rollout stands: still at the first step's weight.
   assert.equal(s.weight, 10);
   assert.equal(s.step, '1/3');
   assert.match(s.reason, reason);
-  assert.equal(w.sha('production'), productionBefore, 'production unchanged by a hold');
+  const record = oneNewCommit(w, before);
+  assert.equal(s.commit, record);
+  assert.deepEqual(changedFiles(w, record), [], 'a judgment record changes no file');
+  const t = trailers(w, record);
+  assert.ok(t.includes(`Canary-Judgment: ${kind}`), t.join('\n'));
+  assert.ok(t.includes(`Canary-${kind === 'error' ? 'Errors' : 'Inconclusive'}: ${inARow}`), t.join('\n'));
+  assert.ok(t.some((l) => l.startsWith('Canary-Started: ')), 'the record carries the rollout start');
+  assert.match(w.git('log', '-1', '--format=%s', record).trim(), kind === 'error' ? /: metrics error at 10% \(step 1\/3\)$/ : /: inconclusive at 10% \(step 1\/3\)$/);
+  assert.match(noteOf(w, record) ?? '', new RegExp(`"outcome":"${kind}"`), 'the note holds the judgment');
+  return record;
 }
 
-/** No notes: a hold that is not a failed check records nothing. */
-function assertNoNotes(w: World): void {
-  assert.doesNotMatch(w.refs(), /refs\/notes\/git-canary/);
+/** A judgment's hold of one of several services ticking together: a record of its own, no file changed. */
+function assertRecordedHold(w: World, s: TickService, reason: RegExp): void {
+  assert.equal(s.decision, 'hold', JSON.stringify(s));
+  assert.deepEqual(s.files, []);
+  assert.match(s.reason, reason);
+  assert.ok(s.commit, 'the judgment is recorded');
+  assert.deepEqual(changedFiles(w, s.commit), []);
 }
 
 before(async () => {
@@ -68,22 +86,25 @@ describe('holds', { skip: prometheusSkip(), concurrency: 3 }, () => {
         w.commit('candidate', NEXT.payments, { from: 'production' });
         const t1 = await w.tick({ at: at(2), args: ['--service', 'payments'] });
         assert.equal(t1.of('payments').decision, 'start');
-        const started = w.sha('production');
+        let tip = w.sha('production');
 
         // Judged at 3 and 4 minutes: threshold is 2, so counting no-data as a failure would roll back.
-        for (const minute of [3, 4]) {
+        for (const [i, minute] of [3, 4].entries()) {
           const t = await w.tick({ at: at(minute), args: ['--service', 'payments'] });
           const s = t.of('payments');
-          assertHold(w, s, started, /inconclusive/);
+          tip = assertJudgmentRecord(w, s, tip, new RegExp(`inconclusive at step 1/3 \\(10%\\), ${i + 1}/5 in a row`), 'inconclusive', i + 1);
           assert.match(s.reason, /NaN/);
-          assert.deepEqual(s.checks, [{ name: 'success-rate', value: null, outcome: 'no-data' }]);
+          assert.deepEqual(s.checks.map((c) => [c.name, c.value, c.outcome]), [['success-rate', null, 'no-data']]);
         }
-        assertNoNotes(w);
+        // The record restarted the judgment clock: half an interval later nothing is judged.
+        const early = await w.tick({ at: at(4.5), args: ['--service', 'payments'] });
+        assert.equal(early.of('payments').decision, 'none');
+        assert.equal(w.sha('production'), tip);
 
         const text = await w.cli(['tick', '--service', 'payments'], { at: at(5) });
         assert.equal(text.code, 0, text.stderr);
-        assert.match(text.stdout, /^payments: hold — inconclusive at step 1\/3 \(10%\) — success-rate - \(min 99\) no-data \(query returned NaN\)$/m);
-        assert.equal(w.sha('production'), started);
+        assert.match(text.stdout, /^payments: hold [0-9a-f]{7} — inconclusive at step 1\/3 \(10%\), 3\/5 in a row before a pause — success-rate - \(min 99\) no-data \(query returned NaN\)$/m);
+        assert.equal(w.sha('production^'), tip);
       } finally {
         await w.close();
       }
@@ -95,16 +116,15 @@ describe('holds', { skip: prometheusSkip(), concurrency: 3 }, () => {
     const w = await openWorld('bare', { production: { ...productionFiles(), 'git-canary.yaml': config } }, { env: promEnv });
     try {
       w.commit('candidate', NEXT.checkout, { from: 'production' });
-      assert.equal((await w.tick({ at: at(2) })).of('checkout').decision, 'start');
-      const started = w.sha('production');
-      for (const minute of [3, 4]) {
-        const t = await w.tick({ at: at(minute) });
+      assert.equal((await w.tick({ at: at(2), args: ['--service', 'checkout'] })).of('checkout').decision, 'start');
+      let tip = w.sha('production');
+      for (const [i, minute] of [3, 4].entries()) {
+        const t = await w.tick({ at: at(minute), args: ['--service', 'checkout'] });
         const s = t.of('checkout');
-        assertHold(w, s, started, /inconclusive/);
+        tip = assertJudgmentRecord(w, s, tip, /inconclusive/, 'inconclusive', i + 1);
         assert.match(s.reason, /no series/);
-        assert.deepEqual(s.checks, [{ name: 'success-rate', value: null, outcome: 'no-data' }]);
+        assert.deepEqual(s.checks.map((c) => [c.name, c.value, c.outcome]), [['success-rate', null, 'no-data']]);
       }
-      assertNoNotes(w);
     } finally {
       await w.close();
     }
@@ -129,21 +149,22 @@ describe('holds', { skip: prometheusSkip(), concurrency: 3 }, () => {
       const t1 = await w.tick({ at: at(2), env: live });
       outputs.push(t1.result);
       assert.deepEqual(t1.services.map((s) => s.decision), ['start', 'start']);
-      const started = w.sha('production');
 
       // A dead address with --debug: errors, stack traces and debug logs, none with the token.
+      // Each errored judgment is recorded and restarts the judgment clock: the next is judged a minute later.
       const t2 = await w.tick({ at: at(3), env: dead, args: ['--debug'] });
       outputs.push(t2.result);
       for (const s of t2.services) {
-        assertHold(w, s, started, /metrics error/);
+        assertRecordedHold(w, s, /metrics error at step 1\/3 \(10%\), 1\/4 in a row/);
         assert.match(s.reason, /cannot reach prometheus/);
       }
-      const text = await w.cli(['--debug', 'tick'], { at: at(3), env: dead });
+      const text = await w.cli(['--debug', 'tick'], { at: at(4), env: dead });
       outputs.push(text);
       assert.equal(text.code, 0, text.stderr);
-      assert.match(text.stdout, /^checkout: hold — metrics error .*cannot reach prometheus/m);
-      const status = await w.cli(['--debug', 'status'], { at: at(3), env: dead });
+      assert.match(text.stdout, /^checkout: hold [0-9a-f]{7} — metrics error .*2\/4 in a row.*cannot reach prometheus/m);
+      const status = await w.cli(['--debug', 'status'], { at: at(4), env: dead });
       outputs.push(status);
+      assert.match(status.stdout, /2\/4 errored in a row/);
 
       // A proxy that receives the header and echoes it in its error: the header is sent, the echo is not shown.
       const seen: string[] = [];
@@ -155,20 +176,20 @@ describe('holds', { skip: prometheusSkip(), concurrency: 3 }, () => {
       await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
       try {
         const { port } = echo.address() as AddressInfo;
-        const t = await w.tick({ at: at(3), env: { ...live, PROMETHEUS_URL: `http://127.0.0.1:${port}` }, args: ['--debug'] });
+        const t = await w.tick({ at: at(5), env: { ...live, PROMETHEUS_URL: `http://127.0.0.1:${port}` }, args: ['--debug'] });
         outputs.push(t.result);
         assert.ok(seen.length >= 2 && seen.every((h) => h === `Bearer ${SECRET}`), `the configured header was sent: ${seen.length}`);
         for (const s of t.services) {
-          assertHold(w, s, started, /metrics error/);
+          assertRecordedHold(w, s, /metrics error at step 1\/3 \(10%\), 3\/4 in a row/);
           assert.match(s.reason, /HTTP 500: upstream refused (Bearer )?\[redacted\]/);
         }
       } finally {
         await new Promise((r) => echo.close(r));
       }
-      assertNoNotes(w);
+      assert.match(w.git('log', '-p', 'refs/notes/git-canary'), /"outcome":"error"/, 'errored judgments are noted');
 
       // The same token sent to the real Prometheus: a step commit and a failed-judgment note get written.
-      const t3 = await w.tick({ at: at(3), env: live, args: ['--debug'] });
+      const t3 = await w.tick({ at: at(6), env: live, args: ['--debug'] });
       outputs.push(t3.result);
       assert.equal(t3.of('checkout').decision, 'step');
       assert.equal(t3.of('payments').decision, 'hold');
@@ -208,21 +229,20 @@ describe('metrics server stopped mid-rollout', { skip: prometheusSkip() }, () =>
       const tick = (minute: number) => Promise.all(worlds.map((w) => w.tick({ at: at(minute), args: ['--service', 'checkout'] })));
 
       for (const t of await tick(2)) assert.equal(t.of('checkout').decision, 'start');
-      const started = worlds.map((w) => w.sha('production'));
+      const tips = worlds.map((w) => w.sha('production'));
 
       await prom!.stop();
       const deadUrl = prom!.url;
-      for (const minute of [3, 4]) {
+      for (const [n, minute] of [3, 4].entries()) {
         const runs = await tick(minute);
         runs.forEach((t, i) => {
           const s = t.of('checkout');
-          assertHold(worlds[i]!, s, started[i]!, /metrics error at step 1\/3/);
+          tips[i] = assertJudgmentRecord(worlds[i]!, s, tips[i]!, /metrics error at step 1\/3/, 'error', n + 1);
           assert.match(s.reason, new RegExp(`cannot reach prometheus at ${deadUrl.replace(/[.]/g, '\\.')}`));
-          assert.deepEqual(s.checks, [{ name: 'success-rate', value: null, outcome: 'error' }]);
+          assert.deepEqual(s.checks.map((c) => [c.name, c.value, c.outcome]), [['success-rate', null, 'error']]);
           assert.equal(t.result.stderr.includes('    at '), false, 'no stack trace without --debug');
         });
       }
-      for (const w of worlds) assertNoNotes(w);
 
       // A new Prometheus (on whatever port is free now): ${PROMETHEUS_URL} follows it and the rollout continues.
       prom = await startProm();
@@ -231,7 +251,9 @@ describe('metrics server stopped mid-rollout', { skip: prometheusSkip() }, () =>
         const s = t.of('checkout');
         assert.deepEqual([s.decision, s.weight, s.step], ['step', 25, '2/3']);
         assert.deepEqual(s.checks.map((c) => c.outcome), ['pass']);
-        assert.equal(worlds[i]!.sha('production^'), started[i], 'one step commit on top of the start');
+        assert.equal(worlds[i]!.sha('production^'), tips[i], 'one step commit on top of the last judgment record');
+        // A pass resets the errors in a row: the step record carries none.
+        assert.ok(!trailers(worlds[i]!, s.commit!).some((l) => l.startsWith('Canary-Errors')));
       });
     } finally {
       await Promise.all(worlds.map((w) => w.close()));

@@ -133,10 +133,10 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         assert.equal(t1.of('checkout').commit, start);
         assert.deepEqual(t1.of('checkout').files.sort(), [CO_CANARY, VS]);
         assert.deepEqual(productTrailers(w, start), expectedTrailers('checkout', candidate, 'progressing', 10, '1/3'));
-        // The record is self-contained: the pristine canary's commit, the release under test, the step clock, the count.
+        // The record is self-contained: the pristine canary's commit, the release under test, the step clock, the count, the rollout's start.
         assert.deepEqual(
           trailers(w, start).filter((l) => !PRODUCT_TRAILERS.test(l)).map((l) => l.replace(/^(Canary-Release: )[0-9a-f]{64}$/, '$1<digest>')),
-          [`Canary-Base: ${base}`, 'Canary-Release: <digest>', `Canary-Step-Since: ${at(2).toISOString()}`, 'Canary-Failed-Checks: 0'],
+          [`Canary-Base: ${base}`, 'Canary-Release: <digest>', `Canary-Step-Since: ${at(2).toISOString()}`, 'Canary-Failed-Checks: 0', `Canary-Started: ${at(2).toISOString()}`],
         );
         assert.equal(w.git('log', '-1', '--format=%s', start).trim(), 'checkout: canary 10% (step 1/3)');
         assertOurCommit(w, start, at(2));
@@ -404,7 +404,13 @@ describe('rollout lifecycle through the CLI', { skip: prometheusSkip(), concurre
         assert.deepEqual(t.services.map((s) => s.service), ['checkout', 'payments'], 'services in config order');
         for (const s of t.services) {
           assert.deepEqual(Object.keys(s).sort(), [...SERVICE_KEYS], JSON.stringify(s));
-          for (const c of s.checks) assert.deepEqual(Object.keys(c).sort(), ['name', 'outcome', 'value']);
+          // PRODUCT.md's name, value, outcome; added since (never removed): what explains the value.
+          const ADDED = ['critical', 'effectSize', 'from', 'max', 'min', 'pValue', 'reason', 'reference'];
+          for (const c of s.checks) {
+            const keys = Object.keys(c);
+            for (const k of ['name', 'outcome', 'value']) assert.ok(keys.includes(k), `${k} in ${JSON.stringify(c)}`);
+            assert.deepEqual(keys.filter((k) => !['name', 'outcome', 'value'].includes(k) && !ADDED.includes(k)), [], JSON.stringify(c));
+          }
         }
         if (minute === 3) {
           assert.deepEqual(

@@ -54,7 +54,7 @@ interface Rollout {
   startedAt: string;
   endedAt: string | null;
   supersededBy?: string;
-  steps: { weight: number; step: number; commit: string; at: string; checks: Check[]; judged: { commit: string; outcome: string }[] }[];
+  steps: { weight: number; step: number; commit: string; at: string; checks: Check[]; judged: { commit: string; outcome: string; inconclusive?: number; source?: string }[] }[];
   events: Event[];
 }
 
@@ -180,11 +180,13 @@ function derive(w: World): Rollout[] {
       const p = ro.pos!;
       ro.events.push({ kind: 'judgment', at: r.at, commit: r.sha, weight: p.weight, step: p.step, total: p.total, ...who, outcome, checks: values, stepCommit: p.stepCommit });
     };
-    if (t['Canary-Judgment'] === 'fail') judge('fail');
+    // A judgment record (fail, inconclusive, error) says which; a pause a limit made holds its judgment in its note.
+    if (t['Canary-Judgment']) judge(t['Canary-Judgment']);
+    else if (phase === 'paused' && ro.pos && notes.length > 0 && (t['Canary-Errors'] || t['Canary-Inconclusive'])) judge(notes[0]!.outcome);
     else if (checks && ro.pos) judge(phase === 'rolled-back' ? 'fail' : 'pass');
 
     const base = { at: r.at, commit: r.sha, weight, step: index!, total: total!, ...who };
-    if (phase === 'progressing' && t['Canary-Judgment'] !== 'fail') {
+    if (phase === 'progressing' && !t['Canary-Judgment']) {
       ro.events.push({ ...base, kind: ro.pos ? 'step' : 'start' });
       ro.steps.push({ weight, step: index!, commit: r.sha, at: r.at, checks: [], judged: [] });
       ro.pos = { step: index!, total: total!, weight, stepCommit: r.sha };
@@ -380,15 +382,16 @@ describe('log: the audit trail of real rollouts', { skip: prometheusSkip(), conc
     }
   });
 
-  test("a person's promote --reason over a hold: the hold is recorded nowhere, so only the decision appears", async () => {
+  test("a person's promote --reason over a hold: the inconclusive judgment is recorded (a record changing no file), then the decision", async () => {
     const w = await openWorld('bare', { production: productionFiles() }, { env: promEnv });
     try {
       const candidate = w.commit('candidate', release('checkout', IMG('checkout', '1.1.0')), { from: 'production', message: 'ci: checkout 1.1.0\n' });
       // After the metrics window: the start needs no metrics; the judgment finds no data and holds.
       const s1 = short((await tick(w, 125)).commit!);
       const hold = await tick(w, 126);
-      assert.deepEqual([hold.decision, hold.commit], ['hold', null]);
-      assert.match(hold.reason, /^inconclusive at step 1\/3 \(10%\)/);
+      assert.equal(hold.decision, 'hold');
+      assert.match(hold.reason, /^inconclusive at step 1\/3 \(10%\), 1\/5 in a row/);
+      const h = short(hold.commit!);
       const promote = await w.cli(['promote', '--service', 'checkout', '--reason', 'metrics are gone; verified by hand', '--json'], { at: at(127), env: { GIT_CANARY_ACTOR: 'bob' } });
       assert.equal(promote.code, 0, promote.stderr);
       const p = short(jsonOf<{ commit: string }>(promote).commit);
@@ -397,15 +400,16 @@ describe('log: the audit trail of real rollouts', { skip: prometheusSkip(), conc
         await logText(w, 128),
         `checkout-${c}  promoted after 2m
   service checkout  candidate ${c}  started ${time(125)}  ended ${time(127)}
-  ${time(125)}  +0s  start    1/3  10%  ${s1}  candidate ${c} differs from production
-  ${time(127)}  +2m  promote  1/3   0%  ${p}  promote requested by bob: metrics are gone; verified by hand
+  ${time(125)}  +0s  start     1/3  10%  ${s1}  candidate ${c} differs from production
+  ${time(126)}  +1m  judgment  1/3  10%  ${h}  inconclusive: success-rate - (min 99) no-data (query returned no series) (1 inconclusive in a row)
+  ${time(127)}  +2m  promote   1/3   0%  ${p}  promote requested by bob: metrics are gone; verified by hand
 `,
       );
       const rollouts = await logJson(w, 128);
       assertDerived(w, rollouts);
       const end = rollouts[0]!.events.at(-1)!;
       assert.deepEqual([end.kind, end.actor, end.reason], ['promote', 'bob', 'metrics are gone; verified by hand']);
-      assert.deepEqual(rollouts[0]!.steps.map((s) => s.judged), [[]]);
+      assert.deepEqual(rollouts[0]!.steps.map((s) => s.judged.map((j) => [j.commit, j.outcome, j.inconclusive, j.source])), [[[hold.commit, 'inconclusive', 1, 'note']]]);
     } finally {
       await w.close();
     }

@@ -77,6 +77,10 @@ const IDLE: ServiceStatus = {
   actions: [],
   gate: 'auto',
   pullRequest: null,
+  inARow: { inconclusive: 0, inconclusiveLimit: null, errors: 0, errorLimit: null },
+  deadline: null,
+  references: {},
+  applied: null,
 };
 const CHECKOUT_NEXT = 'registry.example.com/checkout:1.1.0';
 const PAYMENTS_NEXT = 'registry.example.com/payments:4.3.0';

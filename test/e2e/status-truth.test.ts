@@ -57,6 +57,10 @@ function idle(service: string): Status {
     actions: [],
     gate: 'auto',
     pullRequest: null,
+    inARow: { inconclusive: 0, inconclusiveLimit: 5, errors: 0, errorLimit: 4 },
+    deadline: null,
+    references: {},
+    applied: null,
   };
 }
 

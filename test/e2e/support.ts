@@ -75,7 +75,7 @@ export function assertTickTypes(json: unknown): asserts json is { services: Tick
     for (const c of s.checks as Record<string, unknown>[]) {
       assert.equal(typeof c.name, 'string', where);
       assert.ok(c.value === null || (typeof c.value === 'number' && Number.isFinite(c.value)), `check value: ${where}`);
-      assert.ok(['pass', 'fail', 'no-data', 'error'].includes(c.outcome as string), `check outcome: ${where}`);
+      assert.ok(['pass', 'fail', 'inconclusive', 'no-data', 'error'].includes(c.outcome as string), `check outcome: ${where}`);
     }
     assert.ok(Array.isArray(s.files) && (s.files as unknown[]).every((f) => typeof f === 'string'), `files: ${where}`);
     assert.ok(s.rollout === null || typeof s.rollout === 'string', `rollout: ${where}`);

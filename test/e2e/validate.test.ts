@@ -11,9 +11,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { renderTemplate } from '../../src/analysis/templates.ts';
 import { jsonOf, runCli } from '../helpers/cli.ts';
 import { type Fixture, type FixtureFiles, tempDir } from '../helpers/git-fixtures.ts';
-import { CHECKOUT_VS, gitCanaryYaml, PAYMENTS_ROUTE, productionFiles, T0 } from '../helpers/scenario.ts';
+import { CHECKOUT_VS, gitCanaryYaml, PAYMENTS_ROUTE, productionFiles, release, T0 } from '../helpers/scenario.ts';
 import {
   assertNoPush,
   assertOneLineError,
@@ -582,5 +583,104 @@ describe('validate reads the candidate branch’s release files', { concurrency:
     assert.equal(errors.length, 1, text.stdout);
     assert.match(errors[0]!, /^error: candidate:apps\/checkout\/deployment\.yaml(:\d+)?: .*Deployment\/checkout/);
     assert.equal(report.errors[0]!.branch, 'candidate');
+  });
+});
+
+describe('validate parses every query and resolves built-in templates, before any rollout', { concurrency: 4 }, () => {
+  /** CONFIG with each service's `checks:` block replaced by `block` (indented as a key of `analysis`). */
+  function withAnalysis(block: { checkout: string; payments: string }): string {
+    const checks = / {6}checks:\n {8}- name: success-rate\n {10}query: .*\n {10}min: 99\n/g;
+    const blocks = [block.checkout, block.payments];
+    return CONFIG.replace(checks, () => `${blocks.shift()!.replace(/^/gm, '      ')}\n`);
+  }
+
+  test('a broken written query: exit 1 at its line, and tick starts no rollout', async (t) => {
+    const config = replaceOnce(CONFIG, /(app="checkout".*?)\[1m\]\)\) \* 100/, '$1[1])) * 100');
+    const line = lineOf(config, '[1])) * 100');
+    const repo = await repoWith({ production: { ...productionFiles(), 'git-canary.yaml': config }, candidate: { ...productionFiles(), ...release('checkout', 'registry.example.com/checkout:1.1.0') } });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line,
+      message: `services.checkout.analysis.checks[0].query: check success-rate: PromQL: the range [1] has no unit: write e.g. 1m or 1s (column ${config.split('\n')[line - 1]!.indexOf('[1]') - '          query: '.length + 2})`,
+    });
+    // The same config on a tick: refused before anything is committed (runReadOnly asserts every ref is unchanged).
+    const tick = await runReadOnly(repo.dir, ['tick', '--repo', repo.dir], { env: { ...PROM_ENV, GIT_CANARY_NOW: T0.toISOString() } });
+    assert.notEqual(tick.code, 0, tick.stdout + tick.stderr);
+    assert.match(tick.stderr, new RegExp(`^error: services\\.checkout\\.analysis\\.checks\\[0\\]\\.query: check success-rate: PromQL: the range \\[1\\] has no unit.*\\(git-canary\\.yaml:${line}\\)`));
+  });
+
+  test('templates resolve on an Istio and a Gateway API service: valid, and --online runs the expanded queries', async (t) => {
+    const config = withAnalysis({
+      checkout: 'templates:\n  - { template: request-success-rate, min: 99 }\n  - { template: request-duration, max: 500, baseline: { maxIncrease: 20% } }\nminRequests: { min: 10 }',
+      payments: 'templates:\n  - { template: request-success-rate, min: 99, window: 2m }',
+    });
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 0, text.stdout + text.stderr);
+    assert.deepEqual(report.errors, []);
+    assert.equal(text.stdout, `${VALID_LINE}\n`);
+
+    // --online sends the expanded queries: the route's names, the route document's namespace, the interval or the template's window.
+    const queries: string[] = [];
+    const prom = createServer((req, res) => {
+      queries.push(new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '99.5'] }] } }));
+    });
+    await new Promise<void>((r) => prom.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise<void>((r) => prom.close(() => r())));
+    const online = await runReadOnly(repo.dir, ['validate', '--online', '--repo', repo.dir], {
+      env: { PROMETHEUS_URL: `http://127.0.0.1:${(prom.address() as AddressInfo).port}`, GIT_CANARY_NOW: T0.toISOString() },
+    });
+    assert.equal(online.code, 0, online.stdout + online.stderr);
+    const istio = { namespace: 'shop', target: 'checkout-canary', windowMs: 60_000 };
+    assert.deepEqual(queries.sort(), [
+      renderTemplate('request-success-rate', 'istio', istio),
+      renderTemplate('request-duration', 'istio', istio),
+      // the baseline without a query: the same template for stable
+      renderTemplate('request-duration', 'istio', { ...istio, target: 'checkout-stable' }),
+      renderTemplate('request-success-rate', 'envoy', { namespace: 'shop', target: 'canary-gateway', port: 9090, windowMs: 120_000 }),
+    ].sort());
+  });
+
+  test('a template that cannot be resolved: an error at the template\'s line with a hint', async (t) => {
+    const config = withAnalysis({
+      checkout: 'templates:\n  - { template: request-success-rate, min: 99 }\n  - { template: request-duration, provider: knative, max: 500 }',
+      payments: 'templates:\n  - { template: request-success-rate, min: 99 }',
+    });
+    const repo = await repoWithProduction({ 'git-canary.yaml': config });
+    t.after(() => repo.cleanup());
+    await expectOneError(repo.dir, {
+      file: 'git-canary.yaml',
+      line: lineOf(config, 'provider: knative'),
+      message: "cannot tell the canary's name for the knative metrics: they name revisions, and the route names none — set canary: to the revision name its metrics carry",
+    });
+  });
+
+  test('an Istio subset route without names: refused at the template, naming the subset', async (t) => {
+    const vs = CHECKOUT_VS.replace('host: checkout-stable\n          weight: 100', 'host: checkout\n            subset: v1\n          weight: 100').replace(
+      'host: checkout-canary\n          weight: 0',
+      'host: checkout\n            subset: v2\n          weight: 0',
+    );
+    const config = withAnalysis({
+      checkout: 'templates:\n  - { template: request-success-rate, min: 99 }',
+      payments: 'templates:\n  - { template: request-success-rate, min: 98 }',
+    })
+      .replace('stable: checkout-stable', 'stable: { name: checkout, subset: v1 }')
+      .replace('canary: checkout-canary', 'canary: { name: checkout, subset: v2 }');
+    const repo = await repoWithProduction({ 'git-canary.yaml': config, 'apps/checkout/virtualservice.yaml': vs });
+    t.after(() => repo.cleanup());
+    const { text, report } = await validateBoth(repo.dir);
+    assert.equal(text.code, 1, text.stdout);
+    assert.deepEqual(report.errors, [
+      {
+        file: 'git-canary.yaml',
+        line: lineOf(config, 'template: request-success-rate, min: 99 }'),
+        message:
+          "cannot tell the canary's name for the istio metrics: route.canary is subset v2 of host checkout: the subsets share the host, and the metrics name the Service — set canary: to the Kubernetes Service name its metrics carry",
+      },
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Decision, RolloutState, ServiceObservations } from '../../src/engine/types.ts';
-import { type PlanService, planCommit, replicasOf } from '../../src/engine/plan.ts';
+import { type PlanService, planCommit, referencesAfter, replicasOf } from '../../src/engine/plan.ts';
 import { CHECKOUT_VS, deployment } from '../helpers/scenario.ts';
 
 const RELEASE = 'apps/checkout/deployment.yaml';
@@ -25,6 +25,7 @@ const PROD = 'a'.repeat(40);
 const CAND = 'c'.repeat(40);
 const BASE = 'b'.repeat(40);
 const DIGEST = (d: string) => d.repeat(64);
+const STARTED = new Date('2026-02-01T08:30:00Z');
 
 const service = (over: Partial<PlanService['canary']> = {}): PlanService => ({
   files: [RELEASE],
@@ -46,6 +47,11 @@ function progressing(over: Partial<Extract<RolloutState, { phase: 'progressing' 
     failedChecks: 0,
     lastCommit: 'f'.repeat(40),
     stepStartedAt: new Date('2026-02-01T09:00:00Z'),
+    inconclusive: 0,
+    errors: 0,
+    started: STARTED,
+    startedFrom: 'trailer',
+    references: {},
     ...over,
   };
 }
@@ -67,6 +73,7 @@ function obs(over: Partial<ServiceObservations> = {}): ServiceObservations {
     observed: { candidateSha: CAND, candidateEqualsProduction: false, candidateMatchesRollout: false },
     routeWeight: 0,
     warnings: [],
+    history: [PROD],
     ...over,
   };
 }
@@ -94,6 +101,7 @@ describe('planCommit', () => {
       release: DIGEST('e'),
       stepSince: NOW,
       failedChecks: 0,
+      started: NOW,
     });
     assert.deepEqual(p.unexercised, []);
   });
@@ -162,7 +170,7 @@ describe('planCommit', () => {
   it('a failed judgment below threshold is a record that changes no file, keeping the step clock', () => {
     const state = progressing();
     const p = planCommit(
-      { kind: 'hold', reason: 'check failed', recordFailure: true, failedChecks: 1, judgment: { outcome: 'fail', checks: [], summary: 'success-rate 97 (min 99) fail', critical: [] } },
+      { kind: 'hold', reason: 'check failed', record: 'fail', failedChecks: 1, judgment: { outcome: 'fail', checks: [], summary: 'success-rate 97 (min 99) fail', critical: [] } },
       service(),
       obs({ state }),
       NOW,
@@ -170,9 +178,46 @@ describe('planCommit', () => {
     assert.deepEqual(p.changes, []);
     assert.deepEqual([p.trailers.judgment, p.trailers.failedChecks, p.trailers.step, p.trailers.weight], ['fail', 1, { index: 1, total: 3 }, 10]);
     assert.equal(p.trailers.stepSince, state.phase === 'progressing' ? state.stepStartedAt : undefined);
+    assert.equal(p.trailers.started, STARTED, 'the rollout start is carried');
     assert.match(p.body, /success-rate 97 \(min 99\) fail/);
-    // An inconclusive hold records nothing.
-    assert.equal(planCommit({ kind: 'hold', reason: 'no data', recordFailure: false, failedChecks: 0 }, service(), obs({ state }), NOW), undefined);
+    // A hold that is not a judgment (deadline, missing candidate, applied wait) records nothing.
+    assert.equal(planCommit({ kind: 'hold', reason: 'tick deadline', failedChecks: 0 }, service(), obs({ state }), NOW), undefined);
+  });
+
+  it('inconclusive and errored judgments are records that change no file, with their counts in a row', () => {
+    const state = progressing({ failedChecks: 1, errors: 2 });
+    const j = { outcome: 'error' as const, checks: [], summary: 'success-rate - (min 99) error (HTTP 401)', critical: [] };
+    const p = planCommit({ kind: 'hold', reason: 'metrics error', record: 'error', failedChecks: 1, errors: 3, inconclusive: 0, judgment: j }, service(), obs({ state }), NOW)!;
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(
+      [p.trailers.phase, p.trailers.judgment, p.trailers.errors, p.trailers.inconclusive, p.trailers.failedChecks],
+      ['progressing', 'error', 3, undefined, 1],
+    );
+    const q = planCommit({ kind: 'hold', reason: 'no data', record: 'inconclusive', failedChecks: 1, errors: 2, inconclusive: 1, judgment: { ...j, outcome: 'inconclusive' } }, service(), obs({ state }), NOW)!;
+    assert.deepEqual([q.trailers.judgment, q.trailers.errors, q.trailers.inconclusive], ['inconclusive', 2, 1]);
+    // A limit's pause is a paused record with the judgment in its body and the counts.
+    const paused = planCommit({ kind: 'pause', reason: '4 errored judgments in a row', files: [], judgment: j, errors: 4, inconclusive: 0 }, service(), obs({ state }), NOW)!;
+    assert.deepEqual([paused.trailers.phase, paused.trailers.errors, paused.changes], ['paused', 4, []]);
+    assert.equal(paused.body, 'success-rate - (min 99) error (HTTP 401)\n\n4 errored judgments in a row');
+  });
+
+  it('references: a first value measured by a judgment joins the record it made and every later one; a restart clears them', () => {
+    const comparison = { method: 'value' as const, reference: 0.21, from: 'first-value' as const, change: 0, bound: 'maxIncrease 10%' };
+    const checks = [
+      { name: 'latency', query: 'q', value: 0.21, outcome: 'pass' as const, reason: 'r', comparison },
+      { name: 'errors', query: 'q', value: 1, outcome: 'pass' as const, reason: 'r', comparison: { ...comparison, reference: 0.5, from: 'baseline' as const } },
+    ];
+    const judgment = { outcome: 'pass' as const, checks, summary: 's', critical: [] };
+    const o = obs({ state: progressing(), observed: { ...obs().observed, candidateMatchesRollout: true } });
+    const stepped = planCommit({ kind: 'step', reason: 'passed', step: 2, total: 3, weight: 25, judgment }, service(), o, NOW)!;
+    assert.deepEqual(stepped.trailers.references, { latency: 0.21 }, 'only first-value comparisons become references');
+    // A later judgment never replaces a recorded reference.
+    const later = obs({ state: progressing({ step: 2, weight: 25, references: { latency: 0.2 } }), production: { ...obs().production, [VS]: CHECKOUT_VS.replace('weight: 100', 'weight: 75').replace('weight: 0', 'weight: 25') } });
+    const held = planCommit({ kind: 'hold', reason: 'x', record: 'fail', failedChecks: 1, judgment: { ...judgment, outcome: 'fail' } }, service(), later, NOW)!;
+    assert.deepEqual(held.trailers.references, { latency: 0.2 });
+    const restarted = planCommit({ ...start, restart: true } as Decision, service(), { ...later, pristineCanary: deployment('checkout', IMG('1.0.0'), 'canary') }, NOW)!;
+    assert.equal(restarted.trailers.references, undefined);
+    assert.equal(restarted.trailers.started, NOW, 'a restart starts a new clock');
   });
 
   it('canary.idle: promotion rests the canary at 0 and remembers its replicas; the next start gives them back', () => {
@@ -210,5 +255,36 @@ describe('planCommit', () => {
     assert.throws(() => planCommit({ kind: 'resume', reason: 'r' }, service(), obs({ state, routeWeight: undefined }), NOW), /cannot be read/);
     const resumed = planCommit({ kind: 'resume', reason: 'r' }, service(), obs({ state, routeWeight: 0 }), NOW)!;
     assert.deepEqual([resumed.trailers.phase, resumed.trailers.weight, resumed.trailers.stepSince], ['resumed', 0, NOW]);
+    // A resume resets the judgments in a row; the rollout's start is kept.
+    const counted = { ...state, inconclusive: 2, errors: 3 } as RolloutState;
+    const again = planCommit({ kind: 'resume', reason: 'r' }, service(), obs({ state: counted, routeWeight: 10 }), NOW)!;
+    assert.deepEqual([again.trailers.inconclusive, again.trailers.errors, again.trailers.started], [undefined, undefined, STARTED]);
+  });
+});
+
+describe('referencesAfter', () => {
+  const firstValue = (name: string, value: number) => ({
+    name,
+    query: 'q',
+    value,
+    outcome: 'pass' as const,
+    reason: 'first value',
+    comparison: { method: 'value' as const, reference: value, from: 'first-value' as const, change: 0, bound: 'maxIncrease 10%' },
+  });
+  it('records a check\'s first value once and keeps it afterwards', () => {
+    const first = { outcome: 'pass' as const, checks: [firstValue('p99', 180)], summary: '', critical: [] };
+    assert.deepEqual(referencesAfter({}, first), { p99: 180 });
+    const later = { ...first, checks: [firstValue('p99', 240)] };
+    assert.deepEqual(referencesAfter({ p99: 180 }, later), { p99: 180 });
+  });
+  it('takes no reference from a judgment below minRequests: too little traffic to measure a reference', () => {
+    const low = {
+      outcome: 'inconclusive' as const,
+      checks: [firstValue('p99', 900)],
+      summary: '',
+      critical: [],
+      requests: { value: 3, min: 100, outcome: 'inconclusive' as const, reason: '3 requests, below minRequests 100' },
+    };
+    assert.deepEqual(referencesAfter({}, low), {});
   });
 });

@@ -19,6 +19,7 @@ describe('metric source registry', () => {
     for (const [type, source] of Object.entries(metricSources)) {
       assert.equal(source.type, type);
       assert.equal(typeof source.query, 'function');
+      assert.equal(typeof source.queryRange, 'function');
     }
   });
 

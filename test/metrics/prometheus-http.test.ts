@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { CanaryError, MetricsError, NoDataError } from '../../src/errors.ts';
-import { parseSampleValue, prometheus } from '../../src/metrics/prometheus.ts';
+import { MAX_RANGE_STEPS, MAX_RESPONSE_BYTES, parseSampleValue, prometheus } from '../../src/metrics/prometheus.ts';
 import { redact, safeAddress, secretsOf } from '../../src/metrics/redact.ts';
 import type { MetricSourceConfig } from '../../src/metrics/types.ts';
 import { freePort } from '../helpers/prometheus.ts';
@@ -36,8 +36,24 @@ const vector = (...values: string[]) =>
     data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { pod: `p${i}` }, value: [1704069000, v] })) },
   });
 
+const matrix = (...series: string[][]) =>
+  json({
+    status: 'success',
+    data: { resultType: 'matrix', result: series.map((values, i) => ({ metric: { pod: `p${i}` }, values: values.map((v, t) => [1704069000 + 15 * t, v]) })) },
+  });
+
 /** Answers by the `query` parameter. */
 const canned: Record<string, Canned> = {
+  'range-one': { body: matrix(['1', 'NaN', '2.5', '+Inf', '-Inf', '1e3']) },
+  'range-two': { body: matrix(['1'], ['2']) },
+  'range-empty': { body: matrix() },
+  'range-inf': { body: matrix(['+Inf', '-Inf']) },
+  'range-garbage': { body: matrix(['1', 'twelve']) },
+  'range-bad-shape': { body: json({ status: 'success', data: { resultType: 'matrix', result: [{ values: 'oops' }] } }) },
+  'range-warnings': {
+    body: json({ status: 'success', warnings: ['partial response: store 10.0.0.7 did not answer'], data: { resultType: 'matrix', result: [{ metric: {}, values: [[1, '1']] }] } }),
+  },
+  'range-huge': { body: json({ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[1, '1']] }] }, pad: 'x'.repeat(MAX_RESPONSE_BYTES) }) },
   one: { body: vector('99.5') },
   'one-extra-fields': {
     body: json({
@@ -237,6 +253,93 @@ describe('prometheus source over HTTP', () => {
       name: 'MetricsError',
       message: /^invalid prometheus address/,
     });
+  });
+
+  const RANGE = { start: new Date('2024-01-01T00:25:00Z'), end: AT, stepMs: 30_000 };
+  const range = (q: string, extra?: Partial<MetricSourceConfig>, window: Partial<typeof RANGE> & { signal?: AbortSignal } = {}) =>
+    prometheus.queryRange(q, { source: source(extra), time: AT, ...RANGE, ...window });
+
+  test('range: sends GET /api/v1/query_range with query, start, end and step in seconds, the headers, and the address parameters first', async () => {
+    seen.length = 0;
+    assert.deepEqual(await range('range-one', { address: `${base}/prom?tenant=team-a&step=99` }), [1, 2.5, 1000]);
+    const req = seen[0]!;
+    assert.equal(req.method, 'GET');
+    const url = new URL(req.url, 'http://x');
+    assert.equal(url.pathname, '/prom/api/v1/query_range');
+    assert.deepEqual([...url.searchParams], [
+      ['tenant', 'team-a'],
+      ['query', 'range-one'],
+      ['start', '1704068700'],
+      ['end', '1704069000'],
+      ['step', '30'],
+    ]);
+    assert.equal(req.headers.authorization, `Bearer ${TOKEN}`);
+    assert.equal(req.headers['x-api-key'], API_KEY);
+  });
+
+  test('range: a fractional step is sent as fractional seconds', async () => {
+    seen.length = 0;
+    await range('range-one', {}, { stepMs: 1500 });
+    assert.equal(new URL(seen[0]!.url, 'http://x').searchParams.get('step'), '1.5');
+  });
+
+  for (const [q, message] of [
+    ['range-empty', 'query returned no series'],
+    ['range-inf', 'query returned only +Inf, -Inf samples'],
+  ] as const) {
+    test(`range: ${q} → NoDataError "${message}"`, async () => {
+      await assert.rejects(range(q), (e: unknown) => e instanceof NoDataError && e.message === message && e.where?.detail === `range query ${q}`);
+    });
+  }
+
+  for (const [q, message] of [
+    ['range-two', /^query "range-two" returned 2 series, expected 1$/],
+    ['range-garbage', /answered an unreadable sample value$/],
+    ['range-bad-shape', /answered a malformed matrix$/],
+    ['one', /^range query "one" returned a vector, expected a matrix$/],
+    ['range-warnings', /answered with warnings: partial response: store 10\.0\.0\.7 did not answer$/],
+    ['unauthorized', /refused the credentials \(HTTP 401\)$/],
+    ['bad-query', /^prometheus rejected query "bad-query": invalid parameter/],
+    ['redirect', /answered with a redirect \(HTTP 302\) to http:\/\/elsewhere\.invalid\/api\/v1\/query$/],
+    ['range-huge', /response too large or unreadable/],
+  ] as const) {
+    test(`range: ${q} → MetricsError ${message}`, async () => {
+      await assert.rejects(range(q), (e: unknown) => e instanceof MetricsError && !(e instanceof NoDataError) && message.test(e.message));
+    });
+  }
+
+  test('range: a proxy echoing the credentials has them cut out', async () => {
+    const e = await range('echo-secret').catch((err: unknown) => err);
+    assert.ok(e instanceof MetricsError);
+    assert.match(e.message, /upstream said: \[redacted\] \[redacted\]$/);
+    for (const secret of SECRETS) assert.ok(!JSON.stringify(e.toJSON()).includes(secret) && !inspect(e, { depth: 10 }).includes(secret));
+  });
+
+  test('range: an invalid window, step or too many points is a MetricsError before any request', async () => {
+    seen.length = 0;
+    await assert.rejects(range('range-one', {}, { start: new Date(AT.getTime() + 1) }), { name: 'MetricsError', message: /^invalid range for prometheus at .*: the window must start before it ends$/ });
+    await assert.rejects(range('range-one', {}, { end: new Date(Number.NaN) }), { name: 'MetricsError', message: /^invalid range/ });
+    await assert.rejects(range('range-one', {}, { stepMs: 0 }), { name: 'MetricsError', message: /^invalid range step 0ms/ });
+    await assert.rejects(range('range-one', {}, { start: new Date(AT.getTime() - (MAX_RANGE_STEPS + 1) * 1000), stepMs: 1000 }), (e: unknown) => {
+      assert.ok(e instanceof MetricsError);
+      assert.equal(e.message, `range query of ${MAX_RANGE_STEPS + 1} steps is more than the ${MAX_RANGE_STEPS} prometheus allows`);
+      assert.match(e.hint ?? '', /baseline\.resolution/);
+      return true;
+    });
+    assert.equal(seen.length, 0);
+    // Exactly at the limit is asked (Prometheus 2.42 answers 11,000 steps, refuses 11,001).
+    await range('range-one', {}, { start: new Date(AT.getTime() - MAX_RANGE_STEPS * 1000), stepMs: 1000 });
+    assert.equal(seen.length, 1);
+  });
+
+  test('range: a passed deadline sends nothing; one that passes while waiting ends the request', async () => {
+    seen.length = 0;
+    await assert.rejects(range('range-one', {}, { signal: AbortSignal.abort() }), { name: 'MetricsError', message: /^deadline reached before prometheus/ });
+    assert.equal(seen.length, 0);
+    const controller = new AbortController();
+    const pending = range('hang', {}, { signal: controller.signal });
+    setImmediate(() => controller.abort());
+    await assert.rejects(pending, { name: 'MetricsError', message: /^deadline reached before prometheus/ });
   });
 
   test('secrets never appear in any error: message, where, hint, data, toJSON, cause, inspect', async () => {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { judge } from '../../src/analysis/evaluate.ts';
 import { MetricsError, NoDataError } from '../../src/errors.ts';
-import { prometheus } from '../../src/metrics/prometheus.ts';
-import { runChecks } from '../../src/metrics/run-checks.ts';
+import { MAX_RANGE_STEPS, prometheus } from '../../src/metrics/prometheus.ts';
+import { runAnalysis, runChecks } from '../../src/metrics/run-checks.ts';
 import type { MetricSourceConfig } from '../../src/metrics/types.ts';
 import {
   counterSeries,
@@ -255,5 +255,108 @@ describe('prometheus source when Prometheus stops', { skip: prometheusSkip() }, 
       name: 'MetricsError',
       message: `cannot reach prometheus at ${prom.url}: connection refused`,
     });
+  });
+});
+
+describe('range queries and runAnalysis against a real Prometheus', { skip: prometheusSkip() }, () => {
+  // Ten minutes of gauges sampled every 15 s from FIXED_START: sample i sits at FIXED_START + 15·i s.
+  const every15s = { start: FIXED_START, stepSeconds: 15 };
+  const n = 41;
+  const at = (seconds: number) => new Date(FIXED_START.getTime() + seconds * 1000);
+  const rangeData = openMetrics(
+    gaugeSeries('latency_ms', { track: 'canary' }, { ...every15s, values: Array.from({ length: n }, (_, i) => 110 + (i % 5)) }),
+    gaugeSeries('latency_ms', { track: 'stable' }, { ...every15s, values: Array.from({ length: n }, (_, i) => 100 + (i % 5)) }),
+    gaugeSeries('flaky', {}, { ...every15s, values: [1, Number.NaN, 3, Number.POSITIVE_INFINITY, 5, Number.NEGATIVE_INFINITY, 7] }),
+    gaugeSeries('idle', {}, { ...every15s, values: [Number.NaN, Number.NaN, Number.NaN] }),
+    counterSeries('served_total', { track: 'canary' }, { ...every15s, samples: n, ratePerSecond: 2 }),
+  );
+  let prom: RunningPrometheus;
+  let source: MetricSourceConfig;
+  /** Samples 4..8: from 60 s to 120 s. */
+  const window = { start: at(60), end: at(120), stepMs: 15_000 };
+  const range = (q: string, w = window) => prometheus.queryRange(q, { source, time: w.end, ...w });
+
+  before(async () => {
+    prom = await startPrometheus({ openmetrics: rangeData });
+    source = { type: 'prometheus', address: prom.url };
+  });
+  after(async () => {
+    await prom?.stop();
+  });
+
+  test('one series: its samples at start, start + step, … end, exactly', async () => {
+    assert.deepEqual(await range('latency_ms{track="canary"}'), [114, 110, 111, 112, 113]);
+    assert.deepEqual(await range('latency_ms{track="stable"}'), [104, 100, 101, 102, 103]);
+    // A step of 30 s takes every other sample.
+    assert.deepEqual(await range('latency_ms{track="canary"}', { ...window, stepMs: 30_000 }), [114, 111, 113]);
+    assert.deepEqual(await range('sum(latency_ms) - 200'), [18, 10, 12, 14, 16]);
+  });
+
+  test('NaN and ±Inf samples are dropped, the finite ones kept', async () => {
+    assert.deepEqual(await range('flaky', { start: at(0), end: at(90), stepMs: 15_000 }), [1, 3, 5, 7]);
+  });
+
+  test('only non-finite samples is NoDataError', async () => {
+    await assert.rejects(range('idle', { start: at(0), end: at(30), stepMs: 15_000 }), { name: 'NoDataError', message: 'query returned only NaN samples' });
+    await assert.rejects(range('flaky', { start: at(15), end: at(15), stepMs: 15_000 }), { name: 'NoDataError', message: 'query returned only NaN samples' });
+  });
+
+  test('no series is NoDataError', async () => {
+    await assert.rejects(range('latency_ms{track="nope"}'), { name: 'NoDataError', message: 'query returned no series' });
+  });
+
+  test('several series is a MetricsError naming the count', async () => {
+    await assert.rejects(range('latency_ms'), (e: unknown) => {
+      assert.ok(e instanceof MetricsError);
+      assert.equal(e.message, 'query "latency_ms" returned 2 series, expected 1');
+      assert.equal(e.where?.detail, 'range query latency_ms');
+      assert.deepEqual((e.data?.['labels'] as Record<string, string>[] | undefined)?.map((l) => l['track']).sort(), ['canary', 'stable']);
+      return true;
+    });
+  });
+
+  test("the step limit is Prometheus' own: 11,000 steps are answered, 11,001 refused before asking", async () => {
+    assert.equal((await range('vector(1)', { start: at(0), end: at(MAX_RANGE_STEPS), stepMs: 1000 })).length, MAX_RANGE_STEPS + 1);
+    await assert.rejects(range('vector(1)', { start: at(0), end: at(MAX_RANGE_STEPS + 1), stepMs: 1000 }), { name: 'MetricsError', message: /11001 steps/ });
+  });
+
+  test("bad PromQL is a MetricsError with Prometheus' message", async () => {
+    await assert.rejects(range('sum(latency_ms'), { name: 'MetricsError', message: /^prometheus rejected query "sum\(latency_ms": .*parse error/ });
+  });
+
+  test('runAnalysis: a regression visible only against stable, judged by mann-whitney and by value', async () => {
+    const rel = (r: number) => ({ relative: r });
+    const j = await runAnalysis(
+      { prom: source },
+      {
+        metrics: 'prom',
+        checks: [
+          // Within the fixed limit, 9.8% above stable's series: significant (p = 2/252) and beyond 5%.
+          {
+            name: 'latency',
+            query: 'latency_ms{track="canary"}',
+            max: 500,
+            baseline: { method: 'mann-whitney', query: 'latency_ms{track="stable"}', confidence: 0.98, resolutionMs: 15_000, maxIncrease: rel(0.05) },
+          },
+          // At 120 s: canary 113 against stable 103 is 9.7% above, within 10%.
+          {
+            name: 'latency-now',
+            query: 'latency_ms{track="canary"}',
+            baseline: { method: 'value', query: 'latency_ms{track="stable"}', confidence: 0.98, resolutionMs: 15_000, maxIncrease: rel(0.1) },
+          },
+        ],
+        minRequests: { query: 'sum(rate(served_total{track="canary"}[1m])) * 60', min: 100 },
+      },
+      { time: window.end, windowStart: window.start, references: {} },
+    );
+    assert.equal(j.outcome, 'fail');
+    assert.equal(
+      j.summary,
+      'requests 120 (minRequests 100) pass; latency 112 (max 500, ref 102 mann-whitney p=0.007937 effect 1.098 maxIncrease 5%) fail; ' +
+        'latency-now 113 (ref 103 +9.71% maxIncrease 10%) pass',
+    );
+    const c = j.checks[0]!.comparison!;
+    assert.ok(Math.abs(c.pValue! - 2 / 252) < 1e-15);
+    assert.deepEqual(c.samples, { canary: 5, baseline: 5 });
   });
 });

@@ -10,8 +10,12 @@
  * (runner/manual.ts: resume continues from the step nearest to the route's
  * weight), and reverts of a promotion.
  *
- * `critical` checks do not exist in git-canary yet, so "rollback at once when a
- * check is critical" is not checked here (only "rollback exactly at threshold").
+ * Judgments may carry a failed critical check (rollback at once, whatever the
+ * threshold); inconclusive and errored judgments are counted in a row and
+ * pause at their limits, never roll back; a progressDeadline (when set) rolls
+ * back a rollout in progress, never a paused one; Argo CD / Flux (when the
+ * service waits for them) may report the step pending, degraded or unreadable,
+ * and then nothing is judged.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -41,6 +45,10 @@ interface TickEvent {
   person?: PersonAction;
   /** The judgment the checks give if this tick runs them. */
   outcome: Outcome;
+  /** A critical check failed in that judgment. */
+  critical: boolean;
+  /** What Argo CD / Flux report this tick (services with `applied:` only). */
+  applied: 'applied' | 'pending' | 'degraded' | 'error';
 }
 
 interface Scenario {
@@ -48,6 +56,11 @@ interface Scenario {
   intervalMs: number;
   threshold: number;
   hasAnalysis: boolean;
+  inconclusiveLimit: number;
+  errorLimit: number;
+  progressDeadlineMs?: number;
+  /** The service waits for Argo CD / Flux. */
+  waitsForApplied: boolean;
   events: TickEvent[];
 }
 
@@ -75,6 +88,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     intervalMs: fc.constantFrom(60_000, 120_000, 300_000),
     threshold: fc.integer({ min: 1, max: 3 }),
     hasAnalysis: fc.constantFrom(true, true, true, false), // mostly analysed
+    inconclusiveLimit: fc.integer({ min: 1, max: 5 }),
+    errorLimit: fc.integer({ min: 1, max: 4 }),
+    deadline: fc.option(fc.integer({ min: 1, max: 30 }), { freq: 2, nil: undefined }),
+    waitsForApplied: fc.boolean(),
   })
   .chain((s) =>
     fc.record({
@@ -82,6 +99,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       intervalMs: fc.constant(s.intervalMs),
       threshold: fc.constant(s.threshold),
       hasAnalysis: fc.constant(s.hasAnalysis),
+      inconclusiveLimit: fc.constant(s.inconclusiveLimit),
+      errorLimit: fc.constant(s.errorLimit),
+      ...(s.deadline !== undefined ? { progressDeadlineMs: fc.constant(s.deadline * s.intervalMs) } : {}),
+      waitsForApplied: fc.constant(s.waitsForApplied),
       events: fc.array(
         fc.record(
           {
@@ -93,8 +114,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
             ),
             person: fc.option(personArb, { freq: 3, nil: undefined }),
             outcome: fc.constantFrom<Outcome>('pass', 'pass', 'fail', 'inconclusive', 'error'),
+            critical: fc.constantFrom(false, false, false, false, false, false, false, true),
+            applied: fc.constantFrom('applied' as const, 'applied' as const, 'applied' as const, 'pending' as const, 'degraded' as const, 'error' as const),
           },
-          { requiredKeys: ['dt', 'outcome'] },
+          { requiredKeys: ['dt', 'outcome', 'critical', 'applied'] },
         ),
         { minLength: 1, maxLength: 40, size: 'large' },
       ),
@@ -119,13 +142,16 @@ interface World {
   reverted: boolean;
   /** Failed judgments of the current rollout, counted by the model. */
   failures: number;
+  /** Inconclusive and errored judgments in a row, counted by the model. */
+  inconclusive: number;
+  errors: number;
   /** Candidate versions a person reverted or we rolled back (never started again while candidate holds them). */
   records: number;
   nextVersion: number;
 }
 
 function freshWorld(): World {
-  return { now: T0, production: 1, candidate: 2, candidateExists: true, route: 0, state: { phase: 'idle' }, edited: false, reverted: false, failures: 0, records: 0, nextVersion: 3 };
+  return { now: T0, production: 1, candidate: 2, candidateExists: true, route: 0, state: { phase: 'idle' }, edited: false, reverted: false, failures: 0, inconclusive: 0, errors: 0, records: 0, nextVersion: 3 };
 }
 
 const releaseOf = (v: number) => `release-${v}`;
@@ -176,7 +202,10 @@ function personActs(w: World, a: PersonAction, steps: readonly number[]): void {
       if (s.phase !== 'paused') return;
       const step = nearestStep(steps, w.route, s.step);
       const { pausedAt: _p, reason: _r, ...rest } = s;
-      w.state = { ...rest, phase: 'progressing', step, weight: w.route, stepStartedAt: new Date(w.now), lastCommit: record(w) };
+      // A resume resets the judgments in a row (its record carries none).
+      w.state = { ...rest, phase: 'progressing', step, weight: w.route, stepStartedAt: new Date(w.now), lastCommit: record(w), inconclusive: 0, errors: 0 };
+      w.inconclusive = 0;
+      w.errors = 0;
       w.edited = false;
       return;
     }
@@ -220,16 +249,25 @@ function apply(w: World, d: Decision, steps: readonly number[]): boolean {
         failedChecks: 0,
         lastCommit: record(w),
         stepStartedAt: now,
+        inconclusive: 0,
+        errors: 0,
+        started: now,
+        startedFrom: 'trailer',
+        references: {},
       };
       w.route = d.weight;
       w.failures = 0;
+      w.inconclusive = 0;
+      w.errors = 0;
       break;
     case 'step':
       assert.equal(s.phase, 'progressing');
       if (s.phase !== 'progressing') return false;
-      w.state = { ...s, step: d.step, weight: d.weight, stepStartedAt: now, lastJudgedAt: undefined, lastCommit: record(w) };
+      w.state = { ...s, step: d.step, weight: d.weight, stepStartedAt: now, lastJudgedAt: undefined, lastCommit: record(w), inconclusive: 0, errors: 0 };
       delete (w.state as { lastJudgedAt?: Date }).lastJudgedAt;
       w.route = d.weight;
+      w.inconclusive = 0;
+      w.errors = 0;
       break;
     case 'promote':
       assert.notEqual(s.phase, 'idle');
@@ -247,15 +285,20 @@ function apply(w: World, d: Decision, steps: readonly number[]): boolean {
       w.route = 0;
       break;
     case 'hold':
-      if (!d.recordFailure) return false;
-      assert.equal(s.phase, 'progressing', 'a failure record only on a rollout in progress');
+      if (!d.record) return false;
+      assert.equal(s.phase, 'progressing', 'a judgment record only on a rollout in progress');
       if (s.phase !== 'progressing') return false;
-      w.state = { ...s, weight: w.route, failedChecks: d.failedChecks, lastJudgedAt: now, lastCommit: record(w) };
+      // A fail resets the counts in a row; an inconclusive or errored judgment carries both.
+      w.inconclusive = d.record === 'fail' ? 0 : (d.inconclusive ?? 0);
+      w.errors = d.record === 'fail' ? 0 : (d.errors ?? 0);
+      w.state = { ...s, weight: w.route, failedChecks: d.failedChecks, lastJudgedAt: now, lastCommit: record(w), inconclusive: w.inconclusive, errors: w.errors };
       break;
     case 'pause':
       assert.equal(s.phase, 'progressing');
       if (s.phase !== 'progressing') return false;
-      w.state = { ...s, phase: 'paused', weight: w.route, pausedAt: now, reason: d.reason, lastCommit: record(w) };
+      w.inconclusive = d.inconclusive ?? s.inconclusive;
+      w.errors = d.errors ?? s.errors;
+      w.state = { ...s, phase: 'paused', weight: w.route, pausedAt: now, reason: d.reason, lastCommit: record(w), inconclusive: w.inconclusive, errors: w.errors };
       break;
     default:
       return false;
@@ -275,6 +318,10 @@ interface Counts {
   pauses: number;
   holds: number;
   pausedTicks: number;
+  criticalRollbacks: number;
+  limitPauses: number;
+  deadlineRollbacks: number;
+  appliedHolds: number;
   revertsRespected: number;
   missingCandidate: number;
 }
@@ -290,6 +337,10 @@ const counts: Counts = {
   pauses: 0,
   holds: 0,
   pausedTicks: 0,
+  criticalRollbacks: 0,
+  limitPauses: 0,
+  deadlineRollbacks: 0,
+  appliedHolds: 0,
   revertsRespected: 0,
   missingCandidate: 0,
 };
@@ -304,12 +355,19 @@ function run(sc: Scenario): void {
     if (ev.person) personActs(w, ev.person, steps);
     const personRoute = !allowed.has(w.route);
     const { state, observed } = observe(w);
+    // The runner asks Argo CD / Flux only for a rollout in progress at a weight above 0.
+    if (sc.waitsForApplied && state.phase === 'progressing' && state.weight > 0) {
+      observed.applied = ev.applied === 'applied' ? { state: 'applied', since: new Date(w.now - sc.intervalMs), revision: 'r', detail: 'Healthy' } : { state: ev.applied, reason: ev.applied };
+    }
     const input: DecideInput = {
       service: 'svc',
       steps,
       intervalMs: sc.intervalMs,
       threshold: sc.threshold,
       hasAnalysis: sc.hasAnalysis,
+      inconclusiveLimit: sc.inconclusiveLimit,
+      errorLimit: sc.errorLimit,
+      ...(sc.progressDeadlineMs !== undefined ? { progressDeadlineMs: sc.progressDeadlineMs } : {}),
       state,
       observed,
       now: new Date(w.now),
@@ -321,7 +379,9 @@ function run(sc: Scenario): void {
     if (first.kind === 'analyze') {
       assert.ok(sc.hasAnalysis, 'analyze only for a service with analysis');
       counts.analyses++;
-      judgment = { outcome: ev.outcome, checks: [], summary: ev.outcome, critical: [] };
+      judgment = { outcome: ev.outcome, checks: [], summary: ev.outcome, critical: ev.critical ? ['latency'] : [] };
+      // Nothing is judged on a step Argo CD / Flux has not applied healthy.
+      assert.ok(observed.applied === undefined || observed.applied.state === 'applied', `judged a step that is ${observed.applied?.state}`);
       final = decide({ ...input, judgment });
       // Never two transitions in one tick: the second call decides, it never asks again.
       assert.notEqual(final.kind, 'analyze', 'decide() asked for analysis twice in one tick');
@@ -331,7 +391,7 @@ function run(sc: Scenario): void {
     // A paused service is never touched: no commit, whatever happens, until a person resumes.
     if (state.phase === 'paused') {
       counts.pausedTicks++;
-      assert.ok(final.kind === 'none' || (final.kind === 'hold' && !final.recordFailure), `paused, yet ${final.kind}`);
+      assert.ok(final.kind === 'none' || (final.kind === 'hold' && !final.record), `paused, yet ${final.kind}`);
     }
 
     // Weights only ever come from steps; a transition moves at most one step.
@@ -361,20 +421,51 @@ function run(sc: Scenario): void {
       }
     }
 
-    // Rollback exactly when failures reach the threshold.
-    if (judgment?.outcome === 'fail' && state.phase === 'progressing') {
+    if (state.phase !== 'idle') {
+      assert.equal(state.inconclusive, w.inconclusive, 'the inconclusive count read back is the one counted');
+      assert.equal(state.errors, w.errors, 'the error count read back is the one counted');
+    }
+    const overdue = sc.progressDeadlineMs !== undefined && state.phase === 'progressing' && w.now - state.started.getTime() >= sc.progressDeadlineMs;
+    // A critical failure rolls back at once, whatever the threshold and the other checks said.
+    if (judgment && judgment.critical.length > 0 && state.phase === 'progressing') {
+      assert.equal(final.kind, 'rollback', 'a critical failure did not roll back');
+      if (final.kind === 'rollback') assert.equal(final.failedChecks, w.failures + 1);
+      counts.criticalRollbacks++;
+      w.failures++;
+    } else if (judgment?.outcome === 'fail' && state.phase === 'progressing') {
+      // Rollback exactly when failures reach the threshold.
       assert.equal(state.failedChecks, w.failures, 'the failed count read back is the one counted');
       const reached = w.failures + 1 >= sc.threshold;
       assert.equal(final.kind, reached ? 'rollback' : 'hold', `fail ${w.failures + 1}/${sc.threshold}`);
-      if (final.kind === 'hold') assert.ok(final.recordFailure && final.failedChecks === w.failures + 1);
+      if (final.kind === 'hold') assert.ok(final.record === 'fail' && final.failedChecks === w.failures + 1);
       if (final.kind === 'rollback') assert.equal(final.failedChecks, w.failures + 1);
       w.failures++;
+    } else if ((judgment?.outcome === 'inconclusive' || judgment?.outcome === 'error') && state.phase === 'progressing') {
+      // Inconclusive and errored judgments never roll back: each is recorded, and its limit always pauses.
+      const inconclusive = judgment.outcome === 'inconclusive';
+      const n = (inconclusive ? w.inconclusive : w.errors) + 1;
+      const limit = inconclusive ? sc.inconclusiveLimit : sc.errorLimit;
+      if (n >= limit) {
+        assert.equal(final.kind, 'pause', `${n} ${judgment.outcome} in a row, limit ${limit}: ${final.kind}`);
+        if (final.kind === 'pause') assert.match(final.reason, new RegExp(`^${n} (inconclusive|errored) judgments? in a row \\((inconclusiveLimit|errorLimit) ${n}\\)`));
+        counts.limitPauses++;
+      } else {
+        assert.equal(final.kind, 'hold', `${n}/${limit} ${judgment.outcome}: ${final.kind}`);
+        if (final.kind === 'hold') assert.equal(final.record, judgment.outcome);
+      }
     } else if (final.kind === 'rollback') {
-      // Any other rollback has a reason that is not a judgment: candidate returned to production.
-      assert.ok(observed.candidateEqualsProduction, `rollback without failures at threshold: ${final.reason}`);
+      // Any other rollback has a reason that is not a judgment: candidate returned to production, or the deadline.
+      assert.ok(observed.candidateEqualsProduction || overdue, `rollback without failures at threshold: ${final.reason}`);
+      if (!observed.candidateEqualsProduction) {
+        assert.match(final.reason, /not promoted within progressDeadline/);
+        counts.deadlineRollbacks++;
+      }
     }
-    if (judgment && judgment.outcome !== 'fail') assert.notEqual(final.kind, 'rollback', `rollback on ${judgment.outcome}`);
-    if (final.kind === 'hold' && final.recordFailure) assert.equal(judgment?.outcome, 'fail');
+    if (judgment && judgment.outcome !== 'fail' && judgment.critical.length === 0) assert.notEqual(final.kind, 'rollback', `rollback on ${judgment.outcome}`);
+    if (final.kind === 'hold' && final.record) assert.equal(judgment?.outcome, final.record);
+    // A paused rollout is never rolled back by the deadline (nor by anything but a person).
+    if (state.phase === 'paused') assert.notEqual(final.kind, 'rollback');
+    if (final.kind === 'hold' && !final.record && observed.applied && observed.applied.state !== 'applied') counts.appliedHolds++;
 
     // A release that was rolled back, or that a person reverted after its promotion, is not rolled out again
     // while candidate still holds it; a missing candidate starts nothing and advances nothing.
@@ -428,10 +519,13 @@ test('decide(), driven tick by tick through random judgments, clocks, edits, pau
     'paused ticks': counts.pausedTicks,
     'reverted or rolled-back releases not retried': counts.revertsRespected,
     'ticks without a candidate': counts.missingCandidate,
-    'critical checks': 'not checked: critical does not exist yet',
+    'critical rollbacks': counts.criticalRollbacks,
+    'pauses at a limit of judgments in a row': counts.limitPauses,
+    'progressDeadline rollbacks': counts.deadlineRollbacks,
+    'holds for Argo CD / Flux': counts.appliedHolds,
   });
   // The generator must reach every transition, or the promises above say nothing.
-  for (const k of ['starts', 'steps', 'promotions', 'rollbacks', 'pauses', 'holds', 'pausedTicks', 'revertsRespected', 'missingCandidate'] as const) {
+  for (const k of ['starts', 'steps', 'promotions', 'rollbacks', 'pauses', 'holds', 'pausedTicks', 'revertsRespected', 'missingCandidate', 'criticalRollbacks', 'limitPauses', 'deadlineRollbacks', 'appliedHolds'] as const) {
     assert.ok(counts[k] > 0, `no ${k} in ${numRuns} runs (seed ${seed})`);
   }
   if (FULL) assert.ok(counts.ticks > numRuns);

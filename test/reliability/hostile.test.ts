@@ -1099,6 +1099,8 @@ const cases: Case[] = [
     name: 'a tampered note claiming passes cannot advance a rollout whose metrics are down',
     group: 'tampered notes',
     expect: 'safe',
+    // The errored judgment is recorded: a commit that changes no file (checked below).
+    commits: true,
     at: 3,
     production: edit('git-canary.yaml', () => config('http://127.0.0.1:9')),
     prepare: async (ctx) => {
@@ -1109,7 +1111,10 @@ const cases: Case[] = [
       setNote(ctx.dir, step, `${Array.from({ length: 20 }, () => line).join('\n')}\n`);
     },
     check: (t, _r, ctx) => {
-      assert.equal(decisionOf(t).decision, 'hold', JSON.stringify(t));
+      const d = decisionOf(t);
+      assert.equal(d.decision, 'hold', JSON.stringify(t));
+      assert.match(d.reason, /^metrics error at step 1\/3 \(10%\), 1\/4 in a row/);
+      assert.equal(git(ctx.dir, ['diff', '--name-only', `${d.commit}^`, d.commit!]).trim(), '', 'the errored judgment record changes no file');
       notPromoted(t, ctx);
     },
   },

@@ -3,8 +3,10 @@
  * it does — no answer, a body that trickles, 5xx, an HTML page, malformed JSON,
  * a redirect to another host, a huge body, several series, warnings, 401/403,
  * a body that echoes our headers — the check is an error (or no data), the
- * service holds with a reason, the rollout never advances and never rolls back
- * on an outage alone, and nothing of the credentials leaks.
+ * service holds with a reason, each errored judgment is recorded (a commit that
+ * changes no file, `Canary-Judgment: error`, its note) and `errorLimit` of them
+ * in a row pause the rollout; it never advances and never rolls back on an
+ * outage alone, and nothing of the credentials leaks.
  *
  * Real CLI (`tick --json`), real git repositories, a real Prometheus backfilled
  * with promtool where a Prometheus can produce the fault (several series, a
@@ -23,15 +25,19 @@ import { gitCanaryYaml } from '../helpers/scenario.ts';
 import { type Fault, type FaultServer, startCountingServer, startFaultServer } from '../metrics/fault-server.ts';
 import {
   at,
+  changedFiles,
   commitsSince,
+  copyRepo,
   decisionOf,
+  noteLines,
   type ScenarioRepo,
   scenarioRepo,
   sha,
   startScenarioPrometheus,
   T0,
+  tempDir,
   tickCli,
-  tryRev,
+  trailersOf,
 } from '../e2e/support-races.ts';
 import { recordFigures, scale } from './figures.ts';
 
@@ -141,28 +147,53 @@ describe('metrics faults through the real CLI', { skip: prometheusSkip() }, () =
 
   describe('each fault, on a rollout at its first step (threshold 1)', { concurrency: 2 }, () => {
   for (const fault of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
-    test(`${fault}: the service holds with the reason, the check is an error, production does not move`, async () => {
-      for (let i = 0; i < ticksFor(fault); i++) {
-        const r = await tickCli(repo.dir, {
-          now: at(4 + i),
-          prometheus: addressOf(fault),
-          env: { METRICS_TOKEN: TOKEN },
-          service: 'checkout',
-        });
-        ticked.push(r);
-        const s = decisionOf(r);
-        assert.equal(s.decision, 'hold', JSON.stringify(s));
-        assert.equal(s.commit, null);
-        assert.equal(s.weight, 10, 'still at the first step');
-        assert.match(s.reason, /metrics error/);
-        assert.match(s.reason, EXPECTED[fault]);
-        assert.deepEqual(
-          s.checks.map((c) => [c.name, c.outcome, c.value]),
-          [['success-rate', 'error', null]],
-        );
-        assert.equal(sha(repo.dir, 'production'), started, 'a fault never advances nor rolls back');
-        assert.equal(tryRev(repo.dir, 'refs/notes/git-canary'), undefined, 'an outage is not a judgment: no note');
-        assertNoLeak(`tick against ${fault}`, r.stdout + r.stderr);
+    test(`${fault}: the service holds with the reason, the check is an error, recorded without changing a file; errorLimit in a row pauses`, async () => {
+      // Each fault on its own copy of the started rollout: its errors in a row are its own.
+      const t = tempDir('git-canary-fault-');
+      const dir = `${t.path}/repo.git`;
+      copyRepo(repo.dir, dir);
+      try {
+        let tip = started;
+        for (let i = 0; i < ticksFor(fault); i++) {
+          const r = await tickCli(dir, {
+            now: at(4 + i),
+            prometheus: addressOf(fault),
+            env: { METRICS_TOKEN: TOKEN },
+            service: 'checkout',
+          });
+          ticked.push(r);
+          const s = decisionOf(r);
+          const n = i + 1;
+          if (n > 4) {
+            // Paused: nothing more is judged or written until a person resumes.
+            assert.deepEqual([s.decision, s.commit], ['none', null], JSON.stringify(s));
+            assert.equal(sha(dir, 'production'), tip);
+            continue;
+          }
+          // The default errorLimit is 4: the fourth errored judgment in a row pauses for a person.
+          assert.equal(s.decision, n < 4 ? 'hold' : 'pause', JSON.stringify(s));
+          assert.equal(s.weight, 10, 'still at the first step');
+          assert.match(s.reason, n < 4 ? new RegExp(`metrics error at step 1/3 \\(10%\\), ${n}/4 in a row`) : /^4 errored judgments in a row \(errorLimit 4\) at step 1\/3 \(10%\)/);
+          assert.match(s.reason, EXPECTED[fault]);
+          assert.deepEqual(
+            s.checks.map((c) => [c.name, c.outcome, c.value]),
+            [['success-rate', 'error', null]],
+          );
+          const added = commitsSince(dir, 'production', tip);
+          assert.equal(added.length, 1, 'one record per errored judgment');
+          assert.equal(s.commit, added[0]!.sha);
+          assert.deepEqual(changedFiles(dir, s.commit!), [], 'a fault never advances nor rolls back: the record changes no file');
+          const trailers = trailersOf(dir, s.commit!);
+          assert.equal(n < 4 ? trailers.judgment : trailers.phase, n < 4 ? 'error' : 'paused');
+          assert.equal(trailers.errors, String(n));
+          const note = noteLines(dir).find((l) => l.commit === s.commit);
+          assert.equal(JSON.parse(note?.line ?? '{}').outcome, 'error', 'the record has its note');
+          assertNoLeak(`tick against ${fault}`, r.stdout + r.stderr);
+          assertNoLeak(`note of a tick against ${fault}`, note?.line ?? '');
+          tip = s.commit!;
+        }
+      } finally {
+        t.cleanup();
       }
     });
   }

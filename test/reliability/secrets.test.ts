@@ -223,7 +223,8 @@ describe('secrets of the metrics source', { skip: prometheusSkip(), concurrency:
         assert.match(t2.stdout, /^checkout: step/m);
         outputs.push(...std('tick --json (start)', t1), ...std('tick (step)', t2));
 
-        // Servers that echo our request back in their error: --json --debug, text, both error kinds.
+        // Servers that echo our request back in their error: --json --debug, text, both error kinds. Each errored
+        // judgment is recorded (its reason in the commit body and its note), so the next is judged an interval later.
         const t3 = await runCli(['tick', '--repo', repo.dir, '--json', '--debug'], { env: { ...echoing('echo-500'), GIT_CANARY_NOW: at(6) } });
         assert.equal(t3.code, 0, t3.stderr);
         assert.match(t3.stdout, /"decision": "hold"/);
@@ -235,14 +236,14 @@ describe('secrets of the metrics source', { skip: prometheusSkip(), concurrency:
             `the address's query string is sent: ${echo.seen.map((r) => r.url).join('\n')}`,
           );
         }
-        const t4 = await runCli(['tick', '--repo', repo.dir], { env: { ...echoing('echo-400'), GIT_CANARY_NOW: at(6) } });
+        const t4 = await runCli(['tick', '--repo', repo.dir], { env: { ...echoing('echo-400'), GIT_CANARY_NOW: at(7) } });
         assert.match(t4.stdout, /hold/);
-        const v2 = await runCli(['validate', '--online', '--debug', '--repo', repo.dir], { env: { ...echoing('echo-400'), GIT_CANARY_NOW: at(6) } });
+        const v2 = await runCli(['validate', '--online', '--debug', '--repo', repo.dir], { env: { ...echoing('echo-400'), GIT_CANARY_NOW: at(7) } });
         assert.match(v2.stdout + v2.stderr, /error|you sent/);
         outputs.push(...std('tick --json --debug (echo 500)', t3), ...std('tick (echo 400)', t4), ...std('validate --online --debug (echo 400)', v2));
         if (FULL) {
-          const v1 = await runCli(['validate', '--online', '--json', '--repo', repo.dir], { env: { ...echoing('http-403'), GIT_CANARY_NOW: at(6) } });
-          const st = await runCli(['status', '--repo', repo.dir, '--json'], { env: { ...live, GIT_CANARY_NOW: at(6) } });
+          const v1 = await runCli(['validate', '--online', '--json', '--repo', repo.dir], { env: { ...echoing('http-403'), GIT_CANARY_NOW: at(7) } });
+          const st = await runCli(['status', '--repo', repo.dir, '--json'], { env: { ...live, GIT_CANARY_NOW: at(7) } });
           assert.equal(st.code, 0, st.stderr);
           outputs.push(...std('validate --online --json (echo 403)', v1), ...std('status --json', st));
         }
@@ -252,7 +253,7 @@ describe('secrets of the metrics source', { skip: prometheusSkip(), concurrency:
           ...echoing('echo-500'),
           INPUT_REPO: repo.dir,
           INPUT_ARGS: '--debug',
-          GIT_CANARY_NOW: at(6),
+          GIT_CANARY_NOW: at(8),
           HOME: repo.dir,
           PATH: process.env.PATH ?? '',
         });

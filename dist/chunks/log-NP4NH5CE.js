@@ -1,0 +1,20 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-5QZ4PWNU.js";
+import "./chunk-OHCT2WZ5.js";
+import "./chunk-BNIQIDB5.js";
+import "./chunk-QDG7O2HU.js";
+import "./chunk-NO4NVWQD.js";
+import "./chunk-M3V74LTW.js";
+import "./chunk-QRBNM7GE.js";
+import "./chunk-XQGSMGWJ.js";
+export {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+};

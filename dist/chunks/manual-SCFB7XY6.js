@@ -1,0 +1,18 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  actorFrom,
+  manualCommand
+} from "./chunk-ZD3WLLG4.js";
+import "./chunk-LRFX5NGA.js";
+import "./chunk-BAQ566U4.js";
+import "./chunk-V6QBVJ45.js";
+import "./chunk-BNIQIDB5.js";
+import "./chunk-QDG7O2HU.js";
+import "./chunk-NO4NVWQD.js";
+import "./chunk-M3V74LTW.js";
+import "./chunk-QRBNM7GE.js";
+import "./chunk-XQGSMGWJ.js";
+export {
+  actorFrom,
+  manualCommand
+};
