@@ -8,7 +8,7 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-AAR4ABBO.js";
+} from "./chunks/chunk-3HGRMCNQ.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary

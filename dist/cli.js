@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-AAR4ABBO.js";
+} from "./chunks/chunk-3HGRMCNQ.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-XQGSMGWJ.js";

@@ -121,6 +121,14 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
       }
     }
 
+    // Waiting for Argo CD / Flux is a hold; only progressDeadline ends a wait for a step that is never applied.
+    if (s.applied && s.analysis?.progressDeadline === undefined) {
+      warnings.push({
+        path: at('applied'),
+        message: 'without analysis.progressDeadline, a step Argo CD or Flux never applies (or an unreadable Kubernetes API) holds the rollout until a person acts: set e.g. progressDeadline: 2h',
+      });
+    }
+
     const mine: [string, Claim][] = [
       ...s.files.map((f, i): [string, Claim] => [f, { service: name, role: 'release', path: at('files', i), documents: s.documents[f] }]),
       [s.canary.file, { service: name, role: 'canary', path: at('canary', 'file') }],

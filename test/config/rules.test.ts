@@ -225,3 +225,33 @@ describe('a query written over several lines', () => {
     ]);
   });
 });
+
+describe('applied without a progressDeadline', () => {
+  const service = (analysis: string) =>
+    dedent(`
+      version: 1
+      metrics:
+        prom: { type: prometheus, address: http://prometheus:9090 }
+      services:
+        checkout:
+          files: [apps/checkout/deployment.yaml]
+          canary: { file: apps/checkout/canary.yaml }
+          route: { type: istio, file: apps/checkout/vs.yaml, stable: checkout, canary: checkout-canary }
+          steps: [50]
+          applied:
+            argocd: { application: shop }
+          analysis:
+            metrics: prom
+            checks: [{ name: ok, query: 'vector(1)', min: 1 }]${analysis}
+    `);
+  it('warns at applied: a step that is never applied would hold until a person acts', () => {
+    const { errors, warnings } = problems(service(''));
+    assert.deepEqual(errors, []);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^git-canary\.yaml:10: services\.checkout\.applied: without analysis\.progressDeadline, a step Argo CD or Flux never applies/);
+  });
+  it('says nothing once progressDeadline ends such a wait', () => {
+    const { errors, warnings } = problems(service('\n            progressDeadline: 2h'));
+    assert.deepEqual([errors, warnings], [[], []]);
+  });
+});

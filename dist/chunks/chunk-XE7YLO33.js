@@ -51000,6 +51000,12 @@ function checkRules(config2) {
         for (const issue2 of queryProblems(s.analysis)) error62(at("analysis", ...issue2.path), issue2.message);
       }
     }
+    if (s.applied && s.analysis?.progressDeadline === void 0) {
+      warnings.push({
+        path: at("applied"),
+        message: "without analysis.progressDeadline, a step Argo CD or Flux never applies (or an unreadable Kubernetes API) holds the rollout until a person acts: set e.g. progressDeadline: 2h"
+      });
+    }
     const mine = [
       ...s.files.map((f, i) => [f, { service: name2, role: "release", path: at("files", i), documents: s.documents[f] }]),
       [s.canary.file, { service: name2, role: "canary", path: at("canary", "file") }],

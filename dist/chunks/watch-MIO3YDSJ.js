@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   parseDeadline,
   tick
-} from "./chunk-VU3UF2L5.js";
-import "./chunk-BAQ566U4.js";
-import "./chunk-V6QBVJ45.js";
+} from "./chunk-WZYYYRVX.js";
+import "./chunk-IH6P7TRL.js";
+import "./chunk-CCI5WVWC.js";
 import "./chunk-ZVXCS7GG.js";
-import "./chunk-QDG7O2HU.js";
-import "./chunk-NO4NVWQD.js";
+import "./chunk-YAFMQYST.js";
+import "./chunk-XE7YLO33.js";
 import "./chunk-M3V74LTW.js";
 import {
   parseDuration

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-7ZIREAGS.js";
-import "./chunk-V6QBVJ45.js";
+} from "./chunk-KRPDUG5M.js";
+import "./chunk-CCI5WVWC.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import "./chunk-QRBNM7GE.js";
 import {
   UsageError

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-LRFX5NGA.js";
+} from "./chunk-G47XFOTZ.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-BAQ566U4.js";
+} from "./chunk-IH6P7TRL.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-QDG7O2HU.js";
+} from "./chunk-YAFMQYST.js";
 import {
   openSession
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   CanaryError,
   UsageError

@@ -12,11 +12,11 @@ import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-QDG7O2HU.js";
+} from "./chunk-YAFMQYST.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   canaryCommits
 } from "./chunk-M3V74LTW.js";

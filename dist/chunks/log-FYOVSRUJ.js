@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-5QZ4PWNU.js";
+} from "./chunk-LXDTBN7B.js";
 import "./chunk-OHCT2WZ5.js";
 import "./chunk-BNIQIDB5.js";
-import "./chunk-QDG7O2HU.js";
-import "./chunk-NO4NVWQD.js";
+import "./chunk-YAFMQYST.js";
+import "./chunk-XE7YLO33.js";
 import "./chunk-M3V74LTW.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-XQGSMGWJ.js";

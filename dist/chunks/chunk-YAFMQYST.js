@@ -5,7 +5,7 @@ import {
   releaseKey,
   releaseParts,
   routeWeightOf
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   commitTime,
   isCheckOutcome,

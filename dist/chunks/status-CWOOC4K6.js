@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-LRFX5NGA.js";
+} from "./chunk-G47XFOTZ.js";
 import {
   appliedState,
   decide,
@@ -13,21 +13,21 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-BAQ566U4.js";
-import "./chunk-V6QBVJ45.js";
+} from "./chunk-IH6P7TRL.js";
+import "./chunk-CCI5WVWC.js";
 import "./chunk-BNIQIDB5.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-QDG7O2HU.js";
+} from "./chunk-YAFMQYST.js";
 import {
   deriveStart,
   openSession,
   parseManifestFile,
   releaseParts,
   unexercisedFor
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   commitTime,
   parseCommitMessage

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-BAQ566U4.js";
+} from "./chunk-IH6P7TRL.js";
 import {
   commitUrl,
   gitHubApiUrl,
@@ -9,7 +9,7 @@ import {
 } from "./chunk-ZVXCS7GG.js";
 import {
   openSession
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   tryParseDuration
 } from "./chunk-QRBNM7GE.js";

@@ -7,14 +7,14 @@ import {
   resolveAnalysis,
   runAnalysis,
   safeAddress
-} from "./chunk-V6QBVJ45.js";
+} from "./chunk-CCI5WVWC.js";
 import {
   NOTES_REF,
   appendNote,
   noteText,
   observeService,
   resolveTips
-} from "./chunk-QDG7O2HU.js";
+} from "./chunk-YAFMQYST.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -22,7 +22,7 @@ import {
   external_exports,
   planCommit,
   promoteRelease
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   formatCommitMessage,
   parseCommitMessage,

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-ZD3WLLG4.js";
-import "./chunk-LRFX5NGA.js";
+} from "./chunk-G7TR5PBU.js";
+import "./chunk-G47XFOTZ.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-BAQ566U4.js";
-import "./chunk-V6QBVJ45.js";
+} from "./chunk-IH6P7TRL.js";
+import "./chunk-CCI5WVWC.js";
 import "./chunk-BNIQIDB5.js";
 import {
   readFiles
-} from "./chunk-QDG7O2HU.js";
+} from "./chunk-YAFMQYST.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import "./chunk-M3V74LTW.js";
 import "./chunk-QRBNM7GE.js";
 import {

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   judgmentClock
-} from "./chunk-BAQ566U4.js";
+} from "./chunk-IH6P7TRL.js";
 import {
   explanation,
   recordedCheckOf

@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-ZD3WLLG4.js";
-import "./chunk-LRFX5NGA.js";
-import "./chunk-BAQ566U4.js";
-import "./chunk-V6QBVJ45.js";
+} from "./chunk-G7TR5PBU.js";
+import "./chunk-G47XFOTZ.js";
+import "./chunk-IH6P7TRL.js";
+import "./chunk-CCI5WVWC.js";
 import "./chunk-BNIQIDB5.js";
-import "./chunk-QDG7O2HU.js";
-import "./chunk-NO4NVWQD.js";
+import "./chunk-YAFMQYST.js";
+import "./chunk-XE7YLO33.js";
 import "./chunk-M3V74LTW.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-XQGSMGWJ.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-V6QBVJ45.js";
+} from "./chunk-CCI5WVWC.js";
 import {
   CONFIG_FILE,
   applyEdits,
@@ -18,7 +18,7 @@ import {
   promqlProblem,
   releaseParts,
   unexercisedFor
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   CanaryError,
   ConfigError,

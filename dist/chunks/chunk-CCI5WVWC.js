@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-NO4NVWQD.js";
+} from "./chunk-XE7YLO33.js";
 import {
   formatDuration,
   formatMeasured,
