@@ -264,22 +264,19 @@ export function recordedCheckOf(c: CheckLineInput): EventCheck {
   };
 }
 
-const ENTRY_BOUNDS = /^(\S+)\s+\S+\s+\(([^)]*)\)\s+(?:pass|fail|no-data|error)(?:\s|$)/;
-
-/** The bounds written beside each check in a body's checks line (`success-rate 99.7 (min 99) pass`). */
+/**
+ * The bounds written beside each check in a body's checks line (`success-rate 99.7 (min 99) pass`),
+ * read by the one parser of that grammar (src/audit/checks.ts), whatever the entry's outcome.
+ */
 export function boundsFromBody(body: string): Map<string, CheckLimit> {
   const out = new Map<string, CheckLimit>();
   const line = body.split('\n').find((l) => parseChecksLine(l).length > 0);
-  for (const part of line?.split(';') ?? []) {
-    const m = ENTRY_BOUNDS.exec(part.trim());
-    if (!m) continue;
-    const limit: CheckLimit = {};
-    for (const b of m[2]!.split(',')) {
-      const bound = /^\s*(min|max)\s+(\S+)\s*$/.exec(b);
-      const value = bound ? Number(bound[2]) : Number.NaN;
-      if (bound && Number.isFinite(value)) limit[bound[1] as 'min' | 'max'] = value;
-    }
-    if (Object.keys(limit).length > 0) out.set(m[1]!, limit);
+  for (const c of line === undefined ? [] : parseCheckDetails(line)) {
+    const limit: CheckLimit = {
+      ...(c.min !== undefined ? { min: c.min } : {}),
+      ...(c.max !== undefined ? { max: c.max } : {}),
+    };
+    if (Object.keys(limit).length > 0) out.set(c.name, limit);
   }
   return out;
 }

@@ -384,6 +384,14 @@ describe('reading record bodies', () => {
       ],
     );
     assert.deepEqual([...boundsFromBody('no checks here')], []);
+    // Every outcome of the grammar, comparisons beside the bounds: the bounds alone are read.
+    assert.deepEqual(
+      [...boundsFromBody('requests 12 (minRequests 100) inconclusive; p99 - (max 500, ref 180 maxIncrease 10%) inconclusive (too few samples); errors 0.2 (min 0) fail critical')],
+      [
+        ['p99', { max: 500 }],
+        ['errors', { min: 0 }],
+      ],
+    );
   });
 });
 
