@@ -10,7 +10,8 @@
  */
 import https from 'node:https';
 import { readFile as fsReadFile } from 'node:fs/promises';
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
+import { boundedGet } from '../bounded-get.ts';
 import { KubernetesConfig } from '../config/analysis-schema.ts';
 import { describeRequestError, oneLine, redact, safeAddress } from '../metrics/redact.ts';
 import { basicFormsOf, encodingsOf, registerToken } from '../secrets.ts';
@@ -87,19 +88,12 @@ export async function getKubeObject(ref: KubeObjectRef, options: KubeReadOptions
 
   let res: AxiosResponse<string>;
   try {
-    const timeout = AbortSignal.timeout(config.timeout);
-    res = await axios.get<string>(url.href, {
+    res = await boundedGet(url.href, {
       headers: { Accept: 'application/json', ...(token.value ? { Authorization: `Bearer ${token.value}` } : {}) },
-      timeout: config.timeout,
-      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+      timeoutMs: config.timeout,
+      maxBytes: MAX_OBJECT_BYTES,
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(agent ? { httpsAgent: agent } : {}),
-      // A redirect would carry the token to another host: report it instead.
-      maxRedirects: 0,
-      maxContentLength: MAX_OBJECT_BYTES,
-      maxBodyLength: MAX_OBJECT_BYTES,
-      responseType: 'text',
-      transformResponse: [(body: unknown) => body],
-      validateStatus: () => true,
     });
   } catch (e) {
     if (options.signal?.aborted) return fail(`deadline reached before the Kubernetes API answered for ${what}`, 'the next tick asks again');

@@ -21,7 +21,8 @@
  * Configured headers (Authorization and the like) and credentials in the address
  * never reach an error message, `where`, `data` or `cause`.
  */
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
+import { boundedGet } from '../bounded-get.ts';
 import { z } from 'zod';
 import { MetricsError, NoDataError } from '../errors.ts';
 import { describeRequestError, oneLine, redact, safeAddress, scrubbedCause, secretsOf } from './redact.ts';
@@ -141,19 +142,11 @@ async function send(endpoint: string, params: Record<string, string>, call: Call
 
   let res: AxiosResponse<string>;
   try {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    res = await axios.get<string>(url.href, {
+    res = await boundedGet(url.href, {
       headers: { Accept: 'application/json', ...source.headers },
-      timeout: timeoutMs,
-      // The whole request, body included, ends at the timeout (or the tick's deadline).
-      signal: ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout,
-      // Never forward configured headers to another host; a redirect is reported instead.
-      maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: MAX_RESPONSE_BYTES,
-      responseType: 'text',
-      transformResponse: [(body: unknown) => body],
-      validateStatus: () => true,
+      timeoutMs,
+      maxBytes: MAX_RESPONSE_BYTES,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   } catch (e) {
     if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
