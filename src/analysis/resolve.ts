@@ -73,29 +73,11 @@ export function writtenCheck(c: CheckConfig): Check {
  * files at production's tip, as observe reads them). Throws ConfigError (its
  * `data.path` is the key's path under the service, e.g. `['analysis',
  * 'templates', 0, 'canary']`) when a template cannot be resolved.
- *
- * The one-argument form takes the analysis alone and refuses templates: it is
- * kept for callers not yet passing the service.
  */
-export function resolveAnalysis(service: ServiceConfig, production: FileTexts, options?: ResolveOptions): ResolvedAnalysis;
-/** @deprecated pass the service and production's files: templates need both. */
-export function resolveAnalysis(analysis: AnalysisConfig): ResolvedAnalysis;
-export function resolveAnalysis(
-  subject: ServiceConfig | AnalysisConfig,
-  production?: FileTexts,
-  options: ResolveOptions = {},
-): ResolvedAnalysis {
-  if (!('route' in subject)) {
-    if (subject.templates.length > 0) {
-      throw new ConfigError('analysis.templates need the service and production\'s files to be resolved', {
-        hint: 'call resolveAnalysis(service, production)',
-      });
-    }
-    return { metrics: subject.metrics, checks: subject.checks.map(writtenCheck), ...writtenMinRequests(subject) };
-  }
-  const analysis = subject.analysis;
+export function resolveAnalysis(service: ServiceConfig, production: FileTexts, options: ResolveOptions = {}): ResolvedAnalysis {
+  const analysis = service.analysis;
   if (!analysis) throw new ConfigError('the service has no analysis', { where: { detail: place(options, ['analysis']) } });
-  const context = new TemplateContext(subject, production ?? {}, options);
+  const context = new TemplateContext(service, production, options);
   const checks = [...analysis.checks.map(writtenCheck), ...analysis.templates.map((t, i) => context.check(t, i))];
   const minRequests = analysis.minRequests;
   if (!minRequests || minRequests.query !== undefined) return { metrics: analysis.metrics, checks, ...writtenMinRequests(analysis) };

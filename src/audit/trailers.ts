@@ -303,31 +303,22 @@ function readRecord(canary: Map<string, string>): Partial<CanaryTrailers> | unde
   if (base !== undefined) out.base = base.toLowerCase();
   const release = get('release');
   if (release !== undefined) out.release = release.toLowerCase();
-  const since = get('step-since');
-  if (since !== undefined) {
-    if (!ISO.test(since)) return undefined;
-    out.stepSince = new Date(since);
+  for (const [key, field] of [['step-since', 'stepSince'], ['started', 'started']] as const) {
+    const at = get(key);
+    if (at === undefined) continue;
+    if (!ISO.test(at)) return undefined;
+    out[field] = new Date(at);
   }
-  const failed = get('failed-checks');
-  if (failed !== undefined) {
-    if (!/^\d{1,6}$/.test(failed)) return undefined;
-    out.failedChecks = Number(failed);
-  }
-  const judgment = get('judgment')?.toLowerCase();
-  if (judgment !== undefined) {
-    if (!isJudgmentRecord(judgment)) return undefined;
-    out.judgment = judgment;
-  }
-  for (const [key, field] of [['inconclusive', 'inconclusive'], ['errors', 'errors']] as const) {
+  for (const [key, field] of [['failed-checks', 'failedChecks'], ['inconclusive', 'inconclusive'], ['errors', 'errors']] as const) {
     const n = get(key);
     if (n === undefined) continue;
     if (!COUNT.test(n)) return undefined;
     out[field] = Number(n);
   }
-  const started = get('started');
-  if (started !== undefined) {
-    if (!ISO.test(started)) return undefined;
-    out.started = new Date(started);
+  const judgment = get('judgment')?.toLowerCase();
+  if (judgment !== undefined) {
+    if (!isJudgmentRecord(judgment)) return undefined;
+    out.judgment = judgment;
   }
   const references = get('reference');
   if (references !== undefined) {

@@ -163,11 +163,9 @@ describe('resolveAnalysis refuses what it cannot know, naming the key', () => {
     assert.match(e.message, /host canary\.example\.com is not a Kubernetes Service/);
   });
 
-  it('the one-argument form refuses templates and resolves written checks', () => {
-    const s = service(ISTIO, 'metrics: prom\ntemplates:\n  - { template: request-success-rate, min: 99 }');
-    assert.match(thrown(() => resolveAnalysis(s.analysis!)).message, /need the service and production's files/);
+  it('written checks alone resolve as written, with no files needed', () => {
     const w = service(ISTIO, 'metrics: prom\nchecks:\n  - { name: a, query: "up", min: 1 }');
-    assert.deepEqual(resolveAnalysis(w.analysis!), { metrics: 'prom', checks: [{ name: 'a', query: 'up', min: 1 }] });
+    assert.deepEqual(resolveAnalysis(w, {}), { metrics: 'prom', checks: [{ name: 'a', query: 'up', min: 1 }] });
   });
 });
 
