@@ -8,13 +8,13 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-3HGRMCNQ.js";
+} from "./chunks/chunk-62XUCNOX.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-OHCT2WZ5.js";
-import "./chunks/chunk-BNIQIDB5.js";
-import "./chunks/chunk-M3V74LTW.js";
+} from "./chunks/chunk-Z24M3M5M.js";
+import "./chunks/chunk-MVDEBCXB.js";
+import "./chunks/chunk-7LGRGBHN.js";
 import "./chunks/chunk-QRBNM7GE.js";
 import {
   UsageError,

@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-3HGRMCNQ.js";
+} from "./chunks/chunk-62XUCNOX.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-XQGSMGWJ.js";

@@ -1,20 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  axios_default,
+  boundedGet,
   describeRequestError,
   oneLine,
   redact,
   resolveAnalysis,
   runAnalysis,
   safeAddress
-} from "./chunk-CCI5WVWC.js";
+} from "./chunk-7ZUIRUOL.js";
 import {
   NOTES_REF,
   appendNote,
   noteText,
   observeService,
   resolveTips
-} from "./chunk-YAFMQYST.js";
+} from "./chunk-NNP5O4DH.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -28,7 +28,7 @@ import {
   parseCommitMessage,
   shortSha,
   titleFor
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import {
   formatDuration
 } from "./chunk-QRBNM7GE.js";
@@ -340,19 +340,12 @@ async function getKubeObject(ref, options) {
   if (options.signal?.aborted) return fail(`deadline reached before reading ${what}`, "the tick ran out of time; the next tick asks again");
   let res;
   try {
-    const timeout = AbortSignal.timeout(config.timeout);
-    res = await axios_default.get(url.href, {
+    res = await boundedGet(url.href, {
       headers: { Accept: "application/json", ...token.value ? { Authorization: `Bearer ${token.value}` } : {} },
-      timeout: config.timeout,
-      signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-      ...agent ? { httpsAgent: agent } : {},
-      // A redirect would carry the token to another host: report it instead.
-      maxRedirects: 0,
-      maxContentLength: MAX_OBJECT_BYTES,
-      maxBodyLength: MAX_OBJECT_BYTES,
-      responseType: "text",
-      transformResponse: [(body2) => body2],
-      validateStatus: () => true
+      timeoutMs: config.timeout,
+      maxBytes: MAX_OBJECT_BYTES,
+      ...options.signal ? { signal: options.signal } : {},
+      ...agent ? { httpsAgent: agent } : {}
     });
   } catch (e) {
     if (options.signal?.aborted) return fail(`deadline reached before the Kubernetes API answered for ${what}`, "the next tick asks again");

@@ -6,14 +6,14 @@ import {
 import {
   limitsOf,
   log
-} from "./chunk-LXDTBN7B.js";
-import "./chunk-OHCT2WZ5.js";
+} from "./chunk-ZWKSTTCB.js";
+import "./chunk-Z24M3M5M.js";
 import {
   explanation
-} from "./chunk-BNIQIDB5.js";
-import "./chunk-YAFMQYST.js";
+} from "./chunk-MVDEBCXB.js";
+import "./chunk-NNP5O4DH.js";
 import "./chunk-XE7YLO33.js";
-import "./chunk-M3V74LTW.js";
+import "./chunk-7LGRGBHN.js";
 import "./chunk-QRBNM7GE.js";
 import {
   UsageError

@@ -11993,18 +11993,10 @@ function writtenCheck(c) {
     ...c.baseline ? { baseline: baselineCheck(c.baseline) } : {}
   };
 }
-function resolveAnalysis(subject, production, options = {}) {
-  if (!("route" in subject)) {
-    if (subject.templates.length > 0) {
-      throw new ConfigError("analysis.templates need the service and production's files to be resolved", {
-        hint: "call resolveAnalysis(service, production)"
-      });
-    }
-    return { metrics: subject.metrics, checks: subject.checks.map(writtenCheck), ...writtenMinRequests(subject) };
-  }
-  const analysis = subject.analysis;
+function resolveAnalysis(service, production, options = {}) {
+  const analysis = service.analysis;
   if (!analysis) throw new ConfigError("the service has no analysis", { where: { detail: place(options, ["analysis"]) } });
-  const context = new TemplateContext(subject, production ?? {}, options);
+  const context = new TemplateContext(service, production, options);
   const checks = [...analysis.checks.map(writtenCheck), ...analysis.templates.map((t, i) => context.check(t, i))];
   const minRequests = analysis.minRequests;
   if (!minRequests || minRequests.query !== void 0) return { metrics: analysis.metrics, checks, ...writtenMinRequests(analysis) };
@@ -18619,6 +18611,24 @@ var {
   create
 } = axios_default;
 
+// src/bounded-get.ts
+function boundedGet(url2, o) {
+  const timeout = AbortSignal.timeout(o.timeoutMs);
+  return axios_default.get(url2, {
+    headers: o.headers,
+    timeout: o.timeoutMs,
+    signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout,
+    ...o.httpsAgent ? { httpsAgent: o.httpsAgent } : {},
+    // A redirect would carry the configured headers (a token) to another host: it is reported instead.
+    maxRedirects: 0,
+    maxContentLength: o.maxBytes,
+    maxBodyLength: o.maxBytes,
+    responseType: "text",
+    transformResponse: [(body) => body],
+    validateStatus: () => true
+  });
+}
+
 // src/metrics/redact.ts
 function safeAddress(raw) {
   try {
@@ -18775,19 +18785,11 @@ async function send(endpoint, params, call, ctx) {
   if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
   let res;
   try {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    res = await axios_default.get(url2.href, {
+    res = await boundedGet(url2.href, {
       headers: { Accept: "application/json", ...source.headers },
-      timeout: timeoutMs,
-      // The whole request, body included, ends at the timeout (or the tick's deadline).
-      signal: ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout,
-      // Never forward configured headers to another host; a redirect is reported instead.
-      maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: MAX_RESPONSE_BYTES,
-      responseType: "text",
-      transformResponse: [(body2) => body2],
-      validateStatus: () => true
+      timeoutMs,
+      maxBytes: MAX_RESPONSE_BYTES,
+      ...ctx.signal ? { signal: ctx.signal } : {}
     });
   } catch (e) {
     if (ctx.signal?.aborted) throw deadlineReached(address, where, base);
@@ -19140,7 +19142,7 @@ function failed(e) {
 
 export {
   resolveAnalysis,
-  axios_default,
+  boundedGet,
   safeAddress,
   redact,
   oneLine,

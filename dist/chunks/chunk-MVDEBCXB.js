@@ -4,7 +4,7 @@ import {
   checksFromBody,
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import {
   formatDuration
 } from "./chunk-QRBNM7GE.js";
@@ -119,20 +119,15 @@ function recordedCheckOf(c) {
     ...c.effectSize !== void 0 ? { effectSize: c.effectSize } : {}
   };
 }
-var ENTRY_BOUNDS = /^(\S+)\s+\S+\s+\(([^)]*)\)\s+(?:pass|fail|no-data|error)(?:\s|$)/;
 function boundsFromBody(body) {
   const out = /* @__PURE__ */ new Map();
   const line = body.split("\n").find((l) => parseChecksLine(l).length > 0);
-  for (const part of line?.split(";") ?? []) {
-    const m = ENTRY_BOUNDS.exec(part.trim());
-    if (!m) continue;
-    const limit = {};
-    for (const b of m[2].split(",")) {
-      const bound = /^\s*(min|max)\s+(\S+)\s*$/.exec(b);
-      const value = bound ? Number(bound[2]) : Number.NaN;
-      if (bound && Number.isFinite(value)) limit[bound[1]] = value;
-    }
-    if (Object.keys(limit).length > 0) out.set(m[1], limit);
+  for (const c of line === void 0 ? [] : parseCheckDetails(line)) {
+    const limit = {
+      ...c.min !== void 0 ? { min: c.min } : {},
+      ...c.max !== void 0 ? { max: c.max } : {}
+    };
+    if (Object.keys(limit).length > 0) out.set(c.name, limit);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import {
   explanation,
   shortIso,
   span
-} from "./chunk-BNIQIDB5.js";
+} from "./chunk-MVDEBCXB.js";
 
 // src/audit/markdown.ts
 function escapeCell(text) {

@@ -1,15 +1,15 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   judgmentClock
-} from "./chunk-IH6P7TRL.js";
+} from "./chunk-WSDMSZBO.js";
 import {
   explanation,
   recordedCheckOf
-} from "./chunk-BNIQIDB5.js";
+} from "./chunk-MVDEBCXB.js";
 import {
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import {
   formatDuration
 } from "./chunk-QRBNM7GE.js";

@@ -1,25 +1,25 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   renderRolloutsMarkdown
-} from "./chunk-OHCT2WZ5.js";
+} from "./chunk-Z24M3M5M.js";
 import {
   ROLLOUT_OUTCOMES,
   buildRolloutLog,
   formatRolloutLog,
   revertsIn
-} from "./chunk-BNIQIDB5.js";
+} from "./chunk-MVDEBCXB.js";
 import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-YAFMQYST.js";
+} from "./chunk-NNP5O4DH.js";
 import {
   CONFIG_FILE,
   openSession
 } from "./chunk-XE7YLO33.js";
 import {
   canaryCommits
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import {
   tryParseDuration
 } from "./chunk-QRBNM7GE.js";

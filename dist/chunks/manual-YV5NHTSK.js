@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-G7TR5PBU.js";
-import "./chunk-G47XFOTZ.js";
-import "./chunk-IH6P7TRL.js";
-import "./chunk-CCI5WVWC.js";
-import "./chunk-BNIQIDB5.js";
-import "./chunk-YAFMQYST.js";
+} from "./chunk-YPNDLBIN.js";
+import "./chunk-VJY7KVRZ.js";
+import "./chunk-WSDMSZBO.js";
+import "./chunk-7ZUIRUOL.js";
+import "./chunk-MVDEBCXB.js";
+import "./chunk-NNP5O4DH.js";
 import "./chunk-XE7YLO33.js";
-import "./chunk-M3V74LTW.js";
+import "./chunk-7LGRGBHN.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-XQGSMGWJ.js";
 export {

@@ -3,13 +3,13 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-WZYYYRVX.js";
-import "./chunk-IH6P7TRL.js";
-import "./chunk-CCI5WVWC.js";
+} from "./chunk-XDNUZDX5.js";
+import "./chunk-WSDMSZBO.js";
+import "./chunk-7ZUIRUOL.js";
 import "./chunk-ZVXCS7GG.js";
-import "./chunk-YAFMQYST.js";
+import "./chunk-NNP5O4DH.js";
 import "./chunk-XE7YLO33.js";
-import "./chunk-M3V74LTW.js";
+import "./chunk-7LGRGBHN.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-XQGSMGWJ.js";
 export {

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-IH6P7TRL.js";
+} from "./chunk-WSDMSZBO.js";
 import {
   commitUrl,
   gitHubApiUrl,

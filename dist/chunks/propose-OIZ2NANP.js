@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-G7TR5PBU.js";
-import "./chunk-G47XFOTZ.js";
+} from "./chunk-YPNDLBIN.js";
+import "./chunk-VJY7KVRZ.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-IH6P7TRL.js";
-import "./chunk-CCI5WVWC.js";
-import "./chunk-BNIQIDB5.js";
+} from "./chunk-WSDMSZBO.js";
+import "./chunk-7ZUIRUOL.js";
+import "./chunk-MVDEBCXB.js";
 import {
   readFiles
-} from "./chunk-YAFMQYST.js";
+} from "./chunk-NNP5O4DH.js";
 import {
   applyEdits,
   docLabel,
@@ -20,7 +20,7 @@ import {
   parseManifestFile,
   parsePointer
 } from "./chunk-XE7YLO33.js";
-import "./chunk-M3V74LTW.js";
+import "./chunk-7LGRGBHN.js";
 import "./chunk-QRBNM7GE.js";
 import {
   CanaryError,

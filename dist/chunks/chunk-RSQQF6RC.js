@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-CCI5WVWC.js";
+} from "./chunk-7ZUIRUOL.js";
 import {
   CONFIG_FILE,
   applyEdits,

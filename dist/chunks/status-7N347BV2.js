@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-G47XFOTZ.js";
+} from "./chunk-VJY7KVRZ.js";
 import {
   appliedState,
   decide,
@@ -13,14 +13,14 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-IH6P7TRL.js";
-import "./chunk-CCI5WVWC.js";
-import "./chunk-BNIQIDB5.js";
+} from "./chunk-WSDMSZBO.js";
+import "./chunk-7ZUIRUOL.js";
+import "./chunk-MVDEBCXB.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-YAFMQYST.js";
+} from "./chunk-NNP5O4DH.js";
 import {
   deriveStart,
   openSession,
@@ -31,7 +31,7 @@ import {
 import {
   commitTime,
   parseCommitMessage
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import "./chunk-QRBNM7GE.js";
 import {
   CanaryError

@@ -11,7 +11,7 @@ import {
   isCheckOutcome,
   parseCommitMessage,
   stateFromRecord
-} from "./chunk-M3V74LTW.js";
+} from "./chunk-7LGRGBHN.js";
 import {
   CanaryError,
   GitError

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-G47XFOTZ.js";
+} from "./chunk-VJY7KVRZ.js";
 import {
   commitDecision,
   decide,
@@ -10,11 +10,11 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-IH6P7TRL.js";
+} from "./chunk-WSDMSZBO.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-YAFMQYST.js";
+} from "./chunk-NNP5O4DH.js";
 import {
   openSession
 } from "./chunk-XE7YLO33.js";

@@ -294,31 +294,22 @@ function readRecord(canary) {
   if (base !== void 0) out.base = base.toLowerCase();
   const release = get("release");
   if (release !== void 0) out.release = release.toLowerCase();
-  const since = get("step-since");
-  if (since !== void 0) {
-    if (!ISO.test(since)) return void 0;
-    out.stepSince = new Date(since);
+  for (const [key, field] of [["step-since", "stepSince"], ["started", "started"]]) {
+    const at = get(key);
+    if (at === void 0) continue;
+    if (!ISO.test(at)) return void 0;
+    out[field] = new Date(at);
   }
-  const failed = get("failed-checks");
-  if (failed !== void 0) {
-    if (!/^\d{1,6}$/.test(failed)) return void 0;
-    out.failedChecks = Number(failed);
-  }
-  const judgment = get("judgment")?.toLowerCase();
-  if (judgment !== void 0) {
-    if (!isJudgmentRecord(judgment)) return void 0;
-    out.judgment = judgment;
-  }
-  for (const [key, field] of [["inconclusive", "inconclusive"], ["errors", "errors"]]) {
+  for (const [key, field] of [["failed-checks", "failedChecks"], ["inconclusive", "inconclusive"], ["errors", "errors"]]) {
     const n = get(key);
     if (n === void 0) continue;
     if (!COUNT.test(n)) return void 0;
     out[field] = Number(n);
   }
-  const started = get("started");
-  if (started !== void 0) {
-    if (!ISO.test(started)) return void 0;
-    out.started = new Date(started);
+  const judgment = get("judgment")?.toLowerCase();
+  if (judgment !== void 0) {
+    if (!isJudgmentRecord(judgment)) return void 0;
+    out.judgment = judgment;
   }
   const references = get("reference");
   if (references !== void 0) {

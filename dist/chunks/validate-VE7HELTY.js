@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-KRPDUG5M.js";
-import "./chunk-CCI5WVWC.js";
+} from "./chunk-RSQQF6RC.js";
+import "./chunk-7ZUIRUOL.js";
 import {
   CONFIG_FILE,
   openRepository
