@@ -32,7 +32,7 @@ function time(fn: () => void, minMs = 300): number {
 const service = {
   files: ['d.yaml'],
   canary: { file: 'c.yaml', from: 'd.yaml' },
-  route: { type: 'istio', file: 'vs.yaml', stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } },
+  route: { type: 'istio' as const, file: 'vs.yaml', stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } },
 };
 const canary = deployment('checkout', 'img:1', 'canary');
 const before = deployment('checkout', 'img:1', 'stable');

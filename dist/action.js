@@ -8,13 +8,13 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-62XUCNOX.js";
+} from "./chunks/chunk-WYH3O7GB.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-Z24M3M5M.js";
-import "./chunks/chunk-MVDEBCXB.js";
-import "./chunks/chunk-7LGRGBHN.js";
+} from "./chunks/chunk-MHQPDBFJ.js";
+import "./chunks/chunk-NI6FOOOK.js";
+import "./chunks/chunk-JDCI377Z.js";
 import "./chunks/chunk-QRBNM7GE.js";
 import {
   UsageError,
@@ -26,7 +26,7 @@ import {
   registerToken,
   scrub,
   scrubDeep
-} from "./chunks/chunk-XQGSMGWJ.js";
+} from "./chunks/chunk-6SNNWXVE.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

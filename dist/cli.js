@@ -9,10 +9,10 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-62XUCNOX.js";
+} from "./chunks/chunk-WYH3O7GB.js";
 import {
   installOutputScrubbing
-} from "./chunks/chunk-XQGSMGWJ.js";
+} from "./chunks/chunk-6SNNWXVE.js";
 
 // git-canary:cli
 import { realpathSync } from "node:fs";

@@ -24,7 +24,8 @@ import type { ServiceConfig } from '../config/schema.ts';
 import type { FileTexts } from '../engine/release.ts';
 import { ConfigError } from '../errors.ts';
 import { type ManifestFile, parseManifestFile } from '../manifests/index.ts';
-import { getRouter } from '../routers/index.ts';
+import { destinationsOf, getRouter } from '../routers/index.ts';
+import type { RouteBase } from '../routers/types.ts';
 import type { Destination } from '../routers/types.ts';
 import type { BaselineCheck, Check } from './evaluate.ts';
 import { defaultProvider, providerNames, renderRequestCount, renderTemplate, type TemplateVars } from './templates.ts';
@@ -114,7 +115,7 @@ class TemplateContext {
     private readonly options: ResolveOptions,
   ) {
     this.fallbackNamespace =
-      namespaceOf(production[service.canary.file], service.canary.file, (d) => WORKLOAD_KINDS.has(d.kind ?? '')) ??
+      (service.canary ? namespaceOf(production[service.canary.file], service.canary.file, (d) => WORKLOAD_KINDS.has(d.kind ?? '')) : undefined) ??
       namespaceOf(production[service.route.file], service.route.file, (d) => isRouteDocument(service.route, d)) ??
       'default';
   }
@@ -182,14 +183,14 @@ class TemplateContext {
 
   private target(t: TemplateCheckConfig, role: 'canary' | 'stable', provider: TemplateProvider, path: PathSegment[]): Target {
     const written = t[role];
-    const destination = this.service.route[role];
+    const destination = destinationsOf(this.service.route)?.[role];
     if (written !== undefined) {
       // A written name is the workload's as the metrics label it; the route's port still names the Envoy cluster.
-      const namespace = destinationNamespace(destination);
+      const namespace = destination && destinationNamespace(destination);
       return {
         name: written,
         ...(namespace !== undefined ? { namespace } : {}),
-        ...(destination.port !== undefined && provider === 'envoy' ? { port: destination.port } : {}),
+        ...(destination?.port !== undefined && provider === 'envoy' ? { port: destination.port } : {}),
       };
     }
     const cannot = (why: string) =>
@@ -199,6 +200,7 @@ class TemplateContext {
         `set ${role}: to ${providerNames(provider)} its metrics carry${role === 'stable' ? ' (stable is needed by baseline without a query)' : ''}`,
       );
     if (provider === 'knative') throw cannot('they name revisions, and the route names none');
+    if (!destination) throw cannot(`route type ${this.service.route.type} names no ${role} destination`);
     return fromDestination(destination, role, this.service.route.type, cannot);
   }
 
@@ -217,7 +219,8 @@ function fromDestination(d: Destination, role: string, routeType: string, cannot
     throw cannot(`route.${role} is subset ${d.subset} of host ${d.name}: the subsets share the host, and the metrics name the Service`);
   }
   const port = d.port !== undefined ? { port: d.port } : {};
-  if (routeType === 'gateway-api') return { name: d.name, ...(d.namespace !== undefined ? { namespace: d.namespace } : {}), ...port };
+  // Only Istio hosts may be written as FQDNs; other APIs name Services (a dot there is part of no name).
+  if (routeType !== 'istio') return { name: d.name, ...(d.namespace !== undefined ? { namespace: d.namespace } : {}), ...port };
   const fqdn = SERVICE_HOST.exec(d.name);
   if (fqdn) return { name: fqdn[1]!, namespace: fqdn[3]!, ...port };
   if (d.name.includes('.')) throw cannot(`host ${d.name} is not a Kubernetes Service (name, or name.namespace.svc.cluster.local)`);
@@ -225,7 +228,8 @@ function fromDestination(d: Destination, role: string, routeType: string, cannot
 }
 
 function isRouteDocument(route: ServiceConfig['route'], d: ManifestFile['docs'][number]): boolean {
-  return getRouter(route.type).kinds.includes(d.kind ?? '') && (route.name === undefined || d.name === route.name);
+  const name = (route as RouteBase).name;
+  return getRouter(route.type).kinds.includes(d.kind ?? '') && (name === undefined || d.name === name);
 }
 
 /** metadata.namespace of the first document of `text` that `pick` accepts and that has one. */

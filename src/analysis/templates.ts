@@ -12,7 +12,7 @@
  * number of milliseconds: no name can change a query's structure. Pure.
  */
 import type { TemplateName, TemplateProvider } from '../config/analysis-schema.ts';
-import type { RouteType } from '../config/schema.ts';
+import { getRouter, isRouterType } from '../routers/index.ts';
 import { promqlDuration, quoteLabelValue, quoteRegex } from './promql.ts';
 
 /** Default `quantile` of request-duration. */
@@ -170,9 +170,7 @@ export function renderRequestCount(provider: TemplateProvider, vars: TemplateVar
  * route's traffic is counted by Istio; a Gateway API route's by the Envoy of
  * the gateway. A route type without one makes `provider` required.
  */
-export const ROUTE_PROVIDERS = { istio: 'istio', 'gateway-api': 'envoy' } satisfies Record<RouteType, TemplateProvider | undefined>;
-
-/** The default provider for `routeType`, or undefined when templates there must name one. */
+/** The default provider for `routeType` (its router's `templateProvider`), or undefined when templates there must name one. */
 export function defaultProvider(routeType: string): TemplateProvider | undefined {
-  return Object.hasOwn(ROUTE_PROVIDERS, routeType) ? ROUTE_PROVIDERS[routeType as RouteType] : undefined;
+  return isRouterType(routeType) ? getRouter(routeType).templateProvider : undefined;
 }

@@ -11,7 +11,7 @@
 import https from 'node:https';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { AxiosResponse } from 'axios';
-import { boundedGet } from '../bounded-get.ts';
+import { boundedGet } from '../bounded-http.ts';
 import { KubernetesConfig } from '../config/analysis-schema.ts';
 import { describeRequestError, oneLine, redact, safeAddress } from '../metrics/redact.ts';
 import { basicFormsOf, encodingsOf, registerToken } from '../secrets.ts';
@@ -173,7 +173,8 @@ export async function getKubeObject(ref: KubeObjectRef, options: KubeReadOptions
   return { ok: true, object: body };
 }
 
-function fail(what: string, hint: string): { ok: false; reason: string } {
+/** A failure as the reason a hold says: `what — hint`. */
+export function fail(what: string, hint: string): { ok: false; reason: string } {
   return { ok: false, reason: `${what} — ${hint}` };
 }
 
@@ -188,14 +189,15 @@ function objectUrl(address: string, ref: KubeObjectRef): URL {
   return url;
 }
 
-type TokenRead = { ok: true; value: string | undefined } | { ok: false; reason: string };
+export type TokenRead = { ok: true; value: string | undefined } | { ok: false; reason: string };
 
 /**
- * `kubernetes.token`, else the token file, read on every call (projected
+ * `<settings>.token`, else the token file, read on every call (projected
  * service-account tokens rotate). Over plain http (`kubectl proxy`, which adds
- * its own credentials) a missing token file means no token; over https it is an error.
+ * its own credentials) a missing token file means no token; over https it is
+ * an error. `settings` is how hints name the block (`kubernetes`, `metrics.keptn`).
  */
-async function readToken(config: KubernetesConfig, read: (path: string) => Promise<string>, isHttps: boolean): Promise<TokenRead> {
+export async function readToken(config: KubernetesConfig, read: (path: string) => Promise<string>, isHttps: boolean, settings = 'kubernetes'): Promise<TokenRead> {
   if (config.token !== undefined && config.token.trim() !== '') {
     const value = config.token.trim();
     registerToken(value);
@@ -208,21 +210,22 @@ async function readToken(config: KubernetesConfig, read: (path: string) => Promi
     if (!isHttps) return { ok: true, value: undefined };
     return fail(
       `cannot read the Kubernetes token file ${config.tokenFile}: ${fileError(e)}`,
-      'set kubernetes.token (from an environment variable) or kubernetes.tokenFile; in a pod, mount the service-account token',
+      `set ${settings}.token (from an environment variable) or ${settings}.tokenFile; in a pod, mount the service-account token`,
     );
   }
   const value = text.trim();
-  if (value === '') return fail(`the Kubernetes token file ${config.tokenFile} is empty`, 'write the bearer token into it, or set kubernetes.token');
+  if (value === '') return fail(`the Kubernetes token file ${config.tokenFile} is empty`, `write the bearer token into it, or set ${settings}.token`);
   registerToken(value);
   return { ok: true, value };
 }
 
 /** Every form the token may take in text that comes back (echoed headers, error messages). */
-function tokenForms(token: string): string[] {
+export function tokenForms(token: string): string[] {
   return [...new Set([...encodingsOf(token), ...basicFormsOf('', token), token])].sort((a, b) => b.length - a.length);
 }
 
-function fileError(e: unknown): string {
+/** Why a token or CA file could not be read, in a few words. */
+export function fileError(e: unknown): string {
   const err = (e ?? {}) as { code?: unknown; message?: unknown };
   if (err.code === 'ENOENT') return 'no such file';
   if (err.code === 'EACCES') return 'permission denied';

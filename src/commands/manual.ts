@@ -18,7 +18,7 @@ export function manualCommand(action: ManualAction) {
     if (reason !== undefined && (reason === '' || /[\u0000-\u001f\u007f]/.test(reason))) {
       throw new UsageError('--reason must be one non-empty line of text', { hint: 'it is recorded as the Canary-Reason trailer' });
     }
-    const session = await openSession(ctx, { write: true, metrics: false });
+    const session = await openSession(ctx, { write: true, metrics: false, notify: true });
     const r = await runManual(session, opts.service, action, { now: ctx.now, actor: actorFrom(ctx.env), reason });
     const text = `${r.service}: ${action}${r.weight !== null ? ` (canary ${r.weight}%)` : ''}${r.commit ? ` ${r.commit.slice(0, 7)}` : ''}\n`;
     return { exitCode: 0, text, json: r };

@@ -42,7 +42,7 @@ export async function tick(ctx: CommandContext, opts: TickOptions): Promise<Comm
 }
 
 async function tickWithin(ctx: CommandContext, opts: TickOptions, deadline: { signal: AbortSignal; label: string } | undefined): Promise<CommandResult> {
-  const session = await openSession(ctx, { write: !opts.dryRun });
+  const session = await openSession(ctx, { write: !opts.dryRun, notify: !opts.dryRun });
   const names = Object.keys(session.config.services);
   if (opts.service !== undefined && !names.includes(opts.service)) {
     throw new UsageError(`no service named ${opts.service} in git-canary.yaml`, {
@@ -64,6 +64,7 @@ async function tickWithin(ctx: CommandContext, opts: TickOptions, deadline: { si
         log: ctx.log,
         github,
         ...(deadline ? { deadline } : {}),
+        ...(session.notifier ? { notifier: session.notifier } : {}),
       }),
     );
   }

@@ -116,7 +116,7 @@ export type TemplateName = z.output<typeof TemplateName>;
 export const TemplateProvider = z
   .enum(['istio', 'envoy', 'nginx', 'linkerd', 'knative'])
   .describe(
-    'Whose metrics the built-in query reads: istio (istio_requests_total), envoy (Envoy-based Gateway API implementations), nginx (ingress-nginx), linkerd, knative (also Cloud Run on Knative). Default: from route.type (istio → istio, gateway-api → envoy).',
+    'Whose metrics the built-in query reads: istio (istio_requests_total), envoy (Envoy-based Gateway API implementations), nginx (ingress-nginx), linkerd, knative (also Cloud Run on Knative). Default: from route.type (istio → istio, gateway-api and contour → envoy, nginx → nginx, smi → linkerd, knative → knative; traefik and yaml-path: set provider).',
   );
 export type TemplateProvider = z.output<typeof TemplateProvider>;
 

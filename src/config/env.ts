@@ -11,7 +11,7 @@
  * document is expanded, so every output of the run scrubs them in every encoding.
  */
 import { type Document, isScalar, type LineCounter, type Node } from 'yaml';
-import { registerHeaderValue, registerUrlSecrets } from '../secrets.ts';
+import { registerHeaderValue, registerToken, registerUrlSecrets } from '../secrets.ts';
 import type { ConfigIssue, PathSegment } from './issues.ts';
 import { formatPath } from './issues.ts';
 import { walk } from './source.ts';
@@ -108,11 +108,15 @@ export function expandEnvInDocument(
   return out;
 }
 
-/** Metrics header values and address credentials: secrets of the run, whether from ${ENV} or literal. */
+/**
+ * Metrics header values, credentials in an address or a web source's url, and
+ * a keptn source's token: secrets of the run, whether from ${ENV} or literal.
+ */
 function registerConfigCredentials(doc: Document): void {
   walk(doc.contents, [], (node: Node, path: PathSegment[]) => {
     if (!isScalar(node) || typeof node.value !== 'string' || path[0] !== 'metrics') return;
     if (path.length === 4 && path[2] === 'headers') registerHeaderValue(node.value);
-    else if (path.length === 3 && path[2] === 'address') registerUrlSecrets(node.value);
+    else if (path.length === 3 && (path[2] === 'address' || path[2] === 'url')) registerUrlSecrets(node.value);
+    else if (path.length === 3 && path[2] === 'token') registerToken(node.value);
   });
 }

@@ -4,6 +4,9 @@
  * Pure: config in, path issues out; validate.ts adds the lines.
  */
 import { problemPosition, promqlProblem } from '../analysis/promql.ts';
+import { getMetricSource } from '../metrics/index.ts';
+import { destinationsOf, getRouter } from '../routers/index.ts';
+import type { RouteBase } from '../routers/types.ts';
 import { defaultProvider } from '../analysis/templates.ts';
 import type { Destination } from '../routers/types.ts';
 import { type AnalysisConfig, TemplateProvider } from './analysis-schema.ts';
@@ -55,34 +58,46 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
     s.files.forEach((f, i) => {
       if (s.files.indexOf(f) !== i) error(at('files', i), `${f} is listed twice`);
     });
-    // The canary workload lives only on production; as a release file, promotion
-    // would overwrite it with candidate's copy.
-    const inFiles = s.files.indexOf(s.canary.file);
-    if (inFiles >= 0) {
-      error(at('canary', 'file'), `must not be one of files (files[${inFiles}]): the canary workload lives only on production`);
+    // A route whose canary is a revision of the release (Knative) has no canary workload; every other route needs one.
+    const revisions = getRouter(s.route.type).revisions !== undefined;
+    if (revisions && s.canary) {
+      error(at('canary'), `route type ${s.route.type} has no canary workload: the candidate's revision is the canary; remove canary:`);
+    } else if (!revisions && !s.canary) {
+      error(at('canary'), `is required for route type ${s.route.type}: the canary workload, e.g. canary: { file: apps/${name}/canary.yaml }`);
     }
-    // `from` must be a release file: the canary runs what changed between
-    // production's and candidate's `from`, and only release files are promoted
-    // and watched for human edits. A file outside `files` would put a change on
-    // the canary that promotion never ships.
-    if (!s.files.includes(s.canary.from)) {
-      error(at('canary', 'from'), `must be one of files (${s.files.join(', ')}): the canary is built from a release file`);
+    if (!revisions && s.files.length === 0) error(at('files'), `is required for route type ${s.route.type}: the release files`);
+    if (s.canary) {
+      // The canary workload lives only on production; as a release file, promotion
+      // would overwrite it with candidate's copy.
+      const inFiles = s.files.indexOf(s.canary.file);
+      if (inFiles >= 0) {
+        error(at('canary', 'file'), `must not be one of files (files[${inFiles}]): the canary workload lives only on production`);
+      }
+      // `from` must be a release file: the canary runs what changed between
+      // production's and candidate's `from`, and only release files are promoted
+      // and watched for human edits. A file outside `files` would put a change on
+      // the canary that promotion never ships.
+      if (!s.files.includes(s.canary.from)) {
+        error(at('canary', 'from'), `must be one of files (${s.files.join(', ')}): the canary is built from a release file`);
+      }
     }
-    if (sameDestination(s.route.stable, s.route.canary)) {
+    const destinations = destinationsOf(s.route);
+    if (destinations && sameDestination(destinations.stable, destinations.canary)) {
       error(at('route', 'canary'), 'must differ from route.stable: the weights would move traffic nowhere');
     }
     // A route file that is also released would be copied from candidate at
     // promotion (candidate's weights) and then differ again from candidate: the
     // next tick would start the same release again, forever.
+    // (A Knative Service is the release and its own route: git-canary writes its traffic, and compares releases without it.)
     const routeInFiles = s.files.indexOf(s.route.file);
-    if (routeInFiles >= 0) {
+    if (routeInFiles >= 0 && !revisions) {
       error(at('route', 'file'), `${s.route.file} must not also be a release file (files[${routeInFiles}]): git-canary owns the route's weights on production`);
     }
     // The config and CI workflows are trusted only as production has them: a
     // promotion must never copy candidate's version of them.
     for (const [path, label] of [
       ...s.files.map((f, i): [PathSegment[], string] => [at('files', i), f]),
-      [at('canary', 'file'), s.canary.file] as [PathSegment[], string],
+      ...(s.canary ? [[at('canary', 'file'), s.canary.file] as [PathSegment[], string]] : []),
       [at('route', 'file'), s.route.file] as [PathSegment[], string],
     ]) {
       const why = trustedFileProblem(label);
@@ -116,8 +131,23 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
           error(at('analysis', 'templates', i), `route type ${s.route.type} has no default metrics provider: set provider (${TEMPLATE_PROVIDERS.join(', ')})`);
         }
       });
-      if (config.metrics[s.analysis.metrics]?.type === 'prometheus') {
+      const sourceType = config.metrics[s.analysis.metrics]?.type;
+      if (sourceType !== undefined && getMetricSource(sourceType).promql) {
         for (const issue of queryProblems(s.analysis)) error(at('analysis', ...issue.path), issue.message);
+      } else if (sourceType !== undefined) {
+        // Built-in templates and a minRequests without a query are PromQL: a source that is not Prometheus cannot run them.
+        const promqlOnly = `is PromQL, which a ${sourceType} source does not run: write the query for ${s.analysis.metrics}, or use a prometheus source`;
+        s.analysis.templates.forEach((_, i) => {
+          error(at('analysis', 'templates', i), `a built-in template ${promqlOnly}`);
+        });
+        s.analysis.checks.forEach((c, i) => {
+          if (c.baseline?.method === 'mann-whitney') {
+            error(at('analysis', 'checks', i, 'baseline', 'method'), `mann-whitney compares two series of range queries, which a ${sourceType} source does not answer: use a prometheus source, or a baseline without method`);
+          }
+        });
+        const source = getMetricSource(sourceType);
+        for (const issue of source.queryProblem ? queryProblems(s.analysis, source.queryProblem) : []) error(at('analysis', ...issue.path), issue.message);
+        if (s.analysis.minRequests && s.analysis.minRequests.query === undefined) error(at('analysis', 'minRequests'), `minRequests without a query ${promqlOnly}`);
       }
     }
 
@@ -131,7 +161,7 @@ export function checkRules(config: GitCanaryConfig): RuleIssues {
 
     const mine: [string, Claim][] = [
       ...s.files.map((f, i): [string, Claim] => [f, { service: name, role: 'release', path: at('files', i), documents: s.documents[f] }]),
-      [s.canary.file, { service: name, role: 'canary', path: at('canary', 'file') }],
+      ...(s.canary ? [[s.canary.file, { service: name, role: 'canary', path: at('canary', 'file') }] as [string, Claim]] : []),
       [s.route.file, { service: name, role: 'route', path: at('route', 'file'), route: s.route }],
     ];
     for (const [file, claim] of mine) {
@@ -165,9 +195,13 @@ function conflicts(a: Claim, b: Claim): boolean {
   if (a.role !== 'route' || b.role !== 'route') return true;
   const ra = a.route!;
   const rb = b.route!;
-  if (ra.name !== rb.name) return false;
-  const da = [ra.stable, ra.canary];
-  return [rb.stable, rb.canary].some((d) => da.some((e) => sameDestination(d, e)));
+  if ((ra as RouteBase).name !== (rb as RouteBase).name) return false;
+  if (ra.type !== rb.type) return false;
+  const da = destinationsOf(ra);
+  const db = destinationsOf(rb);
+  // Without named destinations (a canary Ingress, a values path) only the same route block twice moves the same weight.
+  if (!da || !db) return JSON.stringify(ra) === JSON.stringify(rb);
+  return [db.stable, db.canary].some((d) => [da.stable, da.canary].some((e) => sameDestination(d, e)));
 }
 
 function why(a: Claim, b: Claim): string {
@@ -188,11 +222,11 @@ const TEMPLATE_PROVIDERS = TemplateProvider.options;
  * under `analysis`: a broken query fails at validate, before any rollout
  * depends on it.
  */
-function queryProblems(a: AnalysisConfig): PathIssue[] {
+function queryProblems(a: AnalysisConfig, problem: (q: string) => string | undefined = promqlIssue): PathIssue[] {
   const out: PathIssue[] = [];
   const check = (path: PathSegment[], what: string, q: string | undefined) => {
-    const p = q === undefined ? undefined : promqlProblem(q);
-    if (p) out.push({ path, message: `${what}: PromQL: ${p.message} (${problemPosition(q!, p.column)})` });
+    const p = q === undefined ? undefined : problem(q);
+    if (p) out.push({ path, message: `${what}: ${p}` });
   };
   a.checks.forEach((c, i) => {
     check(['checks', i, 'query'], `check ${c.name}`, c.query);
@@ -203,6 +237,11 @@ function queryProblems(a: AnalysisConfig): PathIssue[] {
   });
   check(['minRequests', 'query'], 'minRequests', a.minRequests?.query);
   return out;
+}
+
+function promqlIssue(q: string): string | undefined {
+  const p = promqlProblem(q);
+  return p && `PromQL: ${p.message} (${problemPosition(q, p.column)})`;
 }
 
 function unknownSourceMessage(name: string, sources: string[]): string {

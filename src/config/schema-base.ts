@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.ts';
+import { repoPathProblem } from './paths.ts';
 
 /** A schema-level message that leaves "required key is missing" to the default formatter. */
 export const unlessMissing = (message: string) => (iss: { input?: unknown }) =>
@@ -26,3 +27,14 @@ export const SourceName = z
   .string({ error: unlessMissing('expected the name of a metrics source') })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'metrics source names are letters, digits, "_", "." and "-"' });
 
+export const RepoPath = z
+  .string({ error: unlessMissing('expected a repository path such as apps/checkout/deployment.yaml') })
+  .superRefine((path, ctx) => {
+    const problem = repoPathProblem(path);
+    if (problem) ctx.addIssue({ code: 'custom', message: `path ${problem}` });
+  })
+  .describe('A file path relative to the repository root, such as apps/checkout/deployment.yaml.');
+
+export const KubeName = z
+  .string({ error: unlessMissing('expected a Kubernetes object name') })
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")' });

@@ -6,12 +6,13 @@
  * several keys live in rules.ts.
  */
 import { z } from 'zod';
-import type { Destination } from '../routers/types.ts';
+import { getRouter, ServiceRouteConfig } from '../routers/index.ts';
+import { NotifyConfig } from '../notify/index.ts';
+import { MetricsSourceConfig } from '../metrics/index.ts';
 import { AnalysisConfig, AppliedConfig, KubernetesConfig } from './analysis-schema.ts';
-import { DNS_LABEL, Duration, SourceName, unlessMissing } from './schema-base.ts';
-import { repoPathProblem } from './paths.ts';
+import { DNS_LABEL, Duration, KubeName, RepoPath, SourceName, unlessMissing } from './schema-base.ts';
 
-export { Duration, SourceName };
+export { Duration, RepoPath, SourceName };
 export {
   AnalysisConfig,
   AppliedConfig,
@@ -21,18 +22,6 @@ export {
   MinRequestsConfig,
   TemplateCheckConfig,
 } from './analysis-schema.ts';
-
-export const RepoPath = z
-  .string({ error: unlessMissing('expected a repository path such as apps/checkout/deployment.yaml') })
-  .superRefine((path, ctx) => {
-    const problem = repoPathProblem(path);
-    if (problem) ctx.addIssue({ code: 'custom', message: `path ${problem}` });
-  })
-  .describe('A file path relative to the repository root, such as apps/checkout/deployment.yaml.');
-
-const KubeName = z
-  .string({ error: unlessMissing('expected a Kubernetes object name') })
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")' });
 
 const BranchName = z
   .string({ error: unlessMissing('expected a branch name') })
@@ -51,96 +40,8 @@ export const BranchesConfig = z
   .describe('The two branches git-canary reads.');
 export type BranchesConfig = z.output<typeof BranchesConfig>;
 
-export const PrometheusSourceConfig = z
-  .strictObject({
-    type: z.literal('prometheus').describe('The kind of metrics server.'),
-    address: z
-      .url({
-        protocol: /^https?$/,
-        error: unlessMissing('must be an http(s) URL such as http://prometheus.monitoring:9090'),
-      })
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of the config file
-      .describe('Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090. ${ENV} is expanded.'),
-    headers: z
-      .record(
-        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'is not a valid HTTP header name' }),
-        z.string(),
-      )
-      .optional()
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of the config file
-      .describe('HTTP headers sent with every query, e.g. Authorization. Use ${ENV} for secrets: they are never logged.'),
-    timeout: Duration.refine((ms) => ms > 0, { error: 'must be longer than 0s' })
-      .prefault('10s')
-      .describe('How long one query may take, e.g. 10s.'),
-  })
-  .describe('A Prometheus server.');
-export type PrometheusSourceConfig = z.output<typeof PrometheusSourceConfig>;
-
-/** One named metrics source; parsed, it is a metrics `MetricSourceConfig` (`timeout` → `timeoutMs`). */
-export const MetricsSourceConfig = z
-  .discriminatedUnion('type', [PrometheusSourceConfig])
-  .transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }))
-  .describe('A metrics server that checks query. `type` selects the kind.');
-export type MetricsSourceConfig = z.output<typeof MetricsSourceConfig>;
-
-/**
- * A destination host, service or backendRef name: a DNS name (Istio hosts may
- * be short names or FQDNs, Gateway API names are DNS labels). Anything else —
- * a newline, a quote, an ANSI escape, shell metacharacters — can only be a
- * mistake or an attack, and would be written into the route file at start.
- */
-const DestinationName = z
-  .string({ error: unlessMissing('expected a destination name') })
-  .min(1, { error: 'must not be empty' })
-  .max(253, { error: 'must be at most 253 characters (a DNS name)' })
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, {
-    error: 'must be a host or service name (letters, digits, ".", "_" and "-"), e.g. checkout-canary or checkout.shop.svc.cluster.local',
-  });
-
-export const DestinationConfig = z
-  .union([
-    DestinationName,
-    z.strictObject({
-      name: DestinationName.describe('Destination host, service or backendRef name.'),
-      port: z
-        .number()
-        .int({ error: 'must be a port number' })
-        .min(1, { error: 'must be a port number (1-65535)' })
-        .max(65535, { error: 'must be a port number (1-65535)' })
-        .optional()
-        .describe('Port, when the route names several ports of the same destination.'),
-      subset: z
-        .string()
-        .max(253, { error: 'must be at most 253 characters' })
-        .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, { error: 'must be a DestinationRule subset name (letters, digits, ".", "_" and "-")' })
-        .optional()
-        .describe('Istio DestinationRule subset.'),
-      namespace: z
-        .string()
-        .regex(DNS_LABEL, { error: 'must be a Kubernetes namespace name' })
-        .optional()
-        .describe('Namespace of the destination (Gateway API backendRefs).'),
-    }),
-  ], { error: unlessMissing('expected a destination name, or {name, port, subset, namespace}') })
-  .transform((d): Destination => (typeof d === 'string' ? { name: d } : d))
-  .describe('A destination name, or {name, port, subset, namespace} to tell apart destinations sharing a name.');
-export type DestinationConfig = z.output<typeof DestinationConfig>;
-
-/** Traffic APIs git-canary can edit. Each has a router in src/routers/. */
-export const RouteType = z.enum(['istio', 'gateway-api']).describe('The traffic API of the route file.');
-export type RouteType = z.output<typeof RouteType>;
-
-/** A service's `route`; its parsed form is a routers `RouteConfig`. */
-export const ServiceRouteConfig = z
-  .strictObject({
-    type: RouteType,
-    file: RepoPath.describe('The file holding the route (VirtualService, HTTPRoute…) on production.'),
-    stable: DestinationConfig.describe('The destination serving the released version.'),
-    canary: DestinationConfig.describe('The destination serving the canary workload.'),
-    name: KubeName.optional().describe('metadata.name of the route, when the file holds several.'),
-  })
-  .describe('Where traffic is split between stable and canary.');
-export type ServiceRouteConfig = z.output<typeof ServiceRouteConfig>;
+/** A metrics source, and a service's `route`: each the schema of its plug-in's `type`, composed from the registries. */
+export { MetricsSourceConfig, ServiceRouteConfig };
 
 /** `Kind/name` of one Kubernetes document, e.g. `Deployment/reviews-v1`. */
 export const DocumentRef = z
@@ -238,8 +139,9 @@ export const ServiceConfig = z
     files: z
       .array(ReleaseFileConfig)
       .min(1, { error: 'must list at least one file' })
-      .describe('The release: files (or documents of files) copied from candidate to production on promotion.'),
-    canary: CanaryConfig,
+      .optional()
+      .describe('The release: files (or documents of files) copied from candidate to production on promotion. Required, except for route types whose route file is the release (knative), where it defaults to the route file.'),
+    canary: CanaryConfig.optional().describe('The canary workload and where its changes come from. Required, except for route types whose canary is a revision of the release (knative).'),
     route: ServiceRouteConfig,
     steps: Steps,
     interval: Duration.prefault('5m').describe('Minimum time at each step before it is judged, e.g. 5m.'),
@@ -247,16 +149,22 @@ export const ServiceConfig = z
     applied: AppliedConfig.optional(),
     gate: Gate.default('auto').describe('auto starts rollouts at once; pull-request waits for an approved pull request.'),
   })
-  .transform(({ files: entries, ...s }) => {
+  .transform(({ files: written, ...s }) => {
+    // A route file that is the release (knative) is always part of it.
+    const revisions = getRouter(s.route.type).revisions !== undefined;
+    const entries = written ?? (revisions ? [s.route.file] : []);
     const files = entries.map((f) => (typeof f === 'string' ? f : f.path));
+    if (revisions && !files.includes(s.route.file)) files.unshift(s.route.file);
     const documents: Record<string, DocumentRef[]> = {};
     for (const f of entries) if (typeof f !== 'string') documents[f.path] = f.documents;
-    return { ...s, files, documents, canary: { ...s.canary, from: s.canary.from ?? files[0]! } };
+    const { canary: written_, ...rest } = s;
+    const canary = written_ ? { ...written_, from: written_.from ?? files[0]! } : undefined;
+    return { ...rest, files, documents, ...(canary ? { canary } : {}) };
   })
   .describe('One service rolled out by git-canary.');
 export type ServiceConfig = z.output<typeof ServiceConfig>;
 /** The parsed `canary` block: `from` is always set (default files[0]). */
-export type CanaryConfig = ServiceConfig['canary'];
+export type CanaryConfig = NonNullable<ServiceConfig['canary']>;
 
 // Names and emails go into commit headers: no <, >, line breaks or other control characters (git refuses them too).
 const AUTHOR = /^ *([^<>\u0000-\u001f\u007f-\u009f]*[^<>\s\u0000-\u001f\u007f-\u009f]) *<([^<>\s\u0000-\u001f\u007f-\u009f]+@[^<>\s\u0000-\u001f\u007f-\u009f]+)>\s*$/;
@@ -319,6 +227,7 @@ export const GitCanaryConfig = z
     commit: CommitConfig.optional(),
     github: GitHubConfig.optional(),
     kubernetes: KubernetesConfig.optional(),
+    notify: NotifyConfig.optional(),
   })
   .describe('git-canary configuration, read only from the production branch.');
 export type GitCanaryConfig = z.output<typeof GitCanaryConfig>;

@@ -106,6 +106,7 @@ export const toPointer = (segs: readonly (string | number)[]): string => segs.ma
  * it. Keyed lists are walked by key: removals first (from the end), then the
  * target order, recursing into kept items and adding new ones at their index;
  * when the surviving items would have to change order, the list is replaced.
+ * A list without keys is walked item by item when its length stays, else replaced.
  * `field` names the key holding `from`, for the merge-key lookup.
  */
 export function diffOps(from: unknown, to: unknown, pointer = '', field?: string, out: Operation[] = []): Operation[] {
@@ -125,6 +126,13 @@ export function diffOps(from: unknown, to: unknown, pointer = '', field?: string
   if (Array.isArray(from) && Array.isArray(to)) {
     const keys = listKeys(field, from, to);
     if (keys && diffKeyed(from, to, keys[0]!, keys[1]!, pointer, out)) return out;
+    // A list without merge keys, of the same length: item by item (the ops apply to this same `from`, so positions are exact).
+    if (!keys && from.length === to.length) {
+      from.forEach((item, i) => {
+        diffOps(item, to[i], `${pointer}/${i}`, undefined, out);
+      });
+      return out;
+    }
   }
   out.push({ op: 'replace', path: pointer, value: to });
   return out;

@@ -6,6 +6,9 @@
  *
  * - start: the canary runs the candidate (derive.ts; refused when it cannot),
  *   the route sends steps[0]% to it; a restart derives from the pristine canary.
+ *   A route whose canary is a revision of the release (Knative) has no canary
+ *   workload: start, step, promotion and rollback write its one file through
+ *   revision-rollout.ts instead; everything else here is the same.
  * - step: the route weight only.
  * - promote: the release as the rollout tested it, route back to stable.
  * - rollback: route back to stable, the canary file restored to its pristine text.
@@ -18,12 +21,13 @@
  * With `canary.idle`, promotion and rollback scale the canary down and the next
  * start gives it back the replicas it had.
  */
-import { CanaryError, GitError } from '../errors.ts';
+import { CanaryError, ConfigError, GitError } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
 import { applyEdits, editDocument, parseManifestFile } from '../manifests/index.ts';
 import { getRouter } from '../routers/index.ts';
 import type { RouteConfig } from '../routers/types.ts';
 import { type DeriveResult, deriveCanary } from './derive.ts';
+import { promoteRevision, revisionsOf, rollbackRevision, startRevision, stepRevision } from './revision-rollout.ts';
 import { type DocRef, type FileTexts, docLabel, promoteRelease, type ReleaseSpec, unexercisedChanges } from './release.ts';
 import type { Judgment } from '../analysis/types.ts';
 import type { CanaryTrailers, Decision, ServiceObservations } from './types.ts';
@@ -32,7 +36,8 @@ export type { FileTexts } from './release.ts';
 
 /** The parts of a service's config planning needs. */
 export interface PlanService extends ReleaseSpec {
-  canary: {
+  /** The canary workload; absent when the route's canary is a revision of the release (Knative). */
+  canary?: {
     file: string;
     from: string;
     fromName?: string;
@@ -103,7 +108,7 @@ function need(text: string | undefined, path: string, branch: string): string {
 
 /** The canary for a start: derived from the pristine canary, the candidate's release and the keep rules. */
 export function deriveStart(
-  service: Pick<PlanService, 'documents' | 'canary'>,
+  service: Pick<WorkloadService, 'documents' | 'canary'>,
   texts: { production: FileTexts; candidate: FileTexts },
   pristine: string,
 ): DeriveResult {
@@ -122,7 +127,7 @@ export function deriveStart(
 
 /** Release changes the derived canary does not run (`not exercised by the canary: …`). */
 export function unexercisedFor(
-  service: Pick<PlanService, 'files' | 'documents' | 'canary'>,
+  service: Pick<WorkloadService, 'files' | 'documents' | 'canary'>,
   texts: { production: FileTexts; candidate: FileTexts },
   derived: DeriveResult,
 ): string[] {
@@ -157,7 +162,7 @@ function scale(path: string, text: string, replicas: Readonly<Record<string, num
 }
 
 /** Scale a resting canary back up at start; refuse when it rests with no record of its replicas. */
-function wake(service: PlanService, obs: ServiceObservations, text: string): string {
+function wake(service: WorkloadService, obs: ServiceObservations, text: string): string {
   const idle = service.canary.idle;
   if (!idle) return text;
   const remembered = obs.state.phase === 'idle' ? obs.state.last?.idleReplicas : undefined;
@@ -179,7 +184,7 @@ function wake(service: PlanService, obs: ServiceObservations, text: string): str
 }
 
 /** Scale the canary down to rest; returns the text and the replicas it had (for the next start). */
-function rest(service: PlanService, activeText: string, restingText: string): { text: string; had?: Record<string, number> } {
+function rest(service: WorkloadService, activeText: string, restingText: string): { text: string; had?: Record<string, number> } {
   const idle = service.canary.idle;
   if (!idle) return { text: restingText };
   const had = replicasOf(service.canary.file, activeText);
@@ -189,6 +194,45 @@ function rest(service: PlanService, activeText: string, restingText: string): { 
 
 function shortSha(sha: string): string {
   return sha.slice(0, 7);
+}
+
+/** A service with a canary workload (every route type but those whose canary is a revision). */
+type WorkloadService = PlanService & { canary: NonNullable<PlanService['canary']> };
+
+/** The service's canary block; a ConfigError (a bug of config validation) when a workload rollout has none. */
+export function withCanary(service: PlanService): WorkloadService {
+  if (!service.canary) {
+    throw new ConfigError(`route type ${service.route.type} needs a canary: block (the canary workload)`, {
+      where: { file: 'git-canary.yaml' },
+      hint: 'add canary: { file: <the canary workload file> } to the service',
+    });
+  }
+  return service as WorkloadService;
+}
+
+/**
+ * A canary workload's start: the canary derived from the candidate (from the
+ * pristine canary on a restart), woken from rest, the route at `weight`%.
+ */
+function startWorkload(
+  service: WorkloadService,
+  obs: ServiceObservations,
+  weight: number,
+  restart: { pristine: string | undefined; branch: string } | undefined,
+): { changes: FileChange[]; unexercised: string[] } {
+  const { canary } = service;
+  const pristine = restart ? restart.pristine : obs.production[canary.file];
+  const derived = deriveStart(service, obs, need(pristine, canary.file, restart ? restart.branch : 'production'));
+  const unexercised = unexercisedFor(service, obs, derived);
+  if (unexercised.length > 0 && canary.unexercised === 'refuse') {
+    throw new CanaryError('UNEXERCISED', `not exercised by the canary: ${unexercised.join(', ')}`, {
+      where: { file: canary.file, branch: 'candidate' },
+      hint: 'canary.unexercised is refuse: give the canary these changes, or set canary.unexercised: warn',
+      data: { unexercised },
+    });
+  }
+  const routeText = need(obs.production[service.route.file], service.route.file, 'production');
+  return { changes: [{ path: canary.file, content: wake(service, obs, derived.text) }, planWeight(service, routeText, weight)].filter((c): c is FileChange => c !== undefined), unexercised };
 }
 
 /**
@@ -230,23 +274,17 @@ export function planCommit(
     [summary, decision.reason, ...extra].filter((s): s is string => Boolean(s)).join('\n\n');
   const routeText = () => need(obs.production[service.route.file], service.route.file, 'production');
 
+  const revisions = revisionsOf(service.route);
+  const baseBranch = state.phase === 'idle' ? 'production' : `production@${shortSha(state.base)}`;
+
   if (decision.kind === 'start') {
     const restart = state.phase !== 'idle';
-    const pristine = restart ? obs.pristineCanary : obs.production[service.canary.file];
-    const derived = deriveStart(service, obs, need(pristine, service.canary.file, restart ? `production@${shortSha(state.base)}` : 'production'));
-    const unexercised = unexercisedFor(service, obs, derived);
-    if (unexercised.length > 0 && service.canary.unexercised === 'refuse') {
-      throw new CanaryError('UNEXERCISED', `not exercised by the canary: ${unexercised.join(', ')}`, {
-        where: { file: service.canary.file, branch: 'candidate' },
-        hint: 'canary.unexercised is refuse: give the canary these changes, or set canary.unexercised: warn',
-        data: { unexercised },
-      });
-    }
-    const canaryText = wake(service, obs, derived.text);
-    const changes = normaliseChanges(
-      [{ path: service.canary.file, content: canaryText }, planWeight(service, routeText(), decision.weight)],
-      obs.production,
-    );
+    // A restart (a new candidate mid-rollout) starts again from production as it was before the rollout.
+    const started = revisions
+      ? startRevision(revisions, service, restart ? { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } } : obs, decision.weight)
+      : startWorkload(withCanary(service), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : undefined);
+    const { unexercised } = started;
+    const changes = normaliseChanges(started.changes, obs.production);
     return {
       changes,
       unexercised,
@@ -293,18 +331,19 @@ export function planCommit(
    * The end of the rollout (promoted / rolled back): route back to stable, the
    * canary file as `resting` (scaled down with canary.idle), plus `release`.
    */
-  const end = (phase: 'promoted' | 'rolled-back', resting: string, failedChecks: number, release: FileChange[] = []) => {
-    const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
-    const rested = rest(service, canaryNow, resting);
-    return made(
-      normaliseChanges([...release, planWeight(service, routeText(), 0), { path: service.canary.file, content: rested.text }], obs.production),
-      { phase, weight: 0, failedChecks, ...(rested.had ? { idleReplicas: rested.had } : {}) },
-    );
+  const end = (phase: 'promoted' | 'rolled-back', failedChecks: number, ending: { changes: (FileChange | undefined)[]; had?: Record<string, number> }) =>
+    made(normaliseChanges(ending.changes, obs.production), { phase, weight: 0, failedChecks, ...(ending.had ? { idleReplicas: ending.had } : {}) });
+  /** A canary workload's end: the route back to stable and the canary file as `resting`, plus `release`. */
+  const endWorkload = (resting: string, release: FileChange[] = []) => {
+    const workload = withCanary(service);
+    const { canary } = workload;
+    const rested = rest(workload, need(obs.production[canary.file], canary.file, 'production'), resting);
+    return { changes: [...release, planWeight(service, routeText(), 0), { path: canary.file, content: rested.text }], ...(rested.had ? { had: rested.had } : {}) };
   };
 
   switch (decision.kind) {
     case 'step':
-      return made(normaliseChanges([planWeight(service, routeText(), decision.weight)], obs.production), {
+      return made(normaliseChanges([revisions ? stepRevision(revisions, service, obs, baseBranch, decision.weight) : planWeight(service, routeText(), decision.weight)], obs.production), {
         phase: 'progressing',
         step: { index: decision.step, total: decision.total },
         weight: decision.weight,
@@ -330,12 +369,17 @@ export function planCommit(
           hint: 'the tested candidate commit is no longer in the candidate branch history; roll back instead',
         });
       }
-      const release = promoteRelease(service, obs.production, tested, `candidate@${shortSha(state.candidate)}`);
-      const canaryNow = need(obs.production[service.canary.file], service.canary.file, 'production');
-      return end('promoted', canaryNow, state.failedChecks, release);
+      const testedBranch = `candidate@${shortSha(state.candidate)}`;
+      if (revisions) return end('promoted', state.failedChecks, { changes: promoteRevision(revisions, service, obs, tested, { base: baseBranch, tested: testedBranch }) });
+      const release = promoteRelease(service, obs.production, tested, testedBranch);
+      const canary = withCanary(service).canary;
+      return end('promoted', state.failedChecks, endWorkload(need(obs.production[canary.file], canary.file, 'production'), release));
     }
-    case 'rollback':
-      return end('rolled-back', need(obs.pristineCanary, service.canary.file, `production@${shortSha(state.base)}`), decision.failedChecks);
+    case 'rollback': {
+      if (revisions) return end('rolled-back', decision.failedChecks, { changes: [rollbackRevision(service, obs, baseBranch)] });
+      const canary = withCanary(service).canary;
+      return end('rolled-back', decision.failedChecks, endWorkload(need(obs.pristineCanary, canary.file, baseBranch)));
+    }
     case 'pause':
       return made([], {
         phase: 'paused',

@@ -18,6 +18,12 @@ export interface ReleaseSpec {
   files: readonly string[];
   /** For shared files: the documents of that file that are this service's release. */
   documents: Readonly<Record<string, readonly DocRef[]>>;
+  /**
+   * Files compared by a view of their text rather than the text (a Knative
+   * Service without the traffic and revision name a rollout writes), so a
+   * promoted production equals its candidate.
+   */
+  views?: Readonly<Record<string, (text: string) => string>>;
 }
 
 /** Text of a file on a branch; undefined when the file does not exist there. */
@@ -68,7 +74,8 @@ export function releaseParts(spec: ReleaseSpec, texts: FileTexts, branch: string
     if (!docs) {
       // A release file that does not parse is this service's error now, naming branch, file and line.
       if (text !== undefined && /\.ya?ml$/i.test(path)) parse(path, text, branch);
-      parts.push({ path, text });
+      const view = spec.views?.[path];
+      parts.push({ path, text: text !== undefined && view ? view(text) : text });
       continue;
     }
     if (text === undefined) {

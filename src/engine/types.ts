@@ -266,7 +266,7 @@ export interface ServiceObservations {
   observed: Observations;
   /** The canary weight production's route holds now; undefined when the route cannot be read. */
   routeWeight: number | undefined;
-  /** The canary file before the rollout (at `Canary-Base`), for restarts and rollbacks. */
+  /** The canary file before the rollout (at `Canary-Base`), for restarts and rollbacks; for a revision rollout (Knative), the route file. */
   pristineCanary?: string | undefined;
   /** The release files at the rollout's candidate commit, when candidate has moved since (manual promote). */
   tested?: FileTexts;

@@ -22,11 +22,34 @@
  * never reach an error message, `where`, `data` or `cause`.
  */
 import type { AxiosResponse } from 'axios';
-import { boundedGet } from '../bounded-get.ts';
+import { boundedGet } from '../bounded-http.ts';
 import { z } from 'zod';
 import { MetricsError, NoDataError } from '../errors.ts';
 import { describeRequestError, oneLine, redact, safeAddress, scrubbedCause, secretsOf } from './redact.ts';
-import type { MetricSource, QueryContext, RangeQueryContext } from './types.ts';
+import { HeadersConfig, httpUrl, timeoutConfig } from './schema-parts.ts';
+import type { MetricSource, QueryContext as AnyQueryContext, RangeQueryContext as AnyRangeQueryContext } from './types.ts';
+
+/** `metrics.<name>` of `type: prometheus` (and every server speaking its HTTP API). */
+export const schema = z
+  .strictObject({
+    type: z.literal('prometheus').describe('The kind of metrics server.'),
+    address: httpUrl('http://prometheus.monitoring:9090')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${ENV} syntax of the config file
+      .describe('Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090 (Thanos, Mimir, VictoriaMetrics and Google Managed Prometheus speak it too). ${ENV} is expanded.'),
+    headers: HeadersConfig,
+    timeout: timeoutConfig('10s'),
+  })
+  .describe('A Prometheus server, or one that speaks its HTTP API.');
+
+/** A parsed prometheus source. */
+export type PrometheusConfig = {
+  type: string;
+  address: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+};
+type QueryContext = AnyQueryContext<PrometheusConfig>;
+type RangeQueryContext = AnyRangeQueryContext<PrometheusConfig>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** A single number never needs more; a query that matches a million series does. */
@@ -406,4 +429,4 @@ function apiUrl(raw: string, shown: string, endpoint: string): URL {
   return url;
 }
 
-export const prometheus = { type: 'prometheus', query, queryRange } satisfies MetricSource;
+export const prometheus = { type: 'prometheus', schema, promql: true, query, queryRange } satisfies MetricSource<PrometheusConfig>;

@@ -56,9 +56,9 @@ export async function runAnalysis(
 }
 
 /** runAnalysis against a given source (tests pass a fake one). */
-export async function runAnalysisWith(
-  source: MetricSource,
-  sourceConfig: MetricSourceConfig,
+export async function runAnalysisWith<C>(
+  source: MetricSource<C>,
+  sourceConfig: C,
   analysis: Pick<ResolvedAnalysis, 'checks' | 'minRequests'>,
   ctx: AnalysisContext,
 ): Promise<Judgment> {
@@ -76,9 +76,9 @@ export async function runAnalysisWith(
  * and with mann-whitney checks over the last VALIDATE_WINDOW_MS. For
  * `validate` and for callers that judge checks alone.
  */
-export function runChecks(
-  source: MetricSource,
-  sourceConfig: MetricSourceConfig,
+export function runChecks<C>(
+  source: MetricSource<C>,
+  sourceConfig: C,
   checks: readonly Check[],
   time: Date,
   signal?: AbortSignal,
@@ -112,9 +112,9 @@ function sourceOf(metrics: Readonly<Record<string, MetricSourceConfig>>, name: s
   return config;
 }
 
-function runCheckList(
-  source: MetricSource,
-  sourceConfig: MetricSourceConfig,
+function runCheckList<C>(
+  source: MetricSource<C>,
+  sourceConfig: C,
   checks: readonly Check[],
   ctx: AnalysisContext,
 ): Promise<CheckResult[]> {
@@ -122,7 +122,7 @@ function runCheckList(
   return Promise.all(checks.map((check) => runCheck(source, sourceConfig, check, ctx)));
 }
 
-async function runCheck(source: MetricSource, sourceConfig: MetricSourceConfig, check: Check, ctx: AnalysisContext): Promise<CheckResult> {
+async function runCheck<C>(source: MetricSource<C>, sourceConfig: C, check: Check, ctx: AnalysisContext): Promise<CheckResult> {
   const instant = (q: string) => measure(() => source.query(q, queryContext(sourceConfig, ctx)), ctx.signal);
   const b = check.baseline;
   if (b?.method === 'mann-whitney' && b.query !== undefined) {
@@ -142,7 +142,7 @@ async function runCheck(source: MetricSource, sourceConfig: MetricSourceConfig, 
   return judgeCheck(check, canary, reference);
 }
 
-function queryContext(source: MetricSourceConfig, ctx: AnalysisContext) {
+function queryContext<C>(source: C, ctx: AnalysisContext) {
   return { source, time: ctx.time, ...(ctx.signal ? { signal: ctx.signal } : {}) };
 }
 

@@ -32,7 +32,10 @@ import {
   type TrafficRule,
   writtenFlow,
 } from './shared.ts';
-import type { Destination, RouteConfig, Router, Weights } from './types.ts';
+import { splitRouteSchema } from './schema-parts.ts';
+import type { Destination, Router, SplitRoute, Weights } from './types.ts';
+
+type RouteConfig = SplitRoute;
 
 const KINDS = ['HTTPRoute', 'GRPCRoute'] as const;
 
@@ -122,7 +125,9 @@ function managed(file: ManifestFile, route: RouteConfig) {
 export const gatewayApi = {
   type: 'gateway-api',
   kinds: KINDS,
+  schema: splitRouteSchema('gateway-api', { holds: 'HTTPRoute or GRPCRoute', kind: 'HTTPRoute or GRPCRoute', fields: ['port', 'namespace'], names: 'backendRef name (a Service).' }),
+  templateProvider: 'envoy',
   read: (file: ManifestFile, route: RouteConfig): Weights => readManaged(file, managed(file, route), api),
   plan: (file: ManifestFile, route: RouteConfig, canaryPercent: number) => planManaged(file, route, managed(file, route), canaryPercent, api),
   owned: (file: ManifestFile, route: RouteConfig): unknown => ownedRules(managed(file, route)),
-} satisfies Router;
+} as const satisfies Router<SplitRoute>;

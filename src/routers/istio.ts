@@ -27,7 +27,10 @@ import {
   type TrafficRule,
   writtenFlow,
 } from './shared.ts';
-import type { Destination, RouteConfig, Router, Weights } from './types.ts';
+import { splitRouteSchema } from './schema-parts.ts';
+import type { Destination, Router, SplitRoute, Weights } from './types.ts';
+
+type RouteConfig = SplitRoute;
 
 const KINDS = ['VirtualService'] as const;
 /** Route sections whose rules carry weighted `route` lists. */
@@ -154,7 +157,9 @@ function managed(file: ManifestFile, route: RouteConfig) {
 export const istio = {
   type: 'istio',
   kinds: KINDS,
+  schema: splitRouteSchema('istio', { holds: 'VirtualService', kind: 'VirtualService', fields: ['port', 'subset', 'namespace'], names: 'Destination host (destination.host), short or fully qualified.' }),
+  templateProvider: 'istio',
   read: (file: ManifestFile, route: RouteConfig): Weights => readManaged(file, managed(file, route), api),
   plan: (file: ManifestFile, route: RouteConfig, canaryPercent: number) => planManaged(file, route, managed(file, route), canaryPercent, api),
   owned: (file: ManifestFile, route: RouteConfig): unknown => ownedRules(managed(file, route)),
-} satisfies Router;
+} as const satisfies Router<SplitRoute>;

@@ -15,15 +15,15 @@
 import { RouterError } from '../errors.ts';
 import { lineOf } from '../manifests/index.ts';
 import type { DocEdits, EditOp, ManifestDoc, ManifestFile, YamlPath } from '../manifests/types.ts';
-import type { Destination, RouteConfig, Weights } from './types.ts';
+import type { Destination, SplitRoute as RouteConfig, Weights } from './types.ts';
 
 /** One weighted entry of a rule: an Istio route destination, a Gateway API backendRef. */
 export interface TrafficEntry {
-  /** Path of the entry (the weight lives at `[...path, 'weight']`). */
+  /** Path of the entry (the weight lives at `[...path, api.weightKey ?? 'weight']`). */
   path: YamlPath;
   /** The entry as written (`{destination: {...}, weight: 90}`). */
   value: Record<string, unknown>;
-  /** The raw `weight` value, `undefined` when the field is absent. */
+  /** The raw weight value, `undefined` when the field is absent. */
   weight: unknown;
   stable: boolean;
   canary: boolean;
@@ -71,11 +71,15 @@ export interface TrafficApi {
   canaryNeedsWeight: boolean;
   /** Largest weight the API accepts. */
   maxWeight: number;
+  /** The field of an entry holding its weight: `weight` unless said (Knative's `percent`). */
+  weightKey?: string;
   /** Destination fields that tell two entries of one service apart (`port or subset`), for hints. */
   narrowBy: string;
   /** The canary entry to add beside `stable` in `rule`, in the file's style. */
   newEntry(file: ManifestFile, rule: TrafficRule, stable: TrafficEntry, route: RouteConfig): NewEntry;
 }
+
+const keyOf = (api: TrafficApi) => api.weightKey ?? 'weight';
 
 /** A rule this service manages: its stable entry and its canary entry (none yet when the canary is absent at rest). */
 export interface ManagedRule {
@@ -213,7 +217,7 @@ export function findManaged(file: ManifestFile, route: RouteConfig, docs: Manife
   const at = formatPath(rule.path);
   if (hasStable) {
     const message = `no rule of ${docLabel(rule, api)} can take the canary ${c}: none routes to both ${s} and ${c}, and every rule routing to ${s} has ${api.matchKey} conditions (${at})`;
-    const hint = `add a ${api.entryNoun} to ${c} with weight: 0 next to ${s} in ${at}, add a rule without ${api.matchKey} routing to ${s}, or fix route.canary (${found})`;
+    const hint = `add a ${api.entryNoun} to ${c} with ${keyOf(api)}: 0 next to ${s} in ${at}, add a rule without ${api.matchKey} routing to ${s}, or fix route.canary (${found})`;
     fail(file, where(file, rule), message, hint, { missing: c });
   }
   const message = `${s} not found: no ${api.entryNoun} of ${docLabel(rule, api)} names the stable (${at} names ${c})`;
@@ -224,13 +228,13 @@ export function findManaged(file: ManifestFile, route: RouteConfig, docs: Manife
 function weightOf(file: ManifestFile, rule: TrafficRule, e: TrafficEntry, api: TrafficApi): number {
   if (e.weight === undefined && e.canary && api.canaryNeedsWeight) {
     const w = api.missingWeight(rule.entries.length);
-    const message = `canary ${api.entryNoun} ${e.label} at ${formatPath(e.path)} has no weight: the API counts it as ${w}, so it gets traffic at rest; write weight: 0`;
-    fail(file, where(file, rule, e.path), message, `write weight: 0 on ${e.label} (git-canary sets it from there)`);
+    const message = `canary ${api.entryNoun} ${e.label} at ${formatPath(e.path)} has no ${keyOf(api)}: the API counts it as ${w}, so it gets traffic at rest; write ${keyOf(api)}: 0`;
+    fail(file, where(file, rule, e.path), message, `write ${keyOf(api)}: 0 on ${e.label} (git-canary sets it from there)`);
   }
   const w = e.weight === undefined ? api.missingWeight(rule.entries.length) : e.weight;
   if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > api.maxWeight) {
-    const message = `weight ${JSON.stringify(e.weight)} of ${e.label} is not an integer from 0 to ${api.maxWeight}`;
-    fail(file, where(file, rule, [...e.path, 'weight']), message, 'fix the weight by hand; git-canary writes integers only');
+    const message = `${keyOf(api)} ${JSON.stringify(e.weight)} of ${e.label} is not an integer from 0 to ${api.maxWeight}`;
+    fail(file, where(file, rule, [...e.path, keyOf(api)]), message, 'fix the weight by hand; git-canary writes integers only');
   }
   return w;
 }
@@ -297,7 +301,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** Ops adding `entry` (with `weight`) at the end of the rule's list; maps listed in `entry.flow` are written `{…}`. */
-function addOps(rule: TrafficRule, entry: NewEntry, weight: number): EditOp[] {
+function addOps(rule: TrafficRule, entry: NewEntry, key: string, weight: number): EditOp[] {
   const base = [...rule.list, rule.size];
   const flows = entry.flow.map((p) => p.join('\0'));
   const fills: EditOp[] = [];
@@ -307,7 +311,7 @@ function addOps(rule: TrafficRule, entry: NewEntry, weight: number): EditOp[] {
     fills.push(...Object.entries(v).map(([k, x]): EditOp => ({ op: 'set', path: [...base, ...path, k], value: x })));
     return {};
   };
-  const value = stub({ ...entry.value, weight }, []);
+  const value = stub({ ...entry.value, [key]: weight }, []);
   return [{ op: 'set', path: base, value }, ...fills];
 }
 
@@ -327,9 +331,9 @@ export function planManaged(file: ManifestFile, route: RouteConfig, managed: Man
     if (Math.max(w.s, w.c) > api.maxWeight) {
       fail(file, where(file, m.rule), `${formatPath(m.rule.path)} would need weight ${Math.max(w.s, w.c)}, above the API's ${api.maxWeight}`, 'lower the weights of the rule by hand');
     }
-    if (m.stable.weight !== w.s) ops.push({ op: 'set', path: [...m.stable.path, 'weight'], value: w.s });
-    if (!m.canary) ops.push(...addOps(m.rule, api.newEntry(file, m.rule, m.stable, route), w.c));
-    else if (m.canary.weight !== w.c) ops.push({ op: 'set', path: [...m.canary.path, 'weight'], value: w.c });
+    if (m.stable.weight !== w.s) ops.push({ op: 'set', path: [...m.stable.path, keyOf(api)], value: w.s });
+    if (!m.canary) ops.push(...addOps(m.rule, api.newEntry(file, m.rule, m.stable, route), keyOf(api), w.c));
+    else if (m.canary.weight !== w.c) ops.push({ op: 'set', path: [...m.canary.path, keyOf(api)], value: w.c });
     if (ops.length) byDoc.set(m.rule.doc.index, ops);
   }
   return [...byDoc].sort(([a], [b]) => a - b).map(([docIndex, ops]) => ({ docIndex, ops }));

@@ -66,7 +66,7 @@ export async function runManual(
   const service = session.config.services[serviceName];
   if (!service) throw unknownServiceError(serviceName, Object.keys(session.config.services), session.production);
   const reason = `${action} requested by ${options.actor}${options.reason ? `: ${options.reason}` : ''}`;
-  return withCompareAndSwap(
+  const { manual, published } = await withCompareAndSwap(
     async () => {
       const { production, candidate, notes } = await resolveTips(session.repo, session);
       if (!production) {
@@ -121,10 +121,16 @@ export async function runManual(
         actor: { actor: options.actor, ...(options.reason ? { reason: options.reason } : {}) },
         ...(mergeHead ? { gate: { mergeHead } } : {}),
       });
-      return { service: serviceName, action, commit: r.commit, weight: r.weight, reason: why, actor: options.actor };
+      const manual: ManualResult = { service: serviceName, action, commit: r.commit, weight: r.weight, reason: why, actor: options.actor };
+      return { manual, published: r };
     },
     { refresh: () => session.repo.refresh() },
   );
+  // A person's decision is said like the engine's, once it is on production (the event is the action: resume included).
+  if (!options.dryRun && session.notifier) {
+    await session.notifier.notifyDecision(published, { at: options.now(), event: action, actor: options.actor });
+  }
+  return manual;
 }
 
 /**

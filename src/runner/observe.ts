@@ -41,7 +41,7 @@ export async function resolveTips(
 
 /** Every path of the service that git-canary may change on production. */
 export function managedFiles(service: PlanService): string[] {
-  return [...new Set([...service.files, service.canary.file, service.route.file])];
+  return [...new Set([...service.files, ...(service.canary ? [service.canary.file] : []), service.route.file])];
 }
 
 export async function readFiles(repo: GitRepo, commit: string, paths: readonly string[]): Promise<FileTexts> {
@@ -71,7 +71,7 @@ function fingerprints(service: PlanService, texts: FileTexts, branch: string): M
     }
   }
   out.set(service.route.file, routePrint);
-  out.set(service.canary.file, texts[service.canary.file] ?? '<absent>');
+  if (service.canary) out.set(service.canary.file, texts[service.canary.file] ?? '<absent>');
   let parts: ReturnType<typeof releaseParts> | undefined;
   try {
     parts = releaseParts(service, texts, branch);
@@ -174,6 +174,20 @@ async function revertedRelease(
   return newest ? { commit: newest.sha, author: who(newest), revert: false } : undefined;
 }
 
+/**
+ * The release production serves. A canary-workload rollout leaves the release
+ * files as they were, but a revision rollout (Knative) writes the candidate's
+ * template into the release file at start: until promotion, what production
+ * serves as stable is that file as it was at the rollout's base.
+ */
+async function servedRelease(repo: GitRepo, service: PlanService, production: FileTexts, state: RolloutState, branch: string): Promise<FileTexts> {
+  if (state.phase === 'idle' || service.canary || !getRouter(service.route.type).revisions) return production;
+  // A shallow cache may not hold the base yet; a base not in history is reported below.
+  if (!(await repo.ensureCommit(state.base, branch))) return production;
+  const base = await repo.readFile(state.base, service.route.file);
+  return base === undefined ? production : { ...production, [service.route.file]: base };
+}
+
 export interface ObserveOptions {
   repo: GitRepo;
   name: string;
@@ -190,19 +204,19 @@ export interface ObserveOptions {
 export async function observeService(o: ObserveOptions): Promise<ServiceObservations> {
   const { repo, service, tips } = o;
   const managed = managedFiles(service);
-  const candidatePaths = [...new Set([...service.files, service.canary.from])];
+  const candidatePaths = [...new Set([...service.files, ...(service.canary ? [service.canary.from] : [])])];
   const candidateTip = tips.candidate;
   const [production, candidate, scan] = await Promise.all([
     readFiles(repo, tips.production, managed),
     candidateTip === undefined ? Promise.resolve({} as FileTexts) : readFiles(repo, candidateTip, candidatePaths),
     findRecord(repo, tips.production, { service: o.name, route: service.route, author: o.author }),
   ]);
+  const state = stateFromRecord(scan.record);
   const releaseDigest = {
-    production: digest(service, production, o.production),
+    production: digest(service, await servedRelease(repo, service, production, state, o.production), o.production),
     // No candidate branch: no release to compare (decide() holds or does nothing).
     candidate: candidateTip === undefined ? '' : digest(service, candidate, o.candidate),
   };
-  const state = stateFromRecord(scan.record);
   const tested = state.phase === 'idle' ? state.last?.release : state.release;
   const observed: Observations = {
     candidateSha: candidateTip ?? '',
@@ -259,7 +273,8 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
       hint: 'production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again',
     });
   }
-  obs.pristineCanary = await repo.readFile(state.base, service.canary.file);
+  // What a rollback restores: the canary workload file, or the revision file that is also the route.
+  obs.pristineCanary = await repo.readFile(state.base, service.canary?.file ?? service.route.file);
   if (o.tested && candidateTip !== undefined && !observed.candidateMatchesRollout && (await repo.ensureCommit(state.candidate, o.candidate))) {
     obs.tested = await readFiles(repo, state.candidate, service.files);
   }

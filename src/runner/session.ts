@@ -12,6 +12,9 @@ import { discoverRepository } from '../git/discover.ts';
 import { openRepo } from '../git/index.ts';
 import { setGitWarningHandler } from '../git/warn.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
+import { commitUrl, resolveGitHubRepository } from '../github/repository.ts';
+import { inNotify } from '../notify/env.ts';
+import { createNotifier, type Notifier, notifyTargetsOf, registerNotifySecrets } from '../notify/index.ts';
 
 export const CONFIG_FILE = 'git-canary.yaml';
 export const DEFAULT_AUTHOR: Identity = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
@@ -24,6 +27,8 @@ export interface Session {
   author: Identity;
   /** Values expanded from ${ENV} and credentials: never to be printed. */
   secrets: string[];
+  /** `notify:`, for commands that tell about their decisions (tick, promote, rollback, pause, resume). */
+  notifier?: Notifier;
 }
 
 const isUrl = (spec: string) => /^https?:\/\//i.test(spec);
@@ -73,7 +78,7 @@ export async function productionTip(repo: GitRepo, branch: string): Promise<stri
   return tip;
 }
 
-/** Stands in for a variable no command of this run reads (see loadSessionConfig); never contacted. */
+/** Stands in for a variable no command of this run reads (see loadSessionConfig): an unqueried source's, or notify's in a command that says nothing; never contacted. */
 const UNUSED_METRICS_VALUE = 'http://metrics-variable-unset.invalid';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,11 +124,13 @@ function sourceAt(path: string, sources: readonly string[]): string | undefined 
  * ${ENV} variables: none for a command that queries no metrics (status, pause,
  * resume, promote, rollback: a person resuming from a laptop has neither the
  * metrics server's address nor its token), and for tick only those some
- * service's `analysis.metrics` names. A variable unset only inside sources no
- * one queries gets an inert stand-in; one a queried source uses (even if an
+ * service's `analysis.metrics` names. Likewise `notify:`'s variables (a Slack
+ * URL) only for the commands that notify. A variable unset only inside sources no
+ * one queries, or only in `notify:` of a command that says nothing, gets an inert
+ * stand-in; one a queried source or a notifying command uses (even if an
  * unqueried source uses it too) stays an error naming the variable.
  */
-function loadSessionConfig(text: string, env: Record<string, string | undefined>, needsMetrics: boolean) {
+function loadSessionConfig(text: string, env: Record<string, string | undefined>, needsMetrics: boolean, needsNotify: boolean) {
   try {
     return loadConfig(text, { file: CONFIG_FILE, env });
   } catch (e) {
@@ -135,13 +142,16 @@ function loadSessionConfig(text: string, env: Record<string, string | undefined>
     // Per unset variable: may it stand in, i.e. is every place that needs it in a source no one queries?
     const inert = new Map<string, boolean>();
     const standingIn = new Set<string>();
+    let standingInNotify = false;
     for (const issue of issues) {
       const name = /^environment variable (\w+) is not set$/.exec(issue.message)?.[1];
       if (name === undefined) continue;
       const source = sourceAt(issue.path, use.sources);
       const unqueried = source !== undefined && !queried.has(source);
-      inert.set(name, (inert.get(name) ?? true) && unqueried);
+      const unsaid = !needsNotify && inNotify(issue.path);
+      inert.set(name, (inert.get(name) ?? true) && (unqueried || unsaid));
       if (unqueried) standingIn.add(source);
+      if (unsaid) standingInNotify = true;
     }
     const standIns = Object.fromEntries([...inert].filter(([, ok]) => ok).map(([name]) => [name, UNUSED_METRICS_VALUE]));
     if (Object.keys(standIns).length === 0) throw e;
@@ -151,14 +161,32 @@ function loadSessionConfig(text: string, env: Record<string, string | undefined>
       // A stand-in that does not fit where it stands (a timeout, say) would be a confusing
       // message about a value nobody wrote: the unset variable is the honest one.
       const noise = ((again instanceof ConfigError ? again.data?.issues : undefined) ?? []) as ConfigIssue[];
-      if (noise.some((i) => standingIn.has(sourceAt(i.path, use.sources) ?? ''))) throw e;
+      if (noise.some((i) => standingIn.has(sourceAt(i.path, use.sources) ?? '') || (standingInNotify && inNotify(i.path)))) throw e;
       throw again;
     }
   }
 }
 
-/** `metrics: false` for commands that never query the metrics server. */
-export async function openSession(ctx: CommandContext, access: { write: boolean; metrics?: boolean }): Promise<Session> {
+/**
+ * The commit links of notifications: the GitHub repository from the config,
+ * GITHUB_REPOSITORY or a github.com `--repo` URL (no token needed for a link).
+ * A malformed repository only means no links; the GitHub features report it.
+ */
+function commitLinks(ctx: CommandContext, config: GitCanaryConfig): ((sha: string) => string) | undefined {
+  try {
+    const repository = resolveGitHubRepository({ configured: config.github?.repository, env: ctx.env, repoSpec: ctx.options.repo });
+    return repository ? (sha) => commitUrl(ctx.env, repository, sha) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `metrics: false` for commands that never query the metrics server;
+ * `notify: true` for those that tell about their decisions (their `notify:`
+ * variables must then be set).
+ */
+export async function openSession(ctx: CommandContext, access: { write: boolean; metrics?: boolean; notify?: boolean }): Promise<Session> {
   const repo = await openRepository(ctx, access);
   const branch = ctx.options.production;
   const tip = await productionTip(repo, branch);
@@ -169,7 +197,11 @@ export async function openSession(ctx: CommandContext, access: { write: boolean;
       hint: 'run `git-canary init` and commit the file to the production branch',
     });
   }
-  const { config, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true);
+  const notifies = access.notify ?? false;
+  const { config, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true, notifies);
+  // Webhook URLs and secrets are credentials: registered before anything can print them.
+  const targets = notifyTargetsOf(config);
+  registerNotifySecrets(targets);
   ctx.onSession?.({ config, secrets });
   if (config.branches.production !== branch) {
     // The config is trusted only on the branch it governs; reading it from one branch
@@ -187,5 +219,6 @@ export async function openSession(ctx: CommandContext, access: { write: boolean;
     candidate: config.branches.candidate,
     author,
     secrets,
+    ...(notifies && targets.length > 0 ? { notifier: createNotifier({ targets, log: ctx.log, commitUrl: commitLinks(ctx, config) }) } : {}),
   };
 }

@@ -8,12 +8,14 @@ import { DEFAULT_ERROR_LIMIT, DEFAULT_INCONCLUSIVE_LIMIT } from '../config/analy
 import type { GitCanaryConfig, ServiceConfig } from '../config/index.ts';
 import { decide } from '../engine/decide.ts';
 import { type Actor, type PlanService, planCommit } from '../engine/plan.ts';
+import { releaseViews } from '../engine/revision-rollout.ts';
 import type { Decision, DecisionKind, DecideInput, Phase, RecordedCheck, ServiceObservations } from '../engine/types.ts';
 import { CanaryError, ConfigError, GitConflictError } from '../errors.ts';
 import type { GitHubApi } from '../github/types.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import type { Logger } from '../log.ts';
 import { unifiedDiff } from '../manifests/line-diff.ts';
+import type { Notifier } from '../notify/index.ts';
 import { publish } from './apply.ts';
 import { closedPullRequest, type GateDeps, gateAfterCommit, gateBeforeStart, mergeHeadFor } from './gate.ts';
 import { signalCommit } from './github-signals.ts';
@@ -75,6 +77,12 @@ export interface TickServiceOptions {
    * duration as written). A commit being published is never interrupted.
    */
   deadline?: { signal: AbortSignal; label: string };
+  /**
+   * `notify:`: told about each decision once it is published (after the push),
+   * never in a dry run; a failed or slow notification is a logged warning and
+   * never changes the result.
+   */
+  notifier?: Notifier;
 }
 
 /** The hold of a service the tick's deadline caught before it was decided. */
@@ -84,7 +92,14 @@ function deadlineHold(label: string, obs: ServiceObservations): Decision {
 }
 
 export function planService(service: ServiceConfig): PlanService {
-  return { files: service.files, documents: service.documents, canary: service.canary, route: service.route };
+  const views = releaseViews(service);
+  return {
+    files: service.files,
+    documents: service.documents,
+    ...(service.canary ? { canary: service.canary } : {}),
+    route: service.route,
+    ...(views ? { views } : {}),
+  };
 }
 
 /** Whether the service's analysis has checks to run (written or built in); without, steps advance on the interval. */
@@ -157,6 +172,13 @@ export async function commitDecision(
 }
 
 export async function tickService(opts: TickServiceOptions): Promise<ServiceTickResult> {
+  const r = await decideAndPublish(opts);
+  // Only what was published (or held) is said, once the race for production is over.
+  if (!opts.dryRun && opts.notifier) await opts.notifier.notifyDecision(r, { at: opts.now() });
+  return r;
+}
+
+async function decideAndPublish(opts: TickServiceOptions): Promise<ServiceTickResult> {
   const { repo, config, name } = opts;
   const service = config.services[name]!;
   try {

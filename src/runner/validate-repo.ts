@@ -6,7 +6,8 @@
  */
 import { formatIssue, parseConfig, type ConfigIssue, type GitCanaryConfig, type ServiceConfig } from '../config/index.ts';
 import { lineAt, parseSource } from '../config/source.ts';
-import { deriveStart, unexercisedFor } from '../engine/plan.ts';
+import { deriveStart, unexercisedFor, withCanary } from '../engine/plan.ts';
+import { revisionsOf, startRevision } from '../engine/revision-rollout.ts';
 import { type FileTexts, releaseParts } from '../engine/release.ts';
 import { CanaryError, ConfigError, formatWhere } from '../errors.ts';
 import type { GitRepo } from '../git/types.ts';
@@ -15,8 +16,9 @@ import { describeDestination } from '../routers/shared.ts';
 import { problemPosition, promqlProblem } from '../analysis/promql.ts';
 import { type ResolvedAnalysis, resolveAnalysis } from '../analysis/resolve.ts';
 import { runAnalysisChecks } from '../metrics/run-checks.ts';
-import { getRouter } from '../routers/index.ts';
+import { destinationsOf, getRouter } from '../routers/index.ts';
 import { CONFIG_FILE } from './session.ts';
+import { NOTIFY_STAND_IN, unsetOnlyInNotify } from '../notify/env.ts';
 
 /** One problem: `file:line: message`, where `file` may be the config or a manifest. */
 export interface RepoIssue {
@@ -112,7 +114,14 @@ export async function validateRepository(repo: GitRepo, options: ValidateOptions
     });
     return report;
   }
-  const parsed = parseConfig(text, { file: configFile, env: options.env });
+  let parsed = parseConfig(text, { file: configFile, env: options.env });
+  // validate sends no notification: a variable unset only inside notify: is said, not an error (tick needs it).
+  const unsetNotify = unsetOnlyInNotify(parsed.errors);
+  if (unsetNotify.length > 0) {
+    const said = parsed.errors.filter((e) => unsetNotify.some((n) => e.message === `environment variable ${n} is not set`));
+    parsed = parseConfig(text, { file: configFile, env: { ...options.env, ...Object.fromEntries(unsetNotify.map((n) => [n, NOTIFY_STAND_IN])) } });
+    parsed.warnings.push(...said.map((n) => ({ ...n, message: `${n.message} here; tick and the manual commands need it to notify` })));
+  }
   report.errors.push(...parsed.errors.map(fromConfigIssue));
   report.warnings.push(...parsed.warnings.map(fromConfigIssue));
   const config = parsed.config;
@@ -209,28 +218,35 @@ async function validateService(name: string, service: ServiceConfig, c: ServiceC
     try {
       const router = getRouter(service.route.type);
       router.read(route, service.route);
+      // A revision route (Knative) names its canary at start: here, production must pin the revision it runs.
+      if (router.revisions) router.revisions.running(route, service.route);
       // A canary absent at rest is added at the first start: say so, a typo in route.canary looks the same.
       const first = service.steps[0] ?? 100;
-      const started = applyEdits(route, router.plan(route, service.route, first));
-      if (started.split('\n').length > route.text.split('\n').length) {
+      const destinations = destinationsOf(service.route);
+      // Added: the rules this service owns name the canary after the first step and not before (a weight written anew is no addition).
+      const names = (file: ManifestFile) => JSON.stringify(router.owned(file, service.route)).includes(JSON.stringify(destinations?.canary.name));
+      const added = destinations && !router.revisions && !names(route) && names(parseManifestFile(route.path, applyEdits(route, router.plan(route, service.route, first))));
+      if (destinations && added) {
         c.report.warnings.push({
           ...c.at([...base, 'route', 'canary']),
-          message: `${describeDestination(service.route.canary)} is not in ${service.route.file} yet: the first start adds it beside ${describeDestination(service.route.stable)} in the rules without match conditions (check the name if you expected it there)`,
+          message: `${describeDestination(destinations.canary)} is not in ${service.route.file} yet: the first start adds it beside ${describeDestination(destinations.stable)} in the rules without match conditions (check the name if you expected it there)`,
         });
       }
     } catch (e) {
       c.report.errors.push(fromError(e, { ...c.at([...base, 'route']), message: 'route' }));
     }
   }
-  await c.manifest(service.canary.file, [...base, 'canary', 'file']);
-  await c.manifest(service.canary.from, [...base, 'canary', 'from']);
+  if (service.canary) {
+    await c.manifest(service.canary.file, [...base, 'canary', 'file']);
+    await c.manifest(service.canary.from, [...base, 'canary', 'from']);
+  }
 }
 
 /** Production's texts of the files a service's templates take defaults from (the canary and the route file). */
 async function analysisFiles(name: string, service: ServiceConfig, c: ServiceChecks): Promise<FileTexts> {
-  const canary = await c.manifest(service.canary.file, ['services', name, 'canary', 'file']);
+  const canary = service.canary && (await c.manifest(service.canary.file, ['services', name, 'canary', 'file']));
   const route = await c.manifest(service.route.file, ['services', name, 'route', 'file']);
-  return { [service.canary.file]: canary?.text, [service.route.file]: route?.text };
+  return { ...(service.canary ? { [service.canary.file]: canary?.text } : {}), [service.route.file]: route?.text };
 }
 
 /**
@@ -286,7 +302,7 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
   const base = ['services', name];
   const texts: Record<string, string | undefined> = {};
   const production: Record<string, string | undefined> = {};
-  for (const f of new Set([...service.files, service.canary.file])) production[f] = await repo.readFile(c.tip, f).catch(() => undefined);
+  for (const f of new Set([...service.files, ...(service.canary ? [service.canary.file] : [])])) production[f] = await repo.readFile(c.tip, f).catch(() => undefined);
   let complete = true;
   for (const [i, f] of service.files.entries()) {
     const text = await repo.readFile(c.candidateTip, f).catch((e: unknown) => e);
@@ -314,16 +330,18 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
   }
   if (!complete) return;
   // A file already broken on production is reported there; a start could not run either.
-  const managed = new Set([...service.files, service.canary.file, service.route.file]);
+  const managed = new Set([...service.files, ...(service.canary ? [service.canary.file] : []), service.route.file]);
   if (c.report.errors.some((e) => e.branch === undefined && managed.has(e.file))) return;
+  if (!service.canary) return validateRevisionStart(service, { production, candidate: texts }, c);
   const canaryText = production[service.canary.file];
   const productionFrom = production[service.canary.from];
   const candidateFrom = texts[service.canary.from];
   if (canaryText === undefined || productionFrom === undefined || candidateFrom === undefined) return;
   const where = { ...c.at([...base, 'canary']), message: `on ${c.candidate}` };
   try {
-    const derived = deriveStart(service, { production, candidate: texts }, canaryText);
-    const unexercised = unexercisedFor(service, { production, candidate: texts }, derived);
+    const workload = withCanary(service);
+    const derived = deriveStart(workload, { production, candidate: texts }, canaryText);
+    const unexercised = unexercisedFor(workload, { production, candidate: texts }, derived);
     if (unexercised.length > 0) {
       const issue = { ...c.at([...base, 'canary']), message: `not exercised by the canary: ${unexercised.join(', ')}` };
       if (service.canary.unexercised === 'refuse') c.report.errors.push({ ...issue, message: `${issue.message} (canary.unexercised: refuse: the rollout will not start)` });
@@ -333,6 +351,19 @@ async function validateCandidate(repo: GitRepo, c: CandidateChecks): Promise<voi
     const issue = fromError(e, where, c.candidate);
     // A file broken on both branches is reported once.
     if (!c.report.errors.some((x) => x.file === issue.file && x.line === issue.line && x.message === issue.message)) c.report.errors.push(issue);
+  }
+}
+
+/** A revision rollout's start (Knative), as a tick would make it: refused starts are errors, what it does not run a warning. */
+function validateRevisionStart(service: ServiceConfig, texts: { production: FileTexts; candidate: FileTexts }, c: CandidateChecks): void {
+  const revisions = revisionsOf(service.route);
+  if (!revisions) return;
+  const at = c.at(['services', c.name, 'route', 'file']);
+  try {
+    const started = startRevision(revisions, service, { ...texts, candidateSha: c.candidateTip }, service.steps[0] ?? 100);
+    if (started.unexercised.length > 0) c.report.warnings.push({ ...at, message: `not exercised by the canary: ${started.unexercised.join(', ')}` });
+  } catch (e) {
+    c.report.errors.push(fromError(e, { ...at, message: `on ${c.candidate}` }, c.candidate));
   }
 }
 

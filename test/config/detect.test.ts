@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { destinationsOf } from '../../src/routers/index.ts';
 import { describe, it } from 'node:test';
 import { type DetectedService, detect, type InitFile } from '../../src/config/detect.ts';
 import { formatIssue, parseConfig } from '../../src/config/index.ts';
@@ -293,7 +294,7 @@ describe('render-init', () => {
     const web = r.config!.services.web!;
     assert.deepEqual(web.files, ['my apps/all.yaml']);
     assert.deepEqual(web.documents, { 'my apps/all.yaml': [{ kind: 'Deployment', name: 'web' }] });
-    assert.deepEqual([web.route.stable, web.route.canary, web.steps, web.interval, web.analysis], [{ name: 'web', subset: '1.0' }, { name: 'web-canary' }, [10, 25, 50], 300_000, undefined]);
+    assert.deepEqual([destinationsOf(web.route)?.stable, destinationsOf(web.route)?.canary, web.steps, web.interval, web.analysis], [{ name: 'web', subset: '1.0' }, { name: 'web-canary' }, [10, 25, 50], 300_000, undefined]);
     assert.match(text, /^ {2}# api is not set up: no VirtualService, HTTPRoute or GRPCRoute routes to both/m);
     assert.match(text, /^ {2}# {3}files:\n {2}# {5}- path: "my apps\/all\.yaml"\n {2}# {7}documents: \[Deployment\/api\]$/m);
   });

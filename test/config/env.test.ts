@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings test the literal ${NAME} syntax.
+import { routerTypes } from '../../src/routers/index.ts';
+import type { PrometheusConfig } from '../../src/metrics/prometheus.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineCounter, parseDocument } from 'yaml';
@@ -53,7 +55,7 @@ describe('parseConfig: ${ENV}', () => {
   it('expands a header and reports the value as a secret', () => {
     const r = parseConfig(withHeaders('{ Authorization: "Bearer ${PROMETHEUS_TOKEN}" }'), { file: F, env: { PROMETHEUS_TOKEN: SECRET } });
     assert.deepEqual(r.errors, []);
-    assert.equal(r.config?.metrics.prom?.headers?.Authorization, `Bearer ${SECRET}`);
+    assert.equal((r.config?.metrics.prom as PrometheusConfig | undefined)?.headers?.Authorization, `Bearer ${SECRET}`);
     assert.deepEqual(r.secrets, [SECRET]);
   });
 
@@ -85,7 +87,7 @@ describe('parseConfig: ${ENV}', () => {
 
   it('redacts expanded values from every message', () => {
     const r = parseConfig(edit('type: istio', 'type: ${ROUTER}'), { file: F, env: { ROUTER: SECRET } });
-    assert.deepEqual(r.errors.map(formatIssue), [`${F}:12: services.checkout.route.type: unknown type "***"; allowed: istio, gateway-api`]);
+    assert.deepEqual(r.errors.map(formatIssue), [`${F}:12: services.checkout.route.type: unknown type "***"; allowed: ${routerTypes.join(', ')}`]);
     assert.deepEqual(r.secrets, [SECRET]);
   });
 
@@ -122,6 +124,6 @@ describe('parseConfig: ${ENV}', () => {
 
   it('expands into any string value, e.g. the address', () => {
     const r = parseConfig(VALID.replace('http://prometheus.monitoring:9090', '${PROM_URL}'), { file: F, env: { PROM_URL: 'https://prom.example' } });
-    assert.equal(r.config?.metrics.prom?.address, 'https://prom.example');
+    assert.equal((r.config?.metrics.prom as PrometheusConfig | undefined)?.address, 'https://prom.example');
   });
 });

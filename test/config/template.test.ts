@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { MetricSourceConfig } from '../../src/metrics/types.ts';
-import type { RouteConfig } from '../../src/routers/types.ts';
+import type { RouteConfig as AnyRoute, SplitRoute as RouteConfig } from '../../src/routers/types.ts';
+import type { PrometheusConfig } from '../../src/metrics/prometheus.ts';
 import { formatIssue, parseConfig, SCHEMA_URL } from '../../src/config/index.ts';
 
 const text = readFileSync(new URL('../../templates/git-canary.yaml', import.meta.url), 'utf8');
@@ -23,15 +24,15 @@ describe('templates/git-canary.yaml', () => {
     const enabled = text.replace('# headers:', 'headers:');
     const r = parseConfig(enabled, { file: 'git-canary.yaml', env: { PROMETHEUS_TOKEN: 't' } });
     assert.deepEqual(r.errors, []);
-    assert.equal(r.config?.metrics.prom?.headers?.Authorization, 'Bearer t');
+    assert.equal((r.config?.metrics.prom as PrometheusConfig | undefined)?.headers?.Authorization, 'Bearer t');
   });
 
   it('gives routers and metric sources the shapes they take', () => {
     const config = parseConfig(text, { file: 'git-canary.yaml', env: {} }).config!;
     // Compile-time checks (npx tsc): parsed config shapes are the plug-ins' inputs.
-    const route: RouteConfig = config.services.checkout!.route;
+    const route: AnyRoute = config.services.checkout!.route;
     const source: MetricSourceConfig = config.metrics.prom!;
-    assert.deepEqual(route.stable, { name: 'checkout-stable' });
+    assert.deepEqual((route as RouteConfig).stable, { name: 'checkout-stable' });
     assert.equal(source.timeoutMs, 10_000);
   });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { destinationsOf, routerTypes } from '../../src/routers/index.ts';
+import { metricSourceTypes } from '../../src/metrics/index.ts';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/errors.ts';
 import { formatIssue, loadConfig, parseConfig } from '../../src/config/index.ts';
@@ -89,9 +91,9 @@ describe('parseConfig: exact messages', () => {
       [`${F}:17: services.checkout.interval: expected a duration such as 500ms, 30s, 5m, 1h, 1m30s`],
     ],
     ['zero timeout', edit('address:', 'address: http://x', 'timeout: 0s'), [`${F}:6: metrics.prom.timeout: must be longer than 0s`]],
-    ['unknown route type', edit('type: istio', 'type: nginx'), [`${F}:12: services.checkout.route.type: unknown type "nginx"; allowed: istio, gateway-api`]],
-    ['unknown metrics type', edit('type: prometheus', 'type: web'), [`${F}:4: metrics.prom.type: unknown type "web"; allowed: prometheus`]],
-    ['missing metrics type', edit('type: prometheus', 'kind: prometheus'), [`${F}:3: metrics.prom.type: required key is missing; allowed: prometheus`]],
+    ['unknown route type', edit('type: istio', 'type: linkerd'), [`${F}:12: services.checkout.route.type: unknown type "linkerd"; allowed: ${routerTypes.join(', ')}`]],
+    ['unknown metrics type', edit('type: prometheus', 'type: datadog'), [`${F}:4: metrics.prom.type: unknown type "datadog"; allowed: ${metricSourceTypes.join(', ')}`]],
+    ['missing metrics type', edit('type: prometheus', 'kind: prometheus'), [`${F}:3: metrics.prom.type: required key is missing; allowed: ${metricSourceTypes.join(', ')}`]],
     [
       'address not http(s)',
       edit('address:', 'address: ftp://prometheus'),
@@ -214,9 +216,8 @@ describe('parseConfig: defaults and normalisation', () => {
     assert.equal(s.interval, 300_000);
     assert.equal(s.gate, 'auto');
     assert.equal(s.analysis?.threshold, 2);
-    assert.equal(s.canary.from, 'apps/checkout/deployment.yaml');
-    assert.deepEqual(s.route.stable, { name: 'checkout-stable' });
-    assert.deepEqual(s.route.canary, { name: 'checkout-canary' });
+    assert.equal(s.canary?.from, 'apps/checkout/deployment.yaml');
+    assert.deepEqual(destinationsOf(s.route), { stable: { name: 'checkout-stable' }, canary: { name: 'checkout-canary' } });
   });
 
   it('fills a missing branch name alone, and metrics with {}', () => {

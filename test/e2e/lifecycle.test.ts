@@ -19,22 +19,7 @@ import {
   release,
   scenarioMetrics,
 } from '../helpers/scenario.ts';
-import {
-  at,
-  assertUntouched,
-  changedFiles,
-  changedLines,
-  identity,
-  noteOf,
-  oneNewCommit,
-  openWorld,
-  SERVICE_KEYS,
-  type TickRun,
-  trailers,
-  TRANSPORTS,
-  type World,
-  weights,
-} from './support.ts';
+import { assertOurCommit, assertUntouched, at, changedFiles, changedLines, decisionOf, expectedTrailers, noteOf, oneNewCommit, openWorld, productTrailers, SERVICE_KEYS, trailers, TRANSPORTS, weights } from './support.ts';
 
 const IMG = {
   checkout: { old: 'registry.example.com/checkout:1.0.0', next: 'registry.example.com/checkout:1.1.0' },
@@ -44,7 +29,6 @@ const IMG = {
     fix: 'registry.example.com/payments:4.3.1',
   },
 };
-const AUTHOR = 'git-canary <git-canary@users.noreply.github.com>';
 
 /** The one line of `text` containing `needle`. */
 function lineWith(text: string, needle: string): string {
@@ -81,30 +65,9 @@ const imageChange = (file: string, from: string, to: string) => [`${file}: -${im
 
 /** The trailers PRODUCT.md names (a record carries more; those are checked where they matter). */
 const PRODUCT_TRAILERS = /^Canary-(Service|Rollout|Candidate|Phase|Step|Weight):/;
-function productTrailers(w: World, commit: string): string[] {
-  return trailers(w, commit).filter((l) => PRODUCT_TRAILERS.test(l));
-}
 
-function expectedTrailers(service: string, candidate: string, phase: string, weight: number, step?: string): string[] {
-  return [
-    `Canary-Service: ${service}`,
-    `Canary-Rollout: ${service}-${candidate.slice(0, 7)}`,
-    `Canary-Candidate: ${candidate}`,
-    `Canary-Phase: ${phase}`,
-    ...(step ? [`Canary-Step: ${step}`] : []),
-    `Canary-Weight: ${weight}`,
-  ];
-}
 
-/** A git-canary commit: made by git-canary at the pinned time. */
-function assertOurCommit(w: World, commit: string, when: Date): void {
-  assert.deepEqual(identity(w, commit), { author: AUTHOR, committer: AUTHOR, date: when.toISOString().replace('.000Z', '+00:00') });
-}
 
-function decisionOf(run: TickRun, service: string) {
-  const s = run.of(service);
-  return { decision: s.decision, weight: s.weight, step: s.step };
-}
 
 let prom: RunningPrometheus | undefined;
 const promEnv = () => ({ PROMETHEUS_URL: prom?.url });

@@ -300,3 +300,34 @@ export function noteOf(w: World, commit: string): string | undefined {
 export function weights(text: string | undefined): number[] {
   return [...(text ?? '').matchAll(/^\s*weight:\s*(\d+)\s*$/gm)].map((m) => Number(m[1]));
 }
+
+/** The identity git-canary commits as by default. */
+export const GIT_CANARY_AUTHOR = 'git-canary <git-canary@users.noreply.github.com>';
+
+/** The trailers PRODUCT.md names, of one commit (a record carries more; those are checked where they matter). */
+export function productTrailers(w: World, commit: string): string[] {
+  return trailers(w, commit).filter((l) => /^Canary-(Service|Rollout|Candidate|Phase|Step|Weight):/.test(l));
+}
+
+/** The PRODUCT.md trailers a commit of `service`'s rollout of `candidate` must carry. */
+export function expectedTrailers(service: string, candidate: string, phase: string, weight: number, step?: string): string[] {
+  return [
+    `Canary-Service: ${service}`,
+    `Canary-Rollout: ${service}-${candidate.slice(0, 7)}`,
+    `Canary-Candidate: ${candidate}`,
+    `Canary-Phase: ${phase}`,
+    ...(step ? [`Canary-Step: ${step}`] : []),
+    `Canary-Weight: ${weight}`,
+  ];
+}
+
+/** A git-canary commit: authored and committed by git-canary at the pinned time. */
+export function assertOurCommit(w: World, commit: string, when: Date): void {
+  assert.deepEqual(identity(w, commit), { author: GIT_CANARY_AUTHOR, committer: GIT_CANARY_AUTHOR, date: when.toISOString().replace('.000Z', '+00:00') });
+}
+
+/** The decision, weight and step `tick --json` gave `service`. */
+export function decisionOf(run: TickRun, service: string): { decision: string; weight: number | null; step: string | null } {
+  const s = run.of(service);
+  return { decision: s.decision, weight: s.weight, step: s.step };
+}

@@ -444,7 +444,7 @@ describe('deriveCanary: inside the pod template the candidate wins, item by merg
     assert.equal(first.text, edit(CANARY, '          env:\n', `          env:\n${tz}`));
   });
 
-  it('carries a changed probe, resources and port by key; replaces an atomic args list whole', () => {
+  it('carries a changed probe, resources and port by key; an args list of the same length item by item (its quoting kept)', () => {
     const candidate = edits(
       RELEASE,
       ['              path: /healthz', '              path: /readyz'],
@@ -459,7 +459,7 @@ describe('deriveCanary: inside the pod template the candidate wins, item by merg
         CANARY,
         ['              path: /healthz', '              path: /readyz'],
         ['              cpu: 250m', '              cpu: 500m'],
-        ['          args: ["--wait", "--timeout=60s"]', '          args: [--wait, --timeout=120s]'],
+        ['          args: ["--wait", "--timeout=60s"]', '          args: ["--wait", "--timeout=120s"]'],
         ['              containerPort: 8080', '              containerPort: 8080\n              protocol: TCP'],
       ),
     );

@@ -12,10 +12,14 @@
  * Generic: any group/version/plural registers with its CRD's openAPIV3Schema
  * (test/fixtures/kube/*.json), and every object is validated against it
  * (ajv, formats included) before it is served, so tests cannot serve a shape
- * the real CRD would refuse. Every request is checked: GET only, the path of
- * one namespaced object, an Accept that allows JSON, the bearer token; the
- * answers for anything else are kube-apiserver's `Status` objects (401, 403,
- * 404, 405, 406).
+ * the real CRD would refuse. Every request is checked: GET (and, with
+ * `writes`, DELETE) of one namespaced object, or POST (create, with `writes`)
+ * of one to its collection with a JSON
+ * body that must match the schema (422 otherwise, 409 when it exists), an
+ * Accept that allows JSON, the bearer token; the answers for anything else
+ * are kube-apiserver's `Status` objects (401, 403, 404, 405, 406, 415).
+ * Tests change a created object (a controller setting its status) with
+ * `get` and `put`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +63,8 @@ export interface RecordedRequest {
   /** Path and query as sent. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The request body, when there was one (POST). */
+  body?: string;
 }
 
 /** A canned answer that bypasses the object store (a proxy's HTML page, a broken object, a 500). */
@@ -74,6 +80,8 @@ export interface FakeKubeOptions {
   /** Serve https with a fresh CA (needs the openssl CLI: see hasOpenssl()). */
   tls?: boolean;
   resources?: KubeResourceType[];
+  /** Also serve POST (create) and DELETE; default GET only, as a read-only client needs. */
+  writes?: boolean;
 }
 
 export interface FakeKube {
@@ -86,8 +94,10 @@ export interface FakeKube {
   /** Store an object after validating it against its type's schema; throws with the schema errors. */
   put(object: Record<string, unknown>): void;
   remove(apiVersion: string, kind: string, namespace: string, name: string): void;
-  /** Answer 403 (RBAC) for this resource in this namespace. */
-  forbid(group: string, plural: string, namespace: string): void;
+  /** The stored object (a copy), or undefined. */
+  get(apiVersion: string, kind: string, namespace: string, name: string): Record<string, unknown> | undefined;
+  /** Answer 403 (RBAC) for this resource in this namespace: for every verb, or only for `verbs` (get, create, delete). */
+  forbid(group: string, plural: string, namespace: string, verbs?: readonly string[]): void;
   /** Answer `answer` for requests to `path` instead of the stored object. */
   answerRaw(path: string, answer: RawAnswer): void;
   /** Wait this long before answering (a slow API server). */
@@ -101,6 +111,8 @@ export function hasOpenssl(): boolean {
 }
 
 const OBJECT_PATH = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const COLLECTION_PATH = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)$/;
+const VERBS: Record<string, string> = { GET: 'get', POST: 'create', DELETE: 'delete' };
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const ajv = new Ajv({ allErrors: true, strict: true });
@@ -139,8 +151,13 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const entry = findType(apiVersion, kind);
       if (entry) objects.delete(key(entry.type.group, entry.type.version, entry.type.plural, namespace, name));
     },
-    forbid(group, plural, namespace) {
-      forbidden.add(`${group}/${plural}/${namespace}`);
+    get(apiVersion, kind, namespace, name) {
+      const entry = findType(apiVersion, kind);
+      const object = entry && objects.get(key(entry.type.group, entry.type.version, entry.type.plural, namespace, name));
+      return object && structuredClone(object);
+    },
+    forbid(group, plural, namespace, verbs = ['get', 'create', 'delete']) {
+      for (const verb of verbs) forbidden.add(`${group}/${plural}/${namespace}/${verb}`);
     },
     answerRaw(path, answer) {
       raw.set(path, answer);
@@ -150,8 +167,15 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   for (const type of options.resources ?? []) fake.register(type);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    const answer = () => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, ...(body ? { body } : {}) });
+      if (fake.delayMs > 0) setTimeout(() => answer(body), fake.delayMs).unref();
+      else answer(body);
+    });
+    const answer = (body: string) => {
       const send = (code: number, body: unknown, contentType = 'application/json') => {
         res.writeHead(code, { 'content-type': contentType });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -160,7 +184,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
         return send(401, statusObject(401, 'Unauthorized', 'Unauthorized'));
       }
-      if (req.method !== 'GET') {
+      const verb = options.writes || req.method === 'GET' ? VERBS[req.method ?? ''] : undefined;
+      const collection = COLLECTION_PATH.exec(path);
+      if (!verb || (verb === 'create') !== Boolean(collection)) {
         return send(405, statusObject(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
       }
       const accept = req.headers.accept ?? '';
@@ -169,6 +195,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       }
       const rawAnswer = raw.get(path);
       if (rawAnswer) return send(rawAnswer.status, rawAnswer.body, rawAnswer.contentType ?? 'application/json');
+      if (collection) return create(collection.slice(1).map(decodeURIComponent) as [string, string, string, string], body, send);
       const m = OBJECT_PATH.exec(path);
       const parts = m?.slice(1).map(decodeURIComponent);
       const entry = parts && types.get(byPath(parts[0]!, parts[1]!, parts[3]!));
@@ -177,24 +204,55 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       }
       const [group, version, namespace, plural, name] = parts as [string, string, string, string, string];
       const details = { name, group, kind: plural };
-      if (forbidden.has(`${group}/${plural}/${namespace}`)) {
-        const who = 'system:serviceaccount:git-canary:git-canary';
-        return send(
-          403,
-          statusObject(
-            403,
-            'Forbidden',
-            `${plural}.${group} "${name}" is forbidden: User "${who}" cannot get resource "${plural}" in API group "${group}" in the namespace "${namespace}"`,
-            details,
-          ),
-        );
-      }
-      const object = objects.get(key(group, version, plural, namespace, name));
+      if (forbidden.has(`${group}/${plural}/${namespace}/${verb}`)) return send(403, forbiddenStatus(verb, group, plural, namespace, name));
+      const at = key(group, version, plural, namespace, name);
+      const object = objects.get(at);
       if (!object) return send(404, statusObject(404, 'NotFound', `${plural}.${group} "${name}" not found`, details));
+      if (verb === 'delete') {
+        objects.delete(at);
+        return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { ...details, uid: (object.metadata as { uid?: string }).uid } });
+      }
       return send(200, object);
     };
-    if (fake.delayMs > 0) setTimeout(answer, fake.delayMs).unref();
-    else answer();
+    /** POST to a collection, as kube-apiserver creates: JSON only, the path's type and namespace, the schema, no duplicate. */
+    const create = (
+      [group, version, namespace, plural]: [string, string, string, string],
+      body: string,
+      send: (code: number, body: unknown) => void,
+    ) => {
+      const entry = types.get(byPath(group, version, plural));
+      if (!entry) return send(404, statusObject(404, 'NotFound', 'the server could not find the requested resource', {}));
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+        return send(415, statusObject(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json`));
+      }
+      let object: Record<string, unknown>;
+      try {
+        object = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return send(400, statusObject(400, 'BadRequest', 'the request body is not JSON'));
+      }
+      const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+      const name = metadata.name ?? '';
+      const t = entry.type;
+      if (object.apiVersion !== `${t.group}/${t.version}` || object.kind !== t.kind) {
+        return send(400, statusObject(400, 'BadRequest', `the API version in the data (${object.apiVersion}) does not match the expected API version (${t.group}/${t.version})`));
+      }
+      if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
+        return send(400, statusObject(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
+      }
+      if (forbidden.has(`${group}/${plural}/${namespace}/create`)) return send(403, forbiddenStatus('create', group, plural, namespace, name));
+      const details = { name, group, kind: plural };
+      if (!name) return send(422, statusObject(422, 'Invalid', `${t.kind}.${group} "" is invalid: metadata.name: Required value: name or generateName is required`, details));
+      const stored = { ...object, metadata: { ...object.metadata as object, namespace, uid: `uid-${objects.size + 1}`, resourceVersion: '1', creationTimestamp: '2024-01-01T00:00:00Z' } };
+      if (!entry.validate(stored)) {
+        const errors = (entry.validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message}`).join(', ');
+        return send(422, statusObject(422, 'Invalid', `${t.kind}.${group} "${name}" is invalid: ${errors}`, details));
+      }
+      const at = key(group, version, plural, namespace, name);
+      if (objects.has(at)) return send(409, statusObject(409, 'AlreadyExists', `${plural}.${group} "${name}" already exists`, details));
+      objects.set(at, structuredClone(stored));
+      return send(201, stored);
+    };
   };
 
   let server: http.Server | https.Server;
@@ -216,6 +274,16 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
   return fake;
+}
+
+function forbiddenStatus(verb: string, group: string, plural: string, namespace: string, name: string): Record<string, unknown> {
+  const who = 'system:serviceaccount:git-canary:git-canary';
+  return statusObject(
+    403,
+    'Forbidden',
+    `${plural}.${group}${verb === 'create' ? '' : ` "${name}"`} is forbidden: User "${who}" cannot ${verb} resource "${plural}" in API group "${group}" in the namespace "${namespace}"`,
+    { name, group, kind: plural },
+  );
 }
 
 /** kube-apiserver's error body. */

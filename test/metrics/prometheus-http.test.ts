@@ -12,7 +12,7 @@ import { inspect } from 'node:util';
 import { CanaryError, MetricsError, NoDataError } from '../../src/errors.ts';
 import { MAX_RANGE_STEPS, MAX_RESPONSE_BYTES, parseSampleValue, prometheus } from '../../src/metrics/prometheus.ts';
 import { redact, safeAddress, secretsOf } from '../../src/metrics/redact.ts';
-import type { MetricSourceConfig } from '../../src/metrics/types.ts';
+import type { PrometheusConfig } from '../../src/metrics/prometheus.ts';
 import { freePort } from '../helpers/prometheus.ts';
 
 const TOKEN = 's3cr3t-t0ken-value';
@@ -129,13 +129,13 @@ describe('prometheus source over HTTP', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const source = (extra: Partial<MetricSourceConfig> = {}): MetricSourceConfig => ({
+  const source = (extra: Partial<PrometheusConfig> = {}): PrometheusConfig => ({
     type: 'prometheus',
     address: base,
     headers: { Authorization: `Bearer ${TOKEN}`, 'X-Api-Key': API_KEY },
     ...extra,
   });
-  const query = (q: string, extra?: Partial<MetricSourceConfig>) =>
+  const query = (q: string, extra?: Partial<PrometheusConfig>) =>
     prometheus.query(q, { source: source(extra), time: AT });
 
   test('sends GET /api/v1/query with query, time in seconds and the configured headers', async () => {
@@ -256,7 +256,7 @@ describe('prometheus source over HTTP', () => {
   });
 
   const RANGE = { start: new Date('2024-01-01T00:25:00Z'), end: AT, stepMs: 30_000 };
-  const range = (q: string, extra?: Partial<MetricSourceConfig>, window: Partial<typeof RANGE> & { signal?: AbortSignal } = {}) =>
+  const range = (q: string, extra?: Partial<PrometheusConfig>, window: Partial<typeof RANGE> & { signal?: AbortSignal } = {}) =>
     prometheus.queryRange(q, { source: source(extra), time: AT, ...RANGE, ...window });
 
   test('range: sends GET /api/v1/query_range with query, start, end and step in seconds, the headers, and the address parameters first', async () => {

@@ -9,7 +9,7 @@ import { judge } from '../../src/analysis/evaluate.ts';
 import { MetricsError, NoDataError } from '../../src/errors.ts';
 import { MAX_RANGE_STEPS, prometheus } from '../../src/metrics/prometheus.ts';
 import { runAnalysis, runChecks } from '../../src/metrics/run-checks.ts';
-import type { MetricSourceConfig } from '../../src/metrics/types.ts';
+import type { PrometheusConfig } from '../../src/metrics/prometheus.ts';
 import {
   counterSeries,
   FIXED_START,
@@ -69,7 +69,7 @@ const latencyP99 = (app: string) =>
 
 describe('prometheus source against a real Prometheus', { skip: prometheusSkip() }, () => {
   let prom: RunningPrometheus;
-  let source: MetricSourceConfig;
+  let source: PrometheusConfig;
   const query = (q: string, time = AT) => prometheus.query(q, { source, time });
 
   before(async () => {
@@ -271,7 +271,7 @@ describe('range queries and runAnalysis against a real Prometheus', { skip: prom
     counterSeries('served_total', { track: 'canary' }, { ...every15s, samples: n, ratePerSecond: 2 }),
   );
   let prom: RunningPrometheus;
-  let source: MetricSourceConfig;
+  let source: PrometheusConfig;
   /** Samples 4..8: from 60 s to 120 s. */
   const window = { start: at(60), end: at(120), stepMs: 15_000 };
   const range = (q: string, w = window) => prometheus.queryRange(q, { source, time: w.end, ...w });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { type BaselineCheck, type Check, judge } from '../../src/analysis/evaluate.ts';
 import { ConfigError, MetricsError, NoDataError } from '../../src/errors.ts';
 import { type AnalysisContext, runAnalysis, runAnalysisWith, runChecks, VALIDATE_WINDOW_MS } from '../../src/metrics/run-checks.ts';
+import { z } from 'zod';
 import type { MetricSource, MetricSourceConfig, QueryContext, RangeQueryContext } from '../../src/metrics/types.ts';
 
 const config: MetricSourceConfig = { type: 'fake', address: 'http://fake:9090' };
@@ -32,6 +33,8 @@ function fakeSource(answers: Record<string, number | Error>, delayMs = 20, range
   };
   const source: MetricSource = {
     type: 'fake',
+    schema: z.strictObject({ type: z.literal('fake') }),
+    promql: false,
     query(q, ctx) {
       calls.push({ q, ctx });
       return settle(answers[q], q);

@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import { MetricsError, NoDataError } from '../../src/errors.ts';
 import { MAX_RESPONSE_BYTES, prometheus } from '../../src/metrics/prometheus.ts';
 import { runChecks } from '../../src/metrics/run-checks.ts';
-import type { MetricSourceConfig } from '../../src/metrics/types.ts';
+import type { PrometheusConfig } from '../../src/metrics/prometheus.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { freePort, type RunningPrometheus, prometheusSkip } from '../helpers/prometheus.ts';
 import { gitCanaryYaml } from '../helpers/scenario.ts';
@@ -215,7 +215,7 @@ describe('metrics faults through the real CLI', { skip: prometheusSkip() }, () =
 });
 
 describe('metrics faults at the source (src/metrics/prometheus.ts)', () => {
-  const source = (address: string, extra: Partial<MetricSourceConfig> = {}): MetricSourceConfig => ({
+  const source = (address: string, extra: Partial<PrometheusConfig> = {}): PrometheusConfig => ({
     type: 'prometheus',
     address: withUserInfo(address),
     headers: { Authorization: `Bearer ${TOKEN}` },

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { RouterError } from '../../src/errors.ts';
 import { applyEdits } from '../../src/manifests/index.ts';
 import { routers } from '../../src/routers/index.ts';
-import type { RouteConfig } from '../../src/routers/types.ts';
+import type { SplitRoute as RouteConfig } from '../../src/routers/types.ts';
 import { assertLocalEdits, parse, valueAt } from './helpers.ts';
 
 type Role = 'stable' | 'canary' | 'other';

@@ -1,11 +1,13 @@
 /**
- * Every registered router must pass this over each of its fixtures: the
- * registry equals the files on disk; `read(apply(plan(p))) == p` for every
+ * Every registered router must pass this over each of its fixtures
+ * (test/routers/cases/<type>.ts, whatever the API keeps its weight as: a
+ * number, a percent, a string annotation): the registry equals the files on disk; `read(apply(plan(p))) == p` for every
  * percent the plan accepts (and the rollout steps must be accepted); planning
  * the same percent again gives no edits; re-applying is byte-identical; each op
- * only touches its own span (bytes outside never change); a missing stable is a
- * ROUTER error naming file, line and destination, and a missing canary is
- * either added to the default rule or such an error.
+ * only touches its own span (bytes outside never change); a route naming what
+ * the file lacks (for routers with destinations: a missing stable) is a ROUTER
+ * error naming file, line and what is missing, and a missing canary is either
+ * added to the default rule or such an error.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -13,12 +15,22 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { RouterError } from '../../src/errors.ts';
 import { applyEdits, parseManifestFile } from '../../src/manifests/index.ts';
-import { routers, routerTypes } from '../../src/routers/index.ts';
-import type { Router } from '../../src/routers/types.ts';
-import { cases, type RouterCase } from './cases.ts';
+import { getRouter, routers, routerTypes } from '../../src/routers/index.ts';
+import type { RouteBase, Router } from '../../src/routers/types.ts';
+import { DEFAULT_WEIGHT, named, type RouterCase } from './case-types.ts';
 import { assertLocalEdits, fixture } from './helpers.ts';
 
-const NOT_PLUGINS = new Set(['index.ts', 'types.ts', 'shared.ts']);
+const NOT_PLUGINS = new Set(['index.ts', 'types.ts', 'shared.ts', 'schema-parts.ts']);
+
+/** Each router's cases, from test/routers/cases/<type>.ts (one file per router). */
+const CASES_DIR = new URL('./cases/', import.meta.url);
+const cases: Record<string, RouterCase[]> = Object.fromEntries(
+  await Promise.all(
+    readdirSync(CASES_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map(async (f) => [f.slice(0, -'.ts'.length), ((await import(new URL(f, CASES_DIR).href)) as { cases: RouterCase[] }).cases] as const),
+  ),
+);
 
 test('the registry lists exactly the router files in src/routers/', () => {
   const files = readdirSync(new URL('../../src/routers/', import.meta.url))
@@ -26,10 +38,12 @@ test('the registry lists exactly the router files in src/routers/', () => {
     .map((f) => f.slice(0, -'.ts'.length))
     .sort();
   assert.deepEqual([...routerTypes].sort(), files);
-  assert.deepEqual(Object.keys(cases).sort(), files, 'every router has conformance fixtures');
+  assert.deepEqual(Object.keys(cases).sort(), files, 'every router has conformance cases in test/routers/cases/');
+  for (const [type, list] of Object.entries(cases)) assert.ok(list.length >= 2, `${type}: at least two realistic files`);
   for (const [key, router] of Object.entries(routers)) {
     assert.equal(router.type, key);
     assert.ok(router.kinds.length > 0);
+    assert.equal(router.schema.shape.type.value, key, `${key}: its schema's type literal`);
   }
 });
 
@@ -51,7 +65,7 @@ test('the local-edit check itself catches changes beyond a weight', () => {
 const REFUSED = /not a whole weight|more than/;
 
 /** Plans `p`; undefined when the router refuses it as a step the rule cannot take. */
-function planOrRefuse(router: Router, c: RouterCase, p: number) {
+function planOrRefuse(router: Router<RouteBase>, c: RouterCase, p: number) {
   const file = parseManifestFile(c.fixture, fixture(c.fixture));
   try {
     return router.plan(file, c.route, p);
@@ -61,15 +75,15 @@ function planOrRefuse(router: Router, c: RouterCase, p: number) {
   }
 }
 
-function roundTrip(router: Router, c: RouterCase, p: number): boolean {
+function roundTrip(router: Router<RouteBase>, c: RouterCase, p: number): boolean {
   const text = fixture(c.fixture);
   const file = parseManifestFile(c.fixture, text);
-  const ctx = `${router.type} ${c.fixture} (${c.route.stable.name}) canary ${p}%`;
+  const ctx = `${router.type} ${c.fixture} (${label(c)}) canary ${p}%`;
   const edits = planOrRefuse(router, c, p);
   if (edits === undefined) return false;
   assert.equal(file.text, text, `${ctx}: plan must not mutate the file`);
   const after = edits.length ? applyEdits(file, edits) : text;
-  assert.equal(assertLocalEdits(file, edits, ctx), after, `${ctx}: op by op differs from all at once`);
+  assert.equal(assertLocalEdits(file, edits, ctx, c.weight ?? DEFAULT_WEIGHT), after, `${ctx}: op by op differs from all at once`);
   const file2 = parseManifestFile(c.fixture, after);
   assert.equal(router.read(file2, c.route).canary, p, `${ctx}: read(apply(plan(p))) != p`);
   assert.deepEqual(router.plan(file2, c.route, p), [], `${ctx}: a file already at p needs no edits`);
@@ -78,11 +92,15 @@ function roundTrip(router: Router, c: RouterCase, p: number): boolean {
   return true;
 }
 
+/** How a case is told apart from others of the same fixture. */
+const label = (c: RouterCase) => named(c.route)?.stable.name ?? c.route.name ?? c.route.file;
+
 for (const [type, list] of Object.entries(cases)) {
-  const router = routers[type as keyof typeof routers];
+  // Each case's route is of this router's own type.
+  const router = getRouter(type) as unknown as Router<RouteBase>;
   describe(`router ${type}`, () => {
     for (const c of list) {
-      describe(`${c.fixture} (${c.route.stable.name})`, () => {
+      describe(`${c.fixture} (${label(c)})`, () => {
         test('reads the weights as written', () => {
           assert.deepEqual(router.read(parseManifestFile(c.fixture, fixture(c.fixture)), c.route), c.initial);
         });
@@ -137,25 +155,31 @@ for (const [type, list] of Object.entries(cases)) {
             return true;
           });
 
-        test('a missing stable destination is a ROUTER error naming file, line and destination', () => {
+        const destinations = named(c.route);
+        const broken = [...(c.broken ?? []), ...(destinations ? [{ route: { ...c.route, stable: { name: 'no-such-service' } } as RouteBase, missing: 'no-such-service' }] : [])];
+        test('a route naming what the file lacks is a ROUTER error naming file, line and what is missing', () => {
+          assert.ok(broken.length > 0, `${type}: give the case a broken route (RouterCase.broken)`);
           const file = parseManifestFile(c.fixture, fixture(c.fixture));
-          const route = { ...c.route, stable: { name: 'no-such-service' } };
-          for (const call of [() => router.read(file, route), () => router.plan(file, route, 10), () => router.owned(file, route)]) assertNamed(call, 'no-such-service');
+          for (const b of broken) {
+            for (const call of [() => router.read(file, b.route), () => router.plan(file, b.route, 10), () => router.owned(file, b.route)]) assertNamed(call, b.missing);
+          }
         });
 
-        test(c.defaultRule ? 'a missing canary is added to the default rule' : 'a missing canary with no default rule is a ROUTER error', () => {
-          const file = parseManifestFile(c.fixture, fixture(c.fixture));
-          const route = { ...c.route, canary: { name: 'no-such-service' } };
-          if (!c.defaultRule) {
-            for (const call of [() => router.read(file, route), () => router.plan(file, route, 10)]) assertNamed(call, 'no-such-service');
-            return;
-          }
-          assert.equal(router.read(file, route).canary, 0);
-          assert.deepEqual(router.plan(file, route, 0), []);
-          const after = applyEdits(file, router.plan(file, route, 10));
-          assert.ok(after.includes('no-such-service'));
-          assert.equal(router.read(parseManifestFile(c.fixture, after), route).canary, 10);
-        });
+        if (destinations) {
+          test(c.defaultRule ? 'a missing canary is added to the default rule' : 'a missing canary with no default rule is a ROUTER error', () => {
+            const file = parseManifestFile(c.fixture, fixture(c.fixture));
+            const route = { ...c.route, canary: { name: 'no-such-service' } } as RouteBase;
+            if (!c.defaultRule) {
+              for (const call of [() => router.read(file, route), () => router.plan(file, route, 10)]) assertNamed(call, 'no-such-service');
+              return;
+            }
+            assert.equal(router.read(file, route).canary, 0);
+            assert.deepEqual(router.plan(file, route, 0), []);
+            const after = applyEdits(file, router.plan(file, route, 10));
+            assert.ok(after.includes('no-such-service'));
+            assert.equal(router.read(parseManifestFile(c.fixture, after), route).canary, 10);
+          });
+        }
       });
     }
   });

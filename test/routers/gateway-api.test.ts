@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../src/manifests/index.ts';
 import { backendRefMatches, gatewayApi } from '../../src/routers/gateway-api.ts';
-import type { RouteConfig } from '../../src/routers/types.ts';
-import { cases } from './cases.ts';
+import type { SplitRoute as RouteConfig } from '../../src/routers/types.ts';
+import { named } from './case-types.ts';
+import { cases } from './cases/gateway-api.ts';
 import { fixture, parse, routerError } from './helpers.ts';
 
-const byFixture = (name: string, stable?: string) => cases['gateway-api']!.find((c) => c.fixture === name && (!stable || c.route.stable.name === stable))!;
+const byFixture = (name: string, stable?: string) => cases.find((c) => c.fixture === name && (!stable || named(c.route)?.stable.name === stable))!;
 const load = (name: string) => parse(name, fixture(name));
 const paths = (edits: ReturnType<typeof gatewayApi.plan>) => edits.flatMap((e) => e.ops.map((o) => `${o.path.join('.')}=${JSON.stringify((o as { value: unknown }).value)}`));
 const step = (text: string, route: RouteConfig, p: number, path = 'route.yaml') => {

@@ -4,6 +4,7 @@ import { isCollection, type Node, parseAllDocuments } from 'yaml';
 import { RouterError } from '../../src/errors.ts';
 import { editDocument, parseManifestFile } from '../../src/manifests/index.ts';
 import type { DocEdits, ManifestFile, YamlPath } from '../../src/manifests/types.ts';
+import { DEFAULT_WEIGHT, type WeightForm } from './case-types.ts';
 
 const FIXTURES = new URL('../fixtures/routers/', import.meta.url);
 
@@ -56,14 +57,18 @@ function spanOf(text: string, docIndex: number, path: YamlPath): [number, number
   return [0, text.length];
 }
 
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * Applies `edits` one op at a time and checks each touches only its own span:
- * a weight value replaced by digits, or text inserted (a weight pair, a new
- * entry, a key of a new entry) inside the collection the op edits, every other
+ * a weight value replaced by digits (quoted for a string weight such as an
+ * annotation), or text inserted (a weight pair, a new entry, a key of a new entry) inside the collection the op edits, every other
  * byte identical. Ops only set weights or build entries that did not exist.
  * Returns the final text (equal to applying all edits at once).
  */
-export function assertLocalEdits(file: ManifestFile, edits: DocEdits[], context: string): string {
+export function assertLocalEdits(file: ManifestFile, edits: DocEdits[], context: string, weight: WeightForm = DEFAULT_WEIGHT): string {
+  const value = weight.form === 'number' ? /^\d*$/ : /^["']?\d*["']?$/;
+  const pairText = new RegExp(`^[\\s,]*(${escapeRegex(weight.key)}: ${weight.form === 'number' ? '\\d+' : '["\']\\d+["\']'})?[\\s,]*$`);
   let text = file.text;
   for (const { docIndex, ops } of edits) {
     const original = file.docs[docIndex]?.value;
@@ -71,7 +76,7 @@ export function assertLocalEdits(file: ManifestFile, edits: DocEdits[], context:
       const ctx = `${context}: ${op.op} ${op.path.join('.')}`;
       assert.equal(op.op, 'set', ctx);
       const firstNew = op.path.findIndex((_, i) => valueAt(original, op.path.slice(0, i + 1)) === undefined);
-      const isWeight = op.path.at(-1) === 'weight';
+      const isWeight = op.path.at(-1) === weight.key;
       const newItem = firstNew >= 0 && typeof op.path[firstNew] === 'number';
       assert.ok(isWeight || newItem, `${ctx}: only weights and new entries may be written`);
       const before = text;
@@ -84,9 +89,9 @@ export function assertLocalEdits(file: ManifestFile, edits: DocEdits[], context:
       const removed = before.slice(a, before.length - b);
       const inserted = text.slice(a, text.length - b);
       const existingWeight = isWeight && valueAt(current.docs[docIndex]?.value, op.path) !== undefined;
-      if (existingWeight) assert.ok(/^\d*$/.test(removed) && /^\d*$/.test(inserted), `${ctx}: ${JSON.stringify(removed)} → ${JSON.stringify(inserted)} is more than a weight value`);
+      if (existingWeight) assert.ok(value.test(removed) && value.test(inserted), `${ctx}: ${JSON.stringify(removed)} → ${JSON.stringify(inserted)} is more than a weight value`);
       else assert.equal(removed, '', `${ctx}: removed ${JSON.stringify(removed)}`);
-      if (isWeight && !newItem && !existingWeight) assert.ok(/^[\s,]*(weight: \d+)?[\s,]*$/.test(inserted), `${ctx}: inserted ${JSON.stringify(inserted)}`);
+      if (isWeight && !newItem && !existingWeight) assert.ok(pairText.test(inserted), `${ctx}: inserted ${JSON.stringify(inserted)}`);
       const [start, end] = spanOf(before, docIndex, op.path);
       // An insertion is ambiguous where it repeats its neighbours; take its leftmost place.
       let to = before.length - b;

@@ -1,0 +1,20 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-ZP2ASM6X.js";
+import "./chunk-MHQPDBFJ.js";
+import "./chunk-NI6FOOOK.js";
+import "./chunk-XPXRQW3H.js";
+import "./chunk-XKJUTSKO.js";
+import "./chunk-JDCI377Z.js";
+import "./chunk-QRBNM7GE.js";
+import "./chunk-6SNNWXVE.js";
+export {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+};
