@@ -8,7 +8,7 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-WYH3O7GB.js";
+} from "./chunks/chunk-3H3UR6IS.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary

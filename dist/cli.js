@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-WYH3O7GB.js";
+} from "./chunks/chunk-3H3UR6IS.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-6SNNWXVE.js";

@@ -24,8 +24,8 @@ import type { ServiceConfig } from '../config/schema.ts';
 import type { FileTexts } from '../engine/release.ts';
 import { ConfigError } from '../errors.ts';
 import { type ManifestFile, parseManifestFile } from '../manifests/index.ts';
-import { destinationsOf, getRouter } from '../routers/index.ts';
-import type { RouteBase } from '../routers/types.ts';
+import { getRouter } from '../routers/index.ts';
+import type { RouteBase, SplitRoute } from '../routers/types.ts';
 import type { Destination } from '../routers/types.ts';
 import type { BaselineCheck, Check } from './evaluate.ts';
 import { defaultProvider, providerNames, renderRequestCount, renderTemplate, type TemplateVars } from './templates.ts';
@@ -183,7 +183,8 @@ class TemplateContext {
 
   private target(t: TemplateCheckConfig, role: 'canary' | 'stable', provider: TemplateProvider, path: PathSegment[]): Target {
     const written = t[role];
-    const destination = destinationsOf(this.service.route)?.[role];
+    // A route may name one destination only (an nginx canary Ingress names its canary Service): take the role's own.
+    const destination = (this.service.route as Partial<SplitRoute>)[role];
     if (written !== undefined) {
       // A written name is the workload's as the metrics label it; the route's port still names the Envoy cluster.
       const namespace = destination && destinationNamespace(destination);

@@ -85,6 +85,25 @@ export function promoteRevision(
   return [{ path: file, content: revisions.promote(current, base, testedFile, service.route) }, ...rest];
 }
 
+/**
+ * The promotion a rollout of the candidate would end with, before it starts:
+ * what a promotion pull request (`gate: pull-request`) shows and merges. The
+ * revision's name depends only on the candidate, so the promotion writes the
+ * same file.
+ */
+export function promotionPreview(
+  revisions: RevisionRouter<RouteConfig>,
+  service: RevisionService,
+  obs: Pick<ServiceObservations, 'production' | 'candidate' | 'candidateSha'>,
+  branches: { candidate: string },
+): FileChange[] {
+  const { file } = service.route;
+  // Any step the stable can cover ends in the same promotion: 1% always can.
+  const started = startRevision(revisions, service, obs, 1).changes[0]!.content ?? undefined;
+  const during = { ...obs, production: { ...obs.production, [file]: started }, pristineCanary: obs.production[file] } as ServiceObservations;
+  return promoteRevision(revisions, service, during, obs.candidate, { base: 'production', tested: branches.candidate }).filter((c) => c.content !== obs.production[c.path]);
+}
+
 /** Rollback: the revision file exactly as it was before the rollout. */
 export function rollbackRevision(service: RevisionService, obs: ServiceObservations, base: string): FileChange {
   const { file } = service.route;

@@ -14,6 +14,7 @@
 import { resolveAnalysis } from '../analysis/resolve.ts';
 import { formatDuration, type ServiceConfig } from '../config/index.ts';
 import { promoteRelease } from '../engine/release.ts';
+import { promotionPreview, revisionsOf } from '../engine/revision-rollout.ts';
 import type { ServiceObservations } from '../engine/types.ts';
 import { CanaryError } from '../errors.ts';
 import { gateVerdict } from '../github/gate.ts';
@@ -45,7 +46,10 @@ export async function gateBeforeStart(d: GateDeps, name: string, service: Servic
   try {
     const branch = gateBranch(name);
     // The promotion the branch holds and the pull request's diff shows: computed once.
-    const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+    const revisions = revisionsOf(service.route);
+    const changes = revisions
+      ? promotionPreview(revisions, service, obs, d.branches)
+      : promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
     const head = await promotionHead(d, name, changes, obs, now);
     if (!head) return { ok: false, reason: `dry run: would push ${branch} and open a pull request to ${d.branches.production}` };
     const prs = await d.api.pullRequestsFor(branch, d.branches.production);

@@ -46,6 +46,17 @@ function thrown(f: () => unknown): ConfigError {
 }
 
 describe('resolveAnalysis expands templates with defaults from the route and production\'s files', () => {
+  it('nginx naming only its canary Service: the canary template resolves; a baseline that needs the stable says the route names none', () => {
+    const NGINX = '{ type: nginx, file: apps/checkout/ingress-canary.yaml, canary: checkout-canary }';
+    const files = { ...production, 'apps/checkout/ingress-canary.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: checkout-canary\n  namespace: shop\n  annotations:\n    nginx.ingress.kubernetes.io/canary: "true"\n' };
+    const r = resolveAnalysis(service(NGINX, 'metrics: prom\ntemplates:\n  - { template: request-success-rate, min: 99 }'), files);
+    assert.deepEqual(r.checks, [
+      { name: 'request-success-rate', query: renderTemplate('request-success-rate', 'nginx', { namespace: 'shop', target: 'checkout-canary', windowMs: 120_000 }), min: 99 },
+    ]);
+    const e = thrown(() => resolveAnalysis(service(NGINX, 'metrics: prom\ntemplates:\n  - { template: request-success-rate, min: 99, baseline: { maxDecrease: 1 } }'), files));
+    assert.match(e.message, /cannot tell the stable's name for the nginx metrics: route type nginx names no stable destination/);
+  });
+
   it('istio: the provider, the names from the route, the namespace from the route document (the canary has none), the window from interval', () => {
     const s = service(ISTIO, 'metrics: prom\ntemplates:\n  - { template: request-success-rate, min: 99, critical: true }\n  - { template: request-duration, name: p95, quantile: 0.95, max: 500, window: 1m }');
     const r = resolveAnalysis(s, production);

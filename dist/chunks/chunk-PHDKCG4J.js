@@ -1,14 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   defaultProvider,
-  destinationsOf,
   getMetricSource,
   getRouter,
   parseManifestFile,
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   formatMeasured,
   formatNumber,
@@ -119,7 +118,7 @@ var TemplateContext = class {
   }
   target(t, role, provider, path) {
     const written = t[role];
-    const destination = destinationsOf(this.service.route)?.[role];
+    const destination = this.service.route[role];
     if (written !== void 0) {
       const namespace = destination && destinationNamespace(destination);
       return {

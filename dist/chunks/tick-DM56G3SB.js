@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-RWDGIZUP.js";
-import "./chunk-KRYGS26F.js";
-import "./chunk-M2IWM7PZ.js";
-import "./chunk-XPXRQW3H.js";
-import "./chunk-XKJUTSKO.js";
+} from "./chunk-PN5NDYQ7.js";
+import "./chunk-LOWJ2MOH.js";
+import "./chunk-PHDKCG4J.js";
+import "./chunk-CCVL6CI3.js";
+import "./chunk-M7DHCKSF.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-6SNNWXVE.js";

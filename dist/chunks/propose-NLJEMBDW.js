@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-KXFQA5LQ.js";
-import "./chunk-36XRZEXQ.js";
+} from "./chunk-IJ6N2FI6.js";
+import "./chunk-DDUZQMUE.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-KRYGS26F.js";
-import "./chunk-M2IWM7PZ.js";
+} from "./chunk-LOWJ2MOH.js";
+import "./chunk-PHDKCG4J.js";
 import "./chunk-NI6FOOOK.js";
 import {
   readFiles
-} from "./chunk-XPXRQW3H.js";
+} from "./chunk-CCVL6CI3.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import {

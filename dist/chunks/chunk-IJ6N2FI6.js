@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-36XRZEXQ.js";
+} from "./chunk-DDUZQMUE.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-KRYGS26F.js";
+} from "./chunk-LOWJ2MOH.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-XPXRQW3H.js";
+} from "./chunk-CCVL6CI3.js";
 import {
   openSession
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   CanaryError,
   UsageError

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-36XRZEXQ.js";
+} from "./chunk-DDUZQMUE.js";
 import {
   appliedState,
   decide,
@@ -13,14 +13,14 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-KRYGS26F.js";
-import "./chunk-M2IWM7PZ.js";
+} from "./chunk-LOWJ2MOH.js";
+import "./chunk-PHDKCG4J.js";
 import "./chunk-NI6FOOOK.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-XPXRQW3H.js";
+} from "./chunk-CCVL6CI3.js";
 import {
   deriveStart,
   openSession,
@@ -30,7 +30,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   commitTime,
   parseCommitMessage

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-74NON4VW.js";
-import "./chunk-M2IWM7PZ.js";
+} from "./chunk-2EGQAHF3.js";
+import "./chunk-PHDKCG4J.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import "./chunk-QRBNM7GE.js";
 import {
   UsageError

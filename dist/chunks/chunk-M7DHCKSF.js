@@ -74118,6 +74118,12 @@ function promoteRevision(revisions2, service, obs, tested, where2) {
   const rest2 = promoteRelease({ ...service, files: service.files.filter((f) => f !== file2) }, obs.production, tested, where2.tested);
   return [{ path: file2, content: revisions2.promote(current, base, testedFile, service.route) }, ...rest2];
 }
+function promotionPreview(revisions2, service, obs, branches) {
+  const { file: file2 } = service.route;
+  const started = startRevision(revisions2, service, obs, 1).changes[0].content ?? void 0;
+  const during = { ...obs, production: { ...obs.production, [file2]: started }, pristineCanary: obs.production[file2] };
+  return promoteRevision(revisions2, service, during, obs.candidate, { base: "production", tested: branches.candidate }).filter((c) => c.content !== obs.production[c.path]);
+}
 function rollbackRevision(service, obs, base) {
   const { file: file2 } = service.route;
   return { path: file2, content: need(obs.pristineCanary, file2, base) };
@@ -77226,6 +77232,7 @@ export {
   revisionsOf,
   releaseViews,
   startRevision,
+  promotionPreview,
   routeWeightOf,
   deriveStart,
   unexercisedFor,

@@ -12,11 +12,11 @@ import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-XPXRQW3H.js";
+} from "./chunk-CCVL6CI3.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   canaryCommits
 } from "./chunk-JDCI377Z.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-M2IWM7PZ.js";
+} from "./chunk-PHDKCG4J.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   CanaryError,
   ConfigError,

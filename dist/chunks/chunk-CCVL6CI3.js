@@ -5,7 +5,7 @@ import {
   releaseKey,
   releaseParts,
   routeWeightOf
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   commitTime,
   isCheckOutcome,

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-ZP2ASM6X.js";
+} from "./chunk-VCQMICGJ.js";
 import "./chunk-MHQPDBFJ.js";
 import {
   explanation
 } from "./chunk-NI6FOOOK.js";
-import "./chunk-XPXRQW3H.js";
+import "./chunk-CCVL6CI3.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import {

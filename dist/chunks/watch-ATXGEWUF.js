@@ -2,11 +2,11 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   parseDeadline,
   tick
-} from "./chunk-RWDGIZUP.js";
-import "./chunk-KRYGS26F.js";
-import "./chunk-M2IWM7PZ.js";
-import "./chunk-XPXRQW3H.js";
-import "./chunk-XKJUTSKO.js";
+} from "./chunk-PN5NDYQ7.js";
+import "./chunk-LOWJ2MOH.js";
+import "./chunk-PHDKCG4J.js";
+import "./chunk-CCVL6CI3.js";
+import "./chunk-M7DHCKSF.js";
 import "./chunk-JDCI377Z.js";
 import {
   parseDuration

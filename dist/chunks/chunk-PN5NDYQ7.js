@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-KRYGS26F.js";
+} from "./chunk-LOWJ2MOH.js";
 import {
   commitUrl,
   gitHubApiUrl,
   openSession,
   resolveGitHubRepository
-} from "./chunk-XKJUTSKO.js";
+} from "./chunk-M7DHCKSF.js";
 import {
   tryParseDuration
 } from "./chunk-QRBNM7GE.js";

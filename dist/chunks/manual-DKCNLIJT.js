@@ -1,20 +1,18 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-ZP2ASM6X.js";
-import "./chunk-MHQPDBFJ.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-IJ6N2FI6.js";
+import "./chunk-DDUZQMUE.js";
+import "./chunk-LOWJ2MOH.js";
+import "./chunk-PHDKCG4J.js";
 import "./chunk-NI6FOOOK.js";
-import "./chunk-XPXRQW3H.js";
-import "./chunk-XKJUTSKO.js";
+import "./chunk-CCVL6CI3.js";
+import "./chunk-M7DHCKSF.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-6SNNWXVE.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

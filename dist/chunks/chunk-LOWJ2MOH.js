@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-M2IWM7PZ.js";
+} from "./chunk-PHDKCG4J.js";
 import {
   NOTES_REF,
   appendNote,
   noteText,
   observeService,
   resolveTips
-} from "./chunk-XPXRQW3H.js";
+} from "./chunk-CCVL6CI3.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -19,8 +19,10 @@ import {
   isRecord,
   planCommit,
   promoteRelease,
-  releaseViews
-} from "./chunk-XKJUTSKO.js";
+  promotionPreview,
+  releaseViews,
+  revisionsOf
+} from "./chunk-M7DHCKSF.js";
 import {
   formatCommitMessage,
   parseCommitMessage,
@@ -810,7 +812,8 @@ var MAX_LISTED = 20;
 async function gateBeforeStart(d, name, service, obs, now) {
   try {
     const branch = gateBranch(name);
-    const changes = promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
+    const revisions = revisionsOf(service.route);
+    const changes = revisions ? promotionPreview(revisions, service, obs, d.branches) : promoteRelease(service, obs.production, obs.candidate, d.branches.candidate);
     const head = await promotionHead(d, name, changes, obs, now);
     if (!head) return { ok: false, reason: `dry run: would push ${branch} and open a pull request to ${d.branches.production}` };
     const prs = await d.api.pullRequestsFor(branch, d.branches.production);
