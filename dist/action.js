@@ -8,7 +8,7 @@ import {
   errorLine,
   redactSecrets,
   reportError
-} from "./chunks/chunk-3H3UR6IS.js";
+} from "./chunks/chunk-7LX7BVRC.js";
 import {
   renderRolloutsMarkdown,
   renderTickSummary

@@ -9,7 +9,7 @@ import {
   createLogger,
   logLevelFrom,
   reportError
-} from "./chunks/chunk-3H3UR6IS.js";
+} from "./chunks/chunk-7LX7BVRC.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-6SNNWXVE.js";

@@ -21,7 +21,7 @@ import type { ServiceConfig } from '../config/index.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 import { decide } from '../engine/decide.ts';
 import { deriveStart, type PlanService, unexercisedFor, withCanary } from '../engine/plan.ts';
-import { revisionsOf, startRevision } from '../engine/revision-rollout.ts';
+import { fromBase, revisionsOf, startRevision } from '../engine/revision-rollout.ts';
 import type { Decision, RolloutCommit, ServiceObservations } from '../engine/types.ts';
 import { CanaryError } from '../errors.ts';
 import { observeService, readFiles, resolveTips } from '../runner/observe.ts';
@@ -39,7 +39,8 @@ function unexercisedNow(service: PlanService, obs: ServiceObservations): string[
   if (obs.state.phase === 'idle' || !obs.observed.candidateMatchesRollout || obs.pristineCanary === undefined) return [];
   try {
     const revisions = revisionsOf(service.route);
-    if (revisions) return startRevision(revisions, service, { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } }, obs.state.weight || 1).unexercised;
+    // What the start does not run depends on the candidate only, not on the weight.
+    if (revisions) return startRevision(revisions, service, fromBase(service, obs), 1).unexercised;
     const workload = withCanary(service);
     return unexercisedFor(workload, obs, deriveStart(workload, obs, obs.pristineCanary));
   } catch (e) {

@@ -38,3 +38,13 @@ export const RepoPath = z
 export const KubeName = z
   .string({ error: unlessMissing('expected a Kubernetes object name') })
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")' });
+
+/**
+ * The schemas of a registry's plug-ins as a tuple, each keeping its own type
+ * (`map()` alone would widen them to one union array), for z.discriminatedUnion.
+ */
+export function schemasOf<T extends readonly { schema: unknown }[]>(plugins: T): SchemasOf<T> {
+  return plugins.map((p) => p.schema) as SchemasOf<T>;
+}
+
+type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never };

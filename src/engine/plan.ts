@@ -27,7 +27,7 @@ import { applyEdits, editDocument, parseManifestFile } from '../manifests/index.
 import { getRouter } from '../routers/index.ts';
 import type { RouteConfig } from '../routers/types.ts';
 import { type DeriveResult, deriveCanary } from './derive.ts';
-import { promoteRevision, revisionsOf, rollbackRevision, startRevision, stepRevision } from './revision-rollout.ts';
+import { fromBase, promoteRevision, revisionsOf, rollbackRevision, startRevision, stepRevision } from './revision-rollout.ts';
 import { type DocRef, type FileTexts, docLabel, promoteRelease, type ReleaseSpec, unexercisedChanges } from './release.ts';
 import type { Judgment } from '../analysis/types.ts';
 import type { CanaryTrailers, Decision, ServiceObservations } from './types.ts';
@@ -281,7 +281,7 @@ export function planCommit(
     const restart = state.phase !== 'idle';
     // A restart (a new candidate mid-rollout) starts again from production as it was before the rollout.
     const started = revisions
-      ? startRevision(revisions, service, restart ? { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } } : obs, decision.weight)
+      ? startRevision(revisions, service, restart ? fromBase(service, obs) : obs, decision.weight)
       : startWorkload(withCanary(service), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : undefined);
     const { unexercised } = started;
     const changes = normaliseChanges(started.changes, obs.production);

@@ -44,6 +44,11 @@ export function releaseViews(service: { route: RouteConfig }): ReleaseSpec['view
   return { [file]: (text: string) => revisions.releaseView(parseManifestFile(file, text), service.route) };
 }
 
+/** `obs` with production's revision file as it was before the rollout (`pristineCanary`): where a restart starts from. */
+export function fromBase<T extends Pick<ServiceObservations, 'production' | 'pristineCanary'>>(service: { route: RouteConfig }, obs: T): T {
+  return { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } };
+}
+
 /** The start: the candidate's revision at `weight`%, and the release changes it does not run. */
 export function startRevision(
   revisions: RevisionRouter<RouteConfig>,

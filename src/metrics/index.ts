@@ -6,6 +6,7 @@
  * fields are declared once, where they are used.
  */
 import { z } from 'zod';
+import { schemasOf } from '../config/schema-base.ts';
 import { ConfigError } from '../errors.ts';
 import { keptn } from './keptn.ts';
 import { prometheus } from './prometheus.ts';
@@ -22,15 +23,12 @@ export const metricSources = Object.fromEntries(SOURCES.map((s) => [s.type, s]))
 
 export const metricSourceTypes = SOURCES.map((s) => s.type) as MetricSourceType[];
 
-/** The tuple of the sources' schemas, each with its own type (what z.discriminatedUnion needs to infer). */
-type SchemasOf<T extends readonly { schema: unknown }[]> = { -readonly [K in keyof T]: T[K]['schema'] };
-
 /**
  * One named metrics source as written, parsed by its type's own schema;
  * `timeout` becomes `timeoutMs` (every source has one).
  */
 export const MetricsSourceConfig = z
-  .discriminatedUnion('type', SOURCES.map((s) => s.schema) as SchemasOf<typeof SOURCES>)
+  .discriminatedUnion('type', schemasOf(SOURCES))
   .transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }))
   .describe('A metrics server that checks query. `type` selects the kind.');
 

@@ -8,6 +8,7 @@
  * never changes it: every failure (down, slow, refused) is a logged warning.
  */
 import { z } from 'zod';
+import { schemasOf } from '../config/schema-base.ts';
 import type { Logger } from '../log.ts';
 import { registerSecret, registerUrlSecrets, scrubDeep } from '../secrets.ts';
 import { buildMessage, type DecisionSummary, eventOf, type NotifyMessage } from './message.ts';
@@ -23,13 +24,8 @@ export type { DecisionSummary, NotifyMessage } from './message.ts';
 /** Every sender, in the order the JSON Schema lists them. */
 const SENDERS = [slack, teams, webhook] as const;
 
-/** The tuple of the senders' schemas, each with its own type (map() alone would widen them to one union array). */
-type SchemasOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { schema: infer S } ? S : never };
-const schemasOf = <T extends readonly { schema: unknown }[]>(senders: T) => senders.map((s) => s.schema) as SchemasOf<T>;
-const schemas = schemasOf(SENDERS);
-
 export const NotifyTarget = z
-  .discriminatedUnion('type', schemas)
+  .discriminatedUnion('type', schemasOf(SENDERS))
   .describe(`One place to tell about rollouts. \`type\` selects the kind: ${SENDERS.map((s) => s.type).join(', ')}.`);
 export type NotifyTarget = z.output<typeof NotifyTarget>;
 export type NotifyType = NotifyTarget['type'];
@@ -41,11 +37,6 @@ export const NotifyConfig = z
 export type NotifyConfig = z.output<typeof NotifyConfig>;
 
 export const notifyTypes: readonly NotifyType[] = SENDERS.map((s) => s.type);
-
-/** The `notify:` entries of a loaded config (none when the key is absent). */
-export function notifyTargetsOf(config: object): NotifyConfig {
-  return (config as { notify?: NotifyConfig }).notify ?? [];
-}
 
 /**
  * The URLs and secrets of `targets` are secrets of the run: every output

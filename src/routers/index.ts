@@ -6,6 +6,7 @@
  * error, never a silent fallback.
  */
 import { z } from 'zod';
+import { schemasOf } from '../config/schema-base.ts';
 import { ConfigError } from '../errors.ts';
 import { contour } from './contour.ts';
 import { gatewayApi } from './gateway-api.ts';
@@ -14,7 +15,7 @@ import { knative } from './knative.ts';
 import { nginx } from './nginx.ts';
 import { smi } from './smi.ts';
 import { traefik } from './traefik.ts';
-import type { RouteBase, Router } from './types.ts';
+import type { Destination, RouteBase, Router, SplitRoute } from './types.ts';
 import { yamlPath } from './yaml-path.ts';
 
 /** Every router, in the order `--help`, errors and the JSON Schema list them. */
@@ -22,12 +23,9 @@ const ROUTERS = [istio, gatewayApi, knative, nginx, traefik, contour, smi, yamlP
 
 export type RouterType = (typeof ROUTERS)[number]['type'];
 
-/** The tuple of the routers' schemas, each with its own type (what z.discriminatedUnion needs to infer). */
-type SchemasOf<T extends readonly { schema: unknown }[]> = { -readonly [K in keyof T]: T[K]['schema'] };
-
 /** A service's `route`: parsed by the schema of its `type`'s router. */
 export const ServiceRouteConfig = z
-  .discriminatedUnion('type', ROUTERS.map((r) => r.schema) as SchemasOf<typeof ROUTERS>)
+  .discriminatedUnion('type', schemasOf(ROUTERS))
   .describe('Where traffic is split between stable and canary. `type` selects the traffic API.');
 
 /** Any service's `route`, as its router's schema parsed it. */
@@ -61,7 +59,7 @@ export function getRouter(type: string): Router<RouteConfig> {
 }
 
 /** The stable and canary destinations a route names, when its API has named destinations. */
-export function destinationsOf(route: RouteBase): { stable: import('./types.ts').Destination; canary: import('./types.ts').Destination } | undefined {
-  const r = route as Partial<import('./types.ts').SplitRoute>;
+export function destinationsOf(route: RouteBase): { stable: Destination; canary: Destination } | undefined {
+  const r = route as Partial<SplitRoute>;
   return r.stable !== undefined && r.canary !== undefined ? { stable: r.stable, canary: r.canary } : undefined;
 }

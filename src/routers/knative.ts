@@ -78,7 +78,7 @@ function fail(file: ManifestFile, doc: ManifestDoc | undefined, path: (string | 
 
 /** The one Service this route manages (route.name narrows a file holding several). */
 export function serviceDoc(file: ManifestFile, route: KnativeRoute): ManifestDoc {
-  const docs = selectDocs(file, { ...route, stable: { name: '' }, canary: { name: '' } }, api);
+  const docs = selectDocs(file, route, api);
   if (docs.length > 1) {
     fail(file, docs[1], [], `${file.path} holds ${docs.length} Knative Services`, `set route.name to the one to roll out (${docs.map((d) => d.name).join(', ')})`);
   }

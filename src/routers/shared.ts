@@ -15,7 +15,7 @@
 import { RouterError } from '../errors.ts';
 import { lineOf } from '../manifests/index.ts';
 import type { DocEdits, EditOp, ManifestDoc, ManifestFile, YamlPath } from '../manifests/types.ts';
-import type { Destination, SplitRoute as RouteConfig, Weights } from './types.ts';
+import type { Destination, RouteBase, SplitRoute as RouteConfig, Weights } from './types.ts';
 
 /** One weighted entry of a rule: an Istio route destination, a Gateway API backendRef. */
 export interface TrafficEntry {
@@ -138,7 +138,7 @@ export function validatePercent(file: ManifestFile, percent: number): void {
  * `route.name` when given. An unsupported apiVersion of the group is an error,
  * not something silently skipped.
  */
-export function selectDocs(file: ManifestFile, route: RouteConfig, api: TrafficApi): ManifestDoc[] {
+export function selectDocs(file: ManifestFile, route: Pick<RouteBase, 'type' | 'name'>, api: TrafficApi): ManifestDoc[] {
   const { group, versions, kinds, kindLabel } = api;
   const docs = file.docs.filter((d) => d.kind !== undefined && kinds.includes(d.kind) && d.apiVersion?.split('/')[0] === group);
   for (const d of docs) {

@@ -10,6 +10,7 @@ import { NOTES_REF, notePaths } from '../audit/notes.ts';
 import { stateFromRecord } from '../audit/state.ts';
 import { type PlanService, routeWeightOf } from '../engine/plan.ts';
 import { type FileTexts, releaseKey, releaseParts } from '../engine/release.ts';
+import { revisionsOf } from '../engine/revision-rollout.ts';
 import type { Observations, RolloutState, ServiceObservations } from '../engine/types.ts';
 import { CanaryError, GitError } from '../errors.ts';
 import type { CommitInfo, GitRepo, Identity } from '../git/types.ts';
@@ -175,17 +176,18 @@ async function revertedRelease(
 }
 
 /**
- * The release production serves. A canary-workload rollout leaves the release
- * files as they were, but a revision rollout (Knative) writes the candidate's
- * template into the release file at start: until promotion, what production
- * serves as stable is that file as it was at the rollout's base.
+ * What a rollback restores, as it was at the rollout's base: the canary
+ * workload file, or for a revision rollout (Knative) the route file, which is
+ * also the release. Throws when the base is not in production's history.
  */
-async function servedRelease(repo: GitRepo, service: PlanService, production: FileTexts, state: RolloutState, branch: string): Promise<FileTexts> {
-  if (state.phase === 'idle' || service.canary || !getRouter(service.route.type).revisions) return production;
-  // A shallow cache may not hold the base yet; a base not in history is reported below.
-  if (!(await repo.ensureCommit(state.base, branch))) return production;
-  const base = await repo.readFile(state.base, service.route.file);
-  return base === undefined ? production : { ...production, [service.route.file]: base };
+async function pristineFile(repo: GitRepo, service: PlanService, state: Exclude<RolloutState, { phase: 'idle' }>, branch: string): Promise<string | undefined> {
+  if (!(await repo.ensureCommit(state.base, branch))) {
+    throw new GitError(`commit ${state.base.slice(0, 7)} before rollout ${state.rollout} began is not in ${branch}'s history`, {
+      where: { branch, detail: `Canary-Base ${state.base}` },
+      hint: 'production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again',
+    });
+  }
+  return repo.readFile(state.base, service.canary?.file ?? service.route.file);
 }
 
 export interface ObserveOptions {
@@ -212,8 +214,13 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
     findRecord(repo, tips.production, { service: o.name, route: service.route, author: o.author }),
   ]);
   const state = stateFromRecord(scan.record);
+  // A revision rollout (Knative) wrote the candidate's template into the release file at start: until
+  // promotion, the release production serves is that file as it was at the base, read here once.
+  const revision = revisionsOf(service.route) !== undefined;
+  const basePristine = revision && state.phase !== 'idle' ? await pristineFile(repo, service, state, o.production) : undefined;
+  const served = basePristine === undefined ? production : { ...production, [service.route.file]: basePristine };
   const releaseDigest = {
-    production: digest(service, await servedRelease(repo, service, production, state, o.production), o.production),
+    production: digest(service, served, o.production),
     // No candidate branch: no release to compare (decide() holds or does nothing).
     candidate: candidateTip === undefined ? '' : digest(service, candidate, o.candidate),
   };
@@ -267,14 +274,7 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
     const edited = await personEdits(repo, service, production, state.lastCommit, scan.commits);
     if (edited) observed.managedFilesEditedBy = edited;
   }
-  if (!(await repo.ensureCommit(state.base, o.production))) {
-    throw new GitError(`commit ${state.base.slice(0, 7)} before rollout ${state.rollout} began is not in ${o.production}'s history`, {
-      where: { branch: o.production, detail: `Canary-Base ${state.base}` },
-      hint: 'production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again',
-    });
-  }
-  // What a rollback restores: the canary workload file, or the revision file that is also the route.
-  obs.pristineCanary = await repo.readFile(state.base, service.canary?.file ?? service.route.file);
+  obs.pristineCanary = revision ? basePristine : await pristineFile(repo, service, state, o.production);
   if (o.tested && candidateTip !== undefined && !observed.candidateMatchesRollout && (await repo.ensureCommit(state.candidate, o.candidate))) {
     obs.tested = await readFiles(repo, state.candidate, service.files);
   }

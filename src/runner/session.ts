@@ -14,7 +14,7 @@ import { setGitWarningHandler } from '../git/warn.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import { commitUrl, resolveGitHubRepository } from '../github/repository.ts';
 import { inNotify } from '../notify/env.ts';
-import { createNotifier, type Notifier, notifyTargetsOf, registerNotifySecrets } from '../notify/index.ts';
+import { createNotifier, type Notifier, registerNotifySecrets } from '../notify/index.ts';
 
 export const CONFIG_FILE = 'git-canary.yaml';
 export const DEFAULT_AUTHOR: Identity = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
@@ -200,7 +200,7 @@ export async function openSession(ctx: CommandContext, access: { write: boolean;
   const notifies = access.notify ?? false;
   const { config, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true, notifies);
   // Webhook URLs and secrets are credentials: registered before anything can print them.
-  const targets = notifyTargetsOf(config);
+  const targets = config.notify ?? [];
   registerNotifySecrets(targets);
   ctx.onSession?.({ config, secrets });
   if (config.branches.production !== branch) {

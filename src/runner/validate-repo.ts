@@ -225,8 +225,9 @@ async function validateService(name: string, service: ServiceConfig, c: ServiceC
       const destinations = destinationsOf(service.route);
       // Added: the rules this service owns name the canary after the first step and not before (a weight written anew is no addition).
       const names = (file: ManifestFile) => JSON.stringify(router.owned(file, service.route)).includes(JSON.stringify(destinations?.canary.name));
-      const added = destinations && !router.revisions && !names(route) && names(parseManifestFile(route.path, applyEdits(route, router.plan(route, service.route, first))));
-      if (destinations && added) {
+      // (A revision route names no destinations: its canary is named at start.)
+      const added = destinations !== undefined && !names(route) && names(parseManifestFile(route.path, applyEdits(route, router.plan(route, service.route, first))));
+      if (added) {
         c.report.warnings.push({
           ...c.at([...base, 'route', 'canary']),
           message: `${describeDestination(destinations.canary)} is not in ${service.route.file} yet: the first start adds it beside ${describeDestination(destinations.stable)} in the rules without match conditions (check the name if you expected it there)`,

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-IJ6N2FI6.js";
-import "./chunk-DDUZQMUE.js";
+} from "./chunk-ZH4F5PEC.js";
+import "./chunk-FQPPN4BP.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-LOWJ2MOH.js";
-import "./chunk-PHDKCG4J.js";
+} from "./chunk-WXLMPVGS.js";
+import "./chunk-S7WIXXAT.js";
 import "./chunk-NI6FOOOK.js";
 import {
   readFiles
-} from "./chunk-CCVL6CI3.js";
+} from "./chunk-VWXIPNGA.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import {

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-2EGQAHF3.js";
-import "./chunk-PHDKCG4J.js";
+} from "./chunk-PT577OH7.js";
+import "./chunk-S7WIXXAT.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import "./chunk-QRBNM7GE.js";
 import {
   CanaryError,

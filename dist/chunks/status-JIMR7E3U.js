@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-DDUZQMUE.js";
+} from "./chunk-FQPPN4BP.js";
 import {
   appliedState,
   decide,
@@ -13,16 +13,17 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-LOWJ2MOH.js";
-import "./chunk-PHDKCG4J.js";
+} from "./chunk-WXLMPVGS.js";
+import "./chunk-S7WIXXAT.js";
 import "./chunk-NI6FOOOK.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-CCVL6CI3.js";
+} from "./chunk-VWXIPNGA.js";
 import {
   deriveStart,
+  fromBase,
   openSession,
   parseManifestFile,
   releaseParts,
@@ -30,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   commitTime,
   parseCommitMessage
@@ -99,7 +100,7 @@ function unexercisedNow(service, obs) {
   if (obs.state.phase === "idle" || !obs.observed.candidateMatchesRollout || obs.pristineCanary === void 0) return [];
   try {
     const revisions = revisionsOf(service.route);
-    if (revisions) return startRevision(revisions, service, { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } }, obs.state.weight || 1).unexercised;
+    if (revisions) return startRevision(revisions, service, fromBase(service, obs), 1).unexercised;
     const workload = withCanary(service);
     return unexercisedFor(workload, obs, deriveStart(workload, obs, obs.pristineCanary));
   } catch (e) {

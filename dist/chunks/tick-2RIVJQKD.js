@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-PN5NDYQ7.js";
-import "./chunk-LOWJ2MOH.js";
-import "./chunk-PHDKCG4J.js";
-import "./chunk-CCVL6CI3.js";
-import "./chunk-M7DHCKSF.js";
+} from "./chunk-IJYFA7IU.js";
+import "./chunk-WXLMPVGS.js";
+import "./chunk-S7WIXXAT.js";
+import "./chunk-VWXIPNGA.js";
+import "./chunk-PPZSUN4F.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import "./chunk-6SNNWXVE.js";

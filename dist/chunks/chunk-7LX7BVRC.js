@@ -8049,7 +8049,7 @@ function reportError(e, options) {
 
 // src/commands/index.ts
 function manual(action) {
-  return async (ctx, opts) => (await import("./manual-DKCNLIJT.js")).manualCommand(action)(ctx, opts);
+  return async (ctx, opts) => (await import("./manual-4XPWXKV2.js")).manualCommand(action)(ctx, opts);
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -8066,7 +8066,7 @@ var commands = [
       { flags: "--service <name>", description: "only this service" },
       deadline
     ],
-    run: async (ctx, opts) => (await import("./tick-DM56G3SB.js")).tick(ctx, opts)
+    run: async (ctx, opts) => (await import("./tick-2RIVJQKD.js")).tick(ctx, opts)
   },
   {
     name: "watch",
@@ -8078,13 +8078,13 @@ var commands = [
       { flags: "--times <n>", description: "stop after n ticks (default: run until stopped)" },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: async (ctx, opts) => (await import("./watch-ATXGEWUF.js")).watch(ctx, opts)
+    run: async (ctx, opts) => (await import("./watch-4OEANKFD.js")).watch(ctx, opts)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: async (ctx, opts) => (await import("./status-R5HTSOHT.js")).status(ctx, opts)
+    run: async (ctx, opts) => (await import("./status-JIMR7E3U.js")).status(ctx, opts)
   },
   {
     name: "log",
@@ -8095,7 +8095,7 @@ var commands = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: async (ctx, opts) => (await import("./log-HBIQADUI.js")).log(ctx, opts)
+    run: async (ctx, opts) => (await import("./log-ENZ52YBO.js")).log(ctx, opts)
   },
   {
     name: "report",
@@ -8105,7 +8105,7 @@ var commands = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: async (ctx, opts) => (await import("./report-LM4MR3SF.js")).report(ctx, opts)
+    run: async (ctx, opts) => (await import("./report-IKYMCV66.js")).report(ctx, opts)
   },
   {
     name: "propose",
@@ -8117,7 +8117,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: async (ctx, opts) => (await import("./propose-NLJEMBDW.js")).propose(ctx, opts)
+    run: async (ctx, opts) => (await import("./propose-NEMG3OYW.js")).propose(ctx, opts)
   },
   {
     name: "promote",
@@ -8135,7 +8135,7 @@ var commands = [
       { flags: "--online", description: "also run each analysis query once", default: false },
       { flags: "--config <file>", description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" }
     ],
-    run: async (ctx, opts) => (await import("./validate-HGNKZDRW.js")).validate(ctx, opts)
+    run: async (ctx, opts) => (await import("./validate-BJNS4A2F.js")).validate(ctx, opts)
   },
   {
     name: "init",
@@ -8144,7 +8144,7 @@ var commands = [
       { flags: "--dir <dir>", description: "where to write the files", default: "." },
       { flags: "--force", description: "overwrite existing files" }
     ],
-    run: async (ctx, opts) => (await import("./init-SBTZ45RI.js")).init(ctx, opts)
+    run: async (ctx, opts) => (await import("./init-ARPYDJDK.js")).init(ctx, opts)
   }
 ];
 

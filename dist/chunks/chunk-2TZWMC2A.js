@@ -12,11 +12,11 @@ import {
   NOTES_REF,
   noteText,
   parseNote
-} from "./chunk-CCVL6CI3.js";
+} from "./chunk-VWXIPNGA.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   canaryCommits
 } from "./chunk-JDCI377Z.js";

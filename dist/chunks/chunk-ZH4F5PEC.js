@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-DDUZQMUE.js";
+} from "./chunk-FQPPN4BP.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-LOWJ2MOH.js";
+} from "./chunk-WXLMPVGS.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-CCVL6CI3.js";
+} from "./chunk-VWXIPNGA.js";
 import {
   openSession
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   CanaryError,
   UsageError

@@ -4,8 +4,9 @@ import {
   parseManifestFile,
   releaseKey,
   releaseParts,
+  revisionsOf,
   routeWeightOf
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   commitTime,
   isCheckOutcome,
@@ -229,11 +230,14 @@ async function revertedRelease(repo, service, promotion, walked) {
   const newest = after[after.length - 1];
   return newest ? { commit: newest.sha, author: who(newest), revert: false } : void 0;
 }
-async function servedRelease(repo, service, production, state, branch) {
-  if (state.phase === "idle" || service.canary || !getRouter(service.route.type).revisions) return production;
-  if (!await repo.ensureCommit(state.base, branch)) return production;
-  const base = await repo.readFile(state.base, service.route.file);
-  return base === void 0 ? production : { ...production, [service.route.file]: base };
+async function pristineFile(repo, service, state, branch) {
+  if (!await repo.ensureCommit(state.base, branch)) {
+    throw new GitError(`commit ${state.base.slice(0, 7)} before rollout ${state.rollout} began is not in ${branch}'s history`, {
+      where: { branch, detail: `Canary-Base ${state.base}` },
+      hint: "production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again"
+    });
+  }
+  return repo.readFile(state.base, service.canary?.file ?? service.route.file);
 }
 async function observeService(o) {
   const { repo, service, tips } = o;
@@ -246,8 +250,11 @@ async function observeService(o) {
     findRecord(repo, tips.production, { service: o.name, route: service.route, author: o.author })
   ]);
   const state = stateFromRecord(scan.record);
+  const revision = revisionsOf(service.route) !== void 0;
+  const basePristine = revision && state.phase !== "idle" ? await pristineFile(repo, service, state, o.production) : void 0;
+  const served = basePristine === void 0 ? production : { ...production, [service.route.file]: basePristine };
   const releaseDigest = {
-    production: digest(service, await servedRelease(repo, service, production, state, o.production), o.production),
+    production: digest(service, served, o.production),
     // No candidate branch: no release to compare (decide() holds or does nothing).
     candidate: candidateTip === void 0 ? "" : digest(service, candidate, o.candidate)
   };
@@ -296,13 +303,7 @@ async function observeService(o) {
     const edited = await personEdits(repo, service, production, state.lastCommit, scan.commits);
     if (edited) observed.managedFilesEditedBy = edited;
   }
-  if (!await repo.ensureCommit(state.base, o.production)) {
-    throw new GitError(`commit ${state.base.slice(0, 7)} before rollout ${state.rollout} began is not in ${o.production}'s history`, {
-      where: { branch: o.production, detail: `Canary-Base ${state.base}` },
-      hint: "production was rewritten under the rollout; end it by hand (route to stable) and let the next tick start again"
-    });
-  }
-  obs.pristineCanary = await repo.readFile(state.base, service.canary?.file ?? service.route.file);
+  obs.pristineCanary = revision ? basePristine : await pristineFile(repo, service, state, o.production);
   if (o.tested && candidateTip !== void 0 && !observed.candidateMatchesRollout && await repo.ensureCommit(state.candidate, o.candidate)) {
     obs.tested = await readFiles(repo, state.candidate, service.files);
   }

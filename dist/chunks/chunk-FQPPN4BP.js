@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   judgmentClock
-} from "./chunk-LOWJ2MOH.js";
+} from "./chunk-WXLMPVGS.js";
 import {
   explanation,
   recordedCheckOf

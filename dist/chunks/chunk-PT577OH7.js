@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-PHDKCG4J.js";
+} from "./chunk-S7WIXXAT.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   CanaryError,
   ConfigError,
@@ -162,8 +162,8 @@ async function validateService(name, service, c) {
       const first = service.steps[0] ?? 100;
       const destinations = destinationsOf(service.route);
       const names = (file) => JSON.stringify(router.owned(file, service.route)).includes(JSON.stringify(destinations?.canary.name));
-      const added = destinations && !router.revisions && !names(route) && names(parseManifestFile(route.path, applyEdits(route, router.plan(route, service.route, first))));
-      if (destinations && added) {
+      const added = destinations !== void 0 && !names(route) && names(parseManifestFile(route.path, applyEdits(route, router.plan(route, service.route, first))));
+      if (added) {
         c.report.warnings.push({
           ...c.at([...base, "route", "canary"]),
           message: `${describeDestination(destinations.canary)} is not in ${service.route.file} yet: the first start adds it beside ${describeDestination(destinations.stable)} in the rules without match conditions (check the name if you expected it there)`

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-2EGQAHF3.js";
-import "./chunk-PHDKCG4J.js";
+} from "./chunk-PT577OH7.js";
+import "./chunk-S7WIXXAT.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import "./chunk-QRBNM7GE.js";
 import {
   UsageError

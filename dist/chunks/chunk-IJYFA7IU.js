@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   tickService
-} from "./chunk-LOWJ2MOH.js";
+} from "./chunk-WXLMPVGS.js";
 import {
   commitUrl,
   gitHubApiUrl,
   openSession,
   resolveGitHubRepository
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   tryParseDuration
 } from "./chunk-QRBNM7GE.js";

@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-PHDKCG4J.js";
+} from "./chunk-S7WIXXAT.js";
 import {
   NOTES_REF,
   appendNote,
   noteText,
   observeService,
   resolveTips
-} from "./chunk-CCVL6CI3.js";
+} from "./chunk-VWXIPNGA.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -22,7 +22,7 @@ import {
   promotionPreview,
   releaseViews,
   revisionsOf
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import {
   formatCommitMessage,
   parseCommitMessage,

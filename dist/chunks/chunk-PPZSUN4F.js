@@ -3209,7 +3209,7 @@ var require_tags = __commonJS({
     var schema$2 = require_schema3();
     var set2 = require_set();
     var timestamp = require_timestamp();
-    var schemas2 = /* @__PURE__ */ new Map([
+    var schemas = /* @__PURE__ */ new Map([
       ["core", schema7.schema],
       ["failsafe", [map2.map, seq.seq, string5.string]],
       ["json", schema$1.schema],
@@ -3245,7 +3245,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
-      const schemaTags = schemas2.get(schemaName);
+      const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
@@ -3254,7 +3254,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags2 = [];
         else {
-          const keys = Array.from(schemas2.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -55399,7 +55399,7 @@ function toJSONSchema(input2, params) {
       const [_, schema7] = entry;
       processSchema(schema7, ctx2);
     }
-    const schemas2 = {};
+    const schemas = {};
     const external = {
       registry: registry2,
       uri: params?.uri,
@@ -55409,15 +55409,15 @@ function toJSONSchema(input2, params) {
     for (const entry of registry2._idmap.entries()) {
       const [key, schema7] = entry;
       extractDefs(ctx2, schema7);
-      assignProp(schemas2, key, finalize(ctx2, schema7));
+      assignProp(schemas, key, finalize(ctx2, schema7));
     }
     if (Object.keys(defs).length > 0) {
       const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
-      schemas2.__shared = {
+      schemas.__shared = {
         [defsSegment]: defs
       };
     }
-    return { schemas: schemas2 };
+    return { schemas };
   }
   const ctx = initializeContext({ ...params, processors: allProcessors });
   processSchema(input2, ctx);
@@ -58265,6 +58265,9 @@ var RepoPath = external_exports.string({ error: unlessMissing("expected a reposi
   if (problem) ctx.addIssue({ code: "custom", message: `path ${problem}` });
 }).describe("A file path relative to the repository root, such as apps/checkout/deployment.yaml.");
 var KubeName = external_exports.string({ error: unlessMissing("expected a Kubernetes object name") }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")' });
+function schemasOf(plugins) {
+  return plugins.map((p) => p.schema);
+}
 
 // src/routers/schema-parts.ts
 var DestinationName = external_exports.string({ error: unlessMissing("expected a destination name") }).min(1, { error: "must not be empty" }).max(253, { error: "must be at most 253 characters (a DNS name)" }).regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, {
@@ -59084,7 +59087,7 @@ function fail2(file2, doc, path, message, hint) {
   throw new RouterError(message, { where: { file: file2.path, line }, hint });
 }
 function serviceDoc(file2, route) {
-  const docs = selectDocs(file2, { ...route, stable: { name: "" }, canary: { name: "" } }, api4);
+  const docs = selectDocs(file2, route, api4);
   if (docs.length > 1) {
     fail2(file2, docs[1], [], `${file2.path} holds ${docs.length} Knative Services`, `set route.name to the one to roll out (${docs.map((d) => d.name).join(", ")})`);
   }
@@ -59754,7 +59757,7 @@ var yamlPath = {
 
 // src/routers/index.ts
 var ROUTERS = [istio, gatewayApi, knative, nginx, traefik, contour, smi, yamlPath];
-var ServiceRouteConfig = external_exports.discriminatedUnion("type", ROUTERS.map((r) => r.schema)).describe("Where traffic is split between stable and canary. `type` selects the traffic API.");
+var ServiceRouteConfig = external_exports.discriminatedUnion("type", schemasOf(ROUTERS)).describe("Where traffic is split between stable and canary. `type` selects the traffic API.");
 var routers = Object.fromEntries(ROUTERS.map((r) => [r.type, r]));
 var routerTypes = ROUTERS.map((r) => r.type);
 function isRouterType(type) {
@@ -66255,14 +66258,9 @@ var webhook = {
 
 // src/notify/index.ts
 var SENDERS = [slack, teams, webhook];
-var schemasOf = (senders) => senders.map((s) => s.schema);
-var schemas = schemasOf(SENDERS);
-var NotifyTarget = external_exports.discriminatedUnion("type", schemas).describe(`One place to tell about rollouts. \`type\` selects the kind: ${SENDERS.map((s) => s.type).join(", ")}.`);
+var NotifyTarget = external_exports.discriminatedUnion("type", schemasOf(SENDERS)).describe(`One place to tell about rollouts. \`type\` selects the kind: ${SENDERS.map((s) => s.type).join(", ")}.`);
 var NotifyConfig = external_exports.array(NotifyTarget).describe("Where to tell about rollouts: Slack, Microsoft Teams or any webhook. Sent after each decision is pushed; a failure never affects the rollout.");
 var notifyTypes = SENDERS.map((s) => s.type);
-function notifyTargetsOf(config2) {
-  return config2.notify ?? [];
-}
 function registerNotifySecrets(targets) {
   for (const t2 of targets) {
     registerSecret(t2.url);
@@ -69200,7 +69198,7 @@ var web = { type: "web", schema: schema6, promql: false, query: query3, queryRan
 var SOURCES = [prometheus, web, keptn];
 var metricSources = Object.fromEntries(SOURCES.map((s) => [s.type, s]));
 var metricSourceTypes = SOURCES.map((s) => s.type);
-var MetricsSourceConfig = external_exports.discriminatedUnion("type", SOURCES.map((s) => s.schema)).transform(({ timeout, ...rest2 }) => ({ ...rest2, timeoutMs: timeout })).describe("A metrics server that checks query. `type` selects the kind.");
+var MetricsSourceConfig = external_exports.discriminatedUnion("type", schemasOf(SOURCES)).transform(({ timeout, ...rest2 }) => ({ ...rest2, timeoutMs: timeout })).describe("A metrics server that checks query. `type` selects the kind.");
 function isMetricSourceType(type) {
   return Object.hasOwn(metricSources, type);
 }
@@ -74095,6 +74093,9 @@ function releaseViews(service) {
   const { file: file2 } = service.route;
   return { [file2]: (text) => revisions2.releaseView(parseManifestFile(file2, text), service.route) };
 }
+function fromBase(service, obs) {
+  return { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } };
+}
 function startRevision(revisions2, service, obs, weight) {
   const { file: file2 } = service.route;
   const production = parseManifestFile(file2, need(obs.production[file2], file2, "production"));
@@ -74549,7 +74550,7 @@ function planCommit(decision, service, obs, now, actor = {}) {
   const baseBranch = state.phase === "idle" ? "production" : `production@${shortSha(state.base)}`;
   if (decision.kind === "start") {
     const restart = state.phase !== "idle";
-    const started = revisions2 ? startRevision(revisions2, service, restart ? { ...obs, production: { ...obs.production, [service.route.file]: obs.pristineCanary } } : obs, decision.weight) : startWorkload(withCanary(service), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : void 0);
+    const started = revisions2 ? startRevision(revisions2, service, restart ? fromBase(service, obs) : obs, decision.weight) : startWorkload(withCanary(service), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : void 0);
     const { unexercised } = started;
     const changes = normaliseChanges(started.changes, obs.production);
     return {
@@ -77175,7 +77176,7 @@ async function openSession(ctx, access) {
   }
   const notifies = access.notify ?? false;
   const { config: config2, secrets } = loadSessionConfig(text, ctx.env, access.metrics ?? true, notifies);
-  const targets = notifyTargetsOf(config2);
+  const targets = config2.notify ?? [];
   registerNotifySecrets(targets);
   ctx.onSession?.({ config: config2, secrets });
   if (config2.branches.production !== branch) {
@@ -77231,6 +77232,7 @@ export {
   promoteRelease,
   revisionsOf,
   releaseViews,
+  fromBase,
   startRevision,
   promotionPreview,
   routeWeightOf,

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-VCQMICGJ.js";
+} from "./chunk-2TZWMC2A.js";
 import "./chunk-MHQPDBFJ.js";
 import {
   explanation
 } from "./chunk-NI6FOOOK.js";
-import "./chunk-CCVL6CI3.js";
+import "./chunk-VWXIPNGA.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-M7DHCKSF.js";
+} from "./chunk-PPZSUN4F.js";
 import "./chunk-JDCI377Z.js";
 import "./chunk-QRBNM7GE.js";
 import {
