@@ -1,32 +1,37 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
+  renderRolloutsMarkdown,
+  renderTickSummary
+} from "./chunks/chunk-OKSAYDFN.js";
+import {
+  createLogger,
+  redactSecrets
+} from "./chunks/chunk-H3F2JV3V.js";
+import {
   Command,
   CommanderError,
   clockFrom,
   commands,
-  createLogger,
   errorLine,
-  redactSecrets,
   reportError
-} from "./chunks/chunk-7LX7BVRC.js";
-import {
-  renderRolloutsMarkdown,
-  renderTickSummary
-} from "./chunks/chunk-MHQPDBFJ.js";
-import "./chunks/chunk-NI6FOOOK.js";
-import "./chunks/chunk-JDCI377Z.js";
-import "./chunks/chunk-QRBNM7GE.js";
+} from "./chunks/chunk-5LWZCHTQ.js";
+import "./chunks/chunk-5U23UV77.js";
+import "./chunks/chunk-SUWRR423.js";
+import "./chunks/chunk-DHENXVDC.js";
+import "./chunks/chunk-5LSMR7TZ.js";
 import {
   UsageError,
-  __commonJS,
-  __require,
-  __toESM,
   installOutputScrubbing,
   onSecret,
   registerToken,
   scrub,
   scrubDeep
-} from "./chunks/chunk-6SNNWXVE.js";
+} from "./chunks/chunk-SZWPCBNB.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-O7LDPSYS.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -19653,6 +19658,7 @@ function readInputs(env) {
     repo: getInput(env, "repo"),
     token: getInput(env, "token"),
     service: getInput(env, "service"),
+    shard: getInput(env, "shard"),
     image: getInput(env, "image"),
     source: getInput(env, "source"),
     reason: getInput(env, "reason"),
@@ -19697,6 +19703,7 @@ function splitArgs(text) {
 }
 var FLAG_INPUTS = [
   ["service", "--service"],
+  ["shard", "--shard"],
   ["image", "--image"],
   ["source", "--source"],
   ["reason", "--reason"]

@@ -2,17 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   Command,
   CommanderError,
-  LOG_LEVELS,
   Option,
   clockFrom,
   commands,
-  createLogger,
-  logLevelFrom,
   reportError
-} from "./chunks/chunk-7LX7BVRC.js";
+} from "./chunks/chunk-5LWZCHTQ.js";
+import {
+  LOG_LEVELS,
+  logLevelFrom
+} from "./chunks/chunk-5U23UV77.js";
 import {
   installOutputScrubbing
-} from "./chunks/chunk-6SNNWXVE.js";
+} from "./chunks/chunk-SZWPCBNB.js";
+import "./chunks/chunk-O7LDPSYS.js";
 
 // git-canary:cli
 import { realpathSync } from "node:fs";
@@ -61,10 +63,12 @@ function buildProgram(run) {
         cacheDir: g.cacheDir,
         production: g.production ?? "production"
       };
+      const now = clockFrom(process.env);
+      const { createLogger } = await import("./chunks/log-3SSQGKK6.js");
       const ctx = {
         options,
         env: process.env,
-        now: clockFrom(process.env),
+        now,
         log: createLogger({ level: options.debug ? "debug" : level }),
         cwd: process.cwd()
       };

@@ -3,7 +3,12 @@
 // with esbuild: ESM, node20 target (runs on Node 20 and 24), every dependency
 // inlined, since the Actions runner has no node_modules. Each command's module
 // is imported when it runs (src/commands/index.ts), so code splitting puts it
-// and what only it needs in dist/chunks/: `--help` loads no git or HTTP code.
+// and what only it needs in dist/chunks/: `--help` loads commander and nothing
+// else from node_modules. What a command may not use is imported at first use:
+// axios (src/bounded-http.ts) and Octokit (src/github/octokit.ts) get chunks of
+// their own; pino, the PromQL grammar and jsonpath-plus are CommonJS `require`d
+// inside a function, which esbuild inlines as a wrapper that runs on the first
+// call. test/startup/ checks all of this on a fresh build.
 // pino logs synchronously, so there are no worker files.
 //
 // Deterministic: the same sources give byte-identical files wherever they are
@@ -49,14 +54,18 @@ const cliEntry = {
   },
 };
 
-/** Build both entry points and their chunks into `outdir` (emptied first). */
+/**
+ * Build both entry points and their chunks into `outdir` (emptied first).
+ * Resolves with esbuild's metafile: which file went into which output, and
+ * which output imports which (test/startup/ reads it).
+ */
 export async function buildDist(outdir = resolve(ROOT, 'dist')) {
   const out = resolve(outdir);
   // It is emptied first: never the repository or a directory holding it.
   const up = relative(out, ROOT);
   if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) throw new Error(`refusing to build into ${out}`);
   rmSync(out, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { action: 'src/action.ts', cli: 'git-canary:cli' },
     plugins: [cliEntry],
@@ -71,7 +80,9 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',
+    metafile: true,
   });
+  return result.metafile;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,9 +5,12 @@
  * tick or fill memory. The answer's status is the caller's to judge; a
  * transport failure throws axios' error (describeRequestError in
  * src/metrics/redact.ts reads it).
+ *
+ * axios loads on the first request: a command that asks no server anything
+ * (`--help`, a tick with nothing to query) never loads it.
  */
 import type https from 'node:https';
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 
 export interface BoundedGetOptions {
   headers: Record<string, string>;
@@ -27,7 +30,8 @@ export interface BoundedSendOptions extends BoundedGetOptions {
 }
 
 /** `method` `url` as text: no redirects followed, at most `maxBytes` each way, ended at the timeout or the signal; any status resolves. */
-export function boundedSend(url: string, o: BoundedSendOptions): Promise<AxiosResponse<string>> {
+export async function boundedSend(url: string, o: BoundedSendOptions): Promise<AxiosResponse<string>> {
+  const { default: axios } = await import('axios');
   const timeout = AbortSignal.timeout(o.timeoutMs);
   return axios.request<string>({
     url,

@@ -3,12 +3,16 @@
  * The `git-canary` command line: commander wiring only. Parse, run a command from
  * the shared table, print its text or JSON, map errors to exit codes:
  * 0 done (a hold included), 1 a problem a person must fix, 2 usage.
+ *
+ * It starts quickly: `--help` and `--version` load commander and this file's
+ * few imports only; the logger (pino) and each command's code load when a
+ * command runs (src/commands/index.ts, test/startup/).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
 import { clockFrom, installOutputScrubbing, reportError } from './entry.ts';
-import { createLogger, LOG_LEVELS, logLevelFrom } from './log.ts';
+import { LOG_LEVELS, logLevelFrom } from './log-levels.ts';
 
 export { clockFrom, reportError } from './entry.ts';
 
@@ -77,10 +81,12 @@ export function buildProgram(run: (ctx: CommandContext, name: string, opts: Reco
         cacheDir: g.cacheDir,
         production: g.production ?? 'production',
       };
+      const now = clockFrom(process.env);
+      const { createLogger } = await import('./log.ts');
       const ctx: CommandContext = {
         options,
         env: process.env,
-        now: clockFrom(process.env),
+        now,
         log: createLogger({ level: options.debug ? 'debug' : level }),
         cwd: process.cwd(),
       };

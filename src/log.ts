@@ -5,12 +5,29 @@
  * (every string that came from ${ENV} expansion or a credential) and, at the
  * destination, every form of every secret of the run (src/secrets.ts), so a
  * library's error logged whole cannot carry a Basic or URL-encoded credential.
+ *
+ * pino loads on the first line actually written, not when the logger is made:
+ * `--help` and a tick that logs nothing at its level never load it.
  */
-import pino, { type Logger } from 'pino';
-import { UsageError } from './errors.ts';
+import { createRequire } from 'node:module';
+import type { DestinationStream, LogFn, Logger as PinoLogger } from 'pino';
+import type pinoModule from 'pino';
+import { LEVEL_VALUES, type LogLevel, thresholdOf } from './log-levels.ts';
 import { scrub } from './secrets.ts';
 
-export type { Logger } from 'pino';
+export { LOG_LEVELS, logLevelFrom } from './log-levels.ts';
+
+type Pino = typeof pinoModule;
+
+/**
+ * What git-canary logs through: pino's level methods, its level and child
+ * loggers. A pino logger is one, so tests may pass their own.
+ */
+export interface Logger extends Record<LogLevel, LogFn> {
+  readonly level: string;
+  isLevelEnabled(level: string): boolean;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 const REDACT_KEYS = [
   'token',
@@ -32,7 +49,7 @@ export interface LoggerOptions {
   /** Values that must never be written (expanded ${ENV} strings, tokens). */
   secrets?: readonly string[];
   /** Where to write; defaults to stderr (fd 2). */
-  destination?: pino.DestinationStream;
+  destination?: DestinationStream;
 }
 
 /** Replace every occurrence of a secret value in strings, deeply. */
@@ -48,34 +65,21 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
   return scrub(value) as T;
 }
 
-/** pino's levels, most severe first, and `silent`. */
-export const LOG_LEVELS: readonly string[] = [
-  ...Object.entries(pino.levels.values)
-    .sort(([, a], [, b]) => b - a)
-    .map(([name]) => name),
-  'silent',
-];
-
 /**
- * The level GIT_CANARY_LOG_LEVEL asks for (default `warn`; case and spaces
- * ignored). An unknown level is a usage error (exit 2) listing the levels,
- * rather than pino's exception halfway through a command.
+ * pino, loaded synchronously when first needed: logging stays synchronous.
+ * In the bundle esbuild inlines this `require` (pino is CommonJS) and runs pino's
+ * code only now; run from the sources (ESM, no `require`), createRequire loads it.
  */
-export function logLevelFrom(env: Record<string, string | undefined>, fallback = 'warn'): string {
-  const raw = env.GIT_CANARY_LOG_LEVEL;
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const level = raw.trim().toLowerCase();
-  if (LOG_LEVELS.includes(level)) return level;
-  throw new UsageError(`GIT_CANARY_LOG_LEVEL is not a log level: ${JSON.stringify(raw)}`, {
-    hint: `use one of ${LOG_LEVELS.join(', ')}`,
-  });
+function loadPino(): Pino {
+  return typeof require === 'function' ? require('pino') : createRequire(import.meta.url)('pino');
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+function createPino(options: LoggerOptions, level: string): PinoLogger {
+  const pino = loadPino();
   const secrets = options.secrets ?? [];
   return pino(
     {
-      level: options.level ?? 'info',
+      level,
       base: undefined,
       redact: { paths: REDACT_KEYS, censor: '[REDACTED]' },
       formatters: { log: (obj) => redactSecrets(obj, secrets) },
@@ -89,10 +93,51 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+/**
+ * A logger that makes its pino logger (`make`) on the first line at or above
+ * `level`; below it, a call costs a comparison.
+ */
+function deferredLogger(level: string, threshold: number, make: () => PinoLogger): Logger {
+  let real: PinoLogger | undefined;
+  const method = (name: LogLevel): LogFn =>
+    ((...args: Parameters<LogFn>) => {
+      if (LEVEL_VALUES[name] < threshold) return;
+      real ??= make();
+      real[name](...args);
+    }) as LogFn;
+  return {
+    level,
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    fatal: method('fatal'),
+    isLevelEnabled: (l) => {
+      const n = thresholdOf(l);
+      return n !== undefined && Number.isFinite(n) && n >= threshold;
+    },
+    child: (bindings) =>
+      deferredLogger(level, threshold, () => {
+        real ??= make();
+        return real.child(bindings);
+      }),
+  };
+}
+
+/** A synchronous JSON logger at `level` (default info); pino loads on its first line. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const threshold = thresholdOf(level);
+  // A level pino does not know: let pino throw its own error now, as it always did, not at the first line.
+  if (threshold === undefined) return createPino(options, level);
+  return deferredLogger(level, threshold, () => createPino(options, level));
+}
+
 /** A destination that scrubs every line (src/secrets.ts) before the real one writes it. */
-function scrubbing(destination: pino.DestinationStream): pino.DestinationStream {
+function scrubbing(destination: DestinationStream): DestinationStream {
   return { write: (line: string) => destination.write(scrub(line)) };
 }
 
-/** A logger that writes nothing (tests, --quiet). */
-export const silentLogger: Logger = pino({ level: 'silent' });
+/** A logger that writes nothing (tests, --quiet); it never loads pino. */
+export const silentLogger: Logger = createLogger({ level: 'silent' });

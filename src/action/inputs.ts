@@ -7,7 +7,7 @@ import type { CommandSpec } from '../commands/index.ts';
 import { UsageError } from '../errors.ts';
 
 /** The inputs `action.yml` declares. */
-export const INPUT_NAMES = ['command', 'repo', 'token', 'service', 'image', 'source', 'reason', 'dry-run', 'args'] as const;
+export const INPUT_NAMES = ['command', 'repo', 'token', 'service', 'shard', 'image', 'source', 'reason', 'dry-run', 'args'] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
 export type Env = Record<string, string | undefined>;
@@ -35,6 +35,8 @@ export interface ActionInputs {
   repo: string;
   token: string;
   service: string;
+  /** `tick --shard i/n` (watch too): '' when not given. */
+  shard: string;
   image: string;
   source: string;
   reason: string;
@@ -50,6 +52,7 @@ export function readInputs(env: Env): ActionInputs {
     repo: getInput(env, 'repo'),
     token: getInput(env, 'token'),
     service: getInput(env, 'service'),
+    shard: getInput(env, 'shard'),
     image: getInput(env, 'image'),
     source: getInput(env, 'source'),
     reason: getInput(env, 'reason'),
@@ -123,6 +126,7 @@ export interface Invocation {
 /** Inputs that stand for one of a command's own flags. */
 const FLAG_INPUTS = [
   ['service', '--service'],
+  ['shard', '--shard'],
   ['image', '--image'],
   ['source', '--source'],
   ['reason', '--reason'],

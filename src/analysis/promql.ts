@@ -7,9 +7,22 @@
  * strconv.Unquote), ranges without a unit, and range functions given an instant
  * vector. Pure.
  */
+import { createRequire } from 'node:module';
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@prometheus-io/lezer-promql';
 import { formatDuration } from '../config/duration.ts';
+
+/**
+ * The PromQL grammar, loaded when a query is first parsed: building its parse
+ * tables costs ~10 ms, which a command that parses no query does not pay.
+ * Synchronous (validation is): in the bundle esbuild inlines the `require`;
+ * from the sources (ESM) createRequire loads it.
+ */
+function promqlParser(): PromqlGrammar['parser'] {
+  const grammar: PromqlGrammar =
+    typeof require === 'function' ? require('@prometheus-io/lezer-promql') : createRequire(import.meta.url)('@prometheus-io/lezer-promql');
+  return grammar.parser;
+}
+type PromqlGrammar = typeof import('@prometheus-io/lezer-promql');
 
 /** What is wrong with a query: a message naming the text near it, and the 1-based column. */
 export interface PromqlProblem {
@@ -68,7 +81,7 @@ export function promqlProblem(q: string): PromqlProblem | undefined {
   if (q.trim() === '') return { message: 'the query is empty', column: 1 };
   const unbalanced = bracketProblem(q);
   if (unbalanced) return unbalanced;
-  const tree = parser.parse(q);
+  const tree = promqlParser().parse(q);
   let found: PromqlProblem | undefined;
   tree.iterate({
     enter(ref) {
@@ -99,7 +112,7 @@ export function labelMatchers(q: string): LabelMatcher[] {
   const problem = promqlProblem(q);
   if (problem) throw new SyntaxError(`${problem.message} (column ${problem.column})`);
   const out: LabelMatcher[] = [];
-  parser.parse(q).iterate({
+  promqlParser().parse(q).iterate({
     enter(ref) {
       if (ref.name !== 'UnquotedLabelMatcher') return;
       const name = ref.node.getChild('LabelName');

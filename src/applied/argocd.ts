@@ -17,7 +17,7 @@
  * Multi-source Applications (`status.sync.revisions[]`) are refused with an
  * error: which of the sources is production cannot be told from the status.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppliedConfig } from '../config/analysis-schema.ts';
 import type { AppliedObservation } from '../engine/types.ts';
 import { isRecord } from './kube-client.ts';

@@ -23,7 +23,7 @@
  * in between); otherwise, and without history (older Flux), `since` is Ready's
  * `lastTransitionTime`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppliedConfig } from '../config/analysis-schema.ts';
 import type { AppliedObservation } from '../engine/types.ts';
 import { isRecord } from './kube-client.ts';

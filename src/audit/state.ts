@@ -27,7 +27,7 @@ import type { CommitInfo } from '../git/types.ts';
 import { GitError } from '../errors.ts';
 import type { JudgmentNote, RolloutCommit, RolloutState } from '../engine/types.ts';
 import { parseChecksLine } from './checks.ts';
-import { parseCommitMessage } from './trailers.ts';
+import { parsedCommit } from './trailers.ts';
 
 /** The notes recorded on a commit (`refs/notes/git-canary`), [] when none. */
 export type NotesFor = (sha: string) => JudgmentNote[];
@@ -46,7 +46,7 @@ export function serviceCommits(service: string, commits: readonly CommitInfo[]):
 export function canaryCommits(commits: readonly CommitInfo[]): RolloutCommit[] {
   const out: RolloutCommit[] = [];
   for (const c of commits) {
-    const { title, body, trailers } = parseCommitMessage(c.message);
+    const { title, body, trailers } = parsedCommit(c);
     if (trailers) out.push({ sha: c.sha, at: commitTime(c), trailers, body, title });
   }
   return out;

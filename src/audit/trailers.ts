@@ -151,6 +151,33 @@ export function formatCommitMessage(input: { title?: string; body?: string; trai
   return [title, ...(body ? [body] : []), lines.join('\n')].join('\n\n') + '\n';
 }
 
+const parsedMemo = new WeakMap<object, ParsedMessage>();
+
+/** Freeze `value` and every plain object and array in it (dates stay as they are). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * parseCommitMessage of a commit read from git, parsed once: the object store
+ * hands every walk the same commit objects, so the services of one tick that
+ * walk the same history parse each message once between them. The result is
+ * frozen (shared): copy it to change it.
+ */
+export function parsedCommit(commit: { readonly message: string }): ParsedMessage {
+  let parsed = parsedMemo.get(commit);
+  if (!parsed) {
+    const fresh = parseCommitMessage(commit.message);
+    parsed = deepFreeze(fresh);
+    parsedMemo.set(commit, parsed);
+  }
+  return parsed;
+}
+
 /** Split a commit message into title, body and (when valid and complete) the Canary-* trailers. Never throws. */
 export function parseCommitMessage(message: string): ParsedMessage {
   const lines = trimBlankLines(message.replace(/\r\n?/g, '\n').split('\n'));

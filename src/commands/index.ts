@@ -31,6 +31,11 @@ const deadline: CommandOption = {
   description:
     "the tick's time budget, e.g. 2m: when it passes, metric queries in flight are abandoned and services not decided yet hold (exit 0; the next tick decides them); a commit being pushed finishes, nothing half-done is committed (default: no deadline, each metrics source's timeout bounds its queries)",
 };
+const shard: CommandOption = {
+  flags: '--shard <i/n>',
+  description:
+    'tick only shard i of n (1-based, e.g. 2/3): each service belongs to one shard by a hash of its name, so n workers (a CI matrix, CronJobs) share one repository with git\'s compare-and-swap as their only coordination; not with --service',
+};
 const reason: CommandOption = { flags: '--reason <text>', description: 'why (recorded as the Canary-Reason trailer; the actor comes from GIT_CANARY_ACTOR, GITHUB_ACTOR or USER)' };
 
 export const commands: CommandSpec[] = [
@@ -40,6 +45,7 @@ export const commands: CommandSpec[] = [
     options: [
       { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
+      shard,
       deadline,
     ],
     run: async (ctx, opts) => (await import('./tick.ts')).tick(ctx, opts),
@@ -52,6 +58,7 @@ export const commands: CommandSpec[] = [
       { flags: '--dry-run', description: 'decide and print, push nothing' },
       { flags: '--service <name>', description: 'only this service' },
       { flags: '--times <n>', description: 'stop after n ticks (default: run until stopped)' },
+      { ...shard, description: shard.description.replace('tick only', 'each tick ticks only') },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") },
     ],
     run: async (ctx, opts) => (await import('./watch.ts')).watch(ctx, opts),

@@ -126,9 +126,12 @@ export async function log(ctx: CommandContext, opts: LogOptions): Promise<Comman
     limits: limitsOf(config),
     reverts: revertsIn(others),
   });
+  // Never a window: the whole first-parent history was read, and the output says how much that was.
+  const read = commits.length + others.length;
+  const extent = `${read.toLocaleString('en-US')} commit${read === 1 ? '' : 's'} of ${session.production} read: its whole history`;
   return {
     exitCode: 0,
-    text: format === 'markdown' ? renderRolloutsMarkdown(rollouts) : formatRolloutLog(rollouts, { now }),
-    json: { rollouts },
+    text: format === 'markdown' ? `${renderRolloutsMarkdown(rollouts)}\n_${extent}._\n` : `${formatRolloutLog(rollouts, { now })}${extent}\n`,
+    json: { rollouts, history: { branch: session.production, tip, commits: read, complete: true } },
   };
 }

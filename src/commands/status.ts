@@ -5,7 +5,7 @@
  * person can do now. Reads only; never queries metrics. The entry and its text
  * are built by audit/status.ts.
  */
-import { parseCommitMessage } from '../audit/trailers.ts';
+import { parsedCommit } from '../audit/trailers.ts';
 import { releaseImages } from '../audit/images.ts';
 import { commitTime } from '../audit/state.ts';
 import {
@@ -85,7 +85,7 @@ async function lastJudged(session: Session, name: string, record: RolloutCommit 
   for await (const c of session.repo.walk(record.sha, { firstParent: true })) {
     if (c.sha === record.sha) continue;
     if (++seen > MAX_WALK) break;
-    const { title, body, trailers } = parseCommitMessage(c.message);
+    const { title, body, trailers } = parsedCommit(c);
     if (!trailers || trailers.service !== name) continue;
     if (c.author.name !== session.author.name || c.author.email !== session.author.email) continue;
     if (trailers.rollout !== record.trailers.rollout || trailers.phase === 'promoted' || trailers.phase === 'rolled-back') break;

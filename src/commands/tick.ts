@@ -3,7 +3,9 @@ import { tryParseDuration } from '../config/duration.ts';
 import { UsageError } from '../errors.ts';
 import { gitHubSession } from '../runner/github-session.ts';
 import { openSession } from '../runner/session.ts';
-import { tickService, type ServiceTickResult } from '../runner/tick-service.ts';
+import type { ServiceTickResult } from '../runner/tick-service.ts';
+import { tickServices } from '../runner/tick-services.ts';
+import { type Shard, shardOf, shardOption } from '../runner/shard.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 
 export interface TickOptions {
@@ -16,6 +18,12 @@ export interface TickOptions {
    * bounds each query).
    */
   deadline?: string;
+  /**
+   * `--shard 2/3`: tick only the services of shard 2 of 3, so several workers
+   * (a CI matrix, CronJobs) share one repository; git's compare-and-swap is
+   * their only coordination. A service's shard depends on its name alone.
+   */
+  shard?: string;
 }
 
 /** `--deadline`'s milliseconds; a usage error (exit 2) when it is not a duration. */
@@ -30,18 +38,24 @@ export function parseDeadline(text: string | undefined): number | undefined {
 
 export async function tick(ctx: CommandContext, opts: TickOptions): Promise<CommandResult> {
   const deadlineMs = parseDeadline(opts.deadline);
+  const shard = shardOption(opts.shard, opts.service);
   // The clock starts before anything else: opening the repository (a fetch) counts too.
   const controller = new AbortController();
   const timer = deadlineMs === undefined ? undefined : setTimeout(() => controller.abort(), deadlineMs);
   timer?.unref();
   try {
-    return await tickWithin(ctx, opts, deadlineMs === undefined ? undefined : { signal: controller.signal, label: opts.deadline! });
+    return await tickWithin(ctx, opts, shard, deadlineMs === undefined ? undefined : { signal: controller.signal, label: opts.deadline! });
   } finally {
     if (timer) clearTimeout(timer);
   }
 }
 
-async function tickWithin(ctx: CommandContext, opts: TickOptions, deadline: { signal: AbortSignal; label: string } | undefined): Promise<CommandResult> {
+async function tickWithin(
+  ctx: CommandContext,
+  opts: TickOptions,
+  shard: Shard | undefined,
+  deadline: { signal: AbortSignal; label: string } | undefined,
+): Promise<CommandResult> {
   const session = await openSession(ctx, { write: !opts.dryRun, notify: !opts.dryRun });
   const names = Object.keys(session.config.services);
   if (opts.service !== undefined && !names.includes(opts.service)) {
@@ -49,32 +63,32 @@ async function tickWithin(ctx: CommandContext, opts: TickOptions, deadline: { si
       hint: `services: ${names.join(', ') || '(none)'}`,
     });
   }
+  const selected = shard ? names.filter((n) => shardOf(n, shard.count) === shard.index) : names.filter((n) => opts.service === undefined || n === opts.service);
   const github = gitHubSession(ctx, session);
-  const services: ServiceTickResult[] = [];
-  for (const name of names) {
-    if (opts.service !== undefined && name !== opts.service) continue;
-    services.push(
-      await tickService({
-        repo: session.repo,
-        config: session.config,
-        name,
-        author: session.author,
-        now: ctx.now,
-        dryRun: Boolean(opts.dryRun),
-        log: ctx.log,
-        github,
-        ...(deadline ? { deadline } : {}),
-        ...(session.notifier ? { notifier: session.notifier } : {}),
-      }),
-    );
-  }
+  const services = await tickServices({
+    repo: session.repo,
+    config: session.config,
+    names: selected,
+    author: session.author,
+    now: ctx.now,
+    dryRun: Boolean(opts.dryRun),
+    log: ctx.log,
+    github,
+    ...(deadline ? { deadline } : {}),
+    ...(session.notifier ? { notifier: session.notifier } : {}),
+  });
   // Every service ticked; a person must fix the ones that errored (exit 1).
   const errors = services.filter((s) => s.decision === 'error').map((s) => `${s.service}: ${s.reason}`);
-  return { exitCode: errors.length > 0 ? 1 : 0, text: formatTick(services, Boolean(opts.dryRun)), json: { services }, errors };
+  return {
+    exitCode: errors.length > 0 ? 1 : 0,
+    text: formatTick(services, Boolean(opts.dryRun), shard),
+    json: { services, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}) },
+    errors,
+  };
 }
 
-export function formatTick(services: ServiceTickResult[], dryRun: boolean): string {
-  if (services.length === 0) return 'no services in git-canary.yaml\n';
+export function formatTick(services: ServiceTickResult[], dryRun: boolean, shard?: Shard): string {
+  if (services.length === 0) return shard ? `no services in shard ${shard.index}/${shard.count}\n` : 'no services in git-canary.yaml\n';
   const lines = services.map((s) => {
     const where =
       s.decision === 'promote' || s.decision === 'rollback'

@@ -6,6 +6,7 @@
 import { parseDuration } from '../config/duration.ts';
 import { CanaryError, UsageError } from '../errors.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
+import { shardOption } from '../runner/shard.ts';
 import { parseDeadline, tick } from './tick.ts';
 
 export interface WatchOptions {
@@ -16,6 +17,8 @@ export interface WatchOptions {
   times?: string;
   /** Each tick's `--deadline` (see tick.ts). */
   deadline?: string;
+  /** Each tick's `--shard i/n` (see tick.ts). */
+  shard?: string;
 }
 
 export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<CommandResult> {
@@ -31,6 +34,8 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
   }
   if (!(times >= 1)) throw new UsageError(`--times ${opts.times} must be at least 1`);
   parseDeadline(opts.deadline);
+  // A usage error before the first tick, not once per tick.
+  shardOption(opts.shard, opts.service);
 
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -46,7 +51,12 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
     while (!stopping && ticks < times) {
       ticks++;
       try {
-        const r = await tick(ctx, { dryRun: opts.dryRun, service: opts.service, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) });
+        const r = await tick(ctx, {
+          dryRun: opts.dryRun,
+          service: opts.service,
+          ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+          ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
+        });
         process.stdout.write(ctx.options.json ? `${JSON.stringify(r.json)}\n` : r.text);
         for (const line of r.errors ?? []) process.stderr.write(`error: ${line}\n`);
       } catch (e) {

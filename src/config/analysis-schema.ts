@@ -5,7 +5,7 @@
  * become the JSON Schema). Defaults are written here once and documented in the
  * README's "Health checks".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DNS_LABEL, Duration, SourceName, unlessMissing } from './schema-base.ts';
 
 /** Default `analysis.threshold`: failed judgments over the rollout that roll back. */

@@ -5,7 +5,7 @@
 export { DURATION_PATTERN, formatDuration, parseDuration, tryParseDuration } from './duration.ts';
 export { type Env, expandEnvInDocument, expandString } from './env.ts';
 export { type ConfigIssue, formatIssue, formatPath } from './issues.ts';
-export { configJsonSchema, configJsonSchemaText, SCHEMA_URL } from './json-schema.ts';
+export { SCHEMA_URL } from './schema-url.ts';
 export { repoPathProblem } from './paths.ts';
 export { checkRules, type RuleIssues } from './rules.ts';
 export {

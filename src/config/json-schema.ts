@@ -3,15 +3,18 @@
  * source of truth). It describes what a person writes (zod's input side), so
  * keys with defaults are optional. `npm run schema` writes it to
  * schema/git-canary.schema.json; a test fails when that file drifts.
+ *
+ * Only this file uses zod's JSON Schema export, and nothing a command loads
+ * imports it (config/index.ts does not re-export it): only `npm run schema` and its test.
  */
-import { z } from 'zod';
+import { toJSONSchema } from 'zod';
 import { GitCanaryConfig } from './schema.ts';
+import { SCHEMA_URL } from './schema-url.ts';
 
-/** Where the published schema can be fetched (the npm package ships `schema/`). */
-export const SCHEMA_URL = 'https://unpkg.com/git-canary/schema/git-canary.schema.json';
+export { SCHEMA_URL };
 
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(GitCanaryConfig, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' });
+  const schema = toJSONSchema(GitCanaryConfig, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' });
   const { $schema, ...rest } = schema;
   return { $schema, $id: SCHEMA_URL, title: 'git-canary.yaml', ...rest };
 }

@@ -8,7 +8,7 @@
 import { parse } from 'yaml';
 import type { Destination } from '../routers/types.ts';
 import { type Detection, type DetectedService, INIT_INTERVAL, INIT_STEPS, type ReleaseEntry, type WorkloadRef } from './detect.ts';
-import { SCHEMA_URL } from './json-schema.ts';
+import { SCHEMA_URL } from './schema-url.ts';
 
 export interface RenderedInit {
   text: string;

@@ -2,7 +2,7 @@
  * Schema pieces shared by schema.ts and the schemas of its parts
  * (analysis-schema.ts), kept apart so neither imports the other in a cycle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './duration.ts';
 import { repoPathProblem } from './paths.ts';
 

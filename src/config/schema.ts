@@ -5,7 +5,7 @@
  * editors show. Each schema and its parsed type share a name. Rules that relate
  * several keys live in rules.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { getRouter, ServiceRouteConfig } from '../routers/index.ts';
 import { NotifyConfig } from '../notify/index.ts';
 import { MetricsSourceConfig } from '../metrics/index.ts';

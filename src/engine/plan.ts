@@ -21,6 +21,7 @@
  * With `canary.idle`, promotion and rollback scale the canary down and the next
  * start gives it back the replicas it had.
  */
+import { TextMemo } from '../memo.ts';
 import { CanaryError, ConfigError, GitError } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
 import { applyEdits, editDocument, parseManifestFile } from '../manifests/index.ts';
@@ -79,8 +80,12 @@ const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Rollout'])
 
 /** The canary weight the route file holds; throws RouterError (file:line) when it cannot be read. */
 export function routeWeightOf(service: Pick<PlanService, 'route'>, routeText: string): number {
-  return getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary;
+  return routeWeights.get(`${JSON.stringify(service.route)}\0${routeText}`, () =>
+    getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary);
 }
+
+/** Weights read (history checks each record's route file, observe production's): the same route and text, the same weight. */
+const routeWeights = new TextMemo<number>();
 
 /** The route file with the canary at `canary`%; undefined when it already is. */
 export function planWeight(service: Pick<PlanService, 'route'>, routeText: string, canary: number): FileChange | undefined {

@@ -3,6 +3,7 @@
  * shared files (PRODUCT.md, "The canary runs the candidate"). Pure: file texts
  * in, the parts that make up the release, comparisons and promotion changes out.
  */
+import { TextMemo } from '../memo.ts';
 import { ManifestError, printable } from '../errors.ts';
 import type { FileChange } from '../git/types.ts';
 import { documentText, findDocument, parseManifestFile, replaceDocuments, type ManifestFile } from '../manifests/index.ts';
@@ -48,6 +49,9 @@ function parse(path: string, text: string, branch: string): ManifestFile {
   }
 }
 
+/** Release files known to parse (a service's files are read on both branches, mostly unchanged). */
+const parsesOk = new TextMemo<true>();
+
 function find(file: ManifestFile, d: DocRef, branch: string) {
   try {
     return findDocument(file, d);
@@ -73,7 +77,10 @@ export function releaseParts(spec: ReleaseSpec, texts: FileTexts, branch: string
     const docs = spec.documents[path];
     if (!docs) {
       // A release file that does not parse is this service's error now, naming branch, file and line.
-      if (text !== undefined && /\.ya?ml$/i.test(path)) parse(path, text, branch);
+      if (text !== undefined && /\.ya?ml$/i.test(path)) parsesOk.get(`${path}\0${text}`, () => {
+          parse(path, text, branch);
+          return true;
+        });
       const view = spec.views?.[path];
       parts.push({ path, text: text !== undefined && view ? view(text) : text });
       continue;

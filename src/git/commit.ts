@@ -3,12 +3,12 @@
  * trees and the commit object straight into the object database. Nothing is
  * checked out and no ref moves; `updateRef` publishes the result.
  */
-import git, { type TreeEntry } from 'isomorphic-git';
-import { atomicFs as fs } from './atomic-fs.ts';
+import type { TreeEntry } from 'isomorphic-git';
+import { treeBytes, writeLooseObject } from './object-writer.ts';
 import { GitError, PathError } from '../errors.ts';
 import type { CreateCommitOptions, FileChange, Identity } from './types.ts';
 import { isSha, splitRepoPath } from './paths.ts';
-import { type ObjectStore, readCommitInfo } from './read.ts';
+import { type ObjectStore, readCommitInfo, readTreeEntries } from './read.ts';
 import { scrub } from '../secrets.ts';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -57,10 +57,7 @@ async function applyToTree(
   prefix: string,
 ): Promise<string | undefined> {
   const entries = new Map<string, TreeEntry>();
-  if (baseOid) {
-    const { tree } = await git.readTree({ fs, gitdir: store.gitdir, cache: store.cache, oid: baseOid });
-    for (const e of tree) entries.set(e.path, e);
-  }
+  if (baseOid) for (const e of await readTreeEntries(store, baseOid)) entries.set(e.path, e);
   for (const [name, change] of changes) {
     const path = prefix ? `${prefix}/${name}` : name;
     const existing = entries.get(name);
@@ -81,15 +78,14 @@ async function applyToTree(
       entries.delete(name);
     } else {
       if (existing?.type === 'tree') throw conflict(path, 'is a directory in the parent commit, not a file');
-      const oid = await git.writeBlob({ fs, gitdir: store.gitdir, blob: Buffer.from(change, 'utf8') });
+      const oid = await writeLooseObject(store.gitdir, store.cache, 'blob', Buffer.from(change, 'utf8'));
       // Keep an executable bit the file already had.
       const mode = existing?.mode === '100755' ? '100755' : '100644';
       entries.set(name, { mode, path: name, oid, type: 'blob' });
     }
   }
   if (entries.size === 0) return prefix ? undefined : EMPTY_TREE;
-  // writeTree sorts the entries in git's order.
-  return git.writeTree({ fs, gitdir: store.gitdir, tree: [...entries.values()] });
+  return writeLooseObject(store.gitdir, store.cache, 'tree', treeBytes([...entries.values()]));
 }
 
 /** `Name <email> 1700000000 +0000`, refusing characters that would corrupt the header. */
@@ -145,5 +141,5 @@ export async function createCommitIn(store: ObjectStore, options: CreateCommitOp
     `committer ${person(committer, seconds)}`,
   ].join('\n');
   const object = Buffer.from(`${header}\n\n${message}`, 'utf8');
-  return git.writeObject({ fs, gitdir: store.gitdir, type: 'commit', object, format: 'content' });
+  return writeLooseObject(store.gitdir, store.cache, 'commit', object);
 }

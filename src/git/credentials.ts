@@ -93,6 +93,12 @@ export interface AuthState {
  * credentials; `onAuthFailure` (a second 401) cancels, so a wrong token costs
  * one retry, never a loop.
  */
+/** The `Authorization` header value for `creds` (Basic), undefined when there are none. */
+export function basicAuthorization(creds: RemoteCredentials): string | undefined {
+  if (creds.source === 'none') return undefined;
+  return `Basic ${Buffer.from(`${creds.username ?? ''}:${creds.password ?? ''}`).toString('base64')}`;
+}
+
 export function authCallbacks(creds: RemoteCredentials): {
   onAuth: AuthCallback;
   onAuthFailure: AuthFailureCallback;

@@ -27,6 +27,29 @@ export interface ErrorContext {
 /** Text from git servers on a ref update that lost a race (receive-pack `ng` reasons). */
 const LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
 
+/**
+ * A failed native `git push --porcelain` as the error the embedded path gives
+ * for the same refusal: the ref moved (our lease or receive-pack's lock) is a
+ * GitConflictError, a hook or protection rule a GitError quoting the server,
+ * anything else (credentials, network) what `nativeError` says.
+ */
+export function nativePushError(stdout: string, stderr: string, ctx: ErrorContext): CanaryError {
+  const where = { branch: ctx.ref, detail: ctx.label };
+  const line = stdout.split('\n').find((l) => l.startsWith('!\t'));
+  const reason = line ? clean(line.split('\t').slice(2).join(' '), ctx) : undefined;
+  if (reason && LOST_RACE_RE.test(reason)) {
+    return new GitConflictError(`${ctx.ref ?? 'the ref'} moved while updating it`, {
+      where,
+      hint: 'another writer won the race: refetch, decide again and retry',
+      data: { reason },
+    });
+  }
+  if (reason && /remote rejected/.test(reason)) {
+    return new GitError(`push was rejected: ${reason}`, { where, hint: 'a server-side hook or branch protection refused the update' });
+  }
+  return nativeError(stderr, ctx);
+}
+
 /** True when a push failure means "the ref moved under us", in either isomorphic-git shape. */
 export function isLostRace(err: unknown): boolean {
   if (err instanceof PushRejectedError) return true;

@@ -4,8 +4,9 @@
  * the work tree and index of a non-bare repository are never touched, and its
  * checked-out branch is never moved (git refuses that push too).
  */
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
+import { fsForReads } from './git-fs.ts';
 import git from 'isomorphic-git';
 import { GitError } from '../errors.ts';
 import { createCommitIn } from './commit.ts';
@@ -188,13 +189,13 @@ export async function assertFastForward(
   const where = { branch: shortRef(fullRef), detail: store.label };
   if (!isSha(newSha)) throw new GitError(`${JSON.stringify(newSha)} is not a commit id`, { where, hint: 'pass the sha createCommit returned' });
   const found = await git
-    .readObject({ fs, gitdir: store.gitdir, cache: store.cache, oid: newSha, format: 'content' })
+    .readObject({ fs: fsForReads, gitdir: store.gitdir, cache: store.cache, oid: newSha, format: 'content' })
     .catch(() => undefined);
   if (found?.type !== 'commit') {
     throw new GitError(`commit ${newSha} is not in the repository`, { where, hint: 'publish a commit made by createCommit on this repository' });
   }
   if (expectedOld === undefined || expectedOld === newSha) return;
-  const descends = await git.isDescendent({ fs, gitdir: store.gitdir, cache: store.cache, oid: newSha, ancestor: expectedOld, depth: -1 });
+  const descends = await git.isDescendent({ fs: fsForReads, gitdir: store.gitdir, cache: store.cache, oid: newSha, ancestor: expectedOld, depth: -1 });
   if (!descends) {
     throw new GitError(`${newSha.slice(0, 12)} is not a fast-forward of ${shortRef(fullRef)} (${expectedOld.slice(0, 12)})`, {
       where,

@@ -17,7 +17,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GitError } from '../errors.ts';
-import type { RemoteCredentials } from './credentials.ts';
+import { basicAuthorization, type RemoteCredentials } from './credentials.ts';
 
 const run = promisify(execFile);
 
@@ -63,10 +63,8 @@ export function nativeEnv(creds: RemoteCredentials | undefined, gitdir?: string)
   const config = [...FIXED_CONFIG];
   // The cache is ours whoever owns the directory (a CI volume): no "dubious ownership" refusal.
   if (gitdir) config.push(['safe.directory', gitdir]);
-  if (creds && creds.source !== 'none') {
-    const basic = Buffer.from(`${creds.username ?? ''}:${creds.password ?? ''}`).toString('base64');
-    config.push(['http.extraHeader', `Authorization: Basic ${basic}`]);
-  }
+  const authorization = creds ? basicAuthorization(creds) : undefined;
+  if (authorization) config.push(['http.extraHeader', `Authorization: ${authorization}`]);
   env.GIT_CONFIG_COUNT = String(config.length);
   config.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;

@@ -53,7 +53,11 @@ function parseIndex(bytes: Buffer, packPath: string, packSize: number): PackInde
   };
 }
 
-async function packsOf(gitdir: string, cacheKey: object): Promise<PackIndex[]> {
+/** Packs already read whole (object-reader.ts): their headers are read from memory, not from the file again. */
+export const loadedPacks = new WeakMap<PackIndex, Buffer>();
+
+/** The store's packs, indexes parsed once; the pack directory is listed again only when its mtime changed. */
+export async function packsOf(gitdir: string, cacheKey: object): Promise<PackIndex[]> {
   let entry = packCache.get(cacheKey);
   if (!entry) {
     entry = { byName: new Map() };
@@ -82,7 +86,13 @@ async function packsOf(gitdir: string, cacheKey: object): Promise<PackIndex[]> {
   return list;
 }
 
-function findInIndex(idx: PackIndex, oid: string): number | undefined {
+/** The packs listed by the last packsOf of this store, without looking at the disk again (objects in them never change). */
+export function knownPacks(cacheKey: object): readonly PackIndex[] {
+  return packCache.get(cacheKey)?.packs?.list ?? [];
+}
+
+/** The offset of `oid` in the pack of `idx`, or undefined. */
+export function findInIndex(idx: PackIndex, oid: string): number | undefined {
   const want = Buffer.from(oid, 'hex');
   const first = want[0]!;
   let lo = first === 0 ? 0 : idx.fanout[first - 1]!;
@@ -104,6 +114,11 @@ function findInIndex(idx: PackIndex, oid: string): number | undefined {
 
 /** Where `oid` is in the store: loose, in a pack (and where), or undefined when absent. */
 export async function locateObject(gitdir: string, cacheKey: object, oid: string): Promise<ObjectLocation | undefined> {
+  // The packs known already first (no system call: what is in them never changes), then the disk.
+  for (const pack of knownPacks(cacheKey)) {
+    const offset = findInIndex(pack, oid);
+    if (offset !== undefined) return { kind: 'packed', pack, offset };
+  }
   const path = join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   if (await fsp.stat(path).then(() => true, () => false)) return { kind: 'loose', path };
   for (const pack of await packsOf(gitdir, cacheKey)) {
@@ -134,7 +149,7 @@ async function readAt(path: string, position: number, length: number): Promise<B
 }
 
 /** A little-endian base-128 number (a delta's base and result sizes) at `pos`. */
-function deltaVarint(buf: Buffer, pos: number): { value: number; next: number } | undefined {
+export function deltaVarint(buf: Buffer, pos: number): { value: number; next: number } | undefined {
   let value = 0;
   let scale = 1;
   for (let i = pos; i < buf.length; i++) {
@@ -159,7 +174,8 @@ export async function objectSize(gitdir: string, cacheKey: object, oid: string):
     const m = /^(blob|tree|commit|tag) (\d+)\0/.exec(head.subarray(0, 64).toString('latin1'));
     return m ? Number(m[2]) : null;
   }
-  const buf = await readAt(at.pack.packPath, at.offset, 512);
+  const loaded = loadedPacks.get(at.pack);
+  const buf = loaded ? loaded.subarray(at.offset, at.offset + 512) : await readAt(at.pack.packPath, at.offset, 512);
   if (buf.length === 0) return null;
   let b = buf[0]!;
   const type = (b >> 4) & 7;

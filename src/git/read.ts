@@ -3,12 +3,13 @@
  * Shared by local and remote repositories; they differ only in how a branch
  * name becomes a commit id (see `commitOid`).
  */
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import git, { type TreeEntry } from 'isomorphic-git';
+import type { TreeEntry } from 'isomorphic-git';
 import { GitError, ManifestError, PathError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../manifests/types.ts';
 import { locateObject, objectSize } from './objects.ts';
+import { readObjectRaw } from './object-reader.ts';
 import type { CommitInfo, Identity } from './types.ts';
 import { isSha, splitRepoPath } from './paths.ts';
 
@@ -23,6 +24,26 @@ export interface ObjectStore {
    * but the store lacks was left out for its size.
    */
   partial?: boolean;
+  /**
+   * Commits read so far, by sha (a commit never changes): every service of a
+   * tick walks the same production history, and each walk after the first
+   * reads it from here instead of inflating each commit again. Bounded by
+   * COMMIT_MEMO_MAX; created on first use.
+   */
+  commits?: Map<string, CommitInfo>;
+  /** Trees parsed so far, by id, for the same reason (every service's files hang off the same root tree). */
+  trees?: Map<string, TreeEntry[]>;
+}
+
+/** Commits kept in an ObjectStore's memo (about 0.5 KB each); the oldest read are dropped first. */
+export const COMMIT_MEMO_MAX = 50_000;
+
+function remember(store: ObjectStore, commit: CommitInfo): CommitInfo {
+  store.commits ??= new Map();
+  const memo = store.commits;
+  if (memo.size >= COMMIT_MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(commit.sha, commit);
+  return commit;
 }
 
 /**
@@ -65,14 +86,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Read an object's raw bytes, or undefined when it is not in the store. */
 async function readRaw(store: ObjectStore, oid: string): Promise<{ type: string; bytes: Uint8Array } | undefined> {
-  try {
-    await guardPack(store, oid);
-    const { type, object } = await git.readObject({ fs, gitdir: store.gitdir, cache: store.cache, oid, format: 'content' });
-    return { type, bytes: object as Uint8Array };
-  } catch (err) {
-    if (err instanceof git.Errors.NotFoundError) return undefined;
-    throw err;
-  }
+  await guardPack(store, oid);
+  return readObjectRaw(store.gitdir, store.cache, oid);
 }
 
 /** Parse `Name <email> 1700000000 +0130` the way isomorphic-git reports it (offset in minutes, sign inverted like Date#getTimezoneOffset). */
@@ -134,10 +149,39 @@ export async function readCommitInfo(store: ObjectStore, oid: string): Promise<C
   });
 }
 
-async function readTreeEntries(store: ObjectStore, oid: string): Promise<TreeEntry[]> {
-  await guardPack(store, oid);
-  const { tree } = await git.readTree({ fs, gitdir: store.gitdir, cache: store.cache, oid });
-  return tree;
+/** Entries of tree `oid` as isomorphic-git reports them (a directory's mode as 040000). */
+export async function readTreeEntries(store: ObjectStore, oid: string): Promise<TreeEntry[]> {
+  const known = store.trees?.get(oid);
+  if (known) return known;
+  const raw = await readRaw(store, oid);
+  if (raw?.type !== 'tree') {
+    throw new GitError(raw ? `${oid} is a ${raw.type}, not a tree` : `tree ${oid} is not in the repository`, {
+      where: { detail: store.label },
+      hint: 'the repository is missing objects or is corrupt; check it with git fsck',
+    });
+  }
+  store.trees ??= new Map();
+  if (store.trees.size >= COMMIT_MEMO_MAX) store.trees.clear();
+  const entries = parseTree(raw.bytes);
+  store.trees.set(oid, entries);
+  return entries;
+}
+
+/** A tree object's entries: `<mode> <name>\0<20-byte id>`, repeated. */
+export function parseTree(bytes: Uint8Array): TreeEntry[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: TreeEntry[] = [];
+  for (let i = 0; i < buf.length; ) {
+    const space = buf.indexOf(0x20, i);
+    const nul = buf.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) throw new GitError('a tree object is malformed', { hint: 'the repository is corrupt; check it with git fsck' });
+    const rawMode = buf.toString('latin1', i, space);
+    const mode = rawMode === '40000' ? TREE : rawMode;
+    const type = mode === TREE ? 'tree' : mode === SUBMODULE ? 'commit' : 'blob';
+    out.push({ mode, path: buf.toString('utf8', space + 1, nul), oid: buf.toString('hex', nul + 1, nul + 21), type });
+    i = nul + 21;
+  }
+  return out;
 }
 
 /**
@@ -202,8 +246,14 @@ export async function readFileAt(
       data: { limit: maxBytes, ...(size ? { bytes: size } : {}), blob: entry.oid },
     });
   }
-  await guardPack(store, entry.oid);
-  const { blob } = await git.readBlob({ fs, gitdir: store.gitdir, cache: store.cache, oid: entry.oid });
+  const raw = await readRaw(store, entry.oid);
+  if (raw?.type !== 'blob') {
+    throw new GitError(`${path}: its blob ${entry.oid} cannot be read`, {
+      where: { file: path, detail: store.label },
+      hint: 'the repository is missing objects or is corrupt; check it with git fsck',
+    });
+  }
+  const blob = raw.bytes;
   try {
     return utf8.decode(blob);
   } catch {
@@ -269,6 +319,8 @@ export type MissingParents = (child: CommitInfo, missing: string[]) => Promise<v
 
 /** The commit `oid`, or undefined when it is not in the store (a missing parent). */
 async function readParent(store: ObjectStore, oid: string): Promise<CommitInfo | undefined> {
+  const known = store.commits?.get(oid);
+  if (known) return known;
   const raw = await readRaw(store, oid);
   if (!raw) return undefined;
   if (raw.type !== 'commit') {
@@ -277,7 +329,7 @@ async function readParent(store: ObjectStore, oid: string): Promise<CommitInfo |
       hint: 'the repository is corrupt; check it with git fsck',
     });
   }
-  return strip(parseCommit(oid, raw.bytes));
+  return remember(store, strip(parseCommit(oid, raw.bytes)));
 }
 
 /** Read `oids` (parents of `child`), asking `onMissing` once for those the store lacks. */
@@ -313,7 +365,7 @@ export async function* walkFrom(
   startOid: string,
   options: { firstParent: boolean; onMissing: MissingParents },
 ): AsyncGenerator<CommitInfo> {
-  const start = strip(await readCommitInfo(store, startOid));
+  const start = store.commits?.get(startOid) ?? remember(store, strip(await readCommitInfo(store, startOid)));
   if (options.firstParent) {
     let commit = start;
     for (;;) {

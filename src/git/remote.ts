@@ -1,22 +1,27 @@
 /**
  * A repository behind an http(s) URL, mirrored into a bare cache directory
- * that is reused between runs (fetch, never re-clone). Each branch or ref is
- * fetched on its own, shallow, the first time it is read; `refresh` fetches
- * them again. Pushes are compare-and-swap against the server's advertised
- * value and never forced.
+ * that is reused between runs (fetch, never re-clone). The refs a run reads
+ * (production, candidate, the notes) are brought up to date together with the
+ * first read: one ref advertisement says which moved, and only those are
+ * fetched, shallow, in one negotiation (native git) or with a "have" each
+ * (embedded); nothing moved, nothing fetched. `refresh` does the same again.
+ * History further back is fetched only when a walk reaches the shallow
+ * boundary. Pushes are compare-and-swap (native git: a lease; embedded: the
+ * advertised value) and never forced.
  */
 import { createHash } from 'node:crypto';
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { fsForReads, fsForWrites } from './git-fs.ts';
 import git from 'isomorphic-git';
 import nodeHttp from 'node:http';
 import nodeHttps from 'node:https';
 import isoHttp from 'isomorphic-git/http/node';
 import { GitConflictError, GitError } from '../errors.ts';
-import { atomicFs, writeFileAtomic } from './atomic-fs.ts';
+import { writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
-import { authCallbacks, parseRemoteUrl, redactor } from './credentials.ts';
-import { type ErrorContext, isMissingRemoteRef, nativeError, toCanaryError } from './errors.ts';
+import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './credentials.ts';
+import { type ErrorContext, isMissingRemoteRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
 import { blobFilter, gitMode, partialCloneSettings, runNative } from './native.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
@@ -118,7 +123,7 @@ async function keepingShallow<T>(gitdir: string, fetch: () => Promise<T>): Promi
 async function initCache(gitdir: string, url: string): Promise<void> {
   if (!(await fsp.stat(join(gitdir, 'config')).catch(() => undefined))) {
     await fsp.mkdir(gitdir, { recursive: true });
-    await git.init({ fs: atomicFs, gitdir, bare: true });
+    await git.init({ fs: fsForWrites, gitdir, bare: true });
   }
   // The URL is for people inspecting the cache and for native git (never
   // credentials); a partial clone needs its promisor settings.
@@ -128,8 +133,8 @@ async function initCache(gitdir: string, url: string): Promise<void> {
     ...((await gitMode()) === 'native' ? partialCloneSettings(FILE_MAX_BYTES) : {}),
   };
   for (const [path, value] of Object.entries(settings)) {
-    const all = await git.getConfigAll({ fs, gitdir, path });
-    if (all.length !== 1 || all[0] !== value) await git.setConfig({ fs: atomicFs, gitdir, path, value });
+    const all = await git.getConfigAll({ fs: fsForReads, gitdir, path });
+    if (all.length !== 1 || all[0] !== value) await git.setConfig({ fs: fsForWrites, gitdir, path, value });
   }
 }
 
@@ -183,10 +188,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
      * left out. Resolves false when the server has no such ref; other
      * failures throw the embedded path's errors.
      */
-    const nativeFetch = async (fullRef: string, dest: string, extra: string[]): Promise<boolean> => {
+    const nativeFetch = async (fullRef: string | string[], dest: string | undefined, extra: string[]): Promise<boolean> => {
+      const specs = Array.isArray(fullRef) ? fullRef.map((r) => `+${r}:${trackingRef(r)}`) : [`+${fullRef}:${dest}`];
       const r = await runNative(gitdir, [
         'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules',
-        `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', `+${fullRef}:${dest}`,
+        `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', ...specs,
       ], creds).catch((err: unknown) => {
         throw new GitError(`cannot run git: ${(err as Error).message}`, {
           where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
@@ -194,10 +200,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       });
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
-      throw nativeError(r.stderr, ctx('fetch', shortRef(fullRef)));
+      throw nativeError(r.stderr, ctx('fetch', Array.isArray(fullRef) ? fullRef.map(shortRef).join(', ') : shortRef(fullRef)));
     };
     // Fetched packs are written whole or not at all (see atomic-fs.ts).
-    return { fs: atomicFs, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx, nativeFetch };
+    return { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx, nativeFetch, authState: state };
   };
 
   try {
@@ -210,47 +216,111 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     });
   }
 
-  /** Fetch one ref into its tracking ref; a ref the server lacks leaves no tracking ref. */
-  const fetchRef = (fullRef: string) =>
-    serialised(gitdir, async () => {
-      const { ctx, nativeFetch, ...net } = network();
-      const tracking = trackingRef(fullRef);
-      let head: string | null = null;
-      if (mode === 'native') {
-        // Native git writes `shallow` under its lock only once the pack is in; a failure leaves it as it was.
-        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, depth > 0 ? [`--depth=${depth}`] : []));
-        head = found ? ((await readRef(gitdir, tracking)) ?? null) : null;
-      } else {
-        try {
-          // `ref` is what we already have (sent as "have"), `remoteRef` what we want.
-          const result = await keepingShallow(gitdir, () =>
-            git.fetch({
-              ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
-              depth: depth > 0 ? depth : undefined,
-            }));
-          head = result.fetchHead;
-        } catch (err) {
-          // Only "the server has no such ref" means absent; any other missing thing is an error.
-          const missingRef = err instanceof git.Errors.NotFoundError && (err as { data?: { what?: string } }).data?.what === fullRef;
-          if (!missingRef) throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
+  /**
+   * Fetch one ref into its tracking ref; a ref the server lacks leaves no
+   * tracking ref. The caller holds the queue (serialised). A ref fetched into
+   * an empty tracking ref sends `have` for a ref the cache holds already
+   * (isomorphic-git sends only the tracking ref's value), so a second branch
+   * of a cold cache downloads only what the first one lacked.
+   */
+  const fetchOne = async (fullRef: string, haveFrom: string | undefined): Promise<void> => {
+    const { ctx, nativeFetch, authState: _auth, ...net } = network();
+    const tracking = trackingRef(fullRef);
+    let head: string | null = null;
+    if (mode === 'native') {
+      // Native git writes `shallow` under its lock only once the pack is in; a failure leaves it as it was.
+      const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, depth > 0 ? [`--depth=${depth}`] : []));
+      head = found ? ((await readRef(gitdir, tracking)) ?? null) : null;
+    } else {
+      const seeded = haveFrom !== undefined && (await readRef(gitdir, tracking)) === undefined;
+      if (seeded) await git.writeRef({ fs: fsForWrites, gitdir, ref: tracking, value: haveFrom, force: true });
+      try {
+        // `ref` is what we already have (sent as "have"), `remoteRef` what we want.
+        const result = await keepingShallow(gitdir, () =>
+          git.fetch({
+            ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false,
+            depth: depth > 0 ? depth : undefined,
+          }));
+        head = result.fetchHead;
+      } catch (err) {
+        // Only "the server has no such ref" means absent; any other missing thing is an error.
+        const missingRef = err instanceof git.Errors.NotFoundError && (err as { data?: { what?: string } }).data?.what === fullRef;
+        if (!missingRef) {
+          // A borrowed "have" never stays as this ref's value.
+          if (seeded) await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
+          throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
         }
       }
-      if (head) await git.writeRef({ fs, gitdir, ref: tracking, value: head, force: true });
-      else await git.deleteRef({ fs, gitdir, ref: tracking }).catch(() => {});
-      fetched.add(fullRef);
-    });
+    }
+    if (head) await git.writeRef({ fs: fsForWrites, gitdir, ref: tracking, value: head, force: true });
+    else await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
+  };
 
   // Refs the server lacked when last fetched: their tracking ref is rightly absent.
   const absent = new Set<string>();
+
+  /**
+   * Bring `fullRefs` up to date with the server in as few round trips as it
+   * takes (issue "fetch once"): one ref advertisement says where every ref
+   * is; a ref whose tracking ref already holds that commit is not fetched at
+   * all (a tick with nothing new asks the server this once), one the server
+   * lacks loses its tracking ref, and the others come in one fetch (native
+   * git: one negotiation for all of them, every ref the cache has sent as
+   * "have"; embedded: one fetch each, with a "have").
+   */
+  const sync = (fullRefs: readonly string[]) =>
+    serialised(gitdir, async () => {
+      const { ctx, nativeFetch, authState, ...net } = network();
+      let advertised: Map<string, string>;
+      try {
+        // Credentials go with the first request, as native git sends them: one request, not an
+        // anonymous try and a second one (a refusal is then final: no retry with the same ones).
+        const authorization = basicAuthorization(creds);
+        const refused = () => {
+          authState.offered = authState.refused = true;
+          return { cancel: true };
+        };
+        const refs = await git.listServerRefs({
+          http: net.http, url: net.url, protocolVersion: 1,
+          ...(authorization ? { headers: { Authorization: authorization }, onAuth: refused } : { onAuth: net.onAuth, onAuthFailure: net.onAuthFailure }),
+        });
+        advertised = new Map(refs.map((r) => [r.ref, r.oid]));
+      } catch (err) {
+        throw toCanaryError(err, ctx('fetch', fullRefs.map(shortRef).join(', ')));
+      }
+      const stale: string[] = [];
+      for (const fullRef of fullRefs) {
+        const oid = advertised.get(fullRef);
+        const tracking = trackingRef(fullRef);
+        if (oid === undefined) absent.add(fullRef);
+        else absent.delete(fullRef);
+        if (oid === undefined) await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
+        else if ((await readRef(gitdir, tracking)) !== oid || !(await hasCommit(store, oid))) stale.push(fullRef);
+      }
+      // The refs the cache holds now: the first one is lent as "have" to an empty one (embedded).
+      const held = async () => (await Promise.all([...fetched, ...fullRefs].map((r) => readRef(gitdir, trackingRef(r))))).find((oid) => oid !== undefined);
+      if (stale.length > 1 && mode === 'native') {
+        const all = await keepingShallow(gitdir, () => nativeFetch(stale, undefined, depth > 0 ? [`--depth=${depth}`] : []));
+        // A ref deleted since the advertisement fails the whole fetch: then one at a time.
+        if (!all) for (const fullRef of stale) await fetchOne(fullRef, undefined);
+      } else {
+        for (const fullRef of stale) await fetchOne(fullRef, await held());
+      }
+      for (const fullRef of fullRefs) fetched.add(fullRef);
+    });
+
+  /** The refs to bring along with the first read: those asked for at open that were not synced yet. */
+  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
+
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);
     const known = fetched.has(fullRef);
-    if (!known) await fetchRef(fullRef);
+    if (!known) await sync([...new Set([fullRef, ...[...wanted].filter((r) => !fetched.has(r))])]);
     let tip = await readRef(gitdir, trackingRef(fullRef));
     // A tracking ref fetched earlier and gone now: another process sharing the
     // cache rebuilt it. Fetch again rather than report the branch missing.
     if (tip === undefined && known && !absent.has(fullRef)) {
-      await fetchRef(fullRef);
+      await sync([fullRef]);
       tip = await readRef(gitdir, trackingRef(fullRef));
     }
     if (tip === undefined) absent.add(fullRef);
@@ -321,7 +391,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     serialised(gitdir, async () => {
       // Another walk may have fetched them while this one waited.
       if (await allPresent(needed)) return;
-      const { ctx, nativeFetch, ...net } = network();
+      const { ctx, nativeFetch, authState: _auth, ...net } = network();
       const tracking = trackingRef(fullRef);
       const tip = await readRef(gitdir, tracking);
       if (!tip) {
@@ -347,7 +417,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       } catch (err) {
         throw toCanaryError(err, ctx('fetch', shortRef(fullRef)));
       } finally {
-        await git.writeRef({ fs, gitdir, ref: tracking, value: tip, force: true });
+        await git.writeRef({ fs: fsForWrites, gitdir, ref: tracking, value: tip, force: true });
       }
     });
 
@@ -432,13 +502,48 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     }
   };
 
+  /**
+   * Native `git push` of `newSha` to `fullRef`, compare-and-swap: the lease
+   * names the value the update must replace (none: the ref must not exist),
+   * and receive-pack checks that value again under its own lock. Never a
+   * non-fast-forward: updateRef checked that `newSha` descends from it. Git
+   * sends only the objects the server lacks (isomorphic-git sends every
+   * object of the new commit's tree: the whole repository).
+   */
+  const pushNative = async (fullRef: string, newSha: string, expectedOld: string | undefined) => {
+    const { ctx } = network();
+    const r = await runNative(gitdir, [
+      'push', '--porcelain', '--no-verify', '--no-recurse-submodules', `--force-with-lease=${fullRef}:${expectedOld ?? ''}`, 'origin', `${newSha}:${fullRef}`,
+    ], creds).catch((err: unknown) => {
+      throw new GitError(`cannot run git: ${(err as Error).message}`, {
+        where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
+      });
+    });
+    if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx('push', shortRef(fullRef)));
+    // git checks no lease for a ref already at the new value ("=" up to date): it was not
+    // `expectedOld`, so this update did not happen from it, exactly as a moved ref.
+    if (expectedOld !== newSha && r.stdout.split('\n').some((l) => l.startsWith('=\t'))) {
+      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${newSha} already, expected ${expectedOld ?? 'absent'}`, {
+        where: { branch: shortRef(fullRef), detail: label },
+        hint: 'another writer won the race: refresh, decide again and retry',
+        data: { current: newSha, expected: expectedOld },
+      });
+    }
+  };
+
   const push = (fullRef: string, newSha: string, expectedOld: string | undefined) =>
     serialised(gitdir, async () => {
-      const { ctx, ...net } = network();
+      if (mode === 'native') {
+        await pushNative(fullRef, newSha, expectedOld);
+        await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
+        fetched.add(fullRef);
+        return;
+      }
+      const { ctx, nativeFetch: _native, authState: _auth, ...net } = network();
       // push() sends a local ref; a private scratch ref keeps the tracking ref
       // equal to the server's value until the server has accepted the update.
       const scratch = `refs/git-canary/push/${process.pid}-${Date.now()}`;
-      await git.writeRef({ fs, gitdir, ref: scratch, value: newSha, force: true });
+      await git.writeRef({ fs: fsForWrites, gitdir, ref: scratch, value: newSha, force: true });
       let advertised: string | undefined;
       try {
         await git.push({
@@ -462,11 +567,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
         }
         throw toCanaryError(err, ctx('push', shortRef(fullRef)));
       } finally {
-        await git.deleteRef({ fs, gitdir, ref: scratch }).catch(() => {});
+        await git.deleteRef({ fs: fsForWrites, gitdir, ref: scratch }).catch(() => {});
       }
       // isomorphic-git records the pushed value too; writing it ourselves makes
       // sure, whatever its naming rule for non-branch refs.
-      await git.writeRef({ fs, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
+      await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
       fetched.add(fullRef);
     });
 
@@ -494,9 +599,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       }),
     refresh: () =>
       wrap('fetch', undefined, async () => {
-        for (const fullRef of [...fetched]) await fetchRef(fullRef);
+        if (fetched.size > 0) await sync([...fetched]);
       }),
   };
-  for (const ref of options.fetchRefs ?? []) await repo.resolve(ref);
+  const first = options.fetchRefs?.[0];
+  if (first !== undefined) await repo.resolve(first);
   return repo;
 }

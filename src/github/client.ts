@@ -6,11 +6,9 @@
  * Every failure is a CanaryError('GITHUB') naming the call; the token never
  * appears in an error, its cause or a log line.
  */
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
-import type { Logger } from 'pino';
 import { CanaryError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { GitHubOctokit, GitHubOctokitOptions } from './octokit.ts';
 import type { Deployment, GitHubApi, IssueComment, PullRequest, RepositoryRef, Review } from './types.ts';
 
 /** Options for {@link createGitHubClient}. */
@@ -33,9 +31,7 @@ export interface GitHubClientOptions {
   timeoutMs?: number;
 }
 
-const GitHubOctokit = Octokit.plugin(retry, throttling);
-type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
-type ThrottleOptions = NonNullable<NonNullable<ConstructorParameters<typeof GitHubOctokit>[0]>['throttle']>;
+type ThrottleOptions = NonNullable<GitHubOctokitOptions['throttle']>;
 type Limiter = NonNullable<ThrottleOptions['write']>;
 
 /** Rate-limit retries: at most this many, and only when GitHub asks us to wait no longer than the next constant. */
@@ -51,7 +47,7 @@ const unpaced = {
   key: () => ({ schedule: (_options: unknown, fn: () => unknown) => fn() }),
 } as unknown as Limiter;
 
-/** Create the GitHub client for one repository. */
+/** Create the GitHub client for one repository; Octokit loads on its first call (src/github/octokit.ts). */
 export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
   const { owner, repo } = o.repository;
   const baseUrl = (o.baseUrl || 'https://api.github.com').replace(/\/+$/, '');
@@ -62,7 +58,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
     log?.warn({ method: options.method, url: options.url, retryAfter, retryCount, again }, `GitHub ${kind} rate limit`);
     return again;
   };
-  const octokit: GitHubOctokit = new GitHubOctokit({
+  const options: GitHubOctokitOptions = {
     auth: o.token,
     baseUrl,
     userAgent: o.userAgent ?? 'git-canary',
@@ -83,16 +79,22 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
       onSecondaryRateLimit: onLimit('secondary'),
       ...(o.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
     },
-  });
-  // plugin-retry counts retries on `options.request`, which Octokit shares between calls: without a copy per
-  // call, each call after a retried one starts at a higher count and backs off longer (2.25 s instead of 250 ms).
-  // Replaced in place because every hook is bound to this same options object.
-  octokit.hook.before('request', (options) => {
-    options.request = { ...options.request };
-  });
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+  };
+  let loaded: Promise<GitHubOctokit> | undefined;
+  const octokit = () =>
+    (loaded ??= import('./octokit.ts').then(({ GitHubOctokit }) => {
+      const client = new GitHubOctokit(options);
+      // plugin-retry counts retries on `options.request`, which Octokit shares between calls: without a copy per
+      // call, each call after a retried one starts at a higher count and backs off longer (2.25 s instead of 250 ms).
+      // Replaced in place because every hook is bound to this same options object.
+      client.hook.before('request', (request) => {
+        request.request = { ...request.request };
+      });
+      return client;
+    }));
+  const call = async <T>(what: string, fn: (octokit: GitHubOctokit) => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await fn(await octokit());
     } catch (err) {
       throw toGitHubError(err, { what, token: o.token, baseUrl, repository: o.repository });
     }
@@ -102,31 +104,31 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
   return {
     repository: { owner, repo },
     pullRequestsFor: (branch, base) =>
-      call(`list pull requests for ${branch}`, async () => {
+      call(`list pull requests for ${branch}`, async (octokit) => {
         const res = await octokit.rest.pulls.list({ ...r, state: 'all', head: `${owner}:${branch}`, base, sort: 'created', direction: 'desc' });
         return res.data.map(toPullRequest);
       }),
-    getPullRequest: (number) => call(`get pull request #${number}`, async () => toPullRequest((await octokit.rest.pulls.get({ ...r, pull_number: number })).data)),
+    getPullRequest: (number) => call(`get pull request #${number}`, async (octokit) => toPullRequest((await octokit.rest.pulls.get({ ...r, pull_number: number })).data)),
     createPullRequest: (p) =>
-      call(`create pull request ${p.head} → ${p.base}`, async () => toPullRequest((await octokit.rest.pulls.create({ ...r, ...p })).data)),
+      call(`create pull request ${p.head} → ${p.base}`, async (octokit) => toPullRequest((await octokit.rest.pulls.create({ ...r, ...p })).data)),
     updatePullRequest: (number, p) =>
-      call(`update pull request #${number}`, async () => toPullRequest((await octokit.rest.pulls.update({ ...r, pull_number: number, ...p })).data)),
+      call(`update pull request #${number}`, async (octokit) => toPullRequest((await octokit.rest.pulls.update({ ...r, pull_number: number, ...p })).data)),
     listReviews: (number) =>
-      call(`list reviews of #${number}`, async () => {
+      call(`list reviews of #${number}`, async (octokit) => {
         const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...r, pull_number: number, per_page: 100 });
         return reviews.map(toReview);
       }),
     listComments: (number) =>
-      call(`list comments of #${number}`, async () => {
+      call(`list comments of #${number}`, async (octokit) => {
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...r, issue_number: number, per_page: 100 });
         return comments.map(toComment);
       }),
     createComment: (number, body) =>
-      call(`comment on #${number}`, async () => toComment((await octokit.rest.issues.createComment({ ...r, issue_number: number, body })).data)),
+      call(`comment on #${number}`, async (octokit) => toComment((await octokit.rest.issues.createComment({ ...r, issue_number: number, body })).data)),
     updateComment: (id, body) =>
-      call(`update comment ${id}`, async () => toComment((await octokit.rest.issues.updateComment({ ...r, comment_id: id, body })).data)),
+      call(`update comment ${id}`, async (octokit) => toComment((await octokit.rest.issues.updateComment({ ...r, comment_id: id, body })).data)),
     createCommitStatus: (sha, s) =>
-      call(`set status ${s.context} on ${sha}`, async () => {
+      call(`set status ${s.context} on ${sha}`, async (octokit) => {
         await octokit.rest.repos.createCommitStatus({
           ...r,
           sha,
@@ -137,12 +139,12 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
         });
       }),
     listDeployments: (q) =>
-      call(`list deployments to ${q.environment}`, async () => {
+      call(`list deployments to ${q.environment}`, async (octokit) => {
         const res = await octokit.rest.repos.listDeployments({ ...r, environment: q.environment, ...(q.sha ? { sha: q.sha } : {}), per_page: 100 });
         return res.data.map(toDeployment);
       }),
     createDeployment: (d) =>
-      call(`create deployment of ${d.sha} to ${d.environment}`, async () => {
+      call(`create deployment of ${d.sha} to ${d.environment}`, async (octokit) => {
         const res = await octokit.rest.repos.createDeployment({
           ...r,
           ref: d.sha,
@@ -160,7 +162,7 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubApi {
         return toDeployment(res.data);
       }),
     createDeploymentStatus: (id, s) =>
-      call(`set deployment ${id} ${s.state}`, async () => {
+      call(`set deployment ${id} ${s.state}`, async (octokit) => {
         await octokit.rest.repos.createDeploymentStatus({
           ...r,
           deployment_id: id,

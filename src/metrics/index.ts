@@ -5,7 +5,7 @@
  * config's `metrics.<name>` schema is composed from this list, so a source's
  * fields are declared once, where they are used.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { schemasOf } from '../config/schema-base.ts';
 import { ConfigError } from '../errors.ts';
 import { keptn } from './keptn.ts';

@@ -25,7 +25,7 @@
  * never reaches an error.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getKubeObject, type KubeObjectRef } from '../applied/kube-client.ts';
 import type { KubernetesConfig } from '../config/analysis-schema.ts';
 import { Duration } from '../config/schema-base.ts';

@@ -23,7 +23,7 @@
  */
 import type { AxiosResponse } from 'axios';
 import { boundedGet } from '../bounded-http.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MetricsError, NoDataError } from '../errors.ts';
 import { describeRequestError, oneLine, redact, safeAddress, scrubbedCause, secretsOf } from './redact.ts';
 import { HeadersConfig, httpUrl, timeoutConfig } from './schema-parts.ts';

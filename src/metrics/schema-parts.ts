@@ -3,7 +3,7 @@
  * timeout and an http(s) address. Each source composes its own `metrics.<name>`
  * block from them next to its `query`, so a field is declared where it is used.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration, unlessMissing } from '../config/schema-base.ts';
 
 /** `headers:` sent with every request; values are secrets (registered and redacted by config/env.ts). */

@@ -25,9 +25,9 @@
  *
  * Headers and credentials in the url never reach an error.
  */
+import { createRequire } from 'node:module';
 import type { AxiosResponse } from 'axios';
-import { JSONPath } from 'jsonpath-plus';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MetricsError, NoDataError } from '../errors.ts';
 import { boundedSend } from '../bounded-http.ts';
 import { describeRequestError, redact, safeAddress, scrubbedCause, secretsOf } from './redact.ts';
@@ -35,6 +35,15 @@ import { HeadersConfig, timeoutConfig } from './schema-parts.ts';
 import type { MetricSource, QueryContext as AnyQueryContext } from './types.ts';
 
 const PLACEHOLDER = '{{query}}';
+
+/**
+ * jsonpath-plus, loaded when a web source's `value` is first checked or read,
+ * synchronously (the config's schema checks it). In the bundle esbuild inlines
+ * the `require`; from the sources (ESM) createRequire loads it.
+ */
+function jsonPathPlus(): typeof import('jsonpath-plus') {
+  return typeof require === 'function' ? require('jsonpath-plus') : createRequire(import.meta.url)('jsonpath-plus');
+}
 
 function usableUrl(raw: string): boolean {
   try {
@@ -50,6 +59,7 @@ function jsonPathProblem(path: string): string | undefined {
   const script = 'filter and script expressions (?() and ()) are not allowed: pick the number by its path, e.g. $.series[0].value';
   try {
     // Refused here, not only when an answer happens to reach them (eval: false throws then).
+    const { JSONPath } = jsonPathPlus();
     if (JSONPath.toPathArray(path).some((part) => part.startsWith('?(') || part.startsWith('('))) return script;
     JSONPath({ path, json: {}, eval: false, wrap: true });
   } catch {
@@ -211,7 +221,7 @@ export function pickNumber(json: unknown, path: string, at: { where: { detail: s
   const { where, base } = at;
   let matches: unknown[];
   try {
-    matches = JSONPath({ path, json: json as object, eval: false, wrap: true }) as unknown[];
+    matches = jsonPathPlus().JSONPath({ path, json: json as object, eval: false, wrap: true }) as unknown[];
   } catch {
     throw new MetricsError(`value ${path} is not a JSONPath git-canary evaluates`, { where, hint: 'pick the number by its path, e.g. $.data.value', data: { ...base, value: path } });
   }

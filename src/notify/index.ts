@@ -7,7 +7,7 @@
  * A notification is said after the decision is published, never before, and
  * never changes it: every failure (down, slow, refused) is a logged warning.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { schemasOf } from '../config/schema-base.ts';
 import type { Logger } from '../log.ts';
 import { registerSecret, registerUrlSecrets, scrubDeep } from '../secrets.ts';

@@ -4,7 +4,7 @@
  * teams.ts, webhook.ts) extends `targetFields` with its own keys; the union of
  * them is composed in index.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration, unlessMissing } from '../config/schema-base.ts';
 
 /**

@@ -5,7 +5,6 @@
  * most, and it never throws: every failure comes back as a reason a person can
  * read, with no URL in it (the URL is the credential).
  */
-import { isAxiosError } from 'axios';
 import { boundedSend } from '../bounded-http.ts';
 import { formatDuration } from '../config/duration.ts';
 import { scrub } from '../secrets.ts';
@@ -52,7 +51,8 @@ function statusReason(status: number, statusText: string, body: string): string 
 }
 
 function transportReason(e: unknown, timeoutMs: number): string {
-  const code = isAxiosError(e) ? e.code : (e as { code?: string } | undefined)?.code;
+  // axios' errors and Node's carry the same `code`.
+  const code = (e as { code?: string } | undefined)?.code;
   const name = (e as { name?: string } | undefined)?.name;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || name === 'TimeoutError' || name === 'AbortError') {
     return `no answer within ${formatDuration(timeoutMs)} (the notifier's timeout)`;

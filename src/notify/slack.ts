@@ -6,7 +6,7 @@
  * mrkdwn-escaped and every text is clipped to Block Kit's limits.
  */
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkValue, headline, type NotifyMessage, weightText } from './message.ts';
 import { type Sender, JSON_HEADERS } from './sender.ts';
 import { noSecret, targetFields } from './schema.ts';

@@ -7,7 +7,7 @@
  * the retired connectors' MessageCard). Person-written text is escaped for
  * TextBlock markdown.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkValue, headline, type NotifyMessage, weightText } from './message.ts';
 import { type Sender, JSON_HEADERS } from './sender.ts';
 import { noSecret, targetFields } from './schema.ts';

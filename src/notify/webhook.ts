@@ -6,7 +6,7 @@
  * the receiver can check it with the same few lines.
  */
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NotifyMessage } from './message.ts';
 import { type Sender, JSON_HEADERS } from './sender.ts';
 import { targetFields } from './schema.ts';

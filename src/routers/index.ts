@@ -5,7 +5,7 @@
  * fixtures and one line in ROUTERS. An unknown type at run time is a CONFIG
  * error, never a silent fallback.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { schemasOf } from '../config/schema-base.ts';
 import { ConfigError } from '../errors.ts';
 import { contour } from './contour.ts';

@@ -18,7 +18,7 @@
  * (`spec.template.metadata.name` and a `revisionName` in `spec.traffic`):
  * Knative generates names git cannot know.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RouterError } from '../errors.ts';
 import { diffOps } from '../engine/merge-keys.ts';
 import { applyEdits, applyJsonPatch, lineOf, parseManifestFile } from '../manifests/index.ts';

@@ -17,7 +17,7 @@
  *   not checked. Both name the Services the built-in nginx analysis templates
  *   select (`nginx_ingress_controller_requests{service=…}`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RouterError } from '../errors.ts';
 import { lineOf } from '../manifests/index.ts';
 import type { DocEdits, ManifestDoc, ManifestFile, YamlPath } from '../manifests/types.ts';

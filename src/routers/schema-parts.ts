@@ -5,7 +5,7 @@
  * own `route` schema from these next to its `read`/`plan`; the root config
  * joins them in one discriminated union on `type` (routers/index.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DNS_LABEL, KubeName, RepoPath, unlessMissing } from '../config/schema-base.ts';
 import type { Destination } from './types.ts';
 

@@ -12,7 +12,7 @@
  * Multi-document files: the path is looked up in every document, and must be in
  * exactly one; the stable path is looked up in that same document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RouterError } from '../errors.ts';
 import { lineOf } from '../manifests/index.ts';
 import type { DocEdits, ManifestDoc, ManifestFile, YamlPath } from '../manifests/types.ts';

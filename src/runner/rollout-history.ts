@@ -3,7 +3,7 @@
  * first-parent history below `tip`: for the progress comment of a promotion
  * pull request and the description of a commit status.
  */
-import { parseCommitMessage } from '../audit/trailers.ts';
+import { parsedCommit } from '../audit/trailers.ts';
 import type { GitRepo } from '../git/types.ts';
 
 /** Commits further back than this are not looked at: a rollout's own commits are recent. */
@@ -20,7 +20,7 @@ export async function rolloutHistory(repo: GitRepo, tip: string, service: string
   let seen = 0;
   for await (const c of repo.walk(tip, { firstParent: true })) {
     if (++seen > MAX_WALK) break;
-    const { title, trailers } = parseCommitMessage(c.message);
+    const { title, trailers } = parsedCommit(c);
     if (!trailers || trailers.service !== service) continue;
     if (trailers.rollout !== rollout) break;
     out.push({ sha: c.sha, title, ...(trailers.pullRequest !== undefined ? { pullRequest: trailers.pullRequest } : {}) });

@@ -11,12 +11,15 @@ import { ConfigError } from '../errors.ts';
 import { discoverRepository } from '../git/discover.ts';
 import { openRepo } from '../git/index.ts';
 import { setGitWarningHandler } from '../git/warn.ts';
+import { NOTES_REF } from '../audit/notes.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import { commitUrl, resolveGitHubRepository } from '../github/repository.ts';
 import { inNotify } from '../notify/env.ts';
 import { createNotifier, type Notifier, registerNotifySecrets } from '../notify/index.ts';
 
 export const CONFIG_FILE = 'git-canary.yaml';
+/** branches.candidate when the config does not say. */
+const DEFAULT_CANDIDATE = 'candidate';
 export const DEFAULT_AUTHOR: Identity = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
 
 export interface Session {
@@ -57,6 +60,9 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
+    // A remote fetches these together with the first read (production's config): one ref
+    // advertisement, one negotiation. Candidate's default name; another one is fetched when read.
+    fetchRefs: [production, DEFAULT_CANDIDATE, NOTES_REF],
     protectedBranches: access.write ? [...new Set(['candidate', 'production', production])] : [],
   });
 }

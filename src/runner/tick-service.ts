@@ -171,14 +171,13 @@ export async function commitDecision(
   return r;
 }
 
-export async function tickService(opts: TickServiceOptions): Promise<ServiceTickResult> {
-  const r = await decideAndPublish(opts);
-  // Only what was published (or held) is said, once the race for production is over.
-  if (!opts.dryRun && opts.notifier) await opts.notifier.notifyDecision(r, { at: opts.now() });
-  return r;
-}
-
-async function decideAndPublish(opts: TickServiceOptions): Promise<ServiceTickResult> {
+/**
+ * Decide one service and commit what is due to `opts.repo`: in a tick, a
+ * StagedRepo (git/staged.ts), so the commit is published with the others of
+ * the tick (runner/tick-services.ts), and GitHub and notifications hear of it
+ * only then (`announce`).
+ */
+export async function decideService(opts: TickServiceOptions): Promise<ServiceTickResult> {
   const { repo, config, name } = opts;
   const service = config.services[name]!;
   try {
@@ -251,7 +250,6 @@ async function decideAndPublish(opts: TickServiceOptions): Promise<ServiceTickRe
           gate,
         });
         opts.log.info({ service: name, decision: r.decision, commit: r.commit }, r.reason);
-        if (r.commit) await afterCommit(opts, r, deps);
         return r;
       },
       {
@@ -278,6 +276,17 @@ function gateDeps(opts: TickServiceOptions): GateDeps | undefined {
   if (!opts.github) return undefined;
   const { branches } = opts.config;
   return { api: opts.github.api, repo: opts.repo, author: opts.author, branches, dryRun: opts.dryRun, log: opts.log, commitUrl: opts.github.commitUrl };
+}
+
+/**
+ * Once a tick's commits are published: GitHub hears of each (its status and
+ * deployment, a gated rollout's pull request), then `notify:` of each
+ * decision. Never in a dry run; never throws for GitHub or a receiver.
+ */
+export async function announce(opts: TickServiceOptions, r: ServiceTickResult): Promise<void> {
+  if (opts.dryRun) return;
+  if (r.commit) await afterCommit(opts, r, opts.config.services[r.service]?.gate === 'pull-request' ? gateDeps(opts) : undefined);
+  if (opts.notifier) await opts.notifier.notifyDecision(r, { at: opts.now() });
 }
 
 /** GitHub after a published commit: its status and deployment, and a gated rollout's pull request. Never throws for GitHub. */

@@ -5,7 +5,7 @@ import { type ActionInputs, defaultRepo, getInput, INPUT_NAMES, readInputs, reso
 import { commands } from '../../src/commands/index.ts';
 import { CanaryError } from '../../src/errors.ts';
 
-const NONE: ActionInputs = { command: 'tick', repo: '', token: '', service: '', image: '', source: '', reason: '', dryRun: false, args: [] };
+const NONE: ActionInputs = { command: 'tick', repo: '', token: '', service: '', shard: '', image: '', source: '', reason: '', dryRun: false, args: [] };
 
 /** The invocation of `inputs` (on top of NONE): command name, opts, globals. */
 function invoke(inputs: Partial<ActionInputs>) {
@@ -61,6 +61,7 @@ describe('readInputs', () => {
       repo: 'https://github.com/acme/manifests.git',
       token: 'ghs_x',
       service: 'checkout',
+      shard: '',
       image: 'registry/checkout:v2',
       source: 'acme/checkout@abc',
       reason: 'on-call said so',
@@ -114,6 +115,8 @@ describe('resolveInvocation', () => {
       image: 'registry/checkout:v2',
       source: 'acme/checkout@abc',
     });
+    assert.deepEqual(invoke({ shard: '2/3' }).opts, { shard: '2/3' });
+    assert.deepEqual(invoke({ command: 'watch', shard: '1/2' }).opts, { every: '30s', shard: '1/2' });
     // Defaults of a command's own options apply, as in the CLI.
     assert.deepEqual(invoke({ command: 'watch' }).opts, { every: '30s' });
     assert.deepEqual(invoke({ command: 'validate' }).opts, { online: false });
@@ -138,6 +141,7 @@ describe('resolveInvocation', () => {
     usageError(() => invoke({ args: ['--help'] }), /unknown option '--help'/);
     usageError(() => invoke({ args: ['checkout'] }), /too many arguments/);
     usageError(() => invoke({ image: 'registry/checkout:v2' }), /^input image does not apply to git-canary tick$/);
+    usageError(() => invoke({ command: 'status', shard: '1/2' }), /^input shard does not apply to git-canary status$/);
     usageError(() => invoke({ command: 'status', dryRun: true }), /^input dry-run does not apply to git-canary status$/);
     usageError(() => invoke({ command: 'validate', reason: 'x' }), /^input reason does not apply to git-canary validate$/);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { configJsonSchema, configJsonSchemaText } from '../../src/config/index.ts';
+import { configJsonSchema, configJsonSchemaText } from '../../src/config/json-schema.ts';
 
 const FILE = new URL('../../schema/git-canary.schema.json', import.meta.url);
 

@@ -41,6 +41,7 @@ import {
   seeded,
   sha,
   spawnTick,
+  killTick,
   startProxy,
   startScenarioPrometheus,
   tempDir,
@@ -85,10 +86,7 @@ interface KillPoint {
 async function killAt(dir: string, now: string, point: KillPoint | undefined): Promise<{ killed: boolean; code: number | null; ms: number; firstWriteMs?: number }> {
   let firstWriteMs: number | undefined;
   let spawned: SpawnedTick | undefined;
-  const kill = () => {
-    const c = spawned?.child;
-    if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  };
+  const kill = () => killTick(spawned);
   // Anything appearing under objects/ is the process writing: the first blob of its commit.
   const watcher: FSWatcher = watch(join(dir, 'objects'), { recursive: true }, () => {
     if (firstWriteMs !== undefined || !spawned) return;
@@ -336,10 +334,7 @@ describe('SIGKILL during a tick over HTTP (git http-backend), cache kept between
       copyRepo(tr.template.dir, dir);
       const cacheDir = join(root.path, `http-cache-${i}`);
       let spawned: SpawnedTick | undefined;
-      const kill = () => {
-        const c = spawned?.child;
-        if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-      };
+      const kill = () => killTick(spawned);
       // A proxy in front of the server fires the kill when the push's request arrives.
       let fired = false;
       const proxy = await startProxy(server.url, (req) => {

@@ -65,11 +65,16 @@ async function tick(w: World, minutes: number, service = 'checkout') {
   const t = await w.tick({ at: at(minutes), args: ['--service', service] });
   return t.of(service);
 }
+/** `log`'s text without its last line, which must say how much of production it read: all of it. */
 async function logText(w: World, minutes: number, args: string[] = []): Promise<string> {
   const r = await w.cli(['log', ...args], { at: at(minutes) });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
-  return r.stdout;
+  const total = Number(w.git('rev-list', '--first-parent', '--count', 'production').trim());
+  const read = `${total.toLocaleString('en-US')} commit${total === 1 ? '' : 's'} of production read: its whole history`;
+  const extent = args.includes('markdown') ? `\n_${read}._\n` : `${read}\n`;
+  assert.ok(r.stdout.endsWith(extent), `${JSON.stringify(r.stdout.slice(-200))} should end with ${JSON.stringify(extent)}`);
+  return r.stdout.slice(0, -extent.length);
 }
 async function logJson(w: World, minutes: number, args: string[] = []): Promise<Rollout[]> {
   const r = await w.cli(['log', '--json', ...args], { at: at(minutes) });

@@ -144,7 +144,7 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
     assert.deepEqual(s.payments, { ...IDLE, service: 'payments' });
     assert.deepEqual(await logAt(1), []);
     const text = await read(1, ['log']);
-    assert.equal(text.stdout, 'no rollouts found\n');
+    assert.match(text.stdout, /^no rollouts found\n\d+ commits? of production read: its whole history\n$/);
     assert.equal(
       (await read(1, ['status'])).stdout,
       `checkout: idle — next tick: start — candidate ${c} differs from production (${CHECKOUT_NEXT}); you can: git-canary tick --service checkout\npayments: idle\n`,
@@ -432,7 +432,7 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
       [],
     );
     assert.deepEqual(await logAt(15, ['--since', at(20)]), []);
-    assert.equal((await read(15, ['log', '--since', at(20)])).stdout, 'no rollouts found\n');
+    assert.match((await read(15, ['log', '--since', at(20)])).stdout, /^no rollouts found\n\d+ commits? of production read: its whole history\n$/);
 
     // A duration before now (the pinned clock, T0+15m): 10m → since T0+5m.
     assert.deepEqual(
@@ -476,6 +476,8 @@ describe('status and log through whole rollouts (interval only, pinned clock)', 
         `  ${time(2)}  +0s  start    1/2  20%  ${short(made.start!)}  candidate ${c} differs from production`,
         `  ${time(3)}  +1m  step     2/2  50%  ${short(made.step2!)}  20% → 50%: step 1/2 (20%) passed`,
         `  ${time(4)}  +2m  promote  2/2   0%  ${short(made.promote!)}  last step 2/2 (50%) passed`,
+        // Never a window: the last line says how much of production was read (all of it).
+        `${repo.git('rev-list', '--first-parent', '--count', 'production').trim()} commits of production read: its whole history`,
         '',
       ].join('\n'),
     );

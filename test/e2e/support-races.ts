@@ -259,17 +259,34 @@ export interface SpawnedTick {
   done: Promise<CliResult & { ms: number }>;
 }
 
+/**
+ * SIGKILL a spawned tick and every process it started (native git fetching or
+ * pushing), as a container's kill or a cancelled CI job does: nothing of the
+ * tick goes on after it. A no-op once it has ended.
+ */
+export function killTick(spawned: Pick<SpawnedTick, 'child'> | undefined): void {
+  const c = spawned?.child;
+  if (!c || c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return;
+  try {
+    process.kill(-c.pid, 'SIGKILL');
+  } catch {
+    c.kill('SIGKILL');
+  }
+}
+
 export function spawnTick(repo: string, o: TickOptions): SpawnedTick {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [BIN, ...tickArgs(repo, o)], {
     env: cliEnv(tickEnv(o)),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a kill takes the git it runs too (killTick).
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => killTick({ child }), o.timeoutMs ?? 60_000);
   const done = new Promise<CliResult & { ms: number }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -56,7 +56,10 @@ function assertCacheConsistent(gitdir: string): void {
  * whichever git fetched (native git's protocol v2 then makes two upload-pack
  * requests, ls-refs and fetch; isomorphic-git one).
  */
+/** Ref advertisements asked for: one says what is new before the first fetch, then one per fetch and deepen. */
 const fetches = (server: GitHttpServer) => server.requests.filter((r) => r.startsWith('GET ') && r.includes('info/refs?service=git-upload-pack')).length;
+/** The advertisement a remote asks for before its first fetch (fetch once: it says which refs are new). */
+const ADVERTISEMENT = 1;
 
 /** Upload-pack requests a walk `n` first-parent commits long needs: one fetch of DEFAULT_DEPTH, then deepens that double. */
 function fetchesFor(n: number): number {
@@ -165,7 +168,7 @@ describe('history: a record 5,000 commits back', () => {
       assert.equal(commits.length, FILLER + 2);
       assert.equal(commits[FILLER]?.sha, record);
       assertFirstParentChain(commits);
-      assert.equal(fetches(server) - before, fetchesFor(FILLER + 2), 'one fetch, then deepens of 200, 400, 800…');
+      assert.equal(fetches(server) - before, ADVERTISEMENT + fetchesFor(FILLER + 2), 'the advertisement, one fetch, then deepens of 200, 400, 800…');
       const gitdir = remoteCacheDir(url, caches.path);
       assert.equal(shallowFile(gitdir), undefined, 'the whole history is in the cache now');
       assertCacheConsistent(gitdir);
@@ -182,7 +185,7 @@ describe('history: a record 5,000 commits back', () => {
       const commits = await take(repo.walk('busy'), (c) => c.message === RECORD);
       assert.equal(commits.length, 11);
       assert.equal(commits[10]?.sha, busyRecord);
-      assert.equal(fetches(server) - before, 1, 'no deepen');
+      assert.equal(fetches(server) - before, ADVERTISEMENT + 1, 'no deepen');
       const gitdir = remoteCacheDir(url, caches.path);
       assert.ok(shallowFile(gitdir), 'the cache is still shallow');
       assert.equal(commitCount(gitdir), DEFAULT_DEPTH, 'not the 5,000-commit history');
@@ -285,10 +288,10 @@ describe('history: shallow caches, failures and concurrency', () => {
       const repo = await openRepo(url, { cacheDir: caches.path, depth: 3 });
       const walk = repo.walk('production')[Symbol.asyncIterator]();
       for (let i = 0; i < 3; i++) assert.equal((await walk.next()).value?.sha, chain.at(-1 - i));
-      assert.equal(fetches(server) - before, 1);
+      assert.equal(fetches(server) - before, ADVERTISEMENT + 1);
       assert.equal(commitCount(remoteCacheDir(url, caches.path)), 3);
       assert.equal((await walk.next()).value?.sha, chain.at(-4));
-      assert.equal(fetches(server) - before, 2);
+      assert.equal(fetches(server) - before, ADVERTISEMENT + 2);
       await walk.return?.();
     } finally {
       await caches.cleanup();

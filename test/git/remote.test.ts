@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuthError, type CanaryError } from '../../src/errors.ts';
 import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
-import { gitMode } from '../../src/git/native.ts';
 import { commitFiles, createRepo, FIXTURE_DATE, type Fixture, tempDir } from '../helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
 
@@ -109,9 +108,8 @@ describe('remote: credentials', () => {
       const err = await repo.resolve('production').catch((e: unknown) => e);
       assertClean(err, [WRONG]);
       const after401 = s.server.requests.filter((r) => r.endsWith(' 401')).length;
-      // Native git sends the token with its first request (no anonymous try).
-      const tries = (await gitMode()) === 'native' ? 1 : 2;
-      assert.equal(after401 - before401, tries, 'one anonymous try (embedded), one with the token, then give up');
+      // The token goes with the first request (the ref advertisement), as native git sends it: no anonymous try.
+      assert.equal(after401 - before401, 1, 'one request with the token, then give up');
     });
   });
 
@@ -199,6 +197,44 @@ describe('remote: cache and fetching', () => {
       const feature = commitFiles(s.fx.dir, 'feature', { 'f.yaml': 'f\n' }, { from: 'production' });
       await repo.refresh();
       assert.equal(await repo.resolve('feature'), feature);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('fetch once: the refs of a tick in one advertisement and one fetch; nothing new costs the advertisement alone', async () => {
+    const s = await serve();
+    try {
+      const since = (n: number) => s.server.requests.slice(n);
+      const uploads = (lines: string[]) => lines.filter((l) => l.startsWith('POST /repo.git/git-upload-pack'));
+      const refs = ['production', 'candidate', 'refs/notes/git-canary'];
+      const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs });
+      const cold = since(0);
+      assert.deepEqual(cold.filter((l) => l.includes('info/refs')).slice(0, 1), ['GET /repo.git/info/refs?service=git-upload-pack 200'], cold.join('\n'));
+      assert.equal(await repo.resolve('candidate'), s.fx.git('rev-parse', 'candidate').trim(), 'candidate came with production');
+      assert.equal(await repo.resolve('refs/notes/git-canary'), undefined, 'a ref the server lacks is absent, and not asked for again');
+      assert.deepEqual(since(0), cold, 'reading the other refs asked nothing more');
+      // Both branches in one negotiation: native git's fetch of several refspecs is one
+      // upload-pack exchange (protocol v2: ls-refs, then fetch); the embedded path one fetch per ref.
+      assert.ok(uploads(cold).length <= 2, cold.join('\n'));
+
+      // Nothing changed on the server: refresh asks once and fetches nothing.
+      let n = s.server.requests.length;
+      await repo.refresh();
+      assert.deepEqual(since(n), ['GET /repo.git/info/refs?service=git-upload-pack 200']);
+      // A new process on the warm cache: the same single request.
+      n = s.server.requests.length;
+      const again = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs });
+      assert.equal(await again.resolve('production'), s.fx.git('rev-parse', 'production').trim());
+      await again.resolve('candidate');
+      assert.deepEqual(since(n), ['GET /repo.git/info/refs?service=git-upload-pack 200']);
+
+      // One branch moved: only it is fetched.
+      const moved = commitFiles(s.fx.dir, 'candidate', { 'a.yaml': 'a: 5\n' });
+      n = s.server.requests.length;
+      await again.refresh();
+      assert.equal(await again.resolve('candidate'), moved);
+      assert.ok(uploads(since(n)).length >= 1 && uploads(since(n)).length <= 2, since(n).join('\n'));
     } finally {
       await s.cleanup();
     }

@@ -34,6 +34,7 @@ import {
   seeded,
   sha,
   spawnTick,
+  killTick,
   startProxy,
   startScenarioPrometheus,
   tempDir,
@@ -116,10 +117,7 @@ async function crashAt(point: KillPoint): Promise<{ state: 'before' | 'after'; k
   const cacheDir = join(root.path, `kill-cache-${id}`);
   mkdirSync(cacheDir, { recursive: true });
   let spawned: SpawnedTick | undefined;
-  const kill = () => {
-    const c = spawned?.child;
-    if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  };
+  const kill = () => killTick(spawned);
   const seen: Record<string, number> = {};
   const proxy = await startProxy(server.url, (req) => {
     const kind = isPushAdvertisement(req) ? 'advertisement' : isPush(req) ? 'receive-pack' : isFetch(req) ? 'fetch' : undefined;

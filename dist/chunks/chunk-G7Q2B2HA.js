@@ -1,0 +1,137 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  renderRolloutsMarkdown
+} from "./chunk-OKSAYDFN.js";
+import {
+  ROLLOUT_OUTCOMES,
+  buildRolloutLog,
+  formatRolloutLog,
+  revertsIn
+} from "./chunk-SUWRR423.js";
+import {
+  noteText
+} from "./chunk-BINGI6YM.js";
+import {
+  CONFIG_FILE,
+  NOTES_REF,
+  openSession,
+  parseNote
+} from "./chunk-I6XLPNMR.js";
+import {
+  canaryCommits
+} from "./chunk-DHENXVDC.js";
+import {
+  tryParseDuration
+} from "./chunk-5LSMR7TZ.js";
+import {
+  CanaryError,
+  ConfigError,
+  UsageError
+} from "./chunk-SZWPCBNB.js";
+
+// src/commands/log.ts
+var FORMATS = ["text", "markdown"];
+var ISO_DATE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)?)?$/i;
+function parseSince(text, now) {
+  const ms = tryParseDuration(text.trim());
+  if (ms !== void 0) return new Date(now.getTime() - ms);
+  const iso = text.trim().replace(" ", "T");
+  const m = ISO_DATE.exec(iso);
+  const date = m ? new Date(m[1] || !iso.includes(":") ? iso : `${iso}Z`) : void 0;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--since ${text} is neither a duration nor a date`, {
+      hint: "write a duration before now (1h, 30m, 2d, 1h30m) or an ISO date (2026-01-31, 2026-01-31T12:00:00Z)"
+    });
+  }
+  return date;
+}
+function parseOutcomes(values) {
+  const list = (typeof values === "string" ? [values] : values).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const unknown = list.filter((v) => !ROLLOUT_OUTCOMES.includes(v));
+  if (unknown.length > 0 || list.length === 0) {
+    throw new UsageError(`--outcome ${unknown.join(",") || "(empty)"} is not an outcome`, { hint: `use ${ROLLOUT_OUTCOMES.join(", ")} (repeat it or separate with commas)` });
+  }
+  return [...new Set(list)];
+}
+function limitsOf(config) {
+  return Object.fromEntries(
+    Object.entries(config.services).map(([name, s]) => [
+      name,
+      Object.fromEntries((s.analysis?.checks ?? []).map((c) => [c.name, { ...c.min !== void 0 ? { min: c.min } : {}, ...c.max !== void 0 ? { max: c.max } : {} }]))
+    ])
+  );
+}
+async function log(ctx, opts) {
+  const format = opts.format ?? "text";
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`--format ${format} is not a format`, { hint: `use ${FORMATS.join(" or ")}, or --json` });
+  }
+  const since = opts.since === void 0 ? void 0 : parseSince(opts.since, ctx.now());
+  const outcomes = opts.outcome === void 0 ? void 0 : parseOutcomes(opts.outcome);
+  const session = await openSession(ctx, { write: false, metrics: false });
+  const { repo, author, config } = session;
+  const tip = await repo.resolve(session.production);
+  const commits = [];
+  const others = [];
+  for await (const c of repo.walk(tip, { firstParent: true })) {
+    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+    else others.push(c);
+  }
+  const records = canaryCommits(commits);
+  if (opts.service !== void 0 && !(opts.service in config.services) && !records.some((c) => c.trailers.service === opts.service)) {
+    const known = Object.keys(config.services);
+    throw new ConfigError(`no service named ${opts.service} in ${CONFIG_FILE} or in production's records`, {
+      where: { file: CONFIG_FILE, branch: session.production },
+      hint: `services: ${known.join(", ") || "(none)"}`,
+      data: { services: known }
+    });
+  }
+  const notesSha = await repo.resolve(NOTES_REF);
+  const notes = /* @__PURE__ */ new Map();
+  if (notesSha) {
+    for (const c of records) {
+      try {
+        const n = await noteText(repo, notesSha, c.sha);
+        if (n) notes.set(c.sha, n.text);
+      } catch (e) {
+        if (!(e instanceof CanaryError)) throw e;
+        ctx.log.warn({ commit: c.sha }, `note of ${c.sha.slice(0, 7)} cannot be read: ${e.message}`);
+      }
+    }
+  }
+  const now = ctx.now();
+  const judgments = new Map(
+    [...notes].map(([sha, text]) => [
+      sha,
+      parseNote(text).filter((n) => {
+        if (Date.parse(n.at) <= now.getTime() + 6e4) return true;
+        ctx.log.warn({ commit: sha, at: n.at }, `a judgment note of ${sha.slice(0, 7)} is dated ${n.at}, in the future: ignored`);
+        return false;
+      })
+    ])
+  );
+  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], {
+    ...opts.service !== void 0 ? { service: opts.service } : {},
+    ...since ? { since } : {},
+    ...outcomes ? { outcomes } : {},
+    limits: limitsOf(config),
+    reverts: revertsIn(others)
+  });
+  const read = commits.length + others.length;
+  const extent = `${read.toLocaleString("en-US")} commit${read === 1 ? "" : "s"} of ${session.production} read: its whole history`;
+  return {
+    exitCode: 0,
+    text: format === "markdown" ? `${renderRolloutsMarkdown(rollouts)}
+_${extent}._
+` : `${formatRolloutLog(rollouts, { now })}${extent}
+`,
+    json: { rollouts, history: { branch: session.production, tip, commits: read, complete: true } }
+  };
+}
+
+export {
+  parseSince,
+  parseOutcomes,
+  limitsOf,
+  log
+};

@@ -1,0 +1,21 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-G7Q2B2HA.js";
+import "./chunk-OKSAYDFN.js";
+import "./chunk-SUWRR423.js";
+import "./chunk-BINGI6YM.js";
+import "./chunk-I6XLPNMR.js";
+import "./chunk-DHENXVDC.js";
+import "./chunk-5LSMR7TZ.js";
+import "./chunk-SZWPCBNB.js";
+import "./chunk-O7LDPSYS.js";
+export {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+};

@@ -1,0 +1,161 @@
+/**
+ * Many services and long histories through the real CLI (issue 13's promises,
+ * never its timings):
+ * - push once: a tick with several due services makes one commit per
+ *   transition, each touching only its service's files, and pushes them in one
+ *   update; a tick with nothing due asks the server once (the ref advertisement);
+ * - `--shard i/n`: workers of one repository, even running at the same time,
+ *   tick every service exactly once between them; bad shards change nothing;
+ * - walk once, never a window: `log` shows every rollout of a history far
+ *   longer than a fetch's depth, and says how many commits it read.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { jsonOf } from '../helpers/cli.ts';
+import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
+import { changedFiles, commitsSince, expectedTrailers, openWorld, productTrailers, type Transport } from './support.ts';
+import { fleetFiles, fleetNames, fleetRelease } from './support-scale.ts';
+
+const at = (minutes: number) => new Date(Date.UTC(2024, 0, 1) + minutes * 60_000);
+const GIT_CANARY = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
+
+const serviceOf = (w: Parameters<typeof productTrailers>[0], commit: string) =>
+  productTrailers(w, commit).find((l) => l.startsWith('Canary-Service: '))?.slice('Canary-Service: '.length);
+
+describe('push once: several due services', () => {
+  for (const transport of ['bare', 'http'] as const satisfies readonly Transport[]) {
+    test(`[${transport}] 3 due of 8: one commit each (only its files), one push; then nothing due asks the server once`, async () => {
+      const names = fleetNames(8);
+      const due = [names[1]!, names[4]!, names[6]!];
+      const w = await openWorld(transport, { production: fleetFiles(names) });
+      try {
+        const candidate = w.commit('candidate', fleetRelease(due), { from: 'production', message: 'ci: three releases\n' });
+        const before = w.sha('production');
+        const seen = () => w.server?.requests.length ?? 0;
+        const r0 = seen();
+        const run = await w.tick({ at: at(2) });
+        for (const n of names) assert.equal(run.of(n).decision, due.includes(n) ? 'start' : 'none', n);
+
+        const added = commitsSince(w, before);
+        assert.equal(added.length, 3, 'one commit per transition');
+        assert.deepEqual(added.map((c) => serviceOf(w, c)), due, 'in config order, each on the one before');
+        for (const [i, c] of added.entries()) {
+          const n = due[i]!;
+          assert.deepEqual(productTrailers(w, c), expectedTrailers(n, candidate, 'progressing', 10, '1/2'));
+          assert.deepEqual(changedFiles(w, c).sort(), [`apps/${n}/deployment-canary.yaml`, `apps/${n}/virtualservice.yaml`]);
+          assert.equal(run.of(n).commit, c, 'the result names the commit that landed');
+        }
+        if (w.server) {
+          const pushes = w.server.requests.slice(r0).filter((l) => l.startsWith('POST ') && l.includes('git-receive-pack'));
+          assert.equal(pushes.length, 1, w.server.requests.slice(r0).join('\n'));
+        }
+
+        // Half a minute later nothing is due: no commit, and over http a single request.
+        const r1 = seen();
+        const idle = await w.tick({ at: new Date(at(2).getTime() + 30_000) });
+        for (const n of names) assert.equal(idle.of(n).decision, 'none', n);
+        assert.equal(w.sha('production'), added[2]);
+        if (w.server) assert.deepEqual(w.server.requests.slice(r1), ['GET /repo.git/info/refs?service=git-upload-pack 200']);
+      } finally {
+        await w.close();
+      }
+    });
+  }
+});
+
+describe('tick --shard i/n', () => {
+  test('[bare] three workers at once tick every service exactly once between them', async () => {
+    const names = fleetNames(9);
+    const w = await openWorld('bare', { production: fleetFiles(names) });
+    try {
+      const candidate = w.commit('candidate', fleetRelease(names), { from: 'production' });
+      const before = w.sha('production');
+      const runs = await Promise.all(['1/3', '2/3', '3/3'].map((shard) => w.tick({ at: at(2), args: ['--shard', shard] })));
+      const ticked = runs.map((r) => r.services.map((s) => s.service));
+      assert.deepEqual(ticked.flat().sort(), names, 'every service in exactly one shard');
+      for (const r of runs) for (const s of r.services) assert.equal(s.decision, 'start', `${s.service}: ${s.reason}`);
+
+      const added = commitsSince(w, before);
+      assert.equal(added.length, names.length, 'one start each, whoever won which race');
+      assert.deepEqual(added.map((c) => serviceOf(w, c)).sort(), names);
+      for (const c of added) assert.deepEqual(productTrailers(w, c), expectedTrailers(serviceOf(w, c)!, candidate, 'progressing', 10, '1/2'));
+      // The split is the same on every run: the same shard again has the same services, now all waiting.
+      const again = await w.tick({ at: at(2), args: ['--shard', '2/3'] });
+      assert.deepEqual(again.services.map((s) => s.service), ticked[1]);
+      assert.ok(again.services.every((s) => s.decision === 'none'));
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('[bare] a bad --shard, or --shard with --service, is a usage error that changes nothing', async () => {
+    const names = fleetNames(2);
+    const w = await openWorld('bare', { production: fleetFiles(names) });
+    try {
+      w.commit('candidate', fleetRelease(names), { from: 'production' });
+      const refs = w.refs();
+      for (const shard of ['0/3', '4/3', '1/0', 'two/3', '1/3/2', '']) {
+        const r = await w.cli(['tick', '--shard', shard], { at: at(2) });
+        assert.equal(r.code, 2, `${shard}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`--shard ${shard.replace(/\//g, '\\/')} is not a shard`));
+        assert.match(r.stderr, /i\/n/);
+      }
+      const both = await w.cli(['tick', '--shard', '1/2', '--service', names[0]!], { at: at(2) });
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /--shard and --service cannot be used together/);
+      assert.equal(w.refs(), refs, 'nothing moved');
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('log reads the whole history', () => {
+  for (const transport of ['bare', 'http'] as const satisfies readonly Transport[]) {
+    test(`[${transport}] 121 rollouts over 1,800 commits (a fetch depth is 200): every one shown, and how much was read`, async () => {
+      const [name] = fleetNames(1) as [string];
+      const w = await openWorld(transport, { production: fleetFiles([name], { steps: [50] }) });
+      try {
+        // One real rollout (start at 50%, then promote) made by the CLI: the template of the copies.
+        w.commit('candidate', fleetRelease([name]), { from: 'production' });
+        await w.tick({ at: at(2) });
+        await w.tick({ at: at(4) });
+        const [start, promote] = commitsSince(w, w.sha('production~2'));
+        const route = `apps/${name}/virtualservice.yaml`;
+        const real = w.sha('candidate');
+        const copy = (sha: string, k: number, date: number): HistoryCommit => {
+          const fake = createHash('sha1').update(`candidate ${k}`).digest('hex');
+          const message = w.git('log', '-1', '--format=%B', sha).replaceAll(real, fake).replaceAll(real.slice(0, 7), fake.slice(0, 7));
+          return { files: { [route]: w.show(sha, route)! }, message, date, author: GIT_CANARY };
+        };
+        const commits: HistoryCommit[] = [];
+        // After the real rollout (the ticks ran at 00:02 and 00:04), a day later.
+        let date = at(24 * 60).getTime() / 1000;
+        for (let k = 0; k < 120; k++, date += 3600) {
+          commits.push(...fillerCommits(7, { start: date, path: `docs/notes-${k % 10}.md` }));
+          commits.push(copy(start!, k, date + 600));
+          commits.push(...fillerCommits(6, { start: date + 660, path: 'docs/changelog.md' }));
+          commits.push(copy(promote!, k, date + 1800));
+        }
+        await buildHistory({ dir: w.dir, branch: 'production', commits });
+        const total = Number(w.git('rev-list', '--first-parent', '--count', 'production').trim());
+        assert.ok(total > 1800, `${total} commits`);
+
+        const r = await w.cli(['log', '--json'], { at: new Date((date + 3600) * 1000) });
+        assert.equal(r.code, 0, r.stderr);
+        const json = jsonOf<{ rollouts: { rollout: string; outcome: string }[]; history: { commits: number; complete: boolean } }>(r);
+        assert.equal(json.rollouts.length, 121, 'every rollout, however far back');
+        assert.ok(json.rollouts.every((x) => x.outcome === 'promoted'));
+        assert.equal(new Set(json.rollouts.map((x) => x.rollout)).size, 121);
+        assert.deepEqual(json.history, { branch: 'production', tip: w.sha('production'), commits: total, complete: true });
+
+        const text = await w.cli(['log'], { at: new Date((date + 3600) * 1000) });
+        assert.equal(text.code, 0, text.stderr);
+        assert.ok(text.stdout.endsWith(`${total.toLocaleString('en-US')} commits of production read: its whole history\n`), text.stdout.slice(-300));
+      } finally {
+        await w.close();
+      }
+    });
+  }
+});
