@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-5LWZCHTQ.js";
+} from "./chunks/chunk-CNKSBYIK.js";
 import {
   LOG_LEVELS,
   logLevelFrom

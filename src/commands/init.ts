@@ -110,6 +110,7 @@ function memoryRepo(texts: ReadonlyMap<string, string>): GitRepo {
     ensureCommit: async () => false,
     createCommit: unsupported,
     updateRef: unsupported,
+    updateRefs: unsupported,
     refresh: async () => {},
   };
 }

@@ -150,7 +150,7 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
     }
   }
 
-  return {
+  const repo: GitRepo = {
     label,
     resolve,
     walk,
@@ -172,8 +172,13 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
         await assertFastForward(store, newSha, expectedOld, fullRef);
         await compareAndSwapRef({ gitdir: layout.gitdir, fullRef, expected: expectedOld, next: newSha, label, lock: options.lock });
       }),
+    // One after the other, each under its ref lock (git's own ref transactions are not exposed here).
+    updateRefs: async (updates) => {
+      for (const u of updates) await repo.updateRef(u.ref, u.newSha, u.expectedOld);
+    },
     refresh: async () => {},
   };
+  return repo;
 }
 
 /**

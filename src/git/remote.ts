@@ -33,7 +33,7 @@ import { withCacheLock } from './cache-lock.ts';
 import { findBreakage, looksLikeDamage, moveAside } from './cache-repair.ts';
 import { readRef } from './refs.ts';
 import { gitWarn } from './warn.ts';
-import type { GitRepo } from './types.ts';
+import type { GitRepo, RefUpdate } from './types.ts';
 
 export interface RemoteOptions {
   /** Root of the caches; each URL gets a subfolder named by a hash of the URL without credentials. */
@@ -503,42 +503,53 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   };
 
   /**
-   * Native `git push` of `newSha` to `fullRef`, compare-and-swap: the lease
-   * names the value the update must replace (none: the ref must not exist),
-   * and receive-pack checks that value again under its own lock. Never a
-   * non-fast-forward: updateRef checked that `newSha` descends from it. Git
-   * sends only the objects the server lacks (isomorphic-git sends every
-   * object of the new commit's tree: the whole repository).
+   * Native `git push --atomic` of `updates`, compare-and-swap each: the lease
+   * names the value an update must replace (none: the ref must not exist), and
+   * receive-pack checks that value again under its own lock; all land or none
+   * does. Never a non-fast-forward: updateRef(s) checked that each new value
+   * descends from its old one. Git sends only the objects the server lacks
+   * (isomorphic-git sends every object of the new commit's tree: the whole
+   * repository).
    */
-  const pushNative = async (fullRef: string, newSha: string, expectedOld: string | undefined) => {
+  const pushNative = async (updates: readonly RefUpdate[]) => {
     const { ctx } = network();
+    const names = updates.map((u) => shortRef(u.ref)).join(', ');
     const r = await runNative(gitdir, [
-      'push', '--porcelain', '--no-verify', '--no-recurse-submodules', `--force-with-lease=${fullRef}:${expectedOld ?? ''}`, 'origin', `${newSha}:${fullRef}`,
+      'push', '--porcelain', '--no-verify', '--no-recurse-submodules', ...(updates.length > 1 ? ['--atomic'] : []),
+      ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ''}`), 'origin', ...updates.map((u) => `${u.newSha}:${u.ref}`),
     ], creds).catch((err: unknown) => {
       throw new GitError(`cannot run git: ${(err as Error).message}`, {
         where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
       });
     });
-    if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx('push', shortRef(fullRef)));
+    if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx('push', names));
     // git checks no lease for a ref already at the new value ("=" up to date): it was not
     // `expectedOld`, so this update did not happen from it, exactly as a moved ref.
-    if (expectedOld !== newSha && r.stdout.split('\n').some((l) => l.startsWith('=\t'))) {
-      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${newSha} already, expected ${expectedOld ?? 'absent'}`, {
-        where: { branch: shortRef(fullRef), detail: label },
+    const upToDate = r.stdout.split('\n').filter((l) => l.startsWith('=\t'));
+    const stale = updates.find((u) => u.expectedOld !== u.newSha && upToDate.some((l) => l.split('\t')[1]?.endsWith(`:${u.ref}`)));
+    if (stale) {
+      throw new GitConflictError(`${shortRef(stale.ref)} moved: it is ${stale.newSha} already, expected ${stale.expectedOld ?? 'absent'}`, {
+        where: { branch: shortRef(stale.ref), detail: label },
         hint: 'another writer won the race: refresh, decide again and retry',
-        data: { current: newSha, expected: expectedOld },
+        data: { current: stale.newSha, expected: stale.expectedOld },
       });
     }
   };
 
+  /** Several ref updates, as one atomic native push; embedded: one push each, in order. */
+  const pushAll = (updates: readonly RefUpdate[]) =>
+    mode === 'native'
+      ? serialised(gitdir, async () => {
+          await pushNative(updates);
+          for (const u of updates) {
+            await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(u.ref), value: u.newSha, force: true });
+            fetched.add(u.ref);
+          }
+        })
+      : updates.reduce<Promise<void>>((done, u) => done.then(() => push(u.ref, u.newSha, u.expectedOld)), Promise.resolve());
+
   const push = (fullRef: string, newSha: string, expectedOld: string | undefined) =>
     serialised(gitdir, async () => {
-      if (mode === 'native') {
-        await pushNative(fullRef, newSha, expectedOld);
-        await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
-        fetched.add(fullRef);
-        return;
-      }
       const { ctx, nativeFetch: _native, authState: _auth, ...net } = network();
       // push() sends a local ref; a private scratch ref keeps the tracking ref
       // equal to the server's value until the server has accepted the update.
@@ -591,11 +602,12 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     walk,
     ensureCommit: (sha, ref) => wrap('fetch', ref, () => ensureCommit(sha, ref)),
     createCommit: (opts) => wrap('commit', undefined, () => createCommitIn(store, opts)),
-    updateRef: (ref, newSha, expectedOld) =>
-      wrap('push', ref, async () => {
-        const fullRef = toFullRef(ref);
-        await assertFastForward(store, newSha, expectedOld, fullRef);
-        await push(fullRef, newSha, expectedOld);
+    updateRef: (ref, newSha, expectedOld) => repo.updateRefs([{ ref, newSha, expectedOld }]),
+    updateRefs: (updates) =>
+      wrap('push', updates.map((u) => u.ref).join(', '), async () => {
+        const full = updates.map((u) => ({ ...u, ref: toFullRef(u.ref) }));
+        for (const u of full) await assertFastForward(store, u.newSha, u.expectedOld, u.ref);
+        await pushAll(full);
       }),
     refresh: () =>
       wrap('fetch', undefined, async () => {

@@ -6,11 +6,12 @@
  * on top of the ones before it, exactly as if each had been pushed.
  *
  * - `publish` moves each staged ref on the underlying repository from the
- *   value it had when first staged to the last one staged, in the order the
- *   refs were named (notes before production: a judgment record's note lands
- *   before the record). A lost race is the underlying GitConflictError; the
- *   staged values are then dropped (`discard`), since they were built on what
- *   the winner replaced.
+ *   value it had when first staged to the last one staged, in one
+ *   `updateRefs` (a remote with native git: one atomic push; otherwise in the
+ *   order the refs were named: notes before production, so a judgment
+ *   record's note lands before the record). A lost race is the underlying
+ *   GitConflictError; the staged values are then dropped (`discard`), since
+ *   they were built on what the winner replaced.
  * - A ref that is not staged is updated straight away, after the staged ones
  *   are published: nothing reaches the server built on commits it lacks.
  */
@@ -47,10 +48,10 @@ export function stageRefs(repo: GitRepo, refs: readonly string[]): StagedRepo {
       return s && s.to !== s.from ? [{ ref, ...s }] : [];
     });
     held.clear();
-    for (const u of updates) await repo.updateRef(u.ref, u.to, u.from);
+    if (updates.length > 0) await repo.updateRefs(updates.map((u) => ({ ref: u.ref, newSha: u.to, expectedOld: u.from })));
   };
 
-  return {
+  const staged: StagedRepo = {
     label: repo.label,
     resolve: async (ref) => stagedSha(ref) ?? repo.resolve(ref),
     readFile: (commitish, path) => repo.readFile(at(commitish), path),
@@ -81,8 +82,12 @@ export function stageRefs(repo: GitRepo, refs: readonly string[]): StagedRepo {
     // What is staged stays: it is this run's own view of the refs, and a publish built on a
     // value the server no longer has loses its race there (GitConflictError) like any push.
     refresh: () => repo.refresh(),
+    updateRefs: async (updates) => {
+      for (const u of updates) await staged.updateRef(u.ref, u.newSha, u.expectedOld);
+    },
     staged: () => new Map(order.flatMap((ref) => (held.has(ref) ? [[ref, { ...held.get(ref)! }] as const] : []))),
     publish,
     discard: () => held.clear(),
   };
+  return staged;
 }

@@ -32,6 +32,13 @@ export interface CreateCommitOptions {
   date: Date;
 }
 
+/** One compare-and-swap ref update: `ref` from `expectedOld` (undefined: must not exist) to `newSha`. */
+export interface RefUpdate {
+  ref: string;
+  newSha: string;
+  expectedOld: string | undefined;
+}
+
 /**
  * A manifests repository, local or remote. Reads never touch a work tree or
  * index. `createCommit` only writes objects; nothing is visible to others until
@@ -72,6 +79,13 @@ export interface GitRepo {
    * fast-forward only. Remote: pushes. Throws GitConflictError when the ref is no longer `expectedOld`.
    */
   updateRef(ref: string, newSha: string, expectedOld: string | undefined): Promise<void>;
+  /**
+   * Several `updateRef`s, each compare-and-swap. Remote with native git: one
+   * atomic push (all land or none; a lost race on any is a GitConflictError).
+   * Otherwise one after the other, in order (a later one may then lose its race
+   * after an earlier one landed).
+   */
+  updateRefs(updates: readonly RefUpdate[]): Promise<void>;
   /** Remote: fetch again so reads see the server's current refs. Local: no-op. */
   refresh(): Promise<void>;
 }

@@ -2,9 +2,9 @@
  * A tick over several services, pushed once (issue "push once"): each due
  * service's commit (one per transition, as always) is stacked on the ones
  * before it in a StagedRepo, and all of them reach the server in one
- * compare-and-swap update of production (and one of the notes ref when a
- * judgment wrote a note). GitHub and notifications hear of the decisions only
- * once they are published.
+ * compare-and-swap update of production, with the notes ref when a judgment
+ * wrote a note (native git: one atomic push of both; embedded: notes first).
+ * GitHub and notifications hear of the decisions only once they are published.
  *
  * A lost race re-decides only what the winner changed: the services whose
  * commits did not land, and those the winner's commits name or may have
@@ -87,7 +87,8 @@ export async function tickServices(opts: TickServicesOptions): Promise<ServiceTi
       },
     );
   } catch (e) {
-    // Nothing of this tick was published: each service that had a commit says why.
+    // None of this tick's production commits was published (with the embedded git, a note
+    // may have been: harmless, it names a commit production never got): each service says why.
     const reason = e instanceof CanaryError ? errorReason(e) : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     for (const name of committed()) {
       const r = results.get(name)!;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuthError, type CanaryError } from '../../src/errors.ts';
 import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
+import { gitMode } from '../../src/git/native.ts';
 import { commitFiles, createRepo, FIXTURE_DATE, type Fixture, tempDir } from '../helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
 
@@ -286,6 +287,37 @@ describe('remote: how the server says no', () => {
       assert.equal(s.fx.git('rev-parse', 'production').trim(), theirs, 'their commit is kept');
       await repo.refresh();
       assert.equal(await repo.resolve('production'), theirs);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('updateRefs: both refs land together, or (one lease stale) neither does', async () => {
+    const s = await serve();
+    try {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: ['production', 'candidate'] });
+      const prod = (await repo.resolve('production'))!;
+      const cand = (await repo.resolve('candidate'))!;
+      const p1 = await repo.createCommit({ parent: prod, message: 'p1\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'p1\n' }] });
+      const c1 = await repo.createCommit({ parent: cand, message: 'c1\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'c1\n' }] });
+      // Someone moves candidate first: our update of it is stale, so production must not move either
+      // (with native git: one atomic push; embedded: in order, so production, named first, lands).
+      const theirs = commitFiles(s.fx.dir, 'candidate', { 'a.yaml': 'theirs\n' });
+      const native = (await gitMode()) === 'native';
+      await assert.rejects(
+        repo.updateRefs([{ ref: 'production', newSha: p1, expectedOld: prod }, { ref: 'candidate', newSha: c1, expectedOld: cand }]),
+        (e) => code(e) === 'GIT_CONFLICT',
+      );
+      assert.equal(s.fx.git('rev-parse', 'candidate').trim(), theirs, 'their commit is kept');
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), native ? prod : p1);
+      if (native) {
+        await repo.refresh();
+        const c2 = await repo.createCommit({ parent: theirs, message: 'c2\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'c2\n' }] });
+        await repo.updateRefs([{ ref: 'production', newSha: p1, expectedOld: prod }, { ref: 'candidate', newSha: c2, expectedOld: theirs }]);
+        assert.deepEqual([s.fx.git('rev-parse', 'production').trim(), s.fx.git('rev-parse', 'candidate').trim()], [p1, c2]);
+        // The stale lease was refused before anything was sent; the second is one push of both refs.
+        assert.equal(s.server.requests.filter((l) => l.startsWith('POST') && l.includes('git-receive-pack')).length, 1);
+      }
     } finally {
       await s.cleanup();
     }

@@ -30,6 +30,10 @@ function recording(repo: GitRepo): { repo: GitRepo; sent: Sent[]; refreshes: () 
       sent.push({ ref, newSha, expectedOld });
       return repo.updateRef(ref, newSha, expectedOld);
     },
+    // As the underlying repository does (a local one: in order), through the recording updateRef.
+    updateRefs: async (updates) => {
+      for (const u of updates) await proxy.updateRef(u.ref, u.newSha, u.expectedOld);
+    },
     refresh: async () => {
       refreshes++;
       return repo.refresh();

@@ -39,18 +39,20 @@ async function world(due: string[]) {
 function racing(repo: GitRepo, race: () => void | Promise<void>): GitRepo & { updates: string[] } {
   let raced = false;
   const updates: string[] = [];
-  return {
+  const wrapped: GitRepo & { updates: string[] } = {
     ...repo,
     updates,
-    updateRef: async (ref, sha, old) => {
-      updates.push(ref);
-      if (!raced && ref === 'refs/heads/production') {
+    updateRef: (ref, sha, old) => wrapped.updateRefs([{ ref, newSha: sha, expectedOld: old }]),
+    updateRefs: async (list) => {
+      updates.push(...list.map((u) => u.ref));
+      if (!raced && list.some((u) => u.ref === 'refs/heads/production')) {
         raced = true;
         await race();
       }
-      return repo.updateRef(ref, sha, old);
+      return repo.updateRefs(list);
     },
   };
+  return wrapped;
 }
 
 /** How many times each service was decided, from the tick's log. */
@@ -120,9 +122,9 @@ describe('tickServices', () => {
     let n = 0;
     const repo: GitRepo = {
       ...w.repo,
-      updateRef: async (ref, sha, old) => {
-        if (ref === 'refs/heads/production') commitFiles(dir, 'production', { 'README.md': `# manifests ${++n}\n` }, { message: `docs ${n}\n` });
-        return w.repo.updateRef(ref, sha, old);
+      updateRefs: async (list) => {
+        if (list.some((u) => u.ref === 'refs/heads/production')) commitFiles(dir, 'production', { 'README.md': `# manifests ${++n}\n` }, { message: `docs ${n}\n` });
+        return w.repo.updateRefs(list);
       },
     };
     const { log } = captureLog();

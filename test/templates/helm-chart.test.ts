@@ -49,6 +49,14 @@ describe('helm chart: the least values (repo.url and an existing git token Secre
     const deadline = durationSeconds(flagValue(c.args!, '--deadline')!);
     const active = cronJob.spec.jobTemplate.spec.activeDeadlineSeconds!;
     assert.ok(deadline < active && active < period, `${deadline}s < ${active}s < ${period}s`);
+    assert.equal(flagValue(c.args!, '--shard'), undefined, 'every service by default');
+  });
+
+  test('shard: the CronJob ticks only that shard', () => {
+    const sharded = render(`${LEAST}shard: "2/3"\n`);
+    const args = podOf(sharded.objects).containers[0]!.args!;
+    assert.equal(flagValue(args, '--shard'), '2/3');
+    assert.deepEqual(validateKubeObjects(sharded.objects), []);
   });
 
   test('is non-root with a read-only root filesystem and no Kubernetes API token', () => {
@@ -128,6 +136,7 @@ describe('helm chart: a values file that sets every option', () => {
     assert.equal(cronJob.spec.schedule, '*/10 * * * *');
     assert.equal(cronJob.spec.timeZone, 'Europe/Berlin');
     assert.equal(flagValue(c.args!, '--deadline'), '8m30s');
+    assert.equal(flagValue(c.args!, '--shard'), '1/2');
     assert.equal(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds, 560);
     assert.equal(cronJob.spec.startingDeadlineSeconds, 300);
     assert.equal(cronJob.spec.successfulJobsHistoryLimit, 1);
@@ -227,6 +236,7 @@ describe('helm chart: values it refuses, with a message naming the value', () =>
     ['an unknown log level', `${LEAST}logLevel: loud\n`, /\/logLevel/],
     ['an unknown pull policy', `${LEAST}image: { pullPolicy: Sometimes }\n`, /\/image\/pullPolicy/],
     ['a deadline git-canary cannot parse', `${LEAST}deadline: 4 minutes\n`, /\/deadline/],
+    ['a shard that is not i/n', `${LEAST}shard: "2 of 3"\n`, /\/shard/],
     ['an ssh repository URL (the token is sent over https)', 'repo: { url: "git@github.com:acme/manifests.git" }\ngitToken: { existingSecret: gh }\n', /\/repo\/url/],
     ['a namespace that is not a DNS label', `${LEAST}rbac: { argocd: { namespaces: [Argo_CD] } }\n`, /\/rbac\/argocd\/namespaces\/0/],
     ['a schedule that is not five fields', `${LEAST}schedule: "*/5 * * *"\n`, /\/schedule/],

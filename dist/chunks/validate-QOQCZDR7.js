@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-5D733UMV.js";
-import "./chunk-SQYIBSCX.js";
+} from "./chunk-KRGZDMYG.js";
+import "./chunk-DEVAZYYQ.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   UsageError

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-UREEZDXT.js";
-import "./chunk-EKFHJQE2.js";
+} from "./chunk-232WB3JL.js";
+import "./chunk-BAY73B2R.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-ZPGXMTUO.js";
+} from "./chunk-SMWZLVHD.js";
 import {
   readFiles
-} from "./chunk-BINGI6YM.js";
-import "./chunk-SQYIBSCX.js";
+} from "./chunk-Q2N6WCKP.js";
+import "./chunk-DEVAZYYQ.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

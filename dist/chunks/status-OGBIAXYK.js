@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-EKFHJQE2.js";
+} from "./chunk-BAY73B2R.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-ZPGXMTUO.js";
+} from "./chunk-SMWZLVHD.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-BINGI6YM.js";
-import "./chunk-SQYIBSCX.js";
+} from "./chunk-Q2N6WCKP.js";
+import "./chunk-DEVAZYYQ.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   commitTime,
   parsedCommit

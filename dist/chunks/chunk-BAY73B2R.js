@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-ZPGXMTUO.js";
+} from "./chunk-SMWZLVHD.js";
 import {
   formatDuration,
   parseCheckDetails,

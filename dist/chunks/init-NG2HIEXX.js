@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-5D733UMV.js";
-import "./chunk-SQYIBSCX.js";
+} from "./chunk-KRGZDMYG.js";
+import "./chunk-DEVAZYYQ.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   CanaryError,
@@ -593,6 +593,7 @@ function memoryRepo(texts) {
     ensureCommit: async () => false,
     createCommit: unsupported,
     updateRef: unsupported,
+    updateRefs: unsupported,
     refresh: async () => {
     }
   };

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-BINGI6YM.js";
+} from "./chunk-Q2N6WCKP.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-G7Q2B2HA.js";
+} from "./chunk-UVYHWFVM.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-BINGI6YM.js";
+import "./chunk-Q2N6WCKP.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

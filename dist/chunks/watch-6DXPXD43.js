@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-OBCEI4YW.js";
-import "./chunk-ZPGXMTUO.js";
-import "./chunk-BINGI6YM.js";
-import "./chunk-SQYIBSCX.js";
-import "./chunk-I6XLPNMR.js";
+} from "./chunk-T33PIRHS.js";
+import "./chunk-SMWZLVHD.js";
+import "./chunk-Q2N6WCKP.js";
+import "./chunk-DEVAZYYQ.js";
+import "./chunk-ONKCJAJO.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

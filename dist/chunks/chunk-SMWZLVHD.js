@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-BINGI6YM.js";
+} from "./chunk-Q2N6WCKP.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-SQYIBSCX.js";
+} from "./chunk-DEVAZYYQ.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   formatCommitMessage,
   parsedCommit,

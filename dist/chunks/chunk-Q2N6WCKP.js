@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   commitTime,
   parsedCommit,

@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-OBCEI4YW.js";
-import "./chunk-ZPGXMTUO.js";
-import "./chunk-BINGI6YM.js";
-import "./chunk-SQYIBSCX.js";
-import "./chunk-I6XLPNMR.js";
+} from "./chunk-T33PIRHS.js";
+import "./chunk-SMWZLVHD.js";
+import "./chunk-Q2N6WCKP.js";
+import "./chunk-DEVAZYYQ.js";
+import "./chunk-ONKCJAJO.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-EKFHJQE2.js";
+} from "./chunk-BAY73B2R.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-ZPGXMTUO.js";
+} from "./chunk-SMWZLVHD.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-BINGI6YM.js";
+} from "./chunk-Q2N6WCKP.js";
 import {
   openSession
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   CanaryError,
   UsageError

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-ZPGXMTUO.js";
+} from "./chunk-SMWZLVHD.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   resolveGitHubRepository,
   shortRef,
   toFullRef
-} from "./chunk-I6XLPNMR.js";
+} from "./chunk-ONKCJAJO.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";
@@ -288,9 +288,9 @@ function stageRefs(repo, refs) {
       return s && s.to !== s.from ? [{ ref, ...s }] : [];
     });
     held.clear();
-    for (const u of updates) await repo.updateRef(u.ref, u.to, u.from);
+    if (updates.length > 0) await repo.updateRefs(updates.map((u) => ({ ref: u.ref, newSha: u.to, expectedOld: u.from })));
   };
-  return {
+  const staged = {
     label: repo.label,
     resolve: async (ref) => stagedSha(ref) ?? repo.resolve(ref),
     readFile: (commitish, path) => repo.readFile(at(commitish), path),
@@ -320,10 +320,14 @@ function stageRefs(repo, refs) {
     // What is staged stays: it is this run's own view of the refs, and a publish built on a
     // value the server no longer has loses its race there (GitConflictError) like any push.
     refresh: () => repo.refresh(),
+    updateRefs: async (updates) => {
+      for (const u of updates) await staged.updateRef(u.ref, u.newSha, u.expectedOld);
+    },
     staged: () => new Map(order.flatMap((ref) => held.has(ref) ? [[ref, { ...held.get(ref) }]] : [])),
     publish,
     discard: () => held.clear()
   };
+  return staged;
 }
 
 // src/runner/tick-services.ts

@@ -46667,7 +46667,7 @@ async function openLocal(path, options = {}) {
       throw toCanaryError(err, ctx("walk", commitish));
     }
   }
-  return {
+  const repo = {
     label: label7,
     resolve: resolve4,
     walk: walk3,
@@ -46686,9 +46686,14 @@ async function openLocal(path, options = {}) {
       await assertFastForward(store, newSha, expectedOld, fullRef);
       await compareAndSwapRef({ gitdir: layout.gitdir, fullRef, expected: expectedOld, next: newSha, label: label7, lock: options.lock });
     }),
+    // One after the other, each under its ref lock (git's own ref transactions are not exposed here).
+    updateRefs: async (updates) => {
+      for (const u of updates) await repo.updateRef(u.ref, u.newSha, u.expectedOld);
+    },
     refresh: async () => {
     }
   };
+  return repo;
 }
 async function assertFastForward(store, newSha, expectedOld, fullRef) {
   const where2 = { branch: shortRef(fullRef), detail: store.label };
@@ -47587,38 +47592,43 @@ async function openRemote(spec2, options) {
       }
     }
   };
-  const pushNative = async (fullRef, newSha, expectedOld) => {
+  const pushNative = async (updates) => {
     const { ctx } = network();
+    const names = updates.map((u) => shortRef(u.ref)).join(", ");
     const r = await runNative(gitdir, [
       "push",
       "--porcelain",
       "--no-verify",
       "--no-recurse-submodules",
-      `--force-with-lease=${fullRef}:${expectedOld ?? ""}`,
+      ...updates.length > 1 ? ["--atomic"] : [],
+      ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ""}`),
       "origin",
-      `${newSha}:${fullRef}`
+      ...updates.map((u) => `${u.newSha}:${u.ref}`)
     ], creds).catch((err) => {
       throw new GitError(`cannot run git: ${err.message}`, {
         where: { detail: label7 },
         hint: "check the git on PATH, or set GIT_CANARY_GIT=embedded"
       });
     });
-    if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx("push", shortRef(fullRef)));
-    if (expectedOld !== newSha && r.stdout.split("\n").some((l) => l.startsWith("=	"))) {
-      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${newSha} already, expected ${expectedOld ?? "absent"}`, {
-        where: { branch: shortRef(fullRef), detail: label7 },
+    if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx("push", names));
+    const upToDate = r.stdout.split("\n").filter((l) => l.startsWith("=	"));
+    const stale = updates.find((u) => u.expectedOld !== u.newSha && upToDate.some((l) => l.split("	")[1]?.endsWith(`:${u.ref}`)));
+    if (stale) {
+      throw new GitConflictError(`${shortRef(stale.ref)} moved: it is ${stale.newSha} already, expected ${stale.expectedOld ?? "absent"}`, {
+        where: { branch: shortRef(stale.ref), detail: label7 },
         hint: "another writer won the race: refresh, decide again and retry",
-        data: { current: newSha, expected: expectedOld }
+        data: { current: stale.newSha, expected: stale.expectedOld }
       });
     }
   };
-  const push = (fullRef, newSha, expectedOld) => serialised(gitdir, async () => {
-    if (mode === "native") {
-      await pushNative(fullRef, newSha, expectedOld);
-      await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
-      fetched.add(fullRef);
-      return;
+  const pushAll = (updates) => mode === "native" ? serialised(gitdir, async () => {
+    await pushNative(updates);
+    for (const u of updates) {
+      await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(u.ref), value: u.newSha, force: true });
+      fetched.add(u.ref);
     }
+  }) : updates.reduce((done, u) => done.then(() => push(u.ref, u.newSha, u.expectedOld)), Promise.resolve());
+  const push = (fullRef, newSha, expectedOld) => serialised(gitdir, async () => {
     const { ctx, nativeFetch: _native, authState: _auth, ...net } = network();
     const scratch = `refs/git-canary/push/${process.pid}-${Date.now()}`;
     await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: scratch, value: newSha, force: true });
@@ -47667,10 +47677,11 @@ async function openRemote(spec2, options) {
     walk: walk3,
     ensureCommit: (sha, ref2) => wrap("fetch", ref2, () => ensureCommit(sha, ref2)),
     createCommit: (opts) => wrap("commit", void 0, () => createCommitIn(store, opts)),
-    updateRef: (ref2, newSha, expectedOld) => wrap("push", ref2, async () => {
-      const fullRef = toFullRef(ref2);
-      await assertFastForward(store, newSha, expectedOld, fullRef);
-      await push(fullRef, newSha, expectedOld);
+    updateRef: (ref2, newSha, expectedOld) => repo.updateRefs([{ ref: ref2, newSha, expectedOld }]),
+    updateRefs: (updates) => wrap("push", updates.map((u) => u.ref).join(", "), async () => {
+      const full = updates.map((u) => ({ ...u, ref: toFullRef(u.ref) }));
+      for (const u of full) await assertFastForward(store, u.newSha, u.expectedOld, u.ref);
+      await pushAll(full);
     }),
     refresh: () => wrap("fetch", void 0, async () => {
       if (fetched.size > 0) await sync([...fetched]);
