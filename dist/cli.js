@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-CNKSBYIK.js";
+} from "./chunks/chunk-HLTRV7FD.js";
 import {
   LOG_LEVELS,
   logLevelFrom

@@ -35,8 +35,21 @@ const LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fa
  */
 export function nativePushError(stdout: string, stderr: string, ctx: ErrorContext): CanaryError {
   const where = { branch: ctx.ref, detail: ctx.label };
-  const line = stdout.split('\n').find((l) => l.startsWith('!\t'));
-  const reason = line ? clean(line.split('\t').slice(2).join(' '), ctx) : undefined;
+  // One line per refused ref. In an atomic push the ref that failed says why and the others
+  // only "atomic transaction failed": the real reason wins, a lost race first.
+  const reasons = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('!\t'))
+    .map((l) => clean(l.split('\t').slice(2).join(' '), ctx));
+  const own = reasons.filter((r) => !ATOMIC_FOLLOWER_RE.test(r));
+  // When the transaction itself fails (a ref lock lost to another writer), every ref says
+  // "atomic transaction failed" and receive-pack's own words are on stderr (`remote: error: …`).
+  const remote = stderr
+    .split('\n')
+    .map((l) => /^remote: (?:error|fatal): (.*)$/.exec(l.trim())?.[1])
+    .filter((l): l is string => l !== undefined)
+    .map((l) => clean(l, ctx));
+  const reason = own.find((r) => LOST_RACE_RE.test(r)) ?? own[0] ?? remote.find((r) => LOST_RACE_RE.test(r)) ?? reasons[0];
   if (reason && LOST_RACE_RE.test(reason)) {
     return new GitConflictError(`${ctx.ref ?? 'the ref'} moved while updating it`, {
       where,
@@ -49,6 +62,9 @@ export function nativePushError(stdout: string, stderr: string, ctx: ErrorContex
   }
   return nativeError(stderr, ctx);
 }
+
+/** What the other refs of an atomic push say when one of them was refused. */
+const ATOMIC_FOLLOWER_RE = /atomic (transaction|push) failed/i;
 
 /** True when a push failure means "the ref moved under us", in either isomorphic-git shape. */
 export function isLostRace(err: unknown): boolean {

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
-import { isMissingRemoteRef, nativeError } from '../../src/git/errors.ts';
+import { isMissingRemoteRef, nativeError, nativePushError } from '../../src/git/errors.ts';
 import { redactor } from '../../src/git/credentials.ts';
 import { gitMode, nativeEnv, parseGitVersion } from '../../src/git/native.ts';
 import { createRepo, type Fixture, GIT_ENV, tempDir } from '../helpers/git-fixtures.ts';
@@ -164,5 +164,31 @@ describe('native git partial clone', () => {
     assert.match(unanswered.hint ?? '', /GIT_CANARY_TOKEN/);
     assert.ok(isMissingRemoteRef("fatal: couldn't find remote ref refs/heads/candidate"));
     assert.ok(!isMissingRemoteRef('fatal: early EOF'));
+  });
+
+  test("a refused native push: which ref's own reason counts, in an atomic push too", () => {
+    const ctx = { op: 'push', label: 'https://git.example.test/r.git', ref: 'refs/notes/git-canary, production' };
+    const sha = 'a'.repeat(40);
+    const out = (...lines: string[]) => `To https://git.example.test/r.git\n${lines.join('\n')}\nDone\n`;
+    const notes = (why: string) => `!\t${sha}:refs/notes/git-canary\t[remote rejected] (${why})`;
+    const production = (why: string) => `!\t${sha}:refs/heads/production\t[remote rejected] (${why})`;
+    const cases: [string, string, RegExp][] = [
+      // The ref that lost its race names why; the other only follows it: a lost race, whatever the order.
+      [out(notes('atomic transaction failed'), production('failed to update ref')), 'GIT_CONFLICT', /failed to update ref/],
+      [out(production('cannot lock ref \'refs/heads/production\': is at b but expected a'), notes('atomic transaction failed')), 'GIT_CONFLICT', /cannot lock ref/],
+      [out(`!\t${sha}:refs/heads/production\t[rejected] (stale info)`), 'GIT_CONFLICT', /stale info/],
+      // A hook's refusal is not a race, and neither are its followers.
+      [out(notes('atomic transaction failed'), production('pre-receive hook declined')), 'GIT', /^push was rejected: .*pre-receive hook declined/],
+    ];
+    for (const [stdout, code, reason] of cases) {
+      const e = nativePushError(stdout, 'error: failed to push some refs', ctx);
+      assert.equal(e.code, code, stdout);
+      assert.match(String(e.data?.reason ?? e.message), reason, stdout);
+    }
+    // The transaction lost a ref lock: every ref only "atomic transaction failed", receive-pack's words on stderr.
+    const stderr = "remote: error: cannot lock ref 'refs/heads/production': is at b but expected a\nerror: failed to push some refs to 'https://git.example.test/r.git'";
+    const raced = nativePushError(out(notes('atomic transaction failed'), production('atomic transaction failed')), stderr, ctx);
+    assert.equal(raced.code, 'GIT_CONFLICT');
+    assert.match(String(raced.data?.reason), /cannot lock ref/);
   });
 });

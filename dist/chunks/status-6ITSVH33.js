@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-BAY73B2R.js";
+} from "./chunk-IRAC3ZYV.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-SMWZLVHD.js";
+} from "./chunk-HPVJC2R4.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-Q2N6WCKP.js";
-import "./chunk-DEVAZYYQ.js";
+} from "./chunk-BGU4BZRV.js";
+import "./chunk-IYNH6RFQ.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import {
   commitTime,
   parsedCommit

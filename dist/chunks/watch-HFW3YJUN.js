@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-T33PIRHS.js";
-import "./chunk-SMWZLVHD.js";
-import "./chunk-Q2N6WCKP.js";
-import "./chunk-DEVAZYYQ.js";
-import "./chunk-ONKCJAJO.js";
+} from "./chunk-6MYYPY4E.js";
+import "./chunk-HPVJC2R4.js";
+import "./chunk-BGU4BZRV.js";
+import "./chunk-IYNH6RFQ.js";
+import "./chunk-EC5MA4HU.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

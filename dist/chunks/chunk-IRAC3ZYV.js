@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-SMWZLVHD.js";
+} from "./chunk-HPVJC2R4.js";
 import {
   formatDuration,
   parseCheckDetails,

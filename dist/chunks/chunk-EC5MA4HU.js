@@ -46106,8 +46106,10 @@ var { HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundErr
 var LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
 function nativePushError(stdout, stderr, ctx) {
   const where2 = { branch: ctx.ref, detail: ctx.label };
-  const line = stdout.split("\n").find((l) => l.startsWith("!	"));
-  const reason = line ? clean(line.split("	").slice(2).join(" "), ctx) : void 0;
+  const reasons = stdout.split("\n").filter((l) => l.startsWith("!	")).map((l) => clean(l.split("	").slice(2).join(" "), ctx));
+  const own3 = reasons.filter((r) => !ATOMIC_FOLLOWER_RE.test(r));
+  const remote = stderr.split("\n").map((l) => /^remote: (?:error|fatal): (.*)$/.exec(l.trim())?.[1]).filter((l) => l !== void 0).map((l) => clean(l, ctx));
+  const reason = own3.find((r) => LOST_RACE_RE.test(r)) ?? own3[0] ?? remote.find((r) => LOST_RACE_RE.test(r)) ?? reasons[0];
   if (reason && LOST_RACE_RE.test(reason)) {
     return new GitConflictError(`${ctx.ref ?? "the ref"} moved while updating it`, {
       where: where2,
@@ -46120,6 +46122,7 @@ function nativePushError(stdout, stderr, ctx) {
   }
   return nativeError(stderr, ctx);
 }
+var ATOMIC_FOLLOWER_RE = /atomic (transaction|push) failed/i;
 function isLostRace(err) {
   if (err instanceof PushRejectedError) return true;
   if (err instanceof GitPushError) {

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-Q2N6WCKP.js";
+} from "./chunk-BGU4BZRV.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-DEVAZYYQ.js";
+} from "./chunk-IYNH6RFQ.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-KRGZDMYG.js";
-import "./chunk-DEVAZYYQ.js";
+} from "./chunk-LZRIYHQR.js";
+import "./chunk-IYNH6RFQ.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   UsageError

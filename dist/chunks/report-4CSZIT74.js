@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-UVYHWFVM.js";
+} from "./chunk-NON5IWNK.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-Q2N6WCKP.js";
+import "./chunk-BGU4BZRV.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-232WB3JL.js";
-import "./chunk-BAY73B2R.js";
+} from "./chunk-CWU3F3GQ.js";
+import "./chunk-IRAC3ZYV.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-SMWZLVHD.js";
+} from "./chunk-HPVJC2R4.js";
 import {
   readFiles
-} from "./chunk-Q2N6WCKP.js";
-import "./chunk-DEVAZYYQ.js";
+} from "./chunk-BGU4BZRV.js";
+import "./chunk-IYNH6RFQ.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-BAY73B2R.js";
+} from "./chunk-IRAC3ZYV.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-SMWZLVHD.js";
+} from "./chunk-HPVJC2R4.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-Q2N6WCKP.js";
+} from "./chunk-BGU4BZRV.js";
 import {
   openSession
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import {
   CanaryError,
   UsageError

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-SMWZLVHD.js";
+} from "./chunk-HPVJC2R4.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   resolveGitHubRepository,
   shortRef,
   toFullRef
-} from "./chunk-ONKCJAJO.js";
+} from "./chunk-EC5MA4HU.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";
