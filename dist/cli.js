@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-HLTRV7FD.js";
+} from "./chunks/chunk-25ST35PQ.js";
 import {
   LOG_LEVELS,
   logLevelFrom

@@ -7,6 +7,7 @@
 import git from 'isomorphic-git';
 import { AuthError, CanaryError, GitConflictError, GitError } from '../errors.ts';
 import type { AuthState } from './credentials.ts';
+import { shortRef } from './paths.ts';
 
 const { HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = git.Errors;
 
@@ -22,6 +23,19 @@ export interface ErrorContext {
   auth?: AuthState;
   /** Whether any credentials were configured at all (changes the auth hint). */
   hasCredentials?: boolean;
+}
+
+/**
+ * A compare-and-swap that found `fullRef` at `current` instead of `expected`
+ * (undefined: absent): another writer won. Said the same by every path that
+ * updates a ref (a local ref lock, a push, a staged update).
+ */
+export function movedRef(fullRef: string, current: string | undefined, expected: string | undefined, label: string): GitConflictError {
+  return new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? 'absent'}, expected ${expected ?? 'absent'}`, {
+    where: { branch: shortRef(fullRef), detail: label },
+    hint: 'another writer won the race: read again, decide again and retry',
+    data: { current, expected },
+  });
 }
 
 /** Text from git servers on a ref update that lost a race (receive-pack `ng` reasons). */

@@ -193,10 +193,7 @@ export async function assertFastForward(
 ): Promise<void> {
   const where = { branch: shortRef(fullRef), detail: store.label };
   if (!isSha(newSha)) throw new GitError(`${JSON.stringify(newSha)} is not a commit id`, { where, hint: 'pass the sha createCommit returned' });
-  const found = await git
-    .readObject({ fs: fsForReads, gitdir: store.gitdir, cache: store.cache, oid: newSha, format: 'content' })
-    .catch(() => undefined);
-  if (found?.type !== 'commit') {
+  if (!(await hasCommit(store, newSha).catch(() => false))) {
     throw new GitError(`commit ${newSha} is not in the repository`, { where, hint: 'publish a commit made by createCommit on this repository' });
   }
   if (expectedOld === undefined || expectedOld === newSha) return;

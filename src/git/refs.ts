@@ -6,6 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GitConflictError, GitError } from '../errors.ts';
+import { movedRef } from './errors.ts';
 import { acquireLock, describeOwner, type LockOptions, LockTimeoutError } from './lock.ts';
 import { isSha, shortRef } from './paths.ts';
 
@@ -122,13 +123,7 @@ export async function compareAndSwapRef(options: CasOptions): Promise<void> {
       }
       throw err;
     });
-    if (current !== expected) {
-      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? 'absent'}, expected ${expected ?? 'absent'}`, {
-        where,
-        hint: 'another writer won the race: read again, decide again and retry',
-        data: { current, expected },
-      });
-    }
+    if (current !== expected) throw movedRef(fullRef, current, expected, label);
     await lock.commit(`${next}\n`);
   } catch (err) {
     await lock.release();

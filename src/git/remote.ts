@@ -21,7 +21,7 @@ import { GitConflictError, GitError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
 import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './credentials.ts';
-import { type ErrorContext, isMissingRemoteRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
+import { type ErrorContext, isMissingRemoteRef, movedRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
 import { blobFilter, gitMode, partialCloneSettings, runNative } from './native.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
@@ -177,6 +177,14 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const mode = await gitMode();
   if (mode === 'native') store.partial = true;
 
+  /** `git <args>` in the cache, with the credentials; a git that cannot start is a GitError saying what to do. */
+  const nativeGit = (args: string[]) =>
+    runNative(gitdir, args, creds).catch((err: unknown) => {
+      throw new GitError(`cannot run git: ${(err as Error).message}`, {
+        where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
+      });
+    });
+
   const network = () => {
     const { onAuth, onAuthFailure, state } = authCallbacks(creds);
     const ctx = (op: string, ref?: string): ErrorContext => ({
@@ -190,20 +198,16 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
      */
     const nativeFetch = async (fullRef: string | string[], dest: string | undefined, extra: string[]): Promise<boolean> => {
       const specs = Array.isArray(fullRef) ? fullRef.map((r) => `+${r}:${trackingRef(r)}`) : [`+${fullRef}:${dest}`];
-      const r = await runNative(gitdir, [
+      const r = await nativeGit([
         'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules',
         `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', ...specs,
-      ], creds).catch((err: unknown) => {
-        throw new GitError(`cannot run git: ${(err as Error).message}`, {
-          where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
-        });
-      });
+      ]);
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx('fetch', Array.isArray(fullRef) ? fullRef.map(shortRef).join(', ') : shortRef(fullRef)));
     };
-    // Fetched packs are written whole or not at all (see atomic-fs.ts).
-    return { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure, ctx, nativeFetch, authState: state };
+    // `net` is what isomorphic-git's fetch and push take; fetched packs are written whole or not at all (see atomic-fs.ts).
+    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
   };
 
   try {
@@ -224,7 +228,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
    * of a cold cache downloads only what the first one lacked.
    */
   const fetchOne = async (fullRef: string, haveFrom: string | undefined): Promise<void> => {
-    const { ctx, nativeFetch, authState: _auth, ...net } = network();
+    const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
     let head: string | null = null;
     if (mode === 'native') {
@@ -270,7 +274,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
    */
   const sync = (fullRefs: readonly string[]) =>
     serialised(gitdir, async () => {
-      const { ctx, nativeFetch, authState, ...net } = network();
+      const { ctx, nativeFetch, authState, net } = network();
       let advertised: Map<string, string>;
       try {
         // Credentials go with the first request, as native git sends them: one request, not an
@@ -292,10 +296,13 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       for (const fullRef of fullRefs) {
         const oid = advertised.get(fullRef);
         const tracking = trackingRef(fullRef);
-        if (oid === undefined) absent.add(fullRef);
-        else absent.delete(fullRef);
-        if (oid === undefined) await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
-        else if ((await readRef(gitdir, tracking)) !== oid || !(await hasCommit(store, oid))) stale.push(fullRef);
+        if (oid === undefined) {
+          absent.add(fullRef);
+          await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
+        } else {
+          absent.delete(fullRef);
+          if ((await readRef(gitdir, tracking)) !== oid || !(await hasCommit(store, oid))) stale.push(fullRef);
+        }
       }
       // The refs the cache holds now: the first one is lent as "have" to an empty one (embedded).
       const held = async () => (await Promise.all([...fetched, ...fullRefs].map((r) => readRef(gitdir, trackingRef(r))))).find((oid) => oid !== undefined);
@@ -391,7 +398,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     serialised(gitdir, async () => {
       // Another walk may have fetched them while this one waited.
       if (await allPresent(needed)) return;
-      const { ctx, nativeFetch, authState: _auth, ...net } = network();
+      const { ctx, nativeFetch, net } = network();
       const tracking = trackingRef(fullRef);
       const tip = await readRef(gitdir, tracking);
       if (!tip) {
@@ -514,26 +521,16 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const pushNative = async (updates: readonly RefUpdate[]) => {
     const { ctx } = network();
     const names = updates.map((u) => shortRef(u.ref)).join(', ');
-    const r = await runNative(gitdir, [
+    const r = await nativeGit([
       'push', '--porcelain', '--no-verify', '--no-recurse-submodules', ...(updates.length > 1 ? ['--atomic'] : []),
       ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ''}`), 'origin', ...updates.map((u) => `${u.newSha}:${u.ref}`),
-    ], creds).catch((err: unknown) => {
-      throw new GitError(`cannot run git: ${(err as Error).message}`, {
-        where: { detail: label }, hint: 'check the git on PATH, or set GIT_CANARY_GIT=embedded',
-      });
-    });
+    ]);
     if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx('push', names));
     // git checks no lease for a ref already at the new value ("=" up to date): it was not
     // `expectedOld`, so this update did not happen from it, exactly as a moved ref.
     const upToDate = r.stdout.split('\n').filter((l) => l.startsWith('=\t'));
     const stale = updates.find((u) => u.expectedOld !== u.newSha && upToDate.some((l) => l.split('\t')[1]?.endsWith(`:${u.ref}`)));
-    if (stale) {
-      throw new GitConflictError(`${shortRef(stale.ref)} moved: it is ${stale.newSha} already, expected ${stale.expectedOld ?? 'absent'}`, {
-        where: { branch: shortRef(stale.ref), detail: label },
-        hint: 'another writer won the race: refresh, decide again and retry',
-        data: { current: stale.newSha, expected: stale.expectedOld },
-      });
-    }
+    if (stale) throw movedRef(stale.ref, stale.newSha, stale.expectedOld, label);
   };
 
   /** Several ref updates, as one atomic native push; embedded: one push each, in order. */
@@ -550,7 +547,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
 
   const push = (fullRef: string, newSha: string, expectedOld: string | undefined) =>
     serialised(gitdir, async () => {
-      const { ctx, nativeFetch: _native, authState: _auth, ...net } = network();
+      const { ctx, net } = network();
       // push() sends a local ref; a private scratch ref keeps the tracking ref
       // equal to the server's value until the server has accepted the update.
       const scratch = `refs/git-canary/push/${process.pid}-${Date.now()}`;
@@ -570,11 +567,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       } catch (err) {
         // A cancel after the advertisement is our pre-push check saying no.
         if (err instanceof git.Errors.UserCanceledError && advertised !== undefined && advertised !== (expectedOld ?? ZERO)) {
-          throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${advertised === ZERO ? 'absent' : advertised}, expected ${expectedOld ?? 'absent'}`, {
-            where: { branch: shortRef(fullRef), detail: label },
-            hint: 'another writer won the race: refresh, decide again and retry',
-            data: { current: advertised === ZERO ? undefined : advertised, expected: expectedOld },
-          });
+          throw movedRef(fullRef, advertised === ZERO ? undefined : advertised, expectedOld, label);
         }
         throw toCanaryError(err, ctx('push', shortRef(fullRef)));
       } finally {

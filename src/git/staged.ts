@@ -15,8 +15,8 @@
  * - A ref that is not staged is updated straight away, after the staged ones
  *   are published: nothing reaches the server built on commits it lacks.
  */
-import { GitConflictError } from '../errors.ts';
-import { shortRef, toFullRef } from './paths.ts';
+import { movedRef } from './errors.ts';
+import { toFullRef } from './paths.ts';
 import type { GitRepo } from './types.ts';
 
 interface Staged {
@@ -70,13 +70,7 @@ export function stageRefs(repo: GitRepo, refs: readonly string[]): StagedRepo {
       // Looked up after the await: another update may have staged it meanwhile.
       const s = held.get(fullRef);
       const current = s ? s.to : read;
-      if (current !== expectedOld) {
-        throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? 'absent'}, expected ${expectedOld ?? 'absent'}`, {
-          where: { branch: shortRef(fullRef), detail: repo.label },
-          hint: 'read again, decide again and retry',
-          data: { current, expected: expectedOld },
-        });
-      }
+      if (current !== expectedOld) throw movedRef(fullRef, current, expectedOld, repo.label);
       held.set(fullRef, { from: s ? s.from : expectedOld, to: newSha });
     },
     // What is staged stays: it is this run's own view of the refs, and a publish built on a

@@ -86,8 +86,11 @@ class ProductionHistory {
   add(c: CommitInfo): void {
     const service = parsedCommit(c).trailers?.service;
     if (service !== undefined) {
-      const at = this.named.get(service) ?? [];
-      if (at.length === 0) this.named.set(service, at);
+      let at = this.named.get(service);
+      if (!at) {
+        at = [];
+        this.named.set(service, at);
+      }
       at.push(this.own.length);
     }
     this.own.push(c);

@@ -201,8 +201,7 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
           production: config.branches.production,
           candidate: config.branches.candidate,
         });
-        const gated = service.gate === 'pull-request';
-        const deps = gated ? gateDeps(opts) : undefined;
+        const deps = gateDeps(opts);
         let observed = obs;
         const pr = obs.state.phase === 'progressing' ? obs.state.pullRequest : undefined;
         if (deps && pr !== undefined) {
@@ -272,8 +271,9 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
   }
 }
 
+/** What the pull-request gate needs, for a service with `gate: pull-request` when GitHub is known; otherwise undefined. */
 function gateDeps(opts: TickServiceOptions): GateDeps | undefined {
-  if (!opts.github) return undefined;
+  if (!opts.github || opts.config.services[opts.name]?.gate !== 'pull-request') return undefined;
   const { branches } = opts.config;
   return { api: opts.github.api, repo: opts.repo, author: opts.author, branches, dryRun: opts.dryRun, log: opts.log, commitUrl: opts.github.commitUrl };
 }
@@ -285,7 +285,7 @@ function gateDeps(opts: TickServiceOptions): GateDeps | undefined {
  */
 export async function announce(opts: TickServiceOptions, r: ServiceTickResult): Promise<void> {
   if (opts.dryRun) return;
-  if (r.commit) await afterCommit(opts, r, opts.config.services[r.service]?.gate === 'pull-request' ? gateDeps(opts) : undefined);
+  if (r.commit) await afterCommit(opts, r, gateDeps(opts));
   if (opts.notifier) await opts.notifier.notifyDecision(r, { at: opts.now() });
 }
 

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-HPVJC2R4.js";
+} from "./chunk-4OVFIZ7B.js";
 import {
   formatDuration,
   parseCheckDetails,

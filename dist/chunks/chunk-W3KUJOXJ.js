@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   commitTime,
   parsedCommit,
@@ -60,8 +60,11 @@ var ProductionHistory = class {
   add(c) {
     const service = parsedCommit(c).trailers?.service;
     if (service !== void 0) {
-      const at = this.named.get(service) ?? [];
-      if (at.length === 0) this.named.set(service, at);
+      let at = this.named.get(service);
+      if (!at) {
+        at = [];
+        this.named.set(service, at);
+      }
       at.push(this.own.length);
     }
     this.own.push(c);

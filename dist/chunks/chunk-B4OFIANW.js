@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-IRAC3ZYV.js";
+} from "./chunk-JQRYFJ5C.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-HPVJC2R4.js";
+} from "./chunk-4OVFIZ7B.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-BGU4BZRV.js";
+} from "./chunk-W3KUJOXJ.js";
 import {
   openSession
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   CanaryError,
   UsageError

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-IRAC3ZYV.js";
+} from "./chunk-JQRYFJ5C.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-HPVJC2R4.js";
+} from "./chunk-4OVFIZ7B.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-BGU4BZRV.js";
-import "./chunk-IYNH6RFQ.js";
+} from "./chunk-W3KUJOXJ.js";
+import "./chunk-KRXHMTZ6.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   commitTime,
   parsedCommit

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-BGU4BZRV.js";
+} from "./chunk-W3KUJOXJ.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-IYNH6RFQ.js";
+} from "./chunk-KRXHMTZ6.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   formatCommitMessage,
   parsedCommit,
@@ -1098,8 +1098,7 @@ async function decideService(opts) {
           production: config.branches.production,
           candidate: config.branches.candidate
         });
-        const gated = service.gate === "pull-request";
-        const deps = gated ? gateDeps(opts) : void 0;
+        const deps = gateDeps(opts);
         let observed = obs;
         const pr = obs.state.phase === "progressing" ? obs.state.pullRequest : void 0;
         if (deps && pr !== void 0) {
@@ -1162,13 +1161,13 @@ async function decideService(opts) {
   }
 }
 function gateDeps(opts) {
-  if (!opts.github) return void 0;
+  if (!opts.github || opts.config.services[opts.name]?.gate !== "pull-request") return void 0;
   const { branches } = opts.config;
   return { api: opts.github.api, repo: opts.repo, author: opts.author, branches, dryRun: opts.dryRun, log: opts.log, commitUrl: opts.github.commitUrl };
 }
 async function announce(opts, r) {
   if (opts.dryRun) return;
-  if (r.commit) await afterCommit(opts, r, opts.config.services[r.service]?.gate === "pull-request" ? gateDeps(opts) : void 0);
+  if (r.commit) await afterCommit(opts, r, gateDeps(opts));
   if (opts.notifier) await opts.notifier.notifyDecision(r, { at: opts.now() });
 }
 async function afterCommit(opts, r, deps) {

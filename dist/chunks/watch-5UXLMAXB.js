@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-6MYYPY4E.js";
-import "./chunk-HPVJC2R4.js";
-import "./chunk-BGU4BZRV.js";
-import "./chunk-IYNH6RFQ.js";
-import "./chunk-EC5MA4HU.js";
+} from "./chunk-5VLODCRK.js";
+import "./chunk-4OVFIZ7B.js";
+import "./chunk-W3KUJOXJ.js";
+import "./chunk-KRXHMTZ6.js";
+import "./chunk-26VATTBD.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

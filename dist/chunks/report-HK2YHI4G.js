@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-NON5IWNK.js";
+} from "./chunk-QRE37YU7.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-BGU4BZRV.js";
+import "./chunk-W3KUJOXJ.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-CWU3F3GQ.js";
-import "./chunk-IRAC3ZYV.js";
+} from "./chunk-B4OFIANW.js";
+import "./chunk-JQRYFJ5C.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-HPVJC2R4.js";
+} from "./chunk-4OVFIZ7B.js";
 import {
   readFiles
-} from "./chunk-BGU4BZRV.js";
-import "./chunk-IYNH6RFQ.js";
+} from "./chunk-W3KUJOXJ.js";
+import "./chunk-KRXHMTZ6.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-CWU3F3GQ.js";
-import "./chunk-IRAC3ZYV.js";
+} from "./chunk-B4OFIANW.js";
+import "./chunk-JQRYFJ5C.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-HPVJC2R4.js";
-import "./chunk-BGU4BZRV.js";
-import "./chunk-IYNH6RFQ.js";
-import "./chunk-EC5MA4HU.js";
+import "./chunk-4OVFIZ7B.js";
+import "./chunk-W3KUJOXJ.js";
+import "./chunk-KRXHMTZ6.js";
+import "./chunk-26VATTBD.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";

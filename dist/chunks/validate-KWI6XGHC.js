@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-LZRIYHQR.js";
-import "./chunk-IYNH6RFQ.js";
+} from "./chunk-7NOK3BUR.js";
+import "./chunk-KRXHMTZ6.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   UsageError

@@ -46103,6 +46103,13 @@ ${message}`, "utf8");
 // src/git/errors.ts
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
 var { HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = import_isomorphic_git.default.Errors;
+function movedRef(fullRef, current, expected, label7) {
+  return new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? "absent"}, expected ${expected ?? "absent"}`, {
+    where: { branch: shortRef(fullRef), detail: label7 },
+    hint: "another writer won the race: read again, decide again and retry",
+    data: { current, expected }
+  });
+}
 var LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
 function nativePushError(stdout, stderr, ctx) {
   const where2 = { branch: ctx.ref, detail: ctx.label };
@@ -46552,13 +46559,7 @@ async function compareAndSwapRef(options) {
       }
       throw err;
     });
-    if (current !== expected) {
-      throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? "absent"}, expected ${expected ?? "absent"}`, {
-        where: where2,
-        hint: "another writer won the race: read again, decide again and retry",
-        data: { current, expected }
-      });
-    }
+    if (current !== expected) throw movedRef(fullRef, current, expected, label7);
     await lock.commit(`${next}
 `);
   } catch (err) {
@@ -46701,8 +46702,7 @@ async function openLocal(path, options = {}) {
 async function assertFastForward(store, newSha, expectedOld, fullRef) {
   const where2 = { branch: shortRef(fullRef), detail: store.label };
   if (!isSha(newSha)) throw new GitError(`${JSON.stringify(newSha)} is not a commit id`, { where: where2, hint: "pass the sha createCommit returned" });
-  const found = await import_isomorphic_git2.default.readObject({ fs: fsForReads, gitdir: store.gitdir, cache: store.cache, oid: newSha, format: "content" }).catch(() => void 0);
-  if (found?.type !== "commit") {
+  if (!await hasCommit(store, newSha).catch(() => false)) {
     throw new GitError(`commit ${newSha} is not in the repository`, { where: where2, hint: "publish a commit made by createCommit on this repository" });
   }
   if (expectedOld === void 0 || expectedOld === newSha) return;
@@ -47339,6 +47339,12 @@ async function openRemote(spec2, options) {
   const fetched = /* @__PURE__ */ new Set();
   const mode = await gitMode();
   if (mode === "native") store.partial = true;
+  const nativeGit = (args) => runNative(gitdir, args, creds).catch((err) => {
+    throw new GitError(`cannot run git: ${err.message}`, {
+      where: { detail: label7 },
+      hint: "check the git on PATH, or set GIT_CANARY_GIT=embedded"
+    });
+  });
   const network = () => {
     const { onAuth, onAuthFailure, state } = authCallbacks(creds);
     const ctx = (op, ref2) => ({
@@ -47351,7 +47357,7 @@ async function openRemote(spec2, options) {
     });
     const nativeFetch = async (fullRef, dest, extra) => {
       const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
-      const r = await runNative(gitdir, [
+      const r = await nativeGit([
         "fetch",
         "--no-tags",
         "--no-write-fetch-head",
@@ -47362,17 +47368,12 @@ async function openRemote(spec2, options) {
         ...extra,
         "origin",
         ...specs
-      ], creds).catch((err) => {
-        throw new GitError(`cannot run git: ${err.message}`, {
-          where: { detail: label7 },
-          hint: "check the git on PATH, or set GIT_CANARY_GIT=embedded"
-        });
-      });
+      ]);
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx("fetch", Array.isArray(fullRef) ? fullRef.map(shortRef).join(", ") : shortRef(fullRef)));
     };
-    return { fs: fsForWrites, http, gitdir, cache: store.cache, url: url2, onAuth, onAuthFailure, ctx, nativeFetch, authState: state };
+    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url: url2, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
   };
   try {
     await openCache(gitdir, url2, label7);
@@ -47384,7 +47385,7 @@ async function openRemote(spec2, options) {
     });
   }
   const fetchOne = async (fullRef, haveFrom) => {
-    const { ctx, nativeFetch, authState: _auth, ...net } = network();
+    const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
     let head = null;
     if (mode === "native") {
@@ -47418,7 +47419,7 @@ async function openRemote(spec2, options) {
   };
   const absent = /* @__PURE__ */ new Set();
   const sync = (fullRefs) => serialised(gitdir, async () => {
-    const { ctx, nativeFetch, authState, ...net } = network();
+    const { ctx, nativeFetch, authState, net } = network();
     let advertised;
     try {
       const authorization = basicAuthorization(creds);
@@ -47440,11 +47441,14 @@ async function openRemote(spec2, options) {
     for (const fullRef of fullRefs) {
       const oid = advertised.get(fullRef);
       const tracking = trackingRef(fullRef);
-      if (oid === void 0) absent.add(fullRef);
-      else absent.delete(fullRef);
-      if (oid === void 0) await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
-      });
-      else if (await readRef(gitdir, tracking) !== oid || !await hasCommit(store, oid)) stale.push(fullRef);
+      if (oid === void 0) {
+        absent.add(fullRef);
+        await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
+        });
+      } else {
+        absent.delete(fullRef);
+        if (await readRef(gitdir, tracking) !== oid || !await hasCommit(store, oid)) stale.push(fullRef);
+      }
     }
     const held = async () => (await Promise.all([...fetched, ...fullRefs].map((r) => readRef(gitdir, trackingRef(r))))).find((oid) => oid !== void 0);
     if (stale.length > 1 && mode === "native") {
@@ -47500,7 +47504,7 @@ async function openRemote(spec2, options) {
   const allPresent = async (oids) => (await Promise.all(oids.map((oid) => hasCommit(store, oid)))).every(Boolean);
   const deepen = (fullRef, boundaries, needed, step) => serialised(gitdir, async () => {
     if (await allPresent(needed)) return;
-    const { ctx, nativeFetch, authState: _auth, ...net } = network();
+    const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
     const tip = await readRef(gitdir, tracking);
     if (!tip) {
@@ -47598,7 +47602,7 @@ async function openRemote(spec2, options) {
   const pushNative = async (updates) => {
     const { ctx } = network();
     const names = updates.map((u) => shortRef(u.ref)).join(", ");
-    const r = await runNative(gitdir, [
+    const r = await nativeGit([
       "push",
       "--porcelain",
       "--no-verify",
@@ -47607,22 +47611,11 @@ async function openRemote(spec2, options) {
       ...updates.map((u) => `--force-with-lease=${u.ref}:${u.expectedOld ?? ""}`),
       "origin",
       ...updates.map((u) => `${u.newSha}:${u.ref}`)
-    ], creds).catch((err) => {
-      throw new GitError(`cannot run git: ${err.message}`, {
-        where: { detail: label7 },
-        hint: "check the git on PATH, or set GIT_CANARY_GIT=embedded"
-      });
-    });
+    ]);
     if (r.code !== 0) throw nativePushError(r.stdout, r.stderr, ctx("push", names));
     const upToDate = r.stdout.split("\n").filter((l) => l.startsWith("=	"));
     const stale = updates.find((u) => u.expectedOld !== u.newSha && upToDate.some((l) => l.split("	")[1]?.endsWith(`:${u.ref}`)));
-    if (stale) {
-      throw new GitConflictError(`${shortRef(stale.ref)} moved: it is ${stale.newSha} already, expected ${stale.expectedOld ?? "absent"}`, {
-        where: { branch: shortRef(stale.ref), detail: label7 },
-        hint: "another writer won the race: refresh, decide again and retry",
-        data: { current: stale.newSha, expected: stale.expectedOld }
-      });
-    }
+    if (stale) throw movedRef(stale.ref, stale.newSha, stale.expectedOld, label7);
   };
   const pushAll = (updates) => mode === "native" ? serialised(gitdir, async () => {
     await pushNative(updates);
@@ -47632,7 +47625,7 @@ async function openRemote(spec2, options) {
     }
   }) : updates.reduce((done, u) => done.then(() => push(u.ref, u.newSha, u.expectedOld)), Promise.resolve());
   const push = (fullRef, newSha, expectedOld) => serialised(gitdir, async () => {
-    const { ctx, nativeFetch: _native, authState: _auth, ...net } = network();
+    const { ctx, net } = network();
     const scratch = `refs/git-canary/push/${process.pid}-${Date.now()}`;
     await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: scratch, value: newSha, force: true });
     let advertised;
@@ -47652,11 +47645,7 @@ async function openRemote(spec2, options) {
       });
     } catch (err) {
       if (err instanceof import_isomorphic_git3.default.Errors.UserCanceledError && advertised !== void 0 && advertised !== (expectedOld ?? ZERO)) {
-        throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${advertised === ZERO ? "absent" : advertised}, expected ${expectedOld ?? "absent"}`, {
-          where: { branch: shortRef(fullRef), detail: label7 },
-          hint: "another writer won the race: refresh, decide again and retry",
-          data: { current: advertised === ZERO ? void 0 : advertised, expected: expectedOld }
-        });
+        throw movedRef(fullRef, advertised === ZERO ? void 0 : advertised, expectedOld, label7);
       }
       throw toCanaryError(err, ctx("push", shortRef(fullRef)));
     } finally {
@@ -47929,7 +47918,7 @@ export {
   withCanary,
   planCommit,
   toFullRef,
-  shortRef,
+  movedRef,
   resolveGitHubRepository,
   gitHubApiUrl,
   commitUrl,

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   formatMeasured,
   formatNumber,

@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-NON5IWNK.js";
+} from "./chunk-QRE37YU7.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-BGU4BZRV.js";
-import "./chunk-EC5MA4HU.js";
+import "./chunk-W3KUJOXJ.js";
+import "./chunk-26VATTBD.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";

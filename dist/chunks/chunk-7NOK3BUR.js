@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-IYNH6RFQ.js";
+} from "./chunk-KRXHMTZ6.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   CanaryError,
   ConfigError,

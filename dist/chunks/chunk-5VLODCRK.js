@@ -4,16 +4,16 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-HPVJC2R4.js";
+} from "./chunk-4OVFIZ7B.js";
 import {
   NOTES_REF,
   commitUrl,
   gitHubApiUrl,
+  movedRef,
   openSession,
   resolveGitHubRepository,
-  shortRef,
   toFullRef
-} from "./chunk-EC5MA4HU.js";
+} from "./chunk-26VATTBD.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";
@@ -308,13 +308,7 @@ function stageRefs(repo, refs) {
       const read = held.has(fullRef) ? void 0 : await repo.resolve(fullRef);
       const s = held.get(fullRef);
       const current = s ? s.to : read;
-      if (current !== expectedOld) {
-        throw new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? "absent"}, expected ${expectedOld ?? "absent"}`, {
-          where: { branch: shortRef(fullRef), detail: repo.label },
-          hint: "read again, decide again and retry",
-          data: { current, expected: expectedOld }
-        });
-      }
+      if (current !== expectedOld) throw movedRef(fullRef, current, expectedOld, repo.label);
       held.set(fullRef, { from: s ? s.from : expectedOld, to: newSha });
     },
     // What is staged stays: it is this run's own view of the refs, and a publish built on a
