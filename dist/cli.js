@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-25ST35PQ.js";
+} from "./chunks/chunk-LK6BOD6R.js";
 import {
   LOG_LEVELS,
   logLevelFrom

@@ -122,6 +122,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * file's name ends in `.lock`, which git never takes for a ref. Where hard
  * links are not supported: O_EXCL, then the line.
  */
+/**
+ * Open the lock file just linked. A breaker of a dead owner's lock renames the
+ * lock away to inspect it and, finding it is a newer one (ours), links it back
+ * (removeIfSame): in that moment the path is missing. So a missing path is
+ * looked for again, briefly; undefined when it stays missing (the lock is
+ * then gone, and the caller tries again).
+ */
+async function openLinked(lockPath: string): Promise<FileHandle | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fsp.open(lockPath, constants.O_RDWR);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (attempt >= 50) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
 async function tryCreate(lockPath: string): Promise<FileHandle | undefined> {
   const tmp = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}.lock`;
   await fsp.writeFile(tmp, ownerLine(), { flag: 'wx', mode: 0o644 });
@@ -137,7 +156,8 @@ async function tryCreate(lockPath: string): Promise<FileHandle | undefined> {
       if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code ?? '')) throw err;
     }
     if (linked) {
-      const fd = await fsp.open(lockPath, constants.O_RDWR);
+      const fd = await openLinked(lockPath);
+      if (!fd) return undefined;
       if ((await fd.stat()).ino === ino) return fd;
       await fd.close();
       return undefined;

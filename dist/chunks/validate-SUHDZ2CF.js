@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-7NOK3BUR.js";
-import "./chunk-KRXHMTZ6.js";
+} from "./chunk-H734N4EZ.js";
+import "./chunk-S4WKMUMH.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   UsageError

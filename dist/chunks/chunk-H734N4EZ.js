@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-KRXHMTZ6.js";
+} from "./chunk-S4WKMUMH.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import {
   CanaryError,
   ConfigError,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-W3KUJOXJ.js";
+} from "./chunk-4H43K7ZB.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-KRXHMTZ6.js";
+} from "./chunk-S4WKMUMH.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import {
   formatCommitMessage,
   parsedCommit,

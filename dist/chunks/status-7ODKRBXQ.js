@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-JQRYFJ5C.js";
+} from "./chunk-Z4CT7UXE.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-4OVFIZ7B.js";
+} from "./chunk-ZAUCNFUY.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-W3KUJOXJ.js";
-import "./chunk-KRXHMTZ6.js";
+} from "./chunk-4H43K7ZB.js";
+import "./chunk-S4WKMUMH.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import {
   commitTime,
   parsedCommit

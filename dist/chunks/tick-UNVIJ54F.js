@@ -1,21 +1,19 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-QRE37YU7.js";
-import "./chunk-OKSAYDFN.js";
-import "./chunk-SUWRR423.js";
-import "./chunk-W3KUJOXJ.js";
-import "./chunk-26VATTBD.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-OY3PP43U.js";
+import "./chunk-ZAUCNFUY.js";
+import "./chunk-4H43K7ZB.js";
+import "./chunk-S4WKMUMH.js";
+import "./chunk-AXYHYCPQ.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  formatTick,
+  parseDeadline,
+  tick
 };

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-JQRYFJ5C.js";
+} from "./chunk-Z4CT7UXE.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-4OVFIZ7B.js";
+} from "./chunk-ZAUCNFUY.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-W3KUJOXJ.js";
+} from "./chunk-4H43K7ZB.js";
 import {
   openSession
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import {
   CanaryError,
   UsageError

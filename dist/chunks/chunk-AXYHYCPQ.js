@@ -46328,6 +46328,17 @@ function ownerState(o) {
   return "alive";
 }
 var sleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+async function openLinked(lockPath) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fsp6.open(lockPath, constants3.O_RDWR);
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+      if (attempt >= 50) return void 0;
+      await new Promise((resolve4) => setTimeout(resolve4, 2));
+    }
+  }
+}
 async function tryCreate(lockPath) {
   const tmp = `${lockPath}.${process.pid}-${randomBytes3(4).toString("hex")}.lock`;
   await fsp6.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
@@ -46343,7 +46354,8 @@ async function tryCreate(lockPath) {
       if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(code ?? "")) throw err;
     }
     if (linked) {
-      const fd = await fsp6.open(lockPath, constants3.O_RDWR);
+      const fd = await openLinked(lockPath);
+      if (!fd) return void 0;
       if ((await fd.stat()).ino === ino) return fd;
       await fd.close();
       return void 0;

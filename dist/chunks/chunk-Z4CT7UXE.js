@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-4OVFIZ7B.js";
+} from "./chunk-ZAUCNFUY.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-QRE37YU7.js";
+} from "./chunk-PBGPBQNN.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-W3KUJOXJ.js";
+import "./chunk-4H43K7ZB.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

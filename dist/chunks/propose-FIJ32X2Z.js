@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-B4OFIANW.js";
-import "./chunk-JQRYFJ5C.js";
+} from "./chunk-CETF5645.js";
+import "./chunk-Z4CT7UXE.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-4OVFIZ7B.js";
+} from "./chunk-ZAUCNFUY.js";
 import {
   readFiles
-} from "./chunk-W3KUJOXJ.js";
-import "./chunk-KRXHMTZ6.js";
+} from "./chunk-4H43K7ZB.js";
+import "./chunk-S4WKMUMH.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-5VLODCRK.js";
-import "./chunk-4OVFIZ7B.js";
-import "./chunk-W3KUJOXJ.js";
-import "./chunk-KRXHMTZ6.js";
-import "./chunk-26VATTBD.js";
+} from "./chunk-OY3PP43U.js";
+import "./chunk-ZAUCNFUY.js";
+import "./chunk-4H43K7ZB.js";
+import "./chunk-S4WKMUMH.js";
+import "./chunk-AXYHYCPQ.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-W3KUJOXJ.js";
+} from "./chunk-4H43K7ZB.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-7NOK3BUR.js";
-import "./chunk-KRXHMTZ6.js";
+} from "./chunk-H734N4EZ.js";
+import "./chunk-S4WKMUMH.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-26VATTBD.js";
+} from "./chunk-AXYHYCPQ.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   CanaryError,
