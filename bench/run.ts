@@ -14,7 +14,12 @@
  *   than the bench running past 5 minutes (the table shows each row's runs);
  * - BENCH_CACHE: where fixtures are kept (default node_modules/.cache/git-canary-bench);
  * - BENCH_CLI: the CLI to run (default bin/git-canary.js), e.g. a bundle built into /tmp;
- * - BENCH_MARKDOWN=<path>: also write the tables into that file's "last run" section.
+ * - BENCH_MARKDOWN=<path>: also write the tables into that file's "last run" section;
+ * - BENCH_ONLY=<regex>: time only the rows whose "section / name" matches (and
+ *   the start-up row, whose `node -e 0` the targets use), for working on one
+ *   row; it cannot be combined with BENCH_MARKDOWN (a partial table is no record);
+ * - BENCH_CPU_PROF=<dir>: every run of the CLI also writes a V8 CPU profile
+ *   into <dir> (slower runs: for finding where the time goes, not for the record).
  */
 import { join } from 'node:path';
 import os from 'node:os';
@@ -34,6 +39,7 @@ const began = performance.now();
 const loadAtStart = os.loadavg();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 250);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -139,7 +145,9 @@ function plan(ctx: BenchContext, fx: Fixtures): Plan {
   const logTarget = { ratio: 2, plusNode: 1.5, of: ' git log' };
   rows.push(logRow(ctx, 'log', 'local path', fx.log, PARAMETERS.log, 'local', () => logWarm!, logTarget));
   rows.push(logRow(ctx, 'log', 'HTTP, warm cache', fx.log, PARAMETERS.log, 'warm', () => logWarm!, logTarget));
-  return { rows, setUp, growth };
+  if (!ONLY) return { rows, setUp, growth };
+  const chosen = rows.filter((r) => r.section === 'start' || ONLY.test(`${r.section} / ${r.name}`));
+  return { rows: chosen, setUp, growth: growth.filter(([, a, b]) => chosen.includes(a) && chosen.includes(b)) };
 }
 
 function growthLine(label: string, results: Measured[], a: Row, b: Row): string {
@@ -150,6 +158,10 @@ function growthLine(label: string, results: Measured[], a: Row, b: Row): string 
 }
 
 async function main(): Promise<number> {
+  if ((ONLY || process.env.BENCH_CPU_PROF) && process.env.BENCH_MARKDOWN) {
+    console.error('BENCH_ONLY and BENCH_CPU_PROF are for working on rows: they cannot write the record (unset BENCH_MARKDOWN)');
+    return 2;
+  }
   const flavour = cliFlavour();
   console.log(`git-canary bench: CLI ${flavour}; ${RUNS} runs per row (cheap rows more), budget ${BUDGET_S} s`);
   const micro = runMicro();

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The git-canary CLI. Runs the esbuild bundle (dist/cli.js, `npm run build`)
 // when it is newer than every source file, else the TypeScript sources through
-// tsx, so the command is never older than the code next to it.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// tsx, so the command is never older than the code next to it. Help and the
+// version come from dist/help.json (rendered from the bundle by the build)
+// without loading the bundle at all.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,12 +32,34 @@ function bundleIsFresh() {
   return !existsSync(src) || !changedSince(src, built.mtimeMs);
 }
 
-let main;
-if (bundleIsFresh()) {
-  ({ main } = await import(pathToFileURL(bundle).href));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import(pathToFileURL(join(root, 'src', 'cli.ts')).href));
+/**
+ * What the bundle would print for `args` when they only ask for help or the
+ * version, from dist/help.json; undefined otherwise. Not for a terminal:
+ * commander wraps help to its width, and the texts were rendered for a pipe.
+ */
+function preRendered(args) {
+  if (process.stdout.isTTY || args.length === 0 || args.length > 2) return undefined;
+  try {
+    const { forms, texts } = JSON.parse(readFileSync(join(root, 'dist', 'help.json'), 'utf8'));
+    const i = forms[JSON.stringify(args)];
+    return typeof i === 'number' ? texts[i] : undefined;
+  } catch {
+    return undefined;
+  }
 }
-process.exitCode = await main(process.argv);
+
+const fresh = bundleIsFresh();
+const text = fresh ? preRendered(process.argv.slice(2)) : undefined;
+if (text !== undefined) {
+  process.stdout.write(text);
+} else {
+  let main;
+  if (fresh) {
+    ({ main } = await import(pathToFileURL(bundle).href));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import(pathToFileURL(join(root, 'src', 'cli.ts')).href));
+  }
+  process.exitCode = await main(process.argv);
+}

@@ -78,6 +78,11 @@ function buildProgram(run) {
   return program;
 }
 var VERSION = "0.1.0";
+function helpInvocations() {
+  const forms = [["--help"], ["-h"], ["help"], ["--version"], ["-V"]];
+  for (const spec of commands) forms.push([spec.name, "--help"], [spec.name, "-h"], ["help", spec.name]);
+  return forms;
+}
 function oneLineUsageError(help) {
   return (str, write) => {
     const message = str.trim().split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(" ");
@@ -138,6 +143,7 @@ export {
   EXIT_CODES,
   buildProgram,
   clockFrom,
+  helpInvocations,
   main,
   reportError
 };

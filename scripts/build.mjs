@@ -18,9 +18,11 @@
 //   node scripts/build.mjs                 # into dist/
 //   node scripts/build.mjs --outdir /tmp/x # anywhere else
 //   import { buildDist } from './build.mjs'; await buildDist('/tmp/x')
-import { rmSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -82,7 +84,36 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
     logLevel: 'warning',
     metafile: true,
   });
+  await writeHelp(out);
   return result.metafile;
+}
+
+/**
+ * `<outdir>/help.json`: what the built CLI prints for each argv that only asks
+ * for help or the version (`helpInvocations()` in src/cli.ts), rendered by
+ * running it with stdout a pipe (commander's width, 80, when stdout is not a
+ * terminal) and nothing of this machine's environment but PATH.
+ * bin/git-canary.js prints it without loading the bundle. Each distinct text
+ * is stored once; `forms` maps JSON.stringify(argv) to its index.
+ */
+async function writeHelp(out) {
+  const cli = join(out, 'cli.js');
+  const run = promisify(execFile);
+  // Asked of the bundle in a node of its own: this script may run under a loader (tsx, in tests).
+  const list = `console.log(JSON.stringify((await import(${JSON.stringify(pathToFileURL(cli).href)})).helpInvocations()))`;
+  const forms = JSON.parse((await run(process.execPath, ['--input-type=module', '-e', list], { encoding: 'utf8' })).stdout);
+  const outputs = [];
+  // A few at a time: each is a node start.
+  for (let i = 0; i < forms.length; i += 6) {
+    outputs.push(...(await Promise.all(forms.slice(i, i + 6).map(async (argv) => {
+      const { stdout, stderr } = await run(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+      if (stderr !== '' || stdout === '') throw new Error(`git-canary ${argv.join(' ')} printed ${JSON.stringify(stderr)} on stderr and ${stdout.length} characters on stdout`);
+      return stdout;
+    }))));
+  }
+  const texts = [...new Set(outputs)];
+  const help = { forms: Object.fromEntries(forms.map((argv, i) => [JSON.stringify(argv), texts.indexOf(outputs[i])])), texts };
+  writeFileSync(join(out, 'help.json'), `${JSON.stringify(help, null, 1)}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -99,6 +99,18 @@ export function buildProgram(run: (ctx: CommandContext, name: string, opts: Reco
 const VERSION = '0.1.0';
 
 /**
+ * Every argv (after `node git-canary`) that only prints help or the version:
+ * the build renders each through the real CLI into dist/help.json, and
+ * bin/git-canary.js prints that text without loading the bundle (`--help`
+ * then costs about what `node -e 0` does). Test: test/startup/help-prerendered.test.ts.
+ */
+export function helpInvocations(): string[][] {
+  const forms: string[][] = [['--help'], ['-h'], ['help'], ['--version'], ['-V']];
+  for (const spec of commands) forms.push([spec.name, '--help'], [spec.name, '-h'], ['help', spec.name]);
+  return forms;
+}
+
+/**
  * Commander's parse errors as one line, like every other error: its message
  * (with any "Did you mean …?" on the same line) and where to find the usage.
  */

@@ -21,9 +21,9 @@ let root: string;
 /** Set `path`'s mtime (and atime) to `seconds`. */
 const touch = (path: string, seconds: number) => utimesSync(path, seconds, seconds);
 
-/** Which of the two ran: `bundle` or `source`. */
-function run(): string {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'git-canary.js')], { encoding: 'utf8' });
+/** Which of the two ran: `bundle` or `source` (or, for help, what dist/help.json says). */
+function run(...args: string[]): string {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'git-canary.js'), ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -37,6 +37,7 @@ beforeEach(() => {
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'dist', 'cli.js'), "export async function main() { console.log('bundle'); return 0; }\n");
+  writeFileSync(join(root, 'dist', 'help.json'), JSON.stringify({ forms: { '["--help"]': 0, '["tick","-h"]': 0 }, texts: ['pre-rendered help\n'] }));
   mkdirSync(join(root, 'src', 'metrics', 'deep'), { recursive: true });
   writeFileSync(join(root, 'src', 'cli.ts'), "export async function main(): Promise<number> { console.log('source'); return 0; }\n");
   writeFileSync(join(root, 'src', 'metrics', 'deep', 'query.ts'), 'export const x = 1;\n');
@@ -68,5 +69,25 @@ describe('bin/git-canary.js runs the bundle only when it is fresh', () => {
   test('no src/ next to it runs the bundle', () => {
     rmSync(join(root, 'src'), { recursive: true });
     assert.equal(run(), 'bundle');
+  });
+
+  test('help of a fresh bundle comes from dist/help.json, for exactly the argv it lists', () => {
+    assert.equal(run('--help'), 'pre-rendered help');
+    assert.equal(run('tick', '-h'), 'pre-rendered help');
+    // Not listed: the bundle decides (and would print its own help).
+    assert.equal(run('tick', '--help'), 'bundle');
+    assert.equal(run('--json', '--help'), 'bundle');
+    assert.equal(run('tick -h'), 'bundle');
+  });
+
+  test('help of a stale bundle is never taken from its help.json', () => {
+    touch(join(root, 'src', 'metrics', 'deep', 'query.ts'), T + 61);
+    assert.equal(run('--help'), 'source');
+  });
+
+  test('an unreadable help.json leaves help to the bundle', () => {
+    writeFileSync(join(root, 'dist', 'help.json'), '{ not json');
+    touch(join(root, 'dist', 'cli.js'), T + 60);
+    assert.equal(run('--help'), 'bundle');
   });
 });
