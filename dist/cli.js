@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-LK6BOD6R.js";
+} from "./chunks/chunk-GM3TLOIJ.js";
 import {
   LOG_LEVELS,
   logLevelFrom

@@ -262,6 +262,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
 
   // Refs the server lacked when last fetched: their tracking ref is rightly absent.
   const absent = new Set<string>();
+  // What each ref resolved to since it was last synced: the session decides from
+  // this one snapshot (every service of a tick asks; reading the ref file each
+  // time cost 200 services a tenth of a second). A sync (refresh, a lost race)
+  // takes a new one; our own pushes move it.
+  const tips = new Map<string, string>();
 
   /**
    * Bring `fullRefs` up to date with the server in as few round trips as it
@@ -274,6 +279,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
    */
   const sync = (fullRefs: readonly string[]) =>
     serialised(gitdir, async () => {
+      for (const fullRef of fullRefs) tips.delete(fullRef);
       const { ctx, nativeFetch, authState, net } = network();
       let advertised: Map<string, string>;
       try {
@@ -322,6 +328,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);
     const known = fetched.has(fullRef);
+    const memo = known ? tips.get(fullRef) : undefined;
+    if (memo !== undefined) return memo;
+    // The server had no such ref at the last sync: still none in this snapshot.
+    if (known && absent.has(fullRef)) return undefined;
     if (!known) await sync([...new Set([fullRef, ...[...wanted].filter((r) => !fetched.has(r))])]);
     let tip = await readRef(gitdir, trackingRef(fullRef));
     // A tracking ref fetched earlier and gone now: another process sharing the
@@ -331,7 +341,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       tip = await readRef(gitdir, trackingRef(fullRef));
     }
     if (tip === undefined) absent.add(fullRef);
-    else absent.delete(fullRef);
+    else {
+      absent.delete(fullRef);
+      tips.set(fullRef, tip);
+    }
     return tip;
   };
 
@@ -355,6 +368,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const forget = () => {
     fetched.clear();
     absent.clear();
+    tips.clear();
     for (const key of Object.keys(store.cache)) delete (store.cache as Record<string, unknown>)[key];
   };
 
@@ -541,6 +555,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
           for (const u of updates) {
             await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(u.ref), value: u.newSha, force: true });
             fetched.add(u.ref);
+            tips.set(u.ref, u.newSha);
           }
         })
       : updates.reduce<Promise<void>>((done, u) => done.then(() => push(u.ref, u.newSha, u.expectedOld)), Promise.resolve());
@@ -577,6 +592,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       // sure, whatever its naming rule for non-branch refs.
       await git.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
       fetched.add(fullRef);
+      tips.set(fullRef, newSha);
     });
 
   /** For messages: a sha as the branch or ref read so far that points at it, else the sha. */

@@ -188,6 +188,32 @@ describe('remote: cache and fetching', () => {
     }
   });
 
+  test('one snapshot per sync: a tracking ref rewritten behind the session does not move what it resolves; refresh and its own push do', async () => {
+    const s = await serve();
+    try {
+      const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: ['production', 'candidate'] });
+      const tip = await repo.resolve('production');
+      const gitdir = remoteCacheDir(s.url, s.cache);
+      const { git } = await import('../helpers/git-fixtures.ts');
+      // Another process sharing the cache (or a person) points the tracking ref elsewhere.
+      const elsewhere = git(gitdir, ['rev-parse', 'refs/remotes/origin/candidate']).trim();
+      assert.notEqual(elsewhere, tip);
+      git(gitdir, ['update-ref', 'refs/remotes/origin/production', elsewhere]);
+      assert.equal(await repo.resolve('production'), tip, 'the session keeps deciding from its snapshot');
+      // A sync takes a new snapshot: the server's value again (the cache is repaired from the advertisement).
+      await repo.refresh();
+      assert.equal(await repo.resolve('production'), tip);
+      assert.equal(git(gitdir, ['rev-parse', 'refs/remotes/origin/production']).trim(), tip);
+      // Its own push moves the snapshot to what it pushed.
+      const next = await repo.createCommit({ parent: tip!, message: 'next\n', author: BOT, date: DATE, changes: [{ path: 'a.yaml', content: 'a: 11\n' }] });
+      await repo.updateRef('production', next, tip);
+      assert.equal(await repo.resolve('production'), next);
+      assert.equal(s.fx.git('rev-parse', 'production').trim(), next);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
   test('fetchRefs fetch at open; a ref created later on the server appears after refresh', async () => {
     const s = await serve();
     try {

@@ -31,7 +31,7 @@ function run(...args: string[]): string {
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'git-canary-bin-'));
   mkdirSync(join(root, 'bin'));
-  copyFileSync(join(ROOT, 'bin', 'git-canary.js'), join(root, 'bin', 'git-canary.js'));
+  for (const f of ['git-canary.js', 'package.json']) copyFileSync(join(ROOT, 'bin', f), join(root, 'bin', f));
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   // tsx, for the sources.
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');

@@ -22,7 +22,7 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'git-canary-help-'));
   await buildDist(join(root, 'dist'));
   mkdirSync(join(root, 'bin'));
-  cpSync(join(ROOT, 'bin', 'git-canary.js'), join(root, 'bin', 'git-canary.js'));
+  for (const f of ['git-canary.js', 'package.json']) cpSync(join(ROOT, 'bin', f), join(root, 'bin', f));
   cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
 });
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-ZAUCNFUY.js";
+} from "./chunk-O4CNKUD4.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

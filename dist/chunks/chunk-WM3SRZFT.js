@@ -47430,7 +47430,9 @@ async function openRemote(spec2, options) {
     });
   };
   const absent = /* @__PURE__ */ new Set();
+  const tips = /* @__PURE__ */ new Map();
   const sync = (fullRefs) => serialised(gitdir, async () => {
+    for (const fullRef of fullRefs) tips.delete(fullRef);
     const { ctx, nativeFetch, authState, net } = network();
     let advertised;
     try {
@@ -47475,6 +47477,9 @@ async function openRemote(spec2, options) {
   const resolve4 = async (ref2) => {
     const fullRef = toFullRef(ref2);
     const known = fetched.has(fullRef);
+    const memo2 = known ? tips.get(fullRef) : void 0;
+    if (memo2 !== void 0) return memo2;
+    if (known && absent.has(fullRef)) return void 0;
     if (!known) await sync([.../* @__PURE__ */ new Set([fullRef, ...[...wanted].filter((r) => !fetched.has(r))])]);
     let tip = await readRef(gitdir, trackingRef(fullRef));
     if (tip === void 0 && known && !absent.has(fullRef)) {
@@ -47482,7 +47487,10 @@ async function openRemote(spec2, options) {
       tip = await readRef(gitdir, trackingRef(fullRef));
     }
     if (tip === void 0) absent.add(fullRef);
-    else absent.delete(fullRef);
+    else {
+      absent.delete(fullRef);
+      tips.set(fullRef, tip);
+    }
     return tip;
   };
   const commitOid = commitResolver(resolve4, label7);
@@ -47497,6 +47505,7 @@ async function openRemote(spec2, options) {
   const forget = () => {
     fetched.clear();
     absent.clear();
+    tips.clear();
     for (const key of Object.keys(store.cache)) delete store.cache[key];
   };
   const wrap = (op, ref2, run2) => run2().catch(async (err) => {
@@ -47560,8 +47569,8 @@ async function openRemote(spec2, options) {
     if (!isSha(commitish)) refs = [toFullRef(commitish)];
     else {
       const all = [...fetched];
-      const tips = await Promise.all(all.map((r) => readRef(gitdir, trackingRef(r))));
-      refs = [...all.filter((_, i) => tips[i] === start), ...all.filter((_, i) => tips[i] !== start)];
+      const tips2 = await Promise.all(all.map((r) => readRef(gitdir, trackingRef(r))));
+      refs = [...all.filter((_, i) => tips2[i] === start), ...all.filter((_, i) => tips2[i] !== start)];
     }
     let step = firstStep;
     return async (child2, missing2) => {
@@ -47634,6 +47643,7 @@ async function openRemote(spec2, options) {
     for (const u of updates) {
       await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(u.ref), value: u.newSha, force: true });
       fetched.add(u.ref);
+      tips.set(u.ref, u.newSha);
     }
   }) : updates.reduce((done, u) => done.then(() => push(u.ref, u.newSha, u.expectedOld)), Promise.resolve());
   const push = (fullRef, newSha, expectedOld) => serialised(gitdir, async () => {
@@ -47666,6 +47676,7 @@ async function openRemote(spec2, options) {
     }
     await import_isomorphic_git3.default.writeRef({ fs: fsForWrites, gitdir, ref: trackingRef(fullRef), value: newSha, force: true });
     fetched.add(fullRef);
+    tips.set(fullRef, newSha);
   });
   const nameOf2 = async (commitish) => {
     if (!isSha(commitish)) return commitish;

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-4H43K7ZB.js";
+} from "./chunk-4JK2YCZ5.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-Z4CT7UXE.js";
+} from "./chunk-C3ORHFFM.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-ZAUCNFUY.js";
+} from "./chunk-O4CNKUD4.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-4H43K7ZB.js";
-import "./chunk-S4WKMUMH.js";
+} from "./chunk-4JK2YCZ5.js";
+import "./chunk-HSHKAPHE.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import {
   commitTime,
   parsedCommit

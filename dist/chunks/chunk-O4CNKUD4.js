@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-4H43K7ZB.js";
+} from "./chunk-4JK2YCZ5.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-S4WKMUMH.js";
+} from "./chunk-HSHKAPHE.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import {
   formatCommitMessage,
   parsedCommit,

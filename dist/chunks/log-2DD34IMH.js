@@ -1,19 +1,21 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-OY3PP43U.js";
-import "./chunk-ZAUCNFUY.js";
-import "./chunk-4H43K7ZB.js";
-import "./chunk-S4WKMUMH.js";
-import "./chunk-AXYHYCPQ.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-MIWUQDN3.js";
+import "./chunk-OKSAYDFN.js";
+import "./chunk-SUWRR423.js";
+import "./chunk-4JK2YCZ5.js";
+import "./chunk-WM3SRZFT.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-PBGPBQNN.js";
+} from "./chunk-MIWUQDN3.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-4H43K7ZB.js";
+import "./chunk-4JK2YCZ5.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

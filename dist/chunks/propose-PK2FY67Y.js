@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-CETF5645.js";
-import "./chunk-Z4CT7UXE.js";
+} from "./chunk-SNHWUGOJ.js";
+import "./chunk-C3ORHFFM.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-ZAUCNFUY.js";
+} from "./chunk-O4CNKUD4.js";
 import {
   readFiles
-} from "./chunk-4H43K7ZB.js";
-import "./chunk-S4WKMUMH.js";
+} from "./chunk-4JK2YCZ5.js";
+import "./chunk-HSHKAPHE.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-OY3PP43U.js";
-import "./chunk-ZAUCNFUY.js";
-import "./chunk-4H43K7ZB.js";
-import "./chunk-S4WKMUMH.js";
-import "./chunk-AXYHYCPQ.js";
+} from "./chunk-WYYCUTI6.js";
+import "./chunk-O4CNKUD4.js";
+import "./chunk-4JK2YCZ5.js";
+import "./chunk-HSHKAPHE.js";
+import "./chunk-WM3SRZFT.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-Z4CT7UXE.js";
+} from "./chunk-C3ORHFFM.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-ZAUCNFUY.js";
+} from "./chunk-O4CNKUD4.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-4H43K7ZB.js";
+} from "./chunk-4JK2YCZ5.js";
 import {
   openSession
-} from "./chunk-AXYHYCPQ.js";
+} from "./chunk-WM3SRZFT.js";
 import {
   CanaryError,
   UsageError

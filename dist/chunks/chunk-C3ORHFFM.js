@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-ZAUCNFUY.js";
+} from "./chunk-O4CNKUD4.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -1,0 +1,19 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-WYYCUTI6.js";
+import "./chunk-O4CNKUD4.js";
+import "./chunk-4JK2YCZ5.js";
+import "./chunk-HSHKAPHE.js";
+import "./chunk-WM3SRZFT.js";
+import "./chunk-DHENXVDC.js";
+import "./chunk-5LSMR7TZ.js";
+import "./chunk-SZWPCBNB.js";
+import "./chunk-O7LDPSYS.js";
+export {
+  formatTick,
+  parseDeadline,
+  tick
+};
