@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-GM3TLOIJ.js";
+} from "./chunks/chunk-7BXU6X43.js";
 import {
   LOG_LEVELS,
   logLevelFrom

@@ -13,7 +13,7 @@ import { openRemote } from './remote.ts';
 import type { GitRepo } from './types.ts';
 
 export type { CommitInfo, CreateCommitOptions, FileChange, GitRepo, Identity } from './types.ts';
-export { DEFAULT_DEPTH, remoteCacheDir } from './remote.ts';
+export { DEEPEN_GROWTH, DEFAULT_DEPTH, remoteCacheDir } from './remote.ts';
 export { stripUserInfo } from './credentials.ts';
 
 export interface OpenRepoOptions {

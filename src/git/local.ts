@@ -12,6 +12,8 @@ import { GitError } from '../errors.ts';
 import { createCommitIn } from './commit.ts';
 import { toCanaryError } from './errors.ts';
 import type { LockOptions } from './lock.ts';
+import { nativeCommitReader } from './native-commits.ts';
+import { gitMode } from './native.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
   type MissingParents, type ObjectStore, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow, walkFrom,
@@ -98,6 +100,10 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
   const layout = await detectLayout(root);
   const label = root;
   const store: ObjectStore = { gitdir: layout.gitdir, cache: {}, label };
+  // Long walks read on through native git when it is there (asked only once a walk is long).
+  const bulk = nativeCommitReader(store);
+  store.readCommitsInBulk = async (from, count, firstParent) =>
+    (await gitMode().catch(() => 'embedded')) === 'native' ? bulk(from, count, firstParent) : 0;
   const ctx = (op: string, ref?: string) => ({ op, label, ref });
 
   const checkedOut = await checkedOutRefs(layout);

@@ -33,10 +33,23 @@ export interface ObjectStore {
   commits?: Map<string, CommitInfo>;
   /** Trees parsed so far, by id, for the same reason (every service's files hang off the same root tree). */
   trees?: Map<string, TreeEntry[]>;
+  /**
+   * Read up to `count` commits from `from` (first-parent chain, or every
+   * parent) into `commits` in one go, when the repository has a faster way
+   * than one object at a time (native git: native-commits.ts); resolves with
+   * how many it added. Long walks use it; a failure only means they read on
+   * one commit at a time.
+   */
+  readCommitsInBulk?: (from: string, count: number, firstParent: boolean) => Promise<number>;
 }
 
 /** Commits kept in an ObjectStore's memo (about 0.5 KB each); the oldest read are dropped first. */
 export const COMMIT_MEMO_MAX = 50_000;
+
+/** Parse the raw commit object `bytes` of `sha` into the store's memo. */
+export function rememberCommit(store: ObjectStore, sha: string, bytes: Uint8Array): CommitInfo {
+  return remember(store, strip(parseCommit(sha, bytes)));
+}
 
 function remember(store: ObjectStore, commit: CommitInfo): CommitInfo {
   store.commits ??= new Map();
@@ -366,12 +379,14 @@ export async function* walkFrom(
   options: { firstParent: boolean; onMissing: MissingParents },
 ): AsyncGenerator<CommitInfo> {
   const start = store.commits?.get(startOid) ?? remember(store, strip(await readCommitInfo(store, startOid)));
+  const bulk = bulkReads(store, options.firstParent);
   if (options.firstParent) {
     let commit = start;
     for (;;) {
       yield commit;
       const first = commit.parents[0];
       if (first === undefined) return;
+      await bulk(commit, [first]);
       [commit] = (await readParents(store, commit, [first], options.onMissing)) as [CommitInfo];
     }
   }
@@ -383,8 +398,37 @@ export async function* walkFrom(
     // Parents are read only when the caller asks for the next commit.
     const fresh = commit.parents.filter((p) => !seen.has(p));
     for (const p of fresh) seen.add(p);
+    if (fresh.length > 0) await bulk(commit, fresh);
     if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
   }
+}
+
+/** Commits a walk reads one at a time before it reads on in bulk (most walks end sooner: a record is usually recent). */
+const BULK_AFTER = 256;
+/** The first bulk read, and the largest: each one after is four times the one before. */
+const BULK_FIRST = 4096;
+const BULK_MAX = 16_384;
+
+/**
+ * For a walk: before the parents of `commit` are read, and once the walk is
+ * long, read the commits ahead in bulk (store.readCommitsInBulk) when the
+ * memo lacks them. Bounded: a bulk read of n commits only after n more
+ * walked, so a walk never asks for more than about 4x what it reads.
+ */
+function bulkReads(store: ObjectStore, firstParent: boolean): (commit: CommitInfo, parents: string[]) => Promise<void> {
+  let walked = 0;
+  let next = BULK_AFTER;
+  let size = BULK_FIRST;
+  return async (commit, parents) => {
+    walked++;
+    const read = store.readCommitsInBulk;
+    if (!read || walked < next || parents.every((p) => store.commits?.has(p))) return;
+    const count = size;
+    next = walked + count;
+    size = Math.min(size * 4, BULK_MAX);
+    // Only a shortcut: a failed bulk read leaves the walk reading one commit at a time, as it would anyway.
+    await read(commit.sha, count, firstParent).catch(() => 0);
+  };
 }
 
 /** A max-heap on committer date; equal dates come out in the order they went in. */

@@ -24,6 +24,7 @@ import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './c
 import { type ErrorContext, isMissingRemoteRef, movedRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
 import { blobFilter, gitMode, partialCloneSettings, runNative } from './native.ts';
+import { nativeCommitReader } from './native-commits.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
   type MissingParents, type ObjectStore, FILE_MAX_BYTES, HistoryFrontier, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow,
@@ -40,7 +41,7 @@ export interface RemoteOptions {
   cacheDir: string;
   /** Used when the URL has no user-info; sent as Basic auth with user `x-access-token`. */
   token?: string;
-  /** Commits fetched per ref (default 200); 0 fetches the whole history. Also the first step of deepening (then doubled). */
+  /** Commits fetched per ref (default 200); 0 fetches the whole history. Also the first step of deepening (then DEEPEN_GROWTH times the last). */
   depth?: number;
   /** Refs to fetch right away (e.g. both branches a tick reads). */
   fetchRefs?: string[];
@@ -48,6 +49,8 @@ export interface RemoteOptions {
 
 const ZERO = '0000000000000000000000000000000000000000';
 export const DEFAULT_DEPTH = 200;
+/** Each further deepen of one walk fetches this many times more commits than the one before. */
+export const DEEPEN_GROWTH = 4;
 
 /**
  * Node's default agent drops a socket after 5 s without a byte, which aborts a
@@ -175,7 +178,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
 
   // Native git fetches (partial clone: blobs over FILE_MAX_BYTES never arrive) when installed; see native.ts.
   const mode = await gitMode();
-  if (mode === 'native') store.partial = true;
+  if (mode === 'native') {
+    store.partial = true;
+    // Long walks read on through native git (native-commits.ts).
+    store.readCommitsInBulk = nativeCommitReader(store);
+  }
 
   /** `git <args>` in the cache, with the credentials; a git that cannot start is a GitError saying what to do. */
   const nativeGit = (args: string[]) =>
@@ -392,9 +399,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
         throw toCanaryError(err, { op, label, ref, redact });
       });
 
-  // Deepening: `depth` more commits below the shallow boundary, doubling on
-  // each further deepen within one walk or ensureCommit (200, 400, 800…: a
-  // record n commits back costs about log2(n / 200) round trips).
+  // Deepening: `depth` more commits below the shallow boundary, then
+  // DEEPEN_GROWTH times more on each further deepen within one walk or
+  // ensureCommit (200, 800, 3,200…: a record n commits back costs about
+  // log4(n / 200) + 1 round trips, each a negotiation the server pays for;
+  // doubling took twice as many, and each over-fetch is bounded by the growth).
   const firstStep = depth > 0 ? depth : DEFAULT_DEPTH;
   const allPresent = async (oids: string[]) => (await Promise.all(oids.map((oid) => hasCommit(store, oid)))).every(Boolean);
 
@@ -477,7 +486,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
         } catch (err) {
           throw aboutCommit(err, child.sha, missing);
         }
-        step *= 2;
+        step *= DEEPEN_GROWTH;
         if (await allPresent(missing)) return;
       }
       throw unreachable(child.sha, missing, refs);
@@ -505,7 +514,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     // Every commit of the ref's history the cache has, explored once; after
     // each deepen only from the commits whose parents were missing.
     const frontier = await HistoryFrontier.start(store, tip);
-    for (let step = firstStep; ; step *= 2) {
+    for (let step = firstStep; ; step *= DEEPEN_GROWTH) {
       if (await hasCommit(store, sha)) return true;
       const edges = await frontier.explore();
       if (edges.length === 0) return false;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CanaryError } from '../../src/errors.ts';
-import { type CommitInfo, DEFAULT_DEPTH, type GitRepo, openRepo, remoteCacheDir } from '../../src/git/index.ts';
+import { type CommitInfo, DEEPEN_GROWTH, DEFAULT_DEPTH, type GitRepo, openRepo, remoteCacheDir } from '../../src/git/index.ts';
 import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
 import { commitFiles, FIXTURE_DATE, git, tempDir } from '../helpers/git-fixtures.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
@@ -61,12 +61,12 @@ const fetches = (server: GitHttpServer) => server.requests.filter((r) => r.start
 /** The advertisement a remote asks for before its first fetch (fetch once: it says which refs are new). */
 const ADVERTISEMENT = 1;
 
-/** Upload-pack requests a walk `n` first-parent commits long needs: one fetch of DEFAULT_DEPTH, then deepens that double. */
+/** Upload-pack requests a walk `n` first-parent commits long needs: one fetch of DEFAULT_DEPTH, then deepens that grow DEEPEN_GROWTH times each. */
 function fetchesFor(n: number): number {
   let have = DEFAULT_DEPTH;
   let step = DEFAULT_DEPTH;
   let count = 1;
-  for (; have < n; count++, step *= 2) have += step;
+  for (; have < n; count++, step *= DEEPEN_GROWTH) have += step;
   return count;
 }
 
@@ -168,7 +168,7 @@ describe('history: a record 5,000 commits back', () => {
       assert.equal(commits.length, FILLER + 2);
       assert.equal(commits[FILLER]?.sha, record);
       assertFirstParentChain(commits);
-      assert.equal(fetches(server) - before, ADVERTISEMENT + fetchesFor(FILLER + 2), 'the advertisement, one fetch, then deepens of 200, 400, 800…');
+      assert.equal(fetches(server) - before, ADVERTISEMENT + fetchesFor(FILLER + 2), 'the advertisement, one fetch, then deepens of 200, 800, 3,200…');
       const gitdir = remoteCacheDir(url, caches.path);
       assert.equal(shallowFile(gitdir), undefined, 'the whole history is in the cache now');
       assertCacheConsistent(gitdir);

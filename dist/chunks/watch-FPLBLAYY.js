@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-WYYCUTI6.js";
-import "./chunk-O4CNKUD4.js";
-import "./chunk-4JK2YCZ5.js";
-import "./chunk-HSHKAPHE.js";
-import "./chunk-WM3SRZFT.js";
+} from "./chunk-X6CWY3AF.js";
+import "./chunk-SSA62ZT6.js";
+import "./chunk-DQSAIDI4.js";
+import "./chunk-MNVFCUTQ.js";
+import "./chunk-LS25D62T.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-C3ORHFFM.js";
+} from "./chunk-DBJ7IQQ7.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-O4CNKUD4.js";
+} from "./chunk-SSA62ZT6.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-4JK2YCZ5.js";
-import "./chunk-HSHKAPHE.js";
+} from "./chunk-DQSAIDI4.js";
+import "./chunk-MNVFCUTQ.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   commitTime,
   parsedCommit

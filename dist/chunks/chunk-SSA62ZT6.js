@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-4JK2YCZ5.js";
+} from "./chunk-DQSAIDI4.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-HSHKAPHE.js";
+} from "./chunk-MNVFCUTQ.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -45625,6 +45625,9 @@ async function readObjectRaw(gitdir, cacheKey, oid) {
 
 // src/git/read.ts
 var COMMIT_MEMO_MAX = 5e4;
+function rememberCommit(store, sha, bytes) {
+  return remember2(store, strip(parseCommit(sha, bytes)));
+}
 function remember2(store, commit) {
   store.commits ??= /* @__PURE__ */ new Map();
   const memo2 = store.commits;
@@ -45869,12 +45872,14 @@ async function readParents(store, child2, oids, onMissing) {
 }
 async function* walkFrom(store, startOid, options) {
   const start = store.commits?.get(startOid) ?? remember2(store, strip(await readCommitInfo(store, startOid)));
+  const bulk = bulkReads(store, options.firstParent);
   if (options.firstParent) {
     let commit = start;
     for (; ; ) {
       yield commit;
       const first2 = commit.parents[0];
       if (first2 === void 0) return;
+      await bulk(commit, [first2]);
       [commit] = await readParents(store, commit, [first2], options.onMissing);
     }
   }
@@ -45885,8 +45890,26 @@ async function* walkFrom(store, startOid, options) {
     yield commit;
     const fresh = commit.parents.filter((p) => !seen.has(p));
     for (const p of fresh) seen.add(p);
+    if (fresh.length > 0) await bulk(commit, fresh);
     if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
   }
+}
+var BULK_AFTER = 256;
+var BULK_FIRST = 4096;
+var BULK_MAX = 16384;
+function bulkReads(store, firstParent) {
+  let walked = 0;
+  let next = BULK_AFTER;
+  let size = BULK_FIRST;
+  return async (commit, parents) => {
+    walked++;
+    const read3 = store.readCommitsInBulk;
+    if (!read3 || walked < next || parents.every((p) => store.commits?.has(p))) return;
+    const count = size;
+    next = walked + count;
+    size = Math.min(size * 4, BULK_MAX);
+    await read3(commit.sha, count, firstParent).catch(() => 0);
+  };
 }
 var CommitQueue = class {
   heap = [];
@@ -46254,6 +46277,177 @@ function nativeError(stderr, ctx) {
     where: where2,
     hint: "run with --debug for details; check that the repository is intact (git fsck), or set GIT_CANARY_GIT=embedded"
   });
+}
+
+// src/git/native-commits.ts
+import { spawn as spawn2 } from "node:child_process";
+
+// src/git/native.ts
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+var run = promisify(execFile);
+var MIN_NATIVE_GIT = [2, 31];
+var PASSED_ENV = [
+  "PATH",
+  "TMPDIR",
+  "SYSTEMROOT",
+  "http_proxy",
+  "https_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "all_proxy",
+  "ALL_PROXY",
+  "no_proxy",
+  "NO_PROXY",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
+  "GIT_SSL_NO_VERIFY",
+  "GIT_PROXY_SSL_CAINFO"
+];
+var FIXED_CONFIG = [
+  // No maintenance or gc in a cache other processes read.
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"],
+  ["fetch.writeCommitGraph", "false"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  // Like the embedded path's two minutes of socket silence.
+  ["http.lowSpeedLimit", "1"],
+  ["http.lowSpeedTime", "120"]
+];
+function nativeEnv(creds, gitdir) {
+  const env = {};
+  for (const k of PASSED_ENV) if (process.env[k] !== void 0) env[k] = process.env[k];
+  Object.assign(env, {
+    HOME: "/nonexistent",
+    LC_ALL: "C",
+    LANG: "C",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: ""
+  });
+  const config2 = [...FIXED_CONFIG];
+  if (gitdir) config2.push(["safe.directory", gitdir]);
+  const authorization = creds ? basicAuthorization(creds) : void 0;
+  if (authorization) config2.push(["http.extraHeader", `Authorization: ${authorization}`]);
+  env.GIT_CONFIG_COUNT = String(config2.length);
+  config2.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+function parseGitVersion(text) {
+  const m = /git version (\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : void 0;
+}
+var detected;
+function nativeVersion() {
+  detected ??= run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 }).then(({ stdout }) => parseGitVersion(stdout)).catch(() => void 0);
+  return detected;
+}
+function usable(v) {
+  return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
+}
+async function gitMode(setting = process.env.GIT_CANARY_GIT) {
+  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  if (wanted === "embedded") return "embedded";
+  if (wanted !== "auto" && wanted !== "native") {
+    throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
+      where: { detail: "GIT_CANARY_GIT" },
+      hint: "unset it (auto: native git when installed) or set it to native or embedded"
+    });
+  }
+  const version2 = await nativeVersion();
+  if (usable(version2)) return "native";
+  if (wanted === "auto") return "embedded";
+  throw new GitError(
+    version2 ? `git ${version2.join(".")} is too old for GIT_CANARY_GIT=native` : "GIT_CANARY_GIT=native but no git is on PATH",
+    {
+      where: { detail: "GIT_CANARY_GIT" },
+      hint: `install git ${MIN_NATIVE_GIT.join(".")} or newer, or set GIT_CANARY_GIT=embedded (isomorphic-git only)`
+    }
+  );
+}
+var STDERR_KEEP = 64 * 1024;
+function runNative(gitdir, args, creds) {
+  return new Promise((resolve4, reject) => {
+    const child2 = spawn("git", [`--git-dir=${gitdir}`, ...args], {
+      cwd: gitdir,
+      env: nativeEnv(creds, gitdir),
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child2.stdout.setEncoding("utf8").on("data", (d) => {
+      if (stdout.length < STDERR_KEEP) stdout += d;
+    });
+    child2.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr = (stderr + d).slice(-STDERR_KEEP);
+    });
+    child2.on("error", reject);
+    child2.on("close", (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+function blobFilter(maxBytes) {
+  return `blob:limit=${maxBytes + 1}`;
+}
+function partialCloneSettings(maxBytes) {
+  return {
+    "remote.origin.promisor": "true",
+    "remote.origin.partialclonefilter": blobFilter(maxBytes),
+    "extensions.partialclone": "origin"
+  };
+}
+
+// src/git/native-commits.ts
+function parseBatch(out) {
+  const objects2 = [];
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol === -1) throw new Error("git cat-file --batch: a header without a newline");
+    const [oid, type, size] = out.toString("latin1", at, eol).split(" ");
+    at = eol + 1;
+    if (type === "missing" || size === void 0) continue;
+    const n = Number(size);
+    if (!oid || !Number.isSafeInteger(n) || at + n + 1 > out.length || out[at + n] !== 10) throw new Error(`git cat-file --batch: object ${oid} is cut short`);
+    objects2.push({ oid, type, bytes: out.subarray(at, at + n) });
+    at += n + 1;
+  }
+  return objects2;
+}
+function listAndCat(gitdir, listArgs) {
+  return new Promise((resolve4, reject) => {
+    const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
+    const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
+    const child2 = spawn2("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child2.stdout.on("data", (d) => chunks.push(d));
+    child2.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr = (stderr + d).slice(-4096);
+    });
+    child2.on("error", reject);
+    child2.on("close", (code) => code === 0 ? resolve4(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`)));
+  });
+}
+function nativeCommitReader(store) {
+  return async (from, count, firstParent) => {
+    if (!/^[0-9a-f]{40}$/.test(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
+    const listed = await listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"]);
+    let n = 0;
+    for (const o of parseBatch(listed)) {
+      if (o.type !== "commit" || store.commits?.has(o.oid)) continue;
+      rememberCommit(store, o.oid, o.bytes);
+      n++;
+    }
+    return n;
+  };
 }
 
 // src/git/refs.ts
@@ -46645,6 +46839,8 @@ async function openLocal(path, options = {}) {
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
+  const bulk = nativeCommitReader(store);
+  store.readCommitsInBulk = async (from, count, firstParent) => await gitMode().catch(() => "embedded") === "native" ? bulk(from, count, firstParent) : 0;
   const ctx = (op, ref2) => ({ op, label: label7, ref: ref2 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -46927,128 +47123,6 @@ function toResponse(res) {
 var index = { request };
 var node_default = index;
 
-// src/git/native.ts
-import { execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
-var run = promisify(execFile);
-var MIN_NATIVE_GIT = [2, 31];
-var PASSED_ENV = [
-  "PATH",
-  "TMPDIR",
-  "SYSTEMROOT",
-  "http_proxy",
-  "https_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "all_proxy",
-  "ALL_PROXY",
-  "no_proxy",
-  "NO_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "GIT_SSL_CAINFO",
-  "GIT_SSL_CAPATH",
-  "GIT_SSL_NO_VERIFY",
-  "GIT_PROXY_SSL_CAINFO"
-];
-var FIXED_CONFIG = [
-  // No maintenance or gc in a cache other processes read.
-  ["gc.auto", "0"],
-  ["maintenance.auto", "false"],
-  ["fetch.writeCommitGraph", "false"],
-  ["core.askPass", ""],
-  ["credential.helper", ""],
-  // Like the embedded path's two minutes of socket silence.
-  ["http.lowSpeedLimit", "1"],
-  ["http.lowSpeedTime", "120"]
-];
-function nativeEnv(creds, gitdir) {
-  const env = {};
-  for (const k of PASSED_ENV) if (process.env[k] !== void 0) env[k] = process.env[k];
-  Object.assign(env, {
-    HOME: "/nonexistent",
-    LC_ALL: "C",
-    LANG: "C",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: ""
-  });
-  const config2 = [...FIXED_CONFIG];
-  if (gitdir) config2.push(["safe.directory", gitdir]);
-  const authorization = creds ? basicAuthorization(creds) : void 0;
-  if (authorization) config2.push(["http.extraHeader", `Authorization: ${authorization}`]);
-  env.GIT_CONFIG_COUNT = String(config2.length);
-  config2.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
-}
-function parseGitVersion(text) {
-  const m = /git version (\d+)\.(\d+)/.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : void 0;
-}
-var detected;
-function nativeVersion() {
-  detected ??= run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 }).then(({ stdout }) => parseGitVersion(stdout)).catch(() => void 0);
-  return detected;
-}
-function usable(v) {
-  return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
-}
-async function gitMode(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
-  if (wanted === "embedded") return "embedded";
-  if (wanted !== "auto" && wanted !== "native") {
-    throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: "unset it (auto: native git when installed) or set it to native or embedded"
-    });
-  }
-  const version2 = await nativeVersion();
-  if (usable(version2)) return "native";
-  if (wanted === "auto") return "embedded";
-  throw new GitError(
-    version2 ? `git ${version2.join(".")} is too old for GIT_CANARY_GIT=native` : "GIT_CANARY_GIT=native but no git is on PATH",
-    {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: `install git ${MIN_NATIVE_GIT.join(".")} or newer, or set GIT_CANARY_GIT=embedded (isomorphic-git only)`
-    }
-  );
-}
-var STDERR_KEEP = 64 * 1024;
-function runNative(gitdir, args, creds) {
-  return new Promise((resolve4, reject) => {
-    const child2 = spawn("git", [`--git-dir=${gitdir}`, ...args], {
-      cwd: gitdir,
-      env: nativeEnv(creds, gitdir),
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let stdout = "";
-    let stderr = "";
-    child2.stdout.setEncoding("utf8").on("data", (d) => {
-      if (stdout.length < STDERR_KEEP) stdout += d;
-    });
-    child2.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr = (stderr + d).slice(-STDERR_KEEP);
-    });
-    child2.on("error", reject);
-    child2.on("close", (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
-}
-function blobFilter(maxBytes) {
-  return `blob:limit=${maxBytes + 1}`;
-}
-function partialCloneSettings(maxBytes) {
-  return {
-    "remote.origin.promisor": "true",
-    "remote.origin.partialclonefilter": blobFilter(maxBytes),
-    "extensions.partialclone": "origin"
-  };
-}
-
 // src/git/cache-lock.ts
 import { promises as fsp9 } from "node:fs";
 import { dirname as dirname7 } from "node:path";
@@ -47268,6 +47342,7 @@ function looksLikeDamage(err) {
 // src/git/remote.ts
 var ZERO = "0000000000000000000000000000000000000000";
 var DEFAULT_DEPTH = 200;
+var DEEPEN_GROWTH = 4;
 var SOCKET_IDLE_MS = 12e4;
 var agents = {
   "http:": new nodeHttp.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
@@ -47350,7 +47425,10 @@ async function openRemote(spec2, options) {
   const store = { gitdir, cache: {}, label: label7 };
   const fetched = /* @__PURE__ */ new Set();
   const mode = await gitMode();
-  if (mode === "native") store.partial = true;
+  if (mode === "native") {
+    store.partial = true;
+    store.readCommitsInBulk = nativeCommitReader(store);
+  }
   const nativeGit = (args) => runNative(gitdir, args, creds).catch((err) => {
     throw new GitError(`cannot run git: ${err.message}`, {
       where: { detail: label7 },
@@ -47580,7 +47658,7 @@ async function openRemote(spec2, options) {
         } catch (err) {
           throw aboutCommit(err, child2.sha, missing2);
         }
-        step *= 2;
+        step *= DEEPEN_GROWTH;
         if (await allPresent(missing2)) return;
       }
       throw unreachable2(child2.sha, missing2, refs);
@@ -47604,7 +47682,7 @@ async function openRemote(spec2, options) {
     const tip = await resolve4(fullRef);
     if (!tip) return false;
     const frontier = await HistoryFrontier.start(store, tip);
-    for (let step = firstStep; ; step *= 2) {
+    for (let step = firstStep; ; step *= DEEPEN_GROWTH) {
       if (await hasCommit(store, sha)) return true;
       const edges = await frontier.explore();
       if (edges.length === 0) return false;

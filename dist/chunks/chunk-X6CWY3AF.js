@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-O4CNKUD4.js";
+} from "./chunk-SSA62ZT6.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

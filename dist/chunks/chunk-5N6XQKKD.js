@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-4JK2YCZ5.js";
+} from "./chunk-DQSAIDI4.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-SNHWUGOJ.js";
-import "./chunk-C3ORHFFM.js";
+} from "./chunk-B4G24ENV.js";
+import "./chunk-DBJ7IQQ7.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-O4CNKUD4.js";
-import "./chunk-4JK2YCZ5.js";
-import "./chunk-HSHKAPHE.js";
-import "./chunk-WM3SRZFT.js";
+import "./chunk-SSA62ZT6.js";
+import "./chunk-DQSAIDI4.js";
+import "./chunk-MNVFCUTQ.js";
+import "./chunk-LS25D62T.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-EKQ3H4IV.js";
-import "./chunk-HSHKAPHE.js";
+} from "./chunk-YLIPFICZ.js";
+import "./chunk-MNVFCUTQ.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   CanaryError,

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-MIWUQDN3.js";
+} from "./chunk-5N6XQKKD.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-4JK2YCZ5.js";
+import "./chunk-DQSAIDI4.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {

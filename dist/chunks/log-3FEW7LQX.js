@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-MIWUQDN3.js";
+} from "./chunk-5N6XQKKD.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-4JK2YCZ5.js";
-import "./chunk-WM3SRZFT.js";
+import "./chunk-DQSAIDI4.js";
+import "./chunk-LS25D62T.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-SZWPCBNB.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-C3ORHFFM.js";
+} from "./chunk-DBJ7IQQ7.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-O4CNKUD4.js";
+} from "./chunk-SSA62ZT6.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-4JK2YCZ5.js";
+} from "./chunk-DQSAIDI4.js";
 import {
   openSession
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   CanaryError,
   UsageError

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-EKQ3H4IV.js";
-import "./chunk-HSHKAPHE.js";
+} from "./chunk-YLIPFICZ.js";
+import "./chunk-MNVFCUTQ.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import "./chunk-5LSMR7TZ.js";
 import {
   UsageError

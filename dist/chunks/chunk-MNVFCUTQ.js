@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import {
   formatMeasured,
   formatNumber,

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-O4CNKUD4.js";
+} from "./chunk-SSA62ZT6.js";
 import {
   formatDuration,
   parseCheckDetails,

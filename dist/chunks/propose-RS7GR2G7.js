@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-SNHWUGOJ.js";
-import "./chunk-C3ORHFFM.js";
+} from "./chunk-B4G24ENV.js";
+import "./chunk-DBJ7IQQ7.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-O4CNKUD4.js";
+} from "./chunk-SSA62ZT6.js";
 import {
   readFiles
-} from "./chunk-4JK2YCZ5.js";
-import "./chunk-HSHKAPHE.js";
+} from "./chunk-DQSAIDI4.js";
+import "./chunk-MNVFCUTQ.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-WM3SRZFT.js";
+} from "./chunk-LS25D62T.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import {
