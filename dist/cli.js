@@ -6,11 +6,14 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-7BXU6X43.js";
+} from "./chunks/chunk-XMRH2JHN.js";
 import {
   LOG_LEVELS,
   logLevelFrom
 } from "./chunks/chunk-5U23UV77.js";
+import {
+  flushMemos
+} from "./chunks/chunk-FZ4A4ETF.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -93,7 +96,7 @@ function oneLineUsageError(help) {
 async function runCommand(ctx, name, opts) {
   const spec = commands.find((c) => c.name === name);
   try {
-    const result = await spec.run(ctx, opts);
+    const result = await spec.run(ctx, opts).finally(flushMemos);
     for (const line of result.errors ?? []) process.stderr.write(`error: ${line}
 `);
     if (ctx.options.json) {

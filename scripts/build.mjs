@@ -19,7 +19,8 @@
 //   node scripts/build.mjs --outdir /tmp/x # anywhere else
 //   import { buildDist } from './build.mjs'; await buildDist('/tmp/x')
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -57,6 +58,25 @@ const cliEntry = {
 };
 
 /**
+ * The build's identity: a hash of every source file and of the locked
+ * dependencies. src/memo.ts keys what it keeps on disk by it, so a memo is
+ * only ever read back by the code that wrote it.
+ */
+export function buildId() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(resolve(ROOT, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else hash.update(`${path}\0`).update(readFileSync(resolve(ROOT, path))).update('\0');
+    }
+  };
+  walk('src');
+  hash.update(readFileSync(resolve(ROOT, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
  * Build both entry points and their chunks into `outdir` (emptied first).
  * Resolves with esbuild's metafile: which file went into which output, and
  * which output imports which (test/startup/ reads it).
@@ -78,6 +98,7 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
     platform: 'node',
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
+    define: { __GIT_CANARY_BUILD_ID__: JSON.stringify(buildId()) },
     banner,
     legalComments: 'none',
     charset: 'utf8',

@@ -13,6 +13,7 @@ import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
 import { clockFrom, installOutputScrubbing, reportError } from './entry.ts';
 import { LOG_LEVELS, logLevelFrom } from './log-levels.ts';
+import { flushMemos } from './memo.ts';
 
 export { clockFrom, reportError } from './entry.ts';
 
@@ -129,7 +130,7 @@ function oneLineUsageError(help: string): (str: string, write: (str: string) => 
 async function runCommand(ctx: CommandContext, name: string, opts: Record<string, unknown>): Promise<number> {
   const spec = commands.find((c) => c.name === name)!;
   try {
-    const result = await spec.run(ctx, opts);
+    const result = await spec.run(ctx, opts).finally(flushMemos);
     for (const line of result.errors ?? []) process.stderr.write(`error: ${line}\n`);
     if (ctx.options.json) {
       if (result.json !== undefined) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);

@@ -1,19 +1,121 @@
 /**
- * A bounded memo for pure functions of text that every service of a tick
+ * Bounded memos for pure functions of text that every service of a tick
  * calls on the same inputs (200 services read the same unchanged files on
  * production and candidate). Only results are kept, never errors: an error
  * names where it happened (a branch), which the next caller's may differ in.
- * When full, the memo starts afresh (a run's working set is what matters).
+ * When full, a memo starts afresh (a run's working set is what matters).
+ *
+ * A memo given a name is also kept on disk between runs, once a command has
+ * said where (`keepMemosIn`, for a remote's cache): a no-op tick then reads
+ * the verdicts of the files it read last time instead of parsing them again.
+ * The file is keyed by the build (BUILD_ID: a hash of the sources and the
+ * YAML library, set by scripts/build.mjs), so a verdict is only ever reused
+ * by the very code that reached it; run from the sources (tsx), nothing is
+ * kept. Entries are keyed by a SHA-256 of the input, never the input itself
+ * (no manifest text lands in the cache). A file that cannot be read is an
+ * empty memo: it is only ever a shortcut.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+declare const __GIT_CANARY_BUILD_ID__: string | undefined;
+
+/** The build's identity, or undefined when running from the sources. */
+export const BUILD_ID: string | undefined = typeof __GIT_CANARY_BUILD_ID__ === 'string' ? __GIT_CANARY_BUILD_ID__ : undefined;
+
+/** Entries kept on disk per memo (about 60 bytes each); the oldest go first. */
+const KEPT_MAX = 4096;
+
+interface Kept {
+  path: string;
+  memos: Record<string, Record<string, unknown>>;
+  dirty: boolean;
+}
+
+let kept: Kept | undefined;
+
+/**
+ * Keep named memos in `dir` (created when written) from now on; loads what an
+ * earlier run kept there. No-op when running from the sources.
+ */
+export function keepMemosIn(dir: string, build: string | undefined = BUILD_ID): void {
+  if (!build) return;
+  const path = join(dir, `memo-${build}.json`);
+  if (kept?.path === path) return;
+  let memos: Kept['memos'] = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) memos = parsed as Kept['memos'];
+  } catch {
+    // None yet, or unreadable: start empty.
+  }
+  kept = { path, memos, dirty: false };
+}
+
+/** Write what the named memos learnt since loading, whole or not at all; never throws (a cache is a shortcut). */
+export function flushMemos(): void {
+  if (!kept?.dirty) return;
+  const tmp = `${kept.path}.${process.pid}.tmp`;
+  for (const memo of Object.values(kept.memos)) {
+    const digests = Object.keys(memo);
+    for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo[old];
+  }
+  try {
+    const dir = dirname(kept.path);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(kept.memos));
+    renameSync(tmp, kept.path);
+    kept.dirty = false;
+    // Another build's memos are never read by this one: gone (one running still rewrites its own).
+    for (const name of readdirSync(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join(dir, name) !== kept.path) rmSync(join(dir, name), { force: true });
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Stop keeping memos on disk (tests; a command that opens another cache). */
+export function forgetKeptMemos(): void {
+  kept = undefined;
+}
+
+/** Values that survive JSON exactly: kept memos hold only these. */
+function keepable(v: unknown): boolean {
+  return typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** The named memo kept on disk (created empty), or undefined when none is kept. */
+function keptMemo(name: string): Record<string, unknown> | undefined {
+  if (!kept) return undefined;
+  kept.memos[name] ??= {};
+  return kept.memos[name];
+}
+
 export class TextMemo<V> {
   private readonly entries = new Map<string, V>();
 
-  constructor(private readonly max = 4096) {}
+  /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
+  constructor(
+    private readonly max = 4096,
+    private readonly name?: string,
+  ) {}
 
   get(key: string, compute: () => V): V {
     const hit = this.entries.get(key);
     if (hit !== undefined || this.entries.has(key)) return hit as V;
-    const value = compute();
+    const disk = this.name ? keptMemo(this.name) : undefined;
+    const digest = disk ? createHash('sha256').update(key).digest('base64url') : '';
+    const known = disk && Object.hasOwn(disk, digest) ? disk[digest] : undefined;
+    let value: V;
+    // What is read back must be what could have been written (a damaged file is recomputed).
+    if (keepable(known)) value = known as V;
+    else {
+      value = compute();
+      if (disk && kept && keepable(value)) {
+        disk[digest] = value;
+        kept.dirty = true;
+      }
+    }
     if (this.entries.size >= this.max) this.entries.clear();
     this.entries.set(key, value);
     return value;

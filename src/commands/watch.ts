@@ -3,6 +3,7 @@
  * end it between ticks (a tick in progress finishes: it is at most one commit).
  * With --json every tick prints one JSON line (the `tick --json` document).
  */
+import { flushMemos } from '../memo.ts';
 import { parseDuration } from '../config/duration.ts';
 import { CanaryError, UsageError } from '../errors.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
@@ -64,6 +65,8 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
         failures++;
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}\n`);
       }
+      // What this tick learnt of its files is kept for the next run, not only at the end.
+      flushMemos();
       if (ticks < times && !stopping) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, everyMs);

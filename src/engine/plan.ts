@@ -85,7 +85,7 @@ export function routeWeightOf(service: Pick<PlanService, 'route'>, routeText: st
 }
 
 /** Weights read (history checks each record's route file, observe production's): the same route and text, the same weight. */
-const routeWeights = new TextMemo<number>();
+const routeWeights = new TextMemo<number>(4096, 'route-weight');
 
 /** The route file with the canary at `canary`%; undefined when it already is. */
 export function planWeight(service: Pick<PlanService, 'route'>, routeText: string, canary: number): FileChange | undefined {

@@ -50,7 +50,7 @@ function parse(path: string, text: string, branch: string): ManifestFile {
 }
 
 /** Release files known to parse (a service's files are read on both branches, mostly unchanged). */
-const parsesOk = new TextMemo<true>();
+const parsesOk = new TextMemo<true>(4096, 'release-parses');
 
 function find(file: ManifestFile, d: DocRef, branch: string) {
   try {

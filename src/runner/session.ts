@@ -3,13 +3,14 @@
  * the production branch: the only trusted source of config (a change on
  * candidate is never obeyed).
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { CommandContext } from '../context.ts';
 import { type ConfigIssue, expandString, formatPath, loadConfig, type GitCanaryConfig } from '../config/index.ts';
 import { CONFIG_LIMITS, parseSource } from '../config/source.ts';
 import { ConfigError } from '../errors.ts';
 import { discoverRepository } from '../git/discover.ts';
-import { openRepo } from '../git/index.ts';
+import { defaultCacheDir, openRepo, remoteCacheDir } from '../git/index.ts';
+import { keepMemosIn } from '../memo.ts';
 import { setGitWarningHandler } from '../git/warn.ts';
 import { NOTES_REF } from '../audit/notes.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
@@ -57,6 +58,8 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   const location = repositoryLocation(ctx);
   // A stale lock broken, a broken cache rebuilt: said once, as a warning in the log.
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
+  // A remote has a cache: what was learnt of its files (parse verdicts, route weights) is kept in it too.
+  if (isUrl(location)) keepMemosIn(join(remoteCacheDir(location, cacheDir ?? defaultCacheDir(ctx.env)), 'git-canary-memo'));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,

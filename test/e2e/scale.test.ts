@@ -11,7 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { remoteCacheDir } from '../../src/git/index.ts';
 import { jsonOf } from '../helpers/cli.ts';
 import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
 import { changedFiles, commitsSince, expectedTrailers, openWorld, productTrailers, type Transport } from './support.ts';
@@ -158,4 +161,46 @@ describe('log reads the whole history', () => {
       }
     });
   }
+});
+
+describe('what a tick learnt of its files is kept in the cache', () => {
+  test('[http] the next tick decides the same from it; a file broken since is still an error, every time', async () => {
+    const names = fleetNames(4);
+    const w = await openWorld('http', { production: fleetFiles(names) });
+    try {
+      w.commit('candidate', {}, { from: 'production', message: 'ci: nothing new\n' });
+      const first = await w.tick({ at: at(2) });
+      const memoDir = join(remoteCacheDir(w.spec, w.cacheDir!), 'git-canary-memo');
+      const kept = readdirSync(memoDir);
+      assert.equal(kept.length, 1, kept.join(', '));
+      assert.match(kept[0]!, /^memo-[0-9a-f]{16}\.json$/, 'keyed by the build (the CLI runs the bundle)');
+      const text = readFileSync(join(memoDir, kept[0]!), 'utf8');
+      assert.doesNotMatch(text, /registry\.example\.com|svc-/, 'digests only, no manifest text');
+
+      const second = await w.tick({ at: at(3) });
+      assert.deepEqual(second.services.map((s) => [s.service, s.decision, s.reason]), first.services.map((s) => [s.service, s.decision, s.reason]));
+
+      // A release file broken on both branches after its verdict was kept: an error naming it, on each tick.
+      const broken = names[2]!;
+      const bad = { [`apps/${broken}/deployment.yaml`]: 'spec:\n  template: [\n' };
+      w.commit('production', bad, { message: 'a person breaks the deployment\n' });
+      w.commit('candidate', bad, { message: 'and on candidate\n' });
+      for (const minute of [4, 5]) {
+        const r = await w.cli(['tick', '--json'], { at: at(minute) });
+        assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+        const { services } = jsonOf<{ services: { service: string; decision: string; reason: string }[] }>(r);
+        for (const s of services) assert.equal(s.decision, s.service === broken ? 'error' : 'none', JSON.stringify(s));
+        assert.match(services.find((s) => s.service === broken)!.reason, /deployment\.yaml/);
+      }
+
+      // A damaged memo is only a slower tick.
+      writeFileSync(join(memoDir, kept[0]!), '{ damaged');
+      const r = await w.cli(['tick', '--json'], { at: at(6) });
+      assert.equal(r.code, 1);
+      assert.equal(jsonOf<{ services: { decision: string }[] }>(r).services.filter((s) => s.decision === 'error').length, 1);
+      assert.doesNotThrow(() => JSON.parse(readFileSync(join(memoDir, kept[0]!), 'utf8')), 'rewritten whole');
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -2,15 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-B4G24ENV.js";
-import "./chunk-DBJ7IQQ7.js";
+} from "./chunk-QCIVDNYK.js";
+import "./chunk-STX7EAX6.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-SSA62ZT6.js";
-import "./chunk-DQSAIDI4.js";
-import "./chunk-MNVFCUTQ.js";
-import "./chunk-LS25D62T.js";
+import "./chunk-SNJPZVNM.js";
+import "./chunk-7IKBYBUC.js";
+import "./chunk-LYP4XV2U.js";
+import "./chunk-Z5J4KU5O.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
+import "./chunk-FZ4A4ETF.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-DQSAIDI4.js";
+} from "./chunk-7IKBYBUC.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-MNVFCUTQ.js";
+} from "./chunk-LYP4XV2U.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import {
   formatCommitMessage,
   parsedCommit,

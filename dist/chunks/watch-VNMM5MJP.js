@@ -3,15 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-X6CWY3AF.js";
-import "./chunk-SSA62ZT6.js";
-import "./chunk-DQSAIDI4.js";
-import "./chunk-MNVFCUTQ.js";
-import "./chunk-LS25D62T.js";
+} from "./chunk-5O6YXGMY.js";
+import "./chunk-SNJPZVNM.js";
+import "./chunk-7IKBYBUC.js";
+import "./chunk-LYP4XV2U.js";
+import "./chunk-Z5J4KU5O.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration
 } from "./chunk-5LSMR7TZ.js";
+import {
+  flushMemos
+} from "./chunk-FZ4A4ETF.js";
 import {
   CanaryError,
   UsageError
@@ -62,6 +65,7 @@ async function watch(ctx, opts) {
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}
 `);
       }
+      flushMemos();
       if (ticks < times && !stopping) {
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, everyMs);

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-B4G24ENV.js";
-import "./chunk-DBJ7IQQ7.js";
+} from "./chunk-QCIVDNYK.js";
+import "./chunk-STX7EAX6.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-SSA62ZT6.js";
+} from "./chunk-SNJPZVNM.js";
 import {
   readFiles
-} from "./chunk-DQSAIDI4.js";
-import "./chunk-MNVFCUTQ.js";
+} from "./chunk-7IKBYBUC.js";
+import "./chunk-LYP4XV2U.js";
 import {
   applyEdits,
   docLabel,
@@ -19,9 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
+import "./chunk-FZ4A4ETF.js";
 import {
   CanaryError,
   GitError,

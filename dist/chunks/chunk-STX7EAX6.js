@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-SSA62ZT6.js";
+} from "./chunk-SNJPZVNM.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-DBJ7IQQ7.js";
+} from "./chunk-STX7EAX6.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-SSA62ZT6.js";
+} from "./chunk-SNJPZVNM.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-DQSAIDI4.js";
-import "./chunk-MNVFCUTQ.js";
+} from "./chunk-7IKBYBUC.js";
+import "./chunk-LYP4XV2U.js";
 import {
   deriveStart,
   fromBase,
@@ -31,12 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
+import "./chunk-FZ4A4ETF.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-YLIPFICZ.js";
-import "./chunk-MNVFCUTQ.js";
+} from "./chunk-RUGTPLPZ.js";
+import "./chunk-LYP4XV2U.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,8 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import "./chunk-5LSMR7TZ.js";
+import "./chunk-FZ4A4ETF.js";
 import {
   CanaryError,
   UsageError

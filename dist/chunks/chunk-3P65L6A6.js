@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-DQSAIDI4.js";
+} from "./chunk-7IKBYBUC.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

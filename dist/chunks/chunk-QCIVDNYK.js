@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-DBJ7IQQ7.js";
+} from "./chunk-STX7EAX6.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-SSA62ZT6.js";
+} from "./chunk-SNJPZVNM.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-DQSAIDI4.js";
+} from "./chunk-7IKBYBUC.js";
 import {
   openSession
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import {
   CanaryError,
   UsageError

@@ -7,6 +7,10 @@ import {
   tryParseDuration
 } from "./chunk-5LSMR7TZ.js";
 import {
+  TextMemo,
+  keepMemosIn
+} from "./chunk-FZ4A4ETF.js";
+import {
   AUTH_SCHEMES,
   AuthError,
   CanaryError,
@@ -20711,7 +20715,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join14(...args) {
+    function join15(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21124,7 +21128,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join14(gitdir, key), `${value.trim()}
+            async () => fs2.write(join15(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21148,7 +21152,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join14(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21166,7 +21170,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join14(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21193,7 +21197,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join14(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22368,7 +22372,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23260,9 +23264,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join14(filepath, entry2.path), entry2);
+          map.set(join15(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join14(filepath, entry2.path));
+        return tree.entries().map((entry2) => join15(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23357,9 +23361,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join14(dir, filepath));
+        const names = await fs2.readdir(join15(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join14(filepath, name));
+        return names.map((name) => join15(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23639,7 +23643,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join14(filepath, entry);
+            const subpath = join15(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23949,7 +23953,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join14(dirname9(dotgit), submoduleGitdir);
+          const gitdir = join15(dirname9(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -23992,7 +23996,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24084,17 +24088,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join14(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
         if (basename5(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join14(gitdir, "info", "exclude");
+        const excludesFile = join15(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join14(dir, ".gitignore"),
+            gitignore: join15(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24103,7 +24107,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join14(dir, folder, ".gitignore"),
+            gitignore: join15(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24186,7 +24190,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24250,17 +24254,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join14(dir, currentFilepath));
+        const stats = await fs2.lstat(join15(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join14(dir, currentFilepath));
+          const children = await fs2.readdir(join15(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join14(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24274,7 +24278,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join14(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24283,7 +24287,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join14(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -24311,7 +24315,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24784,7 +24788,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24854,7 +24858,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24924,7 +24928,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25007,7 +25011,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25668,7 +25672,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25754,7 +25758,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -26027,7 +26031,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join14(dir, filepath);
+      const currentFilepath = join15(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26196,7 +26200,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join14(dir, filepath))
+                  stats: await fs2.lstat(join15(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26209,7 +26213,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join14(dir, op.filepath);
+          const currentFilepath = join15(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26409,7 +26413,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26927,7 +26931,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26948,7 +26952,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27518,7 +27522,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join14(gitdir, res.packfile);
+        const fullpath = join15(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27534,7 +27538,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27648,7 +27652,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27711,7 +27715,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       message,
       author,
       committer,
@@ -27760,7 +27764,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -27801,7 +27805,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2
     }) {
       try {
@@ -27819,7 +27823,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27839,7 +27843,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -27861,7 +27865,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27890,7 +27894,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27933,7 +27937,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27954,7 +27958,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28246,7 +28250,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28304,7 +28308,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28360,7 +28364,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28382,7 +28386,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join14(filepath, ".git"))) {
+      if (await fs2.exists(join15(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname9(filepath);
@@ -28402,7 +28406,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join14(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28426,7 +28430,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path
     }) {
       try {
@@ -28615,7 +28619,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join14(dir, filepath);
+        filepath = join15(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28636,7 +28640,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28664,7 +28668,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28738,7 +28742,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28767,7 +28771,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -28791,7 +28795,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -28848,17 +28852,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join14(prefix, entry.path)
+            prefix: join15(prefix, entry.path)
           });
         } else {
-          filenames.push(join14(prefix, entry.path));
+          filenames.push(join15(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
@@ -28903,7 +28907,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28927,7 +28931,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -28952,7 +28956,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29051,7 +29055,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29104,7 +29108,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join14(parentPath, entry.path);
+          result = join15(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29121,7 +29125,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join14(parentPath, entry.path)
+              parentPath: join15(parentPath, entry.path)
             });
           });
         }
@@ -29306,7 +29310,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29346,7 +29350,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29423,7 +29427,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29466,7 +29470,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join14(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29477,7 +29481,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29509,7 +29513,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29579,7 +29583,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       start,
       finish
     }) {
@@ -29627,7 +29631,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29930,7 +29934,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -30006,7 +30010,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30032,7 +30036,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30073,7 +30077,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30100,7 +30104,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30189,7 +30193,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30213,7 +30217,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30239,7 +30243,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30315,7 +30319,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30403,7 +30407,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30433,7 +30437,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30481,7 +30485,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join14(dir, filepath));
+        const object2 = dir && await fs2.read(join15(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30489,7 +30493,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join14(dir, filepath));
+            stats = await fs2.lstat(join15(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30509,7 +30513,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30534,7 +30538,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path,
       value,
       append = false
@@ -30602,7 +30606,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30632,7 +30636,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join14(this.gitdir, _GitStashManager.refStash);
+        return join15(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30640,7 +30644,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join14(this.gitdir, _GitStashManager.refLogsStash);
+        return join15(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30946,7 +30950,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30969,7 +30973,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -30999,7 +31003,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31038,7 +31042,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join14(dir, filepath));
+        const stats = await fs2.lstat(join15(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31048,7 +31052,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join14(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31109,7 +31113,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join14(parent, segment);
+        parent = join15(parent, segment);
       }
       return true;
     }
@@ -31158,7 +31162,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31231,7 +31235,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31263,7 +31267,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31283,7 +31287,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join14(dir, filepath));
+                const fileStats2 = await fs2.lstat(join15(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31301,7 +31305,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join14(dir, filepath));
+          fileStats = await fs2.lstat(join15(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31322,7 +31326,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, filepath)) : await fs2.read(join14(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31366,7 +31370,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31394,7 +31398,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join14(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31416,7 +31420,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -31438,7 +31442,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31484,7 +31488,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31539,7 +31543,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31556,7 +31560,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join14(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -43749,23 +43753,6 @@ function redactor(secrets) {
   return (s) => sorted.reduce((acc, secret) => acc.split(secret).join("***"), s);
 }
 
-// src/memo.ts
-var TextMemo = class {
-  constructor(max = 4096) {
-    this.max = max;
-  }
-  max;
-  entries = /* @__PURE__ */ new Map();
-  get(key, compute) {
-    const hit = this.entries.get(key);
-    if (hit !== void 0 || this.entries.has(key)) return hit;
-    const value = compute();
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(key, value);
-    return value;
-  }
-};
-
 // src/engine/release.ts
 var docLabel2 = (d) => printable(`${d.kind}/${d.name}`);
 function parse3(path, text, branch) {
@@ -43776,7 +43763,7 @@ function parse3(path, text, branch) {
     throw e;
   }
 }
-var parsesOk = new TextMemo();
+var parsesOk = new TextMemo(4096, "release-parses");
 function find(file, d, branch) {
   try {
     return findDocument(file, d);
@@ -44295,7 +44282,7 @@ var SCALABLE = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "ReplicaSet
 function routeWeightOf(service, routeText) {
   return routeWeights.get(`${JSON.stringify(service.route)}\0${routeText}`, () => getRouter(service.route.type).read(parseManifestFile(service.route.file, routeText), service.route).canary);
 }
-var routeWeights = new TextMemo();
+var routeWeights = new TextMemo(4096, "route-weight");
 function planWeight(service, routeText, canary) {
   const router = getRouter(service.route.type);
   const file = parseManifestFile(service.route.file, routeText);
@@ -44597,7 +44584,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join14, resolve as resolve3 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -47839,6 +47826,7 @@ async function openRepository(ctx, access) {
   const { cacheDir, production } = ctx.options;
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
+  if (isUrl(location)) keepMemosIn(join14(remoteCacheDir(location, cacheDir ?? defaultCacheDir(ctx.env)), "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-SSA62ZT6.js";
+} from "./chunk-SNJPZVNM.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

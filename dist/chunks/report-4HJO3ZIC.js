@@ -2,18 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-5N6XQKKD.js";
+} from "./chunk-3P65L6A6.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-DQSAIDI4.js";
+import "./chunk-7IKBYBUC.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-LS25D62T.js";
+} from "./chunk-Z5J4KU5O.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
+import "./chunk-FZ4A4ETF.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";
