@@ -6,14 +6,15 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-XMRH2JHN.js";
+} from "./chunks/chunk-5MJLE7SQ.js";
 import {
   LOG_LEVELS,
   logLevelFrom
 } from "./chunks/chunk-5U23UV77.js";
 import {
-  flushMemos
-} from "./chunks/chunk-FZ4A4ETF.js";
+  flushMemos,
+  setBuildId
+} from "./chunks/chunk-I27EEOVN.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -135,6 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
+setBuildId("87885385827311f8");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

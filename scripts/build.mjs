@@ -40,7 +40,11 @@ const CLI_ENTRY = `
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { main } from './src/cli.ts';
+import { setBuildId } from './src/memo.ts';
 export * from './src/cli.ts';
+// What this build keeps on disk is read back only by this build (src/memo.ts). Set here, in
+// the entry, so that a new id changes dist/cli.js alone, not every chunk's name.
+setBuildId(__GIT_CANARY_BUILD_ID__);
 let isProgram = false;
 try {
   isProgram = process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
@@ -58,8 +62,8 @@ const cliEntry = {
 };
 
 /**
- * The build's identity: a hash of every source file and of the locked
- * dependencies. src/memo.ts keys what it keeps on disk by it, so a memo is
+ * The build's identity: a hash of every source file, package.json and the
+ * installed YAML library's version. src/memo.ts keys what it keeps on disk by it, so a memo is
  * only ever read back by the code that wrote it.
  */
 export function buildId() {
@@ -72,7 +76,8 @@ export function buildId() {
     }
   };
   walk('src');
-  hash.update(readFileSync(resolve(ROOT, 'package-lock.json')));
+  // And the YAML library the bundle inlines (its parse decides the verdicts memo.ts keeps).
+  for (const file of ['package.json', 'node_modules/yaml/package.json']) hash.update(readFileSync(resolve(ROOT, file)));
   return hash.digest('hex').slice(0, 16);
 }
 

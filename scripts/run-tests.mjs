@@ -46,5 +46,7 @@ const args = [
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (key) => Number(text.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
-console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped') + count('todo')} skipped`);
+// A test cancelled (its suite's before-hook failed, or it outlived its parent) did not pass: it counts as failed.
+const cancelled = count('cancelled');
+console.log(`${count('pass')} passed, ${count('fail') + cancelled} failed${cancelled ? ` (${cancelled} cancelled)` : ''}, ${count('skipped') + count('todo')} skipped`);
 process.exit(r.status ?? 1);

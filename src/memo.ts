@@ -8,8 +8,8 @@
  * A memo given a name is also kept on disk between runs, once a command has
  * said where (`keepMemosIn`, for a remote's cache): a no-op tick then reads
  * the verdicts of the files it read last time instead of parsing them again.
- * The file is keyed by the build (BUILD_ID: a hash of the sources and the
- * YAML library, set by scripts/build.mjs), so a verdict is only ever reused
+ * The file is keyed by the build (a hash of the sources, package.json and the
+ * YAML library's version, which scripts/build.mjs gives the CLI bundle's entry), so a verdict is only ever reused
  * by the very code that reached it; run from the sources (tsx), nothing is
  * kept. Entries are keyed by a SHA-256 of the input, never the input itself
  * (no manifest text lands in the cache). A file that cannot be read is an
@@ -19,10 +19,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-declare const __GIT_CANARY_BUILD_ID__: string | undefined;
+/** The build's identity, or undefined when running from the sources (the CLI bundle's entry sets it). */
+let buildId: string | undefined;
+
+/** Called by the bundle's entry (scripts/build.mjs) with the build's identity. */
+export function setBuildId(id: string): void {
+  buildId = id;
+}
 
 /** The build's identity, or undefined when running from the sources. */
-export const BUILD_ID: string | undefined = typeof __GIT_CANARY_BUILD_ID__ === 'string' ? __GIT_CANARY_BUILD_ID__ : undefined;
+export const currentBuildId = (): string | undefined => buildId;
 
 /** Entries kept on disk per memo (about 60 bytes each); the oldest go first. */
 const KEPT_MAX = 4096;
@@ -39,7 +45,7 @@ let kept: Kept | undefined;
  * Keep named memos in `dir` (created when written) from now on; loads what an
  * earlier run kept there. No-op when running from the sources.
  */
-export function keepMemosIn(dir: string, build: string | undefined = BUILD_ID): void {
+export function keepMemosIn(dir: string, build: string | undefined = buildId): void {
   if (!build) return;
   const path = join(dir, `memo-${build}.json`);
   if (kept?.path === path) return;

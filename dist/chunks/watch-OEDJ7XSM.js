@@ -3,18 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-5O6YXGMY.js";
-import "./chunk-SNJPZVNM.js";
-import "./chunk-7IKBYBUC.js";
-import "./chunk-LYP4XV2U.js";
-import "./chunk-Z5J4KU5O.js";
+} from "./chunk-NLGMI5H7.js";
+import "./chunk-7IOJPYT3.js";
+import "./chunk-KKITNTEV.js";
+import "./chunk-GZOI4HGP.js";
+import "./chunk-V4UDSIKE.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration
 } from "./chunk-5LSMR7TZ.js";
 import {
   flushMemos
-} from "./chunk-FZ4A4ETF.js";
+} from "./chunk-I27EEOVN.js";
 import {
   CanaryError,
   UsageError

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-STX7EAX6.js";
+} from "./chunk-BGH4JQJ6.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-SNJPZVNM.js";
+} from "./chunk-7IOJPYT3.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-7IKBYBUC.js";
+} from "./chunk-KKITNTEV.js";
 import {
   openSession
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import {
   CanaryError,
   UsageError

@@ -9,7 +9,7 @@ import {
 import {
   TextMemo,
   keepMemosIn
-} from "./chunk-FZ4A4ETF.js";
+} from "./chunk-I27EEOVN.js";
 import {
   AUTH_SCHEMES,
   AuthError,

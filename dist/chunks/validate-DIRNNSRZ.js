@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-RUGTPLPZ.js";
-import "./chunk-LYP4XV2U.js";
+} from "./chunk-E3RF5F5H.js";
+import "./chunk-GZOI4HGP.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-STX7EAX6.js";
+} from "./chunk-BGH4JQJ6.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-SNJPZVNM.js";
+} from "./chunk-7IOJPYT3.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-7IKBYBUC.js";
-import "./chunk-LYP4XV2U.js";
+} from "./chunk-KKITNTEV.js";
+import "./chunk-GZOI4HGP.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-RUGTPLPZ.js";
-import "./chunk-LYP4XV2U.js";
+} from "./chunk-E3RF5F5H.js";
+import "./chunk-GZOI4HGP.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import {
   CanaryError,
   UsageError

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-SNJPZVNM.js";
+} from "./chunk-7IOJPYT3.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-7IKBYBUC.js";
+} from "./chunk-KKITNTEV.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-LYP4XV2U.js";
+} from "./chunk-GZOI4HGP.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-3P65L6A6.js";
+} from "./chunk-JB74C4RX.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-7IKBYBUC.js";
+import "./chunk-KKITNTEV.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

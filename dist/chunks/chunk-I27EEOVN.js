@@ -4,10 +4,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-var BUILD_ID = true ? "22d3841e46ebdc0c" : void 0;
+var buildId;
+function setBuildId(id) {
+  buildId = id;
+}
 var KEPT_MAX = 4096;
 var kept;
-function keepMemosIn(dir, build = BUILD_ID) {
+function keepMemosIn(dir, build = buildId) {
   if (!build) return;
   const path = join(dir, `memo-${build}.json`);
   if (kept?.path === path) return;
@@ -76,6 +79,7 @@ var TextMemo = class {
 };
 
 export {
+  setBuildId,
   keepMemosIn,
   flushMemos,
   TextMemo

@@ -1,20 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-QCIVDNYK.js";
-import "./chunk-STX7EAX6.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-JB74C4RX.js";
+import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-SNJPZVNM.js";
-import "./chunk-7IKBYBUC.js";
-import "./chunk-LYP4XV2U.js";
-import "./chunk-Z5J4KU5O.js";
+import "./chunk-KKITNTEV.js";
+import "./chunk-V4UDSIKE.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-QCIVDNYK.js";
-import "./chunk-STX7EAX6.js";
+} from "./chunk-P5MKZ26X.js";
+import "./chunk-BGH4JQJ6.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-SNJPZVNM.js";
+} from "./chunk-7IOJPYT3.js";
 import {
   readFiles
-} from "./chunk-7IKBYBUC.js";
-import "./chunk-LYP4XV2U.js";
+} from "./chunk-KKITNTEV.js";
+import "./chunk-GZOI4HGP.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-Z5J4KU5O.js";
+} from "./chunk-V4UDSIKE.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-FZ4A4ETF.js";
+import "./chunk-I27EEOVN.js";
 import {
   CanaryError,
   GitError,
