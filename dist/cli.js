@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-5MJLE7SQ.js";
+} from "./chunks/chunk-2RX7XZBE.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -136,7 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("87885385827311f8");
+setBuildId("61145dc95501da4c");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -84,8 +84,9 @@ function replaceWithBlock(c: EditCtx, node: Node & { range: [number, number, num
   const wasBlock = isCollection(node) && !node.flow && node.items.length > 0;
   // A comment after the old collection's last line goes with it: left in place
   // it would trail the new last line, and after a block scalar become content.
-  const end = wasBlock ? lineEnd(text, endOf(text, node)) : endOf(text, node);
+  const oldEnd = wasBlock ? lineEnd(text, endOf(text, node)) : endOf(text, node);
   if (ctx.kind === 'root') {
+    const end = oldEnd;
     const insert = blockLines(value, 0, layout).join(eol);
     if (wasBlock) return [{ start: lineStart(text, itemStart(node as YAMLMap, 0)), end, insert }];
     if (node.range[0] === end && !firstOnLine(text, end)) {
@@ -96,6 +97,7 @@ function replaceWithBlock(c: EditCtx, node: Node & { range: [number, number, num
   }
   if (ctx.kind === 'pair') {
     const keyCol = column(text, itemStart(ctx.coll, ctx.index));
+    const end = wasBlock ? pastNestedComments(text, oldEnd, keyCol) : oldEnd;
     // A block collection replaced by one of the same kind keeps its own column.
     const sameKind = wasBlock && Array.isArray(value) === isSeq(node);
     const childCol = sameKind
@@ -106,11 +108,31 @@ function replaceWithBlock(c: EditCtx, node: Node & { range: [number, number, num
     return moveBelow(text, indicatorEnd(ctx.coll, ctx.index) ?? node.range[0], end, '', lines, eol);
   }
   const dash = indicatorEnd(ctx.coll, ctx.index) ?? node.range[0];
+  const end = wasBlock ? pastNestedComments(text, oldEnd, column(text, dash - 1)) : oldEnd;
   const contentCol = column(text, dash - 1) + 2;
   const lines = blockLines(value, contentCol, layout);
   const head = ` ${lines[0]!.slice(contentCol)}`;
   if (wasBlock) return [{ start: dash, end, insert: [head, ...lines.slice(1)].join(eol) }];
   return moveBelow(text, dash, end, head, lines.slice(1), eol);
+}
+
+/**
+ * `end` (a line's end) moved past the comment-only lines right after it that
+ * are indented deeper than `col`: they sat inside the old collection, and go
+ * with it. Left in place they would trail the new value, and under a block
+ * scalar (`|-`) become its content.
+ */
+function pastNestedComments(text: string, end: number, col: number): number {
+  let at = end;
+  for (;;) {
+    const next = nextLineStart(text, at);
+    if (next >= text.length) return at;
+    const le = lineEnd(text, next);
+    const line = text.slice(next, le);
+    const body = line.trimStart();
+    if (!body.startsWith('#') || line.length - body.length <= col) return at;
+    at = le;
+  }
 }
 
 /**

@@ -199,7 +199,14 @@ describe('edit properties', () => {
         const stable = ops.filter((o) => o.op === 'set' && JSON.stringify(get(want, o.path)) === JSON.stringify(o.value));
         assert.equal(editDocument(reread, 0, stable), out);
       }),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        examples: [
+          // Found by this property: a comment left at the end of a.a by deleting c became the content
+          // of the block scalar that replaced a (the comment sat inside the old collection: it goes with it).
+          [{ root: { a: { a: { '010': [false], a: null, c: '' } } }, bits: [true, false, false], indentSeq: false, eol: '\n' }, [[11, false, false], [0, true, { a: 'multi\nline' }]]],
+        ],
+      },
     );
   });
 });

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-KKITNTEV.js";
+} from "./chunk-NZOCB5D4.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

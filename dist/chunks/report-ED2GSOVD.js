@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-JB74C4RX.js";
+} from "./chunk-L6R2GHMC.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-KKITNTEV.js";
+import "./chunk-NZOCB5D4.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-I27EEOVN.js";

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-NLGMI5H7.js";
-import "./chunk-7IOJPYT3.js";
-import "./chunk-KKITNTEV.js";
-import "./chunk-GZOI4HGP.js";
-import "./chunk-V4UDSIKE.js";
+} from "./chunk-P3GLUO5W.js";
+import "./chunk-ESMPFTZD.js";
+import "./chunk-NZOCB5D4.js";
+import "./chunk-RL2EVYAK.js";
+import "./chunk-GPKUS7VK.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-GZOI4HGP.js";
+} from "./chunk-RL2EVYAK.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   CanaryError,
   ConfigError,

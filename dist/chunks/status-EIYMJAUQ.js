@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-BGH4JQJ6.js";
+} from "./chunk-YLI57O3N.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-7IOJPYT3.js";
+} from "./chunk-ESMPFTZD.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-KKITNTEV.js";
-import "./chunk-GZOI4HGP.js";
+} from "./chunk-NZOCB5D4.js";
+import "./chunk-RL2EVYAK.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   commitTime,
   parsedCommit

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-7IOJPYT3.js";
+} from "./chunk-ESMPFTZD.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-KKITNTEV.js";
+} from "./chunk-NZOCB5D4.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-GZOI4HGP.js";
+} from "./chunk-RL2EVYAK.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-BGH4JQJ6.js";
+} from "./chunk-YLI57O3N.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-7IOJPYT3.js";
+} from "./chunk-ESMPFTZD.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-KKITNTEV.js";
+} from "./chunk-NZOCB5D4.js";
 import {
   openSession
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   CanaryError,
   UsageError

@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-JB74C4RX.js";
+} from "./chunk-L6R2GHMC.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-KKITNTEV.js";
-import "./chunk-V4UDSIKE.js";
+import "./chunk-NZOCB5D4.js";
+import "./chunk-GPKUS7VK.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-I27EEOVN.js";

@@ -32608,29 +32608,44 @@ function replaceWithBlock(c, node2, ctx, value) {
   const { text, layout } = c;
   const { eol } = layout;
   const wasBlock = (0, import_yaml5.isCollection)(node2) && !node2.flow && node2.items.length > 0;
-  const end = wasBlock ? lineEnd(text, endOf(text, node2)) : endOf(text, node2);
+  const oldEnd = wasBlock ? lineEnd(text, endOf(text, node2)) : endOf(text, node2);
   if (ctx.kind === "root") {
+    const end2 = oldEnd;
     const insert = blockLines(value, 0, layout).join(eol);
-    if (wasBlock) return [{ start: lineStart(text, itemStart(node2, 0)), end, insert }];
-    if (node2.range[0] === end && !firstOnLine(text, end)) {
-      return linesAfter(text, end, [insert], eol);
+    if (wasBlock) return [{ start: lineStart(text, itemStart(node2, 0)), end: end2, insert }];
+    if (node2.range[0] === end2 && !firstOnLine(text, end2)) {
+      return linesAfter(text, end2, [insert], eol);
     }
-    return [{ start: node2.range[0], end, insert }];
+    return [{ start: node2.range[0], end: end2, insert }];
   }
   if (ctx.kind === "pair") {
     const keyCol = column(text, itemStart(ctx.coll, ctx.index));
+    const end2 = wasBlock ? pastNestedComments(text, oldEnd, keyCol) : oldEnd;
     const sameKind = wasBlock && Array.isArray(value) === (0, import_yaml5.isSeq)(node2);
     const childCol = sameKind ? column(text, itemStart(node2, 0)) : keyCol + (Array.isArray(value) && !layout.indentSeq ? 0 : layout.indent);
     const lines2 = blockLines(value, childCol, layout);
-    if (wasBlock) return [{ start: lineStart(text, itemStart(node2, 0)), end, insert: lines2.join(eol) }];
-    return moveBelow(text, indicatorEnd(ctx.coll, ctx.index) ?? node2.range[0], end, "", lines2, eol);
+    if (wasBlock) return [{ start: lineStart(text, itemStart(node2, 0)), end: end2, insert: lines2.join(eol) }];
+    return moveBelow(text, indicatorEnd(ctx.coll, ctx.index) ?? node2.range[0], end2, "", lines2, eol);
   }
   const dash = indicatorEnd(ctx.coll, ctx.index) ?? node2.range[0];
+  const end = wasBlock ? pastNestedComments(text, oldEnd, column(text, dash - 1)) : oldEnd;
   const contentCol = column(text, dash - 1) + 2;
   const lines = blockLines(value, contentCol, layout);
   const head = ` ${lines[0].slice(contentCol)}`;
   if (wasBlock) return [{ start: dash, end, insert: [head, ...lines.slice(1)].join(eol) }];
   return moveBelow(text, dash, end, head, lines.slice(1), eol);
+}
+function pastNestedComments(text, end, col) {
+  let at = end;
+  for (; ; ) {
+    const next = nextLineStart(text, at);
+    if (next >= text.length) return at;
+    const le = lineEnd(text, next);
+    const line = text.slice(next, le);
+    const body = line.trimStart();
+    if (!body.startsWith("#") || line.length - body.length <= col) return at;
+    at = le;
+  }
 }
 function moveBelow(text, from, end, head, lines, eol) {
   const le = lineEnd(text, end);

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-P5MKZ26X.js";
-import "./chunk-BGH4JQJ6.js";
+} from "./chunk-NHM7LWQQ.js";
+import "./chunk-YLI57O3N.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-7IOJPYT3.js";
+} from "./chunk-ESMPFTZD.js";
 import {
   readFiles
-} from "./chunk-KKITNTEV.js";
-import "./chunk-GZOI4HGP.js";
+} from "./chunk-NZOCB5D4.js";
+import "./chunk-RL2EVYAK.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-I27EEOVN.js";

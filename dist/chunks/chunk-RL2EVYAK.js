@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import {
   formatMeasured,
   formatNumber,

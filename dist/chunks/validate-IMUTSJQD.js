@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-E3RF5F5H.js";
-import "./chunk-GZOI4HGP.js";
+} from "./chunk-CL6SYWXG.js";
+import "./chunk-RL2EVYAK.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-V4UDSIKE.js";
+} from "./chunk-GPKUS7VK.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-I27EEOVN.js";
 import {
