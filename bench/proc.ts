@@ -25,7 +25,10 @@ export function cliFlavour(): string {
   const newest = (dir: string): number =>
     Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
   const fresh = existsSync(bundle) && (!existsSync(join(ROOT, 'src')) || statSync(bundle).mtimeMs >= newest(join(ROOT, 'src')));
-  return fresh ? 'bin/git-canary.js → dist/cli.js (bundle fresher than src)' : 'bin/git-canary.js → src/cli.ts through tsx (dist is older than src: slower start)';
+  if (!fresh) return 'bin/git-canary.js → src/cli.ts through tsx (dist is older than src: slower start)';
+  return process.env.GIT_CANARY_CODE_CACHE === '0'
+    ? 'bin/git-canary.js → dist/cli.js (bundle fresher than src; GIT_CANARY_CODE_CACHE=0: no code cache)'
+    : 'bin/git-canary.js → dist/cli.cjs with its V8 code cache (bundle fresher than src)';
 }
 
 export interface Proc {

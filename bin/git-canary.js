@@ -7,8 +7,8 @@
 //
 // CommonJS (bin/package.json): an ES module entry costs Node ~9 ms more to
 // start, which is most of what printing help costs. The bundle stays ESM.
-const { existsSync, readdirSync, readFileSync, statSync } = require('node:fs');
-const { join } = require('node:path');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const root = join(__dirname, '..');
@@ -51,14 +51,84 @@ function preRendered(args) {
   }
 }
 
+/** Where compiled code is kept: `$GIT_CANARY_CACHE/v8`, else the XDG cache's or ~/.cache's git-canary/v8 (as for remotes). */
+function codeCacheDir() {
+  const env = process.env;
+  const base = env.GIT_CANARY_CACHE || join(env.XDG_CACHE_HOME || join(require('node:os').homedir(), '.cache'), 'git-canary');
+  return join(base, 'v8');
+}
+
+/**
+ * dist/cli.cjs (the CLI as one CommonJS file) compiled through vm.Script with
+ * a V8 code cache, so that from the second run on nothing of the bundle is
+ * compiled again (about 60 ms of every command on Node 20, which has no
+ * compile cache for ES modules). The cache file is named by the bundle's
+ * size, mtime and inode and by Node's version: V8 itself checks only the
+ * source's length, so another bundle must never find this one's cache. A
+ * cache V8 rejects is rewritten; one that cannot be written is skipped.
+ * Returns the bundle's main and `save`, to call once the command has run (the
+ * cache then also holds every function it compiled); undefined when there is
+ * no dist/cli.cjs or it cannot load, and then the ES module bundle runs.
+ */
+function loadWithCodeCache() {
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const file = join(root, 'dist', 'cli.cjs');
+  let source;
+  let st;
+  try {
+    st = statSync(file);
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // One cache per command (its first plain word): each holds the functions that command compiled.
+  const command = process.argv.slice(2).find((a) => /^[a-z][a-z-]{0,19}$/.test(a)) ?? 'none';
+  const cachePath = join(codeCacheDir(), `cli-${command}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}.bin`);
+  // The file is a SHA-256 of the data, then the data: V8 checks a code cache's header, not its
+  // payload, so damaged bytes are caught here and never handed to it.
+  const digest = (data) => require('node:crypto').createHash('sha256').update(data).digest();
+  let cachedData;
+  try {
+    const kept = readFileSync(cachePath);
+    const data = kept.subarray(32);
+    if (kept.length > 32 && digest(data).equals(kept.subarray(0, 32))) cachedData = data;
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  const save = () => {
+    if (cachedData && !script.cachedDataRejected) return;
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(cachePath), { recursive: true });
+      const data = script.createCachedData();
+      writeFileSync(tmp, Buffer.concat([digest(data), data]));
+      renameSync(tmp, cachePath);
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {}
+    }
+  };
+  return { main: mod.exports.main, save };
+}
+
 /** Load the bundle (or the sources) and run the command; resolves with the exit code. */
 async function run() {
-  // Node 22.1+ keeps the compiled bundle on disk (os.tmpdir()/node-compile-cache, or
-  // NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): a command starts
-  // about 60 ms sooner from the second run on. Node 20 has no such cache.
+  // Node 22.1+ keeps compiled ES modules on disk too (os.tmpdir()/node-compile-cache, or
+  // NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): for the fallback below.
   require('node:module').enableCompileCache?.();
   let main;
   if (fresh) {
+    const cjs = process.env.GIT_CANARY_CODE_CACHE === '0' ? undefined : loadWithCodeCache();
+    if (cjs) {
+      try {
+        return await cjs.main(process.argv);
+      } finally {
+        cjs.save();
+      }
+    }
     ({ main } = await import(pathToFileURL(bundle).href));
   } else {
     const { register } = await import('tsx/esm/api');

@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-2RX7XZBE.js";
+} from "./chunks/chunk-65C2NDUT.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -14,7 +14,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-I27EEOVN.js";
+} from "./chunks/chunk-QIB6UPK7.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -136,7 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("61145dc95501da4c");
+setBuildId("9c16304039cce116");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

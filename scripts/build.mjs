@@ -110,8 +110,38 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
     logLevel: 'warning',
     metafile: true,
   });
+  await buildCommonJsCli(out);
   await writeHelp(out);
   return result.metafile;
+}
+
+// dist/cli.cjs: the same CLI as one CommonJS file, which bin/git-canary.js
+// compiles through vm.Script with a V8 code cache (Node 20 has no compile
+// cache for ES modules): from the second run on, a command starts without
+// compiling the bundle. dist/cli.js stays what the Action shares chunks with,
+// and what bin falls back to.
+const CJS_ENTRY = `
+import { setBuildId } from './src/memo.ts';
+export { main } from './src/cli.ts';
+setBuildId(__GIT_CANARY_BUILD_ID__);
+`;
+
+async function buildCommonJsCli(out) {
+  await build({
+    absWorkingDir: ROOT,
+    stdin: { contents: CJS_ENTRY, loader: 'ts', resolveDir: ROOT, sourcefile: 'git-canary-cli.cjs.ts' },
+    outfile: join(out, 'cli.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // import.meta.url of the ES modules: this file's URL (its directory is dist/, like dist/cli.js's).
+    define: { __GIT_CANARY_BUILD_ID__: JSON.stringify(buildId()), 'import.meta.url': '__gcImportMetaUrl' },
+    banner: { js: "const __gcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
 }
 
 /**

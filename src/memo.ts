@@ -76,7 +76,11 @@ export function flushMemos(): void {
     // Another build's memos are never read by this one: gone (one running still rewrites its own).
     for (const name of readdirSync(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join(dir, name) !== kept.path) rmSync(join(dir, name), { force: true });
   } catch {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // not even that: the memo stays in memory only
+    }
   }
 }
 

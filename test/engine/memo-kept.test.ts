@@ -103,6 +103,17 @@ describe('memos kept between runs', () => {
     assert.equal(existsSync(join(dir, 'memo-build-a.json')), false, 'nothing worth writing');
   });
 
+  test('a memo directory that cannot be made is no error: the memo stays in memory', () => {
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    forgetKeptMemos();
+    keepMemosIn(join(blocked, 'memo'), 'build-a');
+    const memo = new TextMemo<number>(16, 'weights');
+    assert.equal(memo.get('k', () => 3), 3);
+    assert.doesNotThrow(() => flushMemos());
+    assert.equal(memo.get('k', () => 4), 3);
+  });
+
   test('from the sources (no build id) nothing is kept', () => {
     assert.equal(currentBuildId(), undefined, 'tests run the sources');
     const r = run(undefined);

@@ -23,7 +23,8 @@ export interface RunCliOptions {
 
 /** A clean environment: no identity, tokens or repo from the developer's shell leak into tests. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_OPTIONS'];
+  // GIT_CANARY_CODE_CACHE=0 (bin/git-canary.js: the ES module bundle, no code cache) passes through, for comparing the two.
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_OPTIONS', 'GIT_CANARY_CODE_CACHE'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   env.GIT_CONFIG_NOSYSTEM = '1';

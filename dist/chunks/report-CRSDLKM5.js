@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-L6R2GHMC.js";
+} from "./chunk-WAWPX473.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-NZOCB5D4.js";
+import "./chunk-2T4ZO4U7.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-YLI57O3N.js";
+} from "./chunk-2DSGEMKD.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-ESMPFTZD.js";
+} from "./chunk-RPVXDX76.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-NZOCB5D4.js";
-import "./chunk-RL2EVYAK.js";
+} from "./chunk-2T4ZO4U7.js";
+import "./chunk-ULDJ7O5Z.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

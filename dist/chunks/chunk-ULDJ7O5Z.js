@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   formatMeasured,
   formatNumber,

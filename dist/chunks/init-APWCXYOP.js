@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-CL6SYWXG.js";
-import "./chunk-RL2EVYAK.js";
+} from "./chunk-HYRK64UR.js";
+import "./chunk-ULDJ7O5Z.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import {
   CanaryError,
   UsageError

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-NZOCB5D4.js";
+} from "./chunk-2T4ZO4U7.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-NZOCB5D4.js";
+} from "./chunk-2T4ZO4U7.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-RL2EVYAK.js";
+} from "./chunk-ULDJ7O5Z.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   formatCommitMessage,
   parsedCommit,

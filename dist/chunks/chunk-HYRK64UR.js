@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-RL2EVYAK.js";
+} from "./chunk-ULDJ7O5Z.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   CanaryError,
   ConfigError,

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-NHM7LWQQ.js";
-import "./chunk-YLI57O3N.js";
+} from "./chunk-RCTSP75S.js";
+import "./chunk-2DSGEMKD.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-ESMPFTZD.js";
+} from "./chunk-RPVXDX76.js";
 import {
   readFiles
-} from "./chunk-NZOCB5D4.js";
-import "./chunk-RL2EVYAK.js";
+} from "./chunk-2T4ZO4U7.js";
+import "./chunk-ULDJ7O5Z.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import {
   CanaryError,
   GitError,

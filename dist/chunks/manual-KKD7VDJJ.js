@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-NHM7LWQQ.js";
-import "./chunk-YLI57O3N.js";
+} from "./chunk-RCTSP75S.js";
+import "./chunk-2DSGEMKD.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-ESMPFTZD.js";
-import "./chunk-NZOCB5D4.js";
-import "./chunk-RL2EVYAK.js";
-import "./chunk-GPKUS7VK.js";
+import "./chunk-RPVXDX76.js";
+import "./chunk-2T4ZO4U7.js";
+import "./chunk-ULDJ7O5Z.js";
+import "./chunk-IW6UXUWL.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

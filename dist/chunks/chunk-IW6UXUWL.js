@@ -9,7 +9,7 @@ import {
 import {
   TextMemo,
   keepMemosIn
-} from "./chunk-I27EEOVN.js";
+} from "./chunk-QIB6UPK7.js";
 import {
   AUTH_SCHEMES,
   AuthError,

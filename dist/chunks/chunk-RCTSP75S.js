@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-YLI57O3N.js";
+} from "./chunk-2DSGEMKD.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-ESMPFTZD.js";
+} from "./chunk-RPVXDX76.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-NZOCB5D4.js";
+} from "./chunk-2T4ZO4U7.js";
 import {
   openSession
-} from "./chunk-GPKUS7VK.js";
+} from "./chunk-IW6UXUWL.js";
 import {
   CanaryError,
   UsageError

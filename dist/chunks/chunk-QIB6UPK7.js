@@ -37,7 +37,10 @@ function flushMemos() {
     kept.dirty = false;
     for (const name of readdirSync(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join(dir, name) !== kept.path) rmSync(join(dir, name), { force: true });
   } catch {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+    }
   }
 }
 function keepable(v) {

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-ESMPFTZD.js";
+} from "./chunk-RPVXDX76.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-L6R2GHMC.js";
+} from "./chunk-WAWPX473.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-NZOCB5D4.js";
-import "./chunk-GPKUS7VK.js";
+import "./chunk-2T4ZO4U7.js";
+import "./chunk-IW6UXUWL.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -3,14 +3,14 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-P3GLUO5W.js";
-import "./chunk-ESMPFTZD.js";
-import "./chunk-NZOCB5D4.js";
-import "./chunk-RL2EVYAK.js";
-import "./chunk-GPKUS7VK.js";
+} from "./chunk-GAASE5QS.js";
+import "./chunk-RPVXDX76.js";
+import "./chunk-2T4ZO4U7.js";
+import "./chunk-ULDJ7O5Z.js";
+import "./chunk-IW6UXUWL.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-I27EEOVN.js";
+import "./chunk-QIB6UPK7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
