@@ -84,7 +84,8 @@ function loadWithCodeCache() {
   }
   // One cache per command (its first plain word): each holds the functions that command compiled.
   const command = process.argv.slice(2).find((a) => /^[a-z][a-z-]{0,19}$/.test(a)) ?? 'none';
-  const cachePath = join(codeCacheDir(), `cli-${command}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}.bin`);
+  const bundleId = `${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}`;
+  const cachePath = join(codeCacheDir(), `cli-${command}-${bundleId}.bin`);
   // The file is a SHA-256 of the data, then the data: V8 checks a code cache's header, not its
   // payload, so damaged bytes are caught here and never handed to it.
   const digest = (data) => require('node:crypto').createHash('sha256').update(data).digest();
@@ -105,6 +106,10 @@ function loadWithCodeCache() {
       const data = script.createCachedData();
       writeFileSync(tmp, Buffer.concat([digest(data), data]));
       renameSync(tmp, cachePath);
+      // Caches of other bundles (an older build, another Node) are not read by this one: gone.
+      for (const name of readdirSync(dirname(cachePath))) {
+        if (/^cli-.*\.bin$/.test(name) && !name.endsWith(`-${bundleId}.bin`)) rmSync(join(dirname(cachePath), name), { force: true });
+      }
     } catch {
       try {
         rmSync(tmp, { force: true });
