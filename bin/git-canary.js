@@ -41,7 +41,8 @@ function bundleIsFresh() {
  * commander wraps help to its width, and the texts were rendered for a pipe.
  */
 function preRendered(args) {
-  if (process.stdout.isTTY || args.length === 0 || args.length > 2) return undefined;
+  // Arguments first: asking whether stdout is a terminal creates the stream (milliseconds).
+  if (args.length === 0 || args.length > 2 || process.stdout.isTTY) return undefined;
   try {
     const { forms, texts } = JSON.parse(readFileSync(join(root, 'dist', 'help.json'), 'utf8'));
     const i = forms[JSON.stringify(args)];
