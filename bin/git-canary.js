@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The git-canary CLI. Runs the esbuild bundle (dist/cli.js, `npm run build`)
-// when it is newer than every source file, else the TypeScript sources through
-// tsx, so the command is never older than the code next to it. Help and the
-// version come from dist/help.json (rendered from the bundle by the build)
-// without loading the bundle at all.
+// The git-canary CLI. Runs the esbuild bundle (`npm run build`) when it is
+// newer than every source file, else the TypeScript sources through tsx, so
+// the command is never older than the code next to it. The bundle runs as
+// dist/cli.cjs with a V8 code cache (loadWithCodeCache), or as the ES modules
+// of dist/cli.js when that cannot load or GIT_CANARY_CODE_CACHE=0. Help and
+// the version come from dist/help.json (rendered from the bundle by the
+// build) without loading the bundle at all.
 //
 // CommonJS (bin/package.json): an ES module entry costs Node ~9 ms more to
-// start, which is most of what printing help costs. The bundle stays ESM.
+// start, which is most of what printing help costs.
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
