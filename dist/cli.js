@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-65C2NDUT.js";
+} from "./chunks/chunk-PJX36NK3.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -136,7 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("9c16304039cce116");
+setBuildId("5c1054f1920b01f7");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

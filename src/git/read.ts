@@ -33,6 +33,8 @@ export interface ObjectStore {
   commits?: Map<string, CommitInfo>;
   /** Trees parsed so far, by id, for the same reason (every service's files hang off the same root tree). */
   trees?: Map<string, TreeEntry[]>;
+  /** Each commit's root tree, by commit id: every file read starts there (200 services read 1,200 files of two commits). */
+  rootTrees?: Map<string, string>;
   /**
    * Read up to `count` commits from `from` (first-parent chain, or every
    * parent) into `commits` in one go, when the repository has a faster way
@@ -225,11 +227,22 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
  * ManifestError naming it and `at` (the branch or commit asked for), found
  * from the object's header: the file itself is never read.
  */
+/** The root tree of commit `oid` (peeling tags), remembered: a commit never changes. */
+async function rootTree(store: ObjectStore, oid: string): Promise<string> {
+  const known = store.rootTrees?.get(oid);
+  if (known) return known;
+  const { tree } = await readCommitInfo(store, oid);
+  store.rootTrees ??= new Map();
+  if (store.rootTrees.size >= COMMIT_MEMO_MAX) store.rootTrees.clear();
+  store.rootTrees.set(oid, tree);
+  return tree;
+}
+
 export async function readFileAt(
   store: ObjectStore, commitOid: string, path: string, at: string | (() => Promise<string>) = commitOid, maxBytes = FILE_MAX_BYTES,
 ): Promise<string | undefined> {
   const segments = splitRepoPath(path);
-  const { tree } = await readCommitInfo(store, commitOid);
+  const tree = await rootTree(store, commitOid);
   const entry = await findEntry(store, tree, segments, path);
   if (!entry) return undefined;
   if (entry.type !== 'blob') {
@@ -280,7 +293,7 @@ export async function readFileAt(
 /** Every regular file under `dir` (repo-relative paths, sorted); symlinks and submodules are skipped. */
 export async function listFilesAt(store: ObjectStore, commitOid: string, dir = ''): Promise<string[]> {
   const segments = splitRepoPath(dir, { allowRoot: true });
-  const { tree } = await readCommitInfo(store, commitOid);
+  const tree = await rootTree(store, commitOid);
   const start = await findEntry(store, tree, segments, dir);
   if (!start) return [];
   if (start.type !== 'tree') {

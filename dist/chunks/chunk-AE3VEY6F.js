@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-2T4ZO4U7.js";
+} from "./chunk-RJE6BSBU.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-ULDJ7O5Z.js";
+} from "./chunk-UM7NJFJO.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   formatCommitMessage,
   parsedCommit,

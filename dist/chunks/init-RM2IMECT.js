@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-HYRK64UR.js";
-import "./chunk-ULDJ7O5Z.js";
+} from "./chunk-UGOPIL2I.js";
+import "./chunk-UM7NJFJO.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";
 import {

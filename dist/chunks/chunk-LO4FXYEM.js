@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-2DSGEMKD.js";
+} from "./chunk-GO7KLFFU.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-RPVXDX76.js";
+} from "./chunk-AE3VEY6F.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-2T4ZO4U7.js";
+} from "./chunk-RJE6BSBU.js";
 import {
   openSession
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   CanaryError,
   UsageError

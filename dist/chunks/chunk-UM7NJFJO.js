@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   formatMeasured,
   formatNumber,

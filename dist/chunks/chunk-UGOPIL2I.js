@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-ULDJ7O5Z.js";
+} from "./chunk-UM7NJFJO.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   CanaryError,
   ConfigError,

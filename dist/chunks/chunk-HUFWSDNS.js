@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-2T4ZO4U7.js";
+} from "./chunk-RJE6BSBU.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

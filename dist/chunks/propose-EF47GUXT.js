@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-RCTSP75S.js";
-import "./chunk-2DSGEMKD.js";
+} from "./chunk-LO4FXYEM.js";
+import "./chunk-GO7KLFFU.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-RPVXDX76.js";
+} from "./chunk-AE3VEY6F.js";
 import {
   readFiles
-} from "./chunk-2T4ZO4U7.js";
-import "./chunk-ULDJ7O5Z.js";
+} from "./chunk-RJE6BSBU.js";
+import "./chunk-UM7NJFJO.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";

@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-RCTSP75S.js";
-import "./chunk-2DSGEMKD.js";
+} from "./chunk-LO4FXYEM.js";
+import "./chunk-GO7KLFFU.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-RPVXDX76.js";
-import "./chunk-2T4ZO4U7.js";
-import "./chunk-ULDJ7O5Z.js";
-import "./chunk-IW6UXUWL.js";
+import "./chunk-AE3VEY6F.js";
+import "./chunk-RJE6BSBU.js";
+import "./chunk-UM7NJFJO.js";
+import "./chunk-EM3M36D5.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   commitTime,
   parsedCommit,

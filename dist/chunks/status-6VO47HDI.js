@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-2DSGEMKD.js";
+} from "./chunk-GO7KLFFU.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-RPVXDX76.js";
+} from "./chunk-AE3VEY6F.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-2T4ZO4U7.js";
-import "./chunk-ULDJ7O5Z.js";
+} from "./chunk-RJE6BSBU.js";
+import "./chunk-UM7NJFJO.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import {
   commitTime,
   parsedCommit

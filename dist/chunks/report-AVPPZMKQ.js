@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-WAWPX473.js";
+} from "./chunk-HUFWSDNS.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-2T4ZO4U7.js";
+import "./chunk-RJE6BSBU.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-IW6UXUWL.js";
+} from "./chunk-EM3M36D5.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";

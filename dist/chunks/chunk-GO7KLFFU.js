@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-RPVXDX76.js";
+} from "./chunk-AE3VEY6F.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -45755,9 +45755,18 @@ async function findEntry(store, treeOid, segments2, path) {
   }
   return entry;
 }
+async function rootTree(store, oid) {
+  const known = store.rootTrees?.get(oid);
+  if (known) return known;
+  const { tree } = await readCommitInfo(store, oid);
+  store.rootTrees ??= /* @__PURE__ */ new Map();
+  if (store.rootTrees.size >= COMMIT_MEMO_MAX) store.rootTrees.clear();
+  store.rootTrees.set(oid, tree);
+  return tree;
+}
 async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FILE_MAX_BYTES) {
   const segments2 = splitRepoPath(path);
-  const { tree } = await readCommitInfo(store, commitOid);
+  const tree = await rootTree(store, commitOid);
   const entry = await findEntry(store, tree, segments2, path);
   if (!entry) return void 0;
   if (entry.type !== "blob") {
@@ -45806,7 +45815,7 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
 }
 async function listFilesAt(store, commitOid, dir = "") {
   const segments2 = splitRepoPath(dir, { allowRoot: true });
-  const { tree } = await readCommitInfo(store, commitOid);
+  const tree = await rootTree(store, commitOid);
   const start = await findEntry(store, tree, segments2, dir);
   if (!start) return [];
   if (start.type !== "tree") {

@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-WAWPX473.js";
+} from "./chunk-HUFWSDNS.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-2T4ZO4U7.js";
-import "./chunk-IW6UXUWL.js";
+import "./chunk-RJE6BSBU.js";
+import "./chunk-EM3M36D5.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";

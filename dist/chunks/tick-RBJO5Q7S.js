@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-GAASE5QS.js";
-import "./chunk-RPVXDX76.js";
-import "./chunk-2T4ZO4U7.js";
-import "./chunk-ULDJ7O5Z.js";
-import "./chunk-IW6UXUWL.js";
+} from "./chunk-YTMYGG5H.js";
+import "./chunk-AE3VEY6F.js";
+import "./chunk-RJE6BSBU.js";
+import "./chunk-UM7NJFJO.js";
+import "./chunk-EM3M36D5.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-QIB6UPK7.js";
