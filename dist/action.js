@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-PJX36NK3.js";
+} from "./chunks/chunk-RNFSHJEB.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-SUWRR423.js";
 import "./chunks/chunk-DHENXVDC.js";

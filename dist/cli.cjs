@@ -42,41 +42,86 @@ var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/git/atomic-fs.ts
+async function writeFile(path, data, options) {
+  if (typeof path !== "string") return import_node_fs.promises.writeFile(path, data, options);
+  if (OBJECTS.test(path)) {
+    return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${(0, import_node_crypto.randomBytes)(6).toString("hex")}_${(0, import_node_path.basename)(path).slice(0, 8)}`);
+  }
+  const name = (0, import_node_path.basename)(path);
+  if (name === "shallow" || name === "config" || name === "packed-refs") return writeFileAtomic(path, data, options);
+  if (REFS.test(path)) return writeFileAtomic(path, data, options, `${name}.tmp_${process.pid}_${(0, import_node_crypto.randomBytes)(6).toString("hex")}.lock`);
+  return import_node_fs.promises.writeFile(path, data, options);
+}
+async function writeFileAtomic(path, data, options, tmpName = `tmp_${(0, import_node_path.basename)(path)}_${process.pid}_${(0, import_node_crypto.randomBytes)(6).toString("hex")}`) {
+  const tmp = (0, import_node_path.join)((0, import_node_path.dirname)(path), tmpName);
+  try {
+    await import_node_fs.promises.writeFile(tmp, data, options);
+    await import_node_fs.promises.rename(tmp, path);
+  } catch (err) {
+    await import_node_fs.promises.unlink(tmp).catch(() => {
+    });
+    throw err;
+  }
+}
+var import_node_crypto, import_node_fs, import_node_path, OBJECTS, REFS, atomicFs;
+var init_atomic_fs = __esm({
+  "src/git/atomic-fs.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    import_node_fs = require("node:fs");
+    import_node_path = require("node:path");
+    OBJECTS = /[\\/]objects[\\/]/;
+    REFS = /[\\/]refs[\\/]/;
+    atomicFs = {
+      promises: {
+        readFile: import_node_fs.promises.readFile,
+        writeFile,
+        mkdir: import_node_fs.promises.mkdir,
+        rmdir: import_node_fs.promises.rmdir,
+        rm: import_node_fs.promises.rm,
+        unlink: import_node_fs.promises.unlink,
+        stat: import_node_fs.promises.stat,
+        lstat: import_node_fs.promises.lstat,
+        readdir: import_node_fs.promises.readdir,
+        readlink: import_node_fs.promises.readlink,
+        symlink: import_node_fs.promises.symlink,
+        chmod: import_node_fs.promises.chmod
+      }
+    };
+  }
+});
+
 // src/memo.ts
 function setBuildId(id) {
   buildId = id;
 }
 function keepMemosIn(dir, build2 = buildId) {
   if (!build2) return;
-  const path = (0, import_node_path.join)(dir, `memo-${build2}.json`);
+  const path = (0, import_node_path2.join)(dir, `memo-${build2}.json`);
   if (kept?.path === path) return;
   let memos = {};
   try {
-    const parsed = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    const parsed = JSON.parse((0, import_node_fs2.readFileSync)(path, "utf8"));
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) memos = parsed;
   } catch {
   }
   kept = { path, memos, dirty: false };
 }
-function flushMemos() {
+async function flushMemos() {
   if (!kept?.dirty) return;
-  const tmp = `${kept.path}.${process.pid}.tmp`;
-  for (const memo2 of Object.values(kept.memos)) {
+  const { path, memos } = kept;
+  for (const memo2 of Object.values(memos)) {
     const digests = Object.keys(memo2);
     for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo2[old];
   }
   try {
-    const dir = (0, import_node_path.dirname)(kept.path);
-    (0, import_node_fs.mkdirSync)(dir, { recursive: true });
-    (0, import_node_fs.writeFileSync)(tmp, JSON.stringify(kept.memos));
-    (0, import_node_fs.renameSync)(tmp, kept.path);
-    kept.dirty = false;
-    for (const name of (0, import_node_fs.readdirSync)(dir)) if (/^memo-[\w-]+\.json$/.test(name) && (0, import_node_path.join)(dir, name) !== kept.path) (0, import_node_fs.rmSync)((0, import_node_path.join)(dir, name), { force: true });
+    const dir = (0, import_node_path2.dirname)(path);
+    await import_node_fs2.promises.mkdir(dir, { recursive: true });
+    await writeFileAtomic(path, JSON.stringify(memos));
+    if (kept?.path === path) kept.dirty = false;
+    for (const name of await import_node_fs2.promises.readdir(dir)) if (/^memo-[\w-]+\.json$/.test(name) && (0, import_node_path2.join)(dir, name) !== path) await import_node_fs2.promises.rm((0, import_node_path2.join)(dir, name), { force: true });
   } catch {
-    try {
-      (0, import_node_fs.rmSync)(tmp, { force: true });
-    } catch {
-    }
   }
 }
 function keepable(v) {
@@ -87,13 +132,14 @@ function keptMemo(name) {
   kept.memos[name] ??= {};
   return kept.memos[name];
 }
-var import_node_crypto, import_node_fs, import_node_path, buildId, KEPT_MAX, kept, TextMemo;
+var import_node_crypto2, import_node_fs2, import_node_path2, buildId, KEPT_MAX, kept, TextMemo;
 var init_memo = __esm({
   "src/memo.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
-    import_node_fs = require("node:fs");
-    import_node_path = require("node:path");
+    import_node_crypto2 = require("node:crypto");
+    import_node_fs2 = require("node:fs");
+    import_node_path2 = require("node:path");
+    init_atomic_fs();
     KEPT_MAX = 4096;
     TextMemo = class {
       /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
@@ -108,7 +154,7 @@ var init_memo = __esm({
         const hit = this.entries.get(key);
         if (hit !== void 0 || this.entries.has(key)) return hit;
         const disk = this.name ? keptMemo(this.name) : void 0;
-        const digest2 = disk ? (0, import_node_crypto.createHash)("sha256").update(key).digest("base64url") : "";
+        const digest2 = disk ? (0, import_node_crypto2.createHash)("sha256").update(key).digest("base64url") : "";
         const known = disk && Object.hasOwn(disk, digest2) ? disk[digest2] : void 0;
         let value;
         if (keepable(known)) value = known;
@@ -47456,7 +47502,7 @@ async function readMetric(q, c, time2) {
 }
 function analysisName(q, time2) {
   const args = Object.keys(q.args).sort().map((k) => `${k}=${q.args[k]}`).join(";");
-  const digest2 = (0, import_node_crypto2.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
+  const digest2 = (0, import_node_crypto3.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
   return `git-canary-${digest2.slice(0, 12)}`;
 }
 async function runAnalysis(q, c, ctx, clock) {
@@ -47525,11 +47571,11 @@ function createKeptnSource(clock = realClock) {
     queryRange
   };
 }
-var import_node_crypto2, schema4, realClock, KEPTN_GROUP, KEPTN_VERSION, DEFAULT_TIMEOUT_MS, POLL_MS, SETTINGS, ref, record2, keptn;
+var import_node_crypto3, schema4, realClock, KEPTN_GROUP, KEPTN_VERSION, DEFAULT_TIMEOUT_MS, POLL_MS, SETTINGS, ref, record2, keptn;
 var init_keptn = __esm({
   "src/metrics/keptn.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_zod();
     init_kube_client();
     init_schema_base();
@@ -50316,13 +50362,13 @@ function webhookDocument(m) {
   };
 }
 function signature(secret, body) {
-  return `sha256=${(0, import_node_crypto3.createHmac)("sha256", secret).update(body, "utf8").digest("hex")}`;
+  return `sha256=${(0, import_node_crypto4.createHmac)("sha256", secret).update(body, "utf8").digest("hex")}`;
 }
-var import_node_crypto3, SIGNATURE_HEADER, EVENT_HEADER, WebhookTarget, webhook;
+var import_node_crypto4, SIGNATURE_HEADER, EVENT_HEADER, WebhookTarget, webhook;
 var init_webhook = __esm({
   "src/notify/webhook.ts"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     init_zod();
     init_sender();
     init_schema();
@@ -52003,7 +52049,7 @@ async function readFiles(repo, commit, paths) {
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
 function digest(service2, texts, branch) {
-  return (0, import_node_crypto4.createHash)("sha256").update(releaseKey(releaseParts(service2, texts, branch))).digest("hex");
+  return (0, import_node_crypto5.createHash)("sha256").update(releaseKey(releaseParts(service2, texts, branch))).digest("hex");
 }
 function fingerprints(service2, texts, branch) {
   const out = /* @__PURE__ */ new Map();
@@ -52162,11 +52208,11 @@ async function observeService(o) {
   }
   return obs;
 }
-var import_node_crypto4, MAX_REVERT_SCAN;
+var import_node_crypto5, MAX_REVERT_SCAN;
 var init_observe = __esm({
   "src/runner/observe.ts"() {
     "use strict";
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto5 = require("node:crypto");
     init_notes();
     init_state();
     init_plan();
@@ -53497,38 +53543,38 @@ var init_manual = __esm({
 
 // src/git/discover.ts
 function isGitDir(dir) {
-  return kind((0, import_node_path2.join)(dir, "HEAD")) === "file" && kind((0, import_node_path2.join)(dir, "objects")) === "dir" && kind((0, import_node_path2.join)(dir, "refs")) === "dir";
+  return kind((0, import_node_path3.join)(dir, "HEAD")) === "file" && kind((0, import_node_path3.join)(dir, "objects")) === "dir" && kind((0, import_node_path3.join)(dir, "refs")) === "dir";
 }
 function isGitFile(path) {
   try {
-    return /^gitdir: \S/.test((0, import_node_fs2.readFileSync)(path, "utf8"));
+    return /^gitdir: \S/.test((0, import_node_fs3.readFileSync)(path, "utf8"));
   } catch {
     return false;
   }
 }
 function real(path) {
   try {
-    return (0, import_node_fs2.realpathSync)(path);
+    return (0, import_node_fs3.realpathSync)(path);
   } catch {
-    return (0, import_node_path2.resolve)(path);
+    return (0, import_node_path3.resolve)(path);
   }
 }
 function ceilingDirectories(env) {
-  return (env.GIT_CEILING_DIRECTORIES ?? "").split(import_node_path2.delimiter).filter((p) => p !== "" && (0, import_node_path2.isAbsolute)(p)).map((p) => real(p));
+  return (env.GIT_CEILING_DIRECTORIES ?? "").split(import_node_path3.delimiter).filter((p) => p !== "" && (0, import_node_path3.isAbsolute)(p)).map((p) => real(p));
 }
 function findRepository(cwd, env) {
   const ceilings = new Set(ceilingDirectories(env));
   let dir = real(cwd);
   for (; ; ) {
-    const dotGit = (0, import_node_path2.join)(dir, ".git");
+    const dotGit = (0, import_node_path3.join)(dir, ".git");
     const found = kind(dotGit);
     if (found === "dir" && isGitDir(dotGit) || found === "file" && isGitFile(dotGit)) return { path: dir, bare: false };
     if (isGitDir(dir)) {
-      const parent2 = (0, import_node_path2.dirname)(dir);
-      if ((0, import_node_path2.basename)(dir) === ".git" && parent2 !== dir && real((0, import_node_path2.join)(parent2, ".git")) === dir) return { path: parent2, bare: false };
+      const parent2 = (0, import_node_path3.dirname)(dir);
+      if ((0, import_node_path3.basename)(dir) === ".git" && parent2 !== dir && real((0, import_node_path3.join)(parent2, ".git")) === dir) return { path: parent2, bare: false };
       return { path: dir, bare: true };
     }
-    const parent = (0, import_node_path2.dirname)(dir);
+    const parent = (0, import_node_path3.dirname)(dir);
     if (parent === dir || ceilings.has(parent)) return void 0;
     dir = parent;
   }
@@ -53543,16 +53589,16 @@ function discoverRepository(cwd, env) {
     hint: "run it inside a manifests repository, or pass --repo <url|path> (or set GIT_CANARY_REPO)"
   });
 }
-var import_node_fs2, import_node_path2, kind;
+var import_node_fs3, import_node_path3, kind;
 var init_discover = __esm({
   "src/git/discover.ts"() {
     "use strict";
-    import_node_fs2 = require("node:fs");
-    import_node_path2 = require("node:path");
+    import_node_fs3 = require("node:fs");
+    import_node_path3 = require("node:path");
     init_errors();
     kind = (path) => {
       try {
-        const st = (0, import_node_fs2.statSync)(path);
+        const st = (0, import_node_fs3.statSync)(path);
         return st.isDirectory() ? "dir" : st.isFile() ? "file" : void 0;
       } catch {
         return void 0;
@@ -53729,7 +53775,7 @@ function compareStrings(a, b) {
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
-function dirname3(path) {
+function dirname4(path) {
   const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   if (last === -1) return ".";
   if (last === 0) return "/";
@@ -53742,7 +53788,7 @@ async function mkdirp(mkdir2, filepath, retries = 10) {
     if (err === null) return;
     if (err.code === "EEXIST") return;
     if (err.code !== "ENOENT") throw err;
-    const parent = dirname3(filepath);
+    const parent = dirname4(filepath);
     if (parent === "." || parent === "/" || parent === filepath) throw err;
     await mkdirp(mkdir2, parent, retries);
     for (let attempt = 0; ; attempt++) {
@@ -53847,7 +53893,7 @@ function normalize(path) {
   }
   return isAbsolute4 ? `/${normalized}` : normalized;
 }
-function join3(...args) {
+function join4(...args) {
   if (args.length === 0) return ".";
   let joined;
   for (let i = 0; i < args.length; ++i) {
@@ -53872,7 +53918,7 @@ async function rmRecursive(fs2, filepath) {
   } else if (entries2.length) {
     await Promise.all(
       entries2.map((entry) => {
-        const subpath = join3(filepath, entry);
+        const subpath = join4(filepath, entry);
         return fs2.lstat(subpath).then((stat3) => {
           if (!stat3) return;
           return stat3.isDirectory() ? rmRecursive(fs2, subpath) : fs2.rm(subpath);
@@ -54025,7 +54071,7 @@ var init_models = __esm({
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname3(filepath));
+          await this.mkdir(dirname4(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -54153,56 +54199,6 @@ var init_models = __esm({
        */
       async writelink(filename, buffer) {
         return this._symlink(buffer.toString("utf8"), filename);
-      }
-    };
-  }
-});
-
-// src/git/atomic-fs.ts
-async function writeFile(path, data, options) {
-  if (typeof path !== "string") return import_node_fs3.promises.writeFile(path, data, options);
-  if (OBJECTS.test(path)) {
-    return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${(0, import_node_crypto5.randomBytes)(6).toString("hex")}_${(0, import_node_path3.basename)(path).slice(0, 8)}`);
-  }
-  const name = (0, import_node_path3.basename)(path);
-  if (name === "shallow" || name === "config" || name === "packed-refs") return writeFileAtomic(path, data, options);
-  if (REFS.test(path)) return writeFileAtomic(path, data, options, `${name}.tmp_${process.pid}_${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.lock`);
-  return import_node_fs3.promises.writeFile(path, data, options);
-}
-async function writeFileAtomic(path, data, options, tmpName = `tmp_${(0, import_node_path3.basename)(path)}_${process.pid}_${(0, import_node_crypto5.randomBytes)(6).toString("hex")}`) {
-  const tmp = (0, import_node_path3.join)((0, import_node_path3.dirname)(path), tmpName);
-  try {
-    await import_node_fs3.promises.writeFile(tmp, data, options);
-    await import_node_fs3.promises.rename(tmp, path);
-  } catch (err) {
-    await import_node_fs3.promises.unlink(tmp).catch(() => {
-    });
-    throw err;
-  }
-}
-var import_node_crypto5, import_node_fs3, import_node_path3, OBJECTS, REFS, atomicFs;
-var init_atomic_fs = __esm({
-  "src/git/atomic-fs.ts"() {
-    "use strict";
-    import_node_crypto5 = require("node:crypto");
-    import_node_fs3 = require("node:fs");
-    import_node_path3 = require("node:path");
-    OBJECTS = /[\\/]objects[\\/]/;
-    REFS = /[\\/]refs[\\/]/;
-    atomicFs = {
-      promises: {
-        readFile: import_node_fs3.promises.readFile,
-        writeFile,
-        mkdir: import_node_fs3.promises.mkdir,
-        rmdir: import_node_fs3.promises.rmdir,
-        rm: import_node_fs3.promises.rm,
-        unlink: import_node_fs3.promises.unlink,
-        stat: import_node_fs3.promises.stat,
-        lstat: import_node_fs3.promises.lstat,
-        readdir: import_node_fs3.promises.readdir,
-        readlink: import_node_fs3.promises.readlink,
-        symlink: import_node_fs3.promises.symlink,
-        chmod: import_node_fs3.promises.chmod
       }
     };
   }
@@ -63888,14 +63884,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isAbsolute4(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp12, dotgit }) {
-      assertParameter("fsp", fsp12);
+    async function discoverGitdir({ fsp: fsp13, dotgit }) {
+      assertParameter("fsp", fsp13);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp12._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp13._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp12._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+        return fsp13._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
@@ -64814,10 +64810,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote,
           url: url3,
@@ -64967,10 +64963,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _branch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3,
           object: object2,
@@ -65637,10 +65633,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref3 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _checkout({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -67623,10 +67619,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _clone({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http4,
           onProgress,
@@ -67717,10 +67713,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           fullname,
           test: test2
@@ -67757,10 +67753,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67773,9 +67769,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp12, gitdir: updatedGitdir, ref: ref3 });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp13, gitdir: updatedGitdir, ref: ref3 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -67795,10 +67791,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote
         });
@@ -67815,10 +67811,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67891,10 +67887,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -67909,10 +67905,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -68216,10 +68212,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _pull({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68275,10 +68271,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _fetch({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68318,10 +68314,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -68357,10 +68353,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           path
         });
@@ -68383,10 +68379,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           path
         });
@@ -68595,10 +68591,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           onProgress,
           dir,
@@ -68623,10 +68619,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _init({
-          fs: fsp12,
+          fs: fsp13,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -68699,10 +68695,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -68725,10 +68721,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp12,
+          fs: fsp13,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -68747,10 +68743,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote
         });
@@ -68815,10 +68811,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68861,10 +68857,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68883,9 +68879,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp12, gitdir: updatedGitdir, filepath });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp13, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -68906,10 +68902,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -69005,9 +69001,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp12, gitdir: updatedGitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp13, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -69272,10 +69268,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _log({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -69436,10 +69432,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -69896,10 +69892,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _push({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http4,
           onProgress,
@@ -69965,10 +69961,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -69990,10 +69986,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70033,10 +70029,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readNote({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3,
@@ -70147,10 +70143,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readTag({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70172,10 +70168,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readTree({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70197,10 +70193,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp12, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp13, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -70363,10 +70359,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oldref", oldref);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3,
           oldref,
@@ -70467,10 +70463,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref3,
           depth
@@ -71327,10 +71323,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _walk({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -71349,10 +71345,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -71373,10 +71369,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -71494,10 +71490,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -71511,10 +71507,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           tree
         });
@@ -72937,7 +72933,7 @@ function listAndCat(gitdir, listArgs) {
 }
 function nativeCommitReader(store) {
   return async (from, count, firstParent) => {
-    if (!/^[0-9a-f]{40}$/.test(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
+    if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
     const listed = await listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"]);
     let n = 0;
     for (const o of parseBatch(listed)) {
@@ -72954,6 +72950,7 @@ var init_native_commits = __esm({
     "use strict";
     import_node_child_process2 = require("node:child_process");
     init_native();
+    init_paths3();
     init_read();
   }
 });
@@ -74804,10 +74801,11 @@ function repositoryLocation(ctx) {
   return isUrl(spec2) || (0, import_node_path15.isAbsolute)(spec2) ? spec2 : (0, import_node_path15.resolve)(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
-  const { cacheDir, production } = ctx.options;
+  const { production } = ctx.options;
+  const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn((0, import_node_path15.join)(remoteCacheDir(location, cacheDir ?? defaultCacheDir(ctx.env)), "git-canary-memo"));
+  if (isUrl(location)) keepMemosIn((0, import_node_path15.join)(remoteCacheDir(location, cacheDir), "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
@@ -81664,7 +81662,7 @@ async function watch(ctx, opts) {
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}
 `);
       }
-      flushMemos();
+      await flushMemos();
       if (ticks < times && !stopping) {
         await new Promise((resolve7) => {
           const timer = setTimeout(resolve7, everyMs);
@@ -89070,7 +89068,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("5c1054f1920b01f7");
+setBuildId("2166196bd8ee4386");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

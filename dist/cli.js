@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-PJX36NK3.js";
+} from "./chunks/chunk-RNFSHJEB.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -14,7 +14,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-QIB6UPK7.js";
+} from "./chunks/chunk-656TWSNF.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -136,7 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("5c1054f1920b01f7");
+setBuildId("2166196bd8ee4386");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

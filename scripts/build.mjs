@@ -92,6 +92,7 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
   const up = relative(out, ROOT);
   if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) throw new Error(`refusing to build into ${out}`);
   rmSync(out, { recursive: true, force: true });
+  const id = JSON.stringify(buildId());
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { action: 'src/action.ts', cli: 'git-canary:cli' },
@@ -103,14 +104,14 @@ export async function buildDist(outdir = resolve(ROOT, 'dist')) {
     platform: 'node',
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
-    define: { __GIT_CANARY_BUILD_ID__: JSON.stringify(buildId()) },
+    define: { __GIT_CANARY_BUILD_ID__: id },
     banner,
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
   });
-  await buildCommonJsCli(out);
+  await buildCommonJsCli(out, id);
   await writeHelp(out);
   return result.metafile;
 }
@@ -126,7 +127,7 @@ export { main } from './src/cli.ts';
 setBuildId(__GIT_CANARY_BUILD_ID__);
 `;
 
-async function buildCommonJsCli(out) {
+async function buildCommonJsCli(out, id) {
   await build({
     absWorkingDir: ROOT,
     stdin: { contents: CJS_ENTRY, loader: 'ts', resolveDir: ROOT, sourcefile: 'git-canary-cli.cjs.ts' },
@@ -136,7 +137,7 @@ async function buildCommonJsCli(out) {
     platform: 'node',
     target: 'node20',
     // import.meta.url of the ES modules: this file's URL (its directory is dist/, like dist/cli.js's).
-    define: { __GIT_CANARY_BUILD_ID__: JSON.stringify(buildId()), 'import.meta.url': '__gcImportMetaUrl' },
+    define: { __GIT_CANARY_BUILD_ID__: id, 'import.meta.url': '__gcImportMetaUrl' },
     banner: { js: "const __gcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     legalComments: 'none',
     charset: 'utf8',

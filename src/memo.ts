@@ -16,8 +16,9 @@
  * empty memo: it is only ever a shortcut.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from './git/atomic-fs.ts';
 
 /** The build's identity, or undefined when running from the sources (the CLI bundle's entry sets it). */
 let buildId: string | undefined;
@@ -59,28 +60,23 @@ export function keepMemosIn(dir: string, build: string | undefined = buildId): v
   kept = { path, memos, dirty: false };
 }
 
-/** Write what the named memos learnt since loading, whole or not at all; never throws (a cache is a shortcut). */
-export function flushMemos(): void {
+/** Write what the named memos learnt since loading, whole or not at all; never rejects (a cache is a shortcut). */
+export async function flushMemos(): Promise<void> {
   if (!kept?.dirty) return;
-  const tmp = `${kept.path}.${process.pid}.tmp`;
-  for (const memo of Object.values(kept.memos)) {
+  const { path, memos } = kept;
+  for (const memo of Object.values(memos)) {
     const digests = Object.keys(memo);
     for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo[old];
   }
   try {
-    const dir = dirname(kept.path);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(kept.memos));
-    renameSync(tmp, kept.path);
-    kept.dirty = false;
+    const dir = dirname(path);
+    await fsp.mkdir(dir, { recursive: true });
+    await writeFileAtomic(path, JSON.stringify(memos));
+    if (kept?.path === path) kept.dirty = false;
     // Another build's memos are never read by this one: gone (one running still rewrites its own).
-    for (const name of readdirSync(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join(dir, name) !== kept.path) rmSync(join(dir, name), { force: true });
+    for (const name of await fsp.readdir(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join(dir, name) !== path) await fsp.rm(join(dir, name), { force: true });
   } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // not even that: the memo stays in memory only
-    }
+    // Not written (writeFileAtomic left no temporary file): the memo stays in memory only.
   }
 }
 

@@ -66,7 +66,7 @@ export async function watch(ctx: CommandContext, opts: WatchOptions): Promise<Co
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}\n`);
       }
       // What this tick learnt of its files is kept for the next run, not only at the end.
-      flushMemos();
+      await flushMemos();
       if (ticks < times && !stopping) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, everyMs);

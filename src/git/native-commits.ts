@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { nativeEnv } from './native.ts';
+import { isSha } from './paths.ts';
 import { type ObjectStore, rememberCommit } from './read.ts';
 
 /** Parse `git cat-file --batch` output: `<oid> <type> <size>\n<bytes>\n` per object, `<oid> missing\n` for none. */
@@ -64,7 +65,7 @@ function listAndCat(gitdir: string, listArgs: string[]): Promise<Buffer> {
  */
 export function nativeCommitReader(store: ObjectStore): NonNullable<ObjectStore['readCommitsInBulk']> {
   return async (from, count, firstParent) => {
-    if (!/^[0-9a-f]{40}$/.test(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
+    if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
     const listed = await listAndCat(store.gitdir, [...(firstParent ? ['--first-parent'] : []), `--max-count=${count}`, from, '--']);
     let n = 0;
     for (const o of parseBatch(listed)) {

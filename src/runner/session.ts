@@ -54,12 +54,13 @@ function repositoryLocation(ctx: Pick<CommandContext, 'options' | 'cwd' | 'env'>
  * checked out. Read-only commands (validate, status, log, --dry-run) work there.
  */
 export async function openRepository(ctx: CommandContext, access: { write: boolean }): Promise<GitRepo> {
-  const { cacheDir, production } = ctx.options;
+  const { production } = ctx.options;
+  const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   // A stale lock broken, a broken cache rebuilt: said once, as a warning in the log.
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
   // A remote has a cache: what was learnt of its files (parse verdicts, route weights) is kept in it too.
-  if (isUrl(location)) keepMemosIn(join(remoteCacheDir(location, cacheDir ?? defaultCacheDir(ctx.env)), 'git-canary-memo'));
+  if (isUrl(location)) keepMemosIn(join(remoteCacheDir(location, cacheDir), 'git-canary-memo'));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,

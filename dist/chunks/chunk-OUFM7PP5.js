@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-AE3VEY6F.js";
+} from "./chunk-VHYNUNN2.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-HUFWSDNS.js";
+} from "./chunk-6NFR5DTY.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-RJE6BSBU.js";
+import "./chunk-5JMOD46Z.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-GO7KLFFU.js";
+} from "./chunk-QUDMOWKS.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-AE3VEY6F.js";
+} from "./chunk-VHYNUNN2.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-RJE6BSBU.js";
-import "./chunk-UM7NJFJO.js";
+} from "./chunk-5JMOD46Z.js";
+import "./chunk-GI3X4L64.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   formatMeasured,
   formatNumber,

@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-UGOPIL2I.js";
-import "./chunk-UM7NJFJO.js";
+} from "./chunk-HOFED3XZ.js";
+import "./chunk-GI3X4L64.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-RJE6BSBU.js";
+} from "./chunk-5JMOD46Z.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

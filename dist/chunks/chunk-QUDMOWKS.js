@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-AE3VEY6F.js";
+} from "./chunk-VHYNUNN2.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-GO7KLFFU.js";
+} from "./chunk-QUDMOWKS.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-AE3VEY6F.js";
+} from "./chunk-VHYNUNN2.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-RJE6BSBU.js";
+} from "./chunk-5JMOD46Z.js";
 import {
   openSession
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   CanaryError,
   UsageError

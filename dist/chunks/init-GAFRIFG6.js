@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-UGOPIL2I.js";
-import "./chunk-UM7NJFJO.js";
+} from "./chunk-HOFED3XZ.js";
+import "./chunk-GI3X4L64.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import {
   CanaryError,
   UsageError

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-UM7NJFJO.js";
+} from "./chunk-GI3X4L64.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   CanaryError,
   ConfigError,

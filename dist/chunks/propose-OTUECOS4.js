@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-LO4FXYEM.js";
-import "./chunk-GO7KLFFU.js";
+} from "./chunk-M77AEBS2.js";
+import "./chunk-QUDMOWKS.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-AE3VEY6F.js";
+} from "./chunk-VHYNUNN2.js";
 import {
   readFiles
-} from "./chunk-RJE6BSBU.js";
-import "./chunk-UM7NJFJO.js";
+} from "./chunk-5JMOD46Z.js";
+import "./chunk-GI3X4L64.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import {
   CanaryError,
   GitError,

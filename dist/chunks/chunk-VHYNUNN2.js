@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-RJE6BSBU.js";
+} from "./chunk-5JMOD46Z.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-UM7NJFJO.js";
+} from "./chunk-GI3X4L64.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-EM3M36D5.js";
+} from "./chunk-XYKALFTN.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -1,20 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-LO4FXYEM.js";
-import "./chunk-GO7KLFFU.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-6NFR5DTY.js";
+import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-AE3VEY6F.js";
-import "./chunk-RJE6BSBU.js";
-import "./chunk-UM7NJFJO.js";
-import "./chunk-EM3M36D5.js";
+import "./chunk-5JMOD46Z.js";
+import "./chunk-XYKALFTN.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

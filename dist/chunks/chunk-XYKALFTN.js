@@ -8,8 +8,10 @@ import {
 } from "./chunk-5LSMR7TZ.js";
 import {
   TextMemo,
-  keepMemosIn
-} from "./chunk-QIB6UPK7.js";
+  atomicFs,
+  keepMemosIn,
+  writeFileAtomic
+} from "./chunk-656TWSNF.js";
 import {
   AUTH_SCHEMES,
   AuthError,
@@ -20224,14 +20226,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename5(path) {
+    function basename4(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname9(path) {
+    function dirname8(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -20244,12 +20246,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename4(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir(dirname9(name));
+          dir.parent = mkdir(dirname8(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -20259,10 +20261,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename4(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir(dirname9(name)),
+            parent: mkdir(dirname8(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -20715,7 +20717,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join14(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21128,7 +21130,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join15(gitdir, key), `${value.trim()}
+            async () => fs2.write(join14(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21152,7 +21154,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join14(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21170,7 +21172,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join14(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21197,7 +21199,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join14(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22372,7 +22374,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23264,9 +23266,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join14(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join14(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23361,9 +23363,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join15(dir, filepath));
+        const names = await fs2.readdir(join14(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join14(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23618,7 +23620,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname9(filepath);
+        const parent = dirname8(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -23643,7 +23645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join14(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23791,7 +23793,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname9(filepath));
+          await this.mkdir(dirname8(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -23942,18 +23944,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isAbsolute3(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp12, dotgit }) {
-      assertParameter("fsp", fsp12);
+    async function discoverGitdir({ fsp: fsp11, dotgit }) {
+      assertParameter("fsp", fsp11);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp12._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp11._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp12._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+        return fsp11._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname9(dotgit), submoduleGitdir);
+          const gitdir = join14(dirname8(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -23987,7 +23989,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname9(path));
+        await fs2.mkdir(dirname8(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -23996,7 +23998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24088,17 +24090,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
-        if (basename5(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join14(dir, ".git"), filepath }) {
+        if (basename4(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join14(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join14(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24107,7 +24109,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join14(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24117,7 +24119,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname9(p.filepath);
+          const parentdir = dirname8(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -24190,7 +24192,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24254,17 +24256,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join15(dir, currentFilepath));
+        const stats = await fs2.lstat(join14(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join15(dir, currentFilepath));
+          const children = await fs2.readdir(join14(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join14(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24278,7 +24280,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join14(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24287,7 +24289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join14(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -24315,7 +24317,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24788,7 +24790,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24858,7 +24860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24868,10 +24870,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           remote,
           url: url2,
@@ -24928,7 +24930,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25011,7 +25013,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25021,10 +25023,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _branch({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2,
           object: object2,
@@ -25672,7 +25674,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25691,10 +25693,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref2 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _checkout({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -25758,7 +25760,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -25784,7 +25786,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename5(filepath);
+          const path = basename4(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -26031,7 +26033,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join14(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26200,7 +26202,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join15(dir, filepath))
+                  stats: await fs2.lstat(join14(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26213,7 +26215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join14(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26413,7 +26415,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26931,7 +26933,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26952,7 +26954,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27522,7 +27524,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join14(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27538,7 +27540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27652,7 +27654,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27677,10 +27679,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _clone({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           http: http2,
           onProgress,
@@ -27715,7 +27717,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       message,
       author,
       committer,
@@ -27764,17 +27766,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       fullname = false,
       test = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           fullname,
           test
@@ -27805,16 +27807,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27823,13 +27825,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp12, gitdir: updatedGitdir, ref: ref2 });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp11, gitdir: updatedGitdir, ref: ref2 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -27843,16 +27845,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           remote
         });
@@ -27865,14 +27867,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27894,7 +27896,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27937,7 +27939,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27945,10 +27947,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -27958,15 +27960,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -28250,7 +28252,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28270,10 +28272,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _pull({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28308,7 +28310,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28329,10 +28331,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _fetch({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28364,7 +28366,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28372,10 +28374,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -28386,10 +28388,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join15(filepath, ".git"))) {
+      if (await fs2.exists(join14(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname9(filepath);
+        const parent = dirname8(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -28406,15 +28408,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join14(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           path
         });
@@ -28430,17 +28432,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           path
         });
@@ -28619,7 +28621,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join14(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28640,7 +28642,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28649,10 +28651,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           onProgress,
           dir,
@@ -28668,7 +28670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28677,10 +28679,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _init({
-          fs: fsp12,
+          fs: fsp11,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -28742,7 +28744,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28753,10 +28755,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -28771,7 +28773,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
@@ -28779,10 +28781,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp12,
+          fs: fsp11,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -28795,16 +28797,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           remote
         });
@@ -28852,27 +28854,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join14(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join14(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28907,7 +28909,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28915,10 +28917,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28931,15 +28933,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp12, gitdir: updatedGitdir, filepath });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp11, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -28956,14 +28958,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -29055,13 +29057,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp12, gitdir: updatedGitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp11, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -29108,7 +29110,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join14(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29125,7 +29127,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join14(parentPath, entry.path)
             });
           });
         }
@@ -29310,7 +29312,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29326,10 +29328,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _log({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -29350,7 +29352,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29427,7 +29429,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29470,7 +29472,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join14(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29481,7 +29483,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29490,10 +29492,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -29513,7 +29515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29583,7 +29585,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       start,
       finish
     }) {
@@ -29631,7 +29633,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29934,7 +29936,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -29950,10 +29952,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _push({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           http: http2,
           onProgress,
@@ -30010,7 +30012,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30019,10 +30021,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30036,7 +30038,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30044,10 +30046,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30077,7 +30079,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30087,10 +30089,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _readNote({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2,
@@ -30104,7 +30106,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30193,7 +30195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30201,10 +30203,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _readTag({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30217,7 +30219,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30226,10 +30228,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _readTree({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30243,7 +30245,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30251,10 +30253,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp12, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp11, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -30319,7 +30321,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30407,7 +30409,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30417,10 +30419,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oldref", oldref);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2,
           oldref,
@@ -30437,7 +30439,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30485,7 +30487,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join15(dir, filepath));
+        const object2 = dir && await fs2.read(join14(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30493,7 +30495,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join15(dir, filepath));
+            stats = await fs2.lstat(join14(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30513,7 +30515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30521,10 +30523,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           ref: ref2,
           depth
@@ -30538,7 +30540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path,
       value,
       append = false
@@ -30606,7 +30608,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30636,7 +30638,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join14(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30644,7 +30646,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join14(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30950,7 +30952,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30973,7 +30975,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -31003,7 +31005,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31042,7 +31044,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join15(dir, filepath));
+        const stats = await fs2.lstat(join14(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31052,7 +31054,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join14(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31113,15 +31115,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join14(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname10 = path.shift();
+      const dirname9 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname10) {
+        if (entry.path === dirname9) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -31162,7 +31164,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31235,7 +31237,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31267,7 +31269,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31287,7 +31289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join15(dir, filepath));
+                const fileStats2 = await fs2.lstat(join14(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31305,7 +31307,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join15(dir, filepath));
+          fileStats = await fs2.lstat(join14(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31326,7 +31328,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, filepath)) : await fs2.read(join14(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31370,7 +31372,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31381,10 +31383,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _walk({
-          fs: fsp12,
+          fs: fsp11,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -31398,15 +31400,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join14(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -31420,17 +31422,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -31442,7 +31444,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31488,7 +31490,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31543,15 +31545,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -31560,15 +31562,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join14(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp11 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp12,
+          fs: fsp11,
           gitdir: updatedGitdir,
           tree
         });
@@ -44599,7 +44601,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute2, join as join14, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join13, resolve as resolve3 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -44662,7 +44664,7 @@ function discoverRepository(cwd, env) {
 
 // src/git/index.ts
 import { homedir } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/git/credentials.ts
@@ -44730,8 +44732,8 @@ function authCallbacks(creds) {
 }
 
 // src/git/local.ts
-import { promises as fsp8 } from "node:fs";
-import { join as join10, resolve as resolvePath } from "node:path";
+import { promises as fsp7 } from "node:fs";
+import { join as join9, resolve as resolvePath } from "node:path";
 
 // src/git/git-fs.ts
 import fs from "node:fs";
@@ -45191,50 +45193,6 @@ var FileSystem = class {
   }
 };
 
-// src/git/atomic-fs.ts
-import { randomBytes } from "node:crypto";
-import { promises as fsp } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join3 } from "node:path";
-var OBJECTS = /[\\/]objects[\\/]/;
-var REFS = /[\\/]refs[\\/]/;
-async function writeFile(path, data, options) {
-  if (typeof path !== "string") return fsp.writeFile(path, data, options);
-  if (OBJECTS.test(path)) {
-    return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${randomBytes(6).toString("hex")}_${basename2(path).slice(0, 8)}`);
-  }
-  const name = basename2(path);
-  if (name === "shallow" || name === "config" || name === "packed-refs") return writeFileAtomic(path, data, options);
-  if (REFS.test(path)) return writeFileAtomic(path, data, options, `${name}.tmp_${process.pid}_${randomBytes(6).toString("hex")}.lock`);
-  return fsp.writeFile(path, data, options);
-}
-async function writeFileAtomic(path, data, options, tmpName = `tmp_${basename2(path)}_${process.pid}_${randomBytes(6).toString("hex")}`) {
-  const tmp = join3(dirname3(path), tmpName);
-  try {
-    await fsp.writeFile(tmp, data, options);
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.unlink(tmp).catch(() => {
-    });
-    throw err;
-  }
-}
-var atomicFs = {
-  promises: {
-    readFile: fsp.readFile,
-    writeFile,
-    mkdir: fsp.mkdir,
-    rmdir: fsp.rmdir,
-    rm: fsp.rm,
-    unlink: fsp.unlink,
-    stat: fsp.stat,
-    lstat: fsp.lstat,
-    readdir: fsp.readdir,
-    readlink: fsp.readlink,
-    symlink: fsp.symlink,
-    chmod: fsp.chmod
-  }
-};
-
 // src/git/git-fs.ts
 var fsForReads = new FileSystem(fs);
 var fsForWrites = new FileSystem(atomicFs);
@@ -45243,14 +45201,14 @@ var fsForWrites = new FileSystem(atomicFs);
 var import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
 
 // src/git/object-writer.ts
-import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
-import { promises as fsp3 } from "node:fs";
-import { dirname as dirname4, join as join5 } from "node:path";
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { promises as fsp2 } from "node:fs";
+import { dirname as dirname3, join as join4 } from "node:path";
 import { deflateSync } from "node:zlib";
 
 // src/git/objects.ts
-import { promises as fsp2 } from "node:fs";
-import { join as join4 } from "node:path";
+import { promises as fsp } from "node:fs";
+import { join as join3 } from "node:path";
 import { constants, inflateSync } from "node:zlib";
 var packCache = /* @__PURE__ */ new WeakMap();
 function parseIndex(bytes, packPath, packSize) {
@@ -45279,19 +45237,19 @@ async function packsOf(gitdir, cacheKey) {
     entry = { byName: /* @__PURE__ */ new Map() };
     packCache.set(cacheKey, entry);
   }
-  const dir = join4(gitdir, "objects", "pack");
-  const st = await fsp2.stat(dir).catch(() => void 0);
+  const dir = join3(gitdir, "objects", "pack");
+  const st = await fsp.stat(dir).catch(() => void 0);
   if (!st) return [];
   if (entry.packs && entry.packs.mtimeMs === st.mtimeMs) return entry.packs.list;
-  const names = (await fsp2.readdir(dir)).filter((n) => n.endsWith(".idx")).sort();
+  const names = (await fsp.readdir(dir)).filter((n) => n.endsWith(".idx")).sort();
   const list = [];
   for (const name of names) {
     let idx = entry.byName.get(name);
     if (!idx) {
-      const packPath = join4(dir, `${name.slice(0, -4)}.pack`);
-      const packSt = await fsp2.stat(packPath).catch(() => void 0);
+      const packPath = join3(dir, `${name.slice(0, -4)}.pack`);
+      const packSt = await fsp.stat(packPath).catch(() => void 0);
       if (!packSt) continue;
-      const bytes = await fsp2.readFile(join4(dir, name)).catch(() => void 0);
+      const bytes = await fsp.readFile(join3(dir, name)).catch(() => void 0);
       idx = bytes ? parseIndex(bytes, packPath, packSt.size) : void 0;
       if (!idx) continue;
       entry.byName.set(name, idx);
@@ -45327,8 +45285,8 @@ async function locateObject(gitdir, cacheKey, oid) {
     const offset = findInIndex(pack, oid);
     if (offset !== void 0) return { kind: "packed", pack, offset };
   }
-  const path = join4(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
-  if (await fsp2.stat(path).then(() => true, () => false)) return { kind: "loose", path };
+  const path = join3(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  if (await fsp.stat(path).then(() => true, () => false)) return { kind: "loose", path };
   for (const pack of await packsOf(gitdir, cacheKey)) {
     const offset = findInIndex(pack, oid);
     if (offset !== void 0) return { kind: "packed", pack, offset };
@@ -45343,7 +45301,7 @@ function inflateHead(head) {
   }
 }
 async function readAt(path, position, length) {
-  const fh = await fsp2.open(path, "r");
+  const fh = await fsp.open(path, "r");
   try {
     const buf = Buffer.alloc(length);
     const { bytesRead } = await fh.read(buf, 0, length, position);
@@ -45402,9 +45360,9 @@ async function writeLooseObject(gitdir, cacheKey, type, content) {
   const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, "latin1"), content]);
   const oid = createHash2("sha1").update(raw).digest("hex");
   if (await locateObject(gitdir, cacheKey, oid)) return oid;
-  const path = join5(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
-  await fsp3.mkdir(dirname4(path), { recursive: true });
-  await writeFileAtomic(path, deflateSync(raw), void 0, `tmp_obj_${process.pid}_${randomBytes2(6).toString("hex")}_${oid.slice(2, 10)}`);
+  const path = join4(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  await fsp2.mkdir(dirname3(path), { recursive: true });
+  await writeFileAtomic(path, deflateSync(raw), void 0, `tmp_obj_${process.pid}_${randomBytes(6).toString("hex")}_${oid.slice(2, 10)}`);
   return oid;
 }
 function sortKey(e) {
@@ -45464,12 +45422,12 @@ function isValidRefName(ref2) {
 }
 
 // src/git/read.ts
-import { promises as fsp5 } from "node:fs";
-import { join as join7 } from "node:path";
-
-// src/git/object-reader.ts
 import { promises as fsp4 } from "node:fs";
 import { join as join6 } from "node:path";
+
+// src/git/object-reader.ts
+import { promises as fsp3 } from "node:fs";
+import { join as join5 } from "node:path";
 import { constants as constants2, inflateSync as inflateSync2 } from "node:zlib";
 var TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
 var OFS_DELTA = 6;
@@ -45479,7 +45437,7 @@ var packData = /* @__PURE__ */ new WeakMap();
 function dataOf(pack) {
   let data = packData.get(pack);
   if (!data) {
-    data = fsp4.readFile(pack.packPath).then((bytes) => {
+    data = fsp3.readFile(pack.packPath).then((bytes) => {
       loadedPacks.set(pack, bytes);
       return { bytes, bases: /* @__PURE__ */ new Map(), baseBytes: 0 };
     });
@@ -45584,10 +45542,10 @@ function remember(data, offset, obj) {
   data.baseBytes += obj.bytes.length;
 }
 async function readLoose(gitdir, oid) {
-  const path = join6(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  const path = join5(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
   let deflated;
   try {
-    deflated = await fsp4.readFile(path);
+    deflated = await fsp3.readFile(path);
   } catch (err) {
     if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
     throw err;
@@ -46005,7 +45963,7 @@ async function hasCommit(store, oid) {
   return (await readRaw(store, oid))?.type === "commit";
 }
 async function readShallow(gitdir) {
-  const text = await fsp5.readFile(join7(gitdir, "shallow"), "utf8").catch((err) => {
+  const text = await fsp4.readFile(join6(gitdir, "shallow"), "utf8").catch((err) => {
     if (err.code === "ENOENT") return "";
     throw err;
   });
@@ -46449,7 +46407,7 @@ function listAndCat(gitdir, listArgs) {
 }
 function nativeCommitReader(store) {
   return async (from, count, firstParent) => {
-    if (!/^[0-9a-f]{40}$/.test(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
+    if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
     const listed = await listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"]);
     let n = 0;
     for (const o of parseBatch(listed)) {
@@ -46462,14 +46420,14 @@ function nativeCommitReader(store) {
 }
 
 // src/git/refs.ts
-import { promises as fsp7 } from "node:fs";
-import { dirname as dirname6, join as join9 } from "node:path";
+import { promises as fsp6 } from "node:fs";
+import { dirname as dirname5, join as join8 } from "node:path";
 
 // src/git/lock.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { constants as constants3, promises as fsp6, readFileSync as readFileSync2 } from "node:fs";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { constants as constants3, promises as fsp5, readFileSync as readFileSync2 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join8 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
 
 // src/git/warn.ts
 var handler;
@@ -46536,7 +46494,7 @@ var sleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
 async function openLinked(lockPath) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fsp6.open(lockPath, constants3.O_RDWR);
+      return await fsp5.open(lockPath, constants3.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt >= 50) return void 0;
@@ -46545,13 +46503,13 @@ async function openLinked(lockPath) {
   }
 }
 async function tryCreate(lockPath) {
-  const tmp = `${lockPath}.${process.pid}-${randomBytes3(4).toString("hex")}.lock`;
-  await fsp6.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
+  await fsp5.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await fsp6.stat(tmp)).ino;
+    const ino = (await fsp5.stat(tmp)).ino;
     try {
-      await fsp6.link(tmp, lockPath);
+      await fsp5.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -46566,11 +46524,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await fsp6.unlink(tmp).catch(() => {
+    await fsp5.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await fsp6.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
+    const fd = await fsp5.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -46586,7 +46544,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await fsp6.open(lockPath, "r");
+    fd = await fsp5.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -46601,29 +46559,29 @@ async function inspect(lockPath) {
   }
 }
 async function removeIfSame(lockPath, ino) {
-  const grabbed = `${lockPath}.${process.pid}-${randomBytes3(4).toString("hex")}.lock`;
+  const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
   try {
-    await fsp6.rename(lockPath, grabbed);
+    await fsp5.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await fsp6.stat(grabbed).catch(() => void 0);
+  const st = await fsp5.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await fsp6.link(grabbed, lockPath).catch(() => {
+    await fsp5.link(grabbed, lockPath).catch(() => {
     });
-    await fsp6.unlink(grabbed).catch(() => {
+    await fsp5.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await fsp6.unlink(grabbed).catch(() => {
+  await fsp5.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = basename3(lockPath);
-  for (const n of await fsp6.readdir(dirname5(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp6.unlink(join8(dirname5(lockPath), n)).catch(() => {
+  const name = basename2(lockPath);
+  for (const n of await fsp5.readdir(dirname4(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join7(dirname4(lockPath), n)).catch(() => {
     });
   }
 }
@@ -46677,21 +46635,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await fsp6.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await fsp6.unlink(lockPath).catch(() => {
+    const now = await fsp5.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await fsp5.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
-    const tmp = `${lockPath}.${process.pid}-${randomBytes3(4).toString("hex")}.lock`;
+    const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
     try {
-      await fsp6.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await fsp6.stat(lockPath).catch(() => void 0);
+      await fsp5.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await fsp5.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await fsp6.rename(tmp, target2);
+      await fsp5.rename(tmp, target2);
       await release();
     } catch (err) {
-      await fsp6.unlink(tmp).catch(() => {
+      await fsp5.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -46703,7 +46661,7 @@ async function acquireLock(target2, options = {}) {
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await fsp7.readFile(path, "utf8");
+    return await fsp6.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -46711,7 +46669,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText(join9(gitdir, "packed-refs"));
+  const text = await readText(join8(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -46728,7 +46686,7 @@ async function readLoose2(path) {
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2(join9(gitdir, fullRef));
+  const loose = await readLoose2(join8(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -46746,10 +46704,10 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = join9(gitdir, fullRef);
+  const refPath = join8(gitdir, fullRef);
   const where2 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await fsp7.mkdir(dirname6(refPath), { recursive: true });
+    await fsp6.mkdir(dirname5(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where2,
@@ -46793,25 +46751,25 @@ async function compareAndSwapRef(options) {
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await fsp8.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await fsp7.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await fsp8.stat(path).catch(() => void 0)) {
+  if (!await fsp7.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = join10(path, ".git");
-  const st = await fsp8.stat(dotGit).catch(() => void 0);
+  const dotGit = join9(path, ".git");
+  const st = await fsp7.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer = /^gitdir: (.+)$/m.exec(await fsp8.readFile(dotGit, "utf8"))?.[1]?.trim();
+    const pointer = /^gitdir: (.+)$/m.exec(await fsp7.readFile(dotGit, "utf8"))?.[1]?.trim();
     if (pointer) gitdir = resolvePath(path, pointer);
   }
   if (gitdir) {
-    if (await fsp8.stat(join10(gitdir, "commondir")).catch(() => void 0)) {
+    if (await fsp7.stat(join9(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -46819,7 +46777,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await fsp8.stat(join10(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join10(path, "objects")) && await isDir(join10(path, "refs"));
+  const bareLayout = (await fsp7.stat(join9(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join9(path, "objects")) && await isDir(join9(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -46829,12 +46787,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead(join10(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead(join9(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = join10(layout.gitdir, "worktrees");
-  for (const name of await fsp8.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead(join10(worktrees, name, "HEAD"));
+  const worktrees = join9(layout.gitdir, "worktrees");
+  for (const name of await fsp7.readdir(worktrees).catch(() => [])) {
+    const head = await readSymbolicHead(join9(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -46936,8 +46894,8 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
 
 // src/git/remote.ts
 import { createHash as createHash3 } from "node:crypto";
-import { promises as fsp11 } from "node:fs";
-import { join as join12 } from "node:path";
+import { promises as fsp10 } from "node:fs";
+import { join as join11 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
 import nodeHttp from "node:http";
 import nodeHttps from "node:https";
@@ -47135,8 +47093,8 @@ var index = { request };
 var node_default = index;
 
 // src/git/cache-lock.ts
-import { promises as fsp9 } from "node:fs";
-import { dirname as dirname7 } from "node:path";
+import { promises as fsp8 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
 var HEARTBEAT_MS = 5e3;
 function cacheLockPath(gitdir) {
   return `${gitdir}.lock`;
@@ -47146,7 +47104,7 @@ function envNumber(name) {
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
 async function withCacheLock(gitdir, run2, options = {}) {
-  await fsp9.mkdir(dirname7(gitdir), { recursive: true });
+  await fsp8.mkdir(dirname6(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -47168,7 +47126,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    fsp9.utimes(path, now, now).catch(() => {
+    fsp8.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -47181,8 +47139,8 @@ async function withCacheLock(gitdir, run2, options = {}) {
 }
 
 // src/git/cache-repair.ts
-import { promises as fsp10 } from "node:fs";
-import { basename as basename4, dirname as dirname8, join as join11 } from "node:path";
+import { promises as fsp9 } from "node:fs";
+import { basename as basename3, dirname as dirname7, join as join10 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
   if (text.includes("\0")) return "config holds NUL bytes";
@@ -47225,17 +47183,17 @@ async function readBytes(fd, position, length) {
   return buf.subarray(0, done);
 }
 async function openIndex(path) {
-  const fd = await fsp10.open(path, "r");
+  const fd = await fsp9.open(path, "r");
   try {
     const size = (await fd.stat()).size;
     const head = await readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${basename4(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${basename3(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${basename4(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${basename3(path)} is cut short (${size} bytes)`;
     const count = (await readBytes(fd, fanout + 1020, 4)).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename4(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename3(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -47250,7 +47208,7 @@ async function openIndex(path) {
 }
 async function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await fsp10.open(idx.path, "r");
+  const fd = await fsp9.open(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : (await readBytes(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
@@ -47270,30 +47228,30 @@ async function indexHas(idx, oid) {
 }
 async function listFiles(dir) {
   const out = [];
-  for (const entry of await fsp10.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join11(dir, entry.name);
+  for (const entry of await fsp9.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join10(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await fsp10.readFile(join11(gitdir, "config"), "utf8").catch(() => void 0);
+  const config2 = await fsp9.readFile(join10(gitdir, "config"), "utf8").catch(() => void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await fsp10.readFile(join11(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = await fsp9.readFile(join10(gitdir, "shallow"), "utf8").catch(() => "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = join11(gitdir, "objects", "pack");
-  const names = await fsp10.readdir(packDir).catch(() => []);
+  const packDir = join10(gitdir, "objects", "pack");
+  const names = await fsp9.readdir(packDir).catch(() => []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = join11(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes(basename4(idxPath))) return `${name} has no index`;
+    const idxPath = join10(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes(basename3(idxPath))) return `${name} has no index`;
     const idx = await openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await fsp10.open(join11(packDir, name), "r");
+    const pack = await fsp9.open(join10(packDir, name), "r");
     try {
       const size = (await pack.stat()).size;
       const magic = await readBytes(pack, 0, 4);
@@ -47308,18 +47266,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = async (oid) => {
-    const loose = await fsp10.stat(join11(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+    const loose = await fsp9.stat(join10(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (await indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles(join11(gitdir, "refs"))) {
-    const name = basename4(path);
+  for (const path of await listFiles(join10(gitdir, "refs"))) {
+    const name = basename3(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await fsp10.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), (await fsp9.readFile(path, "utf8").catch(() => "")).trim()]);
   }
-  const packed = await fsp10.readFile(join11(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await fsp9.readFile(join10(gitdir, "packed-refs"), "utf8").catch(() => "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47334,10 +47292,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await fsp10.rename(gitdir, aside);
-  const prefix = `${basename4(gitdir)}.broken-`;
-  const old = (await fsp10.readdir(dirname8(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await fsp10.rm(join11(dirname8(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await fsp9.rename(gitdir, aside);
+  const prefix = `${basename3(gitdir)}.broken-`;
+  const old = (await fsp9.readdir(dirname7(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await fsp9.rm(join10(dirname7(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -47364,7 +47322,7 @@ var http = {
 };
 function remoteCacheDir(url2, cacheRoot) {
   const clean2 = parseRemoteUrl(url2, void 0).url;
-  return join12(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
+  return join11(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
 }
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
@@ -47380,8 +47338,8 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = join12(gitdir, "shallow");
-  if (oids.size === 0) await fsp11.rm(path, { force: true });
+  const path = join11(gitdir, "shallow");
+  if (oids.size === 0) await fsp10.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -47396,8 +47354,8 @@ async function keepingShallow(gitdir, fetch) {
   }
 }
 async function initCache(gitdir, url2) {
-  if (!await fsp11.stat(join12(gitdir, "config")).catch(() => void 0)) {
-    await fsp11.mkdir(gitdir, { recursive: true });
+  if (!await fsp10.stat(join11(gitdir, "config")).catch(() => void 0)) {
+    await fsp10.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
   }
   const settings = {
@@ -47799,7 +47757,7 @@ async function openRemote(spec2, options) {
 // src/git/index.ts
 function defaultCacheDir(env = process.env) {
   if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return join13(env.XDG_CACHE_HOME || join13(homedir(), ".cache"), "git-canary");
+  return join12(env.XDG_CACHE_HOME || join12(homedir(), ".cache"), "git-canary");
 }
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
@@ -47847,10 +47805,11 @@ function repositoryLocation(ctx) {
   return isUrl(spec2) || isAbsolute2(spec2) ? spec2 : resolve3(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
-  const { cacheDir, production } = ctx.options;
+  const { production } = ctx.options;
+  const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn(join14(remoteCacheDir(location, cacheDir ?? defaultCacheDir(ctx.env)), "git-canary-memo"));
+  if (isUrl(location)) keepMemosIn(join13(remoteCacheDir(location, cacheDir), "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,

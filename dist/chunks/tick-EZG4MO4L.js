@@ -3,14 +3,14 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-YTMYGG5H.js";
-import "./chunk-AE3VEY6F.js";
-import "./chunk-RJE6BSBU.js";
-import "./chunk-UM7NJFJO.js";
-import "./chunk-EM3M36D5.js";
+} from "./chunk-OUFM7PP5.js";
+import "./chunk-VHYNUNN2.js";
+import "./chunk-5JMOD46Z.js";
+import "./chunk-GI3X4L64.js";
+import "./chunk-XYKALFTN.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-QIB6UPK7.js";
+import "./chunk-656TWSNF.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

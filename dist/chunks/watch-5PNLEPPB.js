@@ -3,18 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-YTMYGG5H.js";
-import "./chunk-AE3VEY6F.js";
-import "./chunk-RJE6BSBU.js";
-import "./chunk-UM7NJFJO.js";
-import "./chunk-EM3M36D5.js";
+} from "./chunk-OUFM7PP5.js";
+import "./chunk-VHYNUNN2.js";
+import "./chunk-5JMOD46Z.js";
+import "./chunk-GI3X4L64.js";
+import "./chunk-XYKALFTN.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration
 } from "./chunk-5LSMR7TZ.js";
 import {
   flushMemos
-} from "./chunk-QIB6UPK7.js";
+} from "./chunk-656TWSNF.js";
 import {
   CanaryError,
   UsageError
@@ -65,7 +65,7 @@ async function watch(ctx, opts) {
         process.stderr.write(`error: ${e instanceof CanaryError ? e.oneLine() : String(e)}
 `);
       }
-      flushMemos();
+      await flushMemos();
       if (ticks < times && !stopping) {
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, everyMs);

@@ -1,0 +1,132 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+
+// src/memo.ts
+import { createHash } from "node:crypto";
+import { promises as fsp2, readFileSync } from "node:fs";
+import { dirname as dirname2, join as join2 } from "node:path";
+
+// src/git/atomic-fs.ts
+import { randomBytes } from "node:crypto";
+import { promises as fsp } from "node:fs";
+import { basename, dirname, join } from "node:path";
+var OBJECTS = /[\\/]objects[\\/]/;
+var REFS = /[\\/]refs[\\/]/;
+async function writeFile(path, data, options) {
+  if (typeof path !== "string") return fsp.writeFile(path, data, options);
+  if (OBJECTS.test(path)) {
+    return writeFileAtomic(path, data, options, `tmp_obj_${process.pid}_${randomBytes(6).toString("hex")}_${basename(path).slice(0, 8)}`);
+  }
+  const name = basename(path);
+  if (name === "shallow" || name === "config" || name === "packed-refs") return writeFileAtomic(path, data, options);
+  if (REFS.test(path)) return writeFileAtomic(path, data, options, `${name}.tmp_${process.pid}_${randomBytes(6).toString("hex")}.lock`);
+  return fsp.writeFile(path, data, options);
+}
+async function writeFileAtomic(path, data, options, tmpName = `tmp_${basename(path)}_${process.pid}_${randomBytes(6).toString("hex")}`) {
+  const tmp = join(dirname(path), tmpName);
+  try {
+    await fsp.writeFile(tmp, data, options);
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.unlink(tmp).catch(() => {
+    });
+    throw err;
+  }
+}
+var atomicFs = {
+  promises: {
+    readFile: fsp.readFile,
+    writeFile,
+    mkdir: fsp.mkdir,
+    rmdir: fsp.rmdir,
+    rm: fsp.rm,
+    unlink: fsp.unlink,
+    stat: fsp.stat,
+    lstat: fsp.lstat,
+    readdir: fsp.readdir,
+    readlink: fsp.readlink,
+    symlink: fsp.symlink,
+    chmod: fsp.chmod
+  }
+};
+
+// src/memo.ts
+var buildId;
+function setBuildId(id) {
+  buildId = id;
+}
+var KEPT_MAX = 4096;
+var kept;
+function keepMemosIn(dir, build = buildId) {
+  if (!build) return;
+  const path = join2(dir, `memo-${build}.json`);
+  if (kept?.path === path) return;
+  let memos = {};
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8"));
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) memos = parsed;
+  } catch {
+  }
+  kept = { path, memos, dirty: false };
+}
+async function flushMemos() {
+  if (!kept?.dirty) return;
+  const { path, memos } = kept;
+  for (const memo of Object.values(memos)) {
+    const digests = Object.keys(memo);
+    for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo[old];
+  }
+  try {
+    const dir = dirname2(path);
+    await fsp2.mkdir(dir, { recursive: true });
+    await writeFileAtomic(path, JSON.stringify(memos));
+    if (kept?.path === path) kept.dirty = false;
+    for (const name of await fsp2.readdir(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join2(dir, name) !== path) await fsp2.rm(join2(dir, name), { force: true });
+  } catch {
+  }
+}
+function keepable(v) {
+  return typeof v === "boolean" || typeof v === "string" || typeof v === "number" && Number.isFinite(v);
+}
+function keptMemo(name) {
+  if (!kept) return void 0;
+  kept.memos[name] ??= {};
+  return kept.memos[name];
+}
+var TextMemo = class {
+  /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
+  constructor(max = 4096, name) {
+    this.max = max;
+    this.name = name;
+  }
+  max;
+  name;
+  entries = /* @__PURE__ */ new Map();
+  get(key, compute) {
+    const hit = this.entries.get(key);
+    if (hit !== void 0 || this.entries.has(key)) return hit;
+    const disk = this.name ? keptMemo(this.name) : void 0;
+    const digest = disk ? createHash("sha256").update(key).digest("base64url") : "";
+    const known = disk && Object.hasOwn(disk, digest) ? disk[digest] : void 0;
+    let value;
+    if (keepable(known)) value = known;
+    else {
+      value = compute();
+      if (disk && kept && keepable(value)) {
+        disk[digest] = value;
+        kept.dirty = true;
+      }
+    }
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, value);
+    return value;
+  }
+};
+
+export {
+  writeFileAtomic,
+  atomicFs,
+  setBuildId,
+  keepMemosIn,
+  flushMemos,
+  TextMemo
+};
