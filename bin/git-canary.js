@@ -81,7 +81,9 @@ function loadWithCodeCache() {
   let st;
   try {
     st = statSync(file);
-    source = readFileSync(file, 'utf8');
+    // The build writes it in ASCII: read as a one-byte string, ~10 ms sooner than decoding UTF-8.
+    const bytes = readFileSync(file);
+    source = require('node:buffer').isAscii?.(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
   } catch {
     return undefined;
   }

@@ -111,9 +111,9 @@ function keepMemosIn(dir, build2 = buildId) {
 async function flushMemos() {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
-  for (const memo2 of Object.values(memos)) {
+  for (const [name, memo2] of Object.entries(memos)) {
     const digests = Object.keys(memo2);
-    for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo2[old];
+    for (const old of digests.slice(0, Math.max(0, digests.length - (keptMax.get(name) ?? KEPT_MAX)))) delete memo2[old];
   }
   try {
     const dir = (0, import_node_path2.dirname)(path);
@@ -132,7 +132,7 @@ function keptMemo(name) {
   kept.memos[name] ??= {};
   return kept.memos[name];
 }
-var import_node_crypto2, import_node_fs2, import_node_path2, buildId, KEPT_MAX, kept, TextMemo;
+var import_node_crypto2, import_node_fs2, import_node_path2, buildId, KEPT_MAX, keptMax, kept, TextMemo;
 var init_memo = __esm({
   "src/memo.ts"() {
     "use strict";
@@ -141,11 +141,16 @@ var init_memo = __esm({
     import_node_path2 = require("node:path");
     init_atomic_fs();
     KEPT_MAX = 4096;
+    keptMax = /* @__PURE__ */ new Map();
     TextMemo = class {
-      /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
-      constructor(max = 4096, name) {
+      /**
+       * `name`: also kept on disk, under this name (only booleans, strings and
+       * finite numbers are), at most `onDisk` entries of it (default 4,096).
+       */
+      constructor(max = 4096, name, onDisk) {
         this.max = max;
         this.name = name;
+        if (name && onDisk !== void 0) keptMax.set(name, onDisk);
       }
       max;
       name;
@@ -3639,10 +3644,10 @@ var init_errors = __esm({
       location() {
         return formatWhere(this.where);
       }
-      /** One line: `<what> (<where>) — <hint>`; control characters of user values are escaped (see `printable`). */
+      /** One line: `<what> (<where>) \u2014 <hint>`; control characters of user values are escaped (see `printable`). */
       oneLine() {
         const where3 = this.location();
-        return printable(`${this.message}${where3 ? ` (${where3})` : ""}${this.hint ? ` — ${this.hint}` : ""}`);
+        return printable(`${this.message}${where3 ? ` (${where3})` : ""}${this.hint ? ` \u2014 ${this.hint}` : ""}`);
       }
       toJSON() {
         return { code: this.code, message: this.message, where: this.where, hint: this.hint, data: this.data };
@@ -3791,7 +3796,7 @@ function decide(input) {
         failedChecks: state.failedChecks
       };
     }
-    return { kind: "none", reason: `paused: ${state.reason} — run \`git-canary resume --service ${input.service}\`` };
+    return { kind: "none", reason: `paused: ${state.reason} \u2014 run \`git-canary resume --service ${input.service}\`` };
   }
   if (observed.pullRequestClosed) {
     const { number: number3, by } = observed.pullRequestClosed;
@@ -3816,7 +3821,7 @@ function decide(input) {
   if (observed.candidateMissing !== void 0) {
     return {
       kind: "hold",
-      reason: `${observed.candidateMissing} branch is gone; the rollout at ${state.weight}% is held — restore the branch, or end it: git-canary rollback --service ${input.service}`,
+      reason: `${observed.candidateMissing} branch is gone; the rollout at ${state.weight}% is held \u2014 restore the branch, or end it: git-canary rollback --service ${input.service}`,
       failedChecks: state.failedChecks
     };
   }
@@ -3920,7 +3925,7 @@ function judged(input, state, at3, judgment) {
         const key = judgment.outcome === "inconclusive" ? "inconclusiveLimit" : "errorLimit";
         return {
           kind: "pause",
-          reason: `${n} ${what2} judgment${n === 1 ? "" : "s"} in a row (${key} ${limit}) at ${at3}: ${last} — ${fix}, then git-canary resume --service ${input.service}`,
+          reason: `${n} ${what2} judgment${n === 1 ? "" : "s"} in a row (${key} ${limit}) at ${at3}: ${last} \u2014 ${fix}, then git-canary resume --service ${input.service}`,
           files: [],
           judgment,
           ...counts2
@@ -4789,7 +4794,7 @@ function eventDetail(e) {
       return `${e.outcome}${e.checks.length > 0 ? `: ${e.checks.map(checkText).join("; ")}` : ""}${count}`;
     }
     case "step":
-      return `${e.from}% → ${e.weight}%${e.why ? `: ${e.why}` : ""}`;
+      return `${e.from}% \u2192 ${e.weight}%${e.why ? `: ${e.why}` : ""}`;
     case "start":
       return [e.why, e.supersedes ? `supersedes ${e.supersedes}` : ""].filter(Boolean).join("; ");
     default:
@@ -4899,7 +4904,7 @@ function nextTickOf(f) {
   const { next, obs, settings, service: service2 } = f;
   const decision = next.kind === "analyze" ? "judge" : next.kind === "resume" ? "none" : next.kind;
   if (next.kind !== "start") return { decision, reason: next.reason };
-  const gate = settings.gate === "pull-request" ? `; gate: pull-request — it starts once the promotion pull request from git-canary/${service2} is approved` : "";
+  const gate = settings.gate === "pull-request" ? `; gate: pull-request \u2014 it starts once the promotion pull request from git-canary/${service2} is approved` : "";
   return { decision, reason: `${next.reason}${gate}`, candidate: obs.candidateSha, images: f.nextImages };
 }
 function nextJudgmentOf(f) {
@@ -5037,10 +5042,10 @@ function nextTickText(s, active) {
   if (!next || next.decision === "judge") return void 0;
   if (next.decision === "none") return active || !s.rollout ? void 0 : next.reason;
   if (active && s.nextJudgment) return void 0;
-  return `next tick: ${next.decision} — ${next.reason}${next.images?.length ? ` (${next.images.join(", ")})` : ""}`;
+  return `next tick: ${next.decision} \u2014 ${next.reason}${next.images?.length ? ` (${next.images.join(", ")})` : ""}`;
 }
 function formatStatusLine(s) {
-  if (s.phase === "error") return `${s.service}: error — ${s.reason}`;
+  if (s.phase === "error") return `${s.service}: error \u2014 ${s.reason}`;
   const active = s.phase === "progressing" || s.phase === "paused";
   const head = `${s.service}: ${s.phase}${active ? ` at step ${s.step}, canary ${s.weight}%` : ""}`;
   const total = Number(s.step?.split("/")[1] ?? 0);
@@ -5074,7 +5079,7 @@ function formatStatusLine(s) {
   if (s.rollout) parts.push(`rollout ${s.rollout}${s.pullRequest !== null ? `, pull request #${s.pullRequest}` : ""}`);
   if (s.actions.length) parts.push(`you can: ${actionsText(s.actions)}`);
   const detail = parts.filter((p) => typeof p === "string" && p !== "");
-  return detail.length ? `${head} — ${detail.join("; ")}` : head;
+  return detail.length ? `${head} \u2014 ${detail.join("; ")}` : head;
 }
 function unknownServiceError(service2, services, branch) {
   return new ConfigError(`no service named ${service2} in git-canary.yaml`, {
@@ -8806,15 +8811,15 @@ var require_errors = __commonJS({
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
-        lineStr = "…" + lineStr.substring(trimStart);
+        lineStr = "\u2026" + lineStr.substring(trimStart);
         ci -= trimStart - 1;
       }
       if (lineStr.length > 80)
-        lineStr = lineStr.substring(0, 79) + "…";
+        lineStr = lineStr.substring(0, 79) + "\u2026";
       if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
         let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
         if (prev.length > 80)
-          prev = prev.substring(0, 79) + "…\n";
+          prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
@@ -9883,9 +9888,9 @@ var require_resolve_flow_scalar = __commonJS({
       // horizontal tab
       v: "\v",
       // vertical tab
-      N: "",
+      N: "\x85",
       // Unicode next line
-      _: " ",
+      _: "\xA0",
       // Unicode non-breaking space
       L: "\u2028",
       // Unicode line separator
@@ -15026,7 +15031,7 @@ var init_checks2 = __esm({
         if (typeof payload.value !== typeof def2.value)
           throw new Error("Cannot mix number and bigint in multiple_of check.");
         const isMultiple = typeof payload.value === "bigint" ? (
-          // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
+          // `value % 0n` throws, and nothing is a multiple of zero \u2014 the number branch already fails this way via NaN
           def2.value !== BigInt(0) && payload.value % def2.value === BigInt(0)
         ) : floatSafeRemainder(payload.value, def2.value) === 0;
         if (isMultiple)
@@ -20552,7 +20557,7 @@ function findManaged(file, route, docs, rules, api7) {
   const c = describeDestination(route.canary);
   const entries2 = rules.flatMap((r) => r.entries);
   const seen = [...new Set(entries2.map((e) => e.label))];
-  const found = `${api7.entryNoun}s found: ${seen.slice(0, 8).join(", ") || "none"}${seen.length > 8 ? ", …" : ""}`;
+  const found = `${api7.entryNoun}s found: ${seen.slice(0, 8).join(", ") || "none"}${seen.length > 8 ? ", \u2026" : ""}`;
   const hasStable = entries2.some((e) => e.stable);
   const hasCanary = entries2.some((e) => e.canary);
   if (!hasStable && !hasCanary) {
@@ -21285,7 +21290,7 @@ function runningRevision(file, doc) {
   if (full) return full.revisionName;
   const pinned = templateName(doc);
   if (typeof pinned === "string" && entries2.some((e) => e.revisionName === pinned)) return pinned;
-  const hint = "pin it: set spec.template.metadata.name (e.g. checkout-v1) and spec.traffic: [{revisionName: checkout-v1, percent: 100}] — Knative generates revision names git cannot know";
+  const hint = "pin it: set spec.template.metadata.name (e.g. checkout-v1) and spec.traffic: [{revisionName: checkout-v1, percent: 100}] \u2014 Knative generates revision names git cannot know";
   fail2(file, doc, ["spec"], `Knative Service ${doc.name ?? ""} does not pin the revision it runs`, hint);
 }
 function newEntry4(_file2, _rule, _stable, route) {
@@ -23275,7 +23280,7 @@ var require_dist2 = __commonJS({
         }
       }
       /**
-      Test whether the current node matches a given context—a sequence
+      Test whether the current node matches a given context\u2014a sequence
       of direct parent node names. Empty strings in the context array
       are treated as wildcards.
       */
@@ -24788,7 +24793,7 @@ var require_dist3 = __commonJS({
       
       Note that looking around during tokenizing creates dependencies
       on potentially far-away content, which may reduce the
-      effectiveness incremental parsing—when looking forward—or even
+      effectiveness incremental parsing\u2014when looking forward\u2014or even
       cause invalid reparses when looking backward more than 25 code
       units, since the library does not track lookbehind.
       */
@@ -26802,7 +26807,7 @@ var require_dist5 = __commonJS({
       "( )": highlight.tags.paren,
       "[ ]": highlight.tags.squareBracket,
       "{ }": highlight.tags.brace,
-      "⚠": highlight.tags.invalid
+      "\u26A0": highlight.tags.invalid
     });
     var spec_Identifier = { __proto__: null, absent_over_time: 401, absent: 403, abs: 405, acos: 407, acosh: 409, asin: 411, asinh: 413, atan: 415, atanh: 417, avg_over_time: 419, ceil: 421, changes: 423, clamp: 425, clamp_max: 427, clamp_min: 429, cos: 431, cosh: 433, count_over_time: 435, days_in_month: 437, day_of_month: 439, day_of_week: 441, day_of_year: 443, deg: 445, delta: 447, deriv: 449, exp: 451, first_over_time: 453, floor: 455, histogram_count: 457, histogram_fraction: 459, histogram_quantile: 461, histogram_quantiles: 463, histogram_stddev: 465, histogram_stdvar: 467, histogram_sum: 469, histogram_avg: 471, double_exponential_smoothing: 473, hour: 475, idelta: 477, increase: 479, info: 481, irate: 483, label_replace: 485, label_join: 487, last_over_time: 489, ln: 491, log10: 493, log2: 495, mad_over_time: 497, max_over_time: 499, min_over_time: 501, ts_of_first_over_time: 503, ts_of_max_over_time: 505, ts_of_min_over_time: 507, ts_of_last_over_time: 509, minute: 511, month: 513, pi: 515, predict_linear: 517, present_over_time: 519, quantile_over_time: 521, rad: 523, rate: 525, resets: 527, round: 529, scalar: 531, sgn: 533, sin: 535, sinh: 537, sort: 539, sort_desc: 541, sort_by_label: 543, sort_by_label_desc: 545, start_timestamp: 547, range: 549, step: 551, sqrt: 553, stddev_over_time: 555, stdvar_over_time: 557, sum_over_time: 559, tan: 561, tanh: 563, timestamp: 565, time: 567, vector: 569, year: 571, min_of: 575, max_of: 577 };
     var parser = lr.LRParser.deserialize({
@@ -26810,7 +26815,7 @@ var require_dist5 = __commonJS({
       states: "BnOYQPOOO(gQPOOOOQO'#DT'#DTO(lQPO'#DSOOQO'#Db'#DbO(wQPO'#FqQ0_QQOOOOQO'#Ds'#DsO(rQPO'#DrOYQPO'#F{OYQPO'#F}O1xQSO'#GPO2TQQO'#GOOOQO'#GO'#GOOOQO'#Gd'#GdOOQO'#Dt'#DtOOQO'#Dv'#DvOOQO'#Dw'#DwOOQO'#Dx'#DxOOQO'#Dy'#DyOOQO'#Dz'#DzOOQO'#D{'#D{OOQO'#D|'#D|OOQO'#D}'#D}OOQO'#EO'#EOOOQO'#EP'#EPOOQO'#EQ'#EQOOQO'#ER'#EROOQO'#ES'#ESOOQO'#ET'#ETOOQO'#EU'#EUOOQO'#EV'#EVOOQO'#EW'#EWOOQO'#EX'#EXOOQO'#EY'#EYOOQO'#EZ'#EZOOQO'#E['#E[OOQO'#E]'#E]OOQO'#E^'#E^OOQO'#E_'#E_OOQO'#E`'#E`OOQO'#Ea'#EaOOQO'#Eb'#EbOOQO'#Ec'#EcOOQO'#Ed'#EdOOQO'#Ee'#EeOOQO'#Ef'#EfOOQO'#Eg'#EgOOQO'#Eh'#EhOOQO'#Ei'#EiOOQO'#Ej'#EjOOQO'#Ek'#EkOOQO'#El'#ElOOQO'#Em'#EmOOQO'#En'#EnOOQO'#Eo'#EoOOQO'#Ep'#EpOOQO'#Eq'#EqOOQO'#Er'#ErOOQO'#Es'#EsOOQO'#Et'#EtOOQO'#Eu'#EuOOQO'#Ev'#EvOOQO'#Ew'#EwOOQO'#Ex'#ExOOQO'#Ey'#EyOOQO'#Ez'#EzOOQO'#E{'#E{OOQO'#E|'#E|OOQO'#E}'#E}OOQO'#FO'#FOOOQO'#FP'#FPOOQO'#FQ'#FQOOQO'#FR'#FROOQO'#FS'#FSOOQO'#FT'#FTOOQO'#FU'#FUOOQO'#FV'#FVOOQO'#FW'#FWOOQO'#FX'#FXOOQO'#FY'#FYOOQO'#FZ'#FZOOQO'#F['#F[OOQO'#F]'#F]OOQO'#F^'#F^OOQO'#F_'#F_OOQO'#F`'#F`OOQO'#Fa'#FaOOQO'#Fb'#FbOOQO'#Fc'#FcOOQO'#Fd'#FdOOQO'#Fe'#FeOOQO'#Ff'#FfOOQO'#Fg'#FgOOQO'#Fh'#FhOOQO'#Fi'#FiOOQO'#Fj'#FjOOQO'#Fk'#FkOOQO'#Fl'#FlOOQO'#Fm'#FmOOQO'#Fn'#FnQOQPOOO3zQPO'#DUO4PQPO'#DZO(rQPO,59nO4WQQO,59nOOQO,59|,59|O6QQPO,59vO6QQPO,59vO6QQPO,59vO6QQPO,59vO6QQPO,59vO=qQPO,5<ZO>cQPO,5<cOOQO,5<e,5<eOOQO,5<f,5<fO?fQPO,5<rOOQO,5:^,5:^O?pQQO,5<gO?wQQO,5<iOOQO'#DX'#DXOAkQPO'#GQOAyQPO,5<kOOQO,5<k,5<kOBVQPO,5<kOOQO,5<j,5<jOB_QSO'#DVOOQO,59p,59pOOQO,59u,59uOBjQQO,59uOOQO1G/Y1G/YOOQO'#D^'#D^O3zQPO'#D_OBtQPO'#DaOByQPO'#DcOCOQPO'#DdOOQO'#D`'#D`OJbQPO'#D`OJiQPO'#D`OOQO'#Gh'#GhOJpQPO'#GhO!$WQPO'#GhOYQPO1G/bOYQPO1G/bOYQPO1G/bOYQPO1G/bOYQPO1G/bOOQO'#Fq'#FqOOQO'#Fv'#FvO!$bQSO1G1uO=qQPO'#FpOOQO'#Fr'#FrOOQO'#Fs'#FsOOQO'#Ft'#FtOOQO'#Fu'#FuO!$|QPO'#FpO!%RQPO'#FpO=qQPO'#FpOOQO'#Fp'#FpO>cQPO'#FxOOQO1G1}1G1}O!%WQPO'#FxO!%]QPO'#FxO=qQPO'#FxOOQO'#Fx'#FxO!%bQPO'#DbOOQO'#GY'#GYOOQO1G2^1G2^O!%mQPO1G2^OOQO1G2R1G2ROOQO'#GR'#GRO!%rQPO,5<lO!%wQPO,5<qO!%|QSO1G2VO!&XQPO1G2VOOQO1G2V1G2VOOQO,59q,59qO!&aQPO,59qOYQPO'#G]O!&iQPO1G/aOOQO1G/a1G/aO!&qQPO,59yO?TQPO,59{O?TQPO,59}O?TQPO,5:OOOQO,59z,59zOOQO,5=S,5=SO!._QPO,5=SO!7]QQO7+$|O!7mQQO7+$|O!9XQQO7+$|O!9uQQO7+$|O!;jQQO7+$|O=qQPO,5<[O=qQPO,5<[OOQO7+'a7+'aO!<ZQPO7+'nO!<vQSO,5<[O!=QQPO,5<[O=qQPO,5<[O!=kQQO,5<[OOQO,5<d,5<dO!=rQPO,5<dO=qQPO,5<dO!=wQQO,5<dO!>OQPO7+'xOOQO1G2W1G2WOOQO1G2]1G2]O!>TQPO,5<xOOQO,5<x,5<xOOQO7+'q7+'qO!>iQSO7+'qOOQO-E:[-E:[O!>tQSO1G/]O!?PQPO1G/]OOQO1G/]1G/]O!?XQQO,5<wOOQO-E:Z-E:ZOOQO7+${7+${O!?cQPO1G/eO!FyQPO1G/gO!GOQPO1G/iO!GTQPO1G/jOOQO1G2n1G2nO!GnQSO1G1vO!GxQSO1G1vO!HdQQO<<KYOOQO<<KY<<KYOOQO1G1v1G1vO!HkQQO1G1vO!HrQQO,5<[OOQO1G2O1G2OO!IPQQO1G2OOOQO<<Kd<<KdOOQO<<K]<<K]P!IWQSO'#G^OOQO,5<v,5<vOOQO7+$w7+$wO!I`QSO7+$wOOQO-E:Y-E:YOOQO7+%P7+%POOQO7+%R7+%ROOQO7+%T7+%TOOQO7+%U7+%UOOQOAN@tAN@tO=qQPO7+'bO!IkQQO1G1vO!IxQQO1G1vO=qQPO7+'jOOQO<<Hc<<HcP!JgQSO'#G[O!JoQQO<<J|O!JvQQO<<KUOOQOAN@hAN@hOOQOAN@pAN@pO=qQPO'#FpO=qQPO,5<[O=qQPO,5<[",
       stateData: "!J}~O%VOStOS~OWQOXQOYQOZQO[QO]QO^QO_QO`QOaQObQOcQOdQOeQOkVOlVO|^O!i[O%SSO%TSO%XXO%]TO%^TO%_SO%`_O%a`O%baO%cbO%dcO%edO%feO%gfO%hgO%ihO%jiO%kjO%lkO%mlO%nmO%onO%poO%qpO%rqO%srO%tsO%utO%vuO%wvO%xwO%yxO%zyO%{zO%|{O%}|O&O}O&P!OO&Q!PO&R!QO&S!RO&T!SO&U!TO&V!UO&W!VO&X!WO&Y!XO&Z!YO&[!ZO&]![O&^!]O&_!^O&`!_O&a!`O&b!aO&c!bO&d!cO&e!dO&f!eO&g!fO&h!gO&i!hO&j!iO&k!jO&l!kO&m!lO&n!mO&o!nO&p!oO&q!pO&r!qO&s!rO&t!sO&u!tO&v!uO&w!vO&x!wO&y!xO&z!yO&{!zO&|!{O&}!|O'O!}O'P#OO'Q#PO'R#QO'S#RO'T#SO'U#TO'V#UO'W#VO'X#WO'_ZO~O!i#XO~Of#YOg#YO%X#ZO~O%S#^O%T#^O%_#^OW$eXX$eXY$eXZ$eX[$eX]$eX^$eX_$eX`$eXa$eXb$eXc$eXd$eXe$eXk$eXl$eX|$eX!i$eX%S$eX%T$eX%X$eX%]$eX%^$eX%_$eX%`$eX%a$eX%b$eX%c$eX%d$eX%e$eX%f$eX%g$eX%h$eX%i$eX%j$eX%k$eX%l$eX%m$eX%n$eX%o$eX%p$eX%q$eX%r$eX%s$eX%t$eX%u$eX%v$eX%w$eX%x$eX%y$eX%z$eX%{$eX%|$eX%}$eX&O$eX&P$eX&Q$eX&R$eX&S$eX&T$eX&U$eX&V$eX&W$eX&X$eX&Y$eX&Z$eX&[$eX&]$eX&^$eX&_$eX&`$eX&a$eX&b$eX&c$eX&d$eX&e$eX&f$eX&g$eX&h$eX&i$eX&j$eX&k$eX&l$eX&m$eX&n$eX&o$eX&p$eX&q$eX&r$eX&s$eX&t$eX&u$eX&v$eX&w$eX&x$eX&y$eX&z$eX&{$eX&|$eX&}$eX'O$eX'P$eX'Q$eX'R$eX'S$eX'T$eX'U$eX'V$eX'W$eX'X$eX'_$eX~OU#eOV#_Oh#bOi#cOj#bOo#gOp#fO!P#_O!X#_O!Y#_O!Z#_O![#`O!]#`O!^#aO!_#aO!`#aO!a#aO!b#aO!c#aO!d#aO!e#aO${#hO'Y#dO~Oz#mO|#lO'`#oO~O'_ZOU$rXV$rXh$rXi$rXj$rXo$rXp$rX!P$rX!X$rX!Y$rX!Z$rX![$rX!]$rX!^$rX!_$rX!`$rX!a$rX!b$rX!c$rX!d$rX!e$rX${$rX%R$rX'Y$rX%Z$rX%Y$rX~O%X#rO~O%Z#tO~PYOf#YOg#YOUvaVvahvaivajvaovapva!Pva!Xva!Yva!Zva![va!]va!^va!_va!`va!ava!bva!cva!dva!eva${va%Rva'Yva%Zva%Yva~OP#wOQ#xOR#xOq#yOr#zOs#{OW%[PX%[PY%[PZ%[P[%[P]%[P^%[P_%[P`%[Pa%[Pb%[Pc%[Pd%[Pe%[Pk%[Pl%[P|%[P!i%[P%S%[P%T%[P%X%[P%]%[P%^%[P%_%[P%`%[P%a%[P%b%[P%c%[P%d%[P%e%[P%f%[P%g%[P%h%[P%i%[P%j%[P%k%[P%l%[P%m%[P%n%[P%o%[P%p%[P%q%[P%r%[P%s%[P%t%[P%u%[P%v%[P%w%[P%x%[P%y%[P%z%[P%{%[P%|%[P%}%[P&O%[P&P%[P&Q%[P&R%[P&S%[P&T%[P&U%[P&V%[P&W%[P&X%[P&Y%[P&Z%[P&[%[P&]%[P&^%[P&_%[P&`%[P&a%[P&b%[P&c%[P&d%[P&e%[P&f%[P&g%[P&h%[P&i%[P&j%[P&k%[P&l%[P&m%[P&n%[P&o%[P&p%[P&q%[P&r%[P&s%[P&t%[P&u%[P&v%[P&w%[P&x%[P&y%[P&z%[P&{%[P&|%[P&}%[P'O%[P'P%[P'Q%[P'R%[P'S%[P'T%[P'U%[P'V%[P'W%[P'X%[P'_%[P~O%S$YO%T$YO%X$cO%]$XO%^$XO%_$YO&|$^O&}$]O'Z$_O'[$`O~O%S$YO%T$YO%X$iO%]$XO%^$XO%_$YO&|$^O&}$]O'Z$_O'[$`O~O%SSO%TSO%]$kO%^$kO%_SO~Om$lOn$lO~P?TO%Z$oO~P0_O!P#_OU$qaV$qah$qai$qaj$qao$qap$qa!X$qa!Y$qa!Z$qa![$qa!]$qa!^$qa!_$qa!`$qa!a$qa!b$qa!c$qa!d$qa!e$qa${$qa%R$qa'Y$qa%Z$qa%Y$qa~O!e$pO$v$pO$w$pO$x$pO~O!e$pO$v$pO$w$pO$x$pO%Y$sO'`$uO~Oz$wO|#lO%Z$vO~O%Y$xO%Z$zO~P0_O%X$|O~O%X$}O~O%X%OO~OW!SXX!SXY!SXZ!SX[!SX]!SX^!SX_!SX`!SXa!SXb!SXc!SXd!SXe!SXk!SXl!SX|!SX!i!SX%S!SX%T!SX%X!SX%]!SX%^!SX%_!SX%`!SX%a!SX%b!SX%c!SX%d!SX%e!SX%f!SX%g!SX%h!SX%i!SX%j!SX%k!SX%l!SX%m!SX%n!SX%o!SX%p!SX%q!SX%r!SX%s!SX%t!SX%u!SX%v!SX%w!SX%x!SX%y!SX%z!SX%{!SX%|!SX%}!SX&O!SX&P!SX&Q!SX&R!SX&S!SX&T!SX&U!SX&V!SX&W!SX&X!SX&Y!SX&Z!SX&[!SX&]!SX&^!SX&_!SX&`!SX&a!SX&b!SX&c!SX&d!SX&e!SX&f!SX&g!SX&h!SX&i!SX&j!SX&k!SX&l!SX&m!SX&n!SX&o!SX&p!SX&q!SX&r!SX&s!SX&t!SX&u!SX&v!SX&w!SX&x!SX&y!SX&z!SX&{!SX&|!SX&}!SX'O!SX'P!SX'Q!SX'R!SX'S!SX'T!SX'U!SX'V!SX'W!SX'X!SX'_!SX~Os#{O~PCTOr#zO~PCTOq#yOr#zOs#{OW%[XX%[XY%[XZ%[X[%[X]%[X^%[X_%[X`%[Xa%[Xb%[Xc%[Xd%[Xe%[Xk%[Xl%[X|%[X!i%[X%S%[X%T%[X%X%[X%]%[X%^%[X%_%[X%`%[X%a%[X%b%[X%c%[X%d%[X%e%[X%f%[X%g%[X%h%[X%i%[X%j%[X%k%[X%l%[X%m%[X%n%[X%o%[X%p%[X%q%[X%r%[X%s%[X%t%[X%u%[X%v%[X%w%[X%x%[X%y%[X%z%[X%{%[X%|%[X%}%[X&O%[X&P%[X&Q%[X&R%[X&S%[X&T%[X&U%[X&V%[X&W%[X&X%[X&Y%[X&Z%[X&[%[X&]%[X&^%[X&_%[X&`%[X&a%[X&b%[X&c%[X&d%[X&e%[X&f%[X&g%[X&h%[X&i%[X&j%[X&k%[X&l%[X&m%[X&n%[X&o%[X&p%[X&q%[X&r%[X&s%[X&t%[X&u%[X&v%[X&w%[X&x%[X&y%[X&z%[X&{%[X&|%[X&}%[X'O%[X'P%[X'Q%[X'R%[X'S%[X'T%[X'U%[X'V%[X'W%[X'X%[X'_%[X~OQ#xOR#xO~PJpO!P%XO!X%XO!Y%XO!Z%XO![%YO!]%YO']%ZO'^%[O~O%X%^O~O%X%_O~O%X%bO~O%X%cO~O%S#^O%T#^O%_#^O~O%X%eO~O|%fO~O|%gO~Oz#mO|#lO'`%jO~O%Y%kO'`%jO~O%Y%mO%Z%oO~O%Y$xO%Z%rO~OS%sOT%sOW!RaX!RaY!RaZ!Ra[!Ra]!Ra^!Ra_!Ra`!Raa!Rab!Rac!Rad!Rae!Rak!Ral!Raq!Rar!Ras!Ra|!Ra!i!Ra%S!Ra%T!Ra%X!Ra%]!Ra%^!Ra%_!Ra%`!Ra%a!Ra%b!Ra%c!Ra%d!Ra%e!Ra%f!Ra%g!Ra%h!Ra%i!Ra%j!Ra%k!Ra%l!Ra%m!Ra%n!Ra%o!Ra%p!Ra%q!Ra%r!Ra%s!Ra%t!Ra%u!Ra%v!Ra%w!Ra%x!Ra%y!Ra%z!Ra%{!Ra%|!Ra%}!Ra&O!Ra&P!Ra&Q!Ra&R!Ra&S!Ra&T!Ra&U!Ra&V!Ra&W!Ra&X!Ra&Y!Ra&Z!Ra&[!Ra&]!Ra&^!Ra&_!Ra&`!Ra&a!Ra&b!Ra&c!Ra&d!Ra&e!Ra&f!Ra&g!Ra&h!Ra&i!Ra&j!Ra&k!Ra&l!Ra&m!Ra&n!Ra&o!Ra&p!Ra&q!Ra&r!Ra&s!Ra&t!Ra&u!Ra&v!Ra&w!Ra&x!Ra&y!Ra&z!Ra&{!Ra&|!Ra&}!Ra'O!Ra'P!Ra'Q!Ra'R!Ra'S!Ra'T!Ra'U!Ra'V!Ra'W!Ra'X!Ra'_!Ra~Oq#yOr#zOs#{OW%[aX%[aY%[aZ%[a[%[a]%[a^%[a_%[a`%[aa%[ab%[ac%[ad%[ae%[ak%[al%[a|%[a!i%[a%S%[a%T%[a%X%[a%]%[a%^%[a%_%[a%`%[a%a%[a%b%[a%c%[a%d%[a%e%[a%f%[a%g%[a%h%[a%i%[a%j%[a%k%[a%l%[a%m%[a%n%[a%o%[a%p%[a%q%[a%r%[a%s%[a%t%[a%u%[a%v%[a%w%[a%x%[a%y%[a%z%[a%{%[a%|%[a%}%[a&O%[a&P%[a&Q%[a&R%[a&S%[a&T%[a&U%[a&V%[a&W%[a&X%[a&Y%[a&Z%[a&[%[a&]%[a&^%[a&_%[a&`%[a&a%[a&b%[a&c%[a&d%[a&e%[a&f%[a&g%[a&h%[a&i%[a&j%[a&k%[a&l%[a&m%[a&n%[a&o%[a&p%[a&q%[a&r%[a&s%[a&t%[a&u%[a&v%[a&w%[a&x%[a&y%[a&z%[a&{%[a&|%[a&}%[a'O%[a'P%[a'Q%[a'R%[a'S%[a'T%[a'U%[a'V%[a'W%[a'X%[a'_%[a~O!P#_OU!Oqh!Oqi!Oqj!Oqo!Oqp!Oq![!Oq!]!Oq!^!Oq!_!Oq!`!Oq!a!Oq!b!Oq!c!Oq!d!Oq!e!Oq${!Oq%R!Oq'Y!Oq%Z!Oq%Y!Oq~OV!Oq!X!Oq!Y!Oq!Z!Oq~P!5uOV#_O!X#_O!Y#_O!Z#_O~P!5uOV#_O!P#_O!X#_O!Y#_O!Z#_O![#`O!]#`OU!Oqh!Oqi!Oqj!Oqo!Oqp!Oq${!Oq%R!Oq'Y!Oq%Z!Oq%Y!Oq~O!^!Oq!_!Oq!`!Oq!a!Oq!b!Oq!c!Oq!d!Oq!e!Oq~P!7}O!^#aO!_#aO!`#aO!a#aO!b#aO!c#aO!d#aO!e#aO~P!7}OV#_Oh#bOj#bO!P#_O!X#_O!Y#_O!Z#_O![#`O!]#`O!^#aO!_#aO!`#aO!a#aO!b#aO!c#aO!d#aO!e#aO~OU!Oqi!Oqo!Oqp!Oq${!Oq%R!Oq'Y!Oq%Z!Oq%Y!Oq~P!:cO']%{O~P=qO!X$da!Y$da!Z$da![$da!]$da']$da~O!P%XO'^$da~P!<bO%Z%|O~O!P&jO!X&jO!Y&jO!Z&jO![&kO!]&kO~O%Z%|O~P!=VO%Z&PO~O%Z&PO~P!=VO%Z&RO~O!e$pO$v$pO$w$pO$x$pO%Y%Qa'`%Qa~Oz#mO|#lO'`&SO~Oz&UO|#lO%Z&VO~O%Y&WO%Z&VO~O%Y%Pa%Z%Pa~P0_O%X#rOW!RiX!RiY!RiZ!Ri[!Ri]!Ri^!Ri_!Ri`!Ria!Rib!Ric!Rid!Rie!Rik!Ril!Riq!Rir!Ris!Ri|!Ri!i!Ri%S!Ri%T!Ri%]!Ri%^!Ri%_!Ri%`!Ri%a!Ri%b!Ri%c!Ri%d!Ri%e!Ri%f!Ri%g!Ri%h!Ri%i!Ri%j!Ri%k!Ri%l!Ri%m!Ri%n!Ri%o!Ri%p!Ri%q!Ri%r!Ri%s!Ri%t!Ri%u!Ri%v!Ri%w!Ri%x!Ri%y!Ri%z!Ri%{!Ri%|!Ri%}!Ri&O!Ri&P!Ri&Q!Ri&R!Ri&S!Ri&T!Ri&U!Ri&V!Ri&W!Ri&X!Ri&Y!Ri&Z!Ri&[!Ri&]!Ri&^!Ri&_!Ri&`!Ri&a!Ri&b!Ri&c!Ri&d!Ri&e!Ri&f!Ri&g!Ri&h!Ri&i!Ri&j!Ri&k!Ri&l!Ri&m!Ri&n!Ri&o!Ri&p!Ri&q!Ri&r!Ri&s!Ri&t!Ri&u!Ri&v!Ri&w!Ri&x!Ri&y!Ri&z!Ri&{!Ri&|!Ri&}!Ri'O!Ri'P!Ri'Q!Ri'R!Ri'S!Ri'T!Ri'U!Ri'V!Ri'W!Ri'X!Ri'_!Ri~O%Z&ZO~O%Z&[O~O%Z&]O~O!X$di!Y$di!Z$di![$di!]$di']$di~O!P%XO'^$di~P!GYO!P%XO!X%XO!Y%XO!Z%XO![$di!]$di']$di'^$di~O']&^O~P!=VO%Y&_O~P!=VO!P&jO%Z$da%Y$da~P!<bO%Y&bO~P!=VOz#mO|#lO~Oz&UO|#lO%Z&cO~O!P&jO%Z$di%Y$di~P!GYO!P&jO!X&jO!Y&jO!Z&jO![$di!]$di%Z$di']$di%Y$di~Oz&UO|#lO~O%Z&gO~P!=VO%Z&hO~P!=VO",
       goto: ".b%]PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP%^%j%v%|P&VP&g%^P&p&w'R'a'k(T(bPPPPPPPPPPPPP%^(o({P({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({({%^)X*T*w*w+]+]+q%^,V%^%^%^%^%^%^,],l,tPPP,l%^P,{P-O-U-[PPPPP-cPPP.Re^OXY#Z$S$T$U$V$W$xeROXY#Z$S$T$U$V$W$xQ#[RR#v#]Q#s#YQ${#xR&Y%sQ#nZQ$w#rU%h$s%k&TV&U%m&W&dQ#]RQ#iWR#v#[Z$R#_#`#a#b#cY$Q#_#`#a#b#cR%R$RY$P#_#`#a#b#cS%Q$Q$RR%w%Ra#|#_#`#a#b#c$Q$R%Rd^OXY#Z$S$T$U$V$W$xQ$m#hQ%t$|Q%u$}R%v%O`#}#_#`#a#b#c$Q$R%RR%P$O`$O#_#`#a#b#c$Q$R%RR%P#}eWOXY#Z$S$T$U$V$W$xeVOXY#Z$S$T$U$V$W$xQ$Z#dQ%]$[Q%`$cQ%d$iQ%x%XQ%y%YQ%z%[Q%}%_Q&O&iQ&Q%cQ&`&jQ&a&kQ&e&_R&f&bdYOXY#Z$S$T$U$V$W$xW$[#d$[%X%YS$e#e$ee&i$c$i%[%_%c&_&b&i&j&kl$a#d$[$c$i%X%Y%[%_%c&_&b&i&j&kT$g#e$el$b#d$[$c$i%X%Y%[%_%c&_&b&i&j&kT$h#e$el$d#d$[$c$i%X%Y%[%_%c&_&b&i&j&kT$j#e$eQ$f#eR%a$ed]OXY#Z$S$T$U$V$W$xR#q[Q#pZV%i$s%k&TQ$q#mT$r#n%hR$n#hQ%n$wR&X%nQ$y#uR%q$yS$t#n#pR%l$tQUOQ#jXQ#kYQ#u#ZQ%S$SQ%T$TQ%U$UQ%V$VQ%W$WR%p$xQ$S#_Q$T#`Q$U#aQ$V#bR$W#c",
-      nodeNames: "⚠ Bool Ignoring On GroupLeft GroupRight Offset Atan2 Avg Bottomk Count CountValues Group Max Min Quantile LimitK LimitRatio Stddev Stdvar Sum Topk By Without And Or Unless StartFn EndFn AtStart AtEnd Smoothed Anchored Fill FillLeft FillRight LineComment PromQL AggregateExpr AggregateOp AggregateModifier GroupingLabels LabelName QuotedLabelName StringLiteral FunctionCallBody BinaryExpr Pow BoolModifier MatchingModifierClause FillModifier FillClause NumberDurationLiteral FillLeftClause FillRightClause Mul Div Mod Add Sub Eql Gte Gtr TrimUpper TrimLower Lte Lss Neq FunctionCall FunctionIdentifier AbsentOverTime Identifier Absent Abs Acos Acosh Asin Asinh Atan Atanh AvgOverTime Ceil Changes Clamp ClampMax ClampMin Cos Cosh CountOverTime DaysInMonth DayOfMonth DayOfWeek DayOfYear Deg Delta Deriv Exp FirstOverTime Floor HistogramCount HistogramFraction HistogramQuantile HistogramQuantiles HistogramStdDev HistogramStdVar HistogramSum HistogramAvg DoubleExponentialSmoothing Hour Idelta Increase Info Irate LabelReplace LabelJoin LastOverTime Ln Log10 Log2 MadOverTime MaxOverTime MinOverTime TsOfFirstOverTime TsOfMaxOverTime TsOfMinOverTime TsOfLastOverTime Minute Month Pi PredictLinear PresentOverTime QuantileOverTime Rad Rate Resets Round Scalar Sgn Sin Sinh Sort SortDesc SortByLabel SortByLabelDesc StartTimestamp Range Step Sqrt StddevOverTime StdvarOverTime SumOverTime Tan Tanh Timestamp Time Vector Year MatrixSelector DurationExpr UnaryOp DurationStep DurationRange DurationMinOf DurationMaxOf NumberDurationLiteralInDurationContext OffsetExpr OffsetDurationExpr AnchoredExpr SmoothedExpr ParenExpr SubqueryExpr UnaryExpr VectorSelector LabelMatchers UnquotedLabelMatcher MatchOp EqlSingle EqlRegex NeqRegex QuotedLabelMatcher StepInvariantExpr At AtModifierPreprocessors MetricName",
+      nodeNames: "\u26A0 Bool Ignoring On GroupLeft GroupRight Offset Atan2 Avg Bottomk Count CountValues Group Max Min Quantile LimitK LimitRatio Stddev Stdvar Sum Topk By Without And Or Unless StartFn EndFn AtStart AtEnd Smoothed Anchored Fill FillLeft FillRight LineComment PromQL AggregateExpr AggregateOp AggregateModifier GroupingLabels LabelName QuotedLabelName StringLiteral FunctionCallBody BinaryExpr Pow BoolModifier MatchingModifierClause FillModifier FillClause NumberDurationLiteral FillLeftClause FillRightClause Mul Div Mod Add Sub Eql Gte Gtr TrimUpper TrimLower Lte Lss Neq FunctionCall FunctionIdentifier AbsentOverTime Identifier Absent Abs Acos Acosh Asin Asinh Atan Atanh AvgOverTime Ceil Changes Clamp ClampMax ClampMin Cos Cosh CountOverTime DaysInMonth DayOfMonth DayOfWeek DayOfYear Deg Delta Deriv Exp FirstOverTime Floor HistogramCount HistogramFraction HistogramQuantile HistogramQuantiles HistogramStdDev HistogramStdVar HistogramSum HistogramAvg DoubleExponentialSmoothing Hour Idelta Increase Info Irate LabelReplace LabelJoin LastOverTime Ln Log10 Log2 MadOverTime MaxOverTime MinOverTime TsOfFirstOverTime TsOfMaxOverTime TsOfMinOverTime TsOfLastOverTime Minute Month Pi PredictLinear PresentOverTime QuantileOverTime Rad Rate Resets Round Scalar Sgn Sin Sinh Sort SortDesc SortByLabel SortByLabelDesc StartTimestamp Range Step Sqrt StddevOverTime StdvarOverTime SumOverTime Tan Tanh Timestamp Time Vector Year MatrixSelector DurationExpr UnaryOp DurationStep DurationRange DurationMinOf DurationMaxOf NumberDurationLiteralInDurationContext OffsetExpr OffsetDurationExpr AnchoredExpr SmoothedExpr ParenExpr SubqueryExpr UnaryExpr VectorSelector LabelMatchers UnquotedLabelMatcher MatchOp EqlSingle EqlRegex NeqRegex QuotedLabelMatcher StepInvariantExpr At AtModifierPreprocessors MetricName",
       maxTerm: 292,
       nodeProps: [
         ["group", -14, 38, 44, 46, 52, 68, 157, 165, 167, 168, 169, 170, 171, 172, 180, "Expr"]
@@ -27926,7 +27931,7 @@ function fromZodIssues(issues, allowedKeys, base = []) {
 }
 function unknownKeyMessage(key, allowed) {
   const close = suggest(key, allowed);
-  if (close) return `unknown key ${JSON.stringify(key)} — did you mean ${JSON.stringify(close)}?`;
+  if (close) return `unknown key ${JSON.stringify(key)} \u2014 did you mean ${JSON.stringify(close)}?`;
   return allowed.length > 0 ? `unknown key ${JSON.stringify(key)}; allowed keys: ${allowed.join(", ")}` : `unknown key ${JSON.stringify(key)}`;
 }
 var KIND, plural;
@@ -28128,11 +28133,43 @@ function expandEnvInDocument(doc, options) {
 }
 function registerConfigCredentials(doc) {
   walk2(doc.contents, [], (node2, path) => {
-    if (!(0, import_yaml9.isScalar)(node2) || typeof node2.value !== "string" || path[0] !== "metrics") return;
-    if (path.length === 4 && path[2] === "headers") registerHeaderValue(node2.value);
-    else if (path.length === 3 && (path[2] === "address" || path[2] === "url")) registerUrlSecrets(node2.value);
-    else if (path.length === 3 && path[2] === "token") registerToken(node2.value);
+    if ((0, import_yaml9.isScalar)(node2) && typeof node2.value === "string") registerCredentialAt(path, node2.value);
   });
+}
+function registerCredentialAt(path, value) {
+  if (path[0] !== "metrics") return;
+  if (path.length === 4 && path[2] === "headers") registerHeaderValue(value);
+  else if (path.length === 3 && (path[2] === "address" || path[2] === "url")) registerUrlSecrets(value);
+  else if (path.length === 3 && path[2] === "token") registerToken(value);
+}
+function registerDataCredentials(data) {
+  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+}
+function walkData(data, path, visit4) {
+  if (typeof data === "string") visit4(data, path);
+  else if (Array.isArray(data)) {
+    for (const [i, item] of data.entries()) walkData(item, [...path, i], visit4);
+  } else if (data && typeof data === "object") {
+    for (const [k, v] of Object.entries(data)) walkData(v, [...path, k], visit4);
+  }
+}
+function expandEnvInData(data, env) {
+  const secrets = /* @__PURE__ */ new Set();
+  let failed2 = false;
+  const expand2 = (v) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const r = expandString(v, env);
+      if (r.unset.length > 0 || r.malformed) failed2 = true;
+      for (const name of r.used) if (env[name]) secrets.add(env[name]);
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map(expand2);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand2(x)]));
+    return v;
+  };
+  const out = expand2(data);
+  return failed2 ? void 0 : { data: out, secrets: [...secrets] };
 }
 var import_yaml9, REFERENCE2;
 var init_env = __esm({
@@ -42123,8 +42160,8 @@ var require_follow_redirects = __commonJS({
         request4.on(event, eventHandlers[event]);
       }
       this._currentUrl = /^\//.test(this._options.path) ? url3.format(this._options) : (
-        // When making a request to a proxy, […]
-        // a client MUST send the target URI in absolute-form […].
+        // When making a request to a proxy, [\u2026]
+        // a client MUST send the target URI in absolute-form [\u2026].
         this._options.path
       );
       if (this._isRedirect) {
@@ -42178,10 +42215,10 @@ var require_follow_redirects = __commonJS({
         }, this._options.headers);
       }
       var method = this._options.method;
-      if ((statusCode === 301 || statusCode === 302) && this._options.method === "POST" || // RFC7231§6.4.4: The 303 (See Other) status code indicates that
-      // the server is redirecting the user agent to a different resource […]
+      if ((statusCode === 301 || statusCode === 302) && this._options.method === "POST" || // RFC7231\u00a76.4.4: The 303 (See Other) status code indicates that
+      // the server is redirecting the user agent to a different resource [\u2026]
       // A user agent can perform a retrieval request targeting that URI
-      // (a GET or HEAD request if using HTTP) […]
+      // (a GET or HEAD request if using HTTP) [\u2026]
       statusCode === 303 && !/^(?:GET|HEAD)$/.test(this._options.method)) {
         this._options.method = "GET";
         this._requestBodyBuffers = [];
@@ -46928,7 +46965,7 @@ var init_analysis_schema = __esm({
     }).refine((c) => c.min !== void 0 || c.max !== void 0 || c.baseline !== void 0, { error: limitsMessage }).refine(minMax, { error: "min must not be greater than max", path: ["min"] }).describe("One query and the range its value must stay in, or the reference it must stay near.");
     TemplateName = _enum(["request-success-rate", "request-duration"]).describe("request-success-rate: percent of requests not answered 5xx; request-duration: a latency quantile in milliseconds.");
     TemplateProvider = _enum(["istio", "envoy", "nginx", "linkerd", "knative"]).describe(
-      "Whose metrics the built-in query reads: istio (istio_requests_total), envoy (Envoy-based Gateway API implementations), nginx (ingress-nginx), linkerd, knative (also Cloud Run on Knative). Default: from route.type (istio → istio, gateway-api and contour → envoy, nginx → nginx, smi → linkerd, knative → knative; traefik and yaml-path: set provider)."
+      "Whose metrics the built-in query reads: istio (istio_requests_total), envoy (Envoy-based Gateway API implementations), nginx (ingress-nginx), linkerd, knative (also Cloud Run on Knative). Default: from route.type (istio \u2192 istio, gateway-api and contour \u2192 envoy, nginx \u2192 nginx, smi \u2192 linkerd, knative \u2192 knative; traefik and yaml-path: set provider)."
     );
     TemplateVar = string2().min(1, { error: "must not be empty" }).max(253, { error: "must be at most 253 characters" });
     TemplateCheckConfig = strictObject({
@@ -47048,7 +47085,7 @@ function redact(text, secrets) {
 }
 function oneLine(text) {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+  return line.length > 500 ? `${line.slice(0, 500)}\u2026` : line;
 }
 function describeRequestError(e, timeoutMs) {
   const err = e ?? {};
@@ -47194,7 +47231,7 @@ async function getKubeObject(ref3, options) {
   return { ok: true, object: body };
 }
 function fail5(what, hint) {
-  return { ok: false, reason: `${what} — ${hint}` };
+  return { ok: false, reason: `${what} \u2014 ${hint}` };
 }
 function objectUrl(address, ref3) {
   const url3 = new URL(address);
@@ -47303,7 +47340,7 @@ var init_keptn_query = __esm({
     SYNTAX = "write keptnmetric/<namespace>/<name> or analysis/<namespace>/<analysis-definition>/<timeframe>/<k=v;k=v>";
     DNS_LABEL2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
     DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-    GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+    GO_DURATION = /^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/;
     ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
   }
 });
@@ -47443,9 +47480,9 @@ function kubernetesOf(source) {
   };
 }
 function fromReason(reason2, c, hint) {
-  const cut = reason2.indexOf(" — ");
+  const cut = reason2.indexOf(" \u2014 ");
   const message = cut < 0 ? reason2 : reason2.slice(0, cut);
-  const own4 = cut < 0 ? "the rollout holds until the Kubernetes API answers" : reason2.slice(cut + " — ".length);
+  const own4 = cut < 0 ? "the rollout holds until the Kubernetes API answers" : reason2.slice(cut + " \u2014 ".length);
   return new MetricsError(message, { where: c.where, hint: hint ?? own4, data: c.data });
 }
 function keptnHint(message, r, c) {
@@ -47459,7 +47496,7 @@ function keptnHint(message, r, c) {
 }
 async function readObject(r, c) {
   const read5 = await getKubeObject(r, { kubernetes: c.kubernetes, ...c.signal ? { signal: c.signal } : {} });
-  if (!read5.ok) throw fromReason(read5.reason, c, keptnHint(read5.reason.split(" — ")[0], r, c));
+  if (!read5.ok) throw fromReason(read5.reason, c, keptnHint(read5.reason.split(" \u2014 ")[0], r, c));
   return read5.object;
 }
 async function readMetric(q, c, time2) {
@@ -50048,7 +50085,7 @@ function promqlIssue(q) {
 function unknownSourceMessage(name, sources) {
   if (sources.length === 0) return `no metrics source named "${name}": define it under the top-level "metrics"`;
   const close = suggest(name, sources);
-  if (close) return `no metrics source named "${name}" — did you mean "${close}"?`;
+  if (close) return `no metrics source named "${name}" \u2014 did you mean "${close}"?`;
   return `no metrics source named "${name}"; defined: ${sources.join(", ")}`;
 }
 function trustedFileProblem(path) {
@@ -50111,7 +50148,7 @@ function weightText(m) {
 function headline(m, markup = (t) => t) {
   const weight = weightText(m);
   const service2 = markup(m.service);
-  if (m.event === "promote" || m.event === "rollback") return `${service2}: ${VERB[m.event]} — 100% stable`;
+  if (m.event === "promote" || m.event === "rollback") return `${service2}: ${VERB[m.event]} \u2014 100% stable`;
   const at3 = m.event === "step" ? ` ${weight}` : weight ? ` at ${weight}` : "";
   return `${service2}: ${VERB[m.event]}${at3}`;
 }
@@ -50207,7 +50244,7 @@ var init_schema = __esm({
     });
     TargetUrl = url({
       protocol: /^https?$/,
-      error: unlessMissing("must be an http(s) URL, e.g. https://hooks.slack.com/services/…")
+      error: unlessMissing("must be an http(s) URL, e.g. https://hooks.slack.com/services/\u2026")
     }).describe("Where to POST. A secret (the URL alone authorises a post): write it as ${ENV}; it is never logged or printed.");
     targetFields = {
       url: TargetUrl,
@@ -50232,7 +50269,7 @@ function clip(text, max) {
   const amp = cut.lastIndexOf("&");
   if (amp >= 0 && !cut.slice(amp).includes(";") && cut.length - amp < 6) cut = cut.slice(0, amp);
   if (/(^|[^\\])(\\\\)*\\$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
+  return `${cut}\u2026`;
 }
 var init_text2 = __esm({
   "src/notify/text.ts"() {
@@ -50242,7 +50279,7 @@ var init_text2 = __esm({
 
 // src/notify/slack.ts
 function checksText2(m) {
-  return m.checks.map((c) => `${OUTCOME_MARK[c.outcome] ?? "•"} \`${escapeMrkdwn(c.name)}\` ${checkValue(c.value)} — ${escapeMrkdwn(c.outcome)}`).join("\n");
+  return m.checks.map((c) => `${OUTCOME_MARK[c.outcome] ?? "\u2022"} \`${escapeMrkdwn(c.name)}\` ${checkValue(c.value)} \u2014 ${escapeMrkdwn(c.outcome)}`).join("\n");
 }
 function commitText(m) {
   if (!m.commit) return "no commit (nothing was recorded)";
@@ -50250,7 +50287,7 @@ function commitText(m) {
 }
 function slackBlocks(m) {
   const weight = weightText(m);
-  const summary2 = [`*${escapeMrkdwn(m.service)}*`, `decision *${m.event}*`, ...weight ? [`weight *${weight}*`] : []].join(" · ");
+  const summary2 = [`*${escapeMrkdwn(m.service)}*`, `decision *${m.event}*`, ...weight ? [`weight *${weight}*`] : []].join(" \xB7 ");
   const blocks = [
     { type: "header", text: { type: "plain_text", text: clip(headline(m), SLACK_LIMITS.header), emoji: false } },
     { type: "section", text: { type: "mrkdwn", text: clip(`${summary2}
@@ -50260,7 +50297,7 @@ ${escapeMrkdwn(m.reason)}`, SLACK_LIMITS.section) } }
     blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(checksText2(m), SLACK_LIMITS.section) } });
   }
   const context = [commitText(m), ...m.rollout ? [`rollout \`${escapeMrkdwn(m.rollout)}\``] : [], ...m.actor ? [`by ${escapeMrkdwn(m.actor)}`] : []];
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(context.join(" · "), SLACK_LIMITS.section) }] });
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(context.join(" \xB7 "), SLACK_LIMITS.section) }] });
   return blocks;
 }
 var SLACK_LIMITS, SlackTarget, OUTCOME_MARK, slack;
@@ -50278,7 +50315,7 @@ var init_slack = __esm({
       ...targetFields,
       secret: noSecret("slack")
     }).describe("Slack incoming webhook (Block Kit message).");
-    OUTCOME_MARK = { pass: "✅", fail: "❌", inconclusive: "⚪", "no-data": "⚪", error: "⚠️" };
+    OUTCOME_MARK = { pass: "\u2705", fail: "\u274C", inconclusive: "\u26AA", "no-data": "\u26AA", error: "\u26A0\uFE0F" };
     slack = {
       type: "slack",
       schema: SlackTarget,
@@ -50299,7 +50336,7 @@ function adaptiveCard(m) {
     { title: "Commit", value: m.commit ? m.commit.short : "none (nothing was recorded)" },
     ...m.rollout ? [{ title: "Rollout", value: md(m.rollout) }] : [],
     ...m.actor ? [{ title: "By", value: md(m.actor) }] : [],
-    ...m.checks.slice(0, MAX_CHECK_FACTS).map((c) => ({ title: md(c.name), value: `${checkValue(c.value)} — ${md(c.outcome)}` })),
+    ...m.checks.slice(0, MAX_CHECK_FACTS).map((c) => ({ title: md(c.name), value: `${checkValue(c.value)} \u2014 ${md(c.outcome)}` })),
     ...m.checks.length > MAX_CHECK_FACTS ? [{ title: "More checks", value: `${m.checks.length - MAX_CHECK_FACTS} more (see git-canary status)` }] : []
   ];
   return {
@@ -50422,7 +50459,7 @@ async function deliver(target2, message, log2) {
     }
     log2.warn(
       { notify: target2.type, to, event: message.event, service: message.service },
-      `notification to ${target2.type} (${to}) failed: ${outcome.reason} — the rollout is not affected`
+      `notification to ${target2.type} (${to}) failed: ${outcome.reason} \u2014 the rollout is not affected`
     );
     return { ...report2, ok: false, reason: outcome.reason };
   } catch (e) {
@@ -50639,20 +50676,70 @@ var init_shape = __esm({
 
 // src/config/validate.ts
 function parseConfig(text, options) {
+  let fresh;
+  const kept2 = loadedBefore.get(`${options.file}
+${text}`, () => {
+    const full = parseFully(text, options);
+    fresh = full.result;
+    return full.keep;
+  });
+  if (fresh) return fresh;
+  const quick = kept2 === void 0 ? void 0 : fromKeptData(kept2, options);
+  if (quick) {
+    configLoads.fromKept++;
+    return quick;
+  }
+  return parseFully(text, options).result;
+}
+function fromKeptData(kept2, options) {
+  let saved;
+  try {
+    saved = JSON.parse(kept2);
+  } catch {
+    return void 0;
+  }
+  if (!Array.isArray(saved?.warnings)) return void 0;
+  const expanded = expandEnvInData(saved.data, options.env);
+  if (!expanded) return void 0;
+  registerDataCredentials(expanded.data);
+  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
+  if (!parsed.success) return void 0;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
+  const redact2 = redactor(expanded.secrets);
+  return {
+    config: parsed.data,
+    errors: [],
+    warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact2(i.message) }))),
+    secrets: expanded.secrets
+  };
+}
+function parseFully(text, options) {
+  configLoads.parsed++;
   const src = parseSource(text, options.file);
-  if (!src.doc) return { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] };
+  if (!src.doc) return { result: { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] } };
+  let unexpanded;
+  try {
+    unexpanded = src.doc.toJS({ maxAliasCount: CONFIG_LIMITS.maxAliasCount });
+  } catch {
+  }
   const env = expandEnvInDocument(src.doc, { file: options.file, env: options.env, lines: src.lines });
   const errors = [...env.errors];
   const warnings = [...src.warnings];
   const finish = (config2) => {
     const redact2 = redactor(env.secrets);
     const clean4 = (list) => byLine(list.map((i) => ({ ...i, message: redact2(i.message) })));
-    return {
+    const result2 = {
       ...config2 && errors.length === 0 ? { config: config2 } : {},
       errors: clean4(errors),
       warnings: clean4(warnings),
       secrets: env.secrets
     };
+    if (!result2.config || unexpanded === void 0) return { result: result2 };
+    const keep = JSON.stringify({ data: unexpanded, warnings: src.warnings });
+    const again = fromKeptData(keep, options);
+    const same = again !== void 0 && (0, import_node_util.isDeepStrictEqual)(again.config, result2.config) && (0, import_node_util.isDeepStrictEqual)(again.warnings, result2.warnings) && (0, import_node_util.isDeepStrictEqual)([...again.secrets].sort(), [...result2.secrets].sort());
+    return same ? { result: result2, keep } : { result: result2 };
   };
   let data;
   try {
@@ -50672,6 +50759,7 @@ function parseConfig(text, options) {
     }
     return finish();
   }
+  registerDataCredentials(data);
   const rules = checkRules(parsed.data);
   errors.push(...place2(src, rules.errors));
   warnings.push(...place2(src, rules.warnings));
@@ -50704,16 +50792,21 @@ function redactor(secrets) {
   const sorted = [...secrets].sort((a, b) => b.length - a.length);
   return (s) => sorted.reduce((acc, secret) => acc.split(secret).join("***"), s);
 }
+var import_node_util, loadedBefore, configLoads;
 var init_validate = __esm({
   "src/config/validate.ts"() {
     "use strict";
+    import_node_util = require("node:util");
     init_errors();
+    init_memo();
     init_env();
     init_issues();
     init_rules();
     init_schema2();
     init_shape();
     init_source();
+    loadedBefore = new TextMemo(2, "config-data", 2);
+    configLoads = { parsed: 0, fromKept: 0 };
   }
 });
 
@@ -50931,7 +51024,7 @@ function gateVerdict(pr, reviews) {
     return {
       kind: "blocked",
       blockedBy: blockers,
-      reason: `${ref3}: changes requested by ${blockers.join(", ")} — address them, then a new approval starts the rollout`
+      reason: `${ref3}: changes requested by ${blockers.join(", ")} \u2014 address them, then a new approval starts the rollout`
     };
   }
   if (lastApproval >= 0) {
@@ -50941,7 +51034,7 @@ function gateVerdict(pr, reviews) {
   if (reviews.some((r) => r.state === "APPROVED" && !onHead(r))) {
     return {
       kind: "stale",
-      reason: `${ref3}: its approval is for an older head; the branch now holds ${shortSha(head)} — approve again to start`
+      reason: `${ref3}: its approval is for an older head; the branch now holds ${shortSha(head)} \u2014 approve again to start`
     };
   }
   return { kind: "waiting", reason: `waiting for an approval of ${ref3} (${pr.htmlUrl})` };
@@ -50970,7 +51063,7 @@ function unifiedDiff(path, before, after) {
   const head = `--- ${before === void 0 ? "/dev/null" : `a/${path}`}
 +++ ${after === void 0 ? "/dev/null" : `b/${path}`}
 `;
-  if (a.length * b.length > MAX_CELLS) return `${head}@@ ${a.length} lines → ${b.length} lines (too large to show here) @@
+  if (a.length * b.length > MAX_CELLS) return `${head}@@ ${a.length} lines \u2192 ${b.length} lines (too large to show here) @@
 `;
   const ops = diffOps2(a, b);
   return head + hunks(ops).join("");
@@ -51036,7 +51129,7 @@ function pullRequestTitle(service2, candidateSha) {
 function pullRequestBody(input) {
   const { service: service2, candidateSha, branches, plan: plan4 } = input;
   const link = (sha) => input.commitUrl ? `[${sha.slice(0, 7)}](${input.commitUrl(sha)})` : `\`${sha.slice(0, 7)}\``;
-  const steps = plan4.steps.map((s) => `${s}%`).join(" → ");
+  const steps = plan4.steps.map((s) => `${s}%`).join(" \u2192 ");
   const lines = [
     `git-canary will roll out **${cell(service2)}** from \`${cell(branches.candidate)}\` ${link(candidateSha)} to \`${cell(branches.production)}\` once this pull request is **approved on its current head**.`,
     "",
@@ -51044,7 +51137,7 @@ function pullRequestBody(input) {
     "",
     "### Rollout plan",
     "",
-    `- steps: ${steps} → promote`,
+    `- steps: ${steps} \u2192 promote`,
     `- at least ${plan4.interval} at each step before it is judged`
   ];
   if (plan4.checks.length > 0) {
@@ -51061,14 +51154,14 @@ function pullRequestBody(input) {
   const diff = input.diffs.map((d) => unifiedDiff(d.path, d.before, d.after)).join("");
   const fence = "```";
   const shown3 = diff.length > MAX_BODY / 2 ? `${diff.slice(0, MAX_BODY / 2)}
-… (truncated; see Files changed)
+\u2026 (truncated; see Files changed)
 ` : diff;
-  lines.push(`${fence}diff`, shown3.replace(/```/g, "`​``").trimEnd(), fence);
+  lines.push(`${fence}diff`, shown3.replace(/```/g, "`\u200B``").trimEnd(), fence);
   return clamp(lines.join("\n"));
 }
 function progressComment(p) {
   const link = (sha) => p.commitUrl ? `[${sha.slice(0, 7)}](${p.commitUrl(sha)})` : `\`${sha.slice(0, 7)}\``;
-  const lines = [PROGRESS_MARKER, `**git-canary: ${cell(p.service)} — ${cell(p.status)}**`, "", cell(p.reason)];
+  const lines = [PROGRESS_MARKER, `**git-canary: ${cell(p.service)} \u2014 ${cell(p.status)}**`, "", cell(p.reason)];
   if (p.checks.length > 0) {
     lines.push("", "| check | value | outcome |", "|---|---|---|");
     for (const c of p.checks) lines.push(`| ${cell(c.name)} | ${c.value ?? "no data"} | ${cell(c.outcome)} |`);
@@ -51083,13 +51176,13 @@ function cell(text) {
   return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
 }
 function limits(c) {
-  const parts = [c.min !== void 0 ? `≥ ${c.min}` : "", c.max !== void 0 ? `≤ ${c.max}` : ""].filter(Boolean);
-  return parts.join(", ") || "—";
+  const parts = [c.min !== void 0 ? `\u2265 ${c.min}` : "", c.max !== void 0 ? `\u2264 ${c.max}` : ""].filter(Boolean);
+  return parts.join(", ") || "\u2014";
 }
 function clamp(text) {
   return text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}
 
-… (truncated)` : text;
+\u2026 (truncated)` : text;
 }
 var PROGRESS_MARKER, MAX_BODY;
 var init_pull_request_text = __esm({
@@ -51958,7 +52051,7 @@ var init_history = __esm({
       base;
       /** Commits this history read itself, newest first. */
       own = [];
-      /** Service name → positions in `own` of commits whose trailers name it. */
+      /** Service name \u2192 positions in `own` of commits whose trailers name it. */
       named = /* @__PURE__ */ new Map();
       reading;
       /** A failed read fails every later read too: a history cut short must never look like one that ended. */
@@ -52319,7 +52412,7 @@ function signalStates(phase) {
 }
 async function signalCommit(api7, log2, r, o) {
   const { status: status2, deployment } = signalStates(r.phase);
-  const description = r.description.length > 140 ? `${r.description.slice(0, 139)}…` : r.description;
+  const description = r.description.length > 140 ? `${r.description.slice(0, 139)}\u2026` : r.description;
   const environment = deploymentEnvironment(o.production, r.service);
   try {
     await api7.createCommitStatus(r.commit, {
@@ -52377,20 +52470,20 @@ function parseTime(text) {
 }
 function brief(text) {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > MAX_TEXT2 ? `${line.slice(0, MAX_TEXT2)}…` : line;
+  return line.length > MAX_TEXT2 ? `${line.slice(0, MAX_TEXT2)}\u2026` : line;
 }
 function badShape(ctx, error2) {
   const issue2 = error2.issues[0];
   const path = issue2 && issue2.path.length > 0 ? issue2.path.join(".") : "(root)";
   return {
     state: "error",
-    reason: `${ctx.what} has an unexpected shape at ${path}: ${issue2?.message ?? "invalid"} — check that the API server serves the expected CRD version`
+    reason: `${ctx.what} has an unexpected shape at ${path}: ${issue2?.message ?? "invalid"} \u2014 check that the API server serves the expected CRD version`
   };
 }
 function unreadableTime(ctx, path, value) {
   return {
     state: "error",
-    reason: `${ctx.what} has an unreadable time at ${path}: "${brief(value)}" — expected an RFC 3339 time such as 2024-01-01T00:00:00Z`
+    reason: `${ctx.what} has an unreadable time at ${path}: "${brief(value)}" \u2014 expected an RFC 3339 time such as 2024-01-01T00:00:00Z`
   };
 }
 var MAX_TEXT2;
@@ -52408,12 +52501,12 @@ function observe(object2, ctx) {
   const status2 = parsed.data.status;
   const sync = status2?.sync;
   if (!status2 || !sync) {
-    return { state: "pending", reason: `${ctx.what} has no sync status yet (Argo CD has not compared it) — waiting for Argo CD` };
+    return { state: "pending", reason: `${ctx.what} has no sync status yet (Argo CD has not compared it) \u2014 waiting for Argo CD` };
   }
   if ((sync.revisions?.length ?? 0) > 0) {
     return {
       state: "error",
-      reason: `${ctx.what} has ${sync.revisions.length} sources (status.sync.revisions); git-canary can only tell which commit a single-source Application applies — point applied.argocd.application at an Application whose one source is the production branch`
+      reason: `${ctx.what} has ${sync.revisions.length} sources (status.sync.revisions); git-canary can only tell which commit a single-source Application applies \u2014 point applied.argocd.application at an Application whose one source is the production branch`
     };
   }
   const at3 = sync.revision;
@@ -52424,22 +52517,22 @@ function observe(object2, ctx) {
       reason: `${ctx.what} is ${sync.status}${at3 ? ` at ${short2(at3)}` : ""}, waiting for Argo CD to sync ${short2(ctx.commit)}${conditions}`
     };
   }
-  if (!at3) return { state: "pending", reason: `${ctx.what} is Synced but names no revision (status.sync.revision) — waiting for Argo CD` };
+  if (!at3) return { state: "pending", reason: `${ctx.what} is Synced but names no revision (status.sync.revision) \u2014 waiting for Argo CD` };
   const position = positionOf(at3, ctx.commit, ctx.production);
   if (position === "unknown") {
     return {
       state: "pending",
-      reason: `${ctx.what} is Synced at revision ${at3}, which is not on production's first-parent history back to ${short2(ctx.commit)} — check that the Application's source tracks the production branch (spec.source.targetRevision)`
+      reason: `${ctx.what} is Synced at revision ${at3}, which is not on production's first-parent history back to ${short2(ctx.commit)} \u2014 check that the Application's source tracks the production branch (spec.source.targetRevision)`
     };
   }
   if (position === "older") {
-    return { state: "pending", reason: `${ctx.what} is Synced at ${short2(at3)}, older than ${short2(ctx.commit)} — waiting for Argo CD to sync it` };
+    return { state: "pending", reason: `${ctx.what} is Synced at ${short2(at3)}, older than ${short2(ctx.commit)} \u2014 waiting for Argo CD to sync it` };
   }
   const operation = status2.operationState;
   if (operation && (operation.phase === "Running" || operation.phase === "Terminating")) {
     return {
       state: "pending",
-      reason: `${ctx.what} is Synced at ${short2(at3)} but a sync operation is ${operation.phase.toLowerCase()}${operation.message ? `: ${brief(operation.message)}` : ""} — waiting for it to finish`
+      reason: `${ctx.what} is Synced at ${short2(at3)} but a sync operation is ${operation.phase.toLowerCase()}${operation.message ? `: ${brief(operation.message)}` : ""} \u2014 waiting for it to finish`
     };
   }
   const health = status2.health?.status;
@@ -52457,7 +52550,7 @@ function observe(object2, ctx) {
   if (deployed.kind === "none") {
     return {
       state: "pending",
-      reason: `${ctx.what} is Synced and Healthy at ${short2(at3)} but records no sync of ${short2(ctx.commit)} or a newer commit (status.history, status.operationState), so when it was applied is unknown — waiting for a sync; if the commit changes nothing this Application renders, applied.argocd names the wrong Application`
+      reason: `${ctx.what} is Synced and Healthy at ${short2(at3)} but records no sync of ${short2(ctx.commit)} or a newer commit (status.history, status.operationState), so when it was applied is unknown \u2014 waiting for a sync; if the commit changes nothing this Application renders, applied.argocd names the wrong Application`
     };
   }
   return {
@@ -52559,20 +52652,20 @@ function observe2(object2, ctx) {
   if (!sha) {
     return {
       state: "error",
-      reason: `${ctx.what} applied revision "${brief(applied)}", which names no git commit — applied.flux must name a Kustomization whose sourceRef is the GitRepository of the production branch`
+      reason: `${ctx.what} applied revision "${brief(applied)}", which names no git commit \u2014 applied.flux must name a Kustomization whose sourceRef is the GitRepository of the production branch`
     };
   }
   const position = positionOf(sha, ctx.commit, ctx.production);
   if (position === "unknown") {
     return {
       state: "pending",
-      reason: `${ctx.what} last applied ${brief(applied)}, which is not on production's first-parent history back to ${short2(ctx.commit)} — check that its GitRepository tracks the production branch${suspended}`
+      reason: `${ctx.what} last applied ${brief(applied)}, which is not on production's first-parent history back to ${short2(ctx.commit)} \u2014 check that its GitRepository tracks the production branch${suspended}`
     };
   }
   if (position === "older") {
     return {
       state: "pending",
-      reason: `${ctx.what} last applied ${short2(sha)}, older than ${short2(ctx.commit)} — waiting for Flux to apply it${suspended}${attempt}`
+      reason: `${ctx.what} last applied ${short2(sha)}, older than ${short2(ctx.commit)} \u2014 waiting for Flux to apply it${suspended}${attempt}`
     };
   }
   const generation = metadata?.generation;
@@ -52581,7 +52674,7 @@ function observe2(object2, ctx) {
   if (generation !== void 0 && observed !== void 0 && observed < generation) {
     return {
       state: "degraded",
-      reason: `${ctx.what} applied ${short2(sha)} but its Ready condition is for generation ${observed}, not the current ${generation} — waiting for Flux to reconcile the new spec${suspended}`
+      reason: `${ctx.what} applied ${short2(sha)} but its Ready condition is for generation ${observed}, not the current ${generation} \u2014 waiting for Flux to reconcile the new spec${suspended}`
     };
   }
   if (ready.status !== "True") {
@@ -52677,13 +52770,13 @@ async function observeApplied(o) {
     read5 = flux.observe;
     tool = "Flux";
   } else {
-    return { state: "error", reason: "applied names neither argocd nor flux — name exactly one" };
+    return { state: "error", reason: "applied names neither argocd nor flux \u2014 name exactly one" };
   }
   const what = `${tool} ${describeRef(ref3)}`;
   if (!onProduction2(o.commit, o.production)) {
     return {
       state: "error",
-      reason: `commit ${short2(o.commit)} is not in the ${o.production.length} production commits given to compare ${what} with — this is a git-canary bug; please report it`
+      reason: `commit ${short2(o.commit)} is not in the ${o.production.length} production commits given to compare ${what} with \u2014 this is a git-canary bug; please report it`
     };
   }
   const answer = await getKubeObject(ref3, {
@@ -53352,7 +53445,7 @@ async function decideService(opts) {
       }
     );
   } catch (e) {
-    const reason2 = e instanceof CanaryError ? errorReason(e) : `internal error: ${e instanceof Error ? e.message : String(e)} — this is a git-canary bug; run with --debug and report it`;
+    const reason2 = e instanceof CanaryError ? errorReason(e) : `internal error: ${e instanceof Error ? e.message : String(e)} \u2014 this is a git-canary bug; run with --debug and report it`;
     opts.log.info({ service: name, code: e instanceof CanaryError ? e.code : "INTERNAL", err: e instanceof CanaryError ? void 0 : e }, reason2);
     return { ...empty(), service: name, decision: "error", reason: reason2, checks: [] };
   }
@@ -53375,7 +53468,7 @@ async function afterCommit(opts, r, deps) {
   await signalCommit(
     github.api,
     opts.log,
-    { service: r.service, rollout: r.rollout, phase: r.phase, commit: r.commit, description: `${status2} — ${r.reason}`, started: r.decision === "start" },
+    { service: r.service, rollout: r.rollout, phase: r.phase, commit: r.commit, description: `${status2} \u2014 ${r.reason}`, started: r.decision === "start" },
     { production: opts.config.branches.production, ...github.commitUrl ? { targetUrl: github.commitUrl(r.commit) } : {} }
   );
   const pullRequest = history.find((h) => h.pullRequest !== void 0)?.pullRequest;
@@ -53387,21 +53480,21 @@ function errorReason(e) {
   const w = e.where ?? {};
   const file = w.file ? `${w.branch ? `${w.branch}:` : ""}${w.file}${w.line ? `:${w.line}` : ""}` : w.branch ? `branch ${w.branch}` : "";
   const where3 = [file, w.detail].filter(Boolean).join(", ");
-  return `${e.message}${where3 ? ` (${where3})` : ""}${e.hint ? ` — ${e.hint}` : ""}`;
+  return `${e.message}${where3 ? ` (${where3})` : ""}${e.hint ? ` \u2014 ${e.hint}` : ""}`;
 }
 function empty() {
   return { commit: null, files: [], unexercised: [], weight: null, step: null, rollout: null, phase: null };
 }
 function result(service2, decision, applied) {
   const judgment = "judgment" in decision ? decision.judgment : void 0;
-  const unexercised = applied.unexercised.length > 0 ? ` — not exercised by the canary: ${applied.unexercised.join(", ")}` : "";
+  const unexercised = applied.unexercised.length > 0 ? ` \u2014 not exercised by the canary: ${applied.unexercised.join(", ")}` : "";
   return {
     service: service2,
     decision: decision.kind === "analyze" || decision.kind === "resume" ? "none" : decision.kind,
     weight: applied.weight,
     step: applied.step,
     commit: applied.commit,
-    reason: `${judgment ? `${decision.reason} — ${judgment.summary}` : decision.reason}${unexercised}`,
+    reason: `${judgment ? `${decision.reason} \u2014 ${judgment.summary}` : decision.reason}${unexercised}`,
     checks: (judgment?.checks ?? []).map(recordedCheck),
     files: applied.files,
     unexercised: applied.unexercised,
@@ -53979,7 +54072,7 @@ var import_pify, NEEDS_CODE_POINT_ORDER, commands, FileSystem;
 var init_models = __esm({
   "node_modules/isomorphic-git/models/index.js"() {
     import_pify = __toESM(require_pify(), 1);
-    NEEDS_CODE_POINT_ORDER = /[\ud800-￿]/;
+    NEEDS_CODE_POINT_ORDER = /[\ud800-\uffff]/;
     commands = [
       "readFile",
       "writeFile",
@@ -59686,7 +59779,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return r;
       }
     };
-    var NEEDS_CODE_POINT_ORDER2 = /[\ud800-￿]/;
+    var NEEDS_CODE_POINT_ORDER2 = /[\ud800-\uffff]/;
     function isLoneSurrogate2(s, i, unit) {
       if (unit < 55296 || unit > 57343) return false;
       if (unit < 56320) {
@@ -71926,8 +72019,13 @@ function corrupt(what, where3) {
 function inflateAt(bytes, start, size, where3) {
   let out;
   try {
-    out = (0, import_node_zlib3.inflateSync)(bytes.subarray(start), { finishFlush: import_node_zlib3.constants.Z_SYNC_FLUSH });
+    out = (0, import_node_zlib3.inflateSync)(bytes.subarray(start), {
+      finishFlush: import_node_zlib3.constants.Z_SYNC_FLUSH,
+      chunkSize: Math.max(import_node_zlib3.constants.Z_MIN_CHUNK, size),
+      maxOutputLength: size + 1
+    });
   } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE") throw corrupt(`an object inflates to more than the ${size} bytes its header says`, where3);
     throw corrupt(`cannot inflate an object (${err.message})`, where3);
   }
   if (out.length !== size) throw corrupt(`an object inflates to ${out.length} bytes, its header says ${size}`, where3);
@@ -72855,15 +72953,15 @@ function partialCloneSettings(maxBytes) {
     "extensions.partialclone": "origin"
   };
 }
-var import_node_child_process, import_node_util, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, STDERR_KEEP;
+var import_node_child_process, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, STDERR_KEEP;
 var init_native = __esm({
   "src/git/native.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_util = require("node:util");
+    import_node_util2 = require("node:util");
     init_errors();
     init_credentials();
-    run = (0, import_node_util.promisify)(import_node_child_process.execFile);
+    run = (0, import_node_util2.promisify)(import_node_child_process.execFile);
     MIN_NATIVE_GIT = [2, 31];
     PASSED_ENV = [
       "PATH",
@@ -77729,7 +77827,7 @@ async function getResponseData(response2) {
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  // carries a (misleading) `charset=utf-8` parameter \u2014 see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
     return response2.text().catch(noop3);
   } else {
@@ -78060,7 +78158,7 @@ async function getResponseData2(response2) {
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  // carries a (misleading) `charset=utf-8` parameter \u2014 see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
     return response2.text().catch(noop4);
   } else {
@@ -81161,7 +81259,7 @@ function createGitHubClient(o) {
       return res.data.map(toPullRequest);
     }),
     getPullRequest: (number3) => call(`get pull request #${number3}`, async (octokit2) => toPullRequest((await octokit2.rest.pulls.get({ ...r, pull_number: number3 })).data)),
-    createPullRequest: (p) => call(`create pull request ${p.head} → ${p.base}`, async (octokit2) => toPullRequest((await octokit2.rest.pulls.create({ ...r, ...p })).data)),
+    createPullRequest: (p) => call(`create pull request ${p.head} \u2192 ${p.base}`, async (octokit2) => toPullRequest((await octokit2.rest.pulls.create({ ...r, ...p })).data)),
     updatePullRequest: (number3, p) => call(`update pull request #${number3}`, async (octokit2) => toPullRequest((await octokit2.rest.pulls.update({ ...r, pull_number: number3, ...p })).data)),
     listReviews: (number3) => call(`list reviews of #${number3}`, async (octokit2) => {
       const reviews = await octokit2.paginate(octokit2.rest.pulls.listReviews, { ...r, pull_number: number3, per_page: 100 });
@@ -81260,7 +81358,7 @@ function rolloutOf(payload) {
   return void 0;
 }
 function clip3(s) {
-  return s.length <= MAX_DESCRIPTION ? s : `${s.slice(0, MAX_DESCRIPTION - 1)}…`;
+  return s.length <= MAX_DESCRIPTION ? s : `${s.slice(0, MAX_DESCRIPTION - 1)}\u2026`;
 }
 function isHttpError(e) {
   return e instanceof Error && typeof e.status === "number";
@@ -81593,9 +81691,9 @@ function formatTick(services, dryRun, shard2) {
   if (services.length === 0) return shard2 ? `no services in shard ${shard2.index}/${shard2.count}
 ` : "no services in git-canary.yaml\n";
   const lines = services.map((s) => {
-    const where3 = s.decision === "promote" || s.decision === "rollback" ? " → 100% stable" : s.weight !== null && s.decision !== "none" && s.decision !== "hold" && s.decision !== "pause" ? ` → ${s.weight}%${s.step ? ` (step ${s.step})` : ""}` : "";
+    const where3 = s.decision === "promote" || s.decision === "rollback" ? " \u2192 100% stable" : s.weight !== null && s.decision !== "none" && s.decision !== "hold" && s.decision !== "pause" ? ` \u2192 ${s.weight}%${s.step ? ` (step ${s.step})` : ""}` : "";
     const commit = s.commit ? ` ${s.commit.slice(0, 7)}` : dryRun && s.files.length > 0 ? " (dry run: not committed)" : "";
-    const line = `${s.service}: ${s.decision}${where3}${commit} — ${s.reason}`;
+    const line = `${s.service}: ${s.decision}${where3}${commit} \u2014 ${s.reason}`;
     return s.diff ? `${line}
 ${s.diff.replace(/\n$/, "")}` : line;
   });
@@ -81948,11 +82046,11 @@ function renderRollout(e, options) {
     const rows = e.events.map((x) => [
       `${shortIso(x.at)} (+${span(e.startedAt, x.at)})`.replace("+-", "-"),
       eventName(x),
-      x.total > 0 ? `${x.step}/${x.total}` : "–",
+      x.total > 0 ? `${x.step}/${x.total}` : "\u2013",
       `${x.weight}%`,
-      x.kind === "judgment" ? x.checks.map((c) => escapeCell(eventCheck(e.service, c, options))).join("<br>") || "–" : "–",
+      x.kind === "judgment" ? x.checks.map((c) => escapeCell(eventCheck(e.service, c, options))).join("<br>") || "\u2013" : "\u2013",
       commitCell(x.commit, options),
-      escapeCell(whyCell(x)) || "–"
+      escapeCell(whyCell(x)) || "\u2013"
     ]);
     parts.push(table(["time", "event", "step", "canary weight", "checks", "commit", "actor / reason"], rows));
     parts.push(renderWeightChart(e));
@@ -82179,7 +82277,7 @@ function markerShape(outcome, x, y, size = 5) {
 }
 function checkSummary(c, limit) {
   const l = limitText2(c.min !== void 0 || c.max !== void 0 ? c : limit);
-  return `${c.name} ${c.value ?? "–"}${l ? ` (${l})` : ""} ${c.outcome}`;
+  return `${c.name} ${c.value ?? "\u2013"}${l ? ` (${l})` : ""} ${c.outcome}`;
 }
 function renderWeightChart2(input, s) {
   const { top, left, height, width, right, bottom } = CHART;
@@ -82213,7 +82311,7 @@ function renderWeightChart2(input, s) {
     if (e.kind !== "judgment") continue;
     const checks = e.checks.map((c) => checkSummary(c, input.limits?.[c.name])).join("; ");
     parts.push(
-      `<g class="judgment judgment-${esc2(e.outcome)}" data-at="${esc2(e.at)}" data-outcome="${esc2(e.outcome)}"><title>${esc2(`judged ${formatTime(e.at)} at ${e.weight}% (step ${e.step}/${e.total}): ${e.outcome}${checks ? ` — ${checks}` : ""}`)}</title>${markerShape(e.outcome, s.x(Date.parse(e.at)), y(e.weight))}</g>`
+      `<g class="judgment judgment-${esc2(e.outcome)}" data-at="${esc2(e.at)}" data-outcome="${esc2(e.outcome)}"><title>${esc2(`judged ${formatTime(e.at)} at ${e.weight}% (step ${e.step}/${e.total}): ${e.outcome}${checks ? ` \u2014 ${checks}` : ""}`)}</title>${markerShape(e.outcome, s.x(Date.parse(e.at)), y(e.weight))}</g>`
     );
   }
   const end = input.events.find((e) => e.kind === "promote" || e.kind === "rollback");
@@ -82221,7 +82319,7 @@ function renderWeightChart2(input, s) {
     const x = s.x(Date.parse(end.at));
     parts.push(`<text class="end-label end-${end.kind}" x="${round(x - 4)}" y="${round(y(0) - 6)}" text-anchor="end">${end.kind === "promote" ? "promoted" : "rolled back"}</text>`);
   }
-  const desc = points.filter((p, i) => i === 0 || p.weight !== points[i - 1].weight).map((p) => `${p.weight}%`).join(" → ");
+  const desc = points.filter((p, i) => i === 0 || p.weight !== points[i - 1].weight).map((p) => `${p.weight}%`).join(" \u2192 ");
   return `<svg id="weight-chart" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="weight-chart-title"><title id="weight-chart-title">${esc2(`canary weight over time: ${desc}`)}</title><rect class="plot" x="${left}" y="${top}" width="${width - left - right}" height="${plotBottom - top}"/>${parts.join("")}</svg>`;
 }
 function checkColumns(judgments, limits2) {
@@ -82262,7 +82360,7 @@ function renderCheckChart(name, limit, judgments, s) {
   for (const p of samples) {
     const v = p.check.value;
     const outcome = v === null ? "no-data" : p.check.outcome;
-    const label7 = `${name} ${v ?? "–"} ${p.check.outcome} at ${formatTime(new Date(p.at).toISOString())}`;
+    const label7 = `${name} ${v ?? "\u2013"} ${p.check.outcome} at ${formatTime(new Date(p.at).toISOString())}`;
     parts.push(
       `<g class="sample sample-${esc2(outcome)}" data-value="${v ?? ""}"><title>${esc2(label7)}</title>${markerShape(outcome === "no-data" ? "inconclusive" : outcome, s.x(p.at), v === null ? bottom : y(v))}</g>`
     );
@@ -82277,11 +82375,11 @@ function renderChecks(input, s) {
   const rows = judgments.map((j) => {
     const cells = columns.map((col) => {
       const c = j.checks.find((x) => x.name === col.name);
-      if (!c) return '<td class="check">–</td>';
+      if (!c) return '<td class="check">\u2013</td>';
       const why2 = c.reason && (c.outcome === "no-data" || c.outcome === "error") ? ` (${c.reason})` : "";
       const detail = `${why2}${explanation(c)}`.trim();
       const more = detail ? ` <span class="muted">${esc2(detail)}</span>` : "";
-      return `<td class="check outcome-${esc2(c.outcome)}" data-check="${esc2(c.name)}" data-value="${c.value ?? ""}" data-outcome="${esc2(c.outcome)}"><span class="value">${c.value ?? "–"}</span> <span class="tag">${esc2(c.outcome)}</span>${more}</td>`;
+      return `<td class="check outcome-${esc2(c.outcome)}" data-check="${esc2(c.name)}" data-value="${c.value ?? ""}" data-outcome="${esc2(c.outcome)}"><span class="value">${c.value ?? "\u2013"}</span> <span class="tag">${esc2(c.outcome)}</span>${more}</td>`;
     });
     const inRow = j.outcome === "inconclusive" ? j.inconclusive : j.outcome === "error" ? j.errors : void 0;
     const failed2 = j.failedChecks !== void 0 ? ` <span class="muted">(${j.failedChecks} failed)</span>` : inRow ? ` <span class="muted">(${inRow} in a row)</span>` : "";
@@ -82319,8 +82417,8 @@ function renderCommits(input) {
   for (const e of input.events) byCommit.set(e.commit, [...byCommit.get(e.commit) ?? [], e]);
   const rows = [...byCommit].map(([sha, events]) => {
     const last = events[events.length - 1];
-    const who = events.map((e) => [e.actor ? `by ${e.actor}` : "", e.reason ? `“${e.reason}”` : ""].filter(Boolean).join(": ")).filter(Boolean);
-    return `<tr data-sha="${esc2(sha)}" data-kinds="${esc2(events.map((e) => e.kind).join(" "))}"><td>${shaHtml(sha, input.commitUrl)}</td><td>${esc2(formatTime(events[0].at))}</td><td>${last.weight}%</td><td>${events.map((e) => esc2(eventText(e))).join("<br>")}</td><td>${who.map(esc2).join("<br>") || "–"}</td></tr>`;
+    const who = events.map((e) => [e.actor ? `by ${e.actor}` : "", e.reason ? `\u201C${e.reason}\u201D` : ""].filter(Boolean).join(": ")).filter(Boolean);
+    return `<tr data-sha="${esc2(sha)}" data-kinds="${esc2(events.map((e) => e.kind).join(" "))}"><td>${shaHtml(sha, input.commitUrl)}</td><td>${esc2(formatTime(events[0].at))}</td><td>${last.weight}%</td><td>${events.map((e) => esc2(eventText(e))).join("<br>")}</td><td>${who.map(esc2).join("<br>") || "\u2013"}</td></tr>`;
   });
   return `<section id="commits"><h2>Commits on production</h2><table id="commits-table"><thead><tr><th scope="col">commit</th><th scope="col">at</th><th scope="col">weight after</th><th scope="col">what</th><th scope="col">a person's decision</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
 }
@@ -82349,7 +82447,7 @@ function renderFacts(input) {
     ["candidate", shaHtml(r.candidate, input.commitUrl)],
     ["started", esc2(formatTime(r.startedAt))],
     ["ended", r.endedAt ? esc2(formatTime(r.endedAt)) : "not ended"],
-    ["steps", esc2(weights.join(" → ") || "–")],
+    ["steps", esc2(weights.join(" \u2192 ") || "\u2013")],
     ["judgments", esc2(tally.join(", ") || "none")]
   ];
   return `<dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd data-fact="${k}">${v}</dd></div>`).join("")}</dl>`;
@@ -82371,7 +82469,7 @@ function renderReportHtml(input) {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc2(`${r.rollout} (${r.outcome}) — git-canary report`)}</title>
+<title>${esc2(`${r.rollout} (${r.outcome}) \u2014 git-canary report`)}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -82443,7 +82541,7 @@ __export(report_exports, {
   report: () => report
 });
 function refuse(message, hint, data = {}) {
-  return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} — ${hint}`] };
+  return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} \u2014 ${hint}`] };
 }
 async function outProblem(file) {
   const dir = (0, import_node_path16.dirname)(file);
@@ -82571,7 +82669,7 @@ function parseImageRef(input) {
   }
   const name = splitName(rest2);
   if (typeof name === "string") return fail6(name);
-  if (tag === void 0 && digest2 === void 0) fail6("it has no tag or digest (e.g. :v2 or @sha256:…): propose an exact version");
+  if (tag === void 0 && digest2 === void 0) fail6("it has no tag or digest (e.g. :v2 or @sha256:\u2026): propose an exact version");
   return { ...name, ...tag !== void 0 ? { tag } : {}, ...digest2 !== void 0 ? { digest: digest2 } : {} };
 }
 function tryParseImageRef(input) {
@@ -82783,7 +82881,7 @@ function scanValuesPath(doc, segments2, image, file, shown3) {
     if (image.digest === void 0) {
       throw new ManifestError(`--path ${shown3} in ${file} holds a digest, and ${formatImageRef(image)} has none`, {
         where: where3,
-        hint: "propose the image by digest (name@sha256:…), or point --path at the tag"
+        hint: "propose the image by digest (name@sha256:\u2026), or point --path at the tag"
       });
     }
     out.sites.push([{ path, what, from: v, to: image.digest }]);
@@ -82799,7 +82897,7 @@ function scanValuesPath(doc, segments2, image, file, shown3) {
   if (image.tag === void 0) {
     throw new ManifestError(`--path ${shown3} in ${file} holds a tag, and ${formatImageRef(image)} has none`, {
       where: where3,
-      hint: "propose the image with a tag (name:tag, or name:tag@sha256:…)"
+      hint: "propose the image with a tag (name:tag, or name:tag@sha256:\u2026)"
     });
   }
   out.sites.push(isObj3(parent) ? helmMap(parent, path.slice(0, -1), String(path.at(-1)), image, file) : [{ path, what, from: v, to: image.tag }]);
@@ -82911,7 +83009,7 @@ function shown2(v, other) {
 }
 function describeChange(c) {
   const to = c.to === null ? "(removed)" : shown2(c.to, c.from);
-  return `${c.file}: ${c.document} ${c.what}: ${shown2(c.from, c.to)} → ${to}`;
+  return `${c.file}: ${c.document} ${c.what}: ${shown2(c.from, c.to)} \u2192 ${to}`;
 }
 function proposalMessage(o) {
   const body = o.changes.map(describeChange).join("\n");
@@ -83092,12 +83190,12 @@ function fromError(e, fallback, branch) {
     ...onBranch ? { branch } : {},
     file,
     line: e.where?.file ? e.where.line : fallback.line,
-    message: `${e.message}${extra ? ` (${extra})` : ""}${e.hint ? ` — ${e.hint}` : ""}`
+    message: `${e.message}${extra ? ` (${extra})` : ""}${e.hint ? ` \u2014 ${e.hint}` : ""}`
   };
 }
 function readError(path, e, where3) {
   if (!(e instanceof CanaryError)) return { ...where3, message: `cannot read ${path} on production: ${String(e)}` };
-  return { ...where3, message: `${path}: ${e.message}${e.hint ? ` — ${e.hint}` : ""}` };
+  return { ...where3, message: `${path}: ${e.message}${e.hint ? ` \u2014 ${e.hint}` : ""}` };
 }
 async function validateRepository(repo, options) {
   const report2 = { valid: false, errors: [], warnings: [], services: [], files: [] };
@@ -83113,7 +83211,7 @@ async function validateRepository(repo, options) {
     const onCandidate = candidate ? await repo.readFile(candidate, CONFIG_FILE).catch(() => void 0) !== void 0 : false;
     report2.errors.push({
       file: CONFIG_FILE,
-      message: `not found on branch ${options.production} — run \`git-canary init\` and commit the file to ${options.production}` + (onCandidate ? " (the copy on candidate is ignored: git-canary.yaml is read only from production)" : "")
+      message: `not found on branch ${options.production} \u2014 run \`git-canary init\` and commit the file to ${options.production}` + (onCandidate ? " (the copy on candidate is ignored: git-canary.yaml is read only from production)" : "")
     });
     return report2;
   }
@@ -83139,7 +83237,7 @@ async function validateRepository(repo, options) {
   if (config2.branches.production !== options.production) {
     report2.errors.push({
       ...at3(["branches", "production"]),
-      message: options.config ? `branches.production is ${config2.branches.production}, but this file is checked against ${options.production} — run with --production ${config2.branches.production}` : `branches.production is ${config2.branches.production}, but this file was read from ${options.production} — run with --production ${config2.branches.production}`
+      message: options.config ? `branches.production is ${config2.branches.production}, but this file is checked against ${options.production} \u2014 run with --production ${config2.branches.production}` : `branches.production is ${config2.branches.production}, but this file was read from ${options.production} \u2014 run with --production ${config2.branches.production}`
     });
   }
   if (!config2.github?.repository && !options.env.GITHUB_REPOSITORY) {
@@ -83240,7 +83338,7 @@ async function validateAnalysis(name, service2, c) {
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const path = Array.isArray(e.data?.["path"]) ? e.data["path"] : ["analysis"];
-    c.report.errors.push({ ...c.at(["services", name, ...path]), message: `${e.message}${e.hint ? ` — ${e.hint}` : ""}` });
+    c.report.errors.push({ ...c.at(["services", name, ...path]), message: `${e.message}${e.hint ? ` \u2014 ${e.hint}` : ""}` });
     return;
   }
   const parse9 = (path, what, q) => {
@@ -83858,7 +83956,7 @@ function renderInit(detection) {
     "branches: { candidate: candidate, production: production }   # defaults shown",
     "",
     "# Named metrics sources, used by a service's analysis. init knows of none; to judge each step",
-    "# by metrics, uncomment and point it at your Prometheus (Thanos, Mimir… speak the same API):",
+    "# by metrics, uncomment and point it at your Prometheus (Thanos, Mimir\u2026 speak the same API):",
     "# metrics:",
     "#   prom:",
     "#     type: prometheus",
@@ -85100,7 +85198,7 @@ var require_redaction = __commonJS({
       }
       let { paths, censor = CENSOR, remove } = opts;
       if (Array.isArray(paths) === false) {
-        throw Error("pino – redact must contain an array of strings");
+        throw Error("pino \u2013 redact must contain an array of strings");
       }
       if (remove === true) censor = void 0;
       return { paths, censor, remove };
@@ -89022,7 +89120,7 @@ var VERSION14 = "0.1.0";
 function oneLineUsageError(help) {
   return (str2, write) => {
     const message = str2.trim().split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(" ");
-    write(`${message} — run \`${help}\` for usage
+    write(`${message} \u2014 run \`${help}\` for usage
 `);
   };
 }
@@ -89068,7 +89166,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("2166196bd8ee4386");
+setBuildId("9803ea7988464041");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -6,7 +6,7 @@ import {
   clockFrom,
   commands,
   reportError
-} from "./chunks/chunk-RNFSHJEB.js";
+} from "./chunks/chunk-66EY55FI.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -14,7 +14,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-656TWSNF.js";
+} from "./chunks/chunk-VDPBMMNM.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -136,7 +136,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("2166196bd8ee4386");
+setBuildId("9803ea7988464041");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

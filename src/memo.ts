@@ -31,8 +31,10 @@ export function setBuildId(id: string): void {
 /** The build's identity, or undefined when running from the sources. */
 export const currentBuildId = (): string | undefined => buildId;
 
-/** Entries kept on disk per memo (about 60 bytes each); the oldest go first. */
+/** Entries kept on disk per memo (about 60 bytes each), unless the memo says fewer; the oldest go first. */
 const KEPT_MAX = 4096;
+/** Memos that keep fewer entries on disk (large values), by name. */
+const keptMax = new Map<string, number>();
 
 interface Kept {
   path: string;
@@ -64,9 +66,9 @@ export function keepMemosIn(dir: string, build: string | undefined = buildId): v
 export async function flushMemos(): Promise<void> {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
-  for (const memo of Object.values(memos)) {
+  for (const [name, memo] of Object.entries(memos)) {
     const digests = Object.keys(memo);
-    for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo[old];
+    for (const old of digests.slice(0, Math.max(0, digests.length - (keptMax.get(name) ?? KEPT_MAX)))) delete memo[old];
   }
   try {
     const dir = dirname(path);
@@ -100,11 +102,17 @@ function keptMemo(name: string): Record<string, unknown> | undefined {
 export class TextMemo<V> {
   private readonly entries = new Map<string, V>();
 
-  /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
+  /**
+   * `name`: also kept on disk, under this name (only booleans, strings and
+   * finite numbers are), at most `onDisk` entries of it (default 4,096).
+   */
   constructor(
     private readonly max = 4096,
     private readonly name?: string,
-  ) {}
+    onDisk?: number,
+  ) {
+    if (name && onDisk !== undefined) keptMax.set(name, onDisk);
+  }
 
   get(key: string, compute: () => V): V {
     const hit = this.entries.get(key);

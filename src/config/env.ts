@@ -114,9 +114,59 @@ export function expandEnvInDocument(
  */
 function registerConfigCredentials(doc: Document): void {
   walk(doc.contents, [], (node: Node, path: PathSegment[]) => {
-    if (!isScalar(node) || typeof node.value !== 'string' || path[0] !== 'metrics') return;
-    if (path.length === 4 && path[2] === 'headers') registerHeaderValue(node.value);
-    else if (path.length === 3 && (path[2] === 'address' || path[2] === 'url')) registerUrlSecrets(node.value);
-    else if (path.length === 3 && path[2] === 'token') registerToken(node.value);
+    if (isScalar(node) && typeof node.value === 'string') registerCredentialAt(path, node.value);
   });
+}
+
+/** Register `value` with the run's secrets when `path` is where the config holds a credential. */
+function registerCredentialAt(path: readonly PathSegment[], value: string): void {
+  if (path[0] !== 'metrics') return;
+  if (path.length === 4 && path[2] === 'headers') registerHeaderValue(value);
+  else if (path.length === 3 && (path[2] === 'address' || path[2] === 'url')) registerUrlSecrets(value);
+  else if (path.length === 3 && path[2] === 'token') registerToken(value);
+}
+
+/**
+ * The credentials of config data (what the document's toJS gives, expanded):
+ * registered as registerConfigCredentials does for the document, and also
+ * where the document reaches a value through an alias.
+ */
+export function registerDataCredentials(data: unknown): void {
+  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+}
+
+/** Visit every string value (not keys) of JSON-like `data` with its path. */
+function walkData(data: unknown, path: PathSegment[], visit: (value: string, path: PathSegment[]) => void): void {
+  if (typeof data === 'string') visit(data, path);
+  else if (Array.isArray(data)) {
+    for (const [i, item] of data.entries()) walkData(item, [...path, i], visit);
+  } else if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) walkData(v, [...path, k], visit);
+  }
+}
+
+/**
+ * `${NAME}` expanded in every string value of config data (the document's
+ * toJS before expansion: aliases are copies there, each expanded alike), as
+ * expandEnvInDocument expands the document's scalars. Undefined when a
+ * variable is unset or a reference malformed: that takes the document, whose
+ * lines the errors name. The data is copied, never changed.
+ */
+export function expandEnvInData(data: unknown, env: Env): { data: unknown; secrets: string[] } | undefined {
+  const secrets = new Set<string>();
+  let failed = false;
+  const expand = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!v.includes('${')) return v;
+      const r = expandString(v, env);
+      if (r.unset.length > 0 || r.malformed) failed = true;
+      for (const name of r.used) if (env[name]) secrets.add(env[name]);
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map(expand);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x)]));
+    return v;
+  };
+  const out = expand(data);
+  return failed ? undefined : { data: out, secrets: [...secrets] };
 }

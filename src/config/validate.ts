@@ -6,8 +6,10 @@
  * string values → shape (schema.ts) → cross-field rules (rules.ts). A stage
  * runs only when the one before gave it something it can read.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.ts';
-import { type Env, expandEnvInDocument } from './env.ts';
+import { TextMemo } from '../memo.ts';
+import { type Env, expandEnvInData, expandEnvInDocument, registerDataCredentials } from './env.ts';
 import {
   type ConfigIssue,
   defaultMessage,
@@ -37,23 +39,107 @@ export interface ParseConfigResult {
   secrets: string[];
 }
 
+/**
+ * Config texts that loaded before, as their data before ${ENV} expansion and
+ * the YAML warnings: parsing 2,000 lines of YAML is most of what loading the
+ * config of 200 services costs, and the text rarely changes. Kept on disk with
+ * the other memos (memo.ts): the unexpanded data says what the file says, which
+ * the cache holds anyway; an expanded value (a secret) is never kept, and
+ * neither is a digest of one. Two texts are kept (production's, and the one
+ * before it), in memory and on disk.
+ */
+const loadedBefore = new TextMemo<string | undefined>(2, 'config-data', 2);
+
+/** How parseConfig answered so far: by parsing the YAML, or from a text it kept (for tests). */
+export const configLoads = { parsed: 0, fromKept: 0 };
+
 /** Validate `text` as git-canary.yaml. Never throws on bad input. */
 export function parseConfig(text: string, options: ParseConfigOptions): ParseConfigResult {
-  const src = parseSource(text, options.file);
-  if (!src.doc) return { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] };
+  let fresh: ParseConfigResult | undefined;
+  const kept = loadedBefore.get(`${options.file}\n${text}`, () => {
+    const full = parseFully(text, options);
+    fresh = full.result;
+    return full.keep;
+  });
+  if (fresh) return fresh;
+  const quick = kept === undefined ? undefined : fromKeptData(kept, options);
+  if (quick) {
+    configLoads.fromKept++;
+    return quick;
+  }
+  return parseFully(text, options).result;
+}
 
+/** parseConfig without the kept texts: always parses the YAML (the result is the same). */
+export function parseConfigFully(text: string, options: ParseConfigOptions): ParseConfigResult {
+  return parseFully(text, options).result;
+}
+
+/**
+ * What a text kept by parseConfig gives with `options.env`: the data expanded
+ * and validated, without parsing the YAML again. Undefined whenever the answer
+ * would need the document's lines (a variable unset, a shape error, a rule's
+ * error or warning): then the text is parsed in full, as the first time.
+ */
+function fromKeptData(kept: string, options: ParseConfigOptions): ParseConfigResult | undefined {
+  let saved: { data: unknown; warnings: ConfigIssue[] };
+  try {
+    saved = JSON.parse(kept) as typeof saved;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(saved?.warnings)) return undefined;
+  const expanded = expandEnvInData(saved.data, options.env);
+  if (!expanded) return undefined;
+  registerDataCredentials(expanded.data);
+  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
+  if (!parsed.success) return undefined;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return undefined;
+  const redact = redactor(expanded.secrets);
+  return {
+    config: parsed.data,
+    errors: [],
+    warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact(i.message) }))),
+    secrets: expanded.secrets,
+  };
+}
+
+/**
+ * parseConfig from the text, and what loadedBefore may keep of it: the data
+ * before expansion and the YAML warnings, only when the text loaded and the
+ * kept form (read back through JSON) gives exactly this result.
+ */
+function parseFully(text: string, options: ParseConfigOptions): { result: ParseConfigResult; keep?: string } {
+  configLoads.parsed++;
+  const src = parseSource(text, options.file);
+  if (!src.doc) return { result: { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] } };
+
+  // Before expansion, which changes the document in place.
+  let unexpanded: unknown;
+  try {
+    unexpanded = src.doc.toJS({ maxAliasCount: CONFIG_LIMITS.maxAliasCount });
+  } catch {
+    // Reported below, from the expanded document.
+  }
   const env = expandEnvInDocument(src.doc, { file: options.file, env: options.env, lines: src.lines });
   const errors = [...env.errors];
   const warnings = [...src.warnings];
-  const finish = (config?: GitCanaryConfig): ParseConfigResult => {
+  const finish = (config?: GitCanaryConfig): { result: ParseConfigResult; keep?: string } => {
     const redact = redactor(env.secrets);
     const clean = (list: ConfigIssue[]) => byLine(list.map((i) => ({ ...i, message: redact(i.message) })));
-    return {
+    const result = {
       ...(config && errors.length === 0 ? { config } : {}),
       errors: clean(errors),
       warnings: clean(warnings),
       secrets: env.secrets,
     };
+    if (!result.config || unexpanded === undefined) return { result };
+    const keep = JSON.stringify({ data: unexpanded, warnings: src.warnings });
+    const again = fromKeptData(keep, options);
+    const same = again !== undefined && isDeepStrictEqual(again.config, result.config) && isDeepStrictEqual(again.warnings, result.warnings)
+      && isDeepStrictEqual([...again.secrets].sort(), [...result.secrets].sort());
+    return same ? { result, keep } : { result };
   };
 
   let data: unknown;
@@ -76,6 +162,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): ParseCon
     }
     return finish();
   }
+  // Also what the document reaches through an alias (registerDataCredentials), as the kept path does.
+  registerDataCredentials(data);
   const rules = checkRules(parsed.data);
   errors.push(...place(src, rules.errors));
   warnings.push(...place(src, rules.warnings));

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -56,6 +56,31 @@ describe('object reader', () => {
       const idx = readdirSync(join(dir, 'objects/pack')).filter((n) => n.endsWith('.idx')).map((n) => join(dir, 'objects/pack', n));
       const deltas = git(dir, ['verify-pack', '-v', ...idx]).split('\n').filter((l) => l.trim().split(/\s+/).length === 7);
       assert.ok(deltas.length > 50, `${deltas.length} deltas`);
+    } finally {
+      await temp.cleanup();
+    }
+  });
+
+  test('a packed object whose data inflates to more than its header says is an error naming the pack, not a read', async () => {
+    const temp = tempDir();
+    try {
+      const dir = `${temp.path}/repo.git`;
+      git(temp.path, ['init', '--quiet', '--bare', dir]);
+      const oid = git(dir, ['hash-object', '-w', '--stdin'], 'x'.repeat(100)).trim();
+      const pack = `${dir}/objects/pack/pack-${git(dir, ['pack-objects', '--quiet', `${dir}/objects/pack/pack`], `${oid}\n`).trim()}.pack`;
+      git(dir, ['prune-packed']);
+      assert.ok(Buffer.compare((await readObjectRaw(dir, {}, oid))!.bytes, Buffer.from('x'.repeat(100))) === 0, 'read as packed');
+      // The entry after the 12-byte pack header: blob, size 100 (0xb4 0x06). Say 50 instead (0xb2 0x03).
+      const bytes = readFileSync(pack);
+      assert.deepEqual([bytes[12], bytes[13]], [0xb4, 0x06]);
+      bytes[12] = 0xb2;
+      bytes[13] = 0x03;
+      chmodSync(pack, 0o644); // git leaves packs read-only
+      writeFileSync(pack, bytes);
+      await assert.rejects(readObjectRaw(dir, {}, oid), (err: Error) => {
+        assert.match(err.message, /an object inflates to more than the 50 bytes its header says in .*\.pack$/);
+        return true;
+      });
     } finally {
       await temp.cleanup();
     }

@@ -8,6 +8,7 @@
  * a different bundle never finds another bundle's cache.
  */
 import assert from 'node:assert/strict';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +39,8 @@ beforeEach(() => {
   cache = mkdtempSync(join(tmpdir(), 'git-canary-v8-'));
 });
 
-const run = (env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(root, 'bin', 'git-canary.js'), '--repo', repo, 'status', '--json'], {
+const run = (env: Record<string, string> = {}, args = ['status', '--json']) =>
+  spawnSync(process.execPath, [join(root, 'bin', 'git-canary.js'), '--repo', repo, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', GIT_CANARY_CACHE: cache, ...env },
   });
@@ -74,6 +75,28 @@ describe('the code cache', () => {
     writeFileSync(path, 'not a cache at all');
     assert.deepEqual(output(run()), output(first));
     assert.ok(readFileSync(path).length > 1000);
+  });
+
+  test('the bundle is ASCII (bin reads it as one-byte text); a bundle that is not still runs, and says the same', () => {
+    const bundle = join(root, 'dist', 'cli.cjs');
+    const bytes = readFileSync(bundle);
+    assert.ok(isAscii(bytes), 'dist/cli.cjs is ASCII');
+    // Text output, whose messages hold non-ASCII (an em dash) escaped in the bundle.
+    const text = run({}, ['status']);
+    assert.match(text.stderr, / \u2014 create the production branch/);
+    assert.deepEqual(output(run({ GIT_CANARY_CODE_CACHE: '0' }, ['status'])), output(text), 'the ES module bundle says the same');
+    const st = statSync(bundle);
+    try {
+      // Raw UTF-8 in a string the bundle prints: it must be decoded as UTF-8.
+      writeFileSync(bundle, Buffer.concat([bytes, Buffer.from('\nif (process.env.PROBE) process.stderr.write("d\u00e9j\u00e0 vu\\n");\n')]));
+      for (const when of ['compiled', 'from its code cache']) {
+        const r = run({ PROBE: '1' }, ['status']);
+        assert.deepEqual(output(r), { ...output(text), stderr: `d\u00e9j\u00e0 vu\n${text.stderr}` }, when);
+      }
+    } finally {
+      writeFileSync(bundle, bytes);
+      utimesSync(bundle, st.atime, st.mtime);
+    }
   });
 
   test('an unwritable cache directory only means no cache', () => {

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-5JMOD46Z.js";
+} from "./chunk-762P2NSQ.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-GI3X4L64.js";
+} from "./chunk-D2DLSHUC.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-QUDMOWKS.js";
+} from "./chunk-VT5Y7Z6X.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-VHYNUNN2.js";
+} from "./chunk-Z2DCCV7M.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-5JMOD46Z.js";
-import "./chunk-GI3X4L64.js";
+} from "./chunk-762P2NSQ.js";
+import "./chunk-D2DLSHUC.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

@@ -11,7 +11,7 @@ import {
   atomicFs,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-656TWSNF.js";
+} from "./chunk-VDPBMMNM.js";
 import {
   AUTH_SCHEMES,
   AuthError,
@@ -33452,11 +33452,43 @@ function expandEnvInDocument(doc, options) {
 }
 function registerConfigCredentials(doc) {
   walk(doc.contents, [], (node2, path) => {
-    if (!(0, import_yaml9.isScalar)(node2) || typeof node2.value !== "string" || path[0] !== "metrics") return;
-    if (path.length === 4 && path[2] === "headers") registerHeaderValue(node2.value);
-    else if (path.length === 3 && (path[2] === "address" || path[2] === "url")) registerUrlSecrets(node2.value);
-    else if (path.length === 3 && path[2] === "token") registerToken(node2.value);
+    if ((0, import_yaml9.isScalar)(node2) && typeof node2.value === "string") registerCredentialAt(path, node2.value);
   });
+}
+function registerCredentialAt(path, value) {
+  if (path[0] !== "metrics") return;
+  if (path.length === 4 && path[2] === "headers") registerHeaderValue(value);
+  else if (path.length === 3 && (path[2] === "address" || path[2] === "url")) registerUrlSecrets(value);
+  else if (path.length === 3 && path[2] === "token") registerToken(value);
+}
+function registerDataCredentials(data) {
+  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+}
+function walkData(data, path, visit4) {
+  if (typeof data === "string") visit4(data, path);
+  else if (Array.isArray(data)) {
+    for (const [i, item] of data.entries()) walkData(item, [...path, i], visit4);
+  } else if (data && typeof data === "object") {
+    for (const [k, v] of Object.entries(data)) walkData(v, [...path, k], visit4);
+  }
+}
+function expandEnvInData(data, env) {
+  const secrets = /* @__PURE__ */ new Set();
+  let failed = false;
+  const expand = (v) => {
+    if (typeof v === "string") {
+      if (!v.includes("${")) return v;
+      const r = expandString(v, env);
+      if (r.unset.length > 0 || r.malformed) failed = true;
+      for (const name of r.used) if (env[name]) secrets.add(env[name]);
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map(expand);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x)]));
+    return v;
+  };
+  const out = expand(data);
+  return failed ? void 0 : { data: out, secrets: [...secrets] };
 }
 
 // src/config/schema-url.ts
@@ -43651,6 +43683,9 @@ var GitCanaryConfig = strictObject({
   notify: NotifyConfig.optional()
 }).describe("git-canary configuration, read only from the production branch.");
 
+// src/config/validate.ts
+import { isDeepStrictEqual } from "node:util";
+
 // src/config/shape.ts
 var def = (s) => s._zod.def;
 function unwrap(s) {
@@ -43703,21 +43738,73 @@ function allowedKeysAt(root, path, data) {
 }
 
 // src/config/validate.ts
+var loadedBefore = new TextMemo(2, "config-data", 2);
+var configLoads = { parsed: 0, fromKept: 0 };
 function parseConfig(text, options) {
+  let fresh;
+  const kept = loadedBefore.get(`${options.file}
+${text}`, () => {
+    const full = parseFully(text, options);
+    fresh = full.result;
+    return full.keep;
+  });
+  if (fresh) return fresh;
+  const quick = kept === void 0 ? void 0 : fromKeptData(kept, options);
+  if (quick) {
+    configLoads.fromKept++;
+    return quick;
+  }
+  return parseFully(text, options).result;
+}
+function fromKeptData(kept, options) {
+  let saved;
+  try {
+    saved = JSON.parse(kept);
+  } catch {
+    return void 0;
+  }
+  if (!Array.isArray(saved?.warnings)) return void 0;
+  const expanded = expandEnvInData(saved.data, options.env);
+  if (!expanded) return void 0;
+  registerDataCredentials(expanded.data);
+  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
+  if (!parsed.success) return void 0;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
+  const redact2 = redactor(expanded.secrets);
+  return {
+    config: parsed.data,
+    errors: [],
+    warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact2(i.message) }))),
+    secrets: expanded.secrets
+  };
+}
+function parseFully(text, options) {
+  configLoads.parsed++;
   const src = parseSource(text, options.file);
-  if (!src.doc) return { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] };
+  if (!src.doc) return { result: { errors: byLine(src.errors), warnings: byLine(src.warnings), secrets: [] } };
+  let unexpanded;
+  try {
+    unexpanded = src.doc.toJS({ maxAliasCount: CONFIG_LIMITS.maxAliasCount });
+  } catch {
+  }
   const env = expandEnvInDocument(src.doc, { file: options.file, env: options.env, lines: src.lines });
   const errors = [...env.errors];
   const warnings = [...src.warnings];
   const finish = (config2) => {
     const redact2 = redactor(env.secrets);
     const clean2 = (list) => byLine(list.map((i) => ({ ...i, message: redact2(i.message) })));
-    return {
+    const result = {
       ...config2 && errors.length === 0 ? { config: config2 } : {},
       errors: clean2(errors),
       warnings: clean2(warnings),
       secrets: env.secrets
     };
+    if (!result.config || unexpanded === void 0) return { result };
+    const keep = JSON.stringify({ data: unexpanded, warnings: src.warnings });
+    const again = fromKeptData(keep, options);
+    const same = again !== void 0 && isDeepStrictEqual(again.config, result.config) && isDeepStrictEqual(again.warnings, result.warnings) && isDeepStrictEqual([...again.secrets].sort(), [...result.secrets].sort());
+    return same ? { result, keep } : { result };
   };
   let data;
   try {
@@ -43737,6 +43824,7 @@ function parseConfig(text, options) {
     }
     return finish();
   }
+  registerDataCredentials(data);
   const rules = checkRules(parsed.data);
   errors.push(...place(src, rules.errors));
   warnings.push(...place(src, rules.warnings));
@@ -45452,8 +45540,13 @@ function corrupt(what, where2) {
 function inflateAt(bytes, start, size, where2) {
   let out;
   try {
-    out = inflateSync2(bytes.subarray(start), { finishFlush: constants2.Z_SYNC_FLUSH });
+    out = inflateSync2(bytes.subarray(start), {
+      finishFlush: constants2.Z_SYNC_FLUSH,
+      chunkSize: Math.max(constants2.Z_MIN_CHUNK, size),
+      maxOutputLength: size + 1
+    });
   } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE") throw corrupt(`an object inflates to more than the ${size} bytes its header says`, where2);
     throw corrupt(`cannot inflate an object (${err.message})`, where2);
   }
   if (out.length !== size) throw corrupt(`an object inflates to ${out.length} bytes, its header says ${size}`, where2);

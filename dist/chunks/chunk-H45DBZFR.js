@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-VHYNUNN2.js";
+} from "./chunk-Z2DCCV7M.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

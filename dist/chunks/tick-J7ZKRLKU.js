@@ -3,14 +3,14 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-OUFM7PP5.js";
-import "./chunk-VHYNUNN2.js";
-import "./chunk-5JMOD46Z.js";
-import "./chunk-GI3X4L64.js";
-import "./chunk-XYKALFTN.js";
+} from "./chunk-H45DBZFR.js";
+import "./chunk-Z2DCCV7M.js";
+import "./chunk-762P2NSQ.js";
+import "./chunk-D2DLSHUC.js";
+import "./chunk-VVJXGCZ7.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-VHYNUNN2.js";
+} from "./chunk-Z2DCCV7M.js";
 import {
   formatDuration,
   parseCheckDetails,

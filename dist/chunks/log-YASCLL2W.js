@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-6NFR5DTY.js";
+} from "./chunk-FHERUYY6.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-5JMOD46Z.js";
-import "./chunk-XYKALFTN.js";
+import "./chunk-762P2NSQ.js";
+import "./chunk-VVJXGCZ7.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-HOFED3XZ.js";
-import "./chunk-GI3X4L64.js";
+} from "./chunk-M6WIYDXZ.js";
+import "./chunk-D2DLSHUC.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import {
   CanaryError,
   UsageError

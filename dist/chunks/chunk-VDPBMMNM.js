@@ -55,6 +55,7 @@ function setBuildId(id) {
   buildId = id;
 }
 var KEPT_MAX = 4096;
+var keptMax = /* @__PURE__ */ new Map();
 var kept;
 function keepMemosIn(dir, build = buildId) {
   if (!build) return;
@@ -71,9 +72,9 @@ function keepMemosIn(dir, build = buildId) {
 async function flushMemos() {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
-  for (const memo of Object.values(memos)) {
+  for (const [name, memo] of Object.entries(memos)) {
     const digests = Object.keys(memo);
-    for (const old of digests.slice(0, Math.max(0, digests.length - KEPT_MAX))) delete memo[old];
+    for (const old of digests.slice(0, Math.max(0, digests.length - (keptMax.get(name) ?? KEPT_MAX)))) delete memo[old];
   }
   try {
     const dir = dirname2(path);
@@ -93,10 +94,14 @@ function keptMemo(name) {
   return kept.memos[name];
 }
 var TextMemo = class {
-  /** `name`: also kept on disk, under this name (only booleans, strings and finite numbers are). */
-  constructor(max = 4096, name) {
+  /**
+   * `name`: also kept on disk, under this name (only booleans, strings and
+   * finite numbers are), at most `onDisk` entries of it (default 4,096).
+   */
+  constructor(max = 4096, name, onDisk) {
     this.max = max;
     this.name = name;
+    if (name && onDisk !== void 0) keptMax.set(name, onDisk);
   }
   max;
   name;

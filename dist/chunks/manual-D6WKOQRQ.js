@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-M77AEBS2.js";
-import "./chunk-QUDMOWKS.js";
+} from "./chunk-JS5P7VBP.js";
+import "./chunk-VT5Y7Z6X.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-VHYNUNN2.js";
-import "./chunk-5JMOD46Z.js";
-import "./chunk-GI3X4L64.js";
-import "./chunk-XYKALFTN.js";
+import "./chunk-Z2DCCV7M.js";
+import "./chunk-762P2NSQ.js";
+import "./chunk-D2DLSHUC.js";
+import "./chunk-VVJXGCZ7.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

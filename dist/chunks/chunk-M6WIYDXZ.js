@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-GI3X4L64.js";
+} from "./chunk-D2DLSHUC.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   CanaryError,
   ConfigError,

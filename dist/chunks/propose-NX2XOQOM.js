@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-M77AEBS2.js";
-import "./chunk-QUDMOWKS.js";
+} from "./chunk-JS5P7VBP.js";
+import "./chunk-VT5Y7Z6X.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-VHYNUNN2.js";
+} from "./chunk-Z2DCCV7M.js";
 import {
   readFiles
-} from "./chunk-5JMOD46Z.js";
-import "./chunk-GI3X4L64.js";
+} from "./chunk-762P2NSQ.js";
+import "./chunk-D2DLSHUC.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import {
   CanaryError,
   GitError,

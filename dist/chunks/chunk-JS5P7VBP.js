@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-QUDMOWKS.js";
+} from "./chunk-VT5Y7Z6X.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-VHYNUNN2.js";
+} from "./chunk-Z2DCCV7M.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-5JMOD46Z.js";
+} from "./chunk-762P2NSQ.js";
 import {
   openSession
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   CanaryError,
   UsageError

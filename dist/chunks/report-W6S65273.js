@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-6NFR5DTY.js";
+} from "./chunk-FHERUYY6.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-5JMOD46Z.js";
+import "./chunk-762P2NSQ.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-656TWSNF.js";
+import "./chunk-VDPBMMNM.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-XYKALFTN.js";
+} from "./chunk-VVJXGCZ7.js";
 import {
   commitTime,
   parsedCommit,
