@@ -150,7 +150,13 @@ async function run() {
 
 const fresh = bundleIsFresh();
 const text = fresh ? preRendered(process.argv.slice(2)) : undefined;
-if (text !== undefined) process.stdout.write(text);
+if (text !== undefined) {
+  // A reader that stopped early (`git-canary --help | head -1`) is not an error worth a stack trace.
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  process.stdout.write(text);
+}
 else {
   run().then(
     (code) => {

@@ -132,6 +132,9 @@ function keptMemo(name) {
   kept.memos[name] ??= {};
   return kept.memos[name];
 }
+function digestOf(key) {
+  return (0, import_node_crypto2.createHash)("sha256").update(key).digest("base64url");
+}
 var import_node_crypto2, import_node_fs2, import_node_path2, buildId, KEPT_MAX, keptMax, kept, TextMemo;
 var init_memo = __esm({
   "src/memo.ts"() {
@@ -156,23 +159,35 @@ var init_memo = __esm({
       name;
       entries = /* @__PURE__ */ new Map();
       get(key, compute) {
+        const known = this.known(key);
+        if (known.found) return known.value;
+        const value = compute();
+        this.remember(key, value);
+        return value;
+      }
+      /** What is known of `key` (in memory, else on disk), without computing it: for results that come asynchronously. */
+      known(key) {
         const hit = this.entries.get(key);
-        if (hit !== void 0 || this.entries.has(key)) return hit;
+        if (hit !== void 0 || this.entries.has(key)) return { found: true, value: hit };
         const disk = this.name ? keptMemo(this.name) : void 0;
-        const digest2 = disk ? (0, import_node_crypto2.createHash)("sha256").update(key).digest("base64url") : "";
-        const known = disk && Object.hasOwn(disk, digest2) ? disk[digest2] : void 0;
-        let value;
-        if (keepable(known)) value = known;
-        else {
-          value = compute();
-          if (disk && kept && keepable(value)) {
-            disk[digest2] = value;
-            kept.dirty = true;
-          }
+        if (!disk) return { found: false };
+        const value = disk[digestOf(key)];
+        if (!keepable(value)) return { found: false };
+        this.keep(key, value);
+        return { found: true, value };
+      }
+      /** Remember `value` for `key`: in memory, and on disk when this memo is kept and the value is keepable. */
+      remember(key, value) {
+        const disk = this.name ? keptMemo(this.name) : void 0;
+        if (disk && kept && keepable(value)) {
+          disk[digestOf(key)] = value;
+          kept.dirty = true;
         }
+        this.keep(key, value);
+      }
+      keep(key, value) {
         if (this.entries.size >= this.max) this.entries.clear();
         this.entries.set(key, value);
-        return value;
       }
     };
   }
@@ -20504,11 +20519,11 @@ function validatePercent(file, percent) {
   }
 }
 function selectDocs(file, route, api7) {
-  const { group, versions, kinds, kindLabel } = api7;
+  const { group, versions: versions2, kinds, kindLabel } = api7;
   const docs = file.docs.filter((d) => d.kind !== void 0 && kinds.includes(d.kind) && d.apiVersion?.split("/")[0] === group);
   for (const d of docs) {
-    if (!versions.includes(d.apiVersion?.split("/")[1] ?? "")) {
-      const supported = versions.map((v) => `${group}/${v}`).join(", ");
+    if (!versions2.includes(d.apiVersion?.split("/")[1] ?? "")) {
+      const supported = versions2.map((v) => `${group}/${v}`).join(", ");
       fail(file, d.line, `unsupported apiVersion ${d.apiVersion} for ${d.kind}${d.name ? ` ${d.name}` : ""}`, `supported: ${supported}`);
     }
   }
@@ -28649,14 +28664,14 @@ var init_utils = __esm({
         }
       });
     };
-    toObjectSet = (arrayOrString, delimiter2) => {
+    toObjectSet = (arrayOrString, delimiter3) => {
       const obj = {};
       const define2 = (arr2) => {
         arr2.forEach((value) => {
           obj[value] = true;
         });
       };
-      isArray(arrayOrString) ? define2(arrayOrString) : define2(String(arrayOrString).split(delimiter2));
+      isArray(arrayOrString) ? define2(arrayOrString) : define2(String(arrayOrString).split(delimiter3));
       return obj;
     };
     noop = () => {
@@ -40979,8 +40994,8 @@ var require_common = __commonJS({
         }
         return debug;
       }
-      function extend3(namespace, delimiter2) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
+      function extend3(namespace, delimiter3) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter3 === "undefined" ? ":" : delimiter3) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
@@ -60259,7 +60274,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result2;
       }
     };
-    function basename5(path) {
+    function basename6(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
@@ -60279,7 +60294,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata: {},
             children: []
           };
@@ -60294,7 +60309,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata,
             // This recursively generates any missing parent folders.
             parent: mkdir2(dirname12(name)),
@@ -60750,7 +60765,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join17(...args) {
+    function join18(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -61163,7 +61178,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join17(gitdir, key), `${value.trim()}
+            async () => fs2.write(join18(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -61187,7 +61202,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref3,
-          async () => fs2.write(join17(gitdir, ref3), `${value.trim()}
+          async () => fs2.write(join18(gitdir, ref3), `${value.trim()}
 `, "utf8")
         );
       }
@@ -61205,7 +61220,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref3);
         await acquireLock2(
           ref3,
-          async () => fs2.write(join17(gitdir, ref3), `ref: ${value.trim()}
+          async () => fs2.write(join18(gitdir, ref3), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -61232,7 +61247,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref3) => fs2.rm(join17(gitdir, ref3))));
+        await Promise.all(refs.map((ref3) => fs2.rm(join18(gitdir, ref3))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -62407,7 +62422,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join17(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -63299,9 +63314,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join17(filepath, entry2.path), entry2);
+          map.set(join18(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join17(filepath, entry2.path));
+        return tree.entries().map((entry2) => join18(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63396,9 +63411,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join17(dir, filepath));
+        const names = await fs2.readdir(join18(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join17(filepath, name));
+        return names.map((name) => join18(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63678,7 +63693,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join17(filepath, entry);
+            const subpath = join18(filepath, entry);
             return fs2.lstat(subpath).then((stat3) => {
               if (!stat3) return;
               return stat3.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -63988,7 +64003,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join17(dirname12(dotgit), submoduleGitdir);
+          const gitdir = join18(dirname12(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -64031,7 +64046,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -64123,17 +64138,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join17(dir, ".git"), filepath }) {
-        if (basename5(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join18(dir, ".git"), filepath }) {
+        if (basename6(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join17(gitdir, "info", "exclude");
+        const excludesFile = join18(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join17(dir, ".gitignore"),
+            gitignore: join18(dir, ".gitignore"),
             filepath
           }
         ];
@@ -64142,7 +64157,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join17(dir, folder, ".gitignore"),
+            gitignore: join18(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -64225,7 +64240,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add2({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -64289,17 +64304,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join17(dir, currentFilepath));
+        const stats = await fs2.lstat(join18(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join17(dir, currentFilepath));
+          const children = await fs2.readdir(join18(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join17(currentFilepath, child2)],
+                filepath: [join18(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64313,7 +64328,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join17(currentFilepath, child2)],
+                filepath: [join18(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64322,7 +64337,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join17(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join17(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join18(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join18(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -64350,7 +64365,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join17(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -64823,7 +64838,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       note: note2,
@@ -64893,7 +64908,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote,
       url: url3,
       force = false
@@ -64963,7 +64978,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       tagger: _tagger,
       message = ref3,
@@ -65046,7 +65061,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       object: object2,
       checkout: checkout2 = false,
@@ -65707,7 +65722,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -65793,7 +65808,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -65819,7 +65834,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename5(filepath);
+          const path = basename6(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -66066,7 +66081,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join17(dir, filepath);
+      const currentFilepath = join18(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -66235,7 +66250,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join17(dir, filepath))
+                  stats: await fs2.lstat(join18(dir, filepath))
                 });
               return {
                 method: "write",
@@ -66248,7 +66263,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join17(dir, op.filepath);
+          const currentFilepath = join18(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -66448,7 +66463,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -66966,7 +66981,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join17(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -66987,7 +67002,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join17(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -67557,7 +67572,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join17(gitdir, res.packfile);
+        const fullpath = join18(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -67573,7 +67588,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join17(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -67687,7 +67702,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       url: url3,
       corsProxy = void 0,
       ref: ref3 = void 0,
@@ -67750,7 +67765,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       message,
       author,
       committer,
@@ -67799,7 +67814,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       fullname = false,
       test: test2 = false
     }) {
@@ -67840,7 +67855,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3
     }) {
       try {
@@ -67858,7 +67873,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join17(dir, ".git"), ref: ref3 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
@@ -67878,7 +67893,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -67900,7 +67915,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref3 = ref3.startsWith("refs/tags/") ? ref3 : `refs/tags/${ref3}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref3 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join17(dir, ".git"), ref: ref3 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
@@ -67929,7 +67944,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join17(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -67972,7 +67987,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -67993,7 +68008,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join17(dir, ".git"), ref: ref3 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -68285,7 +68300,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -68343,7 +68358,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       remote,
       remoteRef,
@@ -68399,7 +68414,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -68421,7 +68436,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join17(filepath, ".git"))) {
+      if (await fs2.exists(join18(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname12(filepath);
@@ -68441,7 +68456,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join17(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join18(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -68465,7 +68480,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path
     }) {
       try {
@@ -68654,7 +68669,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join17(dir, filepath);
+        filepath = join18(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -68675,7 +68690,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -68703,7 +68718,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join17(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -68777,7 +68792,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -68806,7 +68821,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -68830,7 +68845,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -68887,17 +68902,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join17(prefix, entry.path)
+            prefix: join18(prefix, entry.path)
           });
         } else {
-          filenames.push(join17(prefix, entry.path));
+          filenames.push(join18(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       cache: cache2 = {}
     }) {
@@ -68942,7 +68957,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -68966,7 +68981,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -68991,7 +69006,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join17(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -69090,7 +69105,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join17(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -69143,7 +69158,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result2;
         if (entry.oid === fileId) {
-          result2 = join17(parentPath, entry.path);
+          result2 = join18(parentPath, entry.path);
           filepaths.push(result2);
         } else if (entry.type === "tree") {
           result2 = _readObject({
@@ -69160,7 +69175,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join17(parentPath, entry.path)
+              parentPath: join18(parentPath, entry.path)
             });
           });
         }
@@ -69345,7 +69360,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log2({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref: ref3 = "HEAD",
       depth,
@@ -69385,7 +69400,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -69462,7 +69477,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -69505,7 +69520,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join17(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join18(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -69516,7 +69531,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -69548,7 +69563,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -69618,7 +69633,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       start,
       finish
     }) {
@@ -69666,7 +69681,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -69969,7 +69984,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       remoteRef,
       remote = "origin",
@@ -70045,7 +70060,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -70071,7 +70086,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70112,7 +70127,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -70139,7 +70154,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -70228,7 +70243,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70252,7 +70267,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -70278,7 +70293,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -70354,7 +70369,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       author: _author,
@@ -70442,7 +70457,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       oldref,
       checkout: checkout2 = false
@@ -70472,7 +70487,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref: ref3,
       cache: cache2 = {}
@@ -70520,7 +70535,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join17(dir, filepath));
+        const object2 = dir && await fs2.read(join18(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -70528,7 +70543,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join17(dir, filepath));
+            stats = await fs2.lstat(join18(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -70548,7 +70563,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       depth
     }) {
@@ -70573,7 +70588,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path,
       value,
       append: append2 = false
@@ -70641,7 +70656,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join17(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -70671,7 +70686,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join17(this.gitdir, _GitStashManager.refStash);
+        return join18(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -70679,7 +70694,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join17(this.gitdir, _GitStashManager.refLogsStash);
+        return join18(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -70985,7 +71000,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -71008,7 +71023,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join17(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join18(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -71038,7 +71053,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status2({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -71077,7 +71092,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join17(dir, filepath));
+        const stats = await fs2.lstat(join18(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -71087,7 +71102,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join17(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join18(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -71148,7 +71163,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join17(parent, segment);
+        parent = join18(parent, segment);
       }
       return true;
     }
@@ -71197,7 +71212,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3 = "HEAD",
       filepaths = ["."],
       filter: filter2,
@@ -71270,7 +71285,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       object: object2,
       force = false
@@ -71302,7 +71317,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -71322,7 +71337,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join17(dir, filepath));
+                const fileStats2 = await fs2.lstat(join18(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -71340,7 +71355,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join17(dir, filepath));
+          fileStats = await fs2.lstat(join18(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -71361,7 +71376,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join17(dir, filepath)) : await fs2.read(join17(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join18(dir, filepath)) : await fs2.read(join18(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -71405,7 +71420,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk4({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -71433,7 +71448,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join17(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join18(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -71455,7 +71470,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -71477,7 +71492,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -71523,7 +71538,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join17(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref: ref3,
       value,
       force = false,
@@ -71578,7 +71593,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join17(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join18(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -71595,7 +71610,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join17(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join18(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -72897,8 +72912,42 @@ function parseGitVersion(text) {
   const m = /git version (\d+)\.(\d+)/.exec(text);
   return m ? [Number(m[1]), Number(m[2])] : void 0;
 }
+function gitBinary(path = process.env.PATH ?? "") {
+  for (const dir of path.split(import_node_path8.delimiter)) {
+    const candidate = (0, import_node_path8.join)(dir || ".", "git");
+    let st;
+    try {
+      st = (0, import_node_fs9.statSync)(candidate);
+    } catch {
+      continue;
+    }
+    if (!st.isFile() || (st.mode & 73) === 0) continue;
+    try {
+      const real2 = (0, import_node_fs9.realpathSync)(candidate);
+      if ((0, import_node_path8.basename)(real2) !== "git") return void 0;
+      const head = Buffer.alloc(4);
+      const fd = (0, import_node_fs9.openSync)(real2, "r");
+      try {
+        if ((0, import_node_fs9.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
+      } finally {
+        (0, import_node_fs9.closeSync)(fd);
+      }
+      return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 function nativeVersion() {
-  detected ??= run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 }).then(({ stdout }) => parseGitVersion(stdout)).catch(() => void 0);
+  detected ??= (async () => {
+    const binary = gitBinary();
+    const known = binary === void 0 ? void 0 : versions.known(binary);
+    if (known?.found) return parseGitVersion(known.value);
+    const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
+    if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
+    return parseGitVersion(stdout);
+  })().catch(() => void 0);
   return detected;
 }
 function usable(v) {
@@ -72953,13 +73002,16 @@ function partialCloneSettings(maxBytes) {
     "extensions.partialclone": "origin"
   };
 }
-var import_node_child_process, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, STDERR_KEEP;
+var import_node_child_process, import_node_fs9, import_node_path8, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
 var init_native = __esm({
   "src/git/native.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
+    import_node_fs9 = require("node:fs");
+    import_node_path8 = require("node:path");
     import_node_util2 = require("node:util");
     init_errors();
+    init_memo();
     init_credentials();
     run = (0, import_node_util2.promisify)(import_node_child_process.execFile);
     MIN_NATIVE_GIT = [2, 31];
@@ -72993,6 +73045,7 @@ var init_native = __esm({
       ["http.lowSpeedLimit", "1"],
       ["http.lowSpeedTime", "120"]
     ];
+    versions = new TextMemo(8, "git-version", 8);
     STDERR_KEEP = 64 * 1024;
   }
 });
@@ -73075,7 +73128,7 @@ var init_warn = __esm({
 // src/git/lock.ts
 function processStart(pid) {
   try {
-    const stat3 = (0, import_node_fs9.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat3 = (0, import_node_fs10.readFileSync)(`/proc/${pid}/stat`, "utf8");
     const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     return fields[19];
   } catch {
@@ -73111,7 +73164,7 @@ function ownerState(o) {
 async function openLinked(lockPath) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_RDWR);
+      return await import_node_fs10.promises.open(lockPath, import_node_fs10.constants.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt >= 50) return void 0;
@@ -73121,12 +73174,12 @@ async function openLinked(lockPath) {
 }
 async function tryCreate(lockPath) {
   const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-  await import_node_fs9.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  await import_node_fs10.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await import_node_fs9.promises.stat(tmp)).ino;
+    const ino = (await import_node_fs10.promises.stat(tmp)).ino;
     try {
-      await import_node_fs9.promises.link(tmp, lockPath);
+      await import_node_fs10.promises.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -73141,11 +73194,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await import_node_fs9.promises.unlink(tmp).catch(() => {
+    await import_node_fs10.promises.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_CREAT | import_node_fs9.constants.O_EXCL | import_node_fs9.constants.O_RDWR, 420);
+    const fd = await import_node_fs10.promises.open(lockPath, import_node_fs10.constants.O_CREAT | import_node_fs10.constants.O_EXCL | import_node_fs10.constants.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -73161,7 +73214,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await import_node_fs9.promises.open(lockPath, "r");
+    fd = await import_node_fs10.promises.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -73178,27 +73231,27 @@ async function inspect(lockPath) {
 async function removeIfSame(lockPath, ino) {
   const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
   try {
-    await import_node_fs9.promises.rename(lockPath, grabbed);
+    await import_node_fs10.promises.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await import_node_fs9.promises.stat(grabbed).catch(() => void 0);
+  const st = await import_node_fs10.promises.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await import_node_fs9.promises.link(grabbed, lockPath).catch(() => {
+    await import_node_fs10.promises.link(grabbed, lockPath).catch(() => {
     });
-    await import_node_fs9.promises.unlink(grabbed).catch(() => {
+    await import_node_fs10.promises.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await import_node_fs9.promises.unlink(grabbed).catch(() => {
+  await import_node_fs10.promises.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = (0, import_node_path8.basename)(lockPath);
-  for (const n of await import_node_fs9.promises.readdir((0, import_node_path8.dirname)(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs9.promises.unlink((0, import_node_path8.join)((0, import_node_path8.dirname)(lockPath), n)).catch(() => {
+  const name = (0, import_node_path9.basename)(lockPath);
+  for (const n of await import_node_fs10.promises.readdir((0, import_node_path9.dirname)(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs10.promises.unlink((0, import_node_path9.join)((0, import_node_path9.dirname)(lockPath), n)).catch(() => {
     });
   }
 }
@@ -73252,21 +73305,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await import_node_fs9.promises.unlink(lockPath).catch(() => {
+    const now = await import_node_fs10.promises.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await import_node_fs10.promises.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
     const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
     try {
-      await import_node_fs9.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+      await import_node_fs10.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await import_node_fs10.promises.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await import_node_fs9.promises.rename(tmp, target2);
+      await import_node_fs10.promises.rename(tmp, target2);
       await release();
     } catch (err) {
-      await import_node_fs9.promises.unlink(tmp).catch(() => {
+      await import_node_fs10.promises.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -73274,14 +73327,14 @@ async function acquireLock(target2, options = {}) {
   };
   return { path: lockPath, commit, release };
 }
-var import_node_crypto7, import_node_fs9, import_node_os, import_node_path8, LockTimeoutError, OWNER, self2, sleep;
+var import_node_crypto7, import_node_fs10, import_node_os, import_node_path9, LockTimeoutError, OWNER, self2, sleep;
 var init_lock = __esm({
   "src/git/lock.ts"() {
     "use strict";
     import_node_crypto7 = require("node:crypto");
-    import_node_fs9 = require("node:fs");
+    import_node_fs10 = require("node:fs");
     import_node_os = require("node:os");
-    import_node_path8 = require("node:path");
+    import_node_path9 = require("node:path");
     init_warn();
     LockTimeoutError = class extends Error {
       constructor(lockPath, owner) {
@@ -73300,7 +73353,7 @@ var init_lock = __esm({
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await import_node_fs10.promises.readFile(path, "utf8");
+    return await import_node_fs11.promises.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -73308,7 +73361,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText((0, import_node_path9.join)(gitdir, "packed-refs"));
+  const text = await readText((0, import_node_path10.join)(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -73325,7 +73378,7 @@ async function readLoose2(path) {
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2((0, import_node_path9.join)(gitdir, fullRef));
+  const loose = await readLoose2((0, import_node_path10.join)(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -73343,10 +73396,10 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = (0, import_node_path9.join)(gitdir, fullRef);
+  const refPath = (0, import_node_path10.join)(gitdir, fullRef);
   const where3 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await import_node_fs10.promises.mkdir((0, import_node_path9.dirname)(refPath), { recursive: true });
+    await import_node_fs11.promises.mkdir((0, import_node_path10.dirname)(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where3,
@@ -73387,12 +73440,12 @@ async function compareAndSwapRef(options) {
     throw err;
   }
 }
-var import_node_fs10, import_node_path9;
+var import_node_fs11, import_node_path10;
 var init_refs = __esm({
   "src/git/refs.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_fs11 = require("node:fs");
+    import_node_path10 = require("node:path");
     init_errors();
     init_errors4();
     init_lock();
@@ -73402,25 +73455,25 @@ var init_refs = __esm({
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await import_node_fs11.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await import_node_fs12.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await import_node_fs11.promises.stat(path).catch(() => void 0)) {
+  if (!await import_node_fs12.promises.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = (0, import_node_path10.join)(path, ".git");
-  const st = await import_node_fs11.promises.stat(dotGit).catch(() => void 0);
+  const dotGit = (0, import_node_path11.join)(path, ".git");
+  const st = await import_node_fs12.promises.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs11.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
-    if (pointer2) gitdir = (0, import_node_path10.resolve)(path, pointer2);
+    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs12.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
+    if (pointer2) gitdir = (0, import_node_path11.resolve)(path, pointer2);
   }
   if (gitdir) {
-    if (await import_node_fs11.promises.stat((0, import_node_path10.join)(gitdir, "commondir")).catch(() => void 0)) {
+    if (await import_node_fs12.promises.stat((0, import_node_path11.join)(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -73428,7 +73481,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await import_node_fs11.promises.stat((0, import_node_path10.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path10.join)(path, "objects")) && await isDir((0, import_node_path10.join)(path, "refs"));
+  const bareLayout = (await import_node_fs12.promises.stat((0, import_node_path11.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path11.join)(path, "objects")) && await isDir((0, import_node_path11.join)(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -73438,12 +73491,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead((0, import_node_path10.join)(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead((0, import_node_path11.join)(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = (0, import_node_path10.join)(layout.gitdir, "worktrees");
-  for (const name of await import_node_fs11.promises.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead((0, import_node_path10.join)(worktrees, name, "HEAD"));
+  const worktrees = (0, import_node_path11.join)(layout.gitdir, "worktrees");
+  for (const name of await import_node_fs12.promises.readdir(worktrees).catch(() => [])) {
+    const head = await readSymbolicHead((0, import_node_path11.join)(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -73455,7 +73508,7 @@ function refuseCheckedOut(fullRef, label7) {
   });
 }
 async function openLocal(path, options = {}) {
-  const root = (0, import_node_path10.resolve)(path);
+  const root = (0, import_node_path11.resolve)(path);
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
@@ -73542,12 +73595,12 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
     });
   }
 }
-var import_node_fs11, import_node_path10, import_isomorphic_git2;
+var import_node_fs12, import_node_path11, import_isomorphic_git2;
 var init_local = __esm({
   "src/git/local.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
-    import_node_path10 = require("node:path");
+    import_node_fs12 = require("node:fs");
+    import_node_path11 = require("node:path");
     init_git_fs();
     import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
     init_errors();
@@ -74074,7 +74127,7 @@ function envNumber(name) {
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
 async function withCacheLock(gitdir, run2, options = {}) {
-  await import_node_fs12.promises.mkdir((0, import_node_path11.dirname)(gitdir), { recursive: true });
+  await import_node_fs13.promises.mkdir((0, import_node_path12.dirname)(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -74096,7 +74149,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    import_node_fs12.promises.utimes(path, now, now).catch(() => {
+    import_node_fs13.promises.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -74107,12 +74160,12 @@ async function withCacheLock(gitdir, run2, options = {}) {
     await lock.release();
   }
 }
-var import_node_fs12, import_node_path11, HEARTBEAT_MS;
+var import_node_fs13, import_node_path12, HEARTBEAT_MS;
 var init_cache_lock = __esm({
   "src/git/cache-lock.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
-    import_node_path11 = require("node:path");
+    import_node_fs13 = require("node:fs");
+    import_node_path12 = require("node:path");
     init_errors();
     init_lock();
     HEARTBEAT_MS = 5e3;
@@ -74161,17 +74214,17 @@ async function readBytes2(fd, position, length) {
   return buf.subarray(0, done);
 }
 async function openIndex(path) {
-  const fd = await import_node_fs13.promises.open(path, "r");
+  const fd = await import_node_fs14.promises.open(path, "r");
   try {
     const size = (await fd.stat()).size;
     const head = await readBytes2(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path12.basename)(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path13.basename)(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${(0, import_node_path12.basename)(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${(0, import_node_path13.basename)(path)} is cut short (${size} bytes)`;
     const count = (await readBytes2(fd, fanout + 1020, 4)).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path12.basename)(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path13.basename)(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -74186,7 +74239,7 @@ async function openIndex(path) {
 }
 async function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await import_node_fs13.promises.open(idx.path, "r");
+  const fd = await import_node_fs14.promises.open(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : (await readBytes2(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
@@ -74206,30 +74259,30 @@ async function indexHas(idx, oid) {
 }
 async function listFiles(dir) {
   const out = [];
-  for (const entry of await import_node_fs13.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = (0, import_node_path12.join)(dir, entry.name);
+  for (const entry of await import_node_fs14.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = (0, import_node_path13.join)(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await import_node_fs13.promises.readFile((0, import_node_path12.join)(gitdir, "config"), "utf8").catch(() => void 0);
+  const config2 = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "config"), "utf8").catch(() => void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await import_node_fs13.promises.readFile((0, import_node_path12.join)(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "shallow"), "utf8").catch(() => "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA2.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = (0, import_node_path12.join)(gitdir, "objects", "pack");
-  const names = await import_node_fs13.promises.readdir(packDir).catch(() => []);
+  const packDir = (0, import_node_path13.join)(gitdir, "objects", "pack");
+  const names = await import_node_fs14.promises.readdir(packDir).catch(() => []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = (0, import_node_path12.join)(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes((0, import_node_path12.basename)(idxPath))) return `${name} has no index`;
+    const idxPath = (0, import_node_path13.join)(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes((0, import_node_path13.basename)(idxPath))) return `${name} has no index`;
     const idx = await openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await import_node_fs13.promises.open((0, import_node_path12.join)(packDir, name), "r");
+    const pack = await import_node_fs14.promises.open((0, import_node_path13.join)(packDir, name), "r");
     try {
       const size = (await pack.stat()).size;
       const magic = await readBytes2(pack, 0, 4);
@@ -74244,18 +74297,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = async (oid) => {
-    const loose = await import_node_fs13.promises.stat((0, import_node_path12.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+    const loose = await import_node_fs14.promises.stat((0, import_node_path13.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (await indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles((0, import_node_path12.join)(gitdir, "refs"))) {
-    const name = (0, import_node_path12.basename)(path);
+  for (const path of await listFiles((0, import_node_path13.join)(gitdir, "refs"))) {
+    const name = (0, import_node_path13.basename)(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await import_node_fs13.promises.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), (await import_node_fs14.promises.readFile(path, "utf8").catch(() => "")).trim()]);
   }
-  const packed = await import_node_fs13.promises.readFile((0, import_node_path12.join)(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "packed-refs"), "utf8").catch(() => "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -74270,10 +74323,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await import_node_fs13.promises.rename(gitdir, aside);
-  const prefix = `${(0, import_node_path12.basename)(gitdir)}.broken-`;
-  const old = (await import_node_fs13.promises.readdir((0, import_node_path12.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await import_node_fs13.promises.rm((0, import_node_path12.join)((0, import_node_path12.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await import_node_fs14.promises.rename(gitdir, aside);
+  const prefix = `${(0, import_node_path13.basename)(gitdir)}.broken-`;
+  const old = (await import_node_fs14.promises.readdir((0, import_node_path13.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await import_node_fs14.promises.rm((0, import_node_path13.join)((0, import_node_path13.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -74285,12 +74338,12 @@ function looksLikeDamage(err) {
   }
   return e?.cause !== void 0 && e.cause !== err ? looksLikeDamage(e.cause) : false;
 }
-var import_node_fs13, import_node_path12, SHA2;
+var import_node_fs14, import_node_path13, SHA2;
 var init_cache_repair = __esm({
   "src/git/cache-repair.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_fs14 = require("node:fs");
+    import_node_path13 = require("node:path");
     SHA2 = /^[0-9a-f]{40}$/;
   }
 });
@@ -74298,7 +74351,7 @@ var init_cache_repair = __esm({
 // src/git/remote.ts
 function remoteCacheDir(url3, cacheRoot) {
   const clean4 = parseRemoteUrl(url3, void 0).url;
-  return (0, import_node_path13.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
+  return (0, import_node_path14.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
 }
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
@@ -74313,8 +74366,8 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = (0, import_node_path13.join)(gitdir, "shallow");
-  if (oids.size === 0) await import_node_fs14.promises.rm(path, { force: true });
+  const path = (0, import_node_path14.join)(gitdir, "shallow");
+  if (oids.size === 0) await import_node_fs15.promises.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -74329,8 +74382,8 @@ async function keepingShallow(gitdir, fetch2) {
   }
 }
 async function initCache(gitdir, url3) {
-  if (!await import_node_fs14.promises.stat((0, import_node_path13.join)(gitdir, "config")).catch(() => void 0)) {
-    await import_node_fs14.promises.mkdir(gitdir, { recursive: true });
+  if (!await import_node_fs15.promises.stat((0, import_node_path14.join)(gitdir, "config")).catch(() => void 0)) {
+    await import_node_fs15.promises.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
   }
   const settings = {
@@ -74728,13 +74781,13 @@ async function openRemote(spec2, options) {
   if (first2 !== void 0) await repo.resolve(first2);
   return repo;
 }
-var import_node_crypto8, import_node_fs14, import_node_path13, import_isomorphic_git3, import_node_http, import_node_https3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, agents, http3, queues;
+var import_node_crypto8, import_node_fs15, import_node_path14, import_isomorphic_git3, import_node_http, import_node_https3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, agents, http3, queues;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
     import_node_crypto8 = require("node:crypto");
-    import_node_fs14 = require("node:fs");
-    import_node_path13 = require("node:path");
+    import_node_fs15 = require("node:fs");
+    import_node_path14 = require("node:path");
     init_git_fs();
     import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
     import_node_http = __toESM(require("node:http"), 1);
@@ -74772,7 +74825,7 @@ var init_remote = __esm({
 // src/git/index.ts
 function defaultCacheDir(env = process.env) {
   if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return (0, import_node_path14.join)(env.XDG_CACHE_HOME || (0, import_node_path14.join)((0, import_node_os2.homedir)(), ".cache"), "git-canary");
+  return (0, import_node_path15.join)(env.XDG_CACHE_HOME || (0, import_node_path15.join)((0, import_node_os2.homedir)(), ".cache"), "git-canary");
 }
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
@@ -74793,12 +74846,12 @@ async function openRepo(spec2, options = {}) {
   }
   return openLocal(spec2, options);
 }
-var import_node_os2, import_node_path14, import_node_url;
+var import_node_os2, import_node_path15, import_node_url;
 var init_git = __esm({
   "src/git/index.ts"() {
     "use strict";
     import_node_os2 = require("node:os");
-    import_node_path14 = require("node:path");
+    import_node_path15 = require("node:path");
     import_node_url = require("node:url");
     init_errors();
     init_credentials();
@@ -74896,14 +74949,14 @@ var init_env2 = __esm({
 function repositoryLocation(ctx) {
   const spec2 = ctx.options.repo;
   if (spec2 === "") return discoverRepository(ctx.cwd, ctx.env);
-  return isUrl(spec2) || (0, import_node_path15.isAbsolute)(spec2) ? spec2 : (0, import_node_path15.resolve)(ctx.cwd, spec2);
+  return isUrl(spec2) || (0, import_node_path16.isAbsolute)(spec2) ? spec2 : (0, import_node_path16.resolve)(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
   const { production } = ctx.options;
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn((0, import_node_path15.join)(remoteCacheDir(location, cacheDir), "git-canary-memo"));
+  if (isUrl(location)) keepMemosIn((0, import_node_path16.join)(remoteCacheDir(location, cacheDir), "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
@@ -75028,11 +75081,11 @@ async function openSession(ctx, access) {
     ...notifies && targets.length > 0 ? { notifier: createNotifier({ targets, log: ctx.log, commitUrl: commitLinks(ctx, config2) }) } : {}
   };
 }
-var import_node_path15, CONFIG_FILE, DEFAULT_CANDIDATE, DEFAULT_AUTHOR, isUrl, UNUSED_METRICS_VALUE, isRecord5;
+var import_node_path16, CONFIG_FILE, DEFAULT_CANDIDATE, DEFAULT_AUTHOR, isUrl, UNUSED_METRICS_VALUE, isRecord5;
 var init_session = __esm({
   "src/runner/session.ts"() {
     "use strict";
-    import_node_path15 = require("node:path");
+    import_node_path16 = require("node:path");
     init_config();
     init_source();
     init_errors();
@@ -82544,7 +82597,7 @@ function refuse(message, hint, data = {}) {
   return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} \u2014 ${hint}`] };
 }
 async function outProblem(file) {
-  const dir = (0, import_node_path16.dirname)(file);
+  const dir = (0, import_node_path17.dirname)(file);
   const info = await (0, import_promises3.stat)(dir).catch(() => void 0);
   if (!info) return `directory ${dir} does not exist`;
   if (!info.isDirectory()) return `${dir} is not a directory`;
@@ -82555,7 +82608,7 @@ async function report(ctx, opts) {
   const example = "e.g. git-canary report --service checkout --out report.html";
   if (!opts.service) throw new UsageError("report needs --service <name>", { hint: example });
   if (!opts.out) throw new UsageError("report needs --out <file>", { hint: example });
-  const out = (0, import_node_path16.resolve)(ctx.cwd, opts.out);
+  const out = (0, import_node_path17.resolve)(ctx.cwd, opts.out);
   const problem = await outProblem(out);
   if (problem) return refuse(`cannot write --out ${opts.out}: ${problem}`, "create the directory first, or write the report elsewhere");
   let config2;
@@ -82591,12 +82644,12 @@ async function report(ctx, opts) {
     ...logged.errors ? { errors: logged.errors } : {}
   };
 }
-var import_promises3, import_node_path16;
+var import_promises3, import_node_path17;
 var init_report = __esm({
   "src/commands/report.ts"() {
     "use strict";
     import_promises3 = require("node:fs/promises");
-    import_node_path16 = require("node:path");
+    import_node_path17 = require("node:path");
     init_report_html();
     init_errors();
     init_repository();
@@ -83461,7 +83514,7 @@ __export(validate_exports, {
   validate: () => validate2
 });
 async function configFromDisk(ctx, path) {
-  const full = (0, import_node_path17.isAbsolute)(path) ? path : (0, import_node_path17.resolve)(ctx.cwd, path);
+  const full = (0, import_node_path18.isAbsolute)(path) ? path : (0, import_node_path18.resolve)(ctx.cwd, path);
   let text;
   try {
     text = await (0, import_promises4.readFile)(full, "utf8");
@@ -83472,8 +83525,8 @@ async function configFromDisk(ctx, path) {
       hint: `name a ${CONFIG_FILE} on disk, e.g. --config ${CONFIG_FILE} in your checkout of the production branch`
     });
   }
-  const rel = (0, import_node_path17.relative)(ctx.cwd, full);
-  return { text, file: (0, import_node_path17.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
+  const rel = (0, import_node_path18.relative)(ctx.cwd, full);
+  return { text, file: (0, import_node_path18.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
 }
 async function validate2(ctx, opts) {
   const config2 = opts.config !== void 0 ? await configFromDisk(ctx, opts.config) : void 0;
@@ -83497,12 +83550,12 @@ async function validate2(ctx, opts) {
   return { exitCode: report2.valid ? 0 : 1, text: `${lines.join("\n")}
 `, json: report2 };
 }
-var import_promises4, import_node_path17;
+var import_promises4, import_node_path18;
 var init_validate2 = __esm({
   "src/commands/validate.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_path17 = require("node:path");
+    import_node_path18 = require("node:path");
     init_errors();
     init_validate_repo();
     init_session();
@@ -84023,9 +84076,9 @@ __export(init_exports, {
   readYamlFiles: () => readYamlFiles
 });
 function templatesDir() {
-  const here = (0, import_node_path18.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
-  const found = [(0, import_node_path18.join)(here, "..", "..", "templates"), (0, import_node_path18.join)(here, "..", "templates")].find(
-    (d) => (0, import_node_fs15.existsSync)((0, import_node_path18.join)(d, "workflow.yaml"))
+  const here = (0, import_node_path19.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
+  const found = [(0, import_node_path19.join)(here, "..", "..", "templates"), (0, import_node_path19.join)(here, "..", "templates")].find(
+    (d) => (0, import_node_fs16.existsSync)((0, import_node_path19.join)(d, "workflow.yaml"))
   );
   if (!found) throw new UsageError("templates/ not found next to git-canary", { hint: "reinstall the package" });
   return found;
@@ -84038,7 +84091,7 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
   const visit4 = async (rel) => {
     let entries2;
     try {
-      entries2 = await (0, import_promises5.readdir)((0, import_node_path18.join)(root, rel), { withFileTypes: true });
+      entries2 = await (0, import_promises5.readdir)((0, import_node_path19.join)(root, rel), { withFileTypes: true });
     } catch (e) {
       if (rel !== "" || e.code !== "ENOENT") skipped.push({ file: rel || ".", reason: `cannot read the directory: ${e.code ?? e}` });
       return;
@@ -84060,12 +84113,12 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
       }
       let bytes;
       try {
-        const size = (await (0, import_promises5.stat)((0, import_node_path18.join)(root, path))).size;
+        const size = (await (0, import_promises5.stat)((0, import_node_path19.join)(root, path))).size;
         if (size > limits2.maxFileBytes) {
           skipped.push({ file: path, reason: `${size} bytes, over the ${limits2.maxFileBytes}-byte limit for a manifest` });
           continue;
         }
-        bytes = await (0, import_promises5.readFile)((0, import_node_path18.join)(root, path));
+        bytes = await (0, import_promises5.readFile)((0, import_node_path19.join)(root, path));
       } catch (e) {
         skipped.push({ file: path, reason: `cannot read it: ${e.code ?? e}` });
         continue;
@@ -84124,9 +84177,9 @@ function summary(s) {
   return [`  ${s.name}: ${s.workload.kind} ${s.workload.name} in ${s.workload.file}; canary ${s.canary.file}${route}`, ...s.notes.map((n) => `    note: ${n}`)].join("\n");
 }
 async function init(ctx, opts) {
-  const target2 = (0, import_node_path18.resolve)(ctx.cwd, opts.dir ?? ".");
-  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path18.join)(target2, out) }));
-  const existing = plan4.filter((p) => (0, import_node_fs15.existsSync)(p.path));
+  const target2 = (0, import_node_path19.resolve)(ctx.cwd, opts.dir ?? ".");
+  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path19.join)(target2, out) }));
+  const existing = plan4.filter((p) => (0, import_node_fs16.existsSync)(p.path));
   if (existing.length > 0 && !opts.force) {
     throw new UsageError(`${existing.map((p) => p.out).join(", ")} already exist${existing.length === 1 ? "s" : ""} in ${target2}`, {
       hint: "pass --force to overwrite"
@@ -84137,9 +84190,9 @@ async function init(ctx, opts) {
   const skipped = [...unread, ...detection.skipped].sort((a, b) => a.file < b.file ? -1 : 1);
   const found = detection.services.length > 0 ? await checkedConfig(detection, files) : void 0;
   const contents = {};
-  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path18.join)(templatesDir(), p.template), "utf8");
+  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path19.join)(templatesDir(), p.template), "utf8");
   for (const p of plan4) {
-    await (0, import_promises5.mkdir)((0, import_node_path18.dirname)(p.path), { recursive: true });
+    await (0, import_promises5.mkdir)((0, import_node_path19.dirname)(p.path), { recursive: true });
     await (0, import_promises5.writeFile)(p.path, contents[p.out]);
   }
   const written = plan4.map((p) => p.out);
@@ -84166,13 +84219,13 @@ async function init(ctx, opts) {
   }));
   return { exitCode: 0, text, json: { written, dir: target2, services, skipped } };
 }
-var import_node_fs15, import_promises5, import_node_path18, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
+var import_node_fs16, import_promises5, import_node_path19, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
 var init_init = __esm({
   "src/commands/init.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
+    import_node_fs16 = require("node:fs");
     import_promises5 = require("node:fs/promises");
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     import_node_url2 = require("node:url");
     init_detect();
     init_config();
@@ -86226,7 +86279,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join17 } = require("path");
+    var { join: join18 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -86278,7 +86331,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream4, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join17(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join18(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -86791,7 +86844,7 @@ var require_transport = __commonJS({
     var { createRequire: createRequire4 } = require("module");
     var { existsSync: existsSync2 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join17, isAbsolute: isAbsolute4, sep: sep2 } = require("node:path");
+    var { join: join18, isAbsolute: isAbsolute4, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -86946,7 +86999,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target2 = bundlerOverrides["pino-worker"] || join17(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join18(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -86967,7 +87020,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target2 = bundlerOverrides["pino-worker"] || join17(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join18(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -86994,7 +87047,7 @@ var require_transport = __commonJS({
           return origin2;
         }
         if (origin2 === "pino/file") {
-          return join17(__dirname, "..", "file.js");
+          return join18(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -87974,7 +88027,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join17 = ",";
+            let join18 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -87988,7 +88041,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join17 = `,
+                join18 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -87996,13 +88049,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join17;
+                res += join18;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join17}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88023,7 +88076,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join17 = `,
+              join18 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88037,13 +88090,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join17;
+                separator = join18;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join17;
+              separator = join18;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -88084,7 +88137,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join17 = ",";
+            let join18 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -88097,7 +88150,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join17 = `,
+                join18 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88105,13 +88158,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join17;
+                res += join18;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join17}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88124,7 +88177,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join17 = `,
+              join18 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88133,7 +88186,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join17;
+                separator = join18;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -88191,20 +88244,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join18 = `,
+              const join19 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join18;
+                res2 += join19;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -88220,16 +88273,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join17 = `,
+            const join18 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join17, maximumBreadth);
+              res += stringifyTypedArray(value, join18, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join17;
+              separator = join18;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -88240,13 +88293,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join17;
+                separator = join18;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join17;
+              separator = join18;
             }
             if (separator !== "") {
               res = `
@@ -89041,6 +89094,13 @@ function clockFrom(env) {
   }
   return () => new Date(at3);
 }
+function quietOnClosedPipes(streams = [process.stdout, process.stderr]) {
+  for (const stream4 of streams) {
+    stream4.on("error", (err) => {
+      if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+    });
+  }
+}
 function exitCodeOf(e) {
   return e instanceof CanaryError && (e.code === "USAGE" || e.code === "NOT_IMPLEMENTED") ? 2 : 1;
 }
@@ -89147,6 +89207,7 @@ function ensureNewline(s) {
 }
 async function main(argv) {
   installOutputScrubbing(process.env);
+  quietOnClosedPipes();
   const program2 = buildProgram(runCommand);
   try {
     await program2.parseAsync(argv);
@@ -89166,7 +89227,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("9803ea7988464041");
+setBuildId("7650cd79cd03fd36");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

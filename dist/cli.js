@@ -5,8 +5,9 @@ import {
   Option,
   clockFrom,
   commands,
+  quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-66EY55FI.js";
+} from "./chunks/chunk-YSWA6VI3.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -14,7 +15,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-VDPBMMNM.js";
+} from "./chunks/chunk-VTRZZVXX.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -117,6 +118,7 @@ function ensureNewline(s) {
 }
 async function main(argv) {
   installOutputScrubbing(process.env);
+  quietOnClosedPipes();
   const program = buildProgram(runCommand);
   try {
     await program.parseAsync(argv);
@@ -136,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("9803ea7988464041");
+setBuildId("7650cd79cd03fd36");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

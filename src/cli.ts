@@ -11,7 +11,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import type { CommandContext, GlobalOptions } from './context.ts';
-import { clockFrom, installOutputScrubbing, reportError } from './entry.ts';
+import { clockFrom, installOutputScrubbing, quietOnClosedPipes, reportError } from './entry.ts';
 import { LOG_LEVELS, logLevelFrom } from './log-levels.ts';
 import { flushMemos } from './memo.ts';
 
@@ -150,6 +150,7 @@ function ensureNewline(s: string): string {
 export async function main(argv: string[]): Promise<number> {
   // Before anything is printed: every form of every secret is scrubbed from stdout and stderr.
   installOutputScrubbing(process.env);
+  quietOnClosedPipes();
   const program = buildProgram(runCommand);
   try {
     await program.parseAsync(argv);

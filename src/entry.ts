@@ -22,6 +22,20 @@ export function clockFrom(env: Record<string, string | undefined>): () => Date {
   return () => new Date(at);
 }
 
+/**
+ * A reader that stops early (`git-canary log | head`) closes the pipe: what is
+ * left to print has nowhere to go, and that is not a failure of the command,
+ * which finishes what it was doing (a tick's push is never cut short by it).
+ * Without a listener, node throws EPIPE from the stream with a stack trace.
+ */
+export function quietOnClosedPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+}
+
 /** The exit code of a failure: 2 for usage (and a command not built yet), 1 for everything else. */
 export function exitCodeOf(e: unknown): 1 | 2 {
   return e instanceof CanaryError && (e.code === 'USAGE' || e.code === 'NOT_IMPLEMENTED') ? 2 : 1;

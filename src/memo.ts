@@ -115,23 +115,43 @@ export class TextMemo<V> {
   }
 
   get(key: string, compute: () => V): V {
-    const hit = this.entries.get(key);
-    if (hit !== undefined || this.entries.has(key)) return hit as V;
-    const disk = this.name ? keptMemo(this.name) : undefined;
-    const digest = disk ? createHash('sha256').update(key).digest('base64url') : '';
-    const known = disk && Object.hasOwn(disk, digest) ? disk[digest] : undefined;
-    let value: V;
-    // What is read back must be what could have been written (a damaged file is recomputed).
-    if (keepable(known)) value = known as V;
-    else {
-      value = compute();
-      if (disk && kept && keepable(value)) {
-        disk[digest] = value;
-        kept.dirty = true;
-      }
-    }
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(key, value);
+    const known = this.known(key);
+    if (known.found) return known.value;
+    const value = compute();
+    this.remember(key, value);
     return value;
   }
+
+  /** What is known of `key` (in memory, else on disk), without computing it: for results that come asynchronously. */
+  known(key: string): { found: true; value: V } | { found: false } {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) return { found: true, value: hit as V };
+    const disk = this.name ? keptMemo(this.name) : undefined;
+    if (!disk) return { found: false };
+    const value = disk[digestOf(key)];
+    // What is read back must be what could have been written (a damaged file is recomputed).
+    if (!keepable(value)) return { found: false };
+    this.keep(key, value as V);
+    return { found: true, value: value as V };
+  }
+
+  /** Remember `value` for `key`: in memory, and on disk when this memo is kept and the value is keepable. */
+  remember(key: string, value: V): void {
+    const disk = this.name ? keptMemo(this.name) : undefined;
+    if (disk && kept && keepable(value)) {
+      disk[digestOf(key)] = value;
+      kept.dirty = true;
+    }
+    this.keep(key, value);
+  }
+
+  private keep(key: string, value: V): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, value);
+  }
+}
+
+/** An entry's name on disk: a SHA-256 of its key, never the key. */
+function digestOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }

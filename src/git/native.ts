@@ -15,8 +15,11 @@
  * no prompts); proxy variables are honoured.
  */
 import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { GitError } from '../errors.ts';
+import { TextMemo } from '../memo.ts';
 import { basicAuthorization, type RemoteCredentials } from './credentials.ts';
 
 const run = promisify(execFile);
@@ -81,11 +84,59 @@ export function parseGitVersion(text: string): [number, number] | undefined {
 
 let detected: Promise<[number, number] | undefined> | undefined;
 
-/** The version of the git on PATH, or undefined when there is none (asked once per process). */
+/**
+ * What `git --version` printed, by the identity of the git binary it ran
+ * (gitBinary): asking costs a process start (5 to 10 ms) on every run, and
+ * the answer changes only with the file. Kept on disk with the other memos.
+ */
+const versions = new TextMemo<string>(8, 'git-version', 8);
+
+/**
+ * The git that `spawn('git')` runs, as its real path, device, inode, size,
+ * mtime and ctime; undefined unless it is an ELF executable whose real name is
+ * `git`. A script or a multiplexer (a version manager's shim, macOS's xcrun
+ * stub) may print another version without itself changing: those are asked
+ * every time.
+ */
+export function gitBinary(path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    const candidate = join(dir || '.', 'git');
+    let st: Stats | undefined;
+    try {
+      st = statSync(candidate);
+    } catch {
+      continue;
+    }
+    // The first executable file is what execvp runs.
+    if (!st.isFile() || (st.mode & 0o111) === 0) continue;
+    try {
+      const real = realpathSync(candidate);
+      if (basename(real) !== 'git') return undefined;
+      const head = Buffer.alloc(4);
+      const fd = openSync(real, 'r');
+      try {
+        if (readSync(fd, head, 0, 4, 0) !== 4 || head.toString('latin1') !== '\x7fELF') return undefined;
+      } finally {
+        closeSync(fd);
+      }
+      return [real, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join('\0');
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The version of the git on PATH, or undefined when there is none (asked once per process, and once per binary where memos are kept). */
 function nativeVersion(): Promise<[number, number] | undefined> {
-  detected ??= run('git', ['--version'], { env: nativeEnv(undefined), timeout: 10_000 })
-    .then(({ stdout }) => parseGitVersion(stdout))
-    .catch(() => undefined);
+  detected ??= (async () => {
+    const binary = gitBinary();
+    const known = binary === undefined ? undefined : versions.known(binary);
+    if (known?.found) return parseGitVersion(known.value);
+    const { stdout } = await run('git', ['--version'], { env: nativeEnv(undefined), timeout: 10_000 });
+    if (binary !== undefined && parseGitVersion(stdout)) versions.remember(binary, stdout);
+    return parseGitVersion(stdout);
+  })().catch(() => undefined);
   return detected;
 }
 

@@ -3,18 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-H45DBZFR.js";
-import "./chunk-Z2DCCV7M.js";
-import "./chunk-762P2NSQ.js";
-import "./chunk-D2DLSHUC.js";
-import "./chunk-VVJXGCZ7.js";
+} from "./chunk-VAVZMLQE.js";
+import "./chunk-3RIE7Q4T.js";
+import "./chunk-N74KIOCD.js";
+import "./chunk-BYPN3VKR.js";
+import "./chunk-GXICTYKP.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration
 } from "./chunk-5LSMR7TZ.js";
 import {
   flushMemos
-} from "./chunk-VDPBMMNM.js";
+} from "./chunk-VTRZZVXX.js";
 import {
   CanaryError,
   UsageError

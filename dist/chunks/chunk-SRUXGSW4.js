@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-Z2DCCV7M.js";
+} from "./chunk-3RIE7Q4T.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-762P2NSQ.js";
+} from "./chunk-N74KIOCD.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-D2DLSHUC.js";
+} from "./chunk-BYPN3VKR.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   formatCommitMessage,
   parsedCommit,

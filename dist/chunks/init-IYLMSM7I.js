@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-M6WIYDXZ.js";
-import "./chunk-D2DLSHUC.js";
+} from "./chunk-BXT73VBZ.js";
+import "./chunk-BYPN3VKR.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import {
   CanaryError,
   UsageError

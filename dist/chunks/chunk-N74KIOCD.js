@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   commitTime,
   parsedCommit,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-VT5Y7Z6X.js";
+} from "./chunk-SRUXGSW4.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-Z2DCCV7M.js";
+} from "./chunk-3RIE7Q4T.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-762P2NSQ.js";
-import "./chunk-D2DLSHUC.js";
+} from "./chunk-N74KIOCD.js";
+import "./chunk-BYPN3VKR.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

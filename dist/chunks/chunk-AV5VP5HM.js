@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-762P2NSQ.js";
+} from "./chunk-N74KIOCD.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

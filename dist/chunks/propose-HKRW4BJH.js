@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-JS5P7VBP.js";
-import "./chunk-VT5Y7Z6X.js";
+} from "./chunk-VRW37XKV.js";
+import "./chunk-SRUXGSW4.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-Z2DCCV7M.js";
+} from "./chunk-3RIE7Q4T.js";
 import {
   readFiles
-} from "./chunk-762P2NSQ.js";
-import "./chunk-D2DLSHUC.js";
+} from "./chunk-N74KIOCD.js";
+import "./chunk-BYPN3VKR.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import {
   CanaryError,
   GitError,

@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-FHERUYY6.js";
+} from "./chunk-AV5VP5HM.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-762P2NSQ.js";
-import "./chunk-VVJXGCZ7.js";
+import "./chunk-N74KIOCD.js";
+import "./chunk-GXICTYKP.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-FHERUYY6.js";
+} from "./chunk-AV5VP5HM.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-762P2NSQ.js";
+import "./chunk-N74KIOCD.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

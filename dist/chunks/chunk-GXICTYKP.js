@@ -11,7 +11,7 @@ import {
   atomicFs,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-VDPBMMNM.js";
+} from "./chunk-VTRZZVXX.js";
 import {
   AUTH_SCHEMES,
   AuthError,
@@ -20226,7 +20226,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename4(path) {
+    function basename5(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
@@ -20246,7 +20246,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename4(name),
+            basename: basename5(name),
             metadata: {},
             children: []
           };
@@ -20261,7 +20261,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename4(name),
+            basename: basename5(name),
             metadata,
             // This recursively generates any missing parent folders.
             parent: mkdir(dirname8(name)),
@@ -20717,7 +20717,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join14(...args) {
+    function join15(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21130,7 +21130,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join14(gitdir, key), `${value.trim()}
+            async () => fs2.write(join15(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21154,7 +21154,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join14(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21172,7 +21172,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join14(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21199,7 +21199,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join14(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22374,7 +22374,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23266,9 +23266,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join14(filepath, entry2.path), entry2);
+          map.set(join15(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join14(filepath, entry2.path));
+        return tree.entries().map((entry2) => join15(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23363,9 +23363,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join14(dir, filepath));
+        const names = await fs2.readdir(join15(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join14(filepath, name));
+        return names.map((name) => join15(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23645,7 +23645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join14(filepath, entry);
+            const subpath = join15(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23955,7 +23955,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join14(dirname8(dotgit), submoduleGitdir);
+          const gitdir = join15(dirname8(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -23998,7 +23998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24090,17 +24090,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join14(dir, ".git"), filepath }) {
-        if (basename4(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
+        if (basename5(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join14(gitdir, "info", "exclude");
+        const excludesFile = join15(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join14(dir, ".gitignore"),
+            gitignore: join15(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24109,7 +24109,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join14(dir, folder, ".gitignore"),
+            gitignore: join15(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24192,7 +24192,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24256,17 +24256,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join14(dir, currentFilepath));
+        const stats = await fs2.lstat(join15(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join14(dir, currentFilepath));
+          const children = await fs2.readdir(join15(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join14(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24280,7 +24280,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join14(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24289,7 +24289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join14(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -24317,7 +24317,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24790,7 +24790,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24860,7 +24860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24930,7 +24930,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25013,7 +25013,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25674,7 +25674,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25760,7 +25760,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -25786,7 +25786,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename4(filepath);
+          const path = basename5(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -26033,7 +26033,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join14(dir, filepath);
+      const currentFilepath = join15(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26202,7 +26202,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join14(dir, filepath))
+                  stats: await fs2.lstat(join15(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26215,7 +26215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join14(dir, op.filepath);
+          const currentFilepath = join15(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26415,7 +26415,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26933,7 +26933,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26954,7 +26954,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27524,7 +27524,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join14(gitdir, res.packfile);
+        const fullpath = join15(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27540,7 +27540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27654,7 +27654,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27717,7 +27717,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       message,
       author,
       committer,
@@ -27766,7 +27766,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -27807,7 +27807,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2
     }) {
       try {
@@ -27825,7 +27825,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27845,7 +27845,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -27867,7 +27867,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27896,7 +27896,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27939,7 +27939,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27960,7 +27960,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28252,7 +28252,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28310,7 +28310,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28366,7 +28366,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28388,7 +28388,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join14(filepath, ".git"))) {
+      if (await fs2.exists(join15(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname8(filepath);
@@ -28408,7 +28408,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join14(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28432,7 +28432,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path
     }) {
       try {
@@ -28621,7 +28621,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join14(dir, filepath);
+        filepath = join15(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28642,7 +28642,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28670,7 +28670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28744,7 +28744,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28773,7 +28773,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -28797,7 +28797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -28854,17 +28854,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join14(prefix, entry.path)
+            prefix: join15(prefix, entry.path)
           });
         } else {
-          filenames.push(join14(prefix, entry.path));
+          filenames.push(join15(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
@@ -28909,7 +28909,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28933,7 +28933,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -28958,7 +28958,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29057,7 +29057,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29110,7 +29110,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join14(parentPath, entry.path);
+          result = join15(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29127,7 +29127,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join14(parentPath, entry.path)
+              parentPath: join15(parentPath, entry.path)
             });
           });
         }
@@ -29312,7 +29312,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29352,7 +29352,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29429,7 +29429,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29472,7 +29472,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join14(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29483,7 +29483,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29515,7 +29515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29585,7 +29585,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       start,
       finish
     }) {
@@ -29633,7 +29633,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29936,7 +29936,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -30012,7 +30012,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30038,7 +30038,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30079,7 +30079,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30106,7 +30106,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30195,7 +30195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30219,7 +30219,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30245,7 +30245,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30321,7 +30321,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30409,7 +30409,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30439,7 +30439,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30487,7 +30487,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join14(dir, filepath));
+        const object2 = dir && await fs2.read(join15(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30495,7 +30495,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join14(dir, filepath));
+            stats = await fs2.lstat(join15(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30515,7 +30515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30540,7 +30540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path,
       value,
       append = false
@@ -30608,7 +30608,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30638,7 +30638,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join14(this.gitdir, _GitStashManager.refStash);
+        return join15(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30646,7 +30646,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join14(this.gitdir, _GitStashManager.refLogsStash);
+        return join15(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30952,7 +30952,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30975,7 +30975,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -31005,7 +31005,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31044,7 +31044,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join14(dir, filepath));
+        const stats = await fs2.lstat(join15(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31054,7 +31054,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join14(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31115,7 +31115,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join14(parent, segment);
+        parent = join15(parent, segment);
       }
       return true;
     }
@@ -31164,7 +31164,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31237,7 +31237,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31269,7 +31269,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31289,7 +31289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join14(dir, filepath));
+                const fileStats2 = await fs2.lstat(join15(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31307,7 +31307,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join14(dir, filepath));
+          fileStats = await fs2.lstat(join15(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31328,7 +31328,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, filepath)) : await fs2.read(join14(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31372,7 +31372,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31400,7 +31400,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join14(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31422,7 +31422,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -31444,7 +31444,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31490,7 +31490,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31545,7 +31545,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31562,7 +31562,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join14(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -41573,11 +41573,11 @@ function validatePercent(file, percent) {
   }
 }
 function selectDocs(file, route, api7) {
-  const { group, versions, kinds, kindLabel } = api7;
+  const { group, versions: versions2, kinds, kindLabel } = api7;
   const docs = file.docs.filter((d) => d.kind !== void 0 && kinds.includes(d.kind) && d.apiVersion?.split("/")[0] === group);
   for (const d of docs) {
-    if (!versions.includes(d.apiVersion?.split("/")[1] ?? "")) {
-      const supported = versions.map((v) => `${group}/${v}`).join(", ");
+    if (!versions2.includes(d.apiVersion?.split("/")[1] ?? "")) {
+      const supported = versions2.map((v) => `${group}/${v}`).join(", ");
       fail2(file, d.line, `unsupported apiVersion ${d.apiVersion} for ${d.kind}${d.name ? ` ${d.name}` : ""}`, `supported: ${supported}`);
     }
   }
@@ -44689,7 +44689,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute2, join as join13, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join14, resolve as resolve3 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -44752,7 +44752,7 @@ function discoverRepository(cwd, env) {
 
 // src/git/index.ts
 import { homedir } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/git/credentials.ts
@@ -44821,7 +44821,7 @@ function authCallbacks(creds) {
 
 // src/git/local.ts
 import { promises as fsp7 } from "node:fs";
-import { join as join9, resolve as resolvePath } from "node:path";
+import { join as join10, resolve as resolvePath } from "node:path";
 
 // src/git/git-fs.ts
 import fs from "node:fs";
@@ -46346,6 +46346,8 @@ import { spawn as spawn2 } from "node:child_process";
 
 // src/git/native.ts
 import { execFile, spawn } from "node:child_process";
+import { closeSync, openSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { basename as basename2, delimiter as delimiter2, join as join7 } from "node:path";
 import { promisify } from "node:util";
 var run = promisify(execFile);
 var MIN_NATIVE_GIT = [2, 31];
@@ -46408,8 +46410,43 @@ function parseGitVersion(text) {
   return m ? [Number(m[1]), Number(m[2])] : void 0;
 }
 var detected;
+var versions = new TextMemo(8, "git-version", 8);
+function gitBinary(path = process.env.PATH ?? "") {
+  for (const dir of path.split(delimiter2)) {
+    const candidate = join7(dir || ".", "git");
+    let st;
+    try {
+      st = statSync2(candidate);
+    } catch {
+      continue;
+    }
+    if (!st.isFile() || (st.mode & 73) === 0) continue;
+    try {
+      const real2 = realpathSync2(candidate);
+      if (basename2(real2) !== "git") return void 0;
+      const head = Buffer.alloc(4);
+      const fd = openSync(real2, "r");
+      try {
+        if (readSync(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "ELF") return void 0;
+      } finally {
+        closeSync(fd);
+      }
+      return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 function nativeVersion() {
-  detected ??= run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 }).then(({ stdout }) => parseGitVersion(stdout)).catch(() => void 0);
+  detected ??= (async () => {
+    const binary = gitBinary();
+    const known = binary === void 0 ? void 0 : versions.known(binary);
+    if (known?.found) return parseGitVersion(known.value);
+    const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
+    if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
+    return parseGitVersion(stdout);
+  })().catch(() => void 0);
   return detected;
 }
 function usable(v) {
@@ -46514,13 +46551,13 @@ function nativeCommitReader(store) {
 
 // src/git/refs.ts
 import { promises as fsp6 } from "node:fs";
-import { dirname as dirname5, join as join8 } from "node:path";
+import { dirname as dirname5, join as join9 } from "node:path";
 
 // src/git/lock.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { constants as constants3, promises as fsp5, readFileSync as readFileSync2 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
+import { basename as basename3, dirname as dirname4, join as join8 } from "node:path";
 
 // src/git/warn.ts
 var handler;
@@ -46672,9 +46709,9 @@ async function removeIfSame(lockPath, ino) {
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = basename2(lockPath);
+  const name = basename3(lockPath);
   for (const n of await fsp5.readdir(dirname4(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join7(dirname4(lockPath), n)).catch(() => {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join8(dirname4(lockPath), n)).catch(() => {
     });
   }
 }
@@ -46762,7 +46799,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText(join8(gitdir, "packed-refs"));
+  const text = await readText(join9(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -46779,7 +46816,7 @@ async function readLoose2(path) {
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2(join8(gitdir, fullRef));
+  const loose = await readLoose2(join9(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -46797,7 +46834,7 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = join8(gitdir, fullRef);
+  const refPath = join9(gitdir, fullRef);
   const where2 = { branch: shortRef(fullRef), detail: label7 };
   try {
     await fsp6.mkdir(dirname5(refPath), { recursive: true });
@@ -46853,7 +46890,7 @@ async function detectLayout2(path) {
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = join9(path, ".git");
+  const dotGit = join10(path, ".git");
   const st = await fsp7.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
@@ -46862,7 +46899,7 @@ async function detectLayout2(path) {
     if (pointer) gitdir = resolvePath(path, pointer);
   }
   if (gitdir) {
-    if (await fsp7.stat(join9(gitdir, "commondir")).catch(() => void 0)) {
+    if (await fsp7.stat(join10(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -46870,7 +46907,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await fsp7.stat(join9(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join9(path, "objects")) && await isDir(join9(path, "refs"));
+  const bareLayout = (await fsp7.stat(join10(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join10(path, "objects")) && await isDir(join10(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -46880,12 +46917,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead(join9(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead(join10(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = join9(layout.gitdir, "worktrees");
+  const worktrees = join10(layout.gitdir, "worktrees");
   for (const name of await fsp7.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead(join9(worktrees, name, "HEAD"));
+    const head = await readSymbolicHead(join10(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -46988,7 +47025,7 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
 // src/git/remote.ts
 import { createHash as createHash3 } from "node:crypto";
 import { promises as fsp10 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
 import nodeHttp from "node:http";
 import nodeHttps from "node:https";
@@ -47233,7 +47270,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
 
 // src/git/cache-repair.ts
 import { promises as fsp9 } from "node:fs";
-import { basename as basename3, dirname as dirname7, join as join10 } from "node:path";
+import { basename as basename4, dirname as dirname7, join as join11 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
   if (text.includes("\0")) return "config holds NUL bytes";
@@ -47281,12 +47318,12 @@ async function openIndex(path) {
     const size = (await fd.stat()).size;
     const head = await readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${basename3(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${basename4(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${basename3(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${basename4(path)} is cut short (${size} bytes)`;
     const count = (await readBytes(fd, fanout + 1020, 4)).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename3(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename4(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -47322,29 +47359,29 @@ async function indexHas(idx, oid) {
 async function listFiles(dir) {
   const out = [];
   for (const entry of await fsp9.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join10(dir, entry.name);
+    const path = join11(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await fsp9.readFile(join10(gitdir, "config"), "utf8").catch(() => void 0);
+  const config2 = await fsp9.readFile(join11(gitdir, "config"), "utf8").catch(() => void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await fsp9.readFile(join10(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = await fsp9.readFile(join11(gitdir, "shallow"), "utf8").catch(() => "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = join10(gitdir, "objects", "pack");
+  const packDir = join11(gitdir, "objects", "pack");
   const names = await fsp9.readdir(packDir).catch(() => []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = join10(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes(basename3(idxPath))) return `${name} has no index`;
+    const idxPath = join11(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes(basename4(idxPath))) return `${name} has no index`;
     const idx = await openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await fsp9.open(join10(packDir, name), "r");
+    const pack = await fsp9.open(join11(packDir, name), "r");
     try {
       const size = (await pack.stat()).size;
       const magic = await readBytes(pack, 0, 4);
@@ -47359,18 +47396,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = async (oid) => {
-    const loose = await fsp9.stat(join10(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+    const loose = await fsp9.stat(join11(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (await indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles(join10(gitdir, "refs"))) {
-    const name = basename3(path);
+  for (const path of await listFiles(join11(gitdir, "refs"))) {
+    const name = basename4(path);
     if (name.endsWith(".lock")) continue;
     refs.push([path.slice(gitdir.length + 1), (await fsp9.readFile(path, "utf8").catch(() => "")).trim()]);
   }
-  const packed = await fsp9.readFile(join10(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await fsp9.readFile(join11(gitdir, "packed-refs"), "utf8").catch(() => "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47386,9 +47423,9 @@ async function findBreakage(gitdir) {
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
   await fsp9.rename(gitdir, aside);
-  const prefix = `${basename3(gitdir)}.broken-`;
+  const prefix = `${basename4(gitdir)}.broken-`;
   const old = (await fsp9.readdir(dirname7(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await fsp9.rm(join10(dirname7(gitdir), n), { recursive: true, force: true }).catch(() => {
+  for (const { n } of old) await fsp9.rm(join11(dirname7(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -47415,7 +47452,7 @@ var http = {
 };
 function remoteCacheDir(url2, cacheRoot) {
   const clean2 = parseRemoteUrl(url2, void 0).url;
-  return join11(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
+  return join12(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
 }
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
@@ -47431,7 +47468,7 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = join11(gitdir, "shallow");
+  const path = join12(gitdir, "shallow");
   if (oids.size === 0) await fsp10.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
@@ -47447,7 +47484,7 @@ async function keepingShallow(gitdir, fetch) {
   }
 }
 async function initCache(gitdir, url2) {
-  if (!await fsp10.stat(join11(gitdir, "config")).catch(() => void 0)) {
+  if (!await fsp10.stat(join12(gitdir, "config")).catch(() => void 0)) {
     await fsp10.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
   }
@@ -47850,7 +47887,7 @@ async function openRemote(spec2, options) {
 // src/git/index.ts
 function defaultCacheDir(env = process.env) {
   if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return join12(env.XDG_CACHE_HOME || join12(homedir(), ".cache"), "git-canary");
+  return join13(env.XDG_CACHE_HOME || join13(homedir(), ".cache"), "git-canary");
 }
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
@@ -47902,7 +47939,7 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn(join13(remoteCacheDir(location, cacheDir), "git-canary-memo"));
+  if (isUrl(location)) keepMemosIn(join14(remoteCacheDir(location, cacheDir), "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,

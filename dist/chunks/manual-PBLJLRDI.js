@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-JS5P7VBP.js";
-import "./chunk-VT5Y7Z6X.js";
+} from "./chunk-VRW37XKV.js";
+import "./chunk-SRUXGSW4.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-Z2DCCV7M.js";
-import "./chunk-762P2NSQ.js";
-import "./chunk-D2DLSHUC.js";
-import "./chunk-VVJXGCZ7.js";
+import "./chunk-3RIE7Q4T.js";
+import "./chunk-N74KIOCD.js";
+import "./chunk-BYPN3VKR.js";
+import "./chunk-GXICTYKP.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   formatMeasured,
   formatNumber,

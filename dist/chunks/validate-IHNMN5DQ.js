@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-M6WIYDXZ.js";
-import "./chunk-D2DLSHUC.js";
+} from "./chunk-BXT73VBZ.js";
+import "./chunk-BYPN3VKR.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VDPBMMNM.js";
+import "./chunk-VTRZZVXX.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-VT5Y7Z6X.js";
+} from "./chunk-SRUXGSW4.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-Z2DCCV7M.js";
+} from "./chunk-3RIE7Q4T.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-762P2NSQ.js";
+} from "./chunk-N74KIOCD.js";
 import {
   openSession
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   CanaryError,
   UsageError

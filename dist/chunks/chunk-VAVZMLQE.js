@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-Z2DCCV7M.js";
+} from "./chunk-3RIE7Q4T.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

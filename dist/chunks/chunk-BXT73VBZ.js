@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-D2DLSHUC.js";
+} from "./chunk-BYPN3VKR.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-VVJXGCZ7.js";
+} from "./chunk-GXICTYKP.js";
 import {
   CanaryError,
   ConfigError,

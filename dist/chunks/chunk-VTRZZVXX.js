@@ -107,25 +107,40 @@ var TextMemo = class {
   name;
   entries = /* @__PURE__ */ new Map();
   get(key, compute) {
-    const hit = this.entries.get(key);
-    if (hit !== void 0 || this.entries.has(key)) return hit;
-    const disk = this.name ? keptMemo(this.name) : void 0;
-    const digest = disk ? createHash("sha256").update(key).digest("base64url") : "";
-    const known = disk && Object.hasOwn(disk, digest) ? disk[digest] : void 0;
-    let value;
-    if (keepable(known)) value = known;
-    else {
-      value = compute();
-      if (disk && kept && keepable(value)) {
-        disk[digest] = value;
-        kept.dirty = true;
-      }
-    }
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(key, value);
+    const known = this.known(key);
+    if (known.found) return known.value;
+    const value = compute();
+    this.remember(key, value);
     return value;
   }
+  /** What is known of `key` (in memory, else on disk), without computing it: for results that come asynchronously. */
+  known(key) {
+    const hit = this.entries.get(key);
+    if (hit !== void 0 || this.entries.has(key)) return { found: true, value: hit };
+    const disk = this.name ? keptMemo(this.name) : void 0;
+    if (!disk) return { found: false };
+    const value = disk[digestOf(key)];
+    if (!keepable(value)) return { found: false };
+    this.keep(key, value);
+    return { found: true, value };
+  }
+  /** Remember `value` for `key`: in memory, and on disk when this memo is kept and the value is keepable. */
+  remember(key, value) {
+    const disk = this.name ? keptMemo(this.name) : void 0;
+    if (disk && kept && keepable(value)) {
+      disk[digestOf(key)] = value;
+      kept.dirty = true;
+    }
+    this.keep(key, value);
+  }
+  keep(key, value) {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, value);
+  }
 };
+function digestOf(key) {
+  return createHash("sha256").update(key).digest("base64url");
+}
 
 export {
   writeFileAtomic,
