@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-YSWA6VI3.js";
+} from "./chunks/chunk-A5KYPT52.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-SUWRR423.js";
 import "./chunks/chunk-DHENXVDC.js";

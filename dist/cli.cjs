@@ -72226,15 +72226,19 @@ function parsePerson(line) {
   };
 }
 function parseCommit(sha, bytes) {
-  const text = Buffer.from(bytes).toString("utf8");
+  const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
   const split2 = text.indexOf("\n\n");
-  const headerText = split2 === -1 ? text : text.slice(0, split2);
+  const headerEnd = split2 === -1 ? text.length : split2;
   const message = split2 === -1 ? "" : text.slice(split2 + 2);
   let tree = "";
   const parents = [];
-  let author = parsePerson("");
+  let author;
   let committer;
-  for (const line of headerText.split("\n")) {
+  for (let start = 0; start <= headerEnd; ) {
+    const eol = text.indexOf("\n", start);
+    const end = eol === -1 || eol > headerEnd ? headerEnd : eol;
+    const line = text.slice(start, end);
+    start = end + 1;
     const space = line.indexOf(" ");
     const key = line.slice(0, space);
     const value = line.slice(space + 1);
@@ -72243,6 +72247,7 @@ function parseCommit(sha, bytes) {
     else if (key === "author") author = parsePerson(value);
     else if (key === "committer" && !committer) committer = parsePerson(value);
   }
+  author ??= parsePerson("");
   return { sha, tree, parents, message, author, committer: committer ?? author };
 }
 async function readCommitInfo(store, oid) {
@@ -72439,39 +72444,54 @@ async function readParents(store, child2, oids, onMissing) {
 async function* walkFrom(store, startOid, options) {
   const start = store.commits?.get(startOid) ?? remember2(store, strip(await readCommitInfo(store, startOid)));
   const bulk = bulkReads(store, options.firstParent);
-  if (options.firstParent) {
-    let commit = start;
-    for (; ; ) {
-      yield commit;
-      const first2 = commit.parents[0];
-      if (first2 === void 0) return;
-      await bulk(commit, [first2]);
-      [commit] = await readParents(store, commit, [first2], options.onMissing);
+  try {
+    if (options.firstParent) {
+      let commit = start;
+      for (; ; ) {
+        yield commit;
+        const first2 = commit.parents[0];
+        if (first2 === void 0) return;
+        await bulk.before(commit, [first2]);
+        [commit] = await readParents(store, commit, [first2], options.onMissing);
+      }
     }
-  }
-  const queue = new CommitQueue();
-  const seen = /* @__PURE__ */ new Set([start.sha]);
-  queue.push(start);
-  for (let commit = queue.pop(); commit; commit = queue.pop()) {
-    yield commit;
-    const fresh = commit.parents.filter((p) => !seen.has(p));
-    for (const p of fresh) seen.add(p);
-    if (fresh.length > 0) await bulk(commit, fresh);
-    if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    const queue = new CommitQueue();
+    const seen = /* @__PURE__ */ new Set([start.sha]);
+    queue.push(start);
+    for (let commit = queue.pop(); commit; commit = queue.pop()) {
+      yield commit;
+      const fresh = commit.parents.filter((p) => !seen.has(p));
+      for (const p of fresh) seen.add(p);
+      if (fresh.length > 0) await bulk.before(commit, fresh);
+      if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    }
+  } finally {
+    bulk.cancel();
   }
 }
 function bulkReads(store, firstParent) {
   let walked = 0;
   let next = BULK_AFTER;
   let size = BULK_FIRST;
-  return async (commit, parents) => {
-    walked++;
-    const read5 = store.readCommitsInBulk;
-    if (!read5 || walked < next || parents.every((p) => store.commits?.has(p))) return;
-    const count = size;
-    next = walked + count;
-    size = Math.min(size * 4, BULK_MAX);
-    await read5(commit.sha, count, firstParent).catch(() => 0);
+  let current;
+  return {
+    async before(commit, parents) {
+      walked++;
+      const read5 = store.readCommitsInBulk;
+      const missing2 = parents.filter((p) => !store.commits?.has(p));
+      if (!read5 || missing2.length === 0) return;
+      if (walked >= next) {
+        current?.cancel();
+        const count = size;
+        next = walked + count;
+        size = Math.min(size * 4, BULK_MAX);
+        current = read5(commit.sha, count, firstParent);
+      }
+      if (current) for (const p of missing2) await current.arrival(p);
+    },
+    cancel() {
+      current?.cancel();
+    }
   };
 }
 async function hasCommit(store, oid) {
@@ -73051,49 +73071,101 @@ var init_native = __esm({
 });
 
 // src/git/native-commits.ts
-function parseBatch(out) {
-  const objects2 = [];
-  let at3 = 0;
-  while (at3 < out.length) {
-    const eol = out.indexOf(10, at3);
-    if (eol === -1) throw new Error("git cat-file --batch: a header without a newline");
-    const [oid, type, size] = out.toString("latin1", at3, eol).split(" ");
-    at3 = eol + 1;
-    if (type === "missing" || size === void 0) continue;
-    const n = Number(size);
-    if (!oid || !Number.isSafeInteger(n) || at3 + n + 1 > out.length || out[at3 + n] !== 10) throw new Error(`git cat-file --batch: object ${oid} is cut short`);
-    objects2.push({ oid, type, bytes: out.subarray(at3, at3 + n) });
-    at3 += n + 1;
-  }
-  return objects2;
+function objectAt(out, at3) {
+  const eol = out.indexOf(10, at3);
+  if (eol === -1) return void 0;
+  const [oid, type, size] = out.toString("latin1", at3, eol).split(" ");
+  if (type === "missing" || size === void 0) return { missing: true, next: eol + 1 };
+  const n = Number(size);
+  if (!oid || !Number.isSafeInteger(n) || n < 0) throw new Error(`git cat-file --batch: a bad header for ${oid}`);
+  if (eol + 1 + n + 1 > out.length) return void 0;
+  if (out[eol + 1 + n] !== 10) throw new Error(`git cat-file --batch: object ${oid} is not followed by a newline`);
+  return { oid, type, bytes: out.subarray(eol + 1, eol + 1 + n), next: eol + 1 + n + 1 };
 }
-function listAndCat(gitdir, listArgs) {
+function nativeCommitReader(store, enabled = async () => true) {
+  return (from, count, firstParent) => {
+    const waiting = /* @__PURE__ */ new Map();
+    let ended = false;
+    let cancelled = false;
+    let stop = () => {
+      cancelled = true;
+    };
+    const settle3 = (sha, found) => {
+      const list = waiting.get(sha);
+      waiting.delete(sha);
+      for (const resolve7 of list ?? []) resolve7(found);
+    };
+    const finish = () => {
+      ended = true;
+      for (const sha of [...waiting.keys()]) settle3(sha, false);
+    };
+    const done = (async () => {
+      if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) return 0;
+      if (!await enabled().catch(() => false) || cancelled) return 0;
+      return listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"], (o) => {
+        if (o.type !== "commit") return false;
+        const added = !store.commits?.has(o.oid);
+        if (added) rememberCommit(store, o.oid, o.bytes);
+        settle3(o.oid, true);
+        return added;
+      }, (kill) => {
+        stop = kill;
+        if (cancelled) kill();
+      });
+    })().catch(() => 0).finally(finish);
+    return {
+      arrival: (sha) => {
+        if (store.commits?.has(sha)) return Promise.resolve(true);
+        if (ended) return Promise.resolve(false);
+        return new Promise((resolve7) => {
+          const list = waiting.get(sha);
+          if (list) list.push(resolve7);
+          else waiting.set(sha, [resolve7]);
+        });
+      },
+      done,
+      cancel: () => stop()
+    };
+  };
+}
+function listAndCat(gitdir, listArgs, onObject, onStart) {
   return new Promise((resolve7, reject) => {
     const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
     const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
     const child2 = (0, import_node_child_process2.spawn)("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
-    const chunks = [];
+    let counted = 0;
+    let pending = Buffer.alloc(0);
+    let failure2;
+    const kill = () => {
+      child2.stdout.destroy();
+      child2.kill();
+    };
+    onStart(kill);
+    child2.stdout.on("data", (chunk) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let at3 = 0;
+      try {
+        for (let o = objectAt(pending, at3); o; o = objectAt(pending, at3)) {
+          at3 = o.next;
+          if (!("missing" in o) && onObject(o)) counted++;
+        }
+      } catch (err) {
+        failure2 = err;
+        kill();
+      }
+      pending = pending.subarray(at3);
+    });
     let stderr = "";
-    child2.stdout.on("data", (d) => chunks.push(d));
     child2.stderr.setEncoding("utf8").on("data", (d) => {
       stderr = (stderr + d).slice(-4096);
     });
     child2.on("error", reject);
-    child2.on("close", (code) => code === 0 ? resolve7(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`)));
+    child2.on("close", (code) => {
+      if (failure2) reject(failure2);
+      else if (code === 0 || counted > 0) resolve7(counted);
+      else reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
+    });
   });
-}
-function nativeCommitReader(store) {
-  return async (from, count, firstParent) => {
-    if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
-    const listed = await listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"]);
-    let n = 0;
-    for (const o of parseBatch(listed)) {
-      if (o.type !== "commit" || store.commits?.has(o.oid)) continue;
-      rememberCommit(store, o.oid, o.bytes);
-      n++;
-    }
-    return n;
-  };
 }
 var import_node_child_process2;
 var init_native_commits = __esm({
@@ -73512,8 +73584,7 @@ async function openLocal(path, options = {}) {
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
-  const bulk = nativeCommitReader(store);
-  store.readCommitsInBulk = async (from, count, firstParent) => await gitMode().catch(() => "embedded") === "native" ? bulk(from, count, firstParent) : 0;
+  store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
   const ctx = (op, ref3) => ({ op, label: label7, ref: ref3 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -74956,7 +75027,7 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn((0, import_node_path16.join)(remoteCacheDir(location, cacheDir), "git-canary-memo"));
+  keepMemosIn((0, import_node_path16.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
@@ -89227,7 +89298,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("7650cd79cd03fd36");
+setBuildId("e4989edcd0e8d91b");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

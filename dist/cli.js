@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-YSWA6VI3.js";
+} from "./chunks/chunk-A5KYPT52.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("7650cd79cd03fd36");
+setBuildId("e4989edcd0e8d91b");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -101,9 +101,7 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
   const label = root;
   const store: ObjectStore = { gitdir: layout.gitdir, cache: {}, label };
   // Long walks read on through native git when it is there (asked only once a walk is long).
-  const bulk = nativeCommitReader(store);
-  store.readCommitsInBulk = async (from, count, firstParent) =>
-    (await gitMode().catch(() => 'embedded')) === 'native' ? bulk(from, count, firstParent) : 0;
+  store.readCommitsInBulk = nativeCommitReader(store, async () => (await gitMode().catch(() => 'embedded')) === 'native');
   const ctx = (op: string, ref?: string) => ({ op, label, ref });
 
   const checkedOut = await checkedOutRefs(layout);

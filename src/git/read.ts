@@ -36,13 +36,23 @@ export interface ObjectStore {
   /** Each commit's root tree, by commit id: every file read starts there (200 services read 1,200 files of two commits). */
   rootTrees?: Map<string, string>;
   /**
-   * Read up to `count` commits from `from` (first-parent chain, or every
-   * parent) into `commits` in one go, when the repository has a faster way
-   * than one object at a time (native git: native-commits.ts); resolves with
-   * how many it added. Long walks use it; a failure only means they read on
-   * one commit at a time.
+   * Start reading up to `count` commits from `from` (first-parent chain, or
+   * every parent) into `commits`, when the repository has a faster way than
+   * one object at a time (native git: native-commits.ts). Long walks use it
+   * and go on as the commits arrive; a failure only means they read on one
+   * commit at a time.
    */
-  readCommitsInBulk?: (from: string, count: number, firstParent: boolean) => Promise<number>;
+  readCommitsInBulk?: (from: string, count: number, firstParent: boolean) => BulkRead;
+}
+
+/** A bulk read in progress: commits arrive in the store's memo as native git lists them. */
+export interface BulkRead {
+  /** Resolves true once commit `sha` is in the store's memo, false once the read has ended without it. Never rejects. */
+  arrival(sha: string): Promise<boolean>;
+  /** Resolves with how many commits it added, once it has ended; never rejects (a failure is a shorter read). */
+  done: Promise<number>;
+  /** Stop reading: the walk is over. */
+  cancel(): void;
 }
 
 /** Commits kept in an ObjectStore's memo (about 0.5 KB each); the oldest read are dropped first. */
@@ -124,15 +134,20 @@ function parsePerson(line: string): Identity & { timestamp: number; timezoneOffs
  * need the message exactly as it was written.
  */
 export function parseCommit(sha: string, bytes: Uint8Array): CommitInfo & { tree: string } {
-  const text = Buffer.from(bytes).toString('utf8');
+  // A view, not a copy: a long walk parses thousands of commits.
+  const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8');
   const split = text.indexOf('\n\n');
-  const headerText = split === -1 ? text : text.slice(0, split);
+  const headerEnd = split === -1 ? text.length : split;
   const message = split === -1 ? '' : text.slice(split + 2);
   let tree = '';
   const parents: string[] = [];
-  let author = parsePerson('');
+  let author: CommitInfo['author'] | undefined;
   let committer: CommitInfo['committer'] | undefined;
-  for (const line of headerText.split('\n')) {
+  for (let start = 0; start <= headerEnd; ) {
+    const eol = text.indexOf('\n', start);
+    const end = eol === -1 || eol > headerEnd ? headerEnd : eol;
+    const line = text.slice(start, end);
+    start = end + 1;
     const space = line.indexOf(' ');
     const key = line.slice(0, space);
     const value = line.slice(space + 1);
@@ -141,6 +156,7 @@ export function parseCommit(sha: string, bytes: Uint8Array): CommitInfo & { tree
     else if (key === 'author') author = parsePerson(value);
     else if (key === 'committer' && !committer) committer = parsePerson(value);
   }
+  author ??= parsePerson('');
   return { sha, tree, parents, message, author, committer: committer ?? author };
 }
 
@@ -393,26 +409,31 @@ export async function* walkFrom(
 ): AsyncGenerator<CommitInfo> {
   const start = store.commits?.get(startOid) ?? remember(store, strip(await readCommitInfo(store, startOid)));
   const bulk = bulkReads(store, options.firstParent);
-  if (options.firstParent) {
-    let commit = start;
-    for (;;) {
-      yield commit;
-      const first = commit.parents[0];
-      if (first === undefined) return;
-      await bulk(commit, [first]);
-      [commit] = (await readParents(store, commit, [first], options.onMissing)) as [CommitInfo];
+  try {
+    if (options.firstParent) {
+      let commit = start;
+      for (;;) {
+        yield commit;
+        const first = commit.parents[0];
+        if (first === undefined) return;
+        await bulk.before(commit, [first]);
+        [commit] = (await readParents(store, commit, [first], options.onMissing)) as [CommitInfo];
+      }
     }
-  }
-  const queue = new CommitQueue();
-  const seen = new Set<string>([start.sha]);
-  queue.push(start);
-  for (let commit = queue.pop(); commit; commit = queue.pop()) {
-    yield commit;
-    // Parents are read only when the caller asks for the next commit.
-    const fresh = commit.parents.filter((p) => !seen.has(p));
-    for (const p of fresh) seen.add(p);
-    if (fresh.length > 0) await bulk(commit, fresh);
-    if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    const queue = new CommitQueue();
+    const seen = new Set<string>([start.sha]);
+    queue.push(start);
+    for (let commit = queue.pop(); commit; commit = queue.pop()) {
+      yield commit;
+      // Parents are read only when the caller asks for the next commit.
+      const fresh = commit.parents.filter((p) => !seen.has(p));
+      for (const p of fresh) seen.add(p);
+      if (fresh.length > 0) await bulk.before(commit, fresh);
+      if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    }
+  } finally {
+    // The caller stopped (or the history ended): git need not list any further.
+    bulk.cancel();
   }
 }
 
@@ -425,22 +446,35 @@ const BULK_MAX = 16_384;
 /**
  * For a walk: before the parents of `commit` are read, and once the walk is
  * long, read the commits ahead in bulk (store.readCommitsInBulk) when the
- * memo lacks them. Bounded: a bulk read of n commits only after n more
- * walked, so a walk never asks for more than about 4x what it reads.
+ * memo lacks them, and wait for a parent the read in progress has not
+ * delivered yet (git lists them in the walk's order). Bounded: a bulk read of
+ * n commits only after n more walked, so a walk never asks for more than
+ * about 4x what it reads; `cancel` stops the read in progress.
  */
-function bulkReads(store: ObjectStore, firstParent: boolean): (commit: CommitInfo, parents: string[]) => Promise<void> {
+function bulkReads(store: ObjectStore, firstParent: boolean): { before(commit: CommitInfo, parents: string[]): Promise<void>; cancel(): void } {
   let walked = 0;
   let next = BULK_AFTER;
   let size = BULK_FIRST;
-  return async (commit, parents) => {
-    walked++;
-    const read = store.readCommitsInBulk;
-    if (!read || walked < next || parents.every((p) => store.commits?.has(p))) return;
-    const count = size;
-    next = walked + count;
-    size = Math.min(size * 4, BULK_MAX);
-    // Only a shortcut: a failed bulk read leaves the walk reading one commit at a time, as it would anyway.
-    await read(commit.sha, count, firstParent).catch(() => 0);
+  let current: BulkRead | undefined;
+  return {
+    async before(commit, parents) {
+      walked++;
+      const read = store.readCommitsInBulk;
+      const missing = parents.filter((p) => !store.commits?.has(p));
+      if (!read || missing.length === 0) return;
+      if (walked >= next) {
+        current?.cancel();
+        const count = size;
+        next = walked + count;
+        size = Math.min(size * 4, BULK_MAX);
+        current = read(commit.sha, count, firstParent);
+      }
+      // Only a shortcut: a parent the read does not bring is read one at a time, as it would be anyway.
+      if (current) for (const p of missing) await current.arrival(p);
+    },
+    cancel() {
+      current?.cancel();
+    },
   };
 }
 

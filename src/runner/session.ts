@@ -59,8 +59,10 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   const location = repositoryLocation(ctx);
   // A stale lock broken, a broken cache rebuilt: said once, as a warning in the log.
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  // A remote has a cache: what was learnt of its files (parse verdicts, route weights) is kept in it too.
-  if (isUrl(location)) keepMemosIn(join(remoteCacheDir(location, cacheDir), 'git-canary-memo'));
+  // What was learnt of files (parse verdicts, route weights, the config's data) and of git is kept
+  // between runs: in a remote's cache, and for a local repository in the cache directory itself.
+  // Every entry is keyed by a digest of what it was learnt from, so repositories can share the file.
+  keepMemosIn(join(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, 'git-canary-memo'));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,

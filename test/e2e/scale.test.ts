@@ -11,7 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { remoteCacheDir } from '../../src/git/index.ts';
@@ -164,6 +165,35 @@ describe('log reads the whole history', () => {
 });
 
 describe('what a tick learnt of its files is kept in the cache', () => {
+  test('[bare] a local repository keeps it in the cache directory: the next tick decides the same, and a config broken since is an error with its line', async () => {
+    const names = fleetNames(3);
+    const w = await openWorld('bare', { production: fleetFiles(names) });
+    const cache = mkdtempSync(join(tmpdir(), 'git-canary-local-memo-'));
+    try {
+      w.commit('candidate', {}, { from: 'production', message: 'ci: nothing new\n' });
+      const env = { GIT_CANARY_CACHE: cache };
+      const first = await w.tick({ at: at(2), env });
+      const memoDir = join(cache, 'git-canary-memo');
+      const [file, ...more] = readdirSync(memoDir);
+      assert.equal(more.length, 0);
+      const memos = JSON.parse(readFileSync(join(memoDir, file!), 'utf8')) as Record<string, Record<string, unknown>>;
+      assert.equal(Object.keys(memos['config-data'] ?? {}).length, 1, 'the config that loaded');
+      const second = await w.tick({ at: at(3), env });
+      assert.deepEqual(second.services.map((s) => [s.service, s.decision, s.reason]), first.services.map((s) => [s.service, s.decision, s.reason]));
+      // A config broken since is still an error with its line, though an older one was kept.
+      const config = w.show('production', 'git-canary.yaml')!;
+      const broken = config.replace('version: 1', 'version: 1\nbogus: true');
+      w.commit('production', { 'git-canary.yaml': broken }, { message: 'a person adds a key\n' });
+      const r = await w.cli(['tick', '--json'], { at: at(4), env });
+      assert.equal(r.code, 1, r.stdout);
+      const line = broken.split('\n').indexOf('bogus: true') + 1;
+      assert.match(r.stderr, new RegExp(`unknown key "bogus".*\\(git-canary\\.yaml:${line}\\)`));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+      await w.close();
+    }
+  });
+
   test('[http] the next tick decides the same from it; a file broken since is still an error, every time', async () => {
     const names = fleetNames(4);
     const w = await openWorld('http', { production: fleetFiles(names) });
@@ -174,8 +204,14 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       const kept = readdirSync(memoDir);
       assert.equal(kept.length, 1, kept.join(', '));
       assert.match(kept[0]!, /^memo-[0-9a-f]{16}\.json$/, 'keyed by the build (the CLI runs the bundle)');
-      const text = readFileSync(join(memoDir, kept[0]!), 'utf8');
-      assert.doesNotMatch(text, /registry\.example\.com|svc-/, 'digests only, no manifest text');
+      const memos = JSON.parse(readFileSync(join(memoDir, kept[0]!), 'utf8')) as Record<string, Record<string, unknown>>;
+      // The verdicts on files are keyed by digests and hold no text of them; the config's data
+      // (what git-canary.yaml says, before ${ENV}) is the only text kept, and no manifest's.
+      const { 'config-data': config, ...verdicts } = memos;
+      assert.ok(Object.keys(verdicts).length > 0);
+      assert.doesNotMatch(JSON.stringify(verdicts), /registry\.example\.com|svc-/, 'digests only, no manifest text');
+      assert.equal(Object.keys(config ?? {}).length, 1, 'the config that loaded');
+      assert.doesNotMatch(JSON.stringify(config), /registry\.example\.com/, 'no manifest text');
 
       const second = await w.tick({ at: at(3) });
       assert.deepEqual(second.services.map((s) => [s.service, s.decision, s.reason]), first.services.map((s) => [s.service, s.decision, s.reason]));

@@ -9,8 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { nativeCommitReader, parseBatch } from '../../src/git/native-commits.ts';
-import { type ObjectStore, walkFrom } from '../../src/git/read.ts';
+import { nativeCommitReader, objectAt } from '../../src/git/native-commits.ts';
+import { type BulkRead, type ObjectStore, walkFrom } from '../../src/git/read.ts';
 import type { CommitInfo } from '../../src/git/types.ts';
 import { git, tempDir } from '../helpers/git-fixtures.ts';
 
@@ -80,13 +80,14 @@ describe('bulk commit reads', () => {
       assert.ok(expected.length > 300, `long enough for bulk reads (${expected.length})`);
       const store = plain();
       const reader = nativeCommitReader(store);
-      let added = 0;
-      store.readCommitsInBulk = async (...args) => {
-        const n = await reader(...args);
-        added += n;
-        return n;
+      const reads: Promise<number>[] = [];
+      store.readCommitsInBulk = (...args) => {
+        const r = reader(...args);
+        reads.push(r.done);
+        return r;
       };
       const bulk = await walkAll(store, firstParent);
+      const added = (await Promise.all(reads)).reduce((a, b) => a + b, 0);
       assert.ok(added > 100, `the bulk reader was used (${added} commits)`);
       assert.deepEqual(bulk, expected);
       // And git agrees on the commits and their order.
@@ -111,31 +112,93 @@ describe('bulk commit reads', () => {
     const expected = await walkAll(plain(), true);
     const store = plain();
     let calls = 0;
-    store.readCommitsInBulk = async () => {
+    store.readCommitsInBulk = (from, count, firstParent) => {
       calls++;
-      throw new Error('no git here');
+      // A git that cannot start: nothing arrives, the read ends at once.
+      return nativeCommitReader(store, async () => {
+        throw new Error('no git here');
+      })(from, count, firstParent);
     };
     assert.deepEqual(await walkAll(store, true), expected);
     assert.ok(calls > 0);
   });
 
+  test('a bulk read whose git dies midway: the walk reads on itself, the same commits', async () => {
+    const expected = await walkAll(plain(), true);
+    const store = plain();
+    const reader = nativeCommitReader(store);
+    let calls = 0;
+    store.readCommitsInBulk = (from, count, firstParent) => {
+      calls++;
+      const r = reader(from, count, firstParent);
+      // Stopped as soon as it started: whatever it listed is kept, the rest is read one at a time.
+      r.cancel();
+      return r;
+    };
+    assert.deepEqual(await walkAll(store, true), expected);
+    assert.ok(calls > 0);
+  });
+
+  test('the walk goes on while git lists: a parent is waited for, not the whole read', async () => {
+    const store = plain();
+    const reader = nativeCommitReader(store);
+    let read: BulkRead | undefined;
+    let ended = false;
+    let walkedBeforeEnd = 0;
+    store.readCommitsInBulk = (...args) => {
+      read = reader(...args);
+      void read.done.then(() => {
+        ended = true;
+      });
+      return read;
+    };
+    let n = 0;
+    for await (const _ of walkFrom(store, tip, { firstParent: true, onMissing: async () => {} })) {
+      n++;
+      if (read && !ended) walkedBeforeEnd++;
+    }
+    assert.ok(n > 300);
+    assert.ok(walkedBeforeEnd > 0, 'some commits were walked before git had listed them all');
+  });
+
+  test('a walk that stops early stops git too', async () => {
+    const store = plain();
+    const reader = nativeCommitReader(store);
+    let read: BulkRead | undefined;
+    store.readCommitsInBulk = (...args) => (read = reader(...args));
+    let n = 0;
+    for await (const _ of walkFrom(store, tip, { firstParent: true, onMissing: async () => {} })) if (++n === 300) break;
+    assert.ok(read, 'a bulk read started');
+    // Ended by the walk's end (cancelled), well short of the 4,096 it was asked for.
+    assert.ok((await read.done) < 600, `${await read.done} commits`);
+  });
+
   test('short walks never start git', async () => {
     const store = plain();
     let calls = 0;
-    store.readCommitsInBulk = async () => ++calls;
+    store.readCommitsInBulk = (...args) => {
+      calls++;
+      return nativeCommitReader(store)(...args);
+    };
     let n = 0;
     for await (const _ of walkFrom(store, tip, { firstParent: true, onMissing: async () => {} })) if (++n === 200) break;
     assert.equal(calls, 0);
   });
 
-  test('parseBatch: objects with newlines inside, a missing one, and a cut-short answer', () => {
+  test('objectAt: objects with newlines inside, a missing one, and one not all there yet', () => {
     const body = Buffer.from('tree x\n\nline\n\nmore\n');
     const out = Buffer.concat([Buffer.from(`${'a'.repeat(40)} commit ${body.length}\n`), body, Buffer.from('\n'), Buffer.from(`${'b'.repeat(40)} missing\n`)]);
-    const parsed = parseBatch(out);
-    assert.equal(parsed.length, 1);
-    assert.equal(parsed[0]!.oid, 'a'.repeat(40));
-    assert.deepEqual(parsed[0]!.bytes, body);
-    assert.throws(() => parseBatch(out.subarray(0, 60)), /cut short/);
-    assert.throws(() => parseBatch(out.subarray(0, 30)), /without a newline/);
+    const first = objectAt(out, 0);
+    assert.ok(first && !('missing' in first));
+    assert.equal(first.oid, 'a'.repeat(40));
+    assert.deepEqual(first.bytes, body);
+    assert.deepEqual(objectAt(out, first.next), { missing: true, next: out.length });
+    assert.equal(objectAt(out, out.length), undefined);
+    // Not all there yet: undefined, to be read again once more has arrived.
+    assert.equal(objectAt(out.subarray(0, 60), 0), undefined);
+    assert.equal(objectAt(out.subarray(0, 30), 0), undefined);
+    const noNewline = Buffer.concat([out.subarray(0, first.next - 1), Buffer.from('X')]);
+    assert.throws(() => objectAt(noNewline, 0), /not followed by a newline/);
+    assert.throws(() => objectAt(Buffer.from(`${'c'.repeat(40)} commit -1\n`), 0), /bad header/);
   });
 });

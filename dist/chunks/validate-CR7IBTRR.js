@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-BXT73VBZ.js";
-import "./chunk-BYPN3VKR.js";
+} from "./chunk-CVS5YEFX.js";
+import "./chunk-M3FACET3.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import {

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-BXT73VBZ.js";
-import "./chunk-BYPN3VKR.js";
+} from "./chunk-CVS5YEFX.js";
+import "./chunk-M3FACET3.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import {

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-AV5VP5HM.js";
+} from "./chunk-SDL7WFNO.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-N74KIOCD.js";
+import "./chunk-LS3IFKSN.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-N74KIOCD.js";
+} from "./chunk-LS3IFKSN.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

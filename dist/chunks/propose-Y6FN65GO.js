@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-VRW37XKV.js";
-import "./chunk-SRUXGSW4.js";
+} from "./chunk-QEOW52BS.js";
+import "./chunk-JTSRUOKG.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-3RIE7Q4T.js";
+} from "./chunk-CZG6CEZJ.js";
 import {
   readFiles
-} from "./chunk-N74KIOCD.js";
-import "./chunk-BYPN3VKR.js";
+} from "./chunk-LS3IFKSN.js";
+import "./chunk-M3FACET3.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

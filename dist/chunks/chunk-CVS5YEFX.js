@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-BYPN3VKR.js";
+} from "./chunk-M3FACET3.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   CanaryError,
   ConfigError,

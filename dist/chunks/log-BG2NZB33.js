@@ -1,20 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-VAVZMLQE.js";
-import "./chunk-3RIE7Q4T.js";
-import "./chunk-N74KIOCD.js";
-import "./chunk-BYPN3VKR.js";
-import "./chunk-GXICTYKP.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-SDL7WFNO.js";
+import "./chunk-OKSAYDFN.js";
+import "./chunk-SUWRR423.js";
+import "./chunk-LS3IFKSN.js";
+import "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

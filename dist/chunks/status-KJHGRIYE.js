@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-SRUXGSW4.js";
+} from "./chunk-JTSRUOKG.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-3RIE7Q4T.js";
+} from "./chunk-CZG6CEZJ.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-N74KIOCD.js";
-import "./chunk-BYPN3VKR.js";
+} from "./chunk-LS3IFKSN.js";
+import "./chunk-M3FACET3.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   commitTime,
   parsedCommit

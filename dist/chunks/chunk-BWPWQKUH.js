@@ -45722,15 +45722,19 @@ function parsePerson(line) {
   };
 }
 function parseCommit(sha, bytes) {
-  const text = Buffer.from(bytes).toString("utf8");
+  const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
   const split2 = text.indexOf("\n\n");
-  const headerText = split2 === -1 ? text : text.slice(0, split2);
+  const headerEnd = split2 === -1 ? text.length : split2;
   const message = split2 === -1 ? "" : text.slice(split2 + 2);
   let tree = "";
   const parents = [];
-  let author = parsePerson("");
+  let author;
   let committer;
-  for (const line of headerText.split("\n")) {
+  for (let start = 0; start <= headerEnd; ) {
+    const eol = text.indexOf("\n", start);
+    const end = eol === -1 || eol > headerEnd ? headerEnd : eol;
+    const line = text.slice(start, end);
+    start = end + 1;
     const space = line.indexOf(" ");
     const key = line.slice(0, space);
     const value = line.slice(space + 1);
@@ -45739,6 +45743,7 @@ function parseCommit(sha, bytes) {
     else if (key === "author") author = parsePerson(value);
     else if (key === "committer" && !committer) committer = parsePerson(value);
   }
+  author ??= parsePerson("");
   return { sha, tree, parents, message, author, committer: committer ?? author };
 }
 async function readCommitInfo(store, oid) {
@@ -45935,25 +45940,29 @@ async function readParents(store, child2, oids, onMissing) {
 async function* walkFrom(store, startOid, options) {
   const start = store.commits?.get(startOid) ?? remember2(store, strip(await readCommitInfo(store, startOid)));
   const bulk = bulkReads(store, options.firstParent);
-  if (options.firstParent) {
-    let commit = start;
-    for (; ; ) {
-      yield commit;
-      const first2 = commit.parents[0];
-      if (first2 === void 0) return;
-      await bulk(commit, [first2]);
-      [commit] = await readParents(store, commit, [first2], options.onMissing);
+  try {
+    if (options.firstParent) {
+      let commit = start;
+      for (; ; ) {
+        yield commit;
+        const first2 = commit.parents[0];
+        if (first2 === void 0) return;
+        await bulk.before(commit, [first2]);
+        [commit] = await readParents(store, commit, [first2], options.onMissing);
+      }
     }
-  }
-  const queue = new CommitQueue();
-  const seen = /* @__PURE__ */ new Set([start.sha]);
-  queue.push(start);
-  for (let commit = queue.pop(); commit; commit = queue.pop()) {
-    yield commit;
-    const fresh = commit.parents.filter((p) => !seen.has(p));
-    for (const p of fresh) seen.add(p);
-    if (fresh.length > 0) await bulk(commit, fresh);
-    if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    const queue = new CommitQueue();
+    const seen = /* @__PURE__ */ new Set([start.sha]);
+    queue.push(start);
+    for (let commit = queue.pop(); commit; commit = queue.pop()) {
+      yield commit;
+      const fresh = commit.parents.filter((p) => !seen.has(p));
+      for (const p of fresh) seen.add(p);
+      if (fresh.length > 0) await bulk.before(commit, fresh);
+      if (fresh.length > 0) for (const parent of await readParents(store, commit, fresh, options.onMissing)) queue.push(parent);
+    }
+  } finally {
+    bulk.cancel();
   }
 }
 var BULK_AFTER = 256;
@@ -45963,14 +45972,25 @@ function bulkReads(store, firstParent) {
   let walked = 0;
   let next = BULK_AFTER;
   let size = BULK_FIRST;
-  return async (commit, parents) => {
-    walked++;
-    const read3 = store.readCommitsInBulk;
-    if (!read3 || walked < next || parents.every((p) => store.commits?.has(p))) return;
-    const count = size;
-    next = walked + count;
-    size = Math.min(size * 4, BULK_MAX);
-    await read3(commit.sha, count, firstParent).catch(() => 0);
+  let current;
+  return {
+    async before(commit, parents) {
+      walked++;
+      const read3 = store.readCommitsInBulk;
+      const missing2 = parents.filter((p) => !store.commits?.has(p));
+      if (!read3 || missing2.length === 0) return;
+      if (walked >= next) {
+        current?.cancel();
+        const count = size;
+        next = walked + count;
+        size = Math.min(size * 4, BULK_MAX);
+        current = read3(commit.sha, count, firstParent);
+      }
+      if (current) for (const p of missing2) await current.arrival(p);
+    },
+    cancel() {
+      current?.cancel();
+    }
   };
 }
 var CommitQueue = class {
@@ -46504,49 +46524,101 @@ function partialCloneSettings(maxBytes) {
 }
 
 // src/git/native-commits.ts
-function parseBatch(out) {
-  const objects2 = [];
-  let at = 0;
-  while (at < out.length) {
-    const eol = out.indexOf(10, at);
-    if (eol === -1) throw new Error("git cat-file --batch: a header without a newline");
-    const [oid, type, size] = out.toString("latin1", at, eol).split(" ");
-    at = eol + 1;
-    if (type === "missing" || size === void 0) continue;
-    const n = Number(size);
-    if (!oid || !Number.isSafeInteger(n) || at + n + 1 > out.length || out[at + n] !== 10) throw new Error(`git cat-file --batch: object ${oid} is cut short`);
-    objects2.push({ oid, type, bytes: out.subarray(at, at + n) });
-    at += n + 1;
-  }
-  return objects2;
+function objectAt(out, at) {
+  const eol = out.indexOf(10, at);
+  if (eol === -1) return void 0;
+  const [oid, type, size] = out.toString("latin1", at, eol).split(" ");
+  if (type === "missing" || size === void 0) return { missing: true, next: eol + 1 };
+  const n = Number(size);
+  if (!oid || !Number.isSafeInteger(n) || n < 0) throw new Error(`git cat-file --batch: a bad header for ${oid}`);
+  if (eol + 1 + n + 1 > out.length) return void 0;
+  if (out[eol + 1 + n] !== 10) throw new Error(`git cat-file --batch: object ${oid} is not followed by a newline`);
+  return { oid, type, bytes: out.subarray(eol + 1, eol + 1 + n), next: eol + 1 + n + 1 };
 }
-function listAndCat(gitdir, listArgs) {
+function nativeCommitReader(store, enabled = async () => true) {
+  return (from, count, firstParent) => {
+    const waiting = /* @__PURE__ */ new Map();
+    let ended = false;
+    let cancelled = false;
+    let stop = () => {
+      cancelled = true;
+    };
+    const settle2 = (sha, found) => {
+      const list = waiting.get(sha);
+      waiting.delete(sha);
+      for (const resolve4 of list ?? []) resolve4(found);
+    };
+    const finish = () => {
+      ended = true;
+      for (const sha of [...waiting.keys()]) settle2(sha, false);
+    };
+    const done = (async () => {
+      if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) return 0;
+      if (!await enabled().catch(() => false) || cancelled) return 0;
+      return listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"], (o) => {
+        if (o.type !== "commit") return false;
+        const added = !store.commits?.has(o.oid);
+        if (added) rememberCommit(store, o.oid, o.bytes);
+        settle2(o.oid, true);
+        return added;
+      }, (kill) => {
+        stop = kill;
+        if (cancelled) kill();
+      });
+    })().catch(() => 0).finally(finish);
+    return {
+      arrival: (sha) => {
+        if (store.commits?.has(sha)) return Promise.resolve(true);
+        if (ended) return Promise.resolve(false);
+        return new Promise((resolve4) => {
+          const list = waiting.get(sha);
+          if (list) list.push(resolve4);
+          else waiting.set(sha, [resolve4]);
+        });
+      },
+      done,
+      cancel: () => stop()
+    };
+  };
+}
+function listAndCat(gitdir, listArgs, onObject, onStart) {
   return new Promise((resolve4, reject) => {
     const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
     const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
     const child2 = spawn2("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
-    const chunks = [];
+    let counted = 0;
+    let pending = Buffer.alloc(0);
+    let failure2;
+    const kill = () => {
+      child2.stdout.destroy();
+      child2.kill();
+    };
+    onStart(kill);
+    child2.stdout.on("data", (chunk) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let at = 0;
+      try {
+        for (let o = objectAt(pending, at); o; o = objectAt(pending, at)) {
+          at = o.next;
+          if (!("missing" in o) && onObject(o)) counted++;
+        }
+      } catch (err) {
+        failure2 = err;
+        kill();
+      }
+      pending = pending.subarray(at);
+    });
     let stderr = "";
-    child2.stdout.on("data", (d) => chunks.push(d));
     child2.stderr.setEncoding("utf8").on("data", (d) => {
       stderr = (stderr + d).slice(-4096);
     });
     child2.on("error", reject);
-    child2.on("close", (code) => code === 0 ? resolve4(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`)));
+    child2.on("close", (code) => {
+      if (failure2) reject(failure2);
+      else if (code === 0 || counted > 0) resolve4(counted);
+      else reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
+    });
   });
-}
-function nativeCommitReader(store) {
-  return async (from, count, firstParent) => {
-    if (!isSha(from) || !Number.isSafeInteger(count) || count < 1) throw new Error(`not a commit id and a count: ${from} ${count}`);
-    const listed = await listAndCat(store.gitdir, [...firstParent ? ["--first-parent"] : [], `--max-count=${count}`, from, "--"]);
-    let n = 0;
-    for (const o of parseBatch(listed)) {
-      if (o.type !== "commit" || store.commits?.has(o.oid)) continue;
-      rememberCommit(store, o.oid, o.bytes);
-      n++;
-    }
-    return n;
-  };
 }
 
 // src/git/refs.ts
@@ -46938,8 +47010,7 @@ async function openLocal(path, options = {}) {
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
-  const bulk = nativeCommitReader(store);
-  store.readCommitsInBulk = async (from, count, firstParent) => await gitMode().catch(() => "embedded") === "native" ? bulk(from, count, firstParent) : 0;
+  store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
   const ctx = (op, ref2) => ({ op, label: label7, ref: ref2 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -47939,7 +48010,7 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  if (isUrl(location)) keepMemosIn(join14(remoteCacheDir(location, cacheDir), "git-canary-memo"));
+  keepMemosIn(join14(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,

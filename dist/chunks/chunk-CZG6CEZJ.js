@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-N74KIOCD.js";
+} from "./chunk-LS3IFKSN.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-BYPN3VKR.js";
+} from "./chunk-M3FACET3.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -1,22 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-AV5VP5HM.js";
-import "./chunk-OKSAYDFN.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-QEOW52BS.js";
+import "./chunk-JTSRUOKG.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-N74KIOCD.js";
-import "./chunk-GXICTYKP.js";
+import "./chunk-CZG6CEZJ.js";
+import "./chunk-LS3IFKSN.js";
+import "./chunk-M3FACET3.js";
+import "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-VAVZMLQE.js";
-import "./chunk-3RIE7Q4T.js";
-import "./chunk-N74KIOCD.js";
-import "./chunk-BYPN3VKR.js";
-import "./chunk-GXICTYKP.js";
+} from "./chunk-XFTZRQQJ.js";
+import "./chunk-CZG6CEZJ.js";
+import "./chunk-LS3IFKSN.js";
+import "./chunk-M3FACET3.js";
+import "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   commitTime,
   parsedCommit,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-SRUXGSW4.js";
+} from "./chunk-JTSRUOKG.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-3RIE7Q4T.js";
+} from "./chunk-CZG6CEZJ.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-N74KIOCD.js";
+} from "./chunk-LS3IFKSN.js";
 import {
   openSession
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   CanaryError,
   UsageError

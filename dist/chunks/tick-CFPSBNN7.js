@@ -1,20 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-VRW37XKV.js";
-import "./chunk-SRUXGSW4.js";
-import "./chunk-SUWRR423.js";
-import "./chunk-3RIE7Q4T.js";
-import "./chunk-N74KIOCD.js";
-import "./chunk-BYPN3VKR.js";
-import "./chunk-GXICTYKP.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-XFTZRQQJ.js";
+import "./chunk-CZG6CEZJ.js";
+import "./chunk-LS3IFKSN.js";
+import "./chunk-M3FACET3.js";
+import "./chunk-BWPWQKUH.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  formatTick,
+  parseDeadline,
+  tick
 };

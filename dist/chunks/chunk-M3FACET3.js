@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   formatMeasured,
   formatNumber,

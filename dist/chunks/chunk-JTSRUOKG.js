@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-3RIE7Q4T.js";
+} from "./chunk-CZG6CEZJ.js";
 import {
   formatDuration,
   parseCheckDetails,

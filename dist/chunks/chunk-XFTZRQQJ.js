@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-3RIE7Q4T.js";
+} from "./chunk-CZG6CEZJ.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-GXICTYKP.js";
+} from "./chunk-BWPWQKUH.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";
