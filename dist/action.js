@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-A5KYPT52.js";
+} from "./chunks/chunk-4QC7JEC5.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-SUWRR423.js";
 import "./chunks/chunk-DHENXVDC.js";

@@ -74575,13 +74575,26 @@ async function openRemote(spec2, options) {
     else await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
     });
   };
+  const nativeAdvertisement = async (fullRefs, context) => {
+    const r = await nativeGit(["-c", "protocol.version=1", "ls-remote", "origin", ...fullRefs]);
+    if (r.code !== 0) throw nativeError(r.stderr, context);
+    const wanted2 = new Set(fullRefs);
+    const found = /* @__PURE__ */ new Map();
+    for (const line of r.stdout.split("\n")) {
+      const [oid, ref3] = line.split("	");
+      if (oid && ref3 && wanted2.has(ref3) && isSha(oid)) found.set(ref3, oid);
+    }
+    return found;
+  };
   const absent = /* @__PURE__ */ new Set();
   const tips = /* @__PURE__ */ new Map();
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
     const { ctx, nativeFetch, authState, net } = network();
     let advertised;
-    try {
+    if (mode === "native") {
+      advertised = await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
+    } else try {
       const authorization = basicAuthorization(creds);
       const refused = () => {
         authState.offered = authState.refused = true;
@@ -89298,7 +89311,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("e4989edcd0e8d91b");
+setBuildId("9cc271d8bfd128a6");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

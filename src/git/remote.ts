@@ -267,6 +267,24 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     else await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
   };
 
+  /**
+   * Where the server's `fullRefs` are, from `git ls-remote origin <refs>`.
+   * Protocol version 1, as the embedded path asks: one request (the ref
+   * advertisement), where version 2 takes two (capabilities, then ls-refs).
+   * A pattern matches any ref ending in it, so only exact names count.
+   */
+  const nativeAdvertisement = async (fullRefs: readonly string[], context: ErrorContext): Promise<Map<string, string>> => {
+    const r = await nativeGit(['-c', 'protocol.version=1', 'ls-remote', 'origin', ...fullRefs]);
+    if (r.code !== 0) throw nativeError(r.stderr, context);
+    const wanted = new Set(fullRefs);
+    const found = new Map<string, string>();
+    for (const line of r.stdout.split('\n')) {
+      const [oid, ref] = line.split('\t');
+      if (oid && ref && wanted.has(ref) && isSha(oid)) found.set(ref, oid);
+    }
+    return found;
+  };
+
   // Refs the server lacked when last fetched: their tracking ref is rightly absent.
   const absent = new Set<string>();
   // What each ref resolved to since it was last synced: the session decides from
@@ -289,7 +307,11 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       for (const fullRef of fullRefs) tips.delete(fullRef);
       const { ctx, nativeFetch, authState, net } = network();
       let advertised: Map<string, string>;
-      try {
+      if (mode === 'native') {
+        // Native git asks, like the fetch that may follow: it honours the proxy variables and CA
+        // settings (node's own request would go straight to the server), with the same credentials.
+        advertised = await nativeAdvertisement(fullRefs, ctx('fetch', fullRefs.map(shortRef).join(', ')));
+      } else try {
         // Credentials go with the first request, as native git sends them: one request, not an
         // anonymous try and a second one (a refusal is then final: no retry with the same ones).
         const authorization = basicAuthorization(creds);

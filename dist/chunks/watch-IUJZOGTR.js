@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-XFTZRQQJ.js";
-import "./chunk-CZG6CEZJ.js";
-import "./chunk-LS3IFKSN.js";
-import "./chunk-M3FACET3.js";
-import "./chunk-BWPWQKUH.js";
+} from "./chunk-DIBILN5U.js";
+import "./chunk-FA52E2XX.js";
+import "./chunk-LMCB56X6.js";
+import "./chunk-WSTP5PMI.js";
+import "./chunk-W2HVVNY6.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration

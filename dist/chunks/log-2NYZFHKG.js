@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-SDL7WFNO.js";
+} from "./chunk-ZWLGQZSQ.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-LS3IFKSN.js";
-import "./chunk-BWPWQKUH.js";
+import "./chunk-LMCB56X6.js";
+import "./chunk-W2HVVNY6.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

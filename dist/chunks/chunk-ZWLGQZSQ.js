@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-LS3IFKSN.js";
+} from "./chunk-LMCB56X6.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-QEOW52BS.js";
-import "./chunk-JTSRUOKG.js";
+} from "./chunk-PD7FWFNX.js";
+import "./chunk-SFCH6XK5.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-CZG6CEZJ.js";
+} from "./chunk-FA52E2XX.js";
 import {
   readFiles
-} from "./chunk-LS3IFKSN.js";
-import "./chunk-M3FACET3.js";
+} from "./chunk-LMCB56X6.js";
+import "./chunk-WSTP5PMI.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

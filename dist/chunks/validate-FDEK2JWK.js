@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-CVS5YEFX.js";
-import "./chunk-M3FACET3.js";
+} from "./chunk-YF4YWAR2.js";
+import "./chunk-WSTP5PMI.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";
 import {

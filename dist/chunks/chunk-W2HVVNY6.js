@@ -47677,13 +47677,26 @@ async function openRemote(spec2, options) {
     else await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
     });
   };
+  const nativeAdvertisement = async (fullRefs, context) => {
+    const r = await nativeGit(["-c", "protocol.version=1", "ls-remote", "origin", ...fullRefs]);
+    if (r.code !== 0) throw nativeError(r.stderr, context);
+    const wanted2 = new Set(fullRefs);
+    const found = /* @__PURE__ */ new Map();
+    for (const line of r.stdout.split("\n")) {
+      const [oid, ref2] = line.split("	");
+      if (oid && ref2 && wanted2.has(ref2) && isSha(oid)) found.set(ref2, oid);
+    }
+    return found;
+  };
   const absent = /* @__PURE__ */ new Set();
   const tips = /* @__PURE__ */ new Map();
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
     const { ctx, nativeFetch, authState, net } = network();
     let advertised;
-    try {
+    if (mode === "native") {
+      advertised = await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
+    } else try {
       const authorization = basicAuthorization(creds);
       const refused = () => {
         authState.offered = authState.refused = true;

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-JTSRUOKG.js";
+} from "./chunk-SFCH6XK5.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-CZG6CEZJ.js";
+} from "./chunk-FA52E2XX.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-LS3IFKSN.js";
-import "./chunk-M3FACET3.js";
+} from "./chunk-LMCB56X6.js";
+import "./chunk-WSTP5PMI.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   commitTime,
   parsedCommit

@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-QEOW52BS.js";
-import "./chunk-JTSRUOKG.js";
+} from "./chunk-PD7FWFNX.js";
+import "./chunk-SFCH6XK5.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-CZG6CEZJ.js";
-import "./chunk-LS3IFKSN.js";
-import "./chunk-M3FACET3.js";
-import "./chunk-BWPWQKUH.js";
+import "./chunk-FA52E2XX.js";
+import "./chunk-LMCB56X6.js";
+import "./chunk-WSTP5PMI.js";
+import "./chunk-W2HVVNY6.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   commitTime,
   parsedCommit,

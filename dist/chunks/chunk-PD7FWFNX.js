@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-JTSRUOKG.js";
+} from "./chunk-SFCH6XK5.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-CZG6CEZJ.js";
+} from "./chunk-FA52E2XX.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-LS3IFKSN.js";
+} from "./chunk-LMCB56X6.js";
 import {
   openSession
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   CanaryError,
   UsageError

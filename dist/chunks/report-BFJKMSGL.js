@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-SDL7WFNO.js";
+} from "./chunk-ZWLGQZSQ.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-LS3IFKSN.js";
+import "./chunk-LMCB56X6.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-VTRZZVXX.js";

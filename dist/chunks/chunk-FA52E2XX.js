@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-LS3IFKSN.js";
+} from "./chunk-LMCB56X6.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-M3FACET3.js";
+} from "./chunk-WSTP5PMI.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-CZG6CEZJ.js";
+} from "./chunk-FA52E2XX.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-BWPWQKUH.js";
+} from "./chunk-W2HVVNY6.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-CZG6CEZJ.js";
+} from "./chunk-FA52E2XX.js";
 import {
   formatDuration,
   parseCheckDetails,
