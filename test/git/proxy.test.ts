@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openRepo } from '../../src/git/index.ts';
 import { createRepo, tempDir } from '../helpers/git-fixtures.ts';
+import { withEnv } from '../helpers/env.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
 
 const HOST = 'git.proxied.invalid';
@@ -49,22 +50,6 @@ after(async () => {
   await server.close();
   await root.cleanup();
 });
-
-async function withEnv<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  set(vars);
-  try {
-    return await run();
-  } finally {
-    set(saved);
-  }
-}
 
 describe('a remote behind a proxy (native git)', () => {
   test('every request goes through the proxy: the advertisement, the fetch, and a refresh', async () => {

@@ -8,6 +8,7 @@ import { AuthError, type CanaryError } from '../../src/errors.ts';
 import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
 import { gitMode } from '../../src/git/native.ts';
 import { commitFiles, createRepo, FIXTURE_DATE, type Fixture, tempDir } from '../helpers/git-fixtures.ts';
+import { withEnv } from '../helpers/env.ts';
 import { type GitHttpServer, start } from '../helpers/git-http-server.ts';
 
 const BOT = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
@@ -47,22 +48,6 @@ async function serve(auth?: { username: string; password: string }): Promise<Ser
       await root.cleanup();
     },
   };
-}
-
-async function withEnv<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  set(vars);
-  try {
-    return await run();
-  } finally {
-    set(saved);
-  }
 }
 
 const NO_ENV_TOKENS = { GIT_CANARY_TOKEN: undefined, GITHUB_TOKEN: undefined };
