@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-4QC7JEC5.js";
+} from "./chunks/chunk-6542ECTJ.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-SUWRR423.js";
 import "./chunks/chunk-DHENXVDC.js";

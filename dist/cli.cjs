@@ -159,28 +159,39 @@ var init_memo = __esm({
       name;
       entries = /* @__PURE__ */ new Map();
       get(key, compute) {
-        const known = this.known(key);
+        const known = this.find(key);
         if (known.found) return known.value;
         const value = compute();
-        this.remember(key, value);
+        this.store(key, value, known.digest);
         return value;
       }
       /** What is known of `key` (in memory, else on disk), without computing it: for results that come asynchronously. */
       known(key) {
-        const hit = this.entries.get(key);
-        if (hit !== void 0 || this.entries.has(key)) return { found: true, value: hit };
-        const disk = this.name ? keptMemo(this.name) : void 0;
-        if (!disk) return { found: false };
-        const value = disk[digestOf(key)];
-        if (!keepable(value)) return { found: false };
-        this.keep(key, value);
-        return { found: true, value };
+        const known = this.find(key);
+        return known.found ? known : { found: false };
       }
       /** Remember `value` for `key`: in memory, and on disk when this memo is kept and the value is keepable. */
       remember(key, value) {
-        const disk = this.name ? keptMemo(this.name) : void 0;
-        if (disk && kept && keepable(value)) {
-          disk[digestOf(key)] = value;
+        this.store(key, value, this.digestOnDisk(key));
+      }
+      /** The key's name on disk when this memo is kept there, else undefined: a SHA-256 of the key (often a whole file's text). */
+      digestOnDisk(key) {
+        return this.name && kept ? digestOf(key) : void 0;
+      }
+      /** `key` in memory, else on disk; when not found, its name on disk (if kept), for store. */
+      find(key) {
+        const hit = this.entries.get(key);
+        if (hit !== void 0 || this.entries.has(key)) return { found: true, value: hit };
+        const digest2 = this.digestOnDisk(key);
+        const value = digest2 === void 0 ? void 0 : keptMemo(this.name)?.[digest2];
+        if (!keepable(value)) return { found: false, digest: digest2 };
+        this.keep(key, value);
+        return { found: true, value };
+      }
+      store(key, value, digest2) {
+        const disk = digest2 === void 0 ? void 0 : keptMemo(this.name);
+        if (disk && kept && digest2 !== void 0 && keepable(value)) {
+          disk[digest2] = value;
           kept.dirty = true;
         }
         this.keep(key, value);
@@ -89311,7 +89322,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("9cc271d8bfd128a6");
+setBuildId("d64a0ea370ee2c83");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-4QC7JEC5.js";
+} from "./chunks/chunk-6542ECTJ.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -15,7 +15,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-VTRZZVXX.js";
+} from "./chunks/chunk-HNATCU6D.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("9cc271d8bfd128a6");
+setBuildId("d64a0ea370ee2c83");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -115,31 +115,46 @@ export class TextMemo<V> {
   }
 
   get(key: string, compute: () => V): V {
-    const known = this.known(key);
+    const known = this.find(key);
     if (known.found) return known.value;
     const value = compute();
-    this.remember(key, value);
+    // The digest the lookup computed names the entry written: one SHA-256 of the key.
+    this.store(key, value, known.digest);
     return value;
   }
 
   /** What is known of `key` (in memory, else on disk), without computing it: for results that come asynchronously. */
   known(key: string): { found: true; value: V } | { found: false } {
-    const hit = this.entries.get(key);
-    if (hit !== undefined || this.entries.has(key)) return { found: true, value: hit as V };
-    const disk = this.name ? keptMemo(this.name) : undefined;
-    if (!disk) return { found: false };
-    const value = disk[digestOf(key)];
-    // What is read back must be what could have been written (a damaged file is recomputed).
-    if (!keepable(value)) return { found: false };
-    this.keep(key, value as V);
-    return { found: true, value: value as V };
+    const known = this.find(key);
+    return known.found ? known : { found: false };
   }
 
   /** Remember `value` for `key`: in memory, and on disk when this memo is kept and the value is keepable. */
   remember(key: string, value: V): void {
-    const disk = this.name ? keptMemo(this.name) : undefined;
-    if (disk && kept && keepable(value)) {
-      disk[digestOf(key)] = value;
+    this.store(key, value, this.digestOnDisk(key));
+  }
+
+  /** The key's name on disk when this memo is kept there, else undefined: a SHA-256 of the key (often a whole file's text). */
+  private digestOnDisk(key: string): string | undefined {
+    return this.name && kept ? digestOf(key) : undefined;
+  }
+
+  /** `key` in memory, else on disk; when not found, its name on disk (if kept), for store. */
+  private find(key: string): { found: true; value: V } | { found: false; digest: string | undefined } {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) return { found: true, value: hit as V };
+    const digest = this.digestOnDisk(key);
+    const value = digest === undefined ? undefined : keptMemo(this.name!)?.[digest];
+    // What is read back must be what could have been written (a damaged file is recomputed).
+    if (!keepable(value)) return { found: false, digest };
+    this.keep(key, value as V);
+    return { found: true, value: value as V };
+  }
+
+  private store(key: string, value: V, digest: string | undefined): void {
+    const disk = digest === undefined ? undefined : keptMemo(this.name!);
+    if (disk && kept && digest !== undefined && keepable(value)) {
+      disk[digest] = value;
       kept.dirty = true;
     }
     this.keep(key, value);

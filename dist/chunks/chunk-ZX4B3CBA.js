@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-FA52E2XX.js";
+} from "./chunk-CUVWHWRB.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-LMCB56X6.js";
+} from "./chunk-FREPYL2I.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-WSTP5PMI.js";
+} from "./chunk-5T4V2TLM.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   formatCommitMessage,
   parsedCommit,

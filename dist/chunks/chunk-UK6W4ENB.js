@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-FA52E2XX.js";
+} from "./chunk-CUVWHWRB.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   parsedCommit
 } from "./chunk-DHENXVDC.js";

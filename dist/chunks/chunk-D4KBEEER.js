@@ -11,7 +11,7 @@ import {
   atomicFs,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-VTRZZVXX.js";
+} from "./chunk-HNATCU6D.js";
 import {
   AUTH_SCHEMES,
   AuthError,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-SFCH6XK5.js";
+} from "./chunk-ZX4B3CBA.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-FA52E2XX.js";
+} from "./chunk-CUVWHWRB.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-LMCB56X6.js";
-import "./chunk-WSTP5PMI.js";
+} from "./chunk-FREPYL2I.js";
+import "./chunk-5T4V2TLM.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

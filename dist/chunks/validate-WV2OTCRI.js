@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-YF4YWAR2.js";
-import "./chunk-WSTP5PMI.js";
+} from "./chunk-WOZBGMFB.js";
+import "./chunk-5T4V2TLM.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -3,18 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-DIBILN5U.js";
-import "./chunk-FA52E2XX.js";
-import "./chunk-LMCB56X6.js";
-import "./chunk-WSTP5PMI.js";
-import "./chunk-W2HVVNY6.js";
+} from "./chunk-UK6W4ENB.js";
+import "./chunk-CUVWHWRB.js";
+import "./chunk-FREPYL2I.js";
+import "./chunk-5T4V2TLM.js";
+import "./chunk-D4KBEEER.js";
 import "./chunk-DHENXVDC.js";
 import {
   parseDuration
 } from "./chunk-5LSMR7TZ.js";
 import {
   flushMemos
-} from "./chunk-VTRZZVXX.js";
+} from "./chunk-HNATCU6D.js";
 import {
   CanaryError,
   UsageError

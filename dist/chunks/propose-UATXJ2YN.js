@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-PD7FWFNX.js";
-import "./chunk-SFCH6XK5.js";
+} from "./chunk-6BUZAHDW.js";
+import "./chunk-ZX4B3CBA.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-FA52E2XX.js";
+} from "./chunk-CUVWHWRB.js";
 import {
   readFiles
-} from "./chunk-LMCB56X6.js";
-import "./chunk-WSTP5PMI.js";
+} from "./chunk-FREPYL2I.js";
+import "./chunk-5T4V2TLM.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import {
   CanaryError,
   GitError,

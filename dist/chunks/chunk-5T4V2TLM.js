@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   formatMeasured,
   formatNumber,

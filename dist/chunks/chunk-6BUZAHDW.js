@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-SFCH6XK5.js";
+} from "./chunk-ZX4B3CBA.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-FA52E2XX.js";
+} from "./chunk-CUVWHWRB.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-LMCB56X6.js";
+} from "./chunk-FREPYL2I.js";
 import {
   openSession
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   CanaryError,
   UsageError

@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-ZWLGQZSQ.js";
+} from "./chunk-LCF3LTQJ.js";
 import "./chunk-OKSAYDFN.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-LMCB56X6.js";
-import "./chunk-W2HVVNY6.js";
+import "./chunk-FREPYL2I.js";
+import "./chunk-D4KBEEER.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

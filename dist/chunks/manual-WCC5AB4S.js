@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-PD7FWFNX.js";
-import "./chunk-SFCH6XK5.js";
+} from "./chunk-6BUZAHDW.js";
+import "./chunk-ZX4B3CBA.js";
 import "./chunk-SUWRR423.js";
-import "./chunk-FA52E2XX.js";
-import "./chunk-LMCB56X6.js";
-import "./chunk-WSTP5PMI.js";
-import "./chunk-W2HVVNY6.js";
+import "./chunk-CUVWHWRB.js";
+import "./chunk-FREPYL2I.js";
+import "./chunk-5T4V2TLM.js";
+import "./chunk-D4KBEEER.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

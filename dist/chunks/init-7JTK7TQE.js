@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-YF4YWAR2.js";
-import "./chunk-WSTP5PMI.js";
+} from "./chunk-WOZBGMFB.js";
+import "./chunk-5T4V2TLM.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import {
   CanaryError,
   UsageError

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import {
   commitTime,
   parsedCommit,

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-ZWLGQZSQ.js";
+} from "./chunk-LCF3LTQJ.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-LMCB56X6.js";
+import "./chunk-FREPYL2I.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-W2HVVNY6.js";
+} from "./chunk-D4KBEEER.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
-import "./chunk-VTRZZVXX.js";
+import "./chunk-HNATCU6D.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";
