@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-6542ECTJ.js";
+} from "./chunks/chunk-5HNWNILF.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-SUWRR423.js";
 import "./chunks/chunk-DHENXVDC.js";

@@ -13366,9 +13366,9 @@ function guardShared(doc, chain, target2, whole) {
     }
   }
   if (!whole || !target2) return;
-  const inside = aliasUses(doc, target2);
+  const inside2 = aliasUses(doc, target2);
   for (const { name, offset } of anchorsIn(target2)) {
-    if ((uses.get(name) ?? 0) > (inside.get(name) ?? 0)) {
+    if ((uses.get(name) ?? 0) > (inside2.get(name) ?? 0)) {
       throw new WalkError(`it defines &${name}, which *${name} uses elsewhere`, offset, `move the anchor &${name} out first, or edit by hand`);
     }
   }
@@ -17168,7 +17168,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve7) {
+function isRecursive(inst, stack, resolve8) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -17178,7 +17178,7 @@ function isRecursive(inst, stack, resolve7) {
   let result2 = NONE;
   const check = (child2) => {
     if (result2 !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve7);
+      const answer = isRecursive(child2, stack, resolve8);
       if (answer > result2)
         result2 = answer;
     }
@@ -17189,7 +17189,7 @@ function isRecursive(inst, stack, resolve7) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread3 && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -17253,7 +17253,7 @@ function isRecursive(inst, stack, resolve7) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def2._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
+      const inner = def2._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -40598,10 +40598,10 @@ var init_CanceledError = __esm({
 });
 
 // node_modules/axios/lib/core/settle.js
-function settle2(resolve7, reject, response2) {
+function settle2(resolve8, reject, response2) {
   const validateStatus2 = response2.config.validateStatus;
   if (!response2.status || !validateStatus2 || validateStatus2(response2.status)) {
-    resolve7(response2);
+    resolve8(response2);
   } else {
     reject(new AxiosError_default(
       "Request failed with status code " + response2.status,
@@ -41451,12 +41451,12 @@ var require_promisify = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     function promisify2(fn) {
       return function(req, opts) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           fn.call(this, req, opts, (err, rtn) => {
             if (err) {
               reject(err);
             } else {
-              resolve7(rtn);
+              resolve8(rtn);
             }
           });
         });
@@ -41660,7 +41660,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug = debug_1.default("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read5() {
@@ -41700,7 +41700,7 @@ var require_parse_proxy_response = __commonJS({
           const firstLine = buffered.toString("ascii", 0, buffered.indexOf("\r\n"));
           const statusCode = +firstLine.split(" ")[1];
           debug("got proxy server response: %o", firstLine);
-          resolve7({
+          resolve8({
             statusCode,
             buffered
           });
@@ -41721,11 +41721,11 @@ var require_agent = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve7, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -41741,7 +41741,7 @@ var require_agent = __commonJS({
           }
         }
         function step(result2) {
-          result2.done ? resolve7(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+          result2.done ? resolve8(result2.value) : adopt(result2.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -42338,8 +42338,8 @@ var require_follow_redirects = __commonJS({
       }
       return parsed;
     }
-    function resolveUrl(relative2, base) {
-      return useNativeURL ? new URL2(relative2, base) : parseUrl3(url3.resolve(base, relative2));
+    function resolveUrl(relative3, base) {
+      return useNativeURL ? new URL2(relative3, base) : parseUrl3(url3.resolve(base, relative3));
     }
     function validateUrl(input) {
       if (/^\[/.test(input.hostname) && !/^\[[:0-9a-f]+\]$/i.test(input.hostname)) {
@@ -43850,7 +43850,7 @@ var init_http = __esm({
     http2Sessions = new Http2Sessions_default();
     isHttpAdapterSupported = typeof process !== "undefined" && utils_default.kindOf(process) === "process";
     wrapAsync = (asyncExecutor) => {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         let onDone;
         let isDone;
         const done = (value, isRejected) => {
@@ -43860,7 +43860,7 @@ var init_http = __esm({
         };
         const _resolve = (value) => {
           done(value);
-          resolve7(value);
+          resolve8(value);
         };
         const _reject = (reason2) => {
           done(reason2, true);
@@ -43931,7 +43931,7 @@ var init_http = __esm({
       }
     };
     http_default = isHttpAdapterSupported && function httpAdapter(config2) {
-      return wrapAsync(async function dispatchHttpRequest(resolve7, reject, onDone) {
+      return wrapAsync(async function dispatchHttpRequest(resolve8, reject, onDone) {
         const own4 = (key) => utils_default.getSafeProp(config2, key);
         const transitional2 = own4("transitional") || transitional_default;
         let data = own4("data");
@@ -44068,7 +44068,7 @@ var init_http = __esm({
           }
           let convertedData;
           if (method !== "GET") {
-            return settle2(resolve7, reject, {
+            return settle2(resolve8, reject, {
               status: 405,
               statusText: "method not allowed",
               headers: {},
@@ -44099,7 +44099,7 @@ var init_http = __esm({
           } else if (responseType === "stream") {
             convertedData = import_stream4.default.Readable.from(convertedData);
           }
-          return settle2(resolve7, reject, {
+          return settle2(resolve8, reject, {
             data: convertedData,
             status: 200,
             statusText: "OK",
@@ -44474,7 +44474,7 @@ var init_http = __esm({
               });
             }
             response2.data = responseStream;
-            settle2(resolve7, reject, response2);
+            settle2(resolve8, reject, response2);
           } else {
             const responseBuffer = [];
             let totalResponseBytes = 0;
@@ -44525,7 +44525,7 @@ var init_http = __esm({
               } catch (err) {
                 return reject(AxiosError_default.from(err, null, config2, response2.request, response2));
               }
-              settle2(resolve7, reject, response2);
+              settle2(resolve8, reject, response2);
             });
           }
           abortEmitter.once("abort", (err) => {
@@ -45068,7 +45068,7 @@ var init_xhr = __esm({
     init_sanitizeHeaderValue();
     isXHRAdapterSupported = typeof XMLHttpRequest !== "undefined";
     xhr_default = isXHRAdapterSupported && function(config2) {
-      return new Promise(function dispatchXhrRequest(resolve7, reject) {
+      return new Promise(function dispatchXhrRequest(resolve8, reject) {
         let useAsyncXsrf;
         try {
           const store = platform_default.hasStandardBrowserEnv && typeof window !== "undefined" && window.cookieStore;
@@ -45157,7 +45157,7 @@ var init_xhr = __esm({
           };
           settle2(
             function _resolve(value) {
-              resolve7(value);
+              resolve8(value);
               done();
             },
             function _reject(err) {
@@ -46003,8 +46003,8 @@ var init_fetch = __esm({
             }
           }
           !isStreamResponse && unsubscribe && unsubscribe();
-          return await new Promise((resolve7, reject) => {
-            settle2(resolve7, reject, {
+          return await new Promise((resolve8, reject) => {
+            settle2(resolve8, reject, {
               data: responseData,
               headers: AxiosHeaders_default.from(response2.headers),
               status: response2.status,
@@ -46590,8 +46590,8 @@ var init_CancelToken = __esm({
           throw new TypeError("executor must be a function.");
         }
         let resolvePromise;
-        this.promise = new Promise(function promiseExecutor(resolve7) {
-          resolvePromise = resolve7;
+        this.promise = new Promise(function promiseExecutor(resolve8) {
+          resolvePromise = resolve8;
         });
         const token = this;
         this.promise.then((cancel) => {
@@ -46604,9 +46604,9 @@ var init_CancelToken = __esm({
         });
         this.promise.then = (onfulfilled) => {
           let _resolve;
-          const promise = new Promise((resolve7) => {
-            token.subscribe(resolve7);
-            _resolve = resolve7;
+          const promise = new Promise((resolve8) => {
+            token.subscribe(resolve8);
+            _resolve = resolve8;
           }).then(onfulfilled);
           promise.cancel = function reject() {
             token.unsubscribe(_resolve);
@@ -47658,12 +47658,12 @@ var init_keptn = __esm({
     }).describe("Keptn metrics and analyses, read through the Kubernetes API.");
     realClock = {
       now: () => Date.now(),
-      sleep: (ms, signal) => new Promise((resolve7) => {
+      sleep: (ms, signal) => new Promise((resolve8) => {
         const timer = setTimeout(done, ms);
         function done() {
           clearTimeout(timer);
           signal?.removeEventListener("abort", done);
-          resolve7();
+          resolve8();
         }
         signal?.addEventListener("abort", done, { once: true });
       })
@@ -52368,7 +52368,7 @@ var init_retry = __esm({
     "use strict";
     init_errors();
     MAX_ATTEMPTS = 6;
-    realSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+    realSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
   }
 });
 
@@ -53209,13 +53209,13 @@ function assertWindow(ctx) {
 function bounded(run2, signal) {
   if (!signal) return run2();
   if (signal.aborted) return Promise.reject(new MetricsError(ABORTED));
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const onAbort = () => reject(new MetricsError(ABORTED));
     signal.addEventListener("abort", onAbort, { once: true });
     run2().then(
       (v) => {
         signal.removeEventListener("abort", onAbort);
-        resolve7(v);
+        resolve8(v);
       },
       (e) => {
         signal.removeEventListener("abort", onAbort);
@@ -53804,7 +53804,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve7, reject) => {
+      return new P((resolve8, reject) => {
         if (options.multiArgs) {
           args.push((...result2) => {
             if (options.errorFirst) {
@@ -53812,10 +53812,10 @@ var require_pify = __commonJS({
                 reject(result2);
               } else {
                 result2.shift();
-                resolve7(result2);
+                resolve8(result2);
               }
             } else {
-              resolve7(result2);
+              resolve8(result2);
             }
           });
         } else if (options.errorFirst) {
@@ -53823,11 +53823,11 @@ var require_pify = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve7(result2);
+              resolve8(result2);
             }
           });
         } else {
-          args.push(resolve7);
+          args.push(resolve8);
         }
         fn.apply(this, args);
       });
@@ -53917,7 +53917,7 @@ async function mkdirp(mkdir2, filepath, retries = 10) {
       } catch (err2) {
         if (err2 === null || err2.code === "EEXIST") return;
         if (err2.code === "ENOENT" && attempt < retries) {
-          await new Promise((resolve7) => setTimeout(resolve7, 0));
+          await new Promise((resolve8) => setTimeout(resolve8, 0));
           continue;
         }
         throw err2;
@@ -53999,18 +53999,18 @@ function normalize(path) {
   if (path.length === 0) return ".";
   path = path.replace(/\\/g, "/");
   const drivePrefix = getWindowsDrivePrefix(path);
-  const isAbsolute4 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
+  const isAbsolute5 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
   const trailingSeparator = path.charCodeAt(path.length - 1) === 47;
   let normalized = normalizeStringPosix(
     drivePrefix ? path.slice(2) : path,
-    !isAbsolute4
+    !isAbsolute5
   );
-  if (normalized.length === 0 && !isAbsolute4) normalized = ".";
+  if (normalized.length === 0 && !isAbsolute5) normalized = ".";
   if (normalized.length > 0 && trailingSeparator) normalized += "/";
   if (drivePrefix) {
-    return isAbsolute4 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
+    return isAbsolute5 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
   }
-  return isAbsolute4 ? `/${normalized}` : normalized;
+  return isAbsolute5 ? `/${normalized}` : normalized;
 }
 function join4(...args) {
   if (args.length === 0) return ".";
@@ -54379,8 +54379,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve7, reject) {
-          deferredResolve = resolve7;
+        deferred = new this.Promise(function(resolve8, reject) {
+          deferredResolve = resolve8;
           deferredReject = reject;
         });
       }
@@ -54536,17 +54536,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve7, reject) {
+        return new this.Promise(function(resolve8, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve7(ret);
+                resolve8(ret);
               }
             });
           } else {
-            resolve7(fnx());
+            resolve8(fnx());
           }
         });
       }
@@ -60285,14 +60285,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result2;
       }
     };
-    function basename6(path) {
+    function basename7(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname12(path) {
+    function dirname13(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -60305,12 +60305,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename6(name),
+            basename: basename7(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir2(dirname12(name));
+          dir.parent = mkdir2(dirname13(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -60320,10 +60320,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename6(name),
+            basename: basename7(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir2(dirname12(name)),
+            parent: mkdir2(dirname13(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -60763,20 +60763,20 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       if (path.length === 0) return ".";
       path = path.replace(/\\/g, "/");
       const drivePrefix = getWindowsDrivePrefix2(path);
-      const isAbsolute5 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
+      const isAbsolute6 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
       const trailingSeparator = path.charCodeAt(path.length - 1) === 47;
       let normalized = normalizeStringPosix2(
         drivePrefix ? path.slice(2) : path,
-        !isAbsolute5
+        !isAbsolute6
       );
-      if (normalized.length === 0 && !isAbsolute5) normalized = ".";
+      if (normalized.length === 0 && !isAbsolute6) normalized = ".";
       if (normalized.length > 0 && trailingSeparator) normalized += "/";
       if (drivePrefix) {
-        return isAbsolute5 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
+        return isAbsolute6 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
       }
-      return isAbsolute5 ? `/${normalized}` : normalized;
+      return isAbsolute6 ? `/${normalized}` : normalized;
     }
-    function join18(...args) {
+    function join19(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -61189,7 +61189,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join18(gitdir, key), `${value.trim()}
+            async () => fs2.write(join19(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -61213,7 +61213,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref3,
-          async () => fs2.write(join18(gitdir, ref3), `${value.trim()}
+          async () => fs2.write(join19(gitdir, ref3), `${value.trim()}
 `, "utf8")
         );
       }
@@ -61231,7 +61231,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref3);
         await acquireLock2(
           ref3,
-          async () => fs2.write(join18(gitdir, ref3), `ref: ${value.trim()}
+          async () => fs2.write(join19(gitdir, ref3), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -61258,7 +61258,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref3) => fs2.rm(join18(gitdir, ref3))));
+        await Promise.all(refs.map((ref3) => fs2.rm(join19(gitdir, ref3))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -62433,7 +62433,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -63325,9 +63325,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join18(filepath, entry2.path), entry2);
+          map.set(join19(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join18(filepath, entry2.path));
+        return tree.entries().map((entry2) => join19(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63422,9 +63422,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join18(dir, filepath));
+        const names = await fs2.readdir(join19(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join18(filepath, name));
+        return names.map((name) => join19(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63679,7 +63679,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname12(filepath);
+        const parent = dirname13(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir2, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -63689,7 +63689,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve7) => setTimeout(resolve7, 0));
+              await new Promise((resolve8) => setTimeout(resolve8, 0));
               continue;
             }
             throw err2;
@@ -63704,7 +63704,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join18(filepath, entry);
+            const subpath = join19(filepath, entry);
             return fs2.lstat(subpath).then((stat3) => {
               if (!stat3) return;
               return stat3.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -63852,7 +63852,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname12(filepath));
+          await this.mkdir(dirname13(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -64000,21 +64000,21 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw new MissingParameterError(name);
       }
     }
-    function isAbsolute4(filepath) {
+    function isAbsolute5(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp13, dotgit }) {
-      assertParameter("fsp", fsp13);
+    async function discoverGitdir({ fsp: fsp14, dotgit }) {
+      assertParameter("fsp", fsp14);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp13._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp14._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp13._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
-          if (isAbsolute4(submoduleGitdir)) {
+        return fsp14._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+          if (isAbsolute5(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join18(dirname12(dotgit), submoduleGitdir);
+          const gitdir = join19(dirname13(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -64048,7 +64048,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname12(path));
+        await fs2.mkdir(dirname13(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -64057,7 +64057,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -64149,17 +64149,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join18(dir, ".git"), filepath }) {
-        if (basename6(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join19(dir, ".git"), filepath }) {
+        if (basename7(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join18(gitdir, "info", "exclude");
+        const excludesFile = join19(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join18(dir, ".gitignore"),
+            gitignore: join19(dir, ".gitignore"),
             filepath
           }
         ];
@@ -64168,7 +64168,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join18(dir, folder, ".gitignore"),
+            gitignore: join19(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -64178,7 +64178,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname12(p.filepath);
+          const parentdir = dirname13(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -64251,7 +64251,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add2({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -64315,17 +64315,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join18(dir, currentFilepath));
+        const stats = await fs2.lstat(join19(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join18(dir, currentFilepath));
+          const children = await fs2.readdir(join19(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join18(currentFilepath, child2)],
+                filepath: [join19(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64339,7 +64339,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join18(currentFilepath, child2)],
+                filepath: [join19(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64348,7 +64348,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join18(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join18(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join19(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join19(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -64376,7 +64376,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -64849,7 +64849,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       note: note2,
@@ -64919,7 +64919,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote,
       url: url3,
       force = false
@@ -64929,10 +64929,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           remote,
           url: url3,
@@ -64989,7 +64989,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       tagger: _tagger,
       message = ref3,
@@ -65072,7 +65072,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       object: object2,
       checkout: checkout2 = false,
@@ -65082,10 +65082,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _branch({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3,
           object: object2,
@@ -65733,7 +65733,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -65752,10 +65752,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref3 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _checkout({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -65819,7 +65819,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -65845,7 +65845,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename6(filepath);
+          const path = basename7(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -66092,7 +66092,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join18(dir, filepath);
+      const currentFilepath = join19(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -66261,7 +66261,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join18(dir, filepath))
+                  stats: await fs2.lstat(join19(dir, filepath))
                 });
               return {
                 method: "write",
@@ -66274,7 +66274,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join18(dir, op.filepath);
+          const currentFilepath = join19(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -66474,7 +66474,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -66992,7 +66992,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join18(gitdir, "shallow");
+        const filepath = join19(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -67013,7 +67013,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join18(gitdir, "shallow");
+        const filepath = join19(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -67063,9 +67063,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve7 = this._waiting;
+          const resolve8 = this._waiting;
           this._waiting = null;
-          resolve7({ value: chunk });
+          resolve8({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -67073,9 +67073,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve7 = this._waiting;
+          const resolve8 = this._waiting;
           this._waiting = null;
-          resolve7({ done: true });
+          resolve8({ done: true });
         }
       }
       destroy(err) {
@@ -67094,8 +67094,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve7) => {
-          this._waiting = resolve7;
+        return new Promise((resolve8) => {
+          this._waiting = resolve8;
         });
       }
     };
@@ -67250,7 +67250,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -67277,11 +67277,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream4.error ? reject(stream4.error) : resolve7({ shallows, unshallows, acks, nak, packfile, progress });
+            stream4.error ? reject(stream4.error) : resolve8({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream4.error ? reject(stream4.error) : resolve7({ shallows, unshallows, acks, nak, packfile, progress });
+            stream4.error ? reject(stream4.error) : resolve8({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -67348,7 +67348,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = null,
       since: since2 = null,
       exclude = [],
-      relative: relative2 = false,
+      relative: relative3 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -67396,7 +67396,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (exclude.length > 0 && !remoteHTTP.capabilities.has("deepen-not")) {
         throw new RemoteCapabilityError("deepen-not", "exclude");
       }
-      if (relative2 === true && !remoteHTTP.capabilities.has("deepen-relative")) {
+      if (relative3 === true && !remoteHTTP.capabilities.has("deepen-relative")) {
         throw new RemoteCapabilityError("deepen-relative", "relative");
       }
       const { oid, fullref } = GitRefManager.resolveAgainstMap({
@@ -67424,7 +67424,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           `agent=${pkg.agent}`
         ]
       );
-      if (relative2) capabilities.push("deepen-relative");
+      if (relative3) capabilities.push("deepen-relative");
       const wants = singleBranch ? [oid] : remoteRefs.values();
       const haveRefs = singleBranch ? [ref3] : await GitRefManager.listRefs({
         fs: fs2,
@@ -67583,7 +67583,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join18(gitdir, res.packfile);
+        const fullpath = join19(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -67599,7 +67599,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join18(dir, ".git"),
+      gitdir = bare ? dir : join19(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -67645,7 +67645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth,
       since: since2,
       exclude,
-      relative: relative2,
+      relative: relative3,
       singleBranch,
       noCheckout,
       noTags,
@@ -67677,7 +67677,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since: since2,
           exclude,
-          relative: relative2,
+          relative: relative3,
           singleBranch,
           headers,
           tags: !noTags
@@ -67713,7 +67713,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       url: url3,
       corsProxy = void 0,
       ref: ref3 = void 0,
@@ -67721,7 +67721,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = void 0,
       since: since2 = void 0,
       exclude = [],
-      relative: relative2 = false,
+      relative: relative3 = false,
       singleBranch = false,
       noCheckout = false,
       noTags = false,
@@ -67738,10 +67738,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _clone({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           http: http4,
           onProgress,
@@ -67759,7 +67759,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since: since2,
           exclude,
-          relative: relative2,
+          relative: relative3,
           singleBranch,
           noCheckout,
           noTags,
@@ -67776,7 +67776,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       message,
       author,
       committer,
@@ -67825,17 +67825,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       fullname = false,
       test: test2 = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           fullname,
           test: test2
@@ -67866,16 +67866,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67884,13 +67884,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp13, gitdir: updatedGitdir, ref: ref3 });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp14, gitdir: updatedGitdir, ref: ref3 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -67904,16 +67904,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           remote
         });
@@ -67926,14 +67926,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref3 = ref3.startsWith("refs/tags/") ? ref3 : `refs/tags/${ref3}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref3 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67955,7 +67955,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -67998,7 +67998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -68006,10 +68006,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -68019,15 +68019,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join18(dir, ".git"), ref: ref3 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -68311,7 +68311,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -68331,10 +68331,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _pull({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68369,7 +68369,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       remote,
       remoteRef,
@@ -68378,7 +68378,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = null,
       since: since2 = null,
       exclude = [],
-      relative: relative2 = false,
+      relative: relative3 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -68390,10 +68390,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _fetch({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68410,7 +68410,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since: since2,
           exclude,
-          relative: relative2,
+          relative: relative3,
           tags,
           singleBranch,
           headers,
@@ -68425,7 +68425,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -68433,10 +68433,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -68447,10 +68447,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join18(filepath, ".git"))) {
+      if (await fs2.exists(join19(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname12(filepath);
+        const parent = dirname13(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -68467,15 +68467,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join18(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join19(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           path
         });
@@ -68491,17 +68491,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           path
         });
@@ -68680,7 +68680,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join18(dir, filepath);
+        filepath = join19(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -68701,7 +68701,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -68710,10 +68710,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           onProgress,
           dir,
@@ -68729,7 +68729,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join18(dir, ".git"),
+      gitdir = bare ? dir : join19(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -68738,10 +68738,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _init({
-          fs: fsp13,
+          fs: fsp14,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -68803,7 +68803,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -68814,10 +68814,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -68832,7 +68832,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath
     }) {
       try {
@@ -68840,10 +68840,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp13,
+          fs: fsp14,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -68856,16 +68856,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           remote
         });
@@ -68913,27 +68913,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join18(prefix, entry.path)
+            prefix: join19(prefix, entry.path)
           });
         } else {
-          filenames.push(join18(prefix, entry.path));
+          filenames.push(join19(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68968,7 +68968,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -68976,10 +68976,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68992,15 +68992,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp13, gitdir: updatedGitdir, filepath });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp14, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -69017,14 +69017,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -69116,13 +69116,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp13, gitdir: updatedGitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp14, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -69169,7 +69169,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result2;
         if (entry.oid === fileId) {
-          result2 = join18(parentPath, entry.path);
+          result2 = join19(parentPath, entry.path);
           filepaths.push(result2);
         } else if (entry.type === "tree") {
           result2 = _readObject({
@@ -69186,7 +69186,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join18(parentPath, entry.path)
+              parentPath: join19(parentPath, entry.path)
             });
           });
         }
@@ -69371,7 +69371,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log2({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       ref: ref3 = "HEAD",
       depth,
@@ -69387,10 +69387,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _log({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -69411,7 +69411,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -69488,7 +69488,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -69531,7 +69531,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join18(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join19(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -69542,7 +69542,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -69551,10 +69551,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -69574,7 +69574,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -69644,7 +69644,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       start,
       finish
     }) {
@@ -69692,7 +69692,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -69995,7 +69995,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       remoteRef,
       remote = "origin",
@@ -70011,10 +70011,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _push({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           http: http4,
           onProgress,
@@ -70071,7 +70071,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -70080,10 +70080,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70097,7 +70097,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70105,10 +70105,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70138,7 +70138,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -70148,10 +70148,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _readNote({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3,
@@ -70165,7 +70165,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -70254,7 +70254,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70262,10 +70262,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _readTag({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70278,7 +70278,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -70287,10 +70287,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _readTree({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70304,7 +70304,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -70312,10 +70312,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp13 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp13, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp14, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -70380,7 +70380,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       author: _author,
@@ -70468,7 +70468,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       oldref,
       checkout: checkout2 = false
@@ -70478,10 +70478,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oldref", oldref);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3,
           oldref,
@@ -70498,7 +70498,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       ref: ref3,
       cache: cache2 = {}
@@ -70546,7 +70546,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join18(dir, filepath));
+        const object2 = dir && await fs2.read(join19(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -70554,7 +70554,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join18(dir, filepath));
+            stats = await fs2.lstat(join19(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -70574,7 +70574,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       depth
     }) {
@@ -70582,10 +70582,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           ref: ref3,
           depth
@@ -70599,7 +70599,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       path,
       value,
       append: append2 = false
@@ -70667,7 +70667,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join18(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -70697,7 +70697,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join18(this.gitdir, _GitStashManager.refStash);
+        return join19(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -70705,7 +70705,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join18(this.gitdir, _GitStashManager.refLogsStash);
+        return join19(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -71011,7 +71011,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -71034,7 +71034,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join18(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join19(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -71064,7 +71064,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status2({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -71103,7 +71103,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join18(dir, filepath));
+        const stats = await fs2.lstat(join19(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -71113,7 +71113,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join18(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join19(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -71174,15 +71174,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join18(parent, segment);
+        parent = join19(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname13 = path.shift();
+      const dirname14 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname13) {
+        if (entry.path === dirname14) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -71223,7 +71223,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3 = "HEAD",
       filepaths = ["."],
       filter: filter2,
@@ -71296,7 +71296,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       object: object2,
       force = false
@@ -71328,7 +71328,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -71348,7 +71348,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join18(dir, filepath));
+                const fileStats2 = await fs2.lstat(join19(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -71366,7 +71366,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join18(dir, filepath));
+          fileStats = await fs2.lstat(join19(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -71387,7 +71387,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join18(dir, filepath)) : await fs2.read(join18(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join19(dir, filepath)) : await fs2.read(join19(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -71431,7 +71431,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk4({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -71442,10 +71442,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _walk({
-          fs: fsp13,
+          fs: fsp14,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -71459,15 +71459,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join18(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join19(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -71481,17 +71481,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -71503,7 +71503,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -71549,7 +71549,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref: ref3,
       value,
       force = false,
@@ -71604,15 +71604,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join18(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join19(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -71621,15 +71621,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join18(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join19(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp13 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        const fsp14 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp13,
+          fs: fsp14,
           gitdir: updatedGitdir,
           tree
         });
@@ -72518,10 +72518,10 @@ async function readShallow(gitdir) {
 function strip({ tree: _tree, ...info }) {
   return info;
 }
-function commitResolver(resolve7, label7) {
+function commitResolver(resolve8, label7) {
   return async (commitish) => {
     if (isSha(commitish)) return commitish;
-    const oid = await resolve7(commitish);
+    const oid = await resolve8(commitish);
     if (!oid) {
       throw new GitError(`branch or ref ${commitish} does not exist`, {
         where: { branch: commitish, detail: label7 },
@@ -72750,6 +72750,88 @@ var init_commit = __esm({
   }
 });
 
+// src/git/warn.ts
+function setGitWarningHandler(next) {
+  const previous = handler;
+  handler = next;
+  return previous;
+}
+function gitWarn(message, data = {}) {
+  try {
+    handler?.(message, data);
+  } catch {
+  }
+}
+var handler;
+var init_warn = __esm({
+  "src/git/warn.ts"() {
+    "use strict";
+  }
+});
+
+// src/git/abandoned-git-lock.ts
+function lockGitCouldNotCreate(stderr) {
+  return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+}
+function inside(dir, path) {
+  const rel = (0, import_node_path8.relative)(dir, path);
+  return rel === "" || !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel);
+}
+async function processWorkingIn(dir, procRoot = "/proc") {
+  let names;
+  try {
+    names = await import_node_fs9.promises.readdir(procRoot);
+  } catch {
+    return void 0;
+  }
+  const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  if (!await import_node_fs9.promises.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  for (const pid of pids) {
+    const cwd = await import_node_fs9.promises.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    if (cwd === void 0 || !inside(dir, cwd)) continue;
+    if (await parentOf(procRoot, pid) === process.pid) continue;
+    return true;
+  }
+  return false;
+}
+async function parentOf(procRoot, pid) {
+  const stat3 = await import_node_fs9.promises.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  if (stat3 === void 0) return void 0;
+  return Number(stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[1]);
+}
+async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
+  const realGitdir = await import_node_fs9.promises.realpath(gitdir).catch(() => void 0);
+  const given = (0, import_node_path8.resolve)(gitdir, lockPath);
+  const realDir = await import_node_fs9.promises.realpath((0, import_node_path8.dirname)(given)).catch(() => void 0);
+  if (realGitdir === void 0 || realDir === void 0) return true;
+  const path = (0, import_node_path8.join)(realDir, (0, import_node_path8.basename)(given));
+  if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
+  const st = await import_node_fs9.promises.lstat(path).catch(() => void 0);
+  if (!st) return true;
+  if (!st.isFile()) return false;
+  const working = await processWorkingIn(realGitdir, options.procRoot);
+  if (working === true) return false;
+  const ageMs = Date.now() - st.mtimeMs;
+  if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
+  await import_node_fs9.promises.unlink(path).catch((err) => {
+    if (err.code !== "ENOENT") throw err;
+  });
+  gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
+    lock: path,
+    ageMs: Math.round(ageMs)
+  });
+  return true;
+}
+var import_node_fs9, import_node_path8;
+var init_abandoned_git_lock = __esm({
+  "src/git/abandoned-git-lock.ts"() {
+    "use strict";
+    import_node_fs9 = require("node:fs");
+    import_node_path8 = require("node:path");
+    init_warn();
+  }
+});
+
 // src/git/errors.ts
 function movedRef(fullRef, current, expected, label7) {
   return new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? "absent"}, expected ${expected ?? "absent"}`, {
@@ -72877,11 +72959,11 @@ function nativeError(stderr, ctx) {
     return new GitError(`${ctx.op} failed: the server does not speak git's smart HTTP protocol`, { where: where3, hint: "check the repository URL" });
   }
   for (const [re, code] of NATIVE_NETWORK) if (re.test(stderr)) return unreachable(ctx, code);
-  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  const lock = lockGitCouldNotCreate(stderr);
   if (lock) {
     return new GitError(`${ctx.op} failed: the cache is locked by another git process (${lock} exists)`, {
       where: where3,
-      hint: "a git process is still running in the cache, or one was killed: when no git-canary runs, remove that file",
+      hint: "a git process is still working in the cache (where the system cannot tell, the lock is under 60 s old); a later run removes the lock once that git is gone",
       data: { lock }
     });
   }
@@ -72898,6 +72980,7 @@ var init_errors4 = __esm({
     "use strict";
     import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
     init_errors();
+    init_abandoned_git_lock();
     init_paths3();
     ({ HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = import_isomorphic_git.default.Errors);
     LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
@@ -72944,24 +73027,24 @@ function parseGitVersion(text) {
   return m ? [Number(m[1]), Number(m[2])] : void 0;
 }
 function gitBinary(path = process.env.PATH ?? "") {
-  for (const dir of path.split(import_node_path8.delimiter)) {
-    const candidate = (0, import_node_path8.join)(dir || ".", "git");
+  for (const dir of path.split(import_node_path9.delimiter)) {
+    const candidate = (0, import_node_path9.join)(dir || ".", "git");
     let st;
     try {
-      st = (0, import_node_fs9.statSync)(candidate);
+      st = (0, import_node_fs10.statSync)(candidate);
     } catch {
       continue;
     }
     if (!st.isFile() || (st.mode & 73) === 0) continue;
     try {
-      const real2 = (0, import_node_fs9.realpathSync)(candidate);
-      if ((0, import_node_path8.basename)(real2) !== "git") return void 0;
+      const real2 = (0, import_node_fs10.realpathSync)(candidate);
+      if ((0, import_node_path9.basename)(real2) !== "git") return void 0;
       const head = Buffer.alloc(4);
-      const fd = (0, import_node_fs9.openSync)(real2, "r");
+      const fd = (0, import_node_fs10.openSync)(real2, "r");
       try {
-        if ((0, import_node_fs9.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
+        if ((0, import_node_fs10.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
       } finally {
-        (0, import_node_fs9.closeSync)(fd);
+        (0, import_node_fs10.closeSync)(fd);
       }
       return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
     } catch {
@@ -73005,7 +73088,7 @@ async function gitMode(setting = process.env.GIT_CANARY_GIT) {
   );
 }
 function runNative(gitdir, args, creds) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child2 = (0, import_node_child_process.spawn)("git", [`--git-dir=${gitdir}`, ...args], {
       cwd: gitdir,
       env: nativeEnv(creds, gitdir),
@@ -73020,7 +73103,7 @@ function runNative(gitdir, args, creds) {
       stderr = (stderr + d).slice(-STDERR_KEEP);
     });
     child2.on("error", reject);
-    child2.on("close", (code, signal) => resolve7({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child2.on("close", (code, signal) => resolve8({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
   });
 }
 function blobFilter(maxBytes) {
@@ -73033,13 +73116,13 @@ function partialCloneSettings(maxBytes) {
     "extensions.partialclone": "origin"
   };
 }
-var import_node_child_process, import_node_fs9, import_node_path8, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
+var import_node_child_process, import_node_fs10, import_node_path9, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
 var init_native = __esm({
   "src/git/native.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs9 = require("node:fs");
-    import_node_path8 = require("node:path");
+    import_node_fs10 = require("node:fs");
+    import_node_path9 = require("node:path");
     import_node_util2 = require("node:util");
     init_errors();
     init_memo();
@@ -73104,7 +73187,7 @@ function nativeCommitReader(store, enabled = async () => true) {
     const settle3 = (sha, found) => {
       const list = waiting.get(sha);
       waiting.delete(sha);
-      for (const resolve7 of list ?? []) resolve7(found);
+      for (const resolve8 of list ?? []) resolve8(found);
     };
     const finish = () => {
       ended = true;
@@ -73128,10 +73211,10 @@ function nativeCommitReader(store, enabled = async () => true) {
       arrival: (sha) => {
         if (store.commits?.has(sha)) return Promise.resolve(true);
         if (ended) return Promise.resolve(false);
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           const list = waiting.get(sha);
-          if (list) list.push(resolve7);
-          else waiting.set(sha, [resolve7]);
+          if (list) list.push(resolve8);
+          else waiting.set(sha, [resolve8]);
         });
       },
       done,
@@ -73140,7 +73223,7 @@ function nativeCommitReader(store, enabled = async () => true) {
   };
 }
 function listAndCat(gitdir, listArgs, onObject, onStart) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
     const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
     const child2 = (0, import_node_child_process2.spawn)("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -73173,7 +73256,7 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
     child2.on("error", reject);
     child2.on("close", (code) => {
       if (failure2) reject(failure2);
-      else if (code === 0 || counted > 0) resolve7(counted);
+      else if (code === 0 || counted > 0) resolve8(counted);
       else reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
     });
   });
@@ -73189,29 +73272,10 @@ var init_native_commits = __esm({
   }
 });
 
-// src/git/warn.ts
-function setGitWarningHandler(next) {
-  const previous = handler;
-  handler = next;
-  return previous;
-}
-function gitWarn(message, data = {}) {
-  try {
-    handler?.(message, data);
-  } catch {
-  }
-}
-var handler;
-var init_warn = __esm({
-  "src/git/warn.ts"() {
-    "use strict";
-  }
-});
-
 // src/git/lock.ts
 function processStart(pid) {
   try {
-    const stat3 = (0, import_node_fs10.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat3 = (0, import_node_fs11.readFileSync)(`/proc/${pid}/stat`, "utf8");
     const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
     return fields[19];
   } catch {
@@ -73247,22 +73311,22 @@ function ownerState(o) {
 async function openLinked(lockPath) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await import_node_fs10.promises.open(lockPath, import_node_fs10.constants.O_RDWR);
+      return await import_node_fs11.promises.open(lockPath, import_node_fs11.constants.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt >= 50) return void 0;
-      await new Promise((resolve7) => setTimeout(resolve7, 2));
+      await new Promise((resolve8) => setTimeout(resolve8, 2));
     }
   }
 }
 async function tryCreate(lockPath) {
   const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-  await import_node_fs10.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  await import_node_fs11.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await import_node_fs10.promises.stat(tmp)).ino;
+    const ino = (await import_node_fs11.promises.stat(tmp)).ino;
     try {
-      await import_node_fs10.promises.link(tmp, lockPath);
+      await import_node_fs11.promises.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -73277,11 +73341,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await import_node_fs10.promises.unlink(tmp).catch(() => {
+    await import_node_fs11.promises.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await import_node_fs10.promises.open(lockPath, import_node_fs10.constants.O_CREAT | import_node_fs10.constants.O_EXCL | import_node_fs10.constants.O_RDWR, 420);
+    const fd = await import_node_fs11.promises.open(lockPath, import_node_fs11.constants.O_CREAT | import_node_fs11.constants.O_EXCL | import_node_fs11.constants.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -73297,7 +73361,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await import_node_fs10.promises.open(lockPath, "r");
+    fd = await import_node_fs11.promises.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -73314,27 +73378,27 @@ async function inspect(lockPath) {
 async function removeIfSame(lockPath, ino) {
   const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
   try {
-    await import_node_fs10.promises.rename(lockPath, grabbed);
+    await import_node_fs11.promises.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await import_node_fs10.promises.stat(grabbed).catch(() => void 0);
+  const st = await import_node_fs11.promises.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await import_node_fs10.promises.link(grabbed, lockPath).catch(() => {
+    await import_node_fs11.promises.link(grabbed, lockPath).catch(() => {
     });
-    await import_node_fs10.promises.unlink(grabbed).catch(() => {
+    await import_node_fs11.promises.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await import_node_fs10.promises.unlink(grabbed).catch(() => {
+  await import_node_fs11.promises.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = (0, import_node_path9.basename)(lockPath);
-  for (const n of await import_node_fs10.promises.readdir((0, import_node_path9.dirname)(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs10.promises.unlink((0, import_node_path9.join)((0, import_node_path9.dirname)(lockPath), n)).catch(() => {
+  const name = (0, import_node_path10.basename)(lockPath);
+  for (const n of await import_node_fs11.promises.readdir((0, import_node_path10.dirname)(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs11.promises.unlink((0, import_node_path10.join)((0, import_node_path10.dirname)(lockPath), n)).catch(() => {
     });
   }
 }
@@ -73388,21 +73452,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await import_node_fs10.promises.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await import_node_fs10.promises.unlink(lockPath).catch(() => {
+    const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await import_node_fs11.promises.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
     const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
     try {
-      await import_node_fs10.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await import_node_fs10.promises.stat(lockPath).catch(() => void 0);
+      await import_node_fs11.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await import_node_fs10.promises.rename(tmp, target2);
+      await import_node_fs11.promises.rename(tmp, target2);
       await release();
     } catch (err) {
-      await import_node_fs10.promises.unlink(tmp).catch(() => {
+      await import_node_fs11.promises.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -73410,14 +73474,14 @@ async function acquireLock(target2, options = {}) {
   };
   return { path: lockPath, commit, release };
 }
-var import_node_crypto7, import_node_fs10, import_node_os, import_node_path9, LockTimeoutError, OWNER, self2, sleep;
+var import_node_crypto7, import_node_fs11, import_node_os, import_node_path10, LockTimeoutError, OWNER, self2, sleep;
 var init_lock = __esm({
   "src/git/lock.ts"() {
     "use strict";
     import_node_crypto7 = require("node:crypto");
-    import_node_fs10 = require("node:fs");
+    import_node_fs11 = require("node:fs");
     import_node_os = require("node:os");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_warn();
     LockTimeoutError = class extends Error {
       constructor(lockPath, owner) {
@@ -73429,14 +73493,14 @@ var init_lock = __esm({
       owner;
     };
     OWNER = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
-    sleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+    sleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
   }
 });
 
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await import_node_fs11.promises.readFile(path, "utf8");
+    return await import_node_fs12.promises.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -73444,7 +73508,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText((0, import_node_path10.join)(gitdir, "packed-refs"));
+  const text = await readText((0, import_node_path11.join)(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -73457,11 +73521,11 @@ async function readLoose2(path) {
   for (let attempt = 0; ; attempt++) {
     const text = (await readText(path))?.trim();
     if (text !== "" || attempt >= 40) return text || void 0;
-    await new Promise((resolve7) => setTimeout(resolve7, 5));
+    await new Promise((resolve8) => setTimeout(resolve8, 5));
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2((0, import_node_path10.join)(gitdir, fullRef));
+  const loose = await readLoose2((0, import_node_path11.join)(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -73479,10 +73543,10 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = (0, import_node_path10.join)(gitdir, fullRef);
+  const refPath = (0, import_node_path11.join)(gitdir, fullRef);
   const where3 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await import_node_fs11.promises.mkdir((0, import_node_path10.dirname)(refPath), { recursive: true });
+    await import_node_fs12.promises.mkdir((0, import_node_path11.dirname)(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where3,
@@ -73523,12 +73587,12 @@ async function compareAndSwapRef(options) {
     throw err;
   }
 }
-var import_node_fs11, import_node_path10;
+var import_node_fs12, import_node_path11;
 var init_refs = __esm({
   "src/git/refs.ts"() {
     "use strict";
-    import_node_fs11 = require("node:fs");
-    import_node_path10 = require("node:path");
+    import_node_fs12 = require("node:fs");
+    import_node_path11 = require("node:path");
     init_errors();
     init_errors4();
     init_lock();
@@ -73538,25 +73602,25 @@ var init_refs = __esm({
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await import_node_fs12.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await import_node_fs13.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await import_node_fs12.promises.stat(path).catch(() => void 0)) {
+  if (!await import_node_fs13.promises.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = (0, import_node_path11.join)(path, ".git");
-  const st = await import_node_fs12.promises.stat(dotGit).catch(() => void 0);
+  const dotGit = (0, import_node_path12.join)(path, ".git");
+  const st = await import_node_fs13.promises.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs12.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
-    if (pointer2) gitdir = (0, import_node_path11.resolve)(path, pointer2);
+    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs13.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
+    if (pointer2) gitdir = (0, import_node_path12.resolve)(path, pointer2);
   }
   if (gitdir) {
-    if (await import_node_fs12.promises.stat((0, import_node_path11.join)(gitdir, "commondir")).catch(() => void 0)) {
+    if (await import_node_fs13.promises.stat((0, import_node_path12.join)(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -73564,7 +73628,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await import_node_fs12.promises.stat((0, import_node_path11.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path11.join)(path, "objects")) && await isDir((0, import_node_path11.join)(path, "refs"));
+  const bareLayout = (await import_node_fs13.promises.stat((0, import_node_path12.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path12.join)(path, "objects")) && await isDir((0, import_node_path12.join)(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -73574,12 +73638,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead((0, import_node_path11.join)(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead((0, import_node_path12.join)(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = (0, import_node_path11.join)(layout.gitdir, "worktrees");
-  for (const name of await import_node_fs12.promises.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead((0, import_node_path11.join)(worktrees, name, "HEAD"));
+  const worktrees = (0, import_node_path12.join)(layout.gitdir, "worktrees");
+  for (const name of await import_node_fs13.promises.readdir(worktrees).catch(() => [])) {
+    const head = await readSymbolicHead((0, import_node_path12.join)(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -73591,7 +73655,7 @@ function refuseCheckedOut(fullRef, label7) {
   });
 }
 async function openLocal(path, options = {}) {
-  const root = (0, import_node_path11.resolve)(path);
+  const root = (0, import_node_path12.resolve)(path);
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
@@ -73603,7 +73667,7 @@ async function openLocal(path, options = {}) {
     if (checkedOut.has(full)) throw refuseCheckedOut(full, label7);
   }
   const names = /* @__PURE__ */ new Map();
-  const resolve7 = async (ref3) => {
+  const resolve8 = async (ref3) => {
     try {
       const sha = await readRef(layout.gitdir, toFullRef(ref3));
       if (sha && !names.has(sha)) names.set(sha, shortRef(toFullRef(ref3)));
@@ -73612,7 +73676,7 @@ async function openLocal(path, options = {}) {
       throw toCanaryError(err, ctx("resolve", ref3));
     }
   };
-  const commitOid = commitResolver(resolve7, label7);
+  const commitOid = commitResolver(resolve8, label7);
   const wrap = (op, ref3, run2) => run2().catch((err) => {
     throw toCanaryError(err, ctx(op, ref3));
   });
@@ -73636,7 +73700,7 @@ async function openLocal(path, options = {}) {
   }
   const repo = {
     label: label7,
-    resolve: resolve7,
+    resolve: resolve8,
     walk: walk4,
     ensureCommit: (sha, ref3) => wrap("read", ref3, async () => {
       toFullRef(ref3);
@@ -73677,12 +73741,12 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
     });
   }
 }
-var import_node_fs12, import_node_path11, import_isomorphic_git2;
+var import_node_fs13, import_node_path12, import_isomorphic_git2;
 var init_local = __esm({
   "src/git/local.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
-    import_node_path11 = require("node:path");
+    import_node_fs13 = require("node:fs");
+    import_node_path12 = require("node:path");
     init_git_fs();
     import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
     init_errors();
@@ -74096,13 +74160,13 @@ function fromNodeStream(stream4) {
   });
   return {
     next() {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve7({ done: true });
+          return resolve8({ done: true });
         } else if (queue.length > 0) {
-          return resolve7({ value: queue.shift(), done: false });
+          return resolve8({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve7, reject };
+          defer = { resolve: resolve8, reject };
         }
       });
     },
@@ -74173,10 +74237,10 @@ function redirectRequest(previous, statusCode, location) {
   return { url: url3.href, method, headers, body };
 }
 function send3(options) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve7(res)
+      (err, res) => err ? reject(err) : resolve8(res)
     );
   });
 }
@@ -74209,7 +74273,7 @@ function envNumber(name) {
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
 async function withCacheLock(gitdir, run2, options = {}) {
-  await import_node_fs13.promises.mkdir((0, import_node_path12.dirname)(gitdir), { recursive: true });
+  await import_node_fs14.promises.mkdir((0, import_node_path13.dirname)(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -74231,7 +74295,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    import_node_fs13.promises.utimes(path, now, now).catch(() => {
+    import_node_fs14.promises.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -74242,12 +74306,12 @@ async function withCacheLock(gitdir, run2, options = {}) {
     await lock.release();
   }
 }
-var import_node_fs13, import_node_path12, HEARTBEAT_MS;
+var import_node_fs14, import_node_path13, HEARTBEAT_MS;
 var init_cache_lock = __esm({
   "src/git/cache-lock.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_fs14 = require("node:fs");
+    import_node_path13 = require("node:path");
     init_errors();
     init_lock();
     HEARTBEAT_MS = 5e3;
@@ -74296,17 +74360,17 @@ async function readBytes2(fd, position, length) {
   return buf.subarray(0, done);
 }
 async function openIndex(path) {
-  const fd = await import_node_fs14.promises.open(path, "r");
+  const fd = await import_node_fs15.promises.open(path, "r");
   try {
     const size = (await fd.stat()).size;
     const head = await readBytes2(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path13.basename)(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path14.basename)(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${(0, import_node_path13.basename)(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${(0, import_node_path14.basename)(path)} is cut short (${size} bytes)`;
     const count = (await readBytes2(fd, fanout + 1020, 4)).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path13.basename)(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path14.basename)(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -74321,7 +74385,7 @@ async function openIndex(path) {
 }
 async function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await import_node_fs14.promises.open(idx.path, "r");
+  const fd = await import_node_fs15.promises.open(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : (await readBytes2(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
@@ -74341,30 +74405,30 @@ async function indexHas(idx, oid) {
 }
 async function listFiles(dir) {
   const out = [];
-  for (const entry of await import_node_fs14.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = (0, import_node_path13.join)(dir, entry.name);
+  for (const entry of await import_node_fs15.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = (0, import_node_path14.join)(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "config"), "utf8").catch(() => void 0);
+  const config2 = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "config"), "utf8").catch(() => void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "shallow"), "utf8").catch(() => "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA2.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = (0, import_node_path13.join)(gitdir, "objects", "pack");
-  const names = await import_node_fs14.promises.readdir(packDir).catch(() => []);
+  const packDir = (0, import_node_path14.join)(gitdir, "objects", "pack");
+  const names = await import_node_fs15.promises.readdir(packDir).catch(() => []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = (0, import_node_path13.join)(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes((0, import_node_path13.basename)(idxPath))) return `${name} has no index`;
+    const idxPath = (0, import_node_path14.join)(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes((0, import_node_path14.basename)(idxPath))) return `${name} has no index`;
     const idx = await openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await import_node_fs14.promises.open((0, import_node_path13.join)(packDir, name), "r");
+    const pack = await import_node_fs15.promises.open((0, import_node_path14.join)(packDir, name), "r");
     try {
       const size = (await pack.stat()).size;
       const magic = await readBytes2(pack, 0, 4);
@@ -74379,18 +74443,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = async (oid) => {
-    const loose = await import_node_fs14.promises.stat((0, import_node_path13.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+    const loose = await import_node_fs15.promises.stat((0, import_node_path14.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (await indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles((0, import_node_path13.join)(gitdir, "refs"))) {
-    const name = (0, import_node_path13.basename)(path);
+  for (const path of await listFiles((0, import_node_path14.join)(gitdir, "refs"))) {
+    const name = (0, import_node_path14.basename)(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await import_node_fs14.promises.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), (await import_node_fs15.promises.readFile(path, "utf8").catch(() => "")).trim()]);
   }
-  const packed = await import_node_fs14.promises.readFile((0, import_node_path13.join)(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "packed-refs"), "utf8").catch(() => "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -74405,10 +74469,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await import_node_fs14.promises.rename(gitdir, aside);
-  const prefix = `${(0, import_node_path13.basename)(gitdir)}.broken-`;
-  const old = (await import_node_fs14.promises.readdir((0, import_node_path13.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await import_node_fs14.promises.rm((0, import_node_path13.join)((0, import_node_path13.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await import_node_fs15.promises.rename(gitdir, aside);
+  const prefix = `${(0, import_node_path14.basename)(gitdir)}.broken-`;
+  const old = (await import_node_fs15.promises.readdir((0, import_node_path14.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await import_node_fs15.promises.rm((0, import_node_path14.join)((0, import_node_path14.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -74420,12 +74484,12 @@ function looksLikeDamage(err) {
   }
   return e?.cause !== void 0 && e.cause !== err ? looksLikeDamage(e.cause) : false;
 }
-var import_node_fs14, import_node_path13, SHA2;
+var import_node_fs15, import_node_path14, SHA2;
 var init_cache_repair = __esm({
   "src/git/cache-repair.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
-    import_node_path13 = require("node:path");
+    import_node_fs15 = require("node:fs");
+    import_node_path14 = require("node:path");
     SHA2 = /^[0-9a-f]{40}$/;
   }
 });
@@ -74433,7 +74497,7 @@ var init_cache_repair = __esm({
 // src/git/remote.ts
 function remoteCacheDir(url3, cacheRoot) {
   const clean4 = parseRemoteUrl(url3, void 0).url;
-  return (0, import_node_path14.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
+  return (0, import_node_path15.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
 }
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
@@ -74448,8 +74512,8 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = (0, import_node_path14.join)(gitdir, "shallow");
-  if (oids.size === 0) await import_node_fs15.promises.rm(path, { force: true });
+  const path = (0, import_node_path15.join)(gitdir, "shallow");
+  if (oids.size === 0) await import_node_fs16.promises.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -74464,8 +74528,8 @@ async function keepingShallow(gitdir, fetch2) {
   }
 }
 async function initCache(gitdir, url3) {
-  if (!await import_node_fs15.promises.stat((0, import_node_path14.join)(gitdir, "config")).catch(() => void 0)) {
-    await import_node_fs15.promises.mkdir(gitdir, { recursive: true });
+  if (!await import_node_fs16.promises.stat((0, import_node_path15.join)(gitdir, "config")).catch(() => void 0)) {
+    await import_node_fs16.promises.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
   }
   const settings = {
@@ -74526,7 +74590,7 @@ async function openRemote(spec2, options) {
     });
     const nativeFetch = async (fullRef, dest, extra) => {
       const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
-      const r = await nativeGit([
+      const fetch2 = () => nativeGit([
         "fetch",
         "--no-tags",
         "--no-write-fetch-head",
@@ -74538,6 +74602,13 @@ async function openRemote(spec2, options) {
         "origin",
         ...specs
       ]);
+      let r = await fetch2();
+      const removed = /* @__PURE__ */ new Set();
+      for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
+        if (!await removeAbandonedGitLock(gitdir, lock)) break;
+        removed.add(lock);
+        r = await fetch2();
+      }
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx("fetch", Array.isArray(fullRef) ? fullRef.map(shortRef).join(", ") : shortRef(fullRef)));
@@ -74644,7 +74715,7 @@ async function openRemote(spec2, options) {
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
-  const resolve7 = async (ref3) => {
+  const resolve8 = async (ref3) => {
     const fullRef = toFullRef(ref3);
     const known = fetched.has(fullRef);
     const memo2 = known ? tips.get(fullRef) : void 0;
@@ -74663,7 +74734,7 @@ async function openRemote(spec2, options) {
     }
     return tip;
   };
-  const commitOid = commitResolver(resolve7, label7);
+  const commitOid = commitResolver(resolve8, label7);
   const repair = () => serialised(gitdir, async () => {
     const broken = await findBreakage(gitdir).catch(unreadable2);
     if (!broken) return false;
@@ -74771,7 +74842,7 @@ async function openRemote(spec2, options) {
     }
     if (await hasCommit(store, sha)) return true;
     const fullRef = toFullRef(ref3);
-    const tip = await resolve7(fullRef);
+    const tip = await resolve8(fullRef);
     if (!tip) return false;
     const frontier = await HistoryFrontier.start(store, tip);
     for (let step = firstStep; ; step *= DEEPEN_GROWTH) {
@@ -74855,7 +74926,7 @@ async function openRemote(spec2, options) {
   };
   const repo = {
     label: label7,
-    resolve: (ref3) => wrap("resolve", ref3, () => resolve7(ref3)),
+    resolve: (ref3) => wrap("resolve", ref3, () => resolve8(ref3)),
     readFile: (commitish, path) => wrap("read", commitish, async () => readFileAt(store, await commitOid(commitish), path, () => nameOf2(commitish))),
     listFiles: (commitish, dir) => wrap("list", commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap("log", commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),
@@ -74876,13 +74947,13 @@ async function openRemote(spec2, options) {
   if (first2 !== void 0) await repo.resolve(first2);
   return repo;
 }
-var import_node_crypto8, import_node_fs15, import_node_path14, import_isomorphic_git3, import_node_http, import_node_https3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, agents, http3, queues;
+var import_node_crypto8, import_node_fs16, import_node_path15, import_isomorphic_git3, import_node_http, import_node_https3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, agents, http3, queues;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
     import_node_crypto8 = require("node:crypto");
-    import_node_fs15 = require("node:fs");
-    import_node_path14 = require("node:path");
+    import_node_fs16 = require("node:fs");
+    import_node_path15 = require("node:path");
     init_git_fs();
     import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
     import_node_http = __toESM(require("node:http"), 1);
@@ -74899,6 +74970,7 @@ var init_remote = __esm({
     init_paths3();
     init_read();
     init_cache_lock();
+    init_abandoned_git_lock();
     init_cache_repair();
     init_refs();
     init_warn();
@@ -74920,7 +74992,7 @@ var init_remote = __esm({
 // src/git/index.ts
 function defaultCacheDir(env = process.env) {
   if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return (0, import_node_path15.join)(env.XDG_CACHE_HOME || (0, import_node_path15.join)((0, import_node_os2.homedir)(), ".cache"), "git-canary");
+  return (0, import_node_path16.join)(env.XDG_CACHE_HOME || (0, import_node_path16.join)((0, import_node_os2.homedir)(), ".cache"), "git-canary");
 }
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
@@ -74941,12 +75013,12 @@ async function openRepo(spec2, options = {}) {
   }
   return openLocal(spec2, options);
 }
-var import_node_os2, import_node_path15, import_node_url;
+var import_node_os2, import_node_path16, import_node_url;
 var init_git = __esm({
   "src/git/index.ts"() {
     "use strict";
     import_node_os2 = require("node:os");
-    import_node_path15 = require("node:path");
+    import_node_path16 = require("node:path");
     import_node_url = require("node:url");
     init_errors();
     init_credentials();
@@ -75044,14 +75116,14 @@ var init_env2 = __esm({
 function repositoryLocation(ctx) {
   const spec2 = ctx.options.repo;
   if (spec2 === "") return discoverRepository(ctx.cwd, ctx.env);
-  return isUrl(spec2) || (0, import_node_path16.isAbsolute)(spec2) ? spec2 : (0, import_node_path16.resolve)(ctx.cwd, spec2);
+  return isUrl(spec2) || (0, import_node_path17.isAbsolute)(spec2) ? spec2 : (0, import_node_path17.resolve)(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
   const { production } = ctx.options;
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn((0, import_node_path16.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
+  keepMemosIn((0, import_node_path17.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
@@ -75176,11 +75248,11 @@ async function openSession(ctx, access) {
     ...notifies && targets.length > 0 ? { notifier: createNotifier({ targets, log: ctx.log, commitUrl: commitLinks(ctx, config2) }) } : {}
   };
 }
-var import_node_path16, CONFIG_FILE, DEFAULT_CANDIDATE, DEFAULT_AUTHOR, isUrl, UNUSED_METRICS_VALUE, isRecord5;
+var import_node_path17, CONFIG_FILE, DEFAULT_CANDIDATE, DEFAULT_AUTHOR, isUrl, UNUSED_METRICS_VALUE, isRecord5;
 var init_session = __esm({
   "src/runner/session.ts"() {
     "use strict";
-    import_node_path16 = require("node:path");
+    import_node_path17 = require("node:path");
     init_config();
     init_source();
     init_errors();
@@ -75688,8 +75760,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve7, reject) {
-            return setTimeout(resolve7, t);
+          return new this.Promise(function(resolve8, reject) {
+            return setTimeout(resolve8, t);
           });
         }
         computePenalty() {
@@ -75900,15 +75972,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve7, returned, task;
+          var args, cb, error2, reject, resolve8, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve7(returned);
+                  return resolve8(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -75923,13 +75995,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve7;
-          resolve7 = reject = null;
+          var promise, reject, resolve8;
+          resolve8 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve7 = _resolve;
+            resolve8 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve7, reject });
+          this._queue.push({ task, args, resolve: resolve8, reject });
           this._tryToRun();
           return promise;
         }
@@ -76330,14 +76402,14 @@ var require_light = __commonJS({
                 counts2 = this._states.counts;
                 return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at3;
               };
-              return new this.Promise((resolve7, reject) => {
+              return new this.Promise((resolve8, reject) => {
                 if (finished()) {
-                  return resolve7();
+                  return resolve8();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve7();
+                      return resolve8();
                     }
                   });
                 }
@@ -76430,9 +76502,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve7, reject) {
+              return new this.Promise(function(resolve8, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve7)(args3);
+                  return (args3[0] != null ? reject : resolve8)(args3);
                 });
               });
             };
@@ -81910,11 +81982,11 @@ async function watch(ctx, opts) {
       }
       await flushMemos();
       if (ticks < times && !stopping) {
-        await new Promise((resolve7) => {
-          const timer = setTimeout(resolve7, everyMs);
+        await new Promise((resolve8) => {
+          const timer = setTimeout(resolve8, everyMs);
           wake2 = () => {
             clearTimeout(timer);
-            resolve7();
+            resolve8();
           };
         });
         wake2 = void 0;
@@ -82692,7 +82764,7 @@ function refuse(message, hint, data = {}) {
   return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} \u2014 ${hint}`] };
 }
 async function outProblem(file) {
-  const dir = (0, import_node_path17.dirname)(file);
+  const dir = (0, import_node_path18.dirname)(file);
   const info = await (0, import_promises3.stat)(dir).catch(() => void 0);
   if (!info) return `directory ${dir} does not exist`;
   if (!info.isDirectory()) return `${dir} is not a directory`;
@@ -82703,7 +82775,7 @@ async function report(ctx, opts) {
   const example = "e.g. git-canary report --service checkout --out report.html";
   if (!opts.service) throw new UsageError("report needs --service <name>", { hint: example });
   if (!opts.out) throw new UsageError("report needs --out <file>", { hint: example });
-  const out = (0, import_node_path17.resolve)(ctx.cwd, opts.out);
+  const out = (0, import_node_path18.resolve)(ctx.cwd, opts.out);
   const problem = await outProblem(out);
   if (problem) return refuse(`cannot write --out ${opts.out}: ${problem}`, "create the directory first, or write the report elsewhere");
   let config2;
@@ -82739,12 +82811,12 @@ async function report(ctx, opts) {
     ...logged.errors ? { errors: logged.errors } : {}
   };
 }
-var import_promises3, import_node_path17;
+var import_promises3, import_node_path18;
 var init_report = __esm({
   "src/commands/report.ts"() {
     "use strict";
     import_promises3 = require("node:fs/promises");
-    import_node_path17 = require("node:path");
+    import_node_path18 = require("node:path");
     init_report_html();
     init_errors();
     init_repository();
@@ -83609,7 +83681,7 @@ __export(validate_exports, {
   validate: () => validate2
 });
 async function configFromDisk(ctx, path) {
-  const full = (0, import_node_path18.isAbsolute)(path) ? path : (0, import_node_path18.resolve)(ctx.cwd, path);
+  const full = (0, import_node_path19.isAbsolute)(path) ? path : (0, import_node_path19.resolve)(ctx.cwd, path);
   let text;
   try {
     text = await (0, import_promises4.readFile)(full, "utf8");
@@ -83620,8 +83692,8 @@ async function configFromDisk(ctx, path) {
       hint: `name a ${CONFIG_FILE} on disk, e.g. --config ${CONFIG_FILE} in your checkout of the production branch`
     });
   }
-  const rel = (0, import_node_path18.relative)(ctx.cwd, full);
-  return { text, file: (0, import_node_path18.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
+  const rel = (0, import_node_path19.relative)(ctx.cwd, full);
+  return { text, file: (0, import_node_path19.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
 }
 async function validate2(ctx, opts) {
   const config2 = opts.config !== void 0 ? await configFromDisk(ctx, opts.config) : void 0;
@@ -83645,12 +83717,12 @@ async function validate2(ctx, opts) {
   return { exitCode: report2.valid ? 0 : 1, text: `${lines.join("\n")}
 `, json: report2 };
 }
-var import_promises4, import_node_path18;
+var import_promises4, import_node_path19;
 var init_validate2 = __esm({
   "src/commands/validate.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     init_errors();
     init_validate_repo();
     init_session();
@@ -84171,9 +84243,9 @@ __export(init_exports, {
   readYamlFiles: () => readYamlFiles
 });
 function templatesDir() {
-  const here = (0, import_node_path19.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
-  const found = [(0, import_node_path19.join)(here, "..", "..", "templates"), (0, import_node_path19.join)(here, "..", "templates")].find(
-    (d) => (0, import_node_fs16.existsSync)((0, import_node_path19.join)(d, "workflow.yaml"))
+  const here = (0, import_node_path20.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
+  const found = [(0, import_node_path20.join)(here, "..", "..", "templates"), (0, import_node_path20.join)(here, "..", "templates")].find(
+    (d) => (0, import_node_fs17.existsSync)((0, import_node_path20.join)(d, "workflow.yaml"))
   );
   if (!found) throw new UsageError("templates/ not found next to git-canary", { hint: "reinstall the package" });
   return found;
@@ -84186,7 +84258,7 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
   const visit4 = async (rel) => {
     let entries2;
     try {
-      entries2 = await (0, import_promises5.readdir)((0, import_node_path19.join)(root, rel), { withFileTypes: true });
+      entries2 = await (0, import_promises5.readdir)((0, import_node_path20.join)(root, rel), { withFileTypes: true });
     } catch (e) {
       if (rel !== "" || e.code !== "ENOENT") skipped.push({ file: rel || ".", reason: `cannot read the directory: ${e.code ?? e}` });
       return;
@@ -84208,12 +84280,12 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
       }
       let bytes;
       try {
-        const size = (await (0, import_promises5.stat)((0, import_node_path19.join)(root, path))).size;
+        const size = (await (0, import_promises5.stat)((0, import_node_path20.join)(root, path))).size;
         if (size > limits2.maxFileBytes) {
           skipped.push({ file: path, reason: `${size} bytes, over the ${limits2.maxFileBytes}-byte limit for a manifest` });
           continue;
         }
-        bytes = await (0, import_promises5.readFile)((0, import_node_path19.join)(root, path));
+        bytes = await (0, import_promises5.readFile)((0, import_node_path20.join)(root, path));
       } catch (e) {
         skipped.push({ file: path, reason: `cannot read it: ${e.code ?? e}` });
         continue;
@@ -84272,9 +84344,9 @@ function summary(s) {
   return [`  ${s.name}: ${s.workload.kind} ${s.workload.name} in ${s.workload.file}; canary ${s.canary.file}${route}`, ...s.notes.map((n) => `    note: ${n}`)].join("\n");
 }
 async function init(ctx, opts) {
-  const target2 = (0, import_node_path19.resolve)(ctx.cwd, opts.dir ?? ".");
-  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path19.join)(target2, out) }));
-  const existing = plan4.filter((p) => (0, import_node_fs16.existsSync)(p.path));
+  const target2 = (0, import_node_path20.resolve)(ctx.cwd, opts.dir ?? ".");
+  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path20.join)(target2, out) }));
+  const existing = plan4.filter((p) => (0, import_node_fs17.existsSync)(p.path));
   if (existing.length > 0 && !opts.force) {
     throw new UsageError(`${existing.map((p) => p.out).join(", ")} already exist${existing.length === 1 ? "s" : ""} in ${target2}`, {
       hint: "pass --force to overwrite"
@@ -84285,9 +84357,9 @@ async function init(ctx, opts) {
   const skipped = [...unread, ...detection.skipped].sort((a, b) => a.file < b.file ? -1 : 1);
   const found = detection.services.length > 0 ? await checkedConfig(detection, files) : void 0;
   const contents = {};
-  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path19.join)(templatesDir(), p.template), "utf8");
+  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path20.join)(templatesDir(), p.template), "utf8");
   for (const p of plan4) {
-    await (0, import_promises5.mkdir)((0, import_node_path19.dirname)(p.path), { recursive: true });
+    await (0, import_promises5.mkdir)((0, import_node_path20.dirname)(p.path), { recursive: true });
     await (0, import_promises5.writeFile)(p.path, contents[p.out]);
   }
   const written = plan4.map((p) => p.out);
@@ -84314,13 +84386,13 @@ async function init(ctx, opts) {
   }));
   return { exitCode: 0, text, json: { written, dir: target2, services, skipped } };
 }
-var import_node_fs16, import_promises5, import_node_path19, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
+var import_node_fs17, import_promises5, import_node_path20, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
 var init_init = __esm({
   "src/commands/init.ts"() {
     "use strict";
-    import_node_fs16 = require("node:fs");
+    import_node_fs17 = require("node:fs");
     import_promises5 = require("node:fs/promises");
-    import_node_path19 = require("node:path");
+    import_node_path20 = require("node:path");
     import_node_url2 = require("node:url");
     init_detect();
     init_config();
@@ -86374,7 +86446,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join18 } = require("path");
+    var { join: join19 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -86426,7 +86498,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream4, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join18(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join19(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -86939,7 +87011,7 @@ var require_transport = __commonJS({
     var { createRequire: createRequire4 } = require("module");
     var { existsSync: existsSync2 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join18, isAbsolute: isAbsolute4, sep: sep2 } = require("node:path");
+    var { join: join19, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -87012,7 +87084,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute4(path) && !existsSync2(path);
+      return isAbsolute5(path) && !existsSync2(path);
     }
     function stripQuotes(value) {
       const first2 = value[0];
@@ -87094,7 +87166,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target2 = bundlerOverrides["pino-worker"] || join18(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -87115,7 +87187,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target2 = bundlerOverrides["pino-worker"] || join18(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -87138,11 +87210,11 @@ var require_transport = __commonJS({
       return stream4;
       function fixTarget(origin2) {
         origin2 = bundlerOverrides[origin2] || origin2;
-        if (isAbsolute4(origin2) || origin2.indexOf("file://") === 0) {
+        if (isAbsolute5(origin2) || origin2.indexOf("file://") === 0) {
           return origin2;
         }
         if (origin2 === "pino/file") {
-          return join18(__dirname, "..", "file.js");
+          return join19(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -88122,7 +88194,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join18 = ",";
+            let join19 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -88136,7 +88208,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join18 = `,
+                join19 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88144,13 +88216,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join18;
+                res += join19;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88171,7 +88243,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join18 = `,
+              join19 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88185,13 +88257,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join18;
+                separator = join19;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join18;
+              separator = join19;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -88232,7 +88304,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join18 = ",";
+            let join19 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -88245,7 +88317,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join18 = `,
+                join19 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88253,13 +88325,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join18;
+                res += join19;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join18}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88272,7 +88344,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join18 = `,
+              join19 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88281,7 +88353,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join18;
+                separator = join19;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -88339,20 +88411,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join19 = `,
+              const join20 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join19;
+                res2 += join20;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -88368,16 +88440,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join18 = `,
+            const join19 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join18, maximumBreadth);
+              res += stringifyTypedArray(value, join19, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join18;
+              separator = join19;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -88388,13 +88460,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join18;
+                separator = join19;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join18;
+              separator = join19;
             }
             if (separator !== "") {
               res = `
@@ -89322,7 +89394,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("d64a0ea370ee2c83");
+setBuildId("53fcd23f96f46db8");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -6,6 +6,7 @@
  */
 import git from 'isomorphic-git';
 import { AuthError, CanaryError, GitConflictError, GitError } from '../errors.ts';
+import { lockGitCouldNotCreate } from './abandoned-git-lock.ts';
 import type { AuthState } from './credentials.ts';
 import { shortRef } from './paths.ts';
 
@@ -223,11 +224,11 @@ export function nativeError(stderr: string, ctx: ErrorContext): CanaryError {
     return new GitError(`${ctx.op} failed: the server does not speak git's smart HTTP protocol`, { where, hint: 'check the repository URL' });
   }
   for (const [re, code] of NATIVE_NETWORK) if (re.test(stderr)) return unreachable(ctx, code);
-  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  const lock = lockGitCouldNotCreate(stderr);
   if (lock) {
     return new GitError(`${ctx.op} failed: the cache is locked by another git process (${lock} exists)`, {
       where,
-      hint: 'a git process is still running in the cache, or one was killed: when no git-canary runs, remove that file',
+      hint: 'a git process is still working in the cache (where the system cannot tell, the lock is under 60 s old); a later run removes the lock once that git is gone',
       data: { lock },
     });
   }

@@ -31,6 +31,7 @@ import {
   walkFrom,
 } from './read.ts';
 import { withCacheLock } from './cache-lock.ts';
+import { lockGitCouldNotCreate, removeAbandonedGitLock } from './abandoned-git-lock.ts';
 import { findBreakage, looksLikeDamage, moveAside } from './cache-repair.ts';
 import { readRef } from './refs.ts';
 import { gitWarn } from './warn.ts';
@@ -205,10 +206,19 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
      */
     const nativeFetch = async (fullRef: string | string[], dest: string | undefined, extra: string[]): Promise<boolean> => {
       const specs = Array.isArray(fullRef) ? fullRef.map((r) => `+${r}:${trackingRef(r)}`) : [`+${fullRef}:${dest}`];
-      const r = await nativeGit([
+      const fetch = () => nativeGit([
         'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules',
         `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', ...specs,
       ]);
+      let r = await fetch();
+      // A lock a killed git left in the cache (we hold the cache lock): removed, and the fetch asked
+      // again, once per lock; a fetch that fails taking its lock has changed nothing.
+      const removed = new Set<string>();
+      for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
+        if (!(await removeAbandonedGitLock(gitdir, lock))) break;
+        removed.add(lock);
+        r = await fetch();
+      }
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx('fetch', Array.isArray(fullRef) ? fullRef.map(shortRef).join(', ') : shortRef(fullRef)));

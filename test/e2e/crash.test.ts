@@ -20,7 +20,8 @@
  * when the push's requests reach a proxy, and the next tick reuses the cache.
  */
 import assert from 'node:assert/strict';
-import { existsSync, type FSWatcher, readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, type FSWatcher, readdirSync, readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { start as startGitServer, type GitHttpServer } from '../helpers/git-http-server.ts';
@@ -43,6 +44,7 @@ import {
   spawnTick,
   killTick,
   startProxy,
+  startStallingProxy,
   startScenarioPrometheus,
   tempDir,
   tickCli,
@@ -362,5 +364,70 @@ describe('SIGKILL during a tick over HTTP (git http-backend), cache kept between
       fsckReachable(dir);
     }
     t.diagnostic(`HTTP kills: production before in ${seen.before}, after in ${seen.after}`);
+  });
+});
+
+describe('SIGKILL while native git fetches into the cache (it holds shallow.lock)', () => {
+  test('the lock it leaves is kept while a git it started may still run, then removed, and the next tick completes', async () => {
+    const tr = transitions.start;
+    const name = 'fetch-kill.git';
+    const dir = join(root.path, name);
+    copyRepo(tr.template.dir, dir);
+    const cacheDir = join(root.path, 'fetch-kill-cache');
+    const proxy = await startStallingProxy(server.url);
+    let orphan: number | undefined;
+    try {
+      const url = `${proxy.url}/${name}`;
+      const spawned = spawnTick(url, { now: tr.now, prometheus: prom.url, cacheDir });
+      await Promise.race([proxy.stalled, spawned.done]);
+      // The cache whose fetch is held: git has taken its shallow.lock by the time it waits for the pack.
+      const locked = async (): Promise<string | undefined> => {
+        for (let i = 0; i < 1000; i++) {
+          const found = readdirSync(cacheDir).map((d) => join(cacheDir, d, 'shallow.lock')).find((p) => existsSync(p));
+          if (found) return found;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return undefined;
+      };
+      const lock = await locked();
+      assert.ok(lock, 'native git took shallow.lock in the cache while fetching');
+      killTick(spawned);
+      const run = await spawned.done;
+      assert.equal(run.signal, 'SIGKILL', run.stderr);
+      assert.ok(existsSync(lock), 'the killed git left its lock');
+      assert.equal(sha(dir, 'production'), tr.base);
+      proxy.stalling = false;
+
+      // A git that an earlier run started may still be working in the cache (node killed alone):
+      // its lock is kept, and the tick fails saying so, changing nothing.
+      const cache = join(lock, '..');
+      const sh = spawn('sh', ['-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { cwd: cache, stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      sh.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      await new Promise((resolve) => sh.on('close', resolve));
+      orphan = Number(out.trim());
+      const held = await tickCli(url, { now: tr.now, prometheus: prom.url, cacheDir });
+      assert.equal(held.code, 1, `${held.stdout}${held.stderr}`);
+      const errors = held.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      assert.equal(errors.length, 1, held.stderr);
+      assert.match(errors[0]!, /fetch failed: the cache is locked by another git process \(.*shallow\.lock exists\)/);
+      assert.doesNotMatch(held.stderr, /\n\s+at /, 'no stack trace');
+      assert.ok(existsSync(lock));
+      assert.equal(sha(dir, 'production'), tr.base);
+
+      // Once nothing works in the cache, the next tick removes the lock, says so, and completes.
+      process.kill(orphan, 'SIGKILL');
+      orphan = undefined;
+      const next = await tickCli(url, { now: tr.now, prometheus: prom.url, cacheDir });
+      assert.equal(decisionOf(next).decision, 'start', `${next.stdout}${next.stderr}`);
+      assert.match(next.stderr, /removed git's lock .*shallow\.lock: the git that took it is no longer running/);
+      assert.ok(!existsSync(lock));
+      assert.equal(sha(dir, 'production'), tr.expected);
+      fsckReachable(dir);
+      assert.equal(git(cache, ['fsck', '--connectivity-only', '--no-dangling']).trim(), '', 'the cache is whole');
+    } finally {
+      if (orphan) process.kill(orphan, 'SIGKILL');
+      await proxy.close();
+    }
   });
 });

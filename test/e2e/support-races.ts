@@ -500,6 +500,71 @@ export function isPush(req: IncomingMessage): boolean {
   return req.method === 'POST' && /\/git-receive-pack$/.test(req.url ?? '');
 }
 
+/** A proxy that can hold native git inside a fetch (startStallingProxy). */
+export interface StallingProxy {
+  url: string;
+  /** While true, a fetch's pack answer is cut short and held open; false: everything is forwarded whole. */
+  stalling: boolean;
+  /** Resolves when the first answer is held. */
+  stalled: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy to `target` that, while `stalling`, sends a fetch's answer (`POST
+ * …/git-upload-pack` asking `command=fetch`, protocol v2) only up to half and
+ * then nothing more, leaving the connection open. Native git has read the
+ * shallow-info at the answer's start, holds `shallow.lock`, and waits for a
+ * pack that does not come: a kill then lands inside the fetch, every time.
+ */
+export async function startStallingProxy(target: string): Promise<StallingProxy> {
+  const upstream = new URL(target);
+  let markStalled!: () => void;
+  const stalled = new Promise<void>((resolve) => (markStalled = resolve));
+  const held = new Set<ServerResponse>();
+  const server = http.createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const sent = Buffer.concat(body);
+      const asksFetch = req.method === 'POST' && /\/git-upload-pack$/.test(req.url ?? '') && sent.includes('command=fetch');
+      const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const answer = Buffer.concat(chunks);
+          const headers = { ...up.headers };
+          delete headers['content-length'];
+          res.writeHead(up.statusCode ?? 502, headers);
+          if (!(proxy.stalling && asksFetch)) {
+            res.end(answer);
+            return;
+          }
+          res.write(answer.subarray(0, Math.floor(answer.length / 2)));
+          held.add(res);
+          markStalled();
+        });
+      });
+      out.on('error', () => res.destroy());
+      out.end(sent);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const proxy: StallingProxy = {
+    url: `http://127.0.0.1:${port}`,
+    stalling: true,
+    stalled,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of held) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return proxy;
+}
+
 export interface BarrierProxy extends Proxy {
   /** For each barrier round: how many pushes were let through together, and whether all parties arrived. */
   rounds: { released: number; full: boolean }[];

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-6BUZAHDW.js";
-import "./chunk-ZX4B3CBA.js";
+} from "./chunk-G4RXSKHB.js";
+import "./chunk-D46EQ7BI.js";
 import "./chunk-SUWRR423.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-CUVWHWRB.js";
+} from "./chunk-QGGYK26C.js";
 import {
   readFiles
-} from "./chunk-FREPYL2I.js";
-import "./chunk-5T4V2TLM.js";
+} from "./chunk-I2K7K36O.js";
+import "./chunk-TGQAXZQK.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-HNATCU6D.js";

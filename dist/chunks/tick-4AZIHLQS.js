@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-UK6W4ENB.js";
-import "./chunk-CUVWHWRB.js";
-import "./chunk-FREPYL2I.js";
-import "./chunk-5T4V2TLM.js";
-import "./chunk-D4KBEEER.js";
+} from "./chunk-AOO2I2LT.js";
+import "./chunk-QGGYK26C.js";
+import "./chunk-I2K7K36O.js";
+import "./chunk-TGQAXZQK.js";
+import "./chunk-MYGTZNKV.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-HNATCU6D.js";

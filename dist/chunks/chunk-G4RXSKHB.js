@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-ZX4B3CBA.js";
+} from "./chunk-D46EQ7BI.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-CUVWHWRB.js";
+} from "./chunk-QGGYK26C.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-FREPYL2I.js";
+} from "./chunk-I2K7K36O.js";
 import {
   openSession
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   CanaryError,
   UsageError

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   formatMeasured,
   formatNumber,

@@ -14218,7 +14218,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve4, reject) => {
+      return new P((resolve5, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -14226,10 +14226,10 @@ var require_pify = __commonJS({
                 reject(result);
               } else {
                 result.shift();
-                resolve4(result);
+                resolve5(result);
               }
             } else {
-              resolve4(result);
+              resolve5(result);
             }
           });
         } else if (options.errorFirst) {
@@ -14237,11 +14237,11 @@ var require_pify = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve4(result);
+              resolve5(result);
             }
           });
         } else {
-          args.push(resolve4);
+          args.push(resolve5);
         }
         fn.apply(this, args);
       });
@@ -14320,8 +14320,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve4, reject) {
-          deferredResolve = resolve4;
+        deferred = new this.Promise(function(resolve5, reject) {
+          deferredResolve = resolve5;
           deferredReject = reject;
         });
       }
@@ -14477,17 +14477,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve4, reject) {
+        return new this.Promise(function(resolve5, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve4(ret);
+                resolve5(ret);
               }
             });
           } else {
-            resolve4(fnx());
+            resolve5(fnx());
           }
         });
       }
@@ -20226,14 +20226,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename5(path) {
+    function basename6(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname8(path) {
+    function dirname9(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -20246,12 +20246,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir(dirname8(name));
+          dir.parent = mkdir(dirname9(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -20261,10 +20261,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir(dirname8(name)),
+            parent: mkdir(dirname9(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -20704,20 +20704,20 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       if (path.length === 0) return ".";
       path = path.replace(/\\/g, "/");
       const drivePrefix = getWindowsDrivePrefix2(path);
-      const isAbsolute4 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
+      const isAbsolute5 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
       const trailingSeparator = path.charCodeAt(path.length - 1) === 47;
       let normalized = normalizeStringPosix2(
         drivePrefix ? path.slice(2) : path,
-        !isAbsolute4
+        !isAbsolute5
       );
-      if (normalized.length === 0 && !isAbsolute4) normalized = ".";
+      if (normalized.length === 0 && !isAbsolute5) normalized = ".";
       if (normalized.length > 0 && trailingSeparator) normalized += "/";
       if (drivePrefix) {
-        return isAbsolute4 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
+        return isAbsolute5 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
       }
-      return isAbsolute4 ? `/${normalized}` : normalized;
+      return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join16(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21130,7 +21130,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join15(gitdir, key), `${value.trim()}
+            async () => fs2.write(join16(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21154,7 +21154,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join16(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21172,7 +21172,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join16(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21199,7 +21199,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join16(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22374,7 +22374,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23266,9 +23266,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join16(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join16(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23363,9 +23363,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join15(dir, filepath));
+        const names = await fs2.readdir(join16(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join16(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23620,7 +23620,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname8(filepath);
+        const parent = dirname9(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -23630,7 +23630,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve4) => setTimeout(resolve4, 0));
+              await new Promise((resolve5) => setTimeout(resolve5, 0));
               continue;
             }
             throw err2;
@@ -23645,7 +23645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join16(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23793,7 +23793,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname8(filepath));
+          await this.mkdir(dirname9(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -23941,21 +23941,21 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw new MissingParameterError(name);
       }
     }
-    function isAbsolute3(filepath) {
+    function isAbsolute4(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp11, dotgit }) {
-      assertParameter("fsp", fsp11);
+    async function discoverGitdir({ fsp: fsp12, dotgit }) {
+      assertParameter("fsp", fsp12);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp11._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp12._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp11._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
-          if (isAbsolute3(submoduleGitdir)) {
+        return fsp12._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+          if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname8(dotgit), submoduleGitdir);
+          const gitdir = join16(dirname9(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -23989,7 +23989,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname8(path));
+        await fs2.mkdir(dirname9(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -23998,7 +23998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24090,17 +24090,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
-        if (basename5(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join16(dir, ".git"), filepath }) {
+        if (basename6(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join16(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join16(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24109,7 +24109,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join16(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24119,7 +24119,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname8(p.filepath);
+          const parentdir = dirname9(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -24192,7 +24192,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24256,17 +24256,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join15(dir, currentFilepath));
+        const stats = await fs2.lstat(join16(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join15(dir, currentFilepath));
+          const children = await fs2.readdir(join16(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join16(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24280,7 +24280,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join16(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -24289,7 +24289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join16(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join16(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -24317,7 +24317,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24790,7 +24790,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24860,7 +24860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24870,10 +24870,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           remote,
           url: url2,
@@ -24930,7 +24930,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25013,7 +25013,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25023,10 +25023,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _branch({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2,
           object: object2,
@@ -25674,7 +25674,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25693,10 +25693,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref2 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _checkout({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -25760,7 +25760,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -25786,7 +25786,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename5(filepath);
+          const path = basename6(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -26033,7 +26033,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join16(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26202,7 +26202,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join15(dir, filepath))
+                  stats: await fs2.lstat(join16(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26215,7 +26215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join16(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26415,7 +26415,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26933,7 +26933,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26954,7 +26954,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27004,9 +27004,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve4 = this._waiting;
+          const resolve5 = this._waiting;
           this._waiting = null;
-          resolve4({ value: chunk });
+          resolve5({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -27014,9 +27014,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve4 = this._waiting;
+          const resolve5 = this._waiting;
           this._waiting = null;
-          resolve4({ done: true });
+          resolve5({ done: true });
         }
       }
       destroy(err) {
@@ -27035,8 +27035,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve4) => {
-          this._waiting = resolve4;
+        return new Promise((resolve5) => {
+          this._waiting = resolve5;
         });
       }
     };
@@ -27191,7 +27191,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -27218,11 +27218,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream.error ? reject(stream.error) : resolve4({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve5({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream.error ? reject(stream.error) : resolve4({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve5({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -27289,7 +27289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = null,
       since = null,
       exclude = [],
-      relative = false,
+      relative: relative2 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -27337,7 +27337,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (exclude.length > 0 && !remoteHTTP.capabilities.has("deepen-not")) {
         throw new RemoteCapabilityError("deepen-not", "exclude");
       }
-      if (relative === true && !remoteHTTP.capabilities.has("deepen-relative")) {
+      if (relative2 === true && !remoteHTTP.capabilities.has("deepen-relative")) {
         throw new RemoteCapabilityError("deepen-relative", "relative");
       }
       const { oid, fullref } = GitRefManager.resolveAgainstMap({
@@ -27365,7 +27365,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           `agent=${pkg.agent}`
         ]
       );
-      if (relative) capabilities.push("deepen-relative");
+      if (relative2) capabilities.push("deepen-relative");
       const wants = singleBranch ? [oid] : remoteRefs.values();
       const haveRefs = singleBranch ? [ref2] : await GitRefManager.listRefs({
         fs: fs2,
@@ -27524,7 +27524,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join16(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27540,7 +27540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27586,7 +27586,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth,
       since,
       exclude,
-      relative,
+      relative: relative2,
       singleBranch,
       noCheckout,
       noTags,
@@ -27618,7 +27618,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative,
+          relative: relative2,
           singleBranch,
           headers,
           tags: !noTags
@@ -27654,7 +27654,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27662,7 +27662,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = void 0,
       since = void 0,
       exclude = [],
-      relative = false,
+      relative: relative2 = false,
       singleBranch = false,
       noCheckout = false,
       noTags = false,
@@ -27679,10 +27679,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _clone({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           http: http2,
           onProgress,
@@ -27700,7 +27700,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative,
+          relative: relative2,
           singleBranch,
           noCheckout,
           noTags,
@@ -27717,7 +27717,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       message,
       author,
       committer,
@@ -27766,17 +27766,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       fullname = false,
       test = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           fullname,
           test
@@ -27807,16 +27807,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27825,13 +27825,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp11, gitdir: updatedGitdir, ref: ref2 });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp12, gitdir: updatedGitdir, ref: ref2 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -27845,16 +27845,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           remote
         });
@@ -27867,14 +27867,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27896,7 +27896,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27939,7 +27939,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27947,10 +27947,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -27960,15 +27960,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -28252,7 +28252,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28272,10 +28272,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _pull({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28310,7 +28310,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28319,7 +28319,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       depth = null,
       since = null,
       exclude = [],
-      relative = false,
+      relative: relative2 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -28331,10 +28331,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _fetch({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28351,7 +28351,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative,
+          relative: relative2,
           tags,
           singleBranch,
           headers,
@@ -28366,7 +28366,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28374,10 +28374,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -28388,10 +28388,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join15(filepath, ".git"))) {
+      if (await fs2.exists(join16(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname8(filepath);
+        const parent = dirname9(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -28408,15 +28408,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join16(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           path
         });
@@ -28432,17 +28432,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           path
         });
@@ -28621,7 +28621,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join16(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28642,7 +28642,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28651,10 +28651,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           onProgress,
           dir,
@@ -28670,7 +28670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28679,10 +28679,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _init({
-          fs: fsp11,
+          fs: fsp12,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -28744,7 +28744,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28755,10 +28755,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -28773,7 +28773,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
@@ -28781,10 +28781,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp11,
+          fs: fsp12,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -28797,16 +28797,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           remote
         });
@@ -28854,27 +28854,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join16(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join16(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28909,7 +28909,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28917,10 +28917,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28933,15 +28933,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp11, gitdir: updatedGitdir, filepath });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp12, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -28958,14 +28958,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -29057,13 +29057,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp11, gitdir: updatedGitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp12, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -29110,7 +29110,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join16(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29127,7 +29127,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join16(parentPath, entry.path)
             });
           });
         }
@@ -29312,7 +29312,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29328,10 +29328,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _log({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -29352,7 +29352,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29429,7 +29429,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29472,7 +29472,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join16(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29483,7 +29483,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29492,10 +29492,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -29515,7 +29515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29585,7 +29585,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       start,
       finish
     }) {
@@ -29633,7 +29633,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29936,7 +29936,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -29952,10 +29952,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _push({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           http: http2,
           onProgress,
@@ -30012,7 +30012,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30021,10 +30021,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30038,7 +30038,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30046,10 +30046,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30079,7 +30079,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30089,10 +30089,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _readNote({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2,
@@ -30106,7 +30106,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30195,7 +30195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30203,10 +30203,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _readTag({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30219,7 +30219,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30228,10 +30228,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _readTree({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30245,7 +30245,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30253,10 +30253,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp11 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp11, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp12, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -30321,7 +30321,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30409,7 +30409,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30419,10 +30419,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oldref", oldref);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2,
           oldref,
@@ -30439,7 +30439,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30487,7 +30487,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join15(dir, filepath));
+        const object2 = dir && await fs2.read(join16(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30495,7 +30495,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join15(dir, filepath));
+            stats = await fs2.lstat(join16(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30515,7 +30515,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30523,10 +30523,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           ref: ref2,
           depth
@@ -30540,7 +30540,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path,
       value,
       append = false
@@ -30608,7 +30608,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30638,7 +30638,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join16(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30646,7 +30646,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join16(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30952,7 +30952,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30975,7 +30975,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join16(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -31005,7 +31005,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31044,7 +31044,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join15(dir, filepath));
+        const stats = await fs2.lstat(join16(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31054,7 +31054,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join16(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31115,15 +31115,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join16(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname9 = path.shift();
+      const dirname10 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname9) {
+        if (entry.path === dirname10) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -31164,7 +31164,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31237,7 +31237,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31269,7 +31269,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31289,7 +31289,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join15(dir, filepath));
+                const fileStats2 = await fs2.lstat(join16(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31307,7 +31307,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join15(dir, filepath));
+          fileStats = await fs2.lstat(join16(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31328,7 +31328,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join16(dir, filepath)) : await fs2.read(join16(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31372,7 +31372,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31383,10 +31383,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _walk({
-          fs: fsp11,
+          fs: fsp12,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -31400,15 +31400,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join16(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -31422,17 +31422,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -31444,7 +31444,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31490,7 +31490,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31545,15 +31545,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join16(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -31562,15 +31562,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join16(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp11 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp11, dotgit: gitdir });
+        const fsp12 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp11,
+          fs: fsp12,
           gitdir: updatedGitdir,
           tree
         });
@@ -32881,9 +32881,9 @@ function guardShared(doc, chain, target2, whole) {
     }
   }
   if (!whole || !target2) return;
-  const inside = aliasUses(doc, target2);
+  const inside2 = aliasUses(doc, target2);
   for (const { name, offset } of anchorsIn(target2)) {
-    if ((uses.get(name) ?? 0) > (inside.get(name) ?? 0)) {
+    if ((uses.get(name) ?? 0) > (inside2.get(name) ?? 0)) {
       throw new WalkError(`it defines &${name}, which *${name} uses elsewhere`, offset, `move the anchor &${name} out first, or edit by hand`);
     }
   }
@@ -37172,7 +37172,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -37182,7 +37182,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve4);
+      const answer = isRecursive(child2, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -37193,7 +37193,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -37257,7 +37257,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def2._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def2._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -40820,12 +40820,12 @@ var schema = strictObject({
 }).describe("Keptn metrics and analyses, read through the Kubernetes API.");
 var realClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve4) => {
+  sleep: (ms, signal) => new Promise((resolve5) => {
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve4();
+      resolve5();
     }
     signal?.addEventListener("abort", done, { once: true });
   })
@@ -44689,7 +44689,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute2, join as join14, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join15, resolve as resolve4 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -44752,7 +44752,7 @@ function discoverRepository(cwd, env) {
 
 // src/git/index.ts
 import { homedir } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/git/credentials.ts
@@ -44820,8 +44820,8 @@ function authCallbacks(creds) {
 }
 
 // src/git/local.ts
-import { promises as fsp7 } from "node:fs";
-import { join as join10, resolve as resolvePath } from "node:path";
+import { promises as fsp8 } from "node:fs";
+import { join as join11, resolve as resolvePath } from "node:path";
 
 // src/git/git-fs.ts
 import fs from "node:fs";
@@ -44882,7 +44882,7 @@ async function mkdirp(mkdir, filepath, retries = 10) {
       } catch (err2) {
         if (err2 === null || err2.code === "EEXIST") return;
         if (err2.code === "ENOENT" && attempt < retries) {
-          await new Promise((resolve4) => setTimeout(resolve4, 0));
+          await new Promise((resolve5) => setTimeout(resolve5, 0));
           continue;
         }
         throw err2;
@@ -44964,18 +44964,18 @@ function normalize(path) {
   if (path.length === 0) return ".";
   path = path.replace(/\\/g, "/");
   const drivePrefix = getWindowsDrivePrefix(path);
-  const isAbsolute3 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
+  const isAbsolute4 = path.charCodeAt(0) === 47 || drivePrefix !== null && path.charCodeAt(2) === 47;
   const trailingSeparator = path.charCodeAt(path.length - 1) === 47;
   let normalized = normalizeStringPosix(
     drivePrefix ? path.slice(2) : path,
-    !isAbsolute3
+    !isAbsolute4
   );
-  if (normalized.length === 0 && !isAbsolute3) normalized = ".";
+  if (normalized.length === 0 && !isAbsolute4) normalized = ".";
   if (normalized.length > 0 && trailingSeparator) normalized += "/";
   if (drivePrefix) {
-    return isAbsolute3 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
+    return isAbsolute4 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
   }
-  return isAbsolute3 ? `/${normalized}` : normalized;
+  return isAbsolute4 ? `/${normalized}` : normalized;
 }
 function join2(...args) {
   if (args.length === 0) return ".";
@@ -46085,10 +46085,10 @@ async function readShallow(gitdir) {
 function strip({ tree: _tree, ...info }) {
   return info;
 }
-function commitResolver(resolve4, label7) {
+function commitResolver(resolve5, label7) {
   return async (commitish) => {
     if (isSha(commitish)) return commitish;
-    const oid = await resolve4(commitish);
+    const oid = await resolve5(commitish);
     if (!oid) {
       throw new GitError(`branch or ref ${commitish} does not exist`, {
         where: { branch: commitish, detail: label7 },
@@ -46207,6 +46207,80 @@ ${message}`, "utf8");
 
 // src/git/errors.ts
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
+
+// src/git/abandoned-git-lock.ts
+import { promises as fsp5 } from "node:fs";
+import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve3 } from "node:path";
+
+// src/git/warn.ts
+var handler;
+function setGitWarningHandler(next) {
+  const previous = handler;
+  handler = next;
+  return previous;
+}
+function gitWarn(message, data = {}) {
+  try {
+    handler?.(message, data);
+  } catch {
+  }
+}
+
+// src/git/abandoned-git-lock.ts
+function lockGitCouldNotCreate(stderr) {
+  return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+}
+function inside(dir, path) {
+  const rel = relative(dir, path);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute2(rel);
+}
+async function processWorkingIn(dir, procRoot = "/proc") {
+  let names;
+  try {
+    names = await fsp5.readdir(procRoot);
+  } catch {
+    return void 0;
+  }
+  const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  if (!await fsp5.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  for (const pid of pids) {
+    const cwd = await fsp5.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    if (cwd === void 0 || !inside(dir, cwd)) continue;
+    if (await parentOf(procRoot, pid) === process.pid) continue;
+    return true;
+  }
+  return false;
+}
+async function parentOf(procRoot, pid) {
+  const stat = await fsp5.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  if (stat === void 0) return void 0;
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
+  const realGitdir = await fsp5.realpath(gitdir).catch(() => void 0);
+  const given = resolve3(gitdir, lockPath);
+  const realDir = await fsp5.realpath(dirname4(given)).catch(() => void 0);
+  if (realGitdir === void 0 || realDir === void 0) return true;
+  const path = join7(realDir, basename2(given));
+  if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
+  const st = await fsp5.lstat(path).catch(() => void 0);
+  if (!st) return true;
+  if (!st.isFile()) return false;
+  const working = await processWorkingIn(realGitdir, options.procRoot);
+  if (working === true) return false;
+  const ageMs = Date.now() - st.mtimeMs;
+  if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
+  await fsp5.unlink(path).catch((err) => {
+    if (err.code !== "ENOENT") throw err;
+  });
+  gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
+    lock: path,
+    ageMs: Math.round(ageMs)
+  });
+  return true;
+}
+
+// src/git/errors.ts
 var { HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = import_isomorphic_git.default.Errors;
 function movedRef(fullRef, current, expected, label7) {
   return new GitConflictError(`${shortRef(fullRef)} moved: it is ${current ?? "absent"}, expected ${expected ?? "absent"}`, {
@@ -46345,11 +46419,11 @@ function nativeError(stderr, ctx) {
     return new GitError(`${ctx.op} failed: the server does not speak git's smart HTTP protocol`, { where: where2, hint: "check the repository URL" });
   }
   for (const [re, code] of NATIVE_NETWORK) if (re.test(stderr)) return unreachable(ctx, code);
-  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  const lock = lockGitCouldNotCreate(stderr);
   if (lock) {
     return new GitError(`${ctx.op} failed: the cache is locked by another git process (${lock} exists)`, {
       where: where2,
-      hint: "a git process is still running in the cache, or one was killed: when no git-canary runs, remove that file",
+      hint: "a git process is still working in the cache (where the system cannot tell, the lock is under 60 s old); a later run removes the lock once that git is gone",
       data: { lock }
     });
   }
@@ -46367,7 +46441,7 @@ import { spawn as spawn2 } from "node:child_process";
 // src/git/native.ts
 import { execFile, spawn } from "node:child_process";
 import { closeSync, openSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename2, delimiter as delimiter2, join as join7 } from "node:path";
+import { basename as basename3, delimiter as delimiter2, join as join8 } from "node:path";
 import { promisify } from "node:util";
 var run = promisify(execFile);
 var MIN_NATIVE_GIT = [2, 31];
@@ -46433,7 +46507,7 @@ var detected;
 var versions = new TextMemo(8, "git-version", 8);
 function gitBinary(path = process.env.PATH ?? "") {
   for (const dir of path.split(delimiter2)) {
-    const candidate = join7(dir || ".", "git");
+    const candidate = join8(dir || ".", "git");
     let st;
     try {
       st = statSync2(candidate);
@@ -46443,7 +46517,7 @@ function gitBinary(path = process.env.PATH ?? "") {
     if (!st.isFile() || (st.mode & 73) === 0) continue;
     try {
       const real2 = realpathSync2(candidate);
-      if (basename2(real2) !== "git") return void 0;
+      if (basename3(real2) !== "git") return void 0;
       const head = Buffer.alloc(4);
       const fd = openSync(real2, "r");
       try {
@@ -46494,7 +46568,7 @@ async function gitMode(setting = process.env.GIT_CANARY_GIT) {
 }
 var STDERR_KEEP = 64 * 1024;
 function runNative(gitdir, args, creds) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const child2 = spawn("git", [`--git-dir=${gitdir}`, ...args], {
       cwd: gitdir,
       env: nativeEnv(creds, gitdir),
@@ -46509,7 +46583,7 @@ function runNative(gitdir, args, creds) {
       stderr = (stderr + d).slice(-STDERR_KEEP);
     });
     child2.on("error", reject);
-    child2.on("close", (code, signal) => resolve4({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child2.on("close", (code, signal) => resolve5({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
   });
 }
 function blobFilter(maxBytes) {
@@ -46546,7 +46620,7 @@ function nativeCommitReader(store, enabled = async () => true) {
     const settle2 = (sha, found) => {
       const list = waiting.get(sha);
       waiting.delete(sha);
-      for (const resolve4 of list ?? []) resolve4(found);
+      for (const resolve5 of list ?? []) resolve5(found);
     };
     const finish = () => {
       ended = true;
@@ -46570,10 +46644,10 @@ function nativeCommitReader(store, enabled = async () => true) {
       arrival: (sha) => {
         if (store.commits?.has(sha)) return Promise.resolve(true);
         if (ended) return Promise.resolve(false);
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const list = waiting.get(sha);
-          if (list) list.push(resolve4);
-          else waiting.set(sha, [resolve4]);
+          if (list) list.push(resolve5);
+          else waiting.set(sha, [resolve5]);
         });
       },
       done,
@@ -46582,7 +46656,7 @@ function nativeCommitReader(store, enabled = async () => true) {
   };
 }
 function listAndCat(gitdir, listArgs, onObject, onStart) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
     const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
     const child2 = spawn2("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -46615,37 +46689,21 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
     child2.on("error", reject);
     child2.on("close", (code) => {
       if (failure2) reject(failure2);
-      else if (code === 0 || counted > 0) resolve4(counted);
+      else if (code === 0 || counted > 0) resolve5(counted);
       else reject(new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
     });
   });
 }
 
 // src/git/refs.ts
-import { promises as fsp6 } from "node:fs";
-import { dirname as dirname5, join as join9 } from "node:path";
+import { promises as fsp7 } from "node:fs";
+import { dirname as dirname6, join as join10 } from "node:path";
 
 // src/git/lock.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { constants as constants3, promises as fsp5, readFileSync as readFileSync2 } from "node:fs";
+import { constants as constants3, promises as fsp6, readFileSync as readFileSync2 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename3, dirname as dirname4, join as join8 } from "node:path";
-
-// src/git/warn.ts
-var handler;
-function setGitWarningHandler(next) {
-  const previous = handler;
-  handler = next;
-  return previous;
-}
-function gitWarn(message, data = {}) {
-  try {
-    handler?.(message, data);
-  } catch {
-  }
-}
-
-// src/git/lock.ts
+import { basename as basename4, dirname as dirname5, join as join9 } from "node:path";
 var LockTimeoutError = class extends Error {
   constructor(lockPath, owner) {
     super(`${lockPath} is held by ${owner ? describeOwner(owner) : "another process"}`);
@@ -46692,26 +46750,26 @@ function ownerState(o) {
   }
   return "alive";
 }
-var sleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 async function openLinked(lockPath) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fsp5.open(lockPath, constants3.O_RDWR);
+      return await fsp6.open(lockPath, constants3.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt >= 50) return void 0;
-      await new Promise((resolve4) => setTimeout(resolve4, 2));
+      await new Promise((resolve5) => setTimeout(resolve5, 2));
     }
   }
 }
 async function tryCreate(lockPath) {
   const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
-  await fsp5.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  await fsp6.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await fsp5.stat(tmp)).ino;
+    const ino = (await fsp6.stat(tmp)).ino;
     try {
-      await fsp5.link(tmp, lockPath);
+      await fsp6.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -46726,11 +46784,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await fsp5.unlink(tmp).catch(() => {
+    await fsp6.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await fsp5.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
+    const fd = await fsp6.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -46746,7 +46804,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await fsp5.open(lockPath, "r");
+    fd = await fsp6.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -46763,27 +46821,27 @@ async function inspect(lockPath) {
 async function removeIfSame(lockPath, ino) {
   const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
   try {
-    await fsp5.rename(lockPath, grabbed);
+    await fsp6.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await fsp5.stat(grabbed).catch(() => void 0);
+  const st = await fsp6.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await fsp5.link(grabbed, lockPath).catch(() => {
+    await fsp6.link(grabbed, lockPath).catch(() => {
     });
-    await fsp5.unlink(grabbed).catch(() => {
+    await fsp6.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await fsp5.unlink(grabbed).catch(() => {
+  await fsp6.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = basename3(lockPath);
-  for (const n of await fsp5.readdir(dirname4(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join8(dirname4(lockPath), n)).catch(() => {
+  const name = basename4(lockPath);
+  for (const n of await fsp6.readdir(dirname5(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp6.unlink(join9(dirname5(lockPath), n)).catch(() => {
     });
   }
 }
@@ -46837,21 +46895,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await fsp5.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await fsp5.unlink(lockPath).catch(() => {
+    const now = await fsp6.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await fsp6.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
     const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
     try {
-      await fsp5.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await fsp5.stat(lockPath).catch(() => void 0);
+      await fsp6.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await fsp6.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await fsp5.rename(tmp, target2);
+      await fsp6.rename(tmp, target2);
       await release();
     } catch (err) {
-      await fsp5.unlink(tmp).catch(() => {
+      await fsp6.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -46863,7 +46921,7 @@ async function acquireLock(target2, options = {}) {
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await fsp6.readFile(path, "utf8");
+    return await fsp7.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -46871,7 +46929,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText(join9(gitdir, "packed-refs"));
+  const text = await readText(join10(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -46884,11 +46942,11 @@ async function readLoose2(path) {
   for (let attempt = 0; ; attempt++) {
     const text = (await readText(path))?.trim();
     if (text !== "" || attempt >= 40) return text || void 0;
-    await new Promise((resolve4) => setTimeout(resolve4, 5));
+    await new Promise((resolve5) => setTimeout(resolve5, 5));
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2(join9(gitdir, fullRef));
+  const loose = await readLoose2(join10(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -46906,10 +46964,10 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = join9(gitdir, fullRef);
+  const refPath = join10(gitdir, fullRef);
   const where2 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await fsp6.mkdir(dirname5(refPath), { recursive: true });
+    await fsp7.mkdir(dirname6(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where2,
@@ -46953,25 +47011,25 @@ async function compareAndSwapRef(options) {
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await fsp7.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await fsp8.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await fsp7.stat(path).catch(() => void 0)) {
+  if (!await fsp8.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = join10(path, ".git");
-  const st = await fsp7.stat(dotGit).catch(() => void 0);
+  const dotGit = join11(path, ".git");
+  const st = await fsp8.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer = /^gitdir: (.+)$/m.exec(await fsp7.readFile(dotGit, "utf8"))?.[1]?.trim();
+    const pointer = /^gitdir: (.+)$/m.exec(await fsp8.readFile(dotGit, "utf8"))?.[1]?.trim();
     if (pointer) gitdir = resolvePath(path, pointer);
   }
   if (gitdir) {
-    if (await fsp7.stat(join10(gitdir, "commondir")).catch(() => void 0)) {
+    if (await fsp8.stat(join11(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -46979,7 +47037,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await fsp7.stat(join10(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join10(path, "objects")) && await isDir(join10(path, "refs"));
+  const bareLayout = (await fsp8.stat(join11(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join11(path, "objects")) && await isDir(join11(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -46989,12 +47047,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead(join10(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead(join11(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = join10(layout.gitdir, "worktrees");
-  for (const name of await fsp7.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead(join10(worktrees, name, "HEAD"));
+  const worktrees = join11(layout.gitdir, "worktrees");
+  for (const name of await fsp8.readdir(worktrees).catch(() => [])) {
+    const head = await readSymbolicHead(join11(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -47018,7 +47076,7 @@ async function openLocal(path, options = {}) {
     if (checkedOut.has(full)) throw refuseCheckedOut(full, label7);
   }
   const names = /* @__PURE__ */ new Map();
-  const resolve4 = async (ref2) => {
+  const resolve5 = async (ref2) => {
     try {
       const sha = await readRef(layout.gitdir, toFullRef(ref2));
       if (sha && !names.has(sha)) names.set(sha, shortRef(toFullRef(ref2)));
@@ -47027,7 +47085,7 @@ async function openLocal(path, options = {}) {
       throw toCanaryError(err, ctx("resolve", ref2));
     }
   };
-  const commitOid = commitResolver(resolve4, label7);
+  const commitOid = commitResolver(resolve5, label7);
   const wrap = (op, ref2, run2) => run2().catch((err) => {
     throw toCanaryError(err, ctx(op, ref2));
   });
@@ -47051,7 +47109,7 @@ async function openLocal(path, options = {}) {
   }
   const repo = {
     label: label7,
-    resolve: resolve4,
+    resolve: resolve5,
     walk: walk3,
     ensureCommit: (sha, ref2) => wrap("read", ref2, async () => {
       toFullRef(ref2);
@@ -47095,8 +47153,8 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
 
 // src/git/remote.ts
 import { createHash as createHash3 } from "node:crypto";
-import { promises as fsp10 } from "node:fs";
-import { join as join12 } from "node:path";
+import { promises as fsp11 } from "node:fs";
+import { join as join13 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
 import nodeHttp from "node:http";
 import nodeHttps from "node:https";
@@ -47196,13 +47254,13 @@ function fromNodeStream(stream) {
   });
   return {
     next() {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve4({ done: true });
+          return resolve5({ done: true });
         } else if (queue.length > 0) {
-          return resolve4({ value: queue.shift(), done: false });
+          return resolve5({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve4, reject };
+          defer = { resolve: resolve5, reject };
         }
       });
     },
@@ -47273,10 +47331,10 @@ function redirectRequest(previous, statusCode, location) {
   return { url: url2.href, method, headers, body };
 }
 function send3(options) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve4(res)
+      (err, res) => err ? reject(err) : resolve5(res)
     );
   });
 }
@@ -47294,8 +47352,8 @@ var index = { request };
 var node_default = index;
 
 // src/git/cache-lock.ts
-import { promises as fsp8 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { promises as fsp9 } from "node:fs";
+import { dirname as dirname7 } from "node:path";
 var HEARTBEAT_MS = 5e3;
 function cacheLockPath(gitdir) {
   return `${gitdir}.lock`;
@@ -47305,7 +47363,7 @@ function envNumber(name) {
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
 async function withCacheLock(gitdir, run2, options = {}) {
-  await fsp8.mkdir(dirname6(gitdir), { recursive: true });
+  await fsp9.mkdir(dirname7(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -47327,7 +47385,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    fsp8.utimes(path, now, now).catch(() => {
+    fsp9.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -47340,8 +47398,8 @@ async function withCacheLock(gitdir, run2, options = {}) {
 }
 
 // src/git/cache-repair.ts
-import { promises as fsp9 } from "node:fs";
-import { basename as basename4, dirname as dirname7, join as join11 } from "node:path";
+import { promises as fsp10 } from "node:fs";
+import { basename as basename5, dirname as dirname8, join as join12 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
   if (text.includes("\0")) return "config holds NUL bytes";
@@ -47384,17 +47442,17 @@ async function readBytes(fd, position, length) {
   return buf.subarray(0, done);
 }
 async function openIndex(path) {
-  const fd = await fsp9.open(path, "r");
+  const fd = await fsp10.open(path, "r");
   try {
     const size = (await fd.stat()).size;
     const head = await readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${basename4(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${basename5(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${basename4(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${basename5(path)} is cut short (${size} bytes)`;
     const count = (await readBytes(fd, fanout + 1020, 4)).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename4(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename5(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -47409,7 +47467,7 @@ async function openIndex(path) {
 }
 async function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await fsp9.open(idx.path, "r");
+  const fd = await fsp10.open(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : (await readBytes(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
@@ -47429,30 +47487,30 @@ async function indexHas(idx, oid) {
 }
 async function listFiles(dir) {
   const out = [];
-  for (const entry of await fsp9.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join11(dir, entry.name);
+  for (const entry of await fsp10.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join12(dir, entry.name);
     if (entry.isDirectory()) out.push(...await listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await fsp9.readFile(join11(gitdir, "config"), "utf8").catch(() => void 0);
+  const config2 = await fsp10.readFile(join12(gitdir, "config"), "utf8").catch(() => void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await fsp9.readFile(join11(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = await fsp10.readFile(join12(gitdir, "shallow"), "utf8").catch(() => "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = join11(gitdir, "objects", "pack");
-  const names = await fsp9.readdir(packDir).catch(() => []);
+  const packDir = join12(gitdir, "objects", "pack");
+  const names = await fsp10.readdir(packDir).catch(() => []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = join11(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes(basename4(idxPath))) return `${name} has no index`;
+    const idxPath = join12(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes(basename5(idxPath))) return `${name} has no index`;
     const idx = await openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await fsp9.open(join11(packDir, name), "r");
+    const pack = await fsp10.open(join12(packDir, name), "r");
     try {
       const size = (await pack.stat()).size;
       const magic = await readBytes(pack, 0, 4);
@@ -47467,18 +47525,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = async (oid) => {
-    const loose = await fsp9.stat(join11(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+    const loose = await fsp10.stat(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (await indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles(join11(gitdir, "refs"))) {
-    const name = basename4(path);
+  for (const path of await listFiles(join12(gitdir, "refs"))) {
+    const name = basename5(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await fsp9.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), (await fsp10.readFile(path, "utf8").catch(() => "")).trim()]);
   }
-  const packed = await fsp9.readFile(join11(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await fsp10.readFile(join12(gitdir, "packed-refs"), "utf8").catch(() => "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47493,10 +47551,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await fsp9.rename(gitdir, aside);
-  const prefix = `${basename4(gitdir)}.broken-`;
-  const old = (await fsp9.readdir(dirname7(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await fsp9.rm(join11(dirname7(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await fsp10.rename(gitdir, aside);
+  const prefix = `${basename5(gitdir)}.broken-`;
+  const old = (await fsp10.readdir(dirname8(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await fsp10.rm(join12(dirname8(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -47523,7 +47581,7 @@ var http = {
 };
 function remoteCacheDir(url2, cacheRoot) {
   const clean2 = parseRemoteUrl(url2, void 0).url;
-  return join12(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
+  return join13(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
 }
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
@@ -47539,8 +47597,8 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = join12(gitdir, "shallow");
-  if (oids.size === 0) await fsp10.rm(path, { force: true });
+  const path = join13(gitdir, "shallow");
+  if (oids.size === 0) await fsp11.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -47555,8 +47613,8 @@ async function keepingShallow(gitdir, fetch) {
   }
 }
 async function initCache(gitdir, url2) {
-  if (!await fsp10.stat(join12(gitdir, "config")).catch(() => void 0)) {
-    await fsp10.mkdir(gitdir, { recursive: true });
+  if (!await fsp11.stat(join13(gitdir, "config")).catch(() => void 0)) {
+    await fsp11.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
   }
   const settings = {
@@ -47617,7 +47675,7 @@ async function openRemote(spec2, options) {
     });
     const nativeFetch = async (fullRef, dest, extra) => {
       const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
-      const r = await nativeGit([
+      const fetch = () => nativeGit([
         "fetch",
         "--no-tags",
         "--no-write-fetch-head",
@@ -47629,6 +47687,13 @@ async function openRemote(spec2, options) {
         "origin",
         ...specs
       ]);
+      let r = await fetch();
+      const removed = /* @__PURE__ */ new Set();
+      for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
+        if (!await removeAbandonedGitLock(gitdir, lock)) break;
+        removed.add(lock);
+        r = await fetch();
+      }
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx("fetch", Array.isArray(fullRef) ? fullRef.map(shortRef).join(", ") : shortRef(fullRef)));
@@ -47735,7 +47800,7 @@ async function openRemote(spec2, options) {
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
-  const resolve4 = async (ref2) => {
+  const resolve5 = async (ref2) => {
     const fullRef = toFullRef(ref2);
     const known = fetched.has(fullRef);
     const memo2 = known ? tips.get(fullRef) : void 0;
@@ -47754,7 +47819,7 @@ async function openRemote(spec2, options) {
     }
     return tip;
   };
-  const commitOid = commitResolver(resolve4, label7);
+  const commitOid = commitResolver(resolve5, label7);
   const repair = () => serialised(gitdir, async () => {
     const broken = await findBreakage(gitdir).catch(unreadable2);
     if (!broken) return false;
@@ -47862,7 +47927,7 @@ async function openRemote(spec2, options) {
     }
     if (await hasCommit(store, sha)) return true;
     const fullRef = toFullRef(ref2);
-    const tip = await resolve4(fullRef);
+    const tip = await resolve5(fullRef);
     if (!tip) return false;
     const frontier = await HistoryFrontier.start(store, tip);
     for (let step = firstStep; ; step *= DEEPEN_GROWTH) {
@@ -47946,7 +48011,7 @@ async function openRemote(spec2, options) {
   };
   const repo = {
     label: label7,
-    resolve: (ref2) => wrap("resolve", ref2, () => resolve4(ref2)),
+    resolve: (ref2) => wrap("resolve", ref2, () => resolve5(ref2)),
     readFile: (commitish, path) => wrap("read", commitish, async () => readFileAt(store, await commitOid(commitish), path, () => nameOf2(commitish))),
     listFiles: (commitish, dir) => wrap("list", commitish, async () => listFilesAt(store, await commitOid(commitish), dir)),
     log: (commitish, opts) => wrap("log", commitish, async () => logFrom(store, await commitOid(commitish), opts?.depth)),
@@ -47971,7 +48036,7 @@ async function openRemote(spec2, options) {
 // src/git/index.ts
 function defaultCacheDir(env = process.env) {
   if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return join13(env.XDG_CACHE_HOME || join13(homedir(), ".cache"), "git-canary");
+  return join14(env.XDG_CACHE_HOME || join14(homedir(), ".cache"), "git-canary");
 }
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
@@ -48016,14 +48081,14 @@ var isUrl = (spec2) => /^https?:\/\//i.test(spec2);
 function repositoryLocation(ctx) {
   const spec2 = ctx.options.repo;
   if (spec2 === "") return discoverRepository(ctx.cwd, ctx.env);
-  return isUrl(spec2) || isAbsolute2(spec2) ? spec2 : resolve3(ctx.cwd, spec2);
+  return isUrl(spec2) || isAbsolute3(spec2) ? spec2 : resolve4(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
   const { production } = ctx.options;
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn(join14(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
+  keepMemosIn(join15(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
   return openRepo(location, {
     cacheDir,
     token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,

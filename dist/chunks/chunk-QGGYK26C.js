@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-FREPYL2I.js";
+} from "./chunk-I2K7K36O.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-5T4V2TLM.js";
+} from "./chunk-TGQAXZQK.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   formatCommitMessage,
   parsedCommit,

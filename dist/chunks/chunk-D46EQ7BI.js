@@ -5,7 +5,7 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   judgmentClock
-} from "./chunk-CUVWHWRB.js";
+} from "./chunk-QGGYK26C.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-WOZBGMFB.js";
-import "./chunk-5T4V2TLM.js";
+} from "./chunk-4HC4HDOU.js";
+import "./chunk-TGQAXZQK.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-HNATCU6D.js";
 import {

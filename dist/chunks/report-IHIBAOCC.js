@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-LCF3LTQJ.js";
+} from "./chunk-YRQR33XK.js";
 import "./chunk-OKSAYDFN.js";
 import {
   explanation
 } from "./chunk-SUWRR423.js";
-import "./chunk-FREPYL2I.js";
+import "./chunk-I2K7K36O.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import "./chunk-DHENXVDC.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-HNATCU6D.js";

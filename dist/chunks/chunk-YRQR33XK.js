@@ -10,13 +10,13 @@ import {
 } from "./chunk-SUWRR423.js";
 import {
   noteText
-} from "./chunk-FREPYL2I.js";
+} from "./chunk-I2K7K36O.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   canaryCommits
 } from "./chunk-DHENXVDC.js";

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   commitTime,
   parsedCommit,

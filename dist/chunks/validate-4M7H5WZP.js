@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-WOZBGMFB.js";
-import "./chunk-5T4V2TLM.js";
+} from "./chunk-4HC4HDOU.js";
+import "./chunk-TGQAXZQK.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import "./chunk-5LSMR7TZ.js";
 import "./chunk-HNATCU6D.js";
 import {

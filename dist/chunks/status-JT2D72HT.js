@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-ZX4B3CBA.js";
+} from "./chunk-D46EQ7BI.js";
 import "./chunk-SUWRR423.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-CUVWHWRB.js";
+} from "./chunk-QGGYK26C.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-FREPYL2I.js";
-import "./chunk-5T4V2TLM.js";
+} from "./chunk-I2K7K36O.js";
+import "./chunk-TGQAXZQK.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-D4KBEEER.js";
+} from "./chunk-MYGTZNKV.js";
 import {
   commitTime,
   parsedCommit
