@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-OKSAYDFN.js";
+} from "./chunks/chunk-IXTFKYDF.js";
 import {
   createLogger,
   redactSecrets
@@ -14,11 +14,12 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-5HNWNILF.js";
+} from "./chunks/chunk-KLLECF3U.js";
 import "./chunks/chunk-5U23UV77.js";
-import "./chunks/chunk-SUWRR423.js";
-import "./chunks/chunk-DHENXVDC.js";
-import "./chunks/chunk-5LSMR7TZ.js";
+import "./chunks/chunk-X6JYXELB.js";
+import "./chunks/chunk-23XMRP5I.js";
+import "./chunks/chunk-5P5VL364.js";
+import "./chunks/chunk-LA5X7BD7.js";
 import {
   UsageError,
   installOutputScrubbing,

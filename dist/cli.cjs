@@ -124,6 +124,9 @@ async function flushMemos() {
   } catch {
   }
 }
+function keptMemoDir() {
+  return kept ? (0, import_node_path2.dirname)(kept.path) : void 0;
+}
 function keepable(v) {
   return typeof v === "boolean" || typeof v === "string" || typeof v === "number" && Number.isFinite(v);
 }
@@ -135,7 +138,7 @@ function keptMemo(name) {
 function digestOf(key) {
   return (0, import_node_crypto2.createHash)("sha256").update(key).digest("base64url");
 }
-var import_node_crypto2, import_node_fs2, import_node_path2, buildId, KEPT_MAX, keptMax, kept, TextMemo;
+var import_node_crypto2, import_node_fs2, import_node_path2, buildId, currentBuildId, KEPT_MAX, keptMax, kept, TextMemo;
 var init_memo = __esm({
   "src/memo.ts"() {
     "use strict";
@@ -143,6 +146,7 @@ var init_memo = __esm({
     import_node_fs2 = require("node:fs");
     import_node_path2 = require("node:path");
     init_atomic_fs();
+    currentBuildId = () => buildId;
     KEPT_MAX = 4096;
     keptMax = /* @__PURE__ */ new Map();
     TextMemo = class {
@@ -3993,9 +3997,9 @@ function formatNumber(value) {
   const rounded = Math.abs(value) >= 1 ? Number(value.toFixed(4)) : Number(value.toPrecision(4));
   return String(rounded === 0 ? 0 : rounded);
 }
-function formatMeasured(value, bounds) {
+function formatMeasured(value, bounds2) {
   const short3 = formatNumber(value);
-  const clashes = (s) => bounds.some((b) => b !== void 0 && b !== value && s === String(b));
+  const clashes = (s) => bounds2.some((b) => b !== void 0 && b !== value && s === String(b));
   if (!clashes(short3)) return short3;
   for (let digits = 5; digits <= 17; digits++) {
     const longer = String(Number(value.toPrecision(digits)));
@@ -4095,9 +4099,12 @@ function isCheckOutcome(s) {
   return typeof s === "string" && OUTCOMES.includes(s);
 }
 function parseChecksLine(line) {
-  return parseCheckDetails(line).map(({ name, value, outcome }) => ({ name, value, outcome }));
+  return valuesOfLine.get(line, () => Object.freeze(parseCheckDetails(line).map(({ name, value, outcome }) => Object.freeze({ name, value, outcome }))));
 }
 function parseCheckDetails(line) {
+  return detailsOfLine.get(line, () => Object.freeze(parseEntries(line).map((c) => Object.freeze(c))));
+}
+function parseEntries(line) {
   const out = [];
   for (const part of line.split(";")) {
     const m = ENTRY.exec(part.trim());
@@ -4149,11 +4156,12 @@ function checksFromBody(body) {
   }
   return [];
 }
-var OUTCOMES, ENTRY, NUM, NUMBER, SIMPLE_ITEM, COMPARISON, COMPARISON_START;
+var OUTCOMES, ENTRY, NUM, NUMBER, SIMPLE_ITEM, COMPARISON, COMPARISON_START, valuesOfLine, detailsOfLine;
 var init_checks = __esm({
   "src/audit/checks.ts"() {
     "use strict";
     init_summary();
+    init_memo();
     OUTCOMES = ["pass", "fail", "inconclusive", "no-data", "error"];
     ENTRY = /^(\S+)\s+(\S+)(?:\s+\(([^)]*)\))?\s+(pass|fail|inconclusive|no-data|error)(?:\s+(critical))?(?:\s.*)?$/;
     NUM = "[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[-+]?\\d+)?";
@@ -4164,6 +4172,8 @@ var init_checks = __esm({
       "i"
     );
     COMPARISON_START = /(?:^|,\s*)(?=(?:ref|first)\s)/;
+    valuesOfLine = new TextMemo(4096);
+    detailsOfLine = new TextMemo(4096);
   }
 });
 
@@ -4253,6 +4263,9 @@ function ownJudgment(c, hasPosition, notes) {
   return void 0;
 }
 function whyOf(body) {
+  return reasons.get(body, () => reasonOf(body));
+}
+function reasonOf(body) {
   return body.split(/\n[ \t]*\n/).map((p) => p.split("\n").map((l) => l.trim()).filter(Boolean).join(" ")).filter((p) => p !== "" && parseChecksLine(p).length === 0).join("; ");
 }
 function recordedChecksFromBody(body) {
@@ -4277,6 +4290,9 @@ function recordedCheckOf(c) {
   };
 }
 function boundsFromBody(body) {
+  return bounds.get(body, () => boundsOf(body));
+}
+function boundsOf(body) {
   const out = /* @__PURE__ */ new Map();
   const line = body.split("\n").find((l) => parseChecksLine(l).length > 0);
   for (const c of line === void 0 ? [] : parseCheckDetails(line)) {
@@ -4305,12 +4321,15 @@ function insertByTime(events, noted) {
   while (k < placed.length) out.push(placed[k++].event);
   return out;
 }
-var EDITED;
+var EDITED, reasons, bounds;
 var init_events = __esm({
   "src/audit/events.ts"() {
     "use strict";
     init_checks();
+    init_memo();
     EDITED = /^(.+?) changed on production(?: in ([0-9a-f]{7,40}))? by someone else during the rollout/;
+    reasons = new TextMemo(4096);
+    bounds = new TextMemo(4096);
   }
 });
 
@@ -4701,8 +4720,8 @@ function revertsIn(commits) {
   }
   return out;
 }
-function buildRolloutLog(commits, notesFor, options = {}) {
-  const oldestFirst = canaryCommits(commits).filter((c) => options.service === void 0 || c.trailers.service === options.service).reverse();
+function buildRolloutLogFrom(records, notesFor, options = {}) {
+  const oldestFirst = records.filter((c) => options.service === void 0 || c.trailers.service === options.service).reverse();
   const groups2 = [];
   const open2 = /* @__PURE__ */ new Map();
   const latest = /* @__PURE__ */ new Map();
@@ -4751,7 +4770,7 @@ function toEntry(group, notesFor, limits2, supersededBy, supersedes) {
       step: c.trailers.step?.index ?? 0,
       commit: c.sha,
       at: c.at.toISOString(),
-      checks: checksFromBody(c.body),
+      checks: [...checksFromBody(c.body)],
       judgments: [],
       judged: judgments.filter((j) => j.stepCommit === c.sha).map(stepJudged)
     });
@@ -4762,7 +4781,7 @@ function toEntry(group, notesFor, limits2, supersededBy, supersedes) {
     if (!current) continue;
     const noted = notesFor(c.sha).filter((n) => n.rollout === rollout);
     for (const n of noted) current.judgments.push({ at: n.at, outcome: n.outcome, checks: n.checks });
-    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: checksFromBody(c.body) });
+    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: [...checksFromBody(c.body)] });
   }
   for (const s of steps) s.judgments.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return {
@@ -4797,9 +4816,9 @@ function shortIso(iso) {
   return iso.replace(/\.000Z$/, "Z");
 }
 function checkText(c) {
-  const bounds = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
+  const bounds2 = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
   const why2 = c.reason && (c.outcome === "no-data" || c.outcome === "error" || c.outcome === "inconclusive") ? ` (${c.reason})` : "";
-  return `${c.name} ${c.value ?? "-"}${bounds ? ` (${bounds})` : ""} ${c.outcome}${why2}${explanation(c)}`;
+  return `${c.name} ${c.value ?? "-"}${bounds2 ? ` (${bounds2})` : ""} ${c.outcome}${why2}${explanation(c)}`;
 }
 function explanation(c) {
   const parts = [
@@ -5042,8 +5061,8 @@ function errorStatus(service2, settings, reason2) {
 }
 function checksText(checks) {
   return checks.map((c) => {
-    const bounds = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
-    return `${c.name} ${c.value ?? "-"}${bounds ? ` (${bounds})` : ""} ${c.outcome}${explanation(c)}`;
+    const bounds2 = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
+    return `${c.name} ${c.value ?? "-"}${bounds2 ? ` (${bounds2})` : ""} ${c.outcome}${explanation(c)}`;
   }).join(", ");
 }
 function inARowText(r) {
@@ -46109,10 +46128,10 @@ function getAdapter(adapters, config2) {
     rejectedReasons[id || "#" + i] = adapter2;
   }
   if (!adapter2) {
-    const reasons = Object.entries(rejectedReasons).map(
+    const reasons2 = Object.entries(rejectedReasons).map(
       ([id, state]) => `adapter ${id} ` + (state === false ? "is not supported by the environment" : "is not available in the build")
     );
-    let s = length ? reasons.length > 1 ? "since :\n" + reasons.map(renderReason).join("\n") : " " + renderReason(reasons[0]) : "as no adapter specified";
+    let s = length ? reasons2.length > 1 ? "since :\n" + reasons2.map(renderReason).join("\n") : " " + renderReason(reasons2[0]) : "as no adapter specified";
     throw new AxiosError_default(
       `There is no suitable adapter to dispatch the request ` + s,
       AxiosError_default.ERR_NOT_SUPPORT
@@ -60292,7 +60311,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return path;
     }
-    function dirname13(path) {
+    function dirname14(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -60310,7 +60329,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir2(dirname13(name));
+          dir.parent = mkdir2(dirname14(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -60323,7 +60342,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             basename: basename7(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir2(dirname13(name)),
+            parent: mkdir2(dirname14(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -60776,7 +60795,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute6 ? `/${normalized}` : normalized;
     }
-    function join19(...args) {
+    function join20(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -61189,7 +61208,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join19(gitdir, key), `${value.trim()}
+            async () => fs2.write(join20(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -61213,7 +61232,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref3,
-          async () => fs2.write(join19(gitdir, ref3), `${value.trim()}
+          async () => fs2.write(join20(gitdir, ref3), `${value.trim()}
 `, "utf8")
         );
       }
@@ -61231,7 +61250,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref3);
         await acquireLock2(
           ref3,
-          async () => fs2.write(join19(gitdir, ref3), `ref: ${value.trim()}
+          async () => fs2.write(join20(gitdir, ref3), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -61258,7 +61277,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref3) => fs2.rm(join19(gitdir, ref3))));
+        await Promise.all(refs.map((ref3) => fs2.rm(join20(gitdir, ref3))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -62433,7 +62452,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -63325,9 +63344,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join19(filepath, entry2.path), entry2);
+          map.set(join20(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join19(filepath, entry2.path));
+        return tree.entries().map((entry2) => join20(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63422,9 +63441,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join19(dir, filepath));
+        const names = await fs2.readdir(join20(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join19(filepath, name));
+        return names.map((name) => join20(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63679,7 +63698,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname13(filepath);
+        const parent = dirname14(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir2, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -63704,7 +63723,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join19(filepath, entry);
+            const subpath = join20(filepath, entry);
             return fs2.lstat(subpath).then((stat3) => {
               if (!stat3) return;
               return stat3.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -63852,7 +63871,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname13(filepath));
+          await this.mkdir(dirname14(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -64003,18 +64022,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isAbsolute5(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp14, dotgit }) {
-      assertParameter("fsp", fsp14);
+    async function discoverGitdir({ fsp: fsp15, dotgit }) {
+      assertParameter("fsp", fsp15);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp14._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp15._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp14._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+        return fsp15._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
           if (isAbsolute5(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join19(dirname13(dotgit), submoduleGitdir);
+          const gitdir = join20(dirname14(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -64048,7 +64067,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname13(path));
+        await fs2.mkdir(dirname14(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -64057,7 +64076,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -64149,17 +64168,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join19(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs2, dir, gitdir = join20(dir, ".git"), filepath }) {
         if (basename7(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join19(gitdir, "info", "exclude");
+        const excludesFile = join20(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join19(dir, ".gitignore"),
+            gitignore: join20(dir, ".gitignore"),
             filepath
           }
         ];
@@ -64168,7 +64187,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join19(dir, folder, ".gitignore"),
+            gitignore: join20(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -64178,7 +64197,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname13(p.filepath);
+          const parentdir = dirname14(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -64251,7 +64270,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add2({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -64315,17 +64334,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join19(dir, currentFilepath));
+        const stats = await fs2.lstat(join20(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join19(dir, currentFilepath));
+          const children = await fs2.readdir(join20(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join19(currentFilepath, child2)],
+                filepath: [join20(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64339,7 +64358,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join19(currentFilepath, child2)],
+                filepath: [join20(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64348,7 +64367,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join19(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join19(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join20(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join20(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -64376,7 +64395,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -64849,7 +64868,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       note: note2,
@@ -64919,7 +64938,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       remote,
       url: url3,
       force = false
@@ -64929,10 +64948,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           remote,
           url: url3,
@@ -64989,7 +65008,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       tagger: _tagger,
       message = ref3,
@@ -65072,7 +65091,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       object: object2,
       checkout: checkout2 = false,
@@ -65082,10 +65101,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _branch({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3,
           object: object2,
@@ -65733,7 +65752,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -65752,10 +65771,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref3 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _checkout({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -65819,7 +65838,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -66092,7 +66111,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join19(dir, filepath);
+      const currentFilepath = join20(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -66261,7 +66280,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join19(dir, filepath))
+                  stats: await fs2.lstat(join20(dir, filepath))
                 });
               return {
                 method: "write",
@@ -66274,7 +66293,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join19(dir, op.filepath);
+          const currentFilepath = join20(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -66474,7 +66493,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -66992,7 +67011,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join19(gitdir, "shallow");
+        const filepath = join20(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -67013,7 +67032,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join19(gitdir, "shallow");
+        const filepath = join20(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -67583,7 +67602,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join19(gitdir, res.packfile);
+        const fullpath = join20(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -67599,7 +67618,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join19(dir, ".git"),
+      gitdir = bare ? dir : join20(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -67713,7 +67732,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       url: url3,
       corsProxy = void 0,
       ref: ref3 = void 0,
@@ -67738,10 +67757,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _clone({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           http: http4,
           onProgress,
@@ -67776,7 +67795,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       message,
       author,
       committer,
@@ -67825,17 +67844,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       fullname = false,
       test: test2 = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           fullname,
           test: test2
@@ -67866,16 +67885,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67884,13 +67903,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp14, gitdir: updatedGitdir, ref: ref3 });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp15, gitdir: updatedGitdir, ref: ref3 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -67904,16 +67923,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           remote
         });
@@ -67926,14 +67945,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref3 = ref3.startsWith("refs/tags/") ? ref3 : `refs/tags/${ref3}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref3 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67955,7 +67974,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join19(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -67998,7 +68017,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -68006,10 +68025,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -68019,15 +68038,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join19(dir, ".git"), ref: ref3 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -68311,7 +68330,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -68331,10 +68350,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _pull({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68369,7 +68388,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       remote,
       remoteRef,
@@ -68390,10 +68409,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _fetch({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68425,7 +68444,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -68433,10 +68452,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -68447,10 +68466,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join19(filepath, ".git"))) {
+      if (await fs2.exists(join20(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname13(filepath);
+        const parent = dirname14(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -68467,15 +68486,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join19(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join20(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           path
         });
@@ -68491,17 +68510,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           path
         });
@@ -68680,7 +68699,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join19(dir, filepath);
+        filepath = join20(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -68701,7 +68720,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -68710,10 +68729,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           onProgress,
           dir,
@@ -68729,7 +68748,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join19(dir, ".git"),
+      gitdir = bare ? dir : join20(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -68738,10 +68757,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _init({
-          fs: fsp14,
+          fs: fsp15,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -68803,7 +68822,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -68814,10 +68833,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -68832,7 +68851,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath
     }) {
       try {
@@ -68840,10 +68859,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp14,
+          fs: fsp15,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -68856,16 +68875,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           remote
         });
@@ -68913,27 +68932,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join19(prefix, entry.path)
+            prefix: join20(prefix, entry.path)
           });
         } else {
-          filenames.push(join19(prefix, entry.path));
+          filenames.push(join20(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68968,7 +68987,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -68976,10 +68995,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -68992,15 +69011,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp14, gitdir: updatedGitdir, filepath });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp15, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -69017,14 +69036,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -69116,13 +69135,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp14, gitdir: updatedGitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp15, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -69169,7 +69188,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result2;
         if (entry.oid === fileId) {
-          result2 = join19(parentPath, entry.path);
+          result2 = join20(parentPath, entry.path);
           filepaths.push(result2);
         } else if (entry.type === "tree") {
           result2 = _readObject({
@@ -69186,7 +69205,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join19(parentPath, entry.path)
+              parentPath: join20(parentPath, entry.path)
             });
           });
         }
@@ -69371,7 +69390,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log2({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       ref: ref3 = "HEAD",
       depth,
@@ -69387,10 +69406,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _log({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -69411,7 +69430,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -69488,7 +69507,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -69531,7 +69550,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join19(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join20(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -69542,7 +69561,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -69551,10 +69570,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -69574,7 +69593,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -69644,7 +69663,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       start,
       finish
     }) {
@@ -69692,7 +69711,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -69995,7 +70014,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       remoteRef,
       remote = "origin",
@@ -70011,10 +70030,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _push({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           http: http4,
           onProgress,
@@ -70071,7 +70090,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -70080,10 +70099,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70097,7 +70116,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70105,10 +70124,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70138,7 +70157,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -70148,10 +70167,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _readNote({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3,
@@ -70165,7 +70184,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -70254,7 +70273,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70262,10 +70281,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _readTag({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70278,7 +70297,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -70287,10 +70306,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _readTree({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70304,7 +70323,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -70312,10 +70331,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp14 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp14, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp15, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -70380,7 +70399,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       author: _author,
@@ -70468,7 +70487,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       oldref,
       checkout: checkout2 = false
@@ -70478,10 +70497,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oldref", oldref);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3,
           oldref,
@@ -70498,7 +70517,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       ref: ref3,
       cache: cache2 = {}
@@ -70546,7 +70565,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join19(dir, filepath));
+        const object2 = dir && await fs2.read(join20(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -70554,7 +70573,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join19(dir, filepath));
+            stats = await fs2.lstat(join20(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -70574,7 +70593,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       depth
     }) {
@@ -70582,10 +70601,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           ref: ref3,
           depth
@@ -70599,7 +70618,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       path,
       value,
       append: append2 = false
@@ -70667,7 +70686,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join19(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -70697,7 +70716,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join19(this.gitdir, _GitStashManager.refStash);
+        return join20(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -70705,7 +70724,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join19(this.gitdir, _GitStashManager.refLogsStash);
+        return join20(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -71011,7 +71030,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -71034,7 +71053,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join19(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join20(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -71064,7 +71083,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status2({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -71103,7 +71122,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join19(dir, filepath));
+        const stats = await fs2.lstat(join20(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -71113,7 +71132,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join19(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join20(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -71174,15 +71193,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join19(parent, segment);
+        parent = join20(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname14 = path.shift();
+      const dirname15 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname14) {
+        if (entry.path === dirname15) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -71223,7 +71242,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3 = "HEAD",
       filepaths = ["."],
       filter: filter2,
@@ -71296,7 +71315,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       object: object2,
       force = false
@@ -71328,7 +71347,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -71348,7 +71367,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join19(dir, filepath));
+                const fileStats2 = await fs2.lstat(join20(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -71366,7 +71385,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join19(dir, filepath));
+          fileStats = await fs2.lstat(join20(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -71387,7 +71406,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join19(dir, filepath)) : await fs2.read(join19(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join20(dir, filepath)) : await fs2.read(join20(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -71431,7 +71450,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk4({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -71442,10 +71461,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _walk({
-          fs: fsp14,
+          fs: fsp15,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -71459,15 +71478,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join19(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join20(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -71481,17 +71500,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -71503,7 +71522,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -71549,7 +71568,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join19(dir, ".git"),
+      gitdir = join20(dir, ".git"),
       ref: ref3,
       value,
       force = false,
@@ -71604,15 +71623,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join19(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join20(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -71621,15 +71640,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join19(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join20(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp14 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp14, dotgit: gitdir });
+        const fsp15 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp14,
+          fs: fsp15,
           gitdir: updatedGitdir,
           tree
         });
@@ -72842,10 +72861,10 @@ function movedRef(fullRef, current, expected, label7) {
 }
 function nativePushError(stdout, stderr, ctx) {
   const where3 = { branch: ctx.ref, detail: ctx.label };
-  const reasons = stdout.split("\n").filter((l) => l.startsWith("!	")).map((l) => clean2(l.split("	").slice(2).join(" "), ctx));
-  const own4 = reasons.filter((r) => !ATOMIC_FOLLOWER_RE.test(r));
+  const reasons2 = stdout.split("\n").filter((l) => l.startsWith("!	")).map((l) => clean2(l.split("	").slice(2).join(" "), ctx));
+  const own4 = reasons2.filter((r) => !ATOMIC_FOLLOWER_RE.test(r));
   const remote = stderr.split("\n").map((l) => /^remote: (?:error|fatal): (.*)$/.exec(l.trim())?.[1]).filter((l) => l !== void 0).map((l) => clean2(l, ctx));
-  const reason2 = own4.find((r) => LOST_RACE_RE.test(r)) ?? own4[0] ?? remote.find((r) => LOST_RACE_RE.test(r)) ?? reasons[0];
+  const reason2 = own4.find((r) => LOST_RACE_RE.test(r)) ?? own4[0] ?? remote.find((r) => LOST_RACE_RE.test(r)) ?? reasons2[0];
   if (reason2 && LOST_RACE_RE.test(reason2)) {
     return new GitConflictError(`${ctx.ref ?? "the ref"} moved while updating it`, {
       where: where3,
@@ -82194,6 +82213,83 @@ var init_status2 = __esm({
   }
 });
 
+// src/runner/log-history.ts
+function encodeRecord(r) {
+  const { stepSince, started, ...rest2 } = r.trailers;
+  return {
+    sha: r.sha,
+    at: r.at.getTime(),
+    title: r.title,
+    body: r.body,
+    trailers: { ...rest2, ...stepSince ? { stepSince: stepSince.getTime() } : {}, ...started ? { started: started.getTime() } : {} }
+  };
+}
+function decodeRecord(e) {
+  const t = e.trailers;
+  if (t.stepSince !== void 0) t.stepSince = new Date(t.stepSince);
+  if (t.started !== void 0) t.started = new Date(t.started);
+  e.at = new Date(e.at);
+  return e;
+}
+function fileOf() {
+  const dir = keptMemoDir();
+  const build2 = currentBuildId();
+  return dir && build2 ? (0, import_node_path18.join)(dir, `log-history-${build2}.json`) : void 0;
+}
+function decode2(text, author) {
+  const data = JSON.parse(text);
+  if (data.version !== VERSION14 || !(0, import_node_util3.isDeepStrictEqual)(data.author, { name: author.name, email: author.email })) return void 0;
+  if (typeof data.tip !== "string" || !Number.isSafeInteger(data.read) || !Array.isArray(data.records) || !Array.isArray(data.reverts)) return void 0;
+  return {
+    tip: data.tip,
+    read: data.read,
+    records: data.records.map(decodeRecord),
+    reverts: new Map(data.reverts)
+  };
+}
+function encode4(h, author) {
+  return JSON.stringify({
+    version: VERSION14,
+    author: { name: author.name, email: author.email },
+    tip: h.tip,
+    read: h.read,
+    records: h.records.map(encodeRecord),
+    reverts: [...h.reverts]
+  });
+}
+function keptHistory(author) {
+  const path = fileOf();
+  if (!path) return void 0;
+  try {
+    return decode2((0, import_node_fs17.readFileSync)(path, "utf8"), author);
+  } catch {
+    return void 0;
+  }
+}
+async function keepHistory(history, author) {
+  const path = fileOf();
+  if (!path) return;
+  try {
+    const text = encode4(history, author);
+    if (!(0, import_node_util3.isDeepStrictEqual)(decode2(text, author), history)) return;
+    await import_node_fs17.promises.mkdir((0, import_node_path18.dirname)(path), { recursive: true });
+    await writeFileAtomic(path, text);
+  } catch {
+  }
+}
+var import_node_fs17, import_node_path18, import_node_util3, VERSION14;
+var init_log_history = __esm({
+  "src/runner/log-history.ts"() {
+    "use strict";
+    import_node_fs17 = require("node:fs");
+    import_node_path18 = require("node:path");
+    import_node_util3 = require("node:util");
+    init_atomic_fs();
+    init_memo();
+    VERSION14 = 1;
+  }
+});
+
 // src/audit/markdown.ts
 function escapeCell(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, "<br>");
@@ -82328,6 +82424,31 @@ function limitsOf(config2) {
     ])
   );
 }
+async function productionHistory(repo, tip, author) {
+  const kept2 = keptHistory(author);
+  if (kept2?.tip === tip) return kept2;
+  const commits = [];
+  const others = [];
+  let below;
+  for await (const c of repo.walk(tip, { firstParent: true })) {
+    if (c.sha === kept2?.tip) {
+      below = kept2;
+      break;
+    }
+    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+    else others.push(c);
+  }
+  const reverts = revertsIn(others);
+  for (const [sha, revert] of below?.reverts ?? []) if (!reverts.has(sha)) reverts.set(sha, revert);
+  const history = {
+    tip,
+    read: commits.length + others.length + (below?.read ?? 0),
+    records: [...canaryCommits(commits), ...below?.records ?? []],
+    reverts
+  };
+  await keepHistory(history, author);
+  return history;
+}
 async function log(ctx, opts) {
   const format = opts.format ?? "text";
   if (!FORMATS.includes(format)) {
@@ -82338,13 +82459,8 @@ async function log(ctx, opts) {
   const session = await openSession(ctx, { write: false, metrics: false });
   const { repo, author, config: config2 } = session;
   const tip = await repo.resolve(session.production);
-  const commits = [];
-  const others = [];
-  for await (const c of repo.walk(tip, { firstParent: true })) {
-    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
-    else others.push(c);
-  }
-  const records = canaryCommits(commits);
+  const history = await productionHistory(repo, tip, author);
+  const records = history.records;
   if (opts.service !== void 0 && !(opts.service in config2.services) && !records.some((c) => c.trailers.service === opts.service)) {
     const known = Object.keys(config2.services);
     throw new ConfigError(`no service named ${opts.service} in ${CONFIG_FILE} or in production's records`, {
@@ -82377,21 +82493,24 @@ async function log(ctx, opts) {
       })
     ])
   );
-  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], {
+  const rollouts = buildRolloutLogFrom(records, (sha) => judgments.get(sha) ?? [], {
     ...opts.service !== void 0 ? { service: opts.service } : {},
     ...since2 ? { since: since2 } : {},
     ...outcomes ? { outcomes } : {},
     limits: limitsOf(config2),
-    reverts: revertsIn(others)
+    reverts: history.reverts
   });
-  const read5 = commits.length + others.length;
+  const read5 = history.read;
   const extent = `${read5.toLocaleString("en-US")} commit${read5 === 1 ? "" : "s"} of ${session.production} read: its whole history`;
   return {
     exitCode: 0,
-    text: format === "markdown" ? `${renderRolloutsMarkdown(rollouts)}
+    // Written only when printed: --json never needs it (a long log takes tens of ms to format).
+    get text() {
+      return format === "markdown" ? `${renderRolloutsMarkdown(rollouts)}
 _${extent}._
 ` : `${formatRolloutLog(rollouts, { now })}${extent}
-`,
+`;
+    },
     json: { rollouts, history: { branch: session.production, tip, commits: read5, complete: true } }
   };
 }
@@ -82399,6 +82518,7 @@ var FORMATS, ISO_DATE;
 var init_log2 = __esm({
   "src/commands/log.ts"() {
     "use strict";
+    init_log_history();
     init_log();
     init_markdown();
     init_notes();
@@ -82558,9 +82678,9 @@ function renderCheckChart(name, limit, judgments, s) {
   const bottom = height - 28;
   const samples = judgments.flatMap((j) => j.checks.filter((c) => c.name === name).map((c) => ({ at: Date.parse(j.at), check: c })));
   const values = samples.map((p) => p.check.value).filter((v) => v !== null);
-  const bounds = [limit?.min, limit?.max].filter((v) => v !== void 0);
-  let lo = Math.min(...values, ...bounds);
-  let hi = Math.max(...values, ...bounds);
+  const bounds2 = [limit?.min, limit?.max].filter((v) => v !== void 0);
+  let lo = Math.min(...values, ...bounds2);
+  let hi = Math.max(...values, ...bounds2);
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
   const pad2 = hi > lo ? (hi - lo) * 0.15 : Math.max(Math.abs(hi) * 0.01, 0.5);
   lo -= pad2;
@@ -82764,7 +82884,7 @@ function refuse(message, hint, data = {}) {
   return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} \u2014 ${hint}`] };
 }
 async function outProblem(file) {
-  const dir = (0, import_node_path18.dirname)(file);
+  const dir = (0, import_node_path19.dirname)(file);
   const info = await (0, import_promises3.stat)(dir).catch(() => void 0);
   if (!info) return `directory ${dir} does not exist`;
   if (!info.isDirectory()) return `${dir} is not a directory`;
@@ -82775,7 +82895,7 @@ async function report(ctx, opts) {
   const example = "e.g. git-canary report --service checkout --out report.html";
   if (!opts.service) throw new UsageError("report needs --service <name>", { hint: example });
   if (!opts.out) throw new UsageError("report needs --out <file>", { hint: example });
-  const out = (0, import_node_path18.resolve)(ctx.cwd, opts.out);
+  const out = (0, import_node_path19.resolve)(ctx.cwd, opts.out);
   const problem = await outProblem(out);
   if (problem) return refuse(`cannot write --out ${opts.out}: ${problem}`, "create the directory first, or write the report elsewhere");
   let config2;
@@ -82811,12 +82931,12 @@ async function report(ctx, opts) {
     ...logged.errors ? { errors: logged.errors } : {}
   };
 }
-var import_promises3, import_node_path18;
+var import_promises3, import_node_path19;
 var init_report = __esm({
   "src/commands/report.ts"() {
     "use strict";
     import_promises3 = require("node:fs/promises");
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     init_report_html();
     init_errors();
     init_repository();
@@ -83681,7 +83801,7 @@ __export(validate_exports, {
   validate: () => validate2
 });
 async function configFromDisk(ctx, path) {
-  const full = (0, import_node_path19.isAbsolute)(path) ? path : (0, import_node_path19.resolve)(ctx.cwd, path);
+  const full = (0, import_node_path20.isAbsolute)(path) ? path : (0, import_node_path20.resolve)(ctx.cwd, path);
   let text;
   try {
     text = await (0, import_promises4.readFile)(full, "utf8");
@@ -83692,8 +83812,8 @@ async function configFromDisk(ctx, path) {
       hint: `name a ${CONFIG_FILE} on disk, e.g. --config ${CONFIG_FILE} in your checkout of the production branch`
     });
   }
-  const rel = (0, import_node_path19.relative)(ctx.cwd, full);
-  return { text, file: (0, import_node_path19.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
+  const rel = (0, import_node_path20.relative)(ctx.cwd, full);
+  return { text, file: (0, import_node_path20.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
 }
 async function validate2(ctx, opts) {
   const config2 = opts.config !== void 0 ? await configFromDisk(ctx, opts.config) : void 0;
@@ -83717,12 +83837,12 @@ async function validate2(ctx, opts) {
   return { exitCode: report2.valid ? 0 : 1, text: `${lines.join("\n")}
 `, json: report2 };
 }
-var import_promises4, import_node_path19;
+var import_promises4, import_node_path20;
 var init_validate2 = __esm({
   "src/commands/validate.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_path19 = require("node:path");
+    import_node_path20 = require("node:path");
     init_errors();
     init_validate_repo();
     init_session();
@@ -84243,9 +84363,9 @@ __export(init_exports, {
   readYamlFiles: () => readYamlFiles
 });
 function templatesDir() {
-  const here = (0, import_node_path20.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
-  const found = [(0, import_node_path20.join)(here, "..", "..", "templates"), (0, import_node_path20.join)(here, "..", "templates")].find(
-    (d) => (0, import_node_fs17.existsSync)((0, import_node_path20.join)(d, "workflow.yaml"))
+  const here = (0, import_node_path21.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
+  const found = [(0, import_node_path21.join)(here, "..", "..", "templates"), (0, import_node_path21.join)(here, "..", "templates")].find(
+    (d) => (0, import_node_fs18.existsSync)((0, import_node_path21.join)(d, "workflow.yaml"))
   );
   if (!found) throw new UsageError("templates/ not found next to git-canary", { hint: "reinstall the package" });
   return found;
@@ -84258,7 +84378,7 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
   const visit4 = async (rel) => {
     let entries2;
     try {
-      entries2 = await (0, import_promises5.readdir)((0, import_node_path20.join)(root, rel), { withFileTypes: true });
+      entries2 = await (0, import_promises5.readdir)((0, import_node_path21.join)(root, rel), { withFileTypes: true });
     } catch (e) {
       if (rel !== "" || e.code !== "ENOENT") skipped.push({ file: rel || ".", reason: `cannot read the directory: ${e.code ?? e}` });
       return;
@@ -84280,12 +84400,12 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
       }
       let bytes;
       try {
-        const size = (await (0, import_promises5.stat)((0, import_node_path20.join)(root, path))).size;
+        const size = (await (0, import_promises5.stat)((0, import_node_path21.join)(root, path))).size;
         if (size > limits2.maxFileBytes) {
           skipped.push({ file: path, reason: `${size} bytes, over the ${limits2.maxFileBytes}-byte limit for a manifest` });
           continue;
         }
-        bytes = await (0, import_promises5.readFile)((0, import_node_path20.join)(root, path));
+        bytes = await (0, import_promises5.readFile)((0, import_node_path21.join)(root, path));
       } catch (e) {
         skipped.push({ file: path, reason: `cannot read it: ${e.code ?? e}` });
         continue;
@@ -84344,9 +84464,9 @@ function summary(s) {
   return [`  ${s.name}: ${s.workload.kind} ${s.workload.name} in ${s.workload.file}; canary ${s.canary.file}${route}`, ...s.notes.map((n) => `    note: ${n}`)].join("\n");
 }
 async function init(ctx, opts) {
-  const target2 = (0, import_node_path20.resolve)(ctx.cwd, opts.dir ?? ".");
-  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path20.join)(target2, out) }));
-  const existing = plan4.filter((p) => (0, import_node_fs17.existsSync)(p.path));
+  const target2 = (0, import_node_path21.resolve)(ctx.cwd, opts.dir ?? ".");
+  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path21.join)(target2, out) }));
+  const existing = plan4.filter((p) => (0, import_node_fs18.existsSync)(p.path));
   if (existing.length > 0 && !opts.force) {
     throw new UsageError(`${existing.map((p) => p.out).join(", ")} already exist${existing.length === 1 ? "s" : ""} in ${target2}`, {
       hint: "pass --force to overwrite"
@@ -84357,9 +84477,9 @@ async function init(ctx, opts) {
   const skipped = [...unread, ...detection.skipped].sort((a, b) => a.file < b.file ? -1 : 1);
   const found = detection.services.length > 0 ? await checkedConfig(detection, files) : void 0;
   const contents = {};
-  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path20.join)(templatesDir(), p.template), "utf8");
+  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path21.join)(templatesDir(), p.template), "utf8");
   for (const p of plan4) {
-    await (0, import_promises5.mkdir)((0, import_node_path20.dirname)(p.path), { recursive: true });
+    await (0, import_promises5.mkdir)((0, import_node_path21.dirname)(p.path), { recursive: true });
     await (0, import_promises5.writeFile)(p.path, contents[p.out]);
   }
   const written = plan4.map((p) => p.out);
@@ -84386,13 +84506,13 @@ async function init(ctx, opts) {
   }));
   return { exitCode: 0, text, json: { written, dir: target2, services, skipped } };
 }
-var import_node_fs17, import_promises5, import_node_path20, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
+var import_node_fs18, import_promises5, import_node_path21, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
 var init_init = __esm({
   "src/commands/init.ts"() {
     "use strict";
-    import_node_fs17 = require("node:fs");
+    import_node_fs18 = require("node:fs");
     import_promises5 = require("node:fs/promises");
-    import_node_path20 = require("node:path");
+    import_node_path21 = require("node:path");
     import_node_url2 = require("node:url");
     init_detect();
     init_config();
@@ -86446,7 +86566,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join19 } = require("path");
+    var { join: join20 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -86498,7 +86618,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream4, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join19(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join20(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -87011,7 +87131,7 @@ var require_transport = __commonJS({
     var { createRequire: createRequire4 } = require("module");
     var { existsSync: existsSync2 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join19, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
+    var { join: join20, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -87166,7 +87286,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target2 = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -87187,7 +87307,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target2 = bundlerOverrides["pino-worker"] || join19(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -87214,7 +87334,7 @@ var require_transport = __commonJS({
           return origin2;
         }
         if (origin2 === "pino/file") {
-          return join19(__dirname, "..", "file.js");
+          return join20(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -88194,7 +88314,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join19 = ",";
+            let join20 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -88208,7 +88328,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join20 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88216,13 +88336,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join20;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88243,7 +88363,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join20 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88257,13 +88377,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join20;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -88304,7 +88424,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join19 = ",";
+            let join20 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -88317,7 +88437,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join19 = `,
+                join20 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88325,13 +88445,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join19;
+                res += join20;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join19}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88344,7 +88464,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join19 = `,
+              join20 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88353,7 +88473,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -88411,20 +88531,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join20 = `,
+              const join21 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join20;
+                res2 += join21;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join21}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -88440,16 +88560,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join19 = `,
+            const join20 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join19, maximumBreadth);
+              res += stringifyTypedArray(value, join20, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join19;
+              separator = join20;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -88460,13 +88580,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join19;
+                separator = join20;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join19;
+              separator = join20;
             }
             if (separator !== "") {
               res = `
@@ -89310,7 +89430,7 @@ Environment: ${ENVIRONMENT.map((e) => e.name).join(", ")}.
 Exit codes: 0 done (including a hold), 1 a problem a person must fix, 2 usage error.
 Docs: man git-canary (git canary --help), README.md, and git-canary.yaml's JSON Schema in schema/git-canary.schema.json.`;
 function buildProgram(run2) {
-  const program2 = new Command("git-canary").description("GitOps canaries: every traffic step is a commit on your production branch").version(VERSION14).addOption(
+  const program2 = new Command("git-canary").description("GitOps canaries: every traffic step is a commit on your production branch").version(VERSION15).addOption(
     new Option("--repo <url|path>", "manifests repository: http(s) URL or local path (default: the repository containing the current directory)").env(
       "GIT_CANARY_REPO"
     )
@@ -89343,7 +89463,7 @@ function buildProgram(run2) {
   }
   return program2;
 }
-var VERSION14 = "0.1.0";
+var VERSION15 = "0.1.0";
 function oneLineUsageError(help) {
   return (str2, write) => {
     const message = str2.trim().split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(" ");
@@ -89394,7 +89514,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("53fcd23f96f46db8");
+setBuildId("6a24f68040eb4833");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

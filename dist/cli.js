@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-5HNWNILF.js";
+} from "./chunks/chunk-KLLECF3U.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -15,7 +15,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-HNATCU6D.js";
+} from "./chunks/chunk-LA5X7BD7.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("53fcd23f96f46db8");
+setBuildId("6a24f68040eb4833");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -82,6 +82,11 @@ export async function flushMemos(): Promise<void> {
   }
 }
 
+/** The directory named memos are kept in (keepMemosIn), or undefined when none are kept. */
+export function keptMemoDir(): string | undefined {
+  return kept ? dirname(kept.path) : undefined;
+}
+
 /** Stop keeping memos on disk (tests; a command that opens another cache). */
 export function forgetKeptMemos(): void {
   kept = undefined;

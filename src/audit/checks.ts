@@ -22,6 +22,7 @@
  */
 import { type ChecksLineEntry, formatChecksEntry } from '../analysis/summary.ts';
 import type { JudgmentNote } from '../engine/types.ts';
+import { TextMemo } from '../memo.ts';
 
 /** One check as recorded in a commit body or a note. */
 export type CheckValue = JudgmentNote['checks'][number];
@@ -64,13 +65,22 @@ export interface CheckLineInput extends CheckValue {
   bound?: string;
 }
 
-/** The checks of one checks line (see the grammar above); entries that do not parse are skipped. */
-export function parseChecksLine(line: string): CheckValue[] {
-  return parseCheckDetails(line).map(({ name, value, outcome }) => ({ name, value, outcome }));
+// A record's body is read for its checks several times (bounds, reason, judgment, steps), and `log`
+// reads thousands of records: each line is parsed once. Results are frozen, as they are shared.
+const valuesOfLine = new TextMemo<readonly CheckValue[]>(4096);
+const detailsOfLine = new TextMemo<readonly CheckLineInput[]>(4096);
+
+/** The checks of one checks line (see the grammar above); entries that do not parse are skipped. Frozen (shared). */
+export function parseChecksLine(line: string): readonly CheckValue[] {
+  return valuesOfLine.get(line, () => Object.freeze(parseCheckDetails(line).map(({ name, value, outcome }) => Object.freeze({ name, value, outcome }))));
 }
 
-/** Like parseChecksLine, with everything an entry records: bounds, critical, comparison, minRequests. */
-export function parseCheckDetails(line: string): CheckLineInput[] {
+/** Like parseChecksLine, with everything an entry records: bounds, critical, comparison, minRequests. Frozen (shared). */
+export function parseCheckDetails(line: string): readonly CheckLineInput[] {
+  return detailsOfLine.get(line, () => Object.freeze(parseEntries(line).map((c) => Object.freeze(c))));
+}
+
+function parseEntries(line: string): CheckLineInput[] {
   const out: CheckLineInput[] = [];
   for (const part of line.split(';')) {
     const m = ENTRY.exec(part.trim());
@@ -125,7 +135,7 @@ function parseDetails(details: string): Details {
  * The checks of a commit body: those of its first line that reads as a checks
  * line, or [] when none does (a start commit, a pause reason).
  */
-export function checksFromBody(body: string): CheckValue[] {
+export function checksFromBody(body: string): readonly CheckValue[] {
   for (const line of body.split('\n')) {
     const checks = parseChecksLine(line);
     if (checks.length > 0) return checks;

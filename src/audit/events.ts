@@ -22,6 +22,7 @@
 import type { JudgmentNote, RolloutCommit } from '../engine/types.ts';
 import { type CheckLineInput, type CheckValue, checksFromBody, parseCheckDetails, parseChecksLine } from './checks.ts';
 import type { NotesFor } from './state.ts';
+import { TextMemo } from '../memo.ts';
 
 /** A check's bounds from git-canary.yaml (`min`, `max` or both). */
 export interface CheckLimit {
@@ -227,8 +228,16 @@ function ownJudgment(c: RolloutCommit, hasPosition: boolean, notes: readonly Jud
 /** A person's edit as the engine words the pause: `<files> changed on production in <sha> by someone else during the rollout`. */
 const EDITED = /^(.+?) changed on production(?: in ([0-9a-f]{7,40}))? by someone else during the rollout/;
 
+// Every record's body is read for its reason and bounds: once per distinct body.
+const reasons = new TextMemo<string>(4096);
+const bounds = new TextMemo<ReadonlyMap<string, CheckLimit>>(4096);
+
 /** The record's reason: its body's paragraphs but the checks line, one line. */
 export function whyOf(body: string): string {
+  return reasons.get(body, () => reasonOf(body));
+}
+
+function reasonOf(body: string): string {
   return body
     .split(/\n[ \t]*\n/)
     .map((p) => p.split('\n').map((l) => l.trim()).filter(Boolean).join(' '))
@@ -268,7 +277,11 @@ export function recordedCheckOf(c: CheckLineInput): EventCheck {
  * The bounds written beside each check in a body's checks line (`success-rate 99.7 (min 99) pass`),
  * read by the one parser of that grammar (src/audit/checks.ts), whatever the entry's outcome.
  */
-export function boundsFromBody(body: string): Map<string, CheckLimit> {
+export function boundsFromBody(body: string): ReadonlyMap<string, CheckLimit> {
+  return bounds.get(body, () => boundsOf(body));
+}
+
+function boundsOf(body: string): Map<string, CheckLimit> {
   const out = new Map<string, CheckLimit>();
   const line = body.split('\n').find((l) => parseChecksLine(l).length > 0);
   for (const c of line === undefined ? [] : parseCheckDetails(line)) {

@@ -114,7 +114,12 @@ export interface RolloutLogOptions {
 
 /** Rollouts found in `commits` (newest first), newest first. */
 export function buildRolloutLog(commits: readonly CommitInfo[], notesFor: NotesFor, options: RolloutLogOptions = {}): RolloutLogEntry[] {
-  const oldestFirst = canaryCommits(commits)
+  return buildRolloutLogFrom(canaryCommits(commits), notesFor, options);
+}
+
+/** Rollouts of `records` (canaryCommits: git-canary's commits with valid trailers, newest first), newest first. */
+export function buildRolloutLogFrom(records: readonly RolloutCommit[], notesFor: NotesFor, options: RolloutLogOptions = {}): RolloutLogEntry[] {
+  const oldestFirst = records
     .filter((c) => options.service === undefined || c.trailers.service === options.service)
     .reverse();
   const groups: RolloutCommit[][] = [];
@@ -178,7 +183,7 @@ function toEntry(
       step: c.trailers.step?.index ?? 0,
       commit: c.sha,
       at: c.at.toISOString(),
-      checks: checksFromBody(c.body),
+      checks: [...checksFromBody(c.body)],
       judgments: [],
       judged: judgments.filter((j) => j.stepCommit === c.sha).map(stepJudged),
     });
@@ -190,7 +195,7 @@ function toEntry(
     if (!current) continue;
     const noted = notesFor(c.sha).filter((n) => n.rollout === rollout);
     for (const n of noted) current.judgments.push({ at: n.at, outcome: n.outcome, checks: n.checks });
-    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: checksFromBody(c.body) });
+    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: [...checksFromBody(c.body)] });
   }
   for (const s of steps) s.judgments.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return {

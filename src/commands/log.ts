@@ -1,6 +1,7 @@
 /** `git-canary log`: rollouts reconstructed from production's commit trailers and analysis notes. */
 import type { CheckLimits } from '../audit/events.ts';
-import { buildRolloutLog, formatRolloutLog, ROLLOUT_OUTCOMES, revertsIn, type RolloutOutcome } from '../audit/log.ts';
+import { keepHistory, type KeptHistory, keptHistory } from '../runner/log-history.ts';
+import { buildRolloutLogFrom, formatRolloutLog, ROLLOUT_OUTCOMES, revertsIn, type RolloutOutcome } from '../audit/log.ts';
 import { renderRolloutsMarkdown } from '../audit/markdown.ts';
 import { parseNote } from '../audit/notes.ts';
 import { canaryCommits } from '../audit/state.ts';
@@ -8,7 +9,7 @@ import type { GitCanaryConfig } from '../config/index.ts';
 import { tryParseDuration } from '../config/duration.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 import { CanaryError, ConfigError, UsageError } from '../errors.ts';
-import type { CommitInfo } from '../git/types.ts';
+import type { CommitInfo, GitRepo, Identity } from '../git/types.ts';
 import { NOTES_REF, noteText } from '../runner/observe.ts';
 import { CONFIG_FILE, openSession } from '../runner/session.ts';
 
@@ -63,6 +64,40 @@ export function limitsOf(config: GitCanaryConfig): CheckLimits {
   );
 }
 
+/**
+ * Production's first-parent history from `tip` as log needs it: `author`'s
+ * records (a merged pull request's commits or a person's commit with Canary-*
+ * trailers are not records), people's reverts, and how many commits there
+ * are. What an earlier run read below a tip it kept is taken from the cache
+ * (log-history.ts): the walk stops there.
+ */
+async function productionHistory(repo: GitRepo, tip: string, author: Identity): Promise<KeptHistory> {
+  const kept = keptHistory(author);
+  if (kept?.tip === tip) return kept;
+  const commits: CommitInfo[] = [];
+  const others: CommitInfo[] = [];
+  let below: KeptHistory | undefined;
+  for await (const c of repo.walk(tip, { firstParent: true })) {
+    if (c.sha === kept?.tip) {
+      below = kept;
+      break;
+    }
+    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+    else others.push(c);
+  }
+  // Newest first, as a whole walk would list them: the commits read, then those kept below them.
+  const reverts = revertsIn(others);
+  for (const [sha, revert] of below?.reverts ?? []) if (!reverts.has(sha)) reverts.set(sha, revert);
+  const history: KeptHistory = {
+    tip,
+    read: commits.length + others.length + (below?.read ?? 0),
+    records: [...canaryCommits(commits), ...(below?.records ?? [])],
+    reverts,
+  };
+  await keepHistory(history, author);
+  return history;
+}
+
 export async function log(ctx: CommandContext, opts: LogOptions): Promise<CommandResult> {
   const format = opts.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -74,15 +109,8 @@ export async function log(ctx: CommandContext, opts: LogOptions): Promise<Comman
   const session = await openSession(ctx, { write: false, metrics: false });
   const { repo, author, config } = session;
   const tip = (await repo.resolve(session.production))!;
-  // Production's own history (first parent), git-canary's commits only: a merged
-  // pull request's commits or a person's commit with Canary-* trailers are not records.
-  const commits: CommitInfo[] = [];
-  const others: CommitInfo[] = [];
-  for await (const c of repo.walk(tip, { firstParent: true })) {
-    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
-    else others.push(c);
-  }
-  const records = canaryCommits(commits);
+  const history = await productionHistory(repo, tip, author);
+  const records = history.records;
   if (opts.service !== undefined && !(opts.service in config.services) && !records.some((c) => c.trailers.service === opts.service)) {
     const known = Object.keys(config.services);
     throw new ConfigError(`no service named ${opts.service} in ${CONFIG_FILE} or in production's records`, {
@@ -119,19 +147,22 @@ export async function log(ctx: CommandContext, opts: LogOptions): Promise<Comman
       }),
     ]),
   );
-  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], {
+  const rollouts = buildRolloutLogFrom(records, (sha) => judgments.get(sha) ?? [], {
     ...(opts.service !== undefined ? { service: opts.service } : {}),
     ...(since ? { since } : {}),
     ...(outcomes ? { outcomes } : {}),
     limits: limitsOf(config),
-    reverts: revertsIn(others),
+    reverts: history.reverts,
   });
-  // Never a window: the whole first-parent history was read, and the output says how much that was.
-  const read = commits.length + others.length;
+  // Never a window: the whole first-parent history was read (or kept from an earlier run), and the output says how much that was.
+  const read = history.read;
   const extent = `${read.toLocaleString('en-US')} commit${read === 1 ? '' : 's'} of ${session.production} read: its whole history`;
   return {
     exitCode: 0,
-    text: format === 'markdown' ? `${renderRolloutsMarkdown(rollouts)}\n_${extent}._\n` : `${formatRolloutLog(rollouts, { now })}${extent}\n`,
+    // Written only when printed: --json never needs it (a long log takes tens of ms to format).
+    get text() {
+      return format === 'markdown' ? `${renderRolloutsMarkdown(rollouts)}\n_${extent}._\n` : `${formatRolloutLog(rollouts, { now })}${extent}\n`;
+    },
     json: { rollouts, history: { branch: session.production, tip, commits: read, complete: true } },
   };
 }

@@ -5,13 +5,13 @@ import {
   formatDuration,
   isCheckOutcome,
   tryParseDuration
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   TextMemo,
   atomicFs,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-HNATCU6D.js";
+} from "./chunk-LA5X7BD7.js";
 import {
   AUTH_SCHEMES,
   AuthError,

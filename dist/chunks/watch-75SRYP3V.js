@@ -3,18 +3,18 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-AOO2I2LT.js";
-import "./chunk-QGGYK26C.js";
-import "./chunk-I2K7K36O.js";
-import "./chunk-TGQAXZQK.js";
-import "./chunk-MYGTZNKV.js";
-import "./chunk-DHENXVDC.js";
+} from "./chunk-NPICEJ33.js";
+import "./chunk-J66WHQ4Z.js";
+import "./chunk-HEG3XIRC.js";
+import "./chunk-L2T6MJSI.js";
+import "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
 import {
   parseDuration
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   flushMemos
-} from "./chunk-HNATCU6D.js";
+} from "./chunk-LA5X7BD7.js";
 import {
   CanaryError,
   UsageError

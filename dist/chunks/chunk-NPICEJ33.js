@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-QGGYK26C.js";
+} from "./chunk-J66WHQ4Z.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,13 +13,13 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   parsedCommit
-} from "./chunk-DHENXVDC.js";
+} from "./chunk-23XMRP5I.js";
 import {
   tryParseDuration
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   CanaryError,
   GitConflictError,

@@ -54,6 +54,7 @@ var buildId;
 function setBuildId(id) {
   buildId = id;
 }
+var currentBuildId = () => buildId;
 var KEPT_MAX = 4096;
 var keptMax = /* @__PURE__ */ new Map();
 var kept;
@@ -84,6 +85,9 @@ async function flushMemos() {
     for (const name of await fsp2.readdir(dir)) if (/^memo-[\w-]+\.json$/.test(name) && join2(dir, name) !== path) await fsp2.rm(join2(dir, name), { force: true });
   } catch {
   }
+}
+function keptMemoDir() {
+  return kept ? dirname2(kept.path) : void 0;
 }
 function keepable(v) {
   return typeof v === "boolean" || typeof v === "string" || typeof v === "number" && Number.isFinite(v);
@@ -157,7 +161,9 @@ export {
   writeFileAtomic,
   atomicFs,
   setBuildId,
+  currentBuildId,
   keepMemosIn,
   flushMemos,
+  keptMemoDir,
   TextMemo
 };

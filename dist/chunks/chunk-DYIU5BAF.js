@@ -1,33 +1,107 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   renderRolloutsMarkdown
-} from "./chunk-OKSAYDFN.js";
+} from "./chunk-IXTFKYDF.js";
 import {
   ROLLOUT_OUTCOMES,
-  buildRolloutLog,
+  buildRolloutLogFrom,
   formatRolloutLog,
   revertsIn
-} from "./chunk-SUWRR423.js";
+} from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-I2K7K36O.js";
+} from "./chunk-HEG3XIRC.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   canaryCommits
-} from "./chunk-DHENXVDC.js";
+} from "./chunk-23XMRP5I.js";
 import {
   tryParseDuration
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
+import {
+  currentBuildId,
+  keptMemoDir,
+  writeFileAtomic
+} from "./chunk-LA5X7BD7.js";
 import {
   CanaryError,
   ConfigError,
   UsageError
 } from "./chunk-SZWPCBNB.js";
+
+// src/runner/log-history.ts
+import { promises as fsp, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+var VERSION = 1;
+function encodeRecord(r) {
+  const { stepSince, started, ...rest } = r.trailers;
+  return {
+    sha: r.sha,
+    at: r.at.getTime(),
+    title: r.title,
+    body: r.body,
+    trailers: { ...rest, ...stepSince ? { stepSince: stepSince.getTime() } : {}, ...started ? { started: started.getTime() } : {} }
+  };
+}
+function decodeRecord(e) {
+  const t = e.trailers;
+  if (t.stepSince !== void 0) t.stepSince = new Date(t.stepSince);
+  if (t.started !== void 0) t.started = new Date(t.started);
+  e.at = new Date(e.at);
+  return e;
+}
+function fileOf() {
+  const dir = keptMemoDir();
+  const build = currentBuildId();
+  return dir && build ? join(dir, `log-history-${build}.json`) : void 0;
+}
+function decode(text, author) {
+  const data = JSON.parse(text);
+  if (data.version !== VERSION || !isDeepStrictEqual(data.author, { name: author.name, email: author.email })) return void 0;
+  if (typeof data.tip !== "string" || !Number.isSafeInteger(data.read) || !Array.isArray(data.records) || !Array.isArray(data.reverts)) return void 0;
+  return {
+    tip: data.tip,
+    read: data.read,
+    records: data.records.map(decodeRecord),
+    reverts: new Map(data.reverts)
+  };
+}
+function encode(h, author) {
+  return JSON.stringify({
+    version: VERSION,
+    author: { name: author.name, email: author.email },
+    tip: h.tip,
+    read: h.read,
+    records: h.records.map(encodeRecord),
+    reverts: [...h.reverts]
+  });
+}
+function keptHistory(author) {
+  const path = fileOf();
+  if (!path) return void 0;
+  try {
+    return decode(readFileSync(path, "utf8"), author);
+  } catch {
+    return void 0;
+  }
+}
+async function keepHistory(history, author) {
+  const path = fileOf();
+  if (!path) return;
+  try {
+    const text = encode(history, author);
+    if (!isDeepStrictEqual(decode(text, author), history)) return;
+    await fsp.mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, text);
+  } catch {
+  }
+}
 
 // src/commands/log.ts
 var FORMATS = ["text", "markdown"];
@@ -61,6 +135,31 @@ function limitsOf(config) {
     ])
   );
 }
+async function productionHistory(repo, tip, author) {
+  const kept = keptHistory(author);
+  if (kept?.tip === tip) return kept;
+  const commits = [];
+  const others = [];
+  let below;
+  for await (const c of repo.walk(tip, { firstParent: true })) {
+    if (c.sha === kept?.tip) {
+      below = kept;
+      break;
+    }
+    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
+    else others.push(c);
+  }
+  const reverts = revertsIn(others);
+  for (const [sha, revert] of below?.reverts ?? []) if (!reverts.has(sha)) reverts.set(sha, revert);
+  const history = {
+    tip,
+    read: commits.length + others.length + (below?.read ?? 0),
+    records: [...canaryCommits(commits), ...below?.records ?? []],
+    reverts
+  };
+  await keepHistory(history, author);
+  return history;
+}
 async function log(ctx, opts) {
   const format = opts.format ?? "text";
   if (!FORMATS.includes(format)) {
@@ -71,13 +170,8 @@ async function log(ctx, opts) {
   const session = await openSession(ctx, { write: false, metrics: false });
   const { repo, author, config } = session;
   const tip = await repo.resolve(session.production);
-  const commits = [];
-  const others = [];
-  for await (const c of repo.walk(tip, { firstParent: true })) {
-    if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
-    else others.push(c);
-  }
-  const records = canaryCommits(commits);
+  const history = await productionHistory(repo, tip, author);
+  const records = history.records;
   if (opts.service !== void 0 && !(opts.service in config.services) && !records.some((c) => c.trailers.service === opts.service)) {
     const known = Object.keys(config.services);
     throw new ConfigError(`no service named ${opts.service} in ${CONFIG_FILE} or in production's records`, {
@@ -110,21 +204,24 @@ async function log(ctx, opts) {
       })
     ])
   );
-  const rollouts = buildRolloutLog(commits, (sha) => judgments.get(sha) ?? [], {
+  const rollouts = buildRolloutLogFrom(records, (sha) => judgments.get(sha) ?? [], {
     ...opts.service !== void 0 ? { service: opts.service } : {},
     ...since ? { since } : {},
     ...outcomes ? { outcomes } : {},
     limits: limitsOf(config),
-    reverts: revertsIn(others)
+    reverts: history.reverts
   });
-  const read = commits.length + others.length;
+  const read = history.read;
   const extent = `${read.toLocaleString("en-US")} commit${read === 1 ? "" : "s"} of ${session.production} read: its whole history`;
   return {
     exitCode: 0,
-    text: format === "markdown" ? `${renderRolloutsMarkdown(rollouts)}
+    // Written only when printed: --json never needs it (a long log takes tens of ms to format).
+    get text() {
+      return format === "markdown" ? `${renderRolloutsMarkdown(rollouts)}
 _${extent}._
 ` : `${formatRolloutLog(rollouts, { now })}${extent}
-`,
+`;
+    },
     json: { rollouts, history: { branch: session.production, tip, commits: read, complete: true } }
   };
 }

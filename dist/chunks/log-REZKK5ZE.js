@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-YRQR33XK.js";
-import "./chunk-OKSAYDFN.js";
-import "./chunk-SUWRR423.js";
-import "./chunk-I2K7K36O.js";
-import "./chunk-MYGTZNKV.js";
-import "./chunk-DHENXVDC.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-DYIU5BAF.js";
+import "./chunk-IXTFKYDF.js";
+import "./chunk-X6JYXELB.js";
+import "./chunk-HEG3XIRC.js";
+import "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

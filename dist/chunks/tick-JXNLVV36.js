@@ -3,14 +3,14 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-AOO2I2LT.js";
-import "./chunk-QGGYK26C.js";
-import "./chunk-I2K7K36O.js";
-import "./chunk-TGQAXZQK.js";
-import "./chunk-MYGTZNKV.js";
-import "./chunk-DHENXVDC.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-NPICEJ33.js";
+import "./chunk-J66WHQ4Z.js";
+import "./chunk-HEG3XIRC.js";
+import "./chunk-L2T6MJSI.js";
+import "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

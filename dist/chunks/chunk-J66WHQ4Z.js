@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-I2K7K36O.js";
+} from "./chunk-HEG3XIRC.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-TGQAXZQK.js";
+} from "./chunk-L2T6MJSI.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,16 +27,16 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   formatCommitMessage,
   parsedCommit,
   shortSha,
   titleFor
-} from "./chunk-DHENXVDC.js";
+} from "./chunk-23XMRP5I.js";
 import {
   formatDuration
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   CanaryError,
   ConfigError,

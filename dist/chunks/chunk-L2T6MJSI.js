@@ -7,14 +7,14 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   formatMeasured,
   formatNumber,
   formatPercent,
   formatPercentage,
   summarize
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   ConfigError,
   MetricsError,

@@ -8,12 +8,12 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   commitTime,
   parsedCommit,
   stateFromRecord
-} from "./chunk-DHENXVDC.js";
+} from "./chunk-23XMRP5I.js";
 import {
   CanaryError,
   GitError

@@ -1,4 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  TextMemo
+} from "./chunk-LA5X7BD7.js";
 
 // src/config/duration.ts
 var UNITS = [
@@ -149,10 +152,15 @@ var COMPARISON_START = /(?:^|,\s*)(?=(?:ref|first)\s)/;
 function isCheckOutcome(s) {
   return typeof s === "string" && OUTCOMES.includes(s);
 }
+var valuesOfLine = new TextMemo(4096);
+var detailsOfLine = new TextMemo(4096);
 function parseChecksLine(line) {
-  return parseCheckDetails(line).map(({ name, value, outcome }) => ({ name, value, outcome }));
+  return valuesOfLine.get(line, () => Object.freeze(parseCheckDetails(line).map(({ name, value, outcome }) => Object.freeze({ name, value, outcome }))));
 }
 function parseCheckDetails(line) {
+  return detailsOfLine.get(line, () => Object.freeze(parseEntries(line).map((c) => Object.freeze(c))));
+}
+function parseEntries(line) {
   const out = [];
   for (const part of line.split(";")) {
     const m = ENTRY.exec(part.trim());

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-4HC4HDOU.js";
-import "./chunk-TGQAXZQK.js";
+} from "./chunk-YLCRIA5C.js";
+import "./chunk-L2T6MJSI.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,9 +11,9 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-MYGTZNKV.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-72IGIJEN.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import {
   CanaryError,
   UsageError

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-G4RXSKHB.js";
-import "./chunk-D46EQ7BI.js";
-import "./chunk-SUWRR423.js";
+} from "./chunk-CKKYAN3N.js";
+import "./chunk-FMMBEJKY.js";
+import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-QGGYK26C.js";
+} from "./chunk-J66WHQ4Z.js";
 import {
   readFiles
-} from "./chunk-I2K7K36O.js";
-import "./chunk-TGQAXZQK.js";
+} from "./chunk-HEG3XIRC.js";
+import "./chunk-L2T6MJSI.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-MYGTZNKV.js";
-import "./chunk-DHENXVDC.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import {
   CanaryError,
   GitError,

@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  canaryCommits
-} from "./chunk-DHENXVDC.js";
-import {
   checksFromBody,
   formatDuration,
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
+import {
+  TextMemo
+} from "./chunk-LA5X7BD7.js";
 
 // src/audit/events.ts
 function rolloutEvents(group, notesFor, options = {}) {
@@ -95,7 +95,12 @@ function ownJudgment(c, hasPosition, notes) {
   return void 0;
 }
 var EDITED = /^(.+?) changed on production(?: in ([0-9a-f]{7,40}))? by someone else during the rollout/;
+var reasons = new TextMemo(4096);
+var bounds = new TextMemo(4096);
 function whyOf(body) {
+  return reasons.get(body, () => reasonOf(body));
+}
+function reasonOf(body) {
   return body.split(/\n[ \t]*\n/).map((p) => p.split("\n").map((l) => l.trim()).filter(Boolean).join(" ")).filter((p) => p !== "" && parseChecksLine(p).length === 0).join("; ");
 }
 function recordedChecksFromBody(body) {
@@ -120,6 +125,9 @@ function recordedCheckOf(c) {
   };
 }
 function boundsFromBody(body) {
+  return bounds.get(body, () => boundsOf(body));
+}
+function boundsOf(body) {
   const out = /* @__PURE__ */ new Map();
   const line = body.split("\n").find((l) => parseChecksLine(l).length > 0);
   for (const c of line === void 0 ? [] : parseCheckDetails(line)) {
@@ -160,8 +168,8 @@ function revertsIn(commits) {
   }
   return out;
 }
-function buildRolloutLog(commits, notesFor, options = {}) {
-  const oldestFirst = canaryCommits(commits).filter((c) => options.service === void 0 || c.trailers.service === options.service).reverse();
+function buildRolloutLogFrom(records, notesFor, options = {}) {
+  const oldestFirst = records.filter((c) => options.service === void 0 || c.trailers.service === options.service).reverse();
   const groups = [];
   const open = /* @__PURE__ */ new Map();
   const latest = /* @__PURE__ */ new Map();
@@ -210,7 +218,7 @@ function toEntry(group, notesFor, limits, supersededBy, supersedes) {
       step: c.trailers.step?.index ?? 0,
       commit: c.sha,
       at: c.at.toISOString(),
-      checks: checksFromBody(c.body),
+      checks: [...checksFromBody(c.body)],
       judgments: [],
       judged: judgments.filter((j) => j.stepCommit === c.sha).map(stepJudged)
     });
@@ -221,7 +229,7 @@ function toEntry(group, notesFor, limits, supersededBy, supersedes) {
     if (!current) continue;
     const noted = notesFor(c.sha).filter((n) => n.rollout === rollout);
     for (const n of noted) current.judgments.push({ at: n.at, outcome: n.outcome, checks: n.checks });
-    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: checksFromBody(c.body) });
+    if (c.trailers.judgment && noted.length === 0) current.judgments.push({ at: c.at.toISOString(), outcome: c.trailers.judgment, checks: [...checksFromBody(c.body)] });
   }
   for (const s of steps) s.judgments.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return {
@@ -256,9 +264,9 @@ function shortIso(iso) {
   return iso.replace(/\.000Z$/, "Z");
 }
 function checkText(c) {
-  const bounds = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
+  const bounds2 = [c.min !== void 0 ? `min ${c.min}` : "", c.max !== void 0 ? `max ${c.max}` : ""].filter(Boolean).join(", ");
   const why = c.reason && (c.outcome === "no-data" || c.outcome === "error" || c.outcome === "inconclusive") ? ` (${c.reason})` : "";
-  return `${c.name} ${c.value ?? "-"}${bounds ? ` (${bounds})` : ""} ${c.outcome}${why}${explanation(c)}`;
+  return `${c.name} ${c.value ?? "-"}${bounds2 ? ` (${bounds2})` : ""} ${c.outcome}${why}${explanation(c)}`;
 }
 function explanation(c) {
   const parts = [
@@ -328,7 +336,7 @@ export {
   recordedCheckOf,
   ROLLOUT_OUTCOMES,
   revertsIn,
-  buildRolloutLog,
+  buildRolloutLogFrom,
   span,
   shortIso,
   checkText,

@@ -2,15 +2,15 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   explanation,
   recordedCheckOf
-} from "./chunk-SUWRR423.js";
+} from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-QGGYK26C.js";
+} from "./chunk-J66WHQ4Z.js";
 import {
   formatDuration,
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-5LSMR7TZ.js";
+} from "./chunk-5P5VL364.js";
 import {
   ConfigError
 } from "./chunk-SZWPCBNB.js";

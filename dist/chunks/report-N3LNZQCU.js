@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-YRQR33XK.js";
-import "./chunk-OKSAYDFN.js";
+} from "./chunk-DYIU5BAF.js";
+import "./chunk-IXTFKYDF.js";
 import {
   explanation
-} from "./chunk-SUWRR423.js";
-import "./chunk-I2K7K36O.js";
+} from "./chunk-X6JYXELB.js";
+import "./chunk-HEG3XIRC.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-MYGTZNKV.js";
-import "./chunk-DHENXVDC.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -5,8 +5,8 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-D46EQ7BI.js";
-import "./chunk-SUWRR423.js";
+} from "./chunk-FMMBEJKY.js";
+import "./chunk-X6JYXELB.js";
 import {
   appliedState,
   decide,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-QGGYK26C.js";
+} from "./chunk-J66WHQ4Z.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-I2K7K36O.js";
-import "./chunk-TGQAXZQK.js";
+} from "./chunk-HEG3XIRC.js";
+import "./chunk-L2T6MJSI.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   commitTime,
   parsedCommit
-} from "./chunk-DHENXVDC.js";
-import "./chunk-5LSMR7TZ.js";
-import "./chunk-HNATCU6D.js";
+} from "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

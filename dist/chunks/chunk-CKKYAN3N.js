@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-D46EQ7BI.js";
+} from "./chunk-FMMBEJKY.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-QGGYK26C.js";
+} from "./chunk-J66WHQ4Z.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-I2K7K36O.js";
+} from "./chunk-HEG3XIRC.js";
 import {
   openSession
-} from "./chunk-MYGTZNKV.js";
+} from "./chunk-72IGIJEN.js";
 import {
   CanaryError,
   UsageError

@@ -5,7 +5,7 @@ import {
   explanation,
   shortIso,
   span
-} from "./chunk-SUWRR423.js";
+} from "./chunk-X6JYXELB.js";
 
 // src/audit/markdown.ts
 function escapeCell(text) {

@@ -1,0 +1,20 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  actorFrom,
+  manualCommand
+} from "./chunk-CKKYAN3N.js";
+import "./chunk-FMMBEJKY.js";
+import "./chunk-X6JYXELB.js";
+import "./chunk-J66WHQ4Z.js";
+import "./chunk-HEG3XIRC.js";
+import "./chunk-L2T6MJSI.js";
+import "./chunk-72IGIJEN.js";
+import "./chunk-23XMRP5I.js";
+import "./chunk-5P5VL364.js";
+import "./chunk-LA5X7BD7.js";
+import "./chunk-SZWPCBNB.js";
+import "./chunk-O7LDPSYS.js";
+export {
+  actorFrom,
+  manualCommand
+};
