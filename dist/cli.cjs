@@ -39465,7 +39465,7 @@ var require_form_data = __commonJS({
     var util4 = require("util");
     var path = require("path");
     var http4 = require("http");
-    var https4 = require("https");
+    var https2 = require("https");
     var parseUrl3 = require("url").parse;
     var fs2 = require("fs");
     var Stream = require("stream").Stream;
@@ -39737,7 +39737,7 @@ var require_form_data = __commonJS({
       }
       options.headers = this.getHeaders(params.headers);
       if (options.protocol === "https:") {
-        request4 = https4.request(options);
+        request4 = https2.request(options);
       } else {
         request4 = http4.request(options);
       }
@@ -41939,7 +41939,7 @@ var require_follow_redirects = __commonJS({
     var url3 = require("url");
     var URL2 = url3.URL;
     var http4 = require("http");
-    var https4 = require("https");
+    var https2 = require("https");
     var Writable = require("stream").Writable;
     var assert2 = require("assert");
     var debug = require_debug();
@@ -42442,7 +42442,7 @@ var require_follow_redirects = __commonJS({
     function escapeRegex2(regex2) {
       return regex2.replace(/[\^$\\.*+?()[\]{}|]/g, "\\$&");
     }
-    module2.exports = wrap({ http: http4, https: https4 });
+    module2.exports = wrap({ http: http4, https: https2 });
     module2.exports.wrap = wrap;
   }
 });
@@ -47194,7 +47194,7 @@ async function getKubeObject(ref3, options) {
         "set kubernetes.caFile to the CA bundle of the API server (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)"
       );
     }
-    agent = new import_node_https.default.Agent({ ca, keepAlive: false });
+    agent = new (await import("node:https")).default.Agent({ ca, keepAlive: false });
   }
   if (options.signal?.aborted) return fail5(`deadline reached before reading ${what}`, "the tick ran out of time; the next tick asks again");
   let res;
@@ -47335,11 +47335,10 @@ function shown(v) {
 function isRecord2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-var import_node_https, import_promises, MAX_OBJECT_BYTES;
+var import_promises, MAX_OBJECT_BYTES;
 var init_kube_client = __esm({
   "src/applied/kube-client.ts"() {
     "use strict";
-    import_node_https = __toESM(require("node:https"), 1);
     import_promises = require("node:fs/promises");
     init_bounded_http();
     init_analysis_schema();
@@ -47425,7 +47424,7 @@ async function send(method, t, o, body) {
   let agent;
   if (isHttps2) {
     try {
-      agent = new import_node_https2.default.Agent({ ca: await read5(config2.caFile), keepAlive: false });
+      agent = new (await import("node:https")).default.Agent({ ca: await read5(config2.caFile), keepAlive: false });
     } catch (e) {
       return fail5(`cannot read the CA file ${config2.caFile} to verify the Kubernetes API at ${address}: ${fileError(e)}`, `set ${o.settings}.caFile to the CA bundle of the API server`);
     }
@@ -47484,11 +47483,10 @@ async function send(method, t, o, body) {
 function isRecord3(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-var import_node_https2, import_promises2, MAX_OBJECT_BYTES2;
+var import_promises2, MAX_OBJECT_BYTES2;
 var init_kube_write = __esm({
   "src/metrics/kube-write.ts"() {
     "use strict";
-    import_node_https2 = __toESM(require("node:https"), 1);
     import_promises2 = require("node:fs/promises");
     init_bounded_http();
     init_kube_client();
@@ -52219,7 +52217,9 @@ function differing(a, b) {
 }
 async function personEdits(repo, service2, production, record3, walked) {
   const managed6 = managedFiles(service2);
-  const baseline = fingerprints(service2, await readFiles(repo, record3, managed6), `production@${record3.slice(0, 7)}`);
+  const atRecord = await readFiles(repo, record3, managed6);
+  if (managed6.every((path) => atRecord[path] === production[path])) return void 0;
+  const baseline = fingerprints(service2, atRecord, `production@${record3.slice(0, 7)}`);
   const files = differing(baseline, fingerprints(service2, production, "production"));
   if (files.length === 0) return void 0;
   const i = walked.findIndex((c) => c.sha === record3);
@@ -73779,510 +73779,6 @@ var init_local = __esm({
   }
 });
 
-// node_modules/simple-concat/index.js
-var require_simple_concat = __commonJS({
-  "node_modules/simple-concat/index.js"(exports2, module2) {
-    module2.exports = function(stream4, cb) {
-      var chunks = [];
-      stream4.on("data", function(chunk) {
-        chunks.push(chunk);
-      });
-      stream4.once("end", function() {
-        if (cb) cb(null, Buffer.concat(chunks));
-        cb = null;
-      });
-      stream4.once("error", function(err) {
-        if (cb) cb(err);
-        cb = null;
-      });
-    };
-  }
-});
-
-// node_modules/mimic-response/index.js
-var require_mimic_response = __commonJS({
-  "node_modules/mimic-response/index.js"(exports2, module2) {
-    "use strict";
-    var knownProperties = [
-      "aborted",
-      "complete",
-      "headers",
-      "httpVersion",
-      "httpVersionMinor",
-      "httpVersionMajor",
-      "method",
-      "rawHeaders",
-      "rawTrailers",
-      "setTimeout",
-      "socket",
-      "statusCode",
-      "statusMessage",
-      "trailers",
-      "url"
-    ];
-    module2.exports = (fromStream, toStream) => {
-      if (toStream._readableState.autoDestroy) {
-        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
-      }
-      const fromProperties = new Set(Object.keys(fromStream).concat(knownProperties));
-      const properties = {};
-      for (const property of fromProperties) {
-        if (property in toStream) {
-          continue;
-        }
-        properties[property] = {
-          get() {
-            const value = fromStream[property];
-            const isFunction4 = typeof value === "function";
-            return isFunction4 ? value.bind(fromStream) : value;
-          },
-          set(value) {
-            fromStream[property] = value;
-          },
-          enumerable: true,
-          configurable: false
-        };
-      }
-      Object.defineProperties(toStream, properties);
-      fromStream.once("aborted", () => {
-        toStream.destroy();
-        toStream.emit("aborted");
-      });
-      fromStream.once("close", () => {
-        if (fromStream.complete) {
-          if (toStream.readable) {
-            toStream.once("end", () => {
-              toStream.emit("close");
-            });
-          } else {
-            toStream.emit("close");
-          }
-        } else {
-          toStream.emit("close");
-        }
-      });
-      return toStream;
-    };
-  }
-});
-
-// node_modules/decompress-response/index.js
-var require_decompress_response = __commonJS({
-  "node_modules/decompress-response/index.js"(exports2, module2) {
-    "use strict";
-    var { Transform, PassThrough: PassThrough2 } = require("stream");
-    var zlib2 = require("zlib");
-    var mimicResponse = require_mimic_response();
-    module2.exports = (response2) => {
-      const contentEncoding = (response2.headers["content-encoding"] || "").toLowerCase();
-      if (!["gzip", "deflate", "br"].includes(contentEncoding)) {
-        return response2;
-      }
-      const isBrotli = contentEncoding === "br";
-      if (isBrotli && typeof zlib2.createBrotliDecompress !== "function") {
-        response2.destroy(new Error("Brotli is not supported on Node.js < 12"));
-        return response2;
-      }
-      let isEmpty = true;
-      const checker = new Transform({
-        transform(data, _encoding, callback) {
-          isEmpty = false;
-          callback(null, data);
-        },
-        flush(callback) {
-          callback();
-        }
-      });
-      const finalStream = new PassThrough2({
-        autoDestroy: false,
-        destroy(error2, callback) {
-          response2.destroy();
-          callback(error2);
-        }
-      });
-      const decompressStream = isBrotli ? zlib2.createBrotliDecompress() : zlib2.createUnzip();
-      decompressStream.once("error", (error2) => {
-        if (isEmpty && !response2.readable) {
-          finalStream.end();
-          return;
-        }
-        finalStream.destroy(error2);
-      });
-      mimicResponse(response2, finalStream);
-      response2.pipe(checker).pipe(decompressStream).pipe(finalStream);
-      return finalStream;
-    };
-  }
-});
-
-// node_modules/wrappy/wrappy.js
-var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports2, module2) {
-    module2.exports = wrappy;
-    function wrappy(fn, cb) {
-      if (fn && cb) return wrappy(fn)(cb);
-      if (typeof fn !== "function")
-        throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
-      });
-      return wrapper;
-      function wrapper() {
-        var args = new Array(arguments.length);
-        for (var i = 0; i < args.length; i++) {
-          args[i] = arguments[i];
-        }
-        var ret = fn.apply(this, args);
-        var cb2 = args[args.length - 1];
-        if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
-          });
-        }
-        return ret;
-      }
-    }
-  }
-});
-
-// node_modules/once/once.js
-var require_once = __commonJS({
-  "node_modules/once/once.js"(exports2, module2) {
-    var wrappy = require_wrappy();
-    module2.exports = wrappy(once);
-    module2.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
-      Object.defineProperty(Function.prototype, "once", {
-        value: function() {
-          return once(this);
-        },
-        configurable: true
-      });
-      Object.defineProperty(Function.prototype, "onceStrict", {
-        value: function() {
-          return onceStrict(this);
-        },
-        configurable: true
-      });
-    });
-    function once(fn) {
-      var f = function() {
-        if (f.called) return f.value;
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      f.called = false;
-      return f;
-    }
-    function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
-      f.called = false;
-      return f;
-    }
-  }
-});
-
-// node_modules/simple-get/index.js
-var require_simple_get = __commonJS({
-  "node_modules/simple-get/index.js"(exports2, module2) {
-    module2.exports = simpleGet;
-    var concat = require_simple_concat();
-    var decompressResponse = require_decompress_response();
-    var http4 = require("http");
-    var https4 = require("https");
-    var once = require_once();
-    var querystring = require("querystring");
-    var url3 = require("url");
-    var isStream2 = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
-    function simpleGet(opts, cb) {
-      opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once(cb);
-      if (opts.url) {
-        const { hostname: hostname2, port, protocol: protocol2, auth: auth2, path } = url3.parse(opts.url);
-        delete opts.url;
-        if (!hostname2 && !port && !protocol2 && !auth2) opts.path = path;
-        else Object.assign(opts, { hostname: hostname2, port, protocol: protocol2, auth: auth2, path });
-      }
-      const headers = { "accept-encoding": "gzip, deflate" };
-      if (opts.headers) Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]);
-      opts.headers = headers;
-      let body;
-      if (opts.body) {
-        body = opts.json && !isStream2(opts.body) ? JSON.stringify(opts.body) : opts.body;
-      } else if (opts.form) {
-        body = typeof opts.form === "string" ? opts.form : querystring.stringify(opts.form);
-        opts.headers["content-type"] = "application/x-www-form-urlencoded";
-      }
-      if (body) {
-        if (!opts.method) opts.method = "POST";
-        if (!isStream2(body)) opts.headers["content-length"] = Buffer.byteLength(body);
-        if (opts.json && !opts.form) opts.headers["content-type"] = "application/json";
-      }
-      delete opts.body;
-      delete opts.form;
-      if (opts.json) opts.headers.accept = "application/json";
-      if (opts.method) opts.method = opts.method.toUpperCase();
-      const originalHost = opts.hostname;
-      const protocol = opts.protocol === "https:" ? https4 : http4;
-      const req = protocol.request(opts, (res) => {
-        if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
-          opts.url = res.headers.location;
-          delete opts.headers.host;
-          res.resume();
-          const redirectHost = url3.parse(opts.url).hostname;
-          if (redirectHost !== null && redirectHost !== originalHost) {
-            delete opts.headers.cookie;
-            delete opts.headers.authorization;
-          }
-          if (opts.method === "POST" && [301, 302].includes(res.statusCode)) {
-            opts.method = "GET";
-            delete opts.headers["content-length"];
-            delete opts.headers["content-type"];
-          }
-          if (opts.maxRedirects-- === 0) return cb(new Error("too many redirects"));
-          else return simpleGet(opts, cb);
-        }
-        const tryUnzip = typeof decompressResponse === "function" && opts.method !== "HEAD";
-        cb(null, tryUnzip ? decompressResponse(res) : res);
-      });
-      req.on("timeout", () => {
-        req.abort();
-        cb(new Error("Request timed out"));
-      });
-      req.on("error", cb);
-      if (isStream2(body)) body.on("error", cb).pipe(req);
-      else req.end(body);
-      return req;
-    }
-    simpleGet.concat = (opts, cb) => {
-      return simpleGet(opts, (err, res) => {
-        if (err) return cb(err);
-        concat(res, (err2, data) => {
-          if (err2) return cb(err2);
-          if (opts.json) {
-            try {
-              data = JSON.parse(data.toString());
-            } catch (err3) {
-              return cb(err3, res, data);
-            }
-          }
-          cb(null, res, data);
-        });
-      });
-    };
-    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
-      simpleGet[method] = (opts, cb) => {
-        if (typeof opts === "string") opts = { url: opts };
-        return simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb);
-      };
-    });
-  }
-});
-
-// node_modules/isomorphic-git/http/node/index.js
-function fromValue(value) {
-  let queue = [value];
-  return {
-    next() {
-      return Promise.resolve({ done: queue.length === 0, value: queue.pop() });
-    },
-    return() {
-      queue = [];
-      return {};
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    }
-  };
-}
-function getIterator(iterable) {
-  if (iterable[Symbol.asyncIterator]) {
-    return iterable[Symbol.asyncIterator]();
-  }
-  if (iterable[Symbol.iterator]) {
-    return iterable[Symbol.iterator]();
-  }
-  if (iterable.next) {
-    return iterable;
-  }
-  return fromValue(iterable);
-}
-async function forAwait(iterable, cb) {
-  const iter = getIterator(iterable);
-  while (true) {
-    const { value, done } = await iter.next();
-    if (value) await cb(value);
-    if (done) break;
-  }
-  if (iter.return) iter.return();
-}
-function asyncIteratorToStream(iter) {
-  const stream4 = new import_stream5.PassThrough();
-  setTimeout(async () => {
-    await forAwait(iter, (chunk) => stream4.write(chunk));
-    stream4.end();
-  }, 1);
-  return stream4;
-}
-async function collect(iterable) {
-  let size = 0;
-  const buffers = [];
-  await forAwait(iterable, (value) => {
-    buffers.push(value);
-    size += value.byteLength;
-  });
-  const result2 = new Uint8Array(size);
-  let nextIndex = 0;
-  for (const buffer of buffers) {
-    result2.set(buffer, nextIndex);
-    nextIndex += buffer.byteLength;
-  }
-  return result2;
-}
-function fromNodeStream(stream4) {
-  const asyncIterator2 = Object.getOwnPropertyDescriptor(
-    stream4,
-    Symbol.asyncIterator
-  );
-  if (asyncIterator2 && asyncIterator2.enumerable) {
-    return stream4;
-  }
-  let ended = false;
-  const queue = [];
-  let defer = {};
-  stream4.on("data", (chunk) => {
-    queue.push(chunk);
-    if (defer.resolve) {
-      defer.resolve({ value: queue.shift(), done: false });
-      defer = {};
-    }
-  });
-  stream4.on("error", (err) => {
-    if (defer.reject) {
-      defer.reject(err);
-      defer = {};
-    }
-  });
-  stream4.on("end", () => {
-    ended = true;
-    if (defer.resolve) {
-      defer.resolve({ done: true });
-      defer = {};
-    }
-  });
-  return {
-    next() {
-      return new Promise((resolve8, reject) => {
-        if (queue.length === 0 && ended) {
-          return resolve8({ done: true });
-        } else if (queue.length > 0) {
-          return resolve8({ value: queue.shift(), done: false });
-        } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve8, reject };
-        }
-      });
-    },
-    return() {
-      stream4.removeAllListeners();
-      if (stream4.destroy) stream4.destroy();
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    }
-  };
-}
-async function request({
-  onProgress,
-  url: url3,
-  method = "GET",
-  headers = {},
-  agent,
-  fetchOptions = {},
-  body,
-  signal
-}) {
-  if (body && Array.isArray(body)) {
-    body = Buffer.from(await collect(body));
-  } else if (body) {
-    body = asyncIteratorToStream(body);
-  }
-  const { followRedirects: followRedirects2 = true, maxRedirects = 10, ...options } = fetchOptions;
-  let next = { url: url3, method: method.toUpperCase(), headers, body };
-  for (let redirects = 0; ; redirects++) {
-    const res = await send3({
-      ...options,
-      ...next,
-      agent,
-      signal: signal ?? options.signal
-    });
-    const location = res.headers.location;
-    if (!followRedirects2 || res.statusCode < 300 || res.statusCode >= 400 || !location) {
-      return toResponse(res);
-    }
-    res.on("error", () => {
-    });
-    res.resume();
-    if (redirects >= maxRedirects) throw new Error("too many redirects");
-    next = redirectRequest(next, res.statusCode, location);
-    delete options.form;
-  }
-}
-function redirectRequest(previous, statusCode, location) {
-  const url3 = new URL(location, previous.url);
-  const sameOrigin = url3.origin === new URL(previous.url).origin;
-  let { method, body } = previous;
-  const dropped2 = ["host"];
-  if (!sameOrigin) dropped2.push("authorization", "cookie");
-  if (statusCode === 303 && method !== "GET" && method !== "HEAD" || method === "POST" && (statusCode === 301 || statusCode === 302)) {
-    method = "GET";
-    body = void 0;
-    dropped2.push("content-length", "content-type");
-  } else if (body && !Buffer.isBuffer(body)) {
-    throw new Error(
-      `cannot follow a ${statusCode} redirect: the request body is a stream and cannot be replayed`
-    );
-  }
-  const headers = {};
-  for (const [name, value] of Object.entries(previous.headers)) {
-    if (!dropped2.includes(name.toLowerCase())) headers[name] = value;
-  }
-  return { url: url3.href, method, headers, body };
-}
-function send3(options) {
-  return new Promise((resolve8, reject) => {
-    (0, import_simple_get.default)(
-      { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve8(res)
-    );
-  });
-}
-function toResponse(res) {
-  return {
-    url: res.url,
-    method: res.method,
-    statusCode: res.statusCode,
-    statusMessage: res.statusMessage,
-    body: fromNodeStream(res),
-    headers: res.headers
-  };
-}
-var import_simple_get, import_stream5, index, node_default2;
-var init_node2 = __esm({
-  "node_modules/isomorphic-git/http/node/index.js"() {
-    import_simple_get = __toESM(require_simple_get(), 1);
-    import_stream5 = require("stream");
-    index = { request };
-    node_default2 = index;
-  }
-});
-
 // src/git/cache-lock.ts
 function cacheLockPath(gitdir) {
   return `${gitdir}.lock`;
@@ -74513,7 +74009,526 @@ var init_cache_repair = __esm({
   }
 });
 
+// node_modules/simple-concat/index.js
+var require_simple_concat = __commonJS({
+  "node_modules/simple-concat/index.js"(exports2, module2) {
+    module2.exports = function(stream4, cb) {
+      var chunks = [];
+      stream4.on("data", function(chunk) {
+        chunks.push(chunk);
+      });
+      stream4.once("end", function() {
+        if (cb) cb(null, Buffer.concat(chunks));
+        cb = null;
+      });
+      stream4.once("error", function(err) {
+        if (cb) cb(err);
+        cb = null;
+      });
+    };
+  }
+});
+
+// node_modules/mimic-response/index.js
+var require_mimic_response = __commonJS({
+  "node_modules/mimic-response/index.js"(exports2, module2) {
+    "use strict";
+    var knownProperties = [
+      "aborted",
+      "complete",
+      "headers",
+      "httpVersion",
+      "httpVersionMinor",
+      "httpVersionMajor",
+      "method",
+      "rawHeaders",
+      "rawTrailers",
+      "setTimeout",
+      "socket",
+      "statusCode",
+      "statusMessage",
+      "trailers",
+      "url"
+    ];
+    module2.exports = (fromStream, toStream) => {
+      if (toStream._readableState.autoDestroy) {
+        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
+      }
+      const fromProperties = new Set(Object.keys(fromStream).concat(knownProperties));
+      const properties = {};
+      for (const property of fromProperties) {
+        if (property in toStream) {
+          continue;
+        }
+        properties[property] = {
+          get() {
+            const value = fromStream[property];
+            const isFunction4 = typeof value === "function";
+            return isFunction4 ? value.bind(fromStream) : value;
+          },
+          set(value) {
+            fromStream[property] = value;
+          },
+          enumerable: true,
+          configurable: false
+        };
+      }
+      Object.defineProperties(toStream, properties);
+      fromStream.once("aborted", () => {
+        toStream.destroy();
+        toStream.emit("aborted");
+      });
+      fromStream.once("close", () => {
+        if (fromStream.complete) {
+          if (toStream.readable) {
+            toStream.once("end", () => {
+              toStream.emit("close");
+            });
+          } else {
+            toStream.emit("close");
+          }
+        } else {
+          toStream.emit("close");
+        }
+      });
+      return toStream;
+    };
+  }
+});
+
+// node_modules/decompress-response/index.js
+var require_decompress_response = __commonJS({
+  "node_modules/decompress-response/index.js"(exports2, module2) {
+    "use strict";
+    var { Transform, PassThrough: PassThrough2 } = require("stream");
+    var zlib2 = require("zlib");
+    var mimicResponse = require_mimic_response();
+    module2.exports = (response2) => {
+      const contentEncoding = (response2.headers["content-encoding"] || "").toLowerCase();
+      if (!["gzip", "deflate", "br"].includes(contentEncoding)) {
+        return response2;
+      }
+      const isBrotli = contentEncoding === "br";
+      if (isBrotli && typeof zlib2.createBrotliDecompress !== "function") {
+        response2.destroy(new Error("Brotli is not supported on Node.js < 12"));
+        return response2;
+      }
+      let isEmpty = true;
+      const checker = new Transform({
+        transform(data, _encoding, callback) {
+          isEmpty = false;
+          callback(null, data);
+        },
+        flush(callback) {
+          callback();
+        }
+      });
+      const finalStream = new PassThrough2({
+        autoDestroy: false,
+        destroy(error2, callback) {
+          response2.destroy();
+          callback(error2);
+        }
+      });
+      const decompressStream = isBrotli ? zlib2.createBrotliDecompress() : zlib2.createUnzip();
+      decompressStream.once("error", (error2) => {
+        if (isEmpty && !response2.readable) {
+          finalStream.end();
+          return;
+        }
+        finalStream.destroy(error2);
+      });
+      mimicResponse(response2, finalStream);
+      response2.pipe(checker).pipe(decompressStream).pipe(finalStream);
+      return finalStream;
+    };
+  }
+});
+
+// node_modules/wrappy/wrappy.js
+var require_wrappy = __commonJS({
+  "node_modules/wrappy/wrappy.js"(exports2, module2) {
+    module2.exports = wrappy;
+    function wrappy(fn, cb) {
+      if (fn && cb) return wrappy(fn)(cb);
+      if (typeof fn !== "function")
+        throw new TypeError("need wrapper function");
+      Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
+      });
+      return wrapper;
+      function wrapper() {
+        var args = new Array(arguments.length);
+        for (var i = 0; i < args.length; i++) {
+          args[i] = arguments[i];
+        }
+        var ret = fn.apply(this, args);
+        var cb2 = args[args.length - 1];
+        if (typeof ret === "function" && ret !== cb2) {
+          Object.keys(cb2).forEach(function(k) {
+            ret[k] = cb2[k];
+          });
+        }
+        return ret;
+      }
+    }
+  }
+});
+
+// node_modules/once/once.js
+var require_once = __commonJS({
+  "node_modules/once/once.js"(exports2, module2) {
+    var wrappy = require_wrappy();
+    module2.exports = wrappy(once);
+    module2.exports.strict = wrappy(onceStrict);
+    once.proto = once(function() {
+      Object.defineProperty(Function.prototype, "once", {
+        value: function() {
+          return once(this);
+        },
+        configurable: true
+      });
+      Object.defineProperty(Function.prototype, "onceStrict", {
+        value: function() {
+          return onceStrict(this);
+        },
+        configurable: true
+      });
+    });
+    function once(fn) {
+      var f = function() {
+        if (f.called) return f.value;
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      f.called = false;
+      return f;
+    }
+    function onceStrict(fn) {
+      var f = function() {
+        if (f.called)
+          throw new Error(f.onceError);
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      var name = fn.name || "Function wrapped with `once`";
+      f.onceError = name + " shouldn't be called more than once";
+      f.called = false;
+      return f;
+    }
+  }
+});
+
+// node_modules/simple-get/index.js
+var require_simple_get = __commonJS({
+  "node_modules/simple-get/index.js"(exports2, module2) {
+    module2.exports = simpleGet;
+    var concat = require_simple_concat();
+    var decompressResponse = require_decompress_response();
+    var http4 = require("http");
+    var https2 = require("https");
+    var once = require_once();
+    var querystring = require("querystring");
+    var url3 = require("url");
+    var isStream2 = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
+    function simpleGet(opts, cb) {
+      opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
+      cb = once(cb);
+      if (opts.url) {
+        const { hostname: hostname2, port, protocol: protocol2, auth: auth2, path } = url3.parse(opts.url);
+        delete opts.url;
+        if (!hostname2 && !port && !protocol2 && !auth2) opts.path = path;
+        else Object.assign(opts, { hostname: hostname2, port, protocol: protocol2, auth: auth2, path });
+      }
+      const headers = { "accept-encoding": "gzip, deflate" };
+      if (opts.headers) Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]);
+      opts.headers = headers;
+      let body;
+      if (opts.body) {
+        body = opts.json && !isStream2(opts.body) ? JSON.stringify(opts.body) : opts.body;
+      } else if (opts.form) {
+        body = typeof opts.form === "string" ? opts.form : querystring.stringify(opts.form);
+        opts.headers["content-type"] = "application/x-www-form-urlencoded";
+      }
+      if (body) {
+        if (!opts.method) opts.method = "POST";
+        if (!isStream2(body)) opts.headers["content-length"] = Buffer.byteLength(body);
+        if (opts.json && !opts.form) opts.headers["content-type"] = "application/json";
+      }
+      delete opts.body;
+      delete opts.form;
+      if (opts.json) opts.headers.accept = "application/json";
+      if (opts.method) opts.method = opts.method.toUpperCase();
+      const originalHost = opts.hostname;
+      const protocol = opts.protocol === "https:" ? https2 : http4;
+      const req = protocol.request(opts, (res) => {
+        if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+          opts.url = res.headers.location;
+          delete opts.headers.host;
+          res.resume();
+          const redirectHost = url3.parse(opts.url).hostname;
+          if (redirectHost !== null && redirectHost !== originalHost) {
+            delete opts.headers.cookie;
+            delete opts.headers.authorization;
+          }
+          if (opts.method === "POST" && [301, 302].includes(res.statusCode)) {
+            opts.method = "GET";
+            delete opts.headers["content-length"];
+            delete opts.headers["content-type"];
+          }
+          if (opts.maxRedirects-- === 0) return cb(new Error("too many redirects"));
+          else return simpleGet(opts, cb);
+        }
+        const tryUnzip = typeof decompressResponse === "function" && opts.method !== "HEAD";
+        cb(null, tryUnzip ? decompressResponse(res) : res);
+      });
+      req.on("timeout", () => {
+        req.abort();
+        cb(new Error("Request timed out"));
+      });
+      req.on("error", cb);
+      if (isStream2(body)) body.on("error", cb).pipe(req);
+      else req.end(body);
+      return req;
+    }
+    simpleGet.concat = (opts, cb) => {
+      return simpleGet(opts, (err, res) => {
+        if (err) return cb(err);
+        concat(res, (err2, data) => {
+          if (err2) return cb(err2);
+          if (opts.json) {
+            try {
+              data = JSON.parse(data.toString());
+            } catch (err3) {
+              return cb(err3, res, data);
+            }
+          }
+          cb(null, res, data);
+        });
+      });
+    };
+    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
+      simpleGet[method] = (opts, cb) => {
+        if (typeof opts === "string") opts = { url: opts };
+        return simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb);
+      };
+    });
+  }
+});
+
+// node_modules/isomorphic-git/http/node/index.js
+var node_exports = {};
+__export(node_exports, {
+  default: () => node_default2,
+  request: () => request
+});
+function fromValue(value) {
+  let queue = [value];
+  return {
+    next() {
+      return Promise.resolve({ done: queue.length === 0, value: queue.pop() });
+    },
+    return() {
+      queue = [];
+      return {};
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    }
+  };
+}
+function getIterator(iterable) {
+  if (iterable[Symbol.asyncIterator]) {
+    return iterable[Symbol.asyncIterator]();
+  }
+  if (iterable[Symbol.iterator]) {
+    return iterable[Symbol.iterator]();
+  }
+  if (iterable.next) {
+    return iterable;
+  }
+  return fromValue(iterable);
+}
+async function forAwait(iterable, cb) {
+  const iter = getIterator(iterable);
+  while (true) {
+    const { value, done } = await iter.next();
+    if (value) await cb(value);
+    if (done) break;
+  }
+  if (iter.return) iter.return();
+}
+function asyncIteratorToStream(iter) {
+  const stream4 = new import_stream5.PassThrough();
+  setTimeout(async () => {
+    await forAwait(iter, (chunk) => stream4.write(chunk));
+    stream4.end();
+  }, 1);
+  return stream4;
+}
+async function collect(iterable) {
+  let size = 0;
+  const buffers = [];
+  await forAwait(iterable, (value) => {
+    buffers.push(value);
+    size += value.byteLength;
+  });
+  const result2 = new Uint8Array(size);
+  let nextIndex = 0;
+  for (const buffer of buffers) {
+    result2.set(buffer, nextIndex);
+    nextIndex += buffer.byteLength;
+  }
+  return result2;
+}
+function fromNodeStream(stream4) {
+  const asyncIterator2 = Object.getOwnPropertyDescriptor(
+    stream4,
+    Symbol.asyncIterator
+  );
+  if (asyncIterator2 && asyncIterator2.enumerable) {
+    return stream4;
+  }
+  let ended = false;
+  const queue = [];
+  let defer = {};
+  stream4.on("data", (chunk) => {
+    queue.push(chunk);
+    if (defer.resolve) {
+      defer.resolve({ value: queue.shift(), done: false });
+      defer = {};
+    }
+  });
+  stream4.on("error", (err) => {
+    if (defer.reject) {
+      defer.reject(err);
+      defer = {};
+    }
+  });
+  stream4.on("end", () => {
+    ended = true;
+    if (defer.resolve) {
+      defer.resolve({ done: true });
+      defer = {};
+    }
+  });
+  return {
+    next() {
+      return new Promise((resolve8, reject) => {
+        if (queue.length === 0 && ended) {
+          return resolve8({ done: true });
+        } else if (queue.length > 0) {
+          return resolve8({ value: queue.shift(), done: false });
+        } else if (queue.length === 0 && !ended) {
+          defer = { resolve: resolve8, reject };
+        }
+      });
+    },
+    return() {
+      stream4.removeAllListeners();
+      if (stream4.destroy) stream4.destroy();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    }
+  };
+}
+async function request({
+  onProgress,
+  url: url3,
+  method = "GET",
+  headers = {},
+  agent,
+  fetchOptions = {},
+  body,
+  signal
+}) {
+  if (body && Array.isArray(body)) {
+    body = Buffer.from(await collect(body));
+  } else if (body) {
+    body = asyncIteratorToStream(body);
+  }
+  const { followRedirects: followRedirects2 = true, maxRedirects = 10, ...options } = fetchOptions;
+  let next = { url: url3, method: method.toUpperCase(), headers, body };
+  for (let redirects = 0; ; redirects++) {
+    const res = await send3({
+      ...options,
+      ...next,
+      agent,
+      signal: signal ?? options.signal
+    });
+    const location = res.headers.location;
+    if (!followRedirects2 || res.statusCode < 300 || res.statusCode >= 400 || !location) {
+      return toResponse(res);
+    }
+    res.on("error", () => {
+    });
+    res.resume();
+    if (redirects >= maxRedirects) throw new Error("too many redirects");
+    next = redirectRequest(next, res.statusCode, location);
+    delete options.form;
+  }
+}
+function redirectRequest(previous, statusCode, location) {
+  const url3 = new URL(location, previous.url);
+  const sameOrigin = url3.origin === new URL(previous.url).origin;
+  let { method, body } = previous;
+  const dropped2 = ["host"];
+  if (!sameOrigin) dropped2.push("authorization", "cookie");
+  if (statusCode === 303 && method !== "GET" && method !== "HEAD" || method === "POST" && (statusCode === 301 || statusCode === 302)) {
+    method = "GET";
+    body = void 0;
+    dropped2.push("content-length", "content-type");
+  } else if (body && !Buffer.isBuffer(body)) {
+    throw new Error(
+      `cannot follow a ${statusCode} redirect: the request body is a stream and cannot be replayed`
+    );
+  }
+  const headers = {};
+  for (const [name, value] of Object.entries(previous.headers)) {
+    if (!dropped2.includes(name.toLowerCase())) headers[name] = value;
+  }
+  return { url: url3.href, method, headers, body };
+}
+function send3(options) {
+  return new Promise((resolve8, reject) => {
+    (0, import_simple_get.default)(
+      { ...options, followRedirects: false },
+      (err, res) => err ? reject(err) : resolve8(res)
+    );
+  });
+}
+function toResponse(res) {
+  return {
+    url: res.url,
+    method: res.method,
+    statusCode: res.statusCode,
+    statusMessage: res.statusMessage,
+    body: fromNodeStream(res),
+    headers: res.headers
+  };
+}
+var import_simple_get, import_stream5, index, node_default2;
+var init_node2 = __esm({
+  "node_modules/isomorphic-git/http/node/index.js"() {
+    import_simple_get = __toESM(require_simple_get(), 1);
+    import_stream5 = require("stream");
+    index = { request };
+    node_default2 = index;
+  }
+});
+
 // src/git/remote.ts
+function loadNodeClient() {
+  nodeClient ??= Promise.all([import("node:http"), import("node:https"), Promise.resolve().then(() => (init_node2(), node_exports))]).then(([nodeHttp, nodeHttps, iso]) => ({
+    client: iso.default,
+    agents: {
+      "http:": new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      "https:": new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
+    }
+  }));
+  return nodeClient;
+}
 function remoteCacheDir(url3, cacheRoot) {
   const clean4 = parseRemoteUrl(url3, void 0).url;
   return (0, import_node_path15.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
@@ -74966,7 +74981,7 @@ async function openRemote(spec2, options) {
   if (first2 !== void 0) await repo.resolve(first2);
   return repo;
 }
-var import_node_crypto8, import_node_fs16, import_node_path15, import_isomorphic_git3, import_node_http, import_node_https3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, agents, http3, queues;
+var import_node_crypto8, import_node_fs16, import_node_path15, import_isomorphic_git3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, nodeClient, http3, queues;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
@@ -74975,9 +74990,6 @@ var init_remote = __esm({
     import_node_path15 = require("node:path");
     init_git_fs();
     import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
-    import_node_http = __toESM(require("node:http"), 1);
-    import_node_https3 = __toESM(require("node:https"), 1);
-    init_node2();
     init_errors();
     init_atomic_fs();
     init_commit();
@@ -74997,12 +75009,11 @@ var init_remote = __esm({
     DEFAULT_DEPTH = 200;
     DEEPEN_GROWTH = 4;
     SOCKET_IDLE_MS = 12e4;
-    agents = {
-      "http:": new import_node_http.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-      "https:": new import_node_https3.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
-    };
     http3 = {
-      request: (req) => node_default2.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol] })
+      request: async (req) => {
+        const { client, agents } = await loadNodeClient();
+        return client.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol] });
+      }
     };
     queues = /* @__PURE__ */ new Map();
   }
@@ -89514,7 +89525,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("6a24f68040eb4833");
+setBuildId("df7e3346410df094");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -14,9 +14,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { fsForReads, fsForWrites } from './git-fs.ts';
 import git from 'isomorphic-git';
-import nodeHttp from 'node:http';
-import nodeHttps from 'node:https';
-import isoHttp from 'isomorphic-git/http/node';
+import type isoHttp from 'isomorphic-git/http/node';
 import { GitConflictError, GitError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
@@ -59,12 +57,25 @@ export const DEEPEN_GROWTH = 4;
  * a pack, upload-pack counting objects). Allow two minutes of silence instead.
  */
 const SOCKET_IDLE_MS = 120_000;
-const agents = {
-  'http:': new nodeHttp.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-  'https:': new nodeHttps.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-};
+
+// Node's HTTP stack (http, https, tls: about 10 ms to load) and isomorphic-git's client are
+// loaded at the first request: with native git, a tick never makes one.
+let nodeClient: Promise<{ client: typeof isoHttp; agents: Record<'http:' | 'https:', import('node:http').Agent> }> | undefined;
+function loadNodeClient(): NonNullable<typeof nodeClient> {
+  nodeClient ??= Promise.all([import('node:http'), import('node:https'), import('isomorphic-git/http/node')]).then(([nodeHttp, nodeHttps, iso]) => ({
+    client: iso.default,
+    agents: {
+      'http:': new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      'https:': new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+    },
+  }));
+  return nodeClient;
+}
 const http: typeof isoHttp = {
-  request: (req) => isoHttp.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol as keyof typeof agents] }),
+  request: async (req) => {
+    const { client, agents } = await loadNodeClient();
+    return client.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol as keyof typeof agents] });
+  },
 };
 
 /** The cache folder for `url` under `cacheRoot`; credentials do not change it. */

@@ -102,7 +102,11 @@ async function personEdits(
   walked: readonly CommitInfo[],
 ): Promise<Observations['managedFilesEditedBy']> {
   const managed = managedFiles(service);
-  const baseline = fingerprints(service, await readFiles(repo, record, managed), `production@${record.slice(0, 7)}`);
+  const atRecord = await readFiles(repo, record, managed);
+  // Fingerprints are a function of the texts (the branch only names where in errors, which they
+  // swallow): files unchanged since the record were not edited, without parsing them.
+  if (managed.every((path) => atRecord[path] === production[path])) return undefined;
+  const baseline = fingerprints(service, atRecord, `production@${record.slice(0, 7)}`);
   const files = differing(baseline, fingerprints(service, production, 'production'));
   if (files.length === 0) return undefined;
   const i = walked.findIndex((c) => c.sha === record);

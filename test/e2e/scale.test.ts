@@ -115,6 +115,31 @@ describe('tick --shard i/n', () => {
   });
 });
 
+describe('node\'s HTTP stack is not loaded when native git does the talking', () => {
+  for (const transport of ['bare', 'http'] as const satisfies readonly Transport[]) {
+    test(`[${transport}] a tick with nothing due never loads http, https or tls (about 10 ms of every start)`, async () => {
+      const names = fleetNames(2);
+      const w = await openWorld(transport, { production: fleetFiles(names) });
+      const dir = mkdtempSync(join(tmpdir(), 'git-canary-builtins-'));
+      try {
+        // Preloaded into the CLI: the node built-ins it loaded, written as it exits.
+        const list = join(dir, 'loaded.txt');
+        const preload = join(dir, 'preload.cjs');
+        writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+        w.commit('candidate', {}, { from: 'production', message: 'ci: nothing new\n' });
+        const run = await w.tick({ at: at(2), env: { NODE_OPTIONS: `--require ${preload}` } });
+        for (const n of names) assert.equal(run.of(n).decision, 'none');
+        const loaded = readFileSync(list, 'utf8').split('\n').filter((l) => l.startsWith('NativeModule ')).map((l) => l.slice('NativeModule '.length));
+        assert.ok(loaded.includes('child_process') && loaded.includes('zlib'), `the list is real: ${loaded.join(' ')}`);
+        assert.deepEqual(loaded.filter((m) => ['http', 'https', 'tls', '_http_client'].includes(m)), []);
+      } finally {
+        await w.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('log reads the whole history', () => {
   for (const transport of ['bare', 'http'] as const satisfies readonly Transport[]) {
     test(`[${transport}] 121 rollouts over 1,800 commits (a fetch depth is 200): every one shown, and how much was read`, async () => {

@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-DYIU5BAF.js";
+} from "./chunk-IDZ63PTM.js";
 import "./chunk-IXTFKYDF.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-HEG3XIRC.js";
-import "./chunk-72IGIJEN.js";
+import "./chunk-R3JYOXPW.js";
+import "./chunk-MB5IXAEL.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

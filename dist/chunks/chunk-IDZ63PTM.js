@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-HEG3XIRC.js";
+} from "./chunk-R3JYOXPW.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";

@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-YLCRIA5C.js";
-import "./chunk-L2T6MJSI.js";
+} from "./chunk-LCHPXHYG.js";
+import "./chunk-FEJ5CR73.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,7 +11,7 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import {

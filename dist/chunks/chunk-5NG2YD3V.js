@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-J66WHQ4Z.js";
+} from "./chunk-WG3P72P2.js";
 import {
   formatDuration,
   parseCheckDetails,

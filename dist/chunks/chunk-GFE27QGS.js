@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-J66WHQ4Z.js";
+} from "./chunk-WG3P72P2.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   parsedCommit
 } from "./chunk-23XMRP5I.js";

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-HEG3XIRC.js";
+} from "./chunk-R3JYOXPW.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-L2T6MJSI.js";
+} from "./chunk-FEJ5CR73.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-NPICEJ33.js";
-import "./chunk-J66WHQ4Z.js";
-import "./chunk-HEG3XIRC.js";
-import "./chunk-L2T6MJSI.js";
-import "./chunk-72IGIJEN.js";
+} from "./chunk-GFE27QGS.js";
+import "./chunk-WG3P72P2.js";
+import "./chunk-R3JYOXPW.js";
+import "./chunk-FEJ5CR73.js";
+import "./chunk-MB5IXAEL.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-CKKYAN3N.js";
-import "./chunk-FMMBEJKY.js";
+} from "./chunk-VKKJPTT5.js";
+import "./chunk-5NG2YD3V.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-J66WHQ4Z.js";
+} from "./chunk-WG3P72P2.js";
 import {
   readFiles
-} from "./chunk-HEG3XIRC.js";
-import "./chunk-L2T6MJSI.js";
+} from "./chunk-R3JYOXPW.js";
+import "./chunk-FEJ5CR73.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

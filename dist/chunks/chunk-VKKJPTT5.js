@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-FMMBEJKY.js";
+} from "./chunk-5NG2YD3V.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-J66WHQ4Z.js";
+} from "./chunk-WG3P72P2.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-HEG3XIRC.js";
+} from "./chunk-R3JYOXPW.js";
 import {
   openSession
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   CanaryError,
   UsageError

@@ -5584,10 +5584,10 @@ var require_cst_visit = __commonJS({
     visit4.REMOVE = REMOVE;
     visit4.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index2] of path) {
+      for (const [field, index] of path) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
-          item = tok.items[index2];
+          item = tok.items[index];
         } else
           return void 0;
       }
@@ -7757,9 +7757,9 @@ var require_dist2 = __commonJS({
     };
     Tree.empty = new Tree(NodeType.none, [], [], 0);
     var FlatBufferCursor = class _FlatBufferCursor {
-      constructor(buffer, index2) {
+      constructor(buffer, index) {
         this.buffer = buffer;
-        this.index = index2;
+        this.index = index;
       }
       get id() {
         return this.buffer[this.index - 4];
@@ -7803,27 +7803,27 @@ var require_dist2 = __commonJS({
       */
       toString() {
         let result = [];
-        for (let index2 = 0; index2 < this.buffer.length; ) {
-          result.push(this.childString(index2));
-          index2 = this.buffer[index2 + 3];
+        for (let index = 0; index < this.buffer.length; ) {
+          result.push(this.childString(index));
+          index = this.buffer[index + 3];
         }
         return result.join(",");
       }
       /**
       @internal
       */
-      childString(index2) {
-        let id = this.buffer[index2], endIndex = this.buffer[index2 + 3];
+      childString(index) {
+        let id = this.buffer[index], endIndex = this.buffer[index + 3];
         let type = this.set.types[id], result = type.name;
         if (/\W/.test(result) && !type.isError)
           result = JSON.stringify(result);
-        index2 += 4;
-        if (endIndex == index2)
+        index += 4;
+        if (endIndex == index)
           return result;
         let children = [];
-        while (index2 < endIndex) {
-          children.push(this.childString(index2));
-          index2 = this.buffer[index2 + 3];
+        while (index < endIndex) {
+          children.push(this.childString(index));
+          index = this.buffer[index + 3];
         }
         return result + "(" + children.join(",") + ")";
       }
@@ -7937,11 +7937,11 @@ var require_dist2 = __commonJS({
       }
     };
     var TreeNode = class _TreeNode extends BaseNode {
-      constructor(_tree, from, index2, _parent) {
+      constructor(_tree, from, index, _parent) {
         super();
         this._tree = _tree;
         this.from = from;
-        this.index = index2;
+        this.index = index;
         this._parent = _parent;
       }
       get type() {
@@ -7962,9 +7962,9 @@ var require_dist2 = __commonJS({
             if (next instanceof TreeBuffer) {
               if (mode & exports.IterMode.ExcludeBuffers)
                 continue;
-              let index2 = next.findChild(0, next.buffer.length, dir, pos - start, side);
-              if (index2 > -1)
-                return new BufferNode(new BufferContext(parent, next, i, start), null, index2);
+              let index = next.findChild(0, next.buffer.length, dir, pos - start, side);
+              if (index > -1)
+                return new BufferNode(new BufferContext(parent, next, i, start), null, index);
             } else if (mode & exports.IterMode.IncludeAnonymous || (!next.type.isAnonymous || hasChild(next))) {
               let mounted2;
               if (!(mode & exports.IterMode.IgnoreMounts) && (mounted2 = MountedTree.get(next)) && !mounted2.overlay)
@@ -8106,10 +8106,10 @@ var require_dist2 = __commonJS({
       return true;
     }
     var BufferContext = class {
-      constructor(parent, buffer, index2, start) {
+      constructor(parent, buffer, index, start) {
         this.parent = parent;
         this.buffer = buffer;
-        this.index = index2;
+        this.index = index;
         this.start = start;
       }
     };
@@ -8123,17 +8123,17 @@ var require_dist2 = __commonJS({
       get to() {
         return this.context.start + this.context.buffer.buffer[this.index + 2];
       }
-      constructor(context, _parent, index2) {
+      constructor(context, _parent, index) {
         super();
         this.context = context;
         this._parent = _parent;
-        this.index = index2;
-        this.type = context.buffer.set.types[context.buffer.buffer[index2]];
+        this.index = index;
+        this.type = context.buffer.set.types[context.buffer.buffer[index]];
       }
       child(dir, pos, side) {
         let { buffer } = this.context;
-        let index2 = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], dir, pos - this.context.start, side);
-        return index2 < 0 ? null : new _BufferNode(this.context, this, index2);
+        let index = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], dir, pos - this.context.start, side);
+        return index < 0 ? null : new _BufferNode(this.context, this, index);
       }
       get firstChild() {
         return this.child(
@@ -8174,8 +8174,8 @@ var require_dist2 = __commonJS({
         if (mode & exports.IterMode.ExcludeBuffers)
           return null;
         let { buffer } = this.context;
-        let index2 = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], side > 0 ? 1 : -1, pos - this.context.start, side);
-        return index2 < 0 ? null : new _BufferNode(this.context, this, index2);
+        let index = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], side > 0 ? 1 : -1, pos - this.context.start, side);
+        return index < 0 ? null : new _BufferNode(this.context, this, index);
       }
       get parent() {
         return this._parent || this.context.parent.nextSignificantParent();
@@ -8312,12 +8312,12 @@ var require_dist2 = __commonJS({
         this.to = node2.to;
         return true;
       }
-      yieldBuf(index2, type) {
-        this.index = index2;
+      yieldBuf(index, type) {
+        this.index = index;
         let { start, buffer } = this.buffer;
-        this.type = type || buffer.set.types[buffer.buffer[index2]];
-        this.from = start + buffer.buffer[index2 + 1];
-        this.to = start + buffer.buffer[index2 + 2];
+        this.type = type || buffer.set.types[buffer.buffer[index]];
+        this.from = start + buffer.buffer[index + 1];
+        this.to = start + buffer.buffer[index + 2];
         return true;
       }
       /**
@@ -8346,11 +8346,11 @@ var require_dist2 = __commonJS({
         if (!this.buffer)
           return this.yield(this._tree.nextChild(dir < 0 ? this._tree._tree.children.length - 1 : 0, dir, pos, side, this.mode));
         let { buffer } = this.buffer;
-        let index2 = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], dir, pos - this.buffer.start, side);
-        if (index2 < 0)
+        let index = buffer.findChild(this.index + 4, buffer.buffer[this.index + 3], dir, pos - this.buffer.start, side);
+        if (index < 0)
           return false;
         this.stack.push(this.index);
-        return this.yieldBuf(index2);
+        return this.yieldBuf(index);
       }
       /**
       Move the cursor to this node's first child. When this returns
@@ -8459,7 +8459,7 @@ var require_dist2 = __commonJS({
         return this.sibling(-1);
       }
       atLastNode(dir) {
-        let index2, parent, { buffer } = this;
+        let index, parent, { buffer } = this;
         if (buffer) {
           if (dir > 0) {
             if (this.index < buffer.buffer.buffer.length)
@@ -8469,13 +8469,13 @@ var require_dist2 = __commonJS({
               if (buffer.buffer.buffer[i + 3] < this.index)
                 return false;
           }
-          ({ index: index2, parent } = buffer);
+          ({ index, parent } = buffer);
         } else {
-          ({ index: index2, _parent: parent } = this._tree);
+          ({ index, _parent: parent } = this._tree);
         }
-        for (; parent; { index: index2, _parent: parent } = parent) {
-          if (index2 > -1)
-            for (let i = index2 + dir, e = dir < 0 ? -1 : parent._tree.children.length; i != e; i += dir) {
+        for (; parent; { index, _parent: parent } = parent) {
+          if (index > -1)
+            for (let i = index + dir, e = dir < 0 ? -1 : parent._tree.children.length; i != e; i += dir) {
               let child2 = parent._tree.children[i];
               if (this.mode & exports.IterMode.IncludeAnonymous || child2 instanceof TreeBuffer || !child2.type.isAnonymous || hasChild(child2))
                 return false;
@@ -8539,16 +8539,16 @@ var require_dist2 = __commonJS({
           return this._tree;
         let cache2 = this.bufferNode, result = null, depth = 0;
         if (cache2 && cache2.context == this.buffer) {
-          scan: for (let index2 = this.index, d = this.stack.length; d >= 0; ) {
+          scan: for (let index = this.index, d = this.stack.length; d >= 0; ) {
             for (let c = cache2; c; c = c._parent)
-              if (c.index == index2) {
-                if (index2 == this.index)
+              if (c.index == index) {
+                if (index == this.index)
                   return c;
                 result = c;
                 depth = d + 1;
                 break scan;
               }
-            index2 = this.stack[--d];
+            index = this.stack[--d];
           }
         }
         for (let i = depth; i < this.stack.length; i++)
@@ -8649,9 +8649,9 @@ var require_dist2 = __commonJS({
         let startPos = start - parentStart;
         if (end - start <= maxBufferLength && (buffer2 = findBufferSize(cursor.pos - minPos, inRepeat))) {
           let data2 = new Uint16Array(buffer2.size - buffer2.skip);
-          let endPos = cursor.pos - buffer2.size, index2 = data2.length;
+          let endPos = cursor.pos - buffer2.size, index = data2.length;
           while (cursor.pos > endPos)
-            index2 = copyToBuffer(buffer2.start, data2, index2);
+            index = copyToBuffer(buffer2.start, data2, index);
           node2 = new TreeBuffer(data2, end - buffer2.start, nodeSet);
           startPos = buffer2.start - parentStart;
         } else {
@@ -8801,26 +8801,26 @@ var require_dist2 = __commonJS({
         }
         return result.size > 4 ? result : void 0;
       }
-      function copyToBuffer(bufferStart, buffer2, index2) {
+      function copyToBuffer(bufferStart, buffer2, index) {
         let { id, start, end, size } = cursor;
         cursor.next();
         if (size >= 0 && id < minRepeatType) {
-          let startIndex = index2;
+          let startIndex = index;
           if (size > 4) {
             let endPos = cursor.pos - (size - 4);
             while (cursor.pos > endPos)
-              index2 = copyToBuffer(bufferStart, buffer2, index2);
+              index = copyToBuffer(bufferStart, buffer2, index);
           }
-          buffer2[--index2] = startIndex;
-          buffer2[--index2] = end - bufferStart;
-          buffer2[--index2] = start - bufferStart;
-          buffer2[--index2] = id;
+          buffer2[--index] = startIndex;
+          buffer2[--index] = end - bufferStart;
+          buffer2[--index] = start - bufferStart;
+          buffer2[--index] = id;
         } else if (size == -3) {
           contextHash = id;
         } else if (size == -4) {
           lookAhead = id;
         }
-        return index2;
+        return index;
       }
       let children = [], positions = [];
       while (cursor.pos > 0)
@@ -8886,15 +8886,15 @@ var require_dist2 = __commonJS({
       constructor() {
         this.map = /* @__PURE__ */ new WeakMap();
       }
-      setBuffer(buffer, index2, value) {
+      setBuffer(buffer, index, value) {
         let inner = this.map.get(buffer);
         if (!inner)
           this.map.set(buffer, inner = /* @__PURE__ */ new Map());
-        inner.set(index2, value);
+        inner.set(index, value);
       }
-      getBuffer(buffer, index2) {
+      getBuffer(buffer, index) {
         let inner = this.map.get(buffer);
-        return inner && inner.get(index2);
+        return inner && inner.get(index);
       }
       /**
       Set the value for this syntax node.
@@ -9071,11 +9071,11 @@ var require_dist2 = __commonJS({
         throw new RangeError("Invalid inner parse ranges given: " + JSON.stringify(ranges));
     }
     var ActiveOverlay = class {
-      constructor(parser, predicate, mounts, index2, start, bracketed, target2, prev) {
+      constructor(parser, predicate, mounts, index, start, bracketed, target2, prev) {
         this.parser = parser;
         this.predicate = predicate;
         this.mounts = mounts;
-        this.index = index2;
+        this.index = index;
         this.start = start;
         this.bracketed = bracketed;
         this.target = target2;
@@ -9261,9 +9261,9 @@ var require_dist2 = __commonJS({
         return new Tree(type, children, positions, length);
       }
       base.children[i] = split2(0, b.length, NodeType.none, 0, buf.length, stack.length - 1);
-      for (let index2 of newStack) {
-        let tree = cursor.tree.children[index2], pos = cursor.tree.positions[index2];
-        cursor.yield(new TreeNode(tree, pos + cursor.from, index2, cursor._tree));
+      for (let index of newStack) {
+        let tree = cursor.tree.children[index], pos = cursor.tree.positions[index];
+        cursor.yield(new TreeNode(tree, pos + cursor.from, index, cursor._tree));
       }
     }
     var StructureCursor = class {
@@ -9580,30 +9580,30 @@ var require_dist3 = __commonJS({
         if (!mustSink || this.pos == end) {
           this.buffer.push(term, start, end, size);
         } else {
-          let index2 = this.buffer.length;
-          if (index2 > 0 && (this.buffer[index2 - 4] != 0 || this.buffer[index2 - 1] < 0)) {
+          let index = this.buffer.length;
+          if (index > 0 && (this.buffer[index - 4] != 0 || this.buffer[index - 1] < 0)) {
             let mustMove = false;
-            for (let scan = index2; scan > 0 && this.buffer[scan - 2] > end; scan -= 4) {
+            for (let scan = index; scan > 0 && this.buffer[scan - 2] > end; scan -= 4) {
               if (this.buffer[scan - 1] >= 0) {
                 mustMove = true;
                 break;
               }
             }
             if (mustMove)
-              while (index2 > 0 && this.buffer[index2 - 2] > end) {
-                this.buffer[index2] = this.buffer[index2 - 4];
-                this.buffer[index2 + 1] = this.buffer[index2 - 3];
-                this.buffer[index2 + 2] = this.buffer[index2 - 2];
-                this.buffer[index2 + 3] = this.buffer[index2 - 1];
-                index2 -= 4;
+              while (index > 0 && this.buffer[index - 2] > end) {
+                this.buffer[index] = this.buffer[index - 4];
+                this.buffer[index + 1] = this.buffer[index - 3];
+                this.buffer[index + 2] = this.buffer[index - 2];
+                this.buffer[index + 3] = this.buffer[index - 1];
+                index -= 4;
                 if (size > 4)
                   size -= 4;
               }
           }
-          this.buffer[index2] = term;
-          this.buffer[index2 + 1] = start;
-          this.buffer[index2 + 2] = end;
-          this.buffer[index2 + 3] = size;
+          this.buffer[index] = term;
+          this.buffer[index + 1] = start;
+          this.buffer[index + 2] = end;
+          this.buffer[index + 3] = size;
         }
       }
       // Apply a shift action
@@ -9649,15 +9649,15 @@ var require_dist3 = __commonJS({
       @internal
       */
       useNode(value, next, start) {
-        let index2 = this.p.reused.length - 1;
-        if (index2 < 0 || this.p.reused[index2] != value) {
+        let index = this.p.reused.length - 1;
+        if (index < 0 || this.p.reused[index] != value) {
           this.p.reused.push(value);
-          index2++;
+          index++;
         }
         let end = this.reducePos = this.pos = start + value.length;
         this.pushState(next, start);
         this.buffer.push(
-          index2,
+          index,
           start,
           end,
           -1
@@ -9963,10 +9963,10 @@ var require_dist3 = __commonJS({
       }
     };
     var StackBufferCursor = class _StackBufferCursor {
-      constructor(stack, pos, index2) {
+      constructor(stack, pos, index) {
         this.stack = stack;
         this.pos = pos;
-        this.index = index2;
+        this.index = index;
         this.buffer = stack.buffer;
         if (this.index == 0)
           this.maybeNext();
@@ -10072,19 +10072,19 @@ var require_dist3 = __commonJS({
       @internal
       */
       resolveOffset(offset, assoc) {
-        let range = this.range, index2 = this.rangeIndex;
+        let range = this.range, index = this.rangeIndex;
         let pos = this.pos + offset;
         while (pos < range.from) {
-          if (!index2)
+          if (!index)
             return null;
-          let next = this.ranges[--index2];
+          let next = this.ranges[--index];
           pos -= range.from - next.to;
           range = next;
         }
         while (assoc < 0 ? pos > range.to : pos >= range.to) {
-          if (index2 == this.ranges.length - 1)
+          if (index == this.ranges.length - 1)
             return null;
-          let next = this.ranges[++index2];
+          let next = this.ranges[++index];
           pos += next.from - range.to;
           range = next;
         }
@@ -10334,14 +10334,14 @@ var require_dist3 = __commonJS({
         }
         for (; low < high; ) {
           let mid = low + high >> 1;
-          let index2 = accEnd + mid + (mid << 1);
-          let from = data[index2], to = data[index2 + 1] || 65536;
+          let index = accEnd + mid + (mid << 1);
+          let from = data[index], to = data[index + 1] || 65536;
           if (next < from)
             high = mid;
           else if (next >= to)
             low = mid + 1;
           else {
-            state = data[index2 + 2];
+            state = data[index + 2];
             input.advance();
             continue scan;
           }
@@ -10433,15 +10433,15 @@ var require_dist3 = __commonJS({
           }
           if (pos < this.safeFrom)
             return null;
-          let top = this.trees[last], index2 = this.index[last];
-          if (index2 == top.children.length) {
+          let top = this.trees[last], index = this.index[last];
+          if (index == top.children.length) {
             this.trees.pop();
             this.start.pop();
             this.index.pop();
             continue;
           }
-          let next = top.children[index2];
-          let start = this.start[last] + top.positions[index2];
+          let next = top.children[index];
+          let start = this.start[last] + top.positions[index];
           if (start > pos) {
             this.nextStart = start;
             return null;
@@ -10559,16 +10559,16 @@ var require_dist3 = __commonJS({
           token.end = this.stream.clipPos(start + 1);
         }
       }
-      putAction(action, token, end, index2) {
-        for (let i = 0; i < index2; i += 3)
+      putAction(action, token, end, index) {
+        for (let i = 0; i < index; i += 3)
           if (this.actions[i] == action)
-            return index2;
-        this.actions[index2++] = action;
-        this.actions[index2++] = token;
-        this.actions[index2++] = end;
-        return index2;
+            return index;
+        this.actions[index++] = action;
+        this.actions[index++] = token;
+        this.actions[index++] = end;
+        return index;
       }
-      addActions(stack, token, end, index2) {
+      addActions(stack, token, end, index) {
         let { state } = stack, { parser } = stack.p, { data } = parser;
         for (let set = 0; set < 2; set++) {
           for (let i = parser.stateSlot(
@@ -10580,16 +10580,16 @@ var require_dist3 = __commonJS({
               if (data[i + 1] == 1) {
                 i = pair(data, i + 2);
               } else {
-                if (index2 == 0 && data[i + 1] == 2)
-                  index2 = this.putAction(pair(data, i + 2), token, end, index2);
+                if (index == 0 && data[i + 1] == 2)
+                  index = this.putAction(pair(data, i + 2), token, end, index);
                 break;
               }
             }
             if (data[i] == token)
-              index2 = this.putAction(pair(data, i + 1), token, end, index2);
+              index = this.putAction(pair(data, i + 1), token, end, index);
           }
         }
-        return index2;
+        return index;
       }
     };
     var Parse = class {
@@ -13482,7 +13482,7 @@ var require_index_node_cjs = __commonJS({
     jsep.plugins.register(ternary);
     var FSLASH_CODE = 47;
     var BSLASH_CODE = 92;
-    var index2 = {
+    var index = {
       name: "regex",
       init(jsep2) {
         jsep2.hooks.add("gobble-token", function gobbleRegexLiteral(env) {
@@ -13589,7 +13589,7 @@ var require_index_node_cjs = __commonJS({
         }
       }
     };
-    jsep.plugins.register(index2, plugin);
+    jsep.plugins.register(index, plugin);
     jsep.addUnaryOp("typeof");
     jsep.addLiteral("null", null);
     jsep.addLiteral("undefined", void 0);
@@ -18998,7 +18998,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index2, str) => index2 + 6 < str.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
+        (_, index, str) => index + 6 < str.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
       ],
       // normal intermediate wildcards
       [
@@ -19929,7 +19929,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         if (buffer.length === 0) {
           throw new InternalError("Index file is empty (.git/index)");
         }
-        const index3 = new _GitIndex();
+        const index2 = new _GitIndex();
         const reader = new BufferCursor(buffer);
         const magic = reader.toString("utf8", 4);
         if (magic !== "DIRC") {
@@ -19994,10 +19994,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             }
           }
           entry.stages = [];
-          index3._addEntry(entry);
+          index2._addEntry(entry);
           i++;
         }
-        return index3;
+        return index2;
       }
       get unmergedPaths() {
         return [...this._unmergedPaths];
@@ -20165,8 +20165,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         fs2.lstat(filepath),
         fs2.read(filepath)
       ]);
-      const index3 = await GitIndex.from(rawIndexFile);
-      cache2.map.set(filepath, index3);
+      const index2 = await GitIndex.from(rawIndexFile);
+      cache2.map.set(filepath, index2);
       cache2.stats.set(filepath, stat);
     }
     async function isIndexStale(fs2, filepath, cache2) {
@@ -20205,22 +20205,22 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           if (await isIndexStale(fs2, filepath, theIndexCache)) {
             await updateCachedIndexFile(fs2, filepath, theIndexCache);
           }
-          const index3 = theIndexCache.map.get(filepath);
-          unmergedPaths = index3.unmergedPaths;
+          const index2 = theIndexCache.map.get(filepath);
+          unmergedPaths = index2.unmergedPaths;
           if (unmergedPaths.length && !allowUnmerged)
             throw new UnmergedPathsError(unmergedPaths);
           try {
-            result = await closure(index3);
+            result = await closure(index2);
           } catch (err) {
             theIndexCache.map.delete(filepath);
             theIndexCache.stats.delete(filepath);
             throw err;
           }
-          if (index3._dirty) {
-            const buffer = await index3.toObject();
+          if (index2._dirty) {
+            const buffer = await index2.toObject();
             await fs2.write(filepath, buffer);
             theIndexCache.stats.set(filepath, await fs2.lstat(filepath));
-            index3._dirty = false;
+            index2._dirty = false;
           }
         });
         return result;
@@ -20297,8 +20297,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       constructor({ fs: fs2, gitdir, cache: cache2 }) {
         this.treePromise = GitIndexManager.acquire(
           { fs: fs2, gitdir, cache: cache2 },
-          async function(index3) {
-            return flatFileListToDirectoryStructure(index3.entries);
+          async function(index2) {
+            return flatFileListToDirectoryStructure(index2.entries);
           }
         );
         const walker = this;
@@ -20848,8 +20848,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       };
     };
     var findLastIndex = (array2, callback) => {
-      return array2.reduce((lastIndex, item, index3) => {
-        return callback(item) ? index3 : lastIndex;
+      return array2.reduce((lastIndex, item, index2) => {
+        return callback(item) ? index2 : lastIndex;
       }, -1);
     };
     var GitConfig = class _GitConfig {
@@ -21722,7 +21722,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return reader.slice(byte);
       }
     }
-    function fromValue2(value) {
+    function fromValue(value) {
       let queue = [value];
       return {
         next() {
@@ -21737,7 +21737,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
       };
     }
-    function getIterator2(iterable) {
+    function getIterator(iterable) {
       if (iterable[Symbol.asyncIterator]) {
         return iterable[Symbol.asyncIterator]();
       }
@@ -21747,14 +21747,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       if (iterable.next) {
         return iterable;
       }
-      return fromValue2(iterable);
+      return fromValue(iterable);
     }
     var StreamReader = class {
       constructor(stream) {
         if (typeof Buffer === "undefined") {
           throw new Error("Missing Buffer dependency");
         }
-        this.stream = getIterator2(stream);
+        this.stream = getIterator(stream);
         this.buffer = null;
         this.cursor = 0;
         this.undoCursor = 0;
@@ -23100,17 +23100,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           );
         }
         obj.tree = valueOf(hs[0]);
-        let index3 = 1;
-        while (index3 < hs.length && keyOf3(hs[index3]) === "parent") {
-          obj.parent.push(valueOf(hs[index3]));
-          index3++;
+        let index2 = 1;
+        while (index2 < hs.length && keyOf3(hs[index2]) === "parent") {
+          obj.parent.push(valueOf(hs[index2]));
+          index2++;
         }
         const seen = /* @__PURE__ */ new Set(["tree", "parent"]);
-        for (; index3 < hs.length; index3++) {
-          const key = keyOf3(hs[index3]);
+        for (; index2 < hs.length; index2++) {
+          const key = keyOf3(hs[index2]);
           if (seen.has(key)) continue;
           seen.add(key);
-          obj[key] = valueOf(hs[index3]);
+          obj[key] = valueOf(hs[index2]);
         }
         if (obj.author) {
           obj.author = parseAuthor(obj.author);
@@ -23432,8 +23432,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           let oid;
           await GitIndexManager.acquire(
             { fs: fs2, gitdir, cache: cache2 },
-            async function(index3) {
-              const stage = index3.entriesMap.get(entry._fullpath);
+            async function(index2) {
+              const stage = index2.entriesMap.get(entry._fullpath);
               const stats = await entry.stat();
               const config2 = await self2._getGitConfig(fs2, gitdir);
               const filemode = await config2.get("core.filemode");
@@ -23448,7 +23448,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   );
                   if (self2.refresh && stage && !stage.flags.intentToAdd && oid === stage.oid && (!filemode || stats.mode === stage.mode) && compareStats(stats, stage, filemode, trustino)) {
                     if (self2.flushed) {
-                      index3.insert({ filepath: entry._fullpath, stats, oid });
+                      index2.insert({ filepath: entry._fullpath, stats, oid });
                     } else {
                       self2.refreshQueue.push({
                         filepath: entry._fullpath,
@@ -23479,10 +23479,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         this.refreshQueue = [];
         this.flushed = true;
         if (refreshQueue.length === 0) return;
-        await GitIndexManager.acquire({ fs: fs2, gitdir, cache: cache2 }, async (index3) => {
+        await GitIndexManager.acquire({ fs: fs2, gitdir, cache: cache2 }, async (index2) => {
           for (const { filepath, stage, stats, oid } of refreshQueue) {
-            if (index3.entriesMap.get(filepath) !== stage) continue;
-            index3.insert({ filepath, stats, oid });
+            if (index2.entriesMap.get(filepath) !== stage) continue;
+            index2.insert({ filepath, stats, oid });
           }
         });
       }
@@ -24012,8 +24012,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp: fs2, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
-            unmergedPaths = index3.unmergedPaths;
+          async function(index2) {
+            unmergedPaths = index2.unmergedPaths;
           }
         );
         const results = await _walk({
@@ -24022,10 +24022,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           dir,
           gitdir: updatedGitdir,
           trees,
-          map: async function(path, [head, workdir, index3]) {
-            const staged = !await modified(workdir, index3);
+          map: async function(path, [head, workdir, index2]) {
+            const staged = !await modified(workdir, index2);
             const unmerged = unmergedPaths.includes(path);
-            const unmodified = !await modified(index3, head);
+            const unmodified = !await modified(index2, head);
             if (staged || unmerged) {
               return head ? {
                 path,
@@ -24046,12 +24046,12 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
+          async function(index2) {
             for (const entry of results) {
               if (entry === false) continue;
               if (!entry) {
                 await fs2.rmdir(`${dir}/${entry.path}`, { recursive: true });
-                index3.delete({ filepath: entry.path });
+                index2.delete({ filepath: entry.path });
                 continue;
               }
               if (entry.type === "blob") {
@@ -24064,7 +24064,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 });
                 const stats = await fs2.lstat(`${dir}/${entry.path}`);
                 stats.mode = entry.mode;
-                index3.insert({
+                index2.insert({
                   filepath: entry.path,
                   oid: entry.oid,
                   stage: 0,
@@ -24114,10 +24114,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
         }
         let ignoredStatus = false;
-        for (const [index3, p] of pairs.entries()) {
+        for (const [index2, p] of pairs.entries()) {
           const file = await fs2.read(p.gitignore, "utf8");
           const ign = ignore();
-          if (index3 === 0) ign.add(excludes);
+          if (index2 === 0) ign.add(excludes);
           ign.add(file);
           const parentdir = dirname9(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
@@ -24207,7 +24207,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp: fs2, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async (index3) => {
+          async (index2) => {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
             return addToIndex({
@@ -24215,7 +24215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               gitdir: updatedGitdir,
               fs: fs2,
               filepath,
-              index: index3,
+              index: index2,
               force,
               parallel,
               autocrlf
@@ -24227,10 +24227,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    function isTracked(index3, filepath) {
-      if (index3.has({ filepath })) return true;
+    function isTracked(index2, filepath) {
+      if (index2.has({ filepath })) return true;
       const prefix = `${filepath}/`;
-      for (const entry of index3.entriesMap.keys()) {
+      for (const entry of index2.entriesMap.keys()) {
         if (entry.startsWith(prefix)) return true;
       }
       return false;
@@ -24240,14 +24240,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       gitdir,
       fs: fs2,
       filepath,
-      index: index3,
+      index: index2,
       force,
       parallel,
       autocrlf
     }) {
       filepath = Array.isArray(filepath) ? filepath : [filepath];
       const promises = filepath.map(async (currentFilepath) => {
-        if (!force && !isTracked(index3, currentFilepath)) {
+        if (!force && !isTracked(index2, currentFilepath)) {
           const ignored = await GitIgnoreManager.isIgnored({
             fs: fs2,
             dir,
@@ -24267,7 +24267,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 gitdir,
                 fs: fs2,
                 filepath: [join16(currentFilepath, child2)],
-                index: index3,
+                index: index2,
                 force,
                 parallel,
                 autocrlf
@@ -24281,7 +24281,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 gitdir,
                 fs: fs2,
                 filepath: [join16(currentFilepath, child2)],
-                index: index3,
+                index: index2,
                 force,
                 parallel,
                 autocrlf
@@ -24292,7 +24292,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const object2 = stats.isSymbolicLink() ? await fs2.readlink(join16(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join16(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
-          index3.insert({ filepath: currentFilepath, stats, oid });
+          index2.insert({ filepath: currentFilepath, stats, oid });
         }
       });
       const settledPromises = await Promise.allSettled(promises);
@@ -24512,9 +24512,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (!committer) throw new MissingNameError("committer");
       return GitIndexManager.acquire(
         { fs: fs2, gitdir, cache: cache2, allowUnmerged: false },
-        async function(index3) {
+        async function(index2) {
           const inodes = flatFileListToDirectoryStructure(
-            index3.entries.filter((entry) => !entry.flags.intentToAdd)
+            index2.entries.filter((entry) => !entry.flags.intentToAdd)
           );
           const inode = inodes.get(".");
           if (!tree) {
@@ -25155,7 +25155,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const total = ops.length;
         await GitIndexManager.acquire(
           { fs: fs2, gitdir, cache: cache2 },
-          async function(index3) {
+          async function(index2) {
             await Promise.all(
               ops.filter(
                 ([method]) => method === "delete" || method === "delete-index"
@@ -25164,7 +25164,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (method === "delete") {
                   await fs2.rm(filepath);
                 }
-                index3.delete({ filepath: fullpath });
+                index2.delete({ filepath: fullpath });
                 if (onProgress) {
                   await onProgress({
                     phase: "Updating workdir",
@@ -25178,7 +25178,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         );
         await GitIndexManager.acquire(
           { fs: fs2, gitdir, cache: cache2 },
-          async function(index3) {
+          async function(index2) {
             for (const [method, fullpath] of ops) {
               if (method === "rmdir" || method === "rmdir-index") {
                 const filepath = `${dir}/${fullpath}`;
@@ -25186,7 +25186,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   if (method === "rmdir") {
                     await fs2.rmdir(filepath);
                   }
-                  index3.delete({ filepath: fullpath });
+                  index2.delete({ filepath: fullpath });
                   if (onProgress) {
                     await onProgress({
                       phase: "Updating workdir",
@@ -25241,11 +25241,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           );
           await GitIndexManager.acquire(
             { fs: fs2, gitdir, cache: cache2, allowUnmerged: true },
-            async function(index3) {
+            async function(index2) {
               await batchAllSettled(
                 "Update Index",
                 updateWorkingDirResults.map(
-                  ([fullpath, oid2, stats]) => () => updateIndex({ index: index3, fullpath, oid: oid2, stats })
+                  ([fullpath, oid2, stats]) => () => updateIndex({ index: index2, fullpath, oid: oid2, stats })
                 ),
                 onProgress,
                 batchSize
@@ -25255,7 +25255,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         } else {
           await GitIndexManager.acquire(
             { fs: fs2, gitdir, cache: cache2, allowUnmerged: true },
-            async function(index3) {
+            async function(index2) {
               const settled = await Promise.allSettled(
                 ops.filter(
                   ([method]) => method === "create" || method === "create-index" || method === "update" || method === "mkdir-index"
@@ -25293,7 +25293,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   if (method === "mkdir-index") {
                     stats.mode = 57344;
                   }
-                  index3.insert({
+                  index2.insert({
                     filepath: fullpath,
                     stats,
                     oid: oid2
@@ -25599,9 +25599,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
       });
     }
-    async function updateIndex({ index: index3, fullpath, stats, oid }) {
+    async function updateIndex({ index: index2, fullpath, stats, oid }) {
       try {
-        index3.insert({
+        index2.insert({
           filepath: fullpath,
           stats,
           oid
@@ -25761,7 +25761,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       cache: cache2,
       dir,
       gitdir = join16(dir, ".git"),
-      index: index3,
+      index: index2,
       ourOid,
       baseOid,
       theirOid,
@@ -25862,15 +25862,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                       }
                       const ourOid2 = await ours.oid();
                       const theirOid2 = await theirs.oid();
-                      index3.delete({ filepath });
+                      index2.delete({ filepath });
                       if (baseOid2) {
-                        index3.insert({ filepath, oid: baseOid2, stage: 1 });
+                        index2.insert({ filepath, oid: baseOid2, stage: 1 });
                       }
-                      index3.insert({ filepath, oid: ourOid2, stage: 2 });
-                      index3.insert({ filepath, oid: theirOid2, stage: 3 });
+                      index2.insert({ filepath, oid: ourOid2, stage: 2 });
+                      index2.insert({ filepath, oid: theirOid2, stage: 3 });
                     }
                   } else if (!abortOnConflict) {
-                    index3.insert({ filepath, oid: r.mergeResult.oid, stage: 0 });
+                    index2.insert({ filepath, oid: r.mergeResult.oid, stage: 0 });
                   }
                   return r.mergeResult;
                 });
@@ -25881,9 +25881,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (!abortOnConflict) {
                   const baseOid2 = await base.oid();
                   const theirOid2 = await theirs.oid();
-                  index3.delete({ filepath });
-                  index3.insert({ filepath, oid: baseOid2, stage: 1 });
-                  index3.insert({ filepath, oid: theirOid2, stage: 3 });
+                  index2.delete({ filepath });
+                  index2.insert({ filepath, oid: baseOid2, stage: 1 });
+                  index2.insert({ filepath, oid: theirOid2, stage: 3 });
                 }
                 return {
                   mode: await theirs.mode(),
@@ -25898,9 +25898,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (!abortOnConflict) {
                   const baseOid2 = await base.oid();
                   const ourOid2 = await ours.oid();
-                  index3.delete({ filepath });
-                  index3.insert({ filepath, oid: baseOid2, stage: 1 });
-                  index3.insert({ filepath, oid: ourOid2, stage: 2 });
+                  index2.delete({ filepath });
+                  index2.insert({ filepath, oid: baseOid2, stage: 1 });
+                  index2.insert({ filepath, oid: ourOid2, stage: 2 });
                 }
                 return {
                   mode: await ours.mode(),
@@ -26247,9 +26247,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         }
       });
-      await GitIndexManager.acquire({ fs: fs2, gitdir, cache: {} }, async (index3) => {
+      await GitIndexManager.acquire({ fs: fs2, gitdir, cache: {} }, async (index2) => {
         stageUpdated.forEach(({ filepath, stats, oid }) => {
-          index3.insert({ filepath, stats, oid });
+          index2.insert({ filepath, stats, oid });
         });
       });
     }
@@ -26312,13 +26312,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       const mergedTreeOid = await GitIndexManager.acquire(
         { fs: fs2, gitdir, cache: cache2, allowUnmerged: false },
-        async (index3) => {
+        async (index2) => {
           return mergeTree({
             fs: fs2,
             cache: cache2,
             dir,
             gitdir,
-            index: index3,
+            index: index2,
             ourOid: currentCommit.tree,
             baseOid: cherryParent.tree,
             theirOid: cherryCommit.tree,
@@ -26518,8 +26518,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function calculateBasicAuthHeader({ username = "", password = "" }) {
       return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     }
-    async function forAwait2(iterable, cb) {
-      const iter = getIterator2(iterable);
+    async function forAwait(iterable, cb) {
+      const iter = getIterator(iterable);
       while (true) {
         const { value, done } = await iter.next();
         if (value) await cb(value);
@@ -26527,10 +26527,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (iter.return) iter.return();
     }
-    async function collect2(iterable) {
+    async function collect(iterable) {
       let size = 0;
       const buffers = [];
-      await forAwait2(iterable, (value) => {
+      await forAwait(iterable, (value) => {
         buffers.push(value);
         size += value.byteLength;
       });
@@ -26716,7 +26716,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     };
     var stringifyBody = async (res) => {
       try {
-        const data = Buffer.from(await collect2(res.body));
+        const data = Buffer.from(await collect(res.body));
         const response2 = data.toString("utf8");
         const preview = response2.length < 256 ? response2 : response2.slice(0, 256) + "...";
         return { preview, response: response2, data };
@@ -27053,7 +27053,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const output = new FIFO();
       let tmp = "";
       (async () => {
-        await forAwait2(input, (chunk) => {
+        await forAwait(input, (chunk) => {
           chunk = chunk.toString("utf8");
           tmp += chunk;
           while (true) {
@@ -27192,7 +27192,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       let nak = false;
       let done = false;
       return new Promise((resolve5, reject) => {
-        forAwait2(packetlines, (data) => {
+        forAwait(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
             const oid = line.slice(-41).trim();
@@ -27395,7 +27395,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         since,
         exclude
       });
-      const packbuffer = Buffer.from(await collect2(packstream));
+      const packbuffer = Buffer.from(await collect(packstream));
       const raw = await GitRemoteHTTP2.connect({
         http: http2,
         onProgress,
@@ -27494,7 +27494,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       };
       if (onProgress || onMessage) {
         const lines = splitLines(response2.progress);
-        forAwait2(lines, async (line) => {
+        forAwait(lines, async (line) => {
           if (onMessage) await onMessage(line);
           if (onProgress) {
             const matches = line.match(/([^:]*).*\((\d+?)\/(\d+?)\)/);
@@ -27508,7 +27508,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         });
       }
-      const packfile = Buffer.from(await collect2(response2.packfile));
+      const packfile = Buffer.from(await collect(response2.packfile));
       if (raw.body.error) throw raw.body.error;
       const packfileSha = packfile.slice(-20).toString("hex");
       const res = {
@@ -27995,22 +27995,22 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         parents.set(oid, result);
         return result;
       };
-      let heads = oids.map((oid, index3) => ({ index: index3, oid }));
+      let heads = oids.map((oid, index2) => ({ index: index2, oid }));
       while (heads.length) {
-        for (const { oid, index: index3 } of heads) {
+        for (const { oid, index: index2 } of heads) {
           await readParents2(oid);
           if (!visits[oid]) visits[oid] = /* @__PURE__ */ new Set();
-          visits[oid].add(index3);
+          visits[oid].add(index2);
           if (visits[oid].size === passes) {
             common.add(oid);
           }
         }
         const newheads = /* @__PURE__ */ new Map();
-        for (const { oid, index: index3 } of heads) {
+        for (const { oid, index: index2 } of heads) {
           if (common.has(oid)) continue;
           for (const parent of await readParents2(oid)) {
-            if (!visits[parent] || !visits[parent].has(index3)) {
-              newheads.set(parent + ":" + index3, { oid: parent, index: index3 });
+            if (!visits[parent] || !visits[parent].has(index2)) {
+              newheads.set(parent + ":" + index2, { oid: parent, index: index2 });
             }
           }
         }
@@ -28112,13 +28112,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = await GitIndexManager.acquire(
           { fs: fs2, gitdir, cache: cache2, allowUnmerged: false },
-          async (index3) => {
+          async (index2) => {
             return mergeTree({
               fs: fs2,
               cache: cache2,
               dir,
               gitdir,
-              index: index3,
+              index: index2,
               ourOid,
               theirOid,
               baseOid,
@@ -28831,8 +28831,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else {
         return GitIndexManager.acquire(
           { fs: fs2, gitdir, cache: cache2 },
-          async function(index3) {
-            return index3.entries.map((x) => x.path);
+          async function(index2) {
+            return index2.entries.map((x) => x.path);
           }
         );
       }
@@ -29468,7 +29468,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     }
     async function _packObjects({ fs: fs2, cache: cache2, gitdir, oids, write }) {
       const buffers = await _pack({ fs: fs2, cache: cache2, gitdir, oids });
-      const packfile = Buffer.from(await collect2(buffers));
+      const packfile = Buffer.from(await collect(buffers));
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
@@ -29899,7 +29899,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const { packfile, progress } = await GitSideBand.demux(res.body);
       if (onMessage) {
         const lines = splitLines(progress);
-        forAwait2(lines, async (line) => {
+        forAwait(lines, async (line) => {
           await onMessage(line);
         });
       }
@@ -30257,10 +30257,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fsp12, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
+          async function(index2) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
-              index3.delete({ filepath: currentFilepath });
+              index2.delete({ filepath: currentFilepath });
             }
           }
         );
@@ -30500,10 +30500,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
-            index3.delete({ filepath });
+          async function(index2) {
+            index2.delete({ filepath });
             if (oid) {
-              index3.insert({ filepath, stats, oid });
+              index2.insert({ filepath, stats, oid });
             }
           }
         );
@@ -31026,8 +31026,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         });
         const indexEntry = await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
-            for (const entry of index3) {
+          async function(index2) {
+            for (const entry of index2) {
               if (entry.path === filepath) return entry;
             }
             return null;
@@ -31064,8 +31064,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               if (stats.size !== -1) {
                 await GitIndexManager.acquire(
                   { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-                  async function(index3) {
-                    index3.insert({ filepath, stats, oid: workdirOid });
+                  async function(index2) {
+                    index2.insert({ filepath, stats, oid: workdirOid });
                   }
                 );
               }
@@ -31287,7 +31287,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (remove2) {
           return await GitIndexManager.acquire(
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-            async function(index3) {
+            async function(index2) {
               if (!force) {
                 const fileStats2 = await fs2.lstat(join16(dir, filepath));
                 if (fileStats2) {
@@ -31297,8 +31297,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   return;
                 }
               }
-              if (index3.has({ filepath })) {
-                index3.delete({
+              if (index2.has({ filepath })) {
+                index2.delete({
                   filepath
                 });
               }
@@ -31319,8 +31319,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         return await GitIndexManager.acquire(
           { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
-          async function(index3) {
-            if (!add2 && !index3.has({ filepath })) {
+          async function(index2) {
+            if (!add2 && !index2.has({ filepath })) {
               throw new NotFoundError2(
                 `file at "${filepath}" in index and "add" not set`
               );
@@ -31348,7 +31348,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 size: 0
               };
             }
-            index3.insert({
+            index2.insert({
               filepath,
               oid,
               stats
@@ -31579,7 +31579,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    var index2 = {
+    var index = {
       Errors,
       STAGE,
       TREE: TREE2,
@@ -31667,7 +31667,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.clone = clone3;
     exports.commit = commit;
     exports.currentBranch = currentBranch;
-    exports.default = index2;
+    exports.default = index;
     exports.deleteBranch = deleteBranch;
     exports.deleteRef = deleteRef;
     exports.deleteRemote = deleteRemote;
@@ -31724,313 +31724,6 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.writeRef = writeRef;
     exports.writeTag = writeTag;
     exports.writeTree = writeTree;
-  }
-});
-
-// node_modules/simple-concat/index.js
-var require_simple_concat = __commonJS({
-  "node_modules/simple-concat/index.js"(exports, module) {
-    module.exports = function(stream, cb) {
-      var chunks = [];
-      stream.on("data", function(chunk) {
-        chunks.push(chunk);
-      });
-      stream.once("end", function() {
-        if (cb) cb(null, Buffer.concat(chunks));
-        cb = null;
-      });
-      stream.once("error", function(err) {
-        if (cb) cb(err);
-        cb = null;
-      });
-    };
-  }
-});
-
-// node_modules/mimic-response/index.js
-var require_mimic_response = __commonJS({
-  "node_modules/mimic-response/index.js"(exports, module) {
-    "use strict";
-    var knownProperties = [
-      "aborted",
-      "complete",
-      "headers",
-      "httpVersion",
-      "httpVersionMinor",
-      "httpVersionMajor",
-      "method",
-      "rawHeaders",
-      "rawTrailers",
-      "setTimeout",
-      "socket",
-      "statusCode",
-      "statusMessage",
-      "trailers",
-      "url"
-    ];
-    module.exports = (fromStream, toStream) => {
-      if (toStream._readableState.autoDestroy) {
-        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
-      }
-      const fromProperties = new Set(Object.keys(fromStream).concat(knownProperties));
-      const properties = {};
-      for (const property of fromProperties) {
-        if (property in toStream) {
-          continue;
-        }
-        properties[property] = {
-          get() {
-            const value = fromStream[property];
-            const isFunction2 = typeof value === "function";
-            return isFunction2 ? value.bind(fromStream) : value;
-          },
-          set(value) {
-            fromStream[property] = value;
-          },
-          enumerable: true,
-          configurable: false
-        };
-      }
-      Object.defineProperties(toStream, properties);
-      fromStream.once("aborted", () => {
-        toStream.destroy();
-        toStream.emit("aborted");
-      });
-      fromStream.once("close", () => {
-        if (fromStream.complete) {
-          if (toStream.readable) {
-            toStream.once("end", () => {
-              toStream.emit("close");
-            });
-          } else {
-            toStream.emit("close");
-          }
-        } else {
-          toStream.emit("close");
-        }
-      });
-      return toStream;
-    };
-  }
-});
-
-// node_modules/decompress-response/index.js
-var require_decompress_response = __commonJS({
-  "node_modules/decompress-response/index.js"(exports, module) {
-    "use strict";
-    var { Transform, PassThrough: PassThrough2 } = __require("stream");
-    var zlib = __require("zlib");
-    var mimicResponse = require_mimic_response();
-    module.exports = (response2) => {
-      const contentEncoding = (response2.headers["content-encoding"] || "").toLowerCase();
-      if (!["gzip", "deflate", "br"].includes(contentEncoding)) {
-        return response2;
-      }
-      const isBrotli = contentEncoding === "br";
-      if (isBrotli && typeof zlib.createBrotliDecompress !== "function") {
-        response2.destroy(new Error("Brotli is not supported on Node.js < 12"));
-        return response2;
-      }
-      let isEmpty = true;
-      const checker = new Transform({
-        transform(data, _encoding, callback) {
-          isEmpty = false;
-          callback(null, data);
-        },
-        flush(callback) {
-          callback();
-        }
-      });
-      const finalStream = new PassThrough2({
-        autoDestroy: false,
-        destroy(error2, callback) {
-          response2.destroy();
-          callback(error2);
-        }
-      });
-      const decompressStream = isBrotli ? zlib.createBrotliDecompress() : zlib.createUnzip();
-      decompressStream.once("error", (error2) => {
-        if (isEmpty && !response2.readable) {
-          finalStream.end();
-          return;
-        }
-        finalStream.destroy(error2);
-      });
-      mimicResponse(response2, finalStream);
-      response2.pipe(checker).pipe(decompressStream).pipe(finalStream);
-      return finalStream;
-    };
-  }
-});
-
-// node_modules/wrappy/wrappy.js
-var require_wrappy = __commonJS({
-  "node_modules/wrappy/wrappy.js"(exports, module) {
-    module.exports = wrappy;
-    function wrappy(fn, cb) {
-      if (fn && cb) return wrappy(fn)(cb);
-      if (typeof fn !== "function")
-        throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
-      });
-      return wrapper;
-      function wrapper() {
-        var args = new Array(arguments.length);
-        for (var i = 0; i < args.length; i++) {
-          args[i] = arguments[i];
-        }
-        var ret = fn.apply(this, args);
-        var cb2 = args[args.length - 1];
-        if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
-          });
-        }
-        return ret;
-      }
-    }
-  }
-});
-
-// node_modules/once/once.js
-var require_once = __commonJS({
-  "node_modules/once/once.js"(exports, module) {
-    var wrappy = require_wrappy();
-    module.exports = wrappy(once);
-    module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
-      Object.defineProperty(Function.prototype, "once", {
-        value: function() {
-          return once(this);
-        },
-        configurable: true
-      });
-      Object.defineProperty(Function.prototype, "onceStrict", {
-        value: function() {
-          return onceStrict(this);
-        },
-        configurable: true
-      });
-    });
-    function once(fn) {
-      var f = function() {
-        if (f.called) return f.value;
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      f.called = false;
-      return f;
-    }
-    function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
-      };
-      var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
-      f.called = false;
-      return f;
-    }
-  }
-});
-
-// node_modules/simple-get/index.js
-var require_simple_get = __commonJS({
-  "node_modules/simple-get/index.js"(exports, module) {
-    module.exports = simpleGet;
-    var concat = require_simple_concat();
-    var decompressResponse = require_decompress_response();
-    var http2 = __require("http");
-    var https3 = __require("https");
-    var once = require_once();
-    var querystring = __require("querystring");
-    var url2 = __require("url");
-    var isStream = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
-    function simpleGet(opts, cb) {
-      opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once(cb);
-      if (opts.url) {
-        const { hostname: hostname2, port, protocol: protocol2, auth, path } = url2.parse(opts.url);
-        delete opts.url;
-        if (!hostname2 && !port && !protocol2 && !auth) opts.path = path;
-        else Object.assign(opts, { hostname: hostname2, port, protocol: protocol2, auth, path });
-      }
-      const headers = { "accept-encoding": "gzip, deflate" };
-      if (opts.headers) Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]);
-      opts.headers = headers;
-      let body;
-      if (opts.body) {
-        body = opts.json && !isStream(opts.body) ? JSON.stringify(opts.body) : opts.body;
-      } else if (opts.form) {
-        body = typeof opts.form === "string" ? opts.form : querystring.stringify(opts.form);
-        opts.headers["content-type"] = "application/x-www-form-urlencoded";
-      }
-      if (body) {
-        if (!opts.method) opts.method = "POST";
-        if (!isStream(body)) opts.headers["content-length"] = Buffer.byteLength(body);
-        if (opts.json && !opts.form) opts.headers["content-type"] = "application/json";
-      }
-      delete opts.body;
-      delete opts.form;
-      if (opts.json) opts.headers.accept = "application/json";
-      if (opts.method) opts.method = opts.method.toUpperCase();
-      const originalHost = opts.hostname;
-      const protocol = opts.protocol === "https:" ? https3 : http2;
-      const req = protocol.request(opts, (res) => {
-        if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
-          opts.url = res.headers.location;
-          delete opts.headers.host;
-          res.resume();
-          const redirectHost = url2.parse(opts.url).hostname;
-          if (redirectHost !== null && redirectHost !== originalHost) {
-            delete opts.headers.cookie;
-            delete opts.headers.authorization;
-          }
-          if (opts.method === "POST" && [301, 302].includes(res.statusCode)) {
-            opts.method = "GET";
-            delete opts.headers["content-length"];
-            delete opts.headers["content-type"];
-          }
-          if (opts.maxRedirects-- === 0) return cb(new Error("too many redirects"));
-          else return simpleGet(opts, cb);
-        }
-        const tryUnzip = typeof decompressResponse === "function" && opts.method !== "HEAD";
-        cb(null, tryUnzip ? decompressResponse(res) : res);
-      });
-      req.on("timeout", () => {
-        req.abort();
-        cb(new Error("Request timed out"));
-      });
-      req.on("error", cb);
-      if (isStream(body)) body.on("error", cb).pipe(req);
-      else req.end(body);
-      return req;
-    }
-    simpleGet.concat = (opts, cb) => {
-      return simpleGet(opts, (err, res) => {
-        if (err) return cb(err);
-        concat(res, (err2, data) => {
-          if (err2) return cb(err2);
-          if (opts.json) {
-            try {
-              data = JSON.parse(data.toString());
-            } catch (err3) {
-              return cb(err3, res, data);
-            }
-          }
-          cb(null, res, data);
-        });
-      });
-    };
-    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
-      simpleGet[method] = (opts, cb) => {
-        if (typeof opts === "string") opts = { url: opts };
-        return simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb);
-      };
-    });
   }
 });
 
@@ -32332,7 +32025,7 @@ function parseText(path, text, limits = {}) {
       lines.line(extra.range[0])
     );
   }
-  const docs = ydocs.map((doc, index2) => toManifestDoc(path, text, lines, lim, doc, index2));
+  const docs = ydocs.map((doc, index) => toManifestDoc(path, text, lines, lim, doc, index));
   const parsed = { file: { path, text, docs }, ydocs, lines, limits: lim };
   cache.set(parsed.file, parsed);
   return parsed;
@@ -32344,9 +32037,9 @@ function parsedOf(file) {
   cache.set(file, parsed);
   return parsed;
 }
-function toManifestDoc(path, text, lines, lim, doc, index2) {
+function toManifestDoc(path, text, lines, lim, doc, index) {
   const fail6 = (message, hint, offset, data) => {
-    throw new ManifestError(message, { where: { file: path, line: lines.line(offset) }, hint, data: { document: index2, ...data } });
+    throw new ManifestError(message, { where: { file: path, line: lines.line(offset) }, hint, data: { document: index, ...data } });
   };
   for (const e of doc.errors) {
     const at = e.pos[0];
@@ -32382,7 +32075,7 @@ function toManifestDoc(path, text, lines, lim, doc, index2) {
     );
   }
   const start = doc.contents?.range[0] ?? doc.range[0];
-  const out = { index: index2, line: lines.line(start), value: value ?? null };
+  const out = { index, line: lines.line(start), value: value ?? null };
   if (value && typeof value === "object" && !Array.isArray(value)) {
     const v = value;
     const meta2 = v.metadata && typeof v.metadata === "object" ? v.metadata : {};
@@ -32697,10 +32390,10 @@ function appendItem(c, seq, value) {
   const { lines } = itemText(seq, n - 1, value, column(text, itemStart(seq, 0)), layout);
   return linesAfter(text, endOf(text, seq), lines, layout.eol);
 }
-function insertItem(c, seq, index2, value) {
+function insertItem(c, seq, index, value) {
   const { text, layout } = c;
-  const s = itemStart(seq, index2);
-  const { flow, lines } = itemText(seq, index2, value, column(text, s), layout);
+  const s = itemStart(seq, index);
+  const { flow, lines } = itemText(seq, index, value, column(text, s), layout);
   if (seq.flow) return [{ start: s, end: s, insert: `${flow}, ` }];
   if (!firstOnLine(text, s)) {
     throw new WalkError("cannot insert before an item that shares its line with its parent", s, "move the item to its own line first");
@@ -32720,18 +32413,18 @@ function ownedCommentsEnd(text, from, keyCol) {
   }
   return end;
 }
-function removeEntry(c, coll, collCtx, index2) {
+function removeEntry(c, coll, collCtx, index) {
   const { text } = c;
   const n = coll.items.length;
   if (n === 1) return replaceNode(c, coll, collCtx, (0, import_yaml5.isMap)(coll) ? {} : []);
   if (coll.flow) {
-    if (index2 < n - 1) return [{ start: itemStart(coll, index2), end: itemStart(coll, index2 + 1), insert: "" }];
-    return [{ start: endOf(text, itemNode(coll, index2 - 1)), end: endOf(text, itemNode(coll, index2)), insert: "" }];
+    if (index < n - 1) return [{ start: itemStart(coll, index), end: itemStart(coll, index + 1), insert: "" }];
+    return [{ start: endOf(text, itemNode(coll, index - 1)), end: endOf(text, itemNode(coll, index)), insert: "" }];
   }
-  const s = itemStart(coll, index2);
-  const e = endOf(text, itemNode(coll, index2));
+  const s = itemStart(coll, index);
+  const e = endOf(text, itemNode(coll, index));
   if (!firstOnLine(text, s)) {
-    return [{ start: s, end: itemStart(coll, index2 + 1), insert: "" }];
+    return [{ start: s, end: itemStart(coll, index + 1), insert: "" }];
   }
   let start = lineStart(text, s);
   const stop = ownedCommentsEnd(text, nextLineStart(text, e), column(text, s));
@@ -33094,22 +32787,22 @@ function patchOps(file, docIndex, patch) {
 }
 
 // src/manifests/documents.ts
-function contentRange(file, index2) {
-  const doc = parsedOf(file).ydocs[index2];
+function contentRange(file, index) {
+  const doc = parsedOf(file).ydocs[index];
   if (!doc) {
-    throw new ManifestError(`${file.path} has no document ${index2 + 1}`, { where: { file: file.path }, hint: "document indexes are 0-based" });
+    throw new ManifestError(`${file.path} has no document ${index + 1}`, { where: { file: file.path }, hint: "document indexes are 0-based" });
   }
   const range = doc.contents?.range;
   if (!range) return [doc.range[1], doc.range[1]];
   return [range[0], range[2]];
 }
-function documentText(file, index2) {
-  const [start, end] = contentRange(file, index2);
+function documentText(file, index) {
+  const [start, end] = contentRange(file, index);
   return file.text.slice(start, end);
 }
 function replaceDocuments(file, replacements) {
-  const splices = replacements.map(({ index: index2, text }) => {
-    const [start, end] = contentRange(file, index2);
+  const splices = replacements.map(({ index, text }) => {
+    const [start, end] = contentRange(file, index);
     return { start, end, insert: text };
   });
   return applySplices(file.text, splices);
@@ -35960,11 +35653,11 @@ function capSize(inst, size) {
   };
 }
 var arraySize = (input) => Array.isArray(input) ? input.length : -1;
-function handleArrayResult(result, final, index2) {
+function handleArrayResult(result, final, index) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index2, result.issues));
+    final.issues.push(...prefixIssues(index, result.issues));
   }
-  final.value[index2] = result.value;
+  final.value[index] = result.value;
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def2) => {
   $ZodType.init(inst, def2);
@@ -36111,14 +35804,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def2) => {
   const desc = Object.getOwnPropertyDescriptor(def2, "shape");
   const sh = desc?.get ? desc.get.raw : def2.shape ?? {};
   if (sh) {
-    const get2 = () => {
+    const get = () => {
       const newSh = { ...sh };
       Object.defineProperty(def2, "shape", { value: newSh });
-      get2.raw = newSh;
+      get.raw = newSh;
       return newSh;
     };
-    get2.raw = sh;
-    Object.defineProperty(def2, "shape", { get: get2 });
+    get.raw = sh;
+    Object.defineProperty(def2, "shape", { get });
   }
   const _normalized = cached(() => normalizeDef(def2));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -36506,14 +36199,14 @@ function mergeValues(a, b) {
       return { valid: false, mergeErrorPath: [] };
     }
     const newArray = [];
-    for (let index2 = 0; index2 < a.length; index2++) {
-      const itemA = a[index2];
-      const itemB = b[index2];
+    for (let index = 0; index < a.length; index++) {
+      const itemA = a[index];
+      const itemB = b[index];
       const sharedValue = mergeValues(itemA, itemB);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [index2, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [index, ...sharedValue.mergeErrorPath]
         };
       }
       newArray.push(sharedValue.data);
@@ -36526,7 +36219,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -36547,11 +36240,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -36664,11 +36357,11 @@ function getTupleOptStart(items, key) {
   }
   return 0;
 }
-function handleTupleResult(result, final, index2) {
+function handleTupleResult(result, final, index) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index2, result.issues));
+    final.issues.push(...prefixIssues(index, result.issues));
   }
-  final.value[index2] = result.value;
+  final.value[index] = result.value;
 }
 function handleTupleResults(itemResults, final, items, input, optoutStart) {
   for (let i = 0; i < items.length; i++) {
@@ -40268,7 +39961,6 @@ function schemasOf(plugins) {
 import { createHash } from "node:crypto";
 
 // src/applied/kube-client.ts
-import https from "node:https";
 import { readFile as fsReadFile } from "node:fs/promises";
 
 // src/bounded-http.ts
@@ -40524,7 +40216,7 @@ async function getKubeObject(ref2, options) {
         "set kubernetes.caFile to the CA bundle of the API server (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)"
       );
     }
-    agent = new https.Agent({ ca, keepAlive: false });
+    agent = new (await import("node:https")).default.Agent({ ca, keepAlive: false });
   }
   if (options.signal?.aborted) return fail(`deadline reached before reading ${what}`, "the tick ran out of time; the next tick asks again");
   let res;
@@ -40702,7 +40394,6 @@ function parseKeptnQuery(raw) {
 }
 
 // src/metrics/kube-write.ts
-import https2 from "node:https";
 import { readFile as fsReadFile2 } from "node:fs/promises";
 var MAX_OBJECT_BYTES2 = 8 * 1024 * 1024;
 function writeRule(t, verbs) {
@@ -40739,7 +40430,7 @@ async function send(method, t, o, body) {
   let agent;
   if (isHttps) {
     try {
-      agent = new https2.Agent({ ca: await read3(config2.caFile), keepAlive: false });
+      agent = new (await import("node:https")).default.Agent({ ca: await read3(config2.caFile), keepAlive: false });
     } catch (e) {
       return fail(`cannot read the CA file ${config2.caFile} to verify the Kubernetes API at ${address}: ${fileError(e)}`, `set ${o.settings}.caFile to the CA bundle of the API server`);
     }
@@ -42133,8 +41824,8 @@ function mergeKeyed(canary, production, candidate, keys, pick2) {
   const [ck, pk, nk] = keys;
   const pIndex = new Map(pk.map((k, i) => [k, i]));
   const nIndex = new Map(nk.map((k, i) => [k, i]));
-  const at = (list, index2, k) => {
-    const i = index2.get(k);
+  const at = (list, index, k) => {
+    const i = index.get(k);
     return i === void 0 ? void 0 : list[i];
   };
   const out = [];
@@ -43549,8 +43240,8 @@ async function deliver(target2, message, log) {
   const to = redactUrl(target2.url);
   const report = { type: target2.type, to, event: message.event };
   try {
-    const request2 = build(target2, message);
-    const outcome = await post({ url: target2.url, body: request2.body, headers: request2.headers, timeoutMs: target2.timeout });
+    const request = build(target2, message);
+    const outcome = await post({ url: target2.url, body: request.body, headers: request.headers, timeoutMs: target2.timeout });
     if (outcome.ok) {
       log.info({ notify: target2.type, to, event: message.event, service: message.service, status: outcome.status }, `notified ${target2.type} of ${message.service}: ${message.event}`);
       return { ...report, ok: true };
@@ -47156,200 +46847,6 @@ import { createHash as createHash3 } from "node:crypto";
 import { promises as fsp11 } from "node:fs";
 import { join as join13 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
-import nodeHttp from "node:http";
-import nodeHttps from "node:https";
-
-// node_modules/isomorphic-git/http/node/index.js
-var import_simple_get = __toESM(require_simple_get(), 1);
-import { PassThrough } from "stream";
-function fromValue(value) {
-  let queue = [value];
-  return {
-    next() {
-      return Promise.resolve({ done: queue.length === 0, value: queue.pop() });
-    },
-    return() {
-      queue = [];
-      return {};
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    }
-  };
-}
-function getIterator(iterable) {
-  if (iterable[Symbol.asyncIterator]) {
-    return iterable[Symbol.asyncIterator]();
-  }
-  if (iterable[Symbol.iterator]) {
-    return iterable[Symbol.iterator]();
-  }
-  if (iterable.next) {
-    return iterable;
-  }
-  return fromValue(iterable);
-}
-async function forAwait(iterable, cb) {
-  const iter = getIterator(iterable);
-  while (true) {
-    const { value, done } = await iter.next();
-    if (value) await cb(value);
-    if (done) break;
-  }
-  if (iter.return) iter.return();
-}
-function asyncIteratorToStream(iter) {
-  const stream = new PassThrough();
-  setTimeout(async () => {
-    await forAwait(iter, (chunk) => stream.write(chunk));
-    stream.end();
-  }, 1);
-  return stream;
-}
-async function collect(iterable) {
-  let size = 0;
-  const buffers = [];
-  await forAwait(iterable, (value) => {
-    buffers.push(value);
-    size += value.byteLength;
-  });
-  const result = new Uint8Array(size);
-  let nextIndex = 0;
-  for (const buffer of buffers) {
-    result.set(buffer, nextIndex);
-    nextIndex += buffer.byteLength;
-  }
-  return result;
-}
-function fromNodeStream(stream) {
-  const asyncIterator = Object.getOwnPropertyDescriptor(
-    stream,
-    Symbol.asyncIterator
-  );
-  if (asyncIterator && asyncIterator.enumerable) {
-    return stream;
-  }
-  let ended = false;
-  const queue = [];
-  let defer = {};
-  stream.on("data", (chunk) => {
-    queue.push(chunk);
-    if (defer.resolve) {
-      defer.resolve({ value: queue.shift(), done: false });
-      defer = {};
-    }
-  });
-  stream.on("error", (err) => {
-    if (defer.reject) {
-      defer.reject(err);
-      defer = {};
-    }
-  });
-  stream.on("end", () => {
-    ended = true;
-    if (defer.resolve) {
-      defer.resolve({ done: true });
-      defer = {};
-    }
-  });
-  return {
-    next() {
-      return new Promise((resolve5, reject) => {
-        if (queue.length === 0 && ended) {
-          return resolve5({ done: true });
-        } else if (queue.length > 0) {
-          return resolve5({ value: queue.shift(), done: false });
-        } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve5, reject };
-        }
-      });
-    },
-    return() {
-      stream.removeAllListeners();
-      if (stream.destroy) stream.destroy();
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    }
-  };
-}
-async function request({
-  onProgress,
-  url: url2,
-  method = "GET",
-  headers = {},
-  agent,
-  fetchOptions = {},
-  body,
-  signal
-}) {
-  if (body && Array.isArray(body)) {
-    body = Buffer.from(await collect(body));
-  } else if (body) {
-    body = asyncIteratorToStream(body);
-  }
-  const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
-  let next = { url: url2, method: method.toUpperCase(), headers, body };
-  for (let redirects = 0; ; redirects++) {
-    const res = await send3({
-      ...options,
-      ...next,
-      agent,
-      signal: signal ?? options.signal
-    });
-    const location = res.headers.location;
-    if (!followRedirects || res.statusCode < 300 || res.statusCode >= 400 || !location) {
-      return toResponse(res);
-    }
-    res.on("error", () => {
-    });
-    res.resume();
-    if (redirects >= maxRedirects) throw new Error("too many redirects");
-    next = redirectRequest(next, res.statusCode, location);
-    delete options.form;
-  }
-}
-function redirectRequest(previous, statusCode, location) {
-  const url2 = new URL(location, previous.url);
-  const sameOrigin = url2.origin === new URL(previous.url).origin;
-  let { method, body } = previous;
-  const dropped2 = ["host"];
-  if (!sameOrigin) dropped2.push("authorization", "cookie");
-  if (statusCode === 303 && method !== "GET" && method !== "HEAD" || method === "POST" && (statusCode === 301 || statusCode === 302)) {
-    method = "GET";
-    body = void 0;
-    dropped2.push("content-length", "content-type");
-  } else if (body && !Buffer.isBuffer(body)) {
-    throw new Error(
-      `cannot follow a ${statusCode} redirect: the request body is a stream and cannot be replayed`
-    );
-  }
-  const headers = {};
-  for (const [name, value] of Object.entries(previous.headers)) {
-    if (!dropped2.includes(name.toLowerCase())) headers[name] = value;
-  }
-  return { url: url2.href, method, headers, body };
-}
-function send3(options) {
-  return new Promise((resolve5, reject) => {
-    (0, import_simple_get.default)(
-      { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve5(res)
-    );
-  });
-}
-function toResponse(res) {
-  return {
-    url: res.url,
-    method: res.method,
-    statusCode: res.statusCode,
-    statusMessage: res.statusMessage,
-    body: fromNodeStream(res),
-    headers: res.headers
-  };
-}
-var index = { request };
-var node_default = index;
 
 // src/git/cache-lock.ts
 import { promises as fsp9 } from "node:fs";
@@ -47572,12 +47069,22 @@ var ZERO = "0000000000000000000000000000000000000000";
 var DEFAULT_DEPTH = 200;
 var DEEPEN_GROWTH = 4;
 var SOCKET_IDLE_MS = 12e4;
-var agents = {
-  "http:": new nodeHttp.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-  "https:": new nodeHttps.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
-};
+var nodeClient;
+function loadNodeClient() {
+  nodeClient ??= Promise.all([import("node:http"), import("node:https"), import("./node-CB5BQPRF.js")]).then(([nodeHttp, nodeHttps, iso]) => ({
+    client: iso.default,
+    agents: {
+      "http:": new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      "https:": new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
+    }
+  }));
+  return nodeClient;
+}
 var http = {
-  request: (req) => node_default.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol] })
+  request: async (req) => {
+    const { client, agents } = await loadNodeClient();
+    return client.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol] });
+  }
 };
 function remoteCacheDir(url2, cacheRoot) {
   const clean2 = parseRemoteUrl(url2, void 0).url;

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-FMMBEJKY.js";
+} from "./chunk-5NG2YD3V.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-J66WHQ4Z.js";
+} from "./chunk-WG3P72P2.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-HEG3XIRC.js";
-import "./chunk-L2T6MJSI.js";
+} from "./chunk-R3JYOXPW.js";
+import "./chunk-FEJ5CR73.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   commitTime,
   parsedCommit

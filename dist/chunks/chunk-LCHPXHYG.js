@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-L2T6MJSI.js";
+} from "./chunk-FEJ5CR73.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   CanaryError,
   ConfigError,

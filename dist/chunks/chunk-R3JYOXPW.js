@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-72IGIJEN.js";
+} from "./chunk-MB5IXAEL.js";
 import {
   commitTime,
   parsedCommit,
@@ -206,7 +206,9 @@ function differing(a, b) {
 }
 async function personEdits(repo, service, production, record, walked) {
   const managed = managedFiles(service);
-  const baseline = fingerprints(service, await readFiles(repo, record, managed), `production@${record.slice(0, 7)}`);
+  const atRecord = await readFiles(repo, record, managed);
+  if (managed.every((path) => atRecord[path] === production[path])) return void 0;
+  const baseline = fingerprints(service, atRecord, `production@${record.slice(0, 7)}`);
   const files = differing(baseline, fingerprints(service, production, "production"));
   if (files.length === 0) return void 0;
   const i = walked.findIndex((c) => c.sha === record);

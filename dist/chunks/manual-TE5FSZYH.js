@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-CKKYAN3N.js";
-import "./chunk-FMMBEJKY.js";
+} from "./chunk-VKKJPTT5.js";
+import "./chunk-5NG2YD3V.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-J66WHQ4Z.js";
-import "./chunk-HEG3XIRC.js";
-import "./chunk-L2T6MJSI.js";
-import "./chunk-72IGIJEN.js";
+import "./chunk-WG3P72P2.js";
+import "./chunk-R3JYOXPW.js";
+import "./chunk-FEJ5CR73.js";
+import "./chunk-MB5IXAEL.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
