@@ -52369,13 +52369,13 @@ async function withCompareAndSwap(run2, o) {
   const attempts = o.attempts ?? MAX_ATTEMPTS;
   const sleep2 = o.sleep ?? realSleep;
   const random = o.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     try {
-      return await run2(attempt);
+      return await run2(attempt2);
     } catch (e) {
-      if (!(e instanceof GitConflictError) || attempt >= attempts) throw e;
-      const wait = Math.round(2 ** attempt * 50 * (0.5 + random()));
-      o.onRetry?.(attempt, wait);
+      if (!(e instanceof GitConflictError) || attempt2 >= attempts) throw e;
+      const wait = Math.round(2 ** attempt2 * 50 * (0.5 + random()));
+      o.onRetry?.(attempt2, wait);
       await sleep2(wait);
       await o.refresh();
     }
@@ -52688,10 +52688,10 @@ function observe2(object2, ctx) {
   const { metadata, spec: spec2, status: status2 } = parsed.data;
   const ready = status2?.conditions?.find((c) => c.type === "Ready");
   const suspended = spec2?.suspend === true ? " (spec.suspend is true: Flux does not reconcile it)" : "";
-  const attempt = lastAttempt(status2?.lastAttemptedRevision, ready);
+  const attempt2 = lastAttempt(status2?.lastAttemptedRevision, ready);
   const applied = status2?.lastAppliedRevision;
   if (!applied) {
-    return { state: "pending", reason: `${ctx.what} has applied nothing yet (no status.lastAppliedRevision)${suspended}${attempt}` };
+    return { state: "pending", reason: `${ctx.what} has applied nothing yet (no status.lastAppliedRevision)${suspended}${attempt2}` };
   }
   const sha = commitOfRevision(applied);
   if (!sha) {
@@ -52710,7 +52710,7 @@ function observe2(object2, ctx) {
   if (position === "older") {
     return {
       state: "pending",
-      reason: `${ctx.what} last applied ${short2(sha)}, older than ${short2(ctx.commit)} \u2014 waiting for Flux to apply it${suspended}${attempt}`
+      reason: `${ctx.what} last applied ${short2(sha)}, older than ${short2(ctx.commit)} \u2014 waiting for Flux to apply it${suspended}${attempt2}`
     };
   }
   const generation = metadata?.generation;
@@ -53486,7 +53486,7 @@ async function decideService(opts) {
         refresh: () => repo.refresh(),
         sleep: opts.sleep,
         random: opts.random,
-        onRetry: (attempt, wait) => opts.log.info({ service: name, attempt, wait }, "lost a race to another writer; refetching and deciding again")
+        onRetry: (attempt2, wait) => opts.log.info({ service: name, attempt: attempt2, wait }, "lost a race to another writer; refetching and deciding again")
       }
     );
   } catch (e) {
@@ -53929,13 +53929,13 @@ async function mkdirp(mkdir2, filepath, retries = 10) {
     const parent = dirname4(filepath);
     if (parent === "." || parent === "/" || parent === filepath) throw err;
     await mkdirp(mkdir2, parent, retries);
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt2 = 0; ; attempt2++) {
       try {
         await mkdir2(filepath);
         return;
       } catch (err2) {
         if (err2 === null || err2.code === "EEXIST") return;
-        if (err2.code === "ENOENT" && attempt < retries) {
+        if (err2.code === "ENOENT" && attempt2 < retries) {
           await new Promise((resolve8) => setTimeout(resolve8, 0));
           continue;
         }
@@ -63701,13 +63701,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const parent = dirname14(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir2, parent, retries);
-        for (let attempt = 0; ; attempt++) {
+        for (let attempt2 = 0; ; attempt2++) {
           try {
             await mkdir2(filepath);
             return;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
-            if (err2.code === "ENOENT" && attempt < retries) {
+            if (err2.code === "ENOENT" && attempt2 < retries) {
               await new Promise((resolve8) => setTimeout(resolve8, 0));
               continue;
             }
@@ -73328,12 +73328,12 @@ function ownerState(o) {
   return "alive";
 }
 async function openLinked(lockPath) {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt2 = 0; ; attempt2++) {
     try {
       return await import_node_fs11.promises.open(lockPath, import_node_fs11.constants.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
-      if (attempt >= 50) return void 0;
+      if (attempt2 >= 50) return void 0;
       await new Promise((resolve8) => setTimeout(resolve8, 2));
     }
   }
@@ -73537,9 +73537,9 @@ async function readPacked2(gitdir, fullRef) {
   return void 0;
 }
 async function readLoose2(path) {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt2 = 0; ; attempt2++) {
     const text = (await readText(path))?.trim();
-    if (text !== "" || attempt >= 40) return text || void 0;
+    if (text !== "" || attempt2 >= 40) return text || void 0;
     await new Promise((resolve8) => setTimeout(resolve8, 5));
   }
 }
@@ -73864,26 +73864,26 @@ function validRefspec(spec2) {
   const stars = (s) => (s ?? "").split("*").length - 1;
   return m[2] === void 0 || stars(m[1]) === stars(m[2]);
 }
-async function readBytes2(fd, position, length) {
+function readBytes2(fd, position, length) {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fd.read(buf, done, length - done, position + done);
+    const bytesRead = (0, import_node_fs15.readSync)(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
   return buf.subarray(0, done);
 }
-async function openIndex(path) {
-  const fd = await import_node_fs15.promises.open(path, "r");
+function openIndex(path) {
+  const fd = (0, import_node_fs15.openSync)(path, "r");
   try {
-    const size = (await fd.stat()).size;
-    const head = await readBytes2(fd, 0, 8);
+    const size = (0, import_node_fs15.fstatSync)(fd).size;
+    const head = readBytes2(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
     if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path14.basename)(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
     if (size < fanout + 1024 + 40) return `${(0, import_node_path14.basename)(path)} is cut short (${size} bytes)`;
-    const count = (await readBytes2(fd, fanout + 1020, 4)).readUInt32BE(0);
+    const count = readBytes2(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
     if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path14.basename)(path)} has ${size} bytes, not what ${count} objects take`;
     return {
@@ -73892,22 +73892,22 @@ async function openIndex(path) {
       fanout,
       names: v2 ? 8 + 1024 : 1024 + 4,
       stride: v2 ? 20 : 24,
-      packChecksum: await readBytes2(fd, size - 40, 20)
+      packChecksum: readBytes2(fd, size - 40, 20)
     };
   } finally {
-    await fd.close();
+    (0, import_node_fs15.closeSync)(fd);
   }
 }
-async function indexHas(idx, oid) {
+function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await import_node_fs15.promises.open(idx.path, "r");
+  const fd = (0, import_node_fs15.openSync)(idx.path, "r");
   try {
     const first2 = want[0];
-    let lo = first2 === 0 ? 0 : (await readBytes2(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
-    let hi = (await readBytes2(fd, idx.fanout + first2 * 4, 4)).readUInt32BE(0);
+    let lo = first2 === 0 ? 0 : readBytes2(fd, idx.fanout + (first2 - 1) * 4, 4).readUInt32BE(0);
+    let hi = readBytes2(fd, idx.fanout + first2 * 4, 4).readUInt32BE(0);
     while (lo < hi) {
       const mid = lo + hi >>> 1;
-      const name = await readBytes2(fd, idx.names + mid * idx.stride, 20);
+      const name = readBytes2(fd, idx.names + mid * idx.stride, 20);
       const c = name.compare(want);
       if (c === 0) return true;
       if (c < 0) lo = mid + 1;
@@ -73915,61 +73915,71 @@ async function indexHas(idx, oid) {
     }
     return false;
   } finally {
-    await fd.close();
+    (0, import_node_fs15.closeSync)(fd);
   }
 }
-async function listFiles(dir) {
+function listFiles(dir) {
   const out = [];
-  for (const entry of await import_node_fs15.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  for (const entry of attempt(() => (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }), [])) {
     const path = (0, import_node_path14.join)(dir, entry.name);
-    if (entry.isDirectory()) out.push(...await listFiles(path));
+    if (entry.isDirectory()) out.push(...listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "config"), "utf8").catch(() => void 0);
+  return breakage(gitdir);
+}
+function attempt(what, otherwise) {
+  try {
+    return what();
+  } catch {
+    return otherwise;
+  }
+}
+function breakage(gitdir) {
+  const config2 = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "shallow"), "utf8"), "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA2.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
   const packDir = (0, import_node_path14.join)(gitdir, "objects", "pack");
-  const names = await import_node_fs15.promises.readdir(packDir).catch(() => []);
+  const names = attempt(() => (0, import_node_fs15.readdirSync)(packDir), []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     const idxPath = (0, import_node_path14.join)(packDir, name.replace(/\.pack$/, ".idx"));
     if (!names.includes((0, import_node_path14.basename)(idxPath))) return `${name} has no index`;
-    const idx = await openIndex(idxPath);
+    const idx = openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await import_node_fs15.promises.open((0, import_node_path14.join)(packDir, name), "r");
+    const pack = (0, import_node_fs15.openSync)((0, import_node_path14.join)(packDir, name), "r");
     try {
-      const size = (await pack.stat()).size;
-      const magic = await readBytes2(pack, 0, 4);
+      const size = (0, import_node_fs15.fstatSync)(pack).size;
+      const magic = readBytes2(pack, 0, 4);
       if (size < 32 || magic.toString("latin1") !== "PACK") return `${name} is not a pack (${size} bytes)`;
-      if (!(await readBytes2(pack, size - 20, 20)).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
+      if (!readBytes2(pack, size - 20, 20).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
     } finally {
-      await pack.close();
+      (0, import_node_fs15.closeSync)(pack);
     }
     indexes.push(idx);
   }
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.idx$/.test(n))) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
-  const hasObject = async (oid) => {
-    const loose = await import_node_fs15.promises.stat((0, import_node_path14.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+  const hasObject = (oid) => {
+    const loose = (0, import_node_fs15.statSync)((0, import_node_path14.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
-    for (const idx of indexes) if (await indexHas(idx, oid)) return true;
+    for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles((0, import_node_path14.join)(gitdir, "refs"))) {
+  for (const path of listFiles((0, import_node_path14.join)(gitdir, "refs"))) {
     const name = (0, import_node_path14.basename)(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await import_node_fs15.promises.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => (0, import_node_fs15.readFileSync)(path, "utf8"), "").trim()]);
   }
-  const packed = await import_node_fs15.promises.readFile((0, import_node_path14.join)(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "packed-refs"), "utf8"), "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -73978,7 +73988,7 @@ async function findBreakage(gitdir) {
   for (const [name, value] of refs) {
     if (value.startsWith("ref: ")) continue;
     if (!SHA2.test(value)) return `ref ${name} holds ${JSON.stringify(value.slice(0, 60))}, not an object id`;
-    if (!await hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
+    if (!hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
   }
   return void 0;
 }
@@ -74562,9 +74572,11 @@ async function keepingShallow(gitdir, fetch2) {
   }
 }
 async function initCache(gitdir, url3) {
+  let changed = false;
   if (!await import_node_fs16.promises.stat((0, import_node_path15.join)(gitdir, "config")).catch(() => void 0)) {
     await import_node_fs16.promises.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
+    changed = true;
   }
   const settings = {
     "remote.origin.url": url3,
@@ -74573,8 +74585,12 @@ async function initCache(gitdir, url3) {
   };
   for (const [path, value] of Object.entries(settings)) {
     const all3 = await import_isomorphic_git3.default.getConfigAll({ fs: fsForReads, gitdir, path });
-    if (all3.length !== 1 || all3[0] !== value) await import_isomorphic_git3.default.setConfig({ fs: fsForWrites, gitdir, path, value });
+    if (all3.length !== 1 || all3[0] !== value) {
+      await import_isomorphic_git3.default.setConfig({ fs: fsForWrites, gitdir, path, value });
+      changed = true;
+    }
   }
+  return changed;
 }
 function unreadable2(err) {
   const code = err.code;
@@ -74588,8 +74604,8 @@ async function openCache(gitdir, url3, label7) {
       const aside = await moveAside(gitdir);
       gitWarn(`the cache of ${label7} was broken (${broken}); moved it to ${aside} and fetching afresh`, { cache: gitdir, movedTo: aside, problem: broken });
     }
-    await initCache(gitdir, url3);
-    return broken !== void 0;
+    const changed = await initCache(gitdir, url3);
+    return broken !== void 0 || changed;
   });
 }
 async function openRemote(spec2, options) {
@@ -74649,15 +74665,6 @@ async function openRemote(spec2, options) {
     };
     return { net: { fs: fsForWrites, http: http3, gitdir, cache: store.cache, url: url3, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
   };
-  try {
-    await openCache(gitdir, url3, label7);
-  } catch (err) {
-    if (err instanceof GitError) throw err;
-    throw new GitError(`cannot create the cache in ${gitdir}: ${err.message}`, {
-      where: { detail: label7 },
-      hint: "set GIT_CANARY_CACHE to a writable directory"
-    });
-  }
   const fetchOne = async (fullRef, haveFrom) => {
     const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
@@ -74704,12 +74711,19 @@ async function openRemote(spec2, options) {
   };
   const absent = /* @__PURE__ */ new Set();
   const tips = /* @__PURE__ */ new Map();
+  let early;
+  const earlyAnswer = async (fullRefs) => {
+    const e = early;
+    early = void 0;
+    if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
+    return e.answer;
+  };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
     const { ctx, nativeFetch, authState, net } = network();
     let advertised;
     if (mode === "native") {
-      advertised = await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
+      advertised = await earlyAnswer(fullRefs) ?? await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
     } else try {
       const authorization = basicAuthorization(creds);
       const refused = () => {
@@ -74748,6 +74762,23 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
+  if (mode === "native" && options.fetchRefs?.length && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config"))) {
+    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch")).catch(() => void 0) };
+  }
+  let opened;
+  try {
+    opened = await openCache(gitdir, url3, label7);
+  } catch (err) {
+    if (err instanceof GitError) throw err;
+    throw new GitError(`cannot create the cache in ${gitdir}: ${err.message}`, {
+      where: { detail: label7 },
+      hint: "set GIT_CANARY_CACHE to a writable directory"
+    });
+  } finally {
+    await early?.answer;
+  }
+  if (opened) early = void 0;
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   const resolve8 = async (ref3) => {
     const fullRef = toFullRef(ref3);
@@ -81796,8 +81827,8 @@ async function tickServices(opts) {
   let base = await opts.repo.resolve(production);
   try {
     await withCompareAndSwap(
-      async (attempt) => {
-        if (attempt > 1) {
+      async (attempt2) => {
+        if (attempt2 > 1) {
           const tip = await opts.repo.resolve(production);
           const changed = await changedBy(opts.repo, base, tip);
           const lost = new Set(committed());
@@ -81817,7 +81848,7 @@ async function tickServices(opts) {
         refresh: () => opts.repo.refresh(),
         sleep: opts.sleep,
         random: opts.random,
-        onRetry: (attempt, wait) => opts.log.info({ services: committed(), attempt, wait }, "lost a race to another writer; refetching and deciding again what it changed")
+        onRetry: (attempt2, wait) => opts.log.info({ services: committed(), attempt: attempt2, wait }, "lost a race to another writer; refetching and deciding again what it changed")
       }
     );
   } catch (e) {
@@ -83450,7 +83481,7 @@ async function runPropose(session, serviceName, o) {
     {
       refresh: () => repo.refresh(),
       sleep: o.sleep,
-      onRetry: (attempt, wait) => o.log.info({ service: serviceName, attempt, wait }, `${branch} moved while proposing; re-reading it and proposing again`)
+      onRetry: (attempt2, wait) => o.log.info({ service: serviceName, attempt: attempt2, wait }, `${branch} moved while proposing; re-reading it and proposing again`)
     }
   );
 }
@@ -87140,7 +87171,7 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire4 } = require("module");
-    var { existsSync: existsSync2 } = require("node:fs");
+    var { existsSync: existsSync3 } = require("node:fs");
     var getCallers = require_caller();
     var { join: join20, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
@@ -87215,7 +87246,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute5(path) && !existsSync2(path);
+      return isAbsolute5(path) && !existsSync3(path);
     }
     function stripQuotes(value) {
       const first2 = value[0];
@@ -89525,7 +89556,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("df7e3346410df094");
+setBuildId("829e26bdf5140672");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -9,8 +9,7 @@
  * packs. A ref the server lacks is not damage: the cache simply has no
  * tracking ref for it.
  */
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, promises as fsp, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -48,11 +47,11 @@ function validRefspec(spec: string): boolean {
   return m[2] === undefined || stars(m[1]) === stars(m[2]);
 }
 
-async function readBytes(fd: FileHandle, position: number, length: number): Promise<Buffer> {
+function readBytes(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fd.read(buf, done, length - done, position + done);
+    const bytesRead = readSync(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
@@ -70,40 +69,40 @@ interface PackIndex {
   packChecksum: Buffer;
 }
 
-async function openIndex(path: string): Promise<PackIndex | string> {
-  const fd = await fsp.open(path, 'r');
+function openIndex(path: string): PackIndex | string {
+  const fd = openSync(path, 'r');
   try {
-    const size = (await fd.stat()).size;
-    const head = await readBytes(fd, 0, 8);
+    const size = fstatSync(fd).size;
+    const head = readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 0xff744f63;
     if (v2 && head.readUInt32BE(4) !== 2) return `${basename(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
     if (size < fanout + 1024 + 40) return `${basename(path)} is cut short (${size} bytes)`;
-    const count = (await readBytes(fd, fanout + 1020, 4)).readUInt32BE(0);
+    const count = readBytes(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
     if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path, count, fanout,
       names: v2 ? 8 + 1024 : 1024 + 4,
       stride: v2 ? 20 : 24,
-      packChecksum: await readBytes(fd, size - 40, 20),
+      packChecksum: readBytes(fd, size - 40, 20),
     };
   } finally {
-    await fd.close();
+    closeSync(fd);
   }
 }
 
 /** Whether object `oid` is listed in pack index `idx` (binary search over the index file, not loading it). */
-async function indexHas(idx: PackIndex, oid: string): Promise<boolean> {
+function indexHas(idx: PackIndex, oid: string): boolean {
   const want = Buffer.from(oid, 'hex');
-  const fd = await fsp.open(idx.path, 'r');
+  const fd = openSync(idx.path, 'r');
   try {
     const first = want[0]!;
-    let lo = first === 0 ? 0 : (await readBytes(fd, idx.fanout + (first - 1) * 4, 4)).readUInt32BE(0);
-    let hi = (await readBytes(fd, idx.fanout + first * 4, 4)).readUInt32BE(0);
+    let lo = first === 0 ? 0 : readBytes(fd, idx.fanout + (first - 1) * 4, 4).readUInt32BE(0);
+    let hi = readBytes(fd, idx.fanout + first * 4, 4).readUInt32BE(0);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const name = await readBytes(fd, idx.names + mid * idx.stride, 20);
+      const name = readBytes(fd, idx.names + mid * idx.stride, 20);
       const c = name.compare(want);
       if (c === 0) return true;
       if (c < 0) lo = mid + 1;
@@ -111,15 +110,15 @@ async function indexHas(idx: PackIndex, oid: string): Promise<boolean> {
     }
     return false;
   } finally {
-    await fd.close();
+    closeSync(fd);
   }
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+function listFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const entry of await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  for (const entry of attempt(() => readdirSync(dir, { withFileTypes: true }), [])) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    if (entry.isDirectory()) out.push(...listFiles(path));
     else out.push(path);
   }
   return out;
@@ -130,31 +129,46 @@ async function listFiles(dir: string): Promise<string[]> {
  * checks can see. A cache without a config yet is not broken (it is new).
  */
 export async function findBreakage(gitdir: string): Promise<string | undefined> {
-  const config = await fsp.readFile(join(gitdir, 'config'), 'utf8').catch(() => undefined);
+  return breakage(gitdir);
+}
+
+/** `what()`, or `otherwise` when it throws (a file that is not there). */
+function attempt<T>(what: () => T, otherwise: T): T {
+  try {
+    return what();
+  } catch {
+    return otherwise;
+  }
+}
+
+// Synchronous: a few small reads at the start of a run, with nothing else to do meanwhile; each
+// asynchronous call would wait for the thread pool (about 15 ms for all of them, on a no-op tick).
+function breakage(gitdir: string): string | undefined {
+  const config = attempt(() => readFileSync(join(gitdir, 'config'), 'utf8'), undefined);
   if (config === undefined) return undefined;
   const bad = configProblem(config);
   if (bad) return bad;
 
-  const shallow = await fsp.readFile(join(gitdir, 'shallow'), 'utf8').catch(() => '');
+  const shallow = attempt(() => readFileSync(join(gitdir, 'shallow'), 'utf8'), '');
   const junk = shallow.split('\n').map((l) => l.trim()).find((l) => l !== '' && !SHA.test(l));
   if (junk !== undefined) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
 
   const packDir = join(gitdir, 'objects', 'pack');
-  const names = await fsp.readdir(packDir).catch(() => [] as string[]);
+  const names = attempt(() => readdirSync(packDir), [] as string[]);
   const indexes: PackIndex[] = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     const idxPath = join(packDir, name.replace(/\.pack$/, '.idx'));
     if (!names.includes(basename(idxPath))) return `${name} has no index`;
-    const idx = await openIndex(idxPath);
+    const idx = openIndex(idxPath);
     if (typeof idx === 'string') return idx;
-    const pack = await fsp.open(join(packDir, name), 'r');
+    const pack = openSync(join(packDir, name), 'r');
     try {
-      const size = (await pack.stat()).size;
-      const magic = await readBytes(pack, 0, 4);
+      const size = fstatSync(pack).size;
+      const magic = readBytes(pack, 0, 4);
       if (size < 32 || magic.toString('latin1') !== 'PACK') return `${name} is not a pack (${size} bytes)`;
-      if (!(await readBytes(pack, size - 20, 20)).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
+      if (!readBytes(pack, size - 20, 20).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
     } finally {
-      await pack.close();
+      closeSync(pack);
     }
     indexes.push(idx);
   }
@@ -162,21 +176,21 @@ export async function findBreakage(gitdir: string): Promise<string | undefined> 
     if (!names.includes(name.replace(/\.idx$/, '.pack'))) return `${name} has no pack`;
   }
 
-  const hasObject = async (oid: string): Promise<boolean> => {
-    const loose = await fsp.stat(join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2))).catch(() => undefined);
+  const hasObject = (oid: string): boolean => {
+    const loose = statSync(join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
-    for (const idx of indexes) if (await indexHas(idx, oid)) return true;
+    for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
   };
 
   const refs: [string, string][] = [];
-  for (const path of await listFiles(join(gitdir, 'refs'))) {
+  for (const path of listFiles(join(gitdir, 'refs'))) {
     const name = basename(path);
     // Lock files and our temporary files are not refs.
     if (name.endsWith('.lock')) continue;
-    refs.push([path.slice(gitdir.length + 1), (await fsp.readFile(path, 'utf8').catch(() => '')).trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync(path, 'utf8'), '').trim()]);
   }
-  const packed = await fsp.readFile(join(gitdir, 'packed-refs'), 'utf8').catch(() => '');
+  const packed = attempt(() => readFileSync(join(gitdir, 'packed-refs'), 'utf8'), '');
   for (const line of packed.split('\n')) {
     if (line === '' || line.startsWith('#') || line.startsWith('^')) continue;
     const [value, name] = line.split(' ');
@@ -185,7 +199,7 @@ export async function findBreakage(gitdir: string): Promise<string | undefined> 
   for (const [name, value] of refs) {
     if (value.startsWith('ref: ')) continue;
     if (!SHA.test(value)) return `ref ${name} holds ${JSON.stringify(value.slice(0, 60))}, not an object id`;
-    if (!(await hasObject(value))) return `ref ${name} points at ${value}, which is not in the cache`;
+    if (!hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
   }
   return undefined;
 }

@@ -10,7 +10,7 @@
  * advertised value) and never forced.
  */
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { fsForReads, fsForWrites } from './git-fs.ts';
 import git from 'isomorphic-git';
@@ -133,12 +133,15 @@ async function keepingShallow<T>(gitdir: string, fetch: () => Promise<T>): Promi
  * Create the cache if needed and make its config say what it must; the
  * caller holds the cache lock. Config is left alone when it is already right
  * (another process may be reading it), and otherwise rewritten whole through
- * atomicFs (a temporary file renamed into place), never in place.
+ * atomicFs (a temporary file renamed into place), never in place. True when
+ * it created or changed anything.
  */
-async function initCache(gitdir: string, url: string): Promise<void> {
+async function initCache(gitdir: string, url: string): Promise<boolean> {
+  let changed = false;
   if (!(await fsp.stat(join(gitdir, 'config')).catch(() => undefined))) {
     await fsp.mkdir(gitdir, { recursive: true });
     await git.init({ fs: fsForWrites, gitdir, bare: true });
+    changed = true;
   }
   // The URL is for people inspecting the cache and for native git (never
   // credentials); a partial clone needs its promisor settings.
@@ -149,8 +152,12 @@ async function initCache(gitdir: string, url: string): Promise<void> {
   };
   for (const [path, value] of Object.entries(settings)) {
     const all = await git.getConfigAll({ fs: fsForReads, gitdir, path });
-    if (all.length !== 1 || all[0] !== value) await git.setConfig({ fs: fsForWrites, gitdir, path, value });
+    if (all.length !== 1 || all[0] !== value) {
+      await git.setConfig({ fs: fsForWrites, gitdir, path, value });
+      changed = true;
+    }
   }
+  return changed;
 }
 
 /** A cache the checks could not read is broken, unless this user may not read it (then that is the error). */
@@ -163,7 +170,7 @@ function unreadable(err: unknown): string {
 /**
  * Open the cache at `gitdir` under its lock: a cache found broken
  * (cache-repair.ts) is moved aside, with a warning, and created afresh.
- * True when it was rebuilt.
+ * True when it was rebuilt, created or its config changed.
  */
 async function openCache(gitdir: string, url: string, label: string): Promise<boolean> {
   return withCacheLock(gitdir, async () => {
@@ -172,8 +179,8 @@ async function openCache(gitdir: string, url: string, label: string): Promise<bo
       const aside = await moveAside(gitdir);
       gitWarn(`the cache of ${label} was broken (${broken}); moved it to ${aside} and fetching afresh`, { cache: gitdir, movedTo: aside, problem: broken });
     }
-    await initCache(gitdir, url);
-    return broken !== undefined;
+    const changed = await initCache(gitdir, url);
+    return broken !== undefined || changed;
   });
 }
 
@@ -237,16 +244,6 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     // `net` is what isomorphic-git's fetch and push take; fetched packs are written whole or not at all (see atomic-fs.ts).
     return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
   };
-
-  try {
-    await openCache(gitdir, url, label);
-  } catch (err) {
-    if (err instanceof GitError) throw err;
-    throw new GitError(`cannot create the cache in ${gitdir}: ${(err as Error).message}`, {
-      where: { detail: label },
-      hint: 'set GIT_CANARY_CACHE to a writable directory',
-    });
-  }
 
   /**
    * Fetch one ref into its tracking ref; a ref the server lacks leaves no
@@ -313,6 +310,15 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   // time cost 200 services a tenth of a second). A sync (refresh, a lost race)
   // takes a new one; our own pushes move it.
   const tips = new Map<string, string>();
+  /** The ref advertisement asked while the cache was opened, for the first sync of exactly `refs`. */
+  let early: { refs: readonly string[]; answer: Promise<Map<string, string> | undefined> } | undefined;
+  /** That answer when it is for `fullRefs` and arrived; taken once. */
+  const earlyAnswer = async (fullRefs: readonly string[]): Promise<Map<string, string> | undefined> => {
+    const e = early;
+    early = undefined;
+    if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return undefined;
+    return e.answer;
+  };
 
   /**
    * Bring `fullRefs` up to date with the server in as few round trips as it
@@ -331,7 +337,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       if (mode === 'native') {
         // Native git asks, like the fetch that may follow: it honours the proxy variables and CA
         // settings (node's own request would go straight to the server), with the same credentials.
-        advertised = await nativeAdvertisement(fullRefs, ctx('fetch', fullRefs.map(shortRef).join(', ')));
+        advertised = (await earlyAnswer(fullRefs)) ?? (await nativeAdvertisement(fullRefs, ctx('fetch', fullRefs.map(shortRef).join(', '))));
       } else try {
         // Credentials go with the first request, as native git sends them: one request, not an
         // anonymous try and a second one (a refusal is then final: no retry with the same ones).
@@ -371,6 +377,28 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       }
       for (const fullRef of fullRefs) fetched.add(fullRef);
     });
+
+  // A warm cache: the server is asked where the refs are while the cache is checked (the ref
+  // advertisement reads only remote.origin.url, and nothing of the cache's content). Its answer
+  // serves the first sync unless opening repaired or changed the cache; a failure is asked again.
+  if (mode === 'native' && options.fetchRefs?.length && existsSync(join(gitdir, 'config'))) {
+    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch')).catch(() => undefined) };
+  }
+  let opened: boolean;
+  try {
+    opened = await openCache(gitdir, url, label);
+  } catch (err) {
+    if (err instanceof GitError) throw err;
+    throw new GitError(`cannot create the cache in ${gitdir}: ${(err as Error).message}`, {
+      where: { detail: label },
+      hint: 'set GIT_CANARY_CACHE to a writable directory',
+    });
+  } finally {
+    // Settled before anything else runs git in the cache (a repair moves it aside).
+    await early?.answer;
+  }
+  if (opened) early = undefined;
 
   /** The refs to bring along with the first read: those asked for at open that were not synced yet. */
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-FEJ5CR73.js";
+} from "./chunk-DJLSJT23.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   CanaryError,
   ConfigError,

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   commitTime,
   parsedCommit,

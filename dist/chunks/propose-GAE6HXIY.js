@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-VKKJPTT5.js";
-import "./chunk-5NG2YD3V.js";
+} from "./chunk-E22N6M6V.js";
+import "./chunk-6CXCEQLC.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-WG3P72P2.js";
+} from "./chunk-6O4NOP7A.js";
 import {
   readFiles
-} from "./chunk-R3JYOXPW.js";
-import "./chunk-FEJ5CR73.js";
+} from "./chunk-VZCHJEX5.js";
+import "./chunk-DJLSJT23.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-WG3P72P2.js";
+} from "./chunk-6O4NOP7A.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-R3JYOXPW.js";
+} from "./chunk-VZCHJEX5.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-FEJ5CR73.js";
+} from "./chunk-DJLSJT23.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-R3JYOXPW.js";
+} from "./chunk-VZCHJEX5.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";

@@ -23623,13 +23623,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const parent = dirname9(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir, parent, retries);
-        for (let attempt = 0; ; attempt++) {
+        for (let attempt2 = 0; ; attempt2++) {
           try {
             await mkdir(filepath);
             return;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
-            if (err2.code === "ENOENT" && attempt < retries) {
+            if (err2.code === "ENOENT" && attempt2 < retries) {
               await new Promise((resolve5) => setTimeout(resolve5, 0));
               continue;
             }
@@ -44566,13 +44566,13 @@ async function mkdirp(mkdir, filepath, retries = 10) {
     const parent = dirname2(filepath);
     if (parent === "." || parent === "/" || parent === filepath) throw err;
     await mkdirp(mkdir, parent, retries);
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt2 = 0; ; attempt2++) {
       try {
         await mkdir(filepath);
         return;
       } catch (err2) {
         if (err2 === null || err2.code === "EEXIST") return;
-        if (err2.code === "ENOENT" && attempt < retries) {
+        if (err2.code === "ENOENT" && attempt2 < retries) {
           await new Promise((resolve5) => setTimeout(resolve5, 0));
           continue;
         }
@@ -46443,12 +46443,12 @@ function ownerState(o) {
 }
 var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 async function openLinked(lockPath) {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt2 = 0; ; attempt2++) {
     try {
       return await fsp6.open(lockPath, constants3.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
-      if (attempt >= 50) return void 0;
+      if (attempt2 >= 50) return void 0;
       await new Promise((resolve5) => setTimeout(resolve5, 2));
     }
   }
@@ -46630,9 +46630,9 @@ async function readPacked2(gitdir, fullRef) {
   return void 0;
 }
 async function readLoose2(path) {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt2 = 0; ; attempt2++) {
     const text = (await readText(path))?.trim();
-    if (text !== "" || attempt >= 40) return text || void 0;
+    if (text !== "" || attempt2 >= 40) return text || void 0;
     await new Promise((resolve5) => setTimeout(resolve5, 5));
   }
 }
@@ -46844,7 +46844,7 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
 
 // src/git/remote.ts
 import { createHash as createHash3 } from "node:crypto";
-import { promises as fsp11 } from "node:fs";
+import { existsSync, promises as fsp11 } from "node:fs";
 import { join as join13 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
 
@@ -46895,7 +46895,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
 }
 
 // src/git/cache-repair.ts
-import { promises as fsp10 } from "node:fs";
+import { closeSync as closeSync2, fstatSync, openSync as openSync2, promises as fsp10, readdirSync, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync3 } from "node:fs";
 import { basename as basename5, dirname as dirname8, join as join12 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
@@ -46928,26 +46928,26 @@ function validRefspec(spec2) {
   const stars = (s) => (s ?? "").split("*").length - 1;
   return m[2] === void 0 || stars(m[1]) === stars(m[2]);
 }
-async function readBytes(fd, position, length) {
+function readBytes(fd, position, length) {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fd.read(buf, done, length - done, position + done);
+    const bytesRead = readSync2(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
   return buf.subarray(0, done);
 }
-async function openIndex(path) {
-  const fd = await fsp10.open(path, "r");
+function openIndex(path) {
+  const fd = openSync2(path, "r");
   try {
-    const size = (await fd.stat()).size;
-    const head = await readBytes(fd, 0, 8);
+    const size = fstatSync(fd).size;
+    const head = readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
     if (v2 && head.readUInt32BE(4) !== 2) return `${basename5(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
     if (size < fanout + 1024 + 40) return `${basename5(path)} is cut short (${size} bytes)`;
-    const count = (await readBytes(fd, fanout + 1020, 4)).readUInt32BE(0);
+    const count = readBytes(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
     if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename5(path)} has ${size} bytes, not what ${count} objects take`;
     return {
@@ -46956,22 +46956,22 @@ async function openIndex(path) {
       fanout,
       names: v2 ? 8 + 1024 : 1024 + 4,
       stride: v2 ? 20 : 24,
-      packChecksum: await readBytes(fd, size - 40, 20)
+      packChecksum: readBytes(fd, size - 40, 20)
     };
   } finally {
-    await fd.close();
+    closeSync2(fd);
   }
 }
-async function indexHas(idx, oid) {
+function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = await fsp10.open(idx.path, "r");
+  const fd = openSync2(idx.path, "r");
   try {
     const first2 = want[0];
-    let lo = first2 === 0 ? 0 : (await readBytes(fd, idx.fanout + (first2 - 1) * 4, 4)).readUInt32BE(0);
-    let hi = (await readBytes(fd, idx.fanout + first2 * 4, 4)).readUInt32BE(0);
+    let lo = first2 === 0 ? 0 : readBytes(fd, idx.fanout + (first2 - 1) * 4, 4).readUInt32BE(0);
+    let hi = readBytes(fd, idx.fanout + first2 * 4, 4).readUInt32BE(0);
     while (lo < hi) {
       const mid = lo + hi >>> 1;
-      const name = await readBytes(fd, idx.names + mid * idx.stride, 20);
+      const name = readBytes(fd, idx.names + mid * idx.stride, 20);
       const c = name.compare(want);
       if (c === 0) return true;
       if (c < 0) lo = mid + 1;
@@ -46979,61 +46979,71 @@ async function indexHas(idx, oid) {
     }
     return false;
   } finally {
-    await fd.close();
+    closeSync2(fd);
   }
 }
-async function listFiles(dir) {
+function listFiles(dir) {
   const out = [];
-  for (const entry of await fsp10.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  for (const entry of attempt(() => readdirSync(dir, { withFileTypes: true }), [])) {
     const path = join12(dir, entry.name);
-    if (entry.isDirectory()) out.push(...await listFiles(path));
+    if (entry.isDirectory()) out.push(...listFiles(path));
     else out.push(path);
   }
   return out;
 }
 async function findBreakage(gitdir) {
-  const config2 = await fsp10.readFile(join12(gitdir, "config"), "utf8").catch(() => void 0);
+  return breakage(gitdir);
+}
+function attempt(what, otherwise) {
+  try {
+    return what();
+  } catch {
+    return otherwise;
+  }
+}
+function breakage(gitdir) {
+  const config2 = attempt(() => readFileSync3(join12(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = await fsp10.readFile(join12(gitdir, "shallow"), "utf8").catch(() => "");
+  const shallow = attempt(() => readFileSync3(join12(gitdir, "shallow"), "utf8"), "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
   const packDir = join12(gitdir, "objects", "pack");
-  const names = await fsp10.readdir(packDir).catch(() => []);
+  const names = attempt(() => readdirSync(packDir), []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     const idxPath = join12(packDir, name.replace(/\.pack$/, ".idx"));
     if (!names.includes(basename5(idxPath))) return `${name} has no index`;
-    const idx = await openIndex(idxPath);
+    const idx = openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = await fsp10.open(join12(packDir, name), "r");
+    const pack = openSync2(join12(packDir, name), "r");
     try {
-      const size = (await pack.stat()).size;
-      const magic = await readBytes(pack, 0, 4);
+      const size = fstatSync(pack).size;
+      const magic = readBytes(pack, 0, 4);
       if (size < 32 || magic.toString("latin1") !== "PACK") return `${name} is not a pack (${size} bytes)`;
-      if (!(await readBytes(pack, size - 20, 20)).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
+      if (!readBytes(pack, size - 20, 20).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
     } finally {
-      await pack.close();
+      closeSync2(pack);
     }
     indexes.push(idx);
   }
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.idx$/.test(n))) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
-  const hasObject = async (oid) => {
-    const loose = await fsp10.stat(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2))).catch(() => void 0);
+  const hasObject = (oid) => {
+    const loose = statSync3(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
-    for (const idx of indexes) if (await indexHas(idx, oid)) return true;
+    for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of await listFiles(join12(gitdir, "refs"))) {
+  for (const path of listFiles(join12(gitdir, "refs"))) {
     const name = basename5(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), (await fsp10.readFile(path, "utf8").catch(() => "")).trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync3(path, "utf8"), "").trim()]);
   }
-  const packed = await fsp10.readFile(join12(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = attempt(() => readFileSync3(join12(gitdir, "packed-refs"), "utf8"), "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47042,7 +47052,7 @@ async function findBreakage(gitdir) {
   for (const [name, value] of refs) {
     if (value.startsWith("ref: ")) continue;
     if (!SHA.test(value)) return `ref ${name} holds ${JSON.stringify(value.slice(0, 60))}, not an object id`;
-    if (!await hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
+    if (!hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
   }
   return void 0;
 }
@@ -47120,9 +47130,11 @@ async function keepingShallow(gitdir, fetch) {
   }
 }
 async function initCache(gitdir, url2) {
+  let changed = false;
   if (!await fsp11.stat(join13(gitdir, "config")).catch(() => void 0)) {
     await fsp11.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
+    changed = true;
   }
   const settings = {
     "remote.origin.url": url2,
@@ -47131,8 +47143,12 @@ async function initCache(gitdir, url2) {
   };
   for (const [path, value] of Object.entries(settings)) {
     const all = await import_isomorphic_git3.default.getConfigAll({ fs: fsForReads, gitdir, path });
-    if (all.length !== 1 || all[0] !== value) await import_isomorphic_git3.default.setConfig({ fs: fsForWrites, gitdir, path, value });
+    if (all.length !== 1 || all[0] !== value) {
+      await import_isomorphic_git3.default.setConfig({ fs: fsForWrites, gitdir, path, value });
+      changed = true;
+    }
   }
+  return changed;
 }
 function unreadable2(err) {
   const code = err.code;
@@ -47146,8 +47162,8 @@ async function openCache(gitdir, url2, label7) {
       const aside = await moveAside(gitdir);
       gitWarn(`the cache of ${label7} was broken (${broken}); moved it to ${aside} and fetching afresh`, { cache: gitdir, movedTo: aside, problem: broken });
     }
-    await initCache(gitdir, url2);
-    return broken !== void 0;
+    const changed = await initCache(gitdir, url2);
+    return broken !== void 0 || changed;
   });
 }
 async function openRemote(spec2, options) {
@@ -47207,15 +47223,6 @@ async function openRemote(spec2, options) {
     };
     return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url: url2, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
   };
-  try {
-    await openCache(gitdir, url2, label7);
-  } catch (err) {
-    if (err instanceof GitError) throw err;
-    throw new GitError(`cannot create the cache in ${gitdir}: ${err.message}`, {
-      where: { detail: label7 },
-      hint: "set GIT_CANARY_CACHE to a writable directory"
-    });
-  }
   const fetchOne = async (fullRef, haveFrom) => {
     const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
@@ -47262,12 +47269,19 @@ async function openRemote(spec2, options) {
   };
   const absent = /* @__PURE__ */ new Set();
   const tips = /* @__PURE__ */ new Map();
+  let early;
+  const earlyAnswer = async (fullRefs) => {
+    const e = early;
+    early = void 0;
+    if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
+    return e.answer;
+  };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
     const { ctx, nativeFetch, authState, net } = network();
     let advertised;
     if (mode === "native") {
-      advertised = await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
+      advertised = await earlyAnswer(fullRefs) ?? await nativeAdvertisement(fullRefs, ctx("fetch", fullRefs.map(shortRef).join(", ")));
     } else try {
       const authorization = basicAuthorization(creds);
       const refused = () => {
@@ -47306,6 +47320,23 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
+  if (mode === "native" && options.fetchRefs?.length && existsSync(join13(gitdir, "config"))) {
+    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch")).catch(() => void 0) };
+  }
+  let opened;
+  try {
+    opened = await openCache(gitdir, url2, label7);
+  } catch (err) {
+    if (err instanceof GitError) throw err;
+    throw new GitError(`cannot create the cache in ${gitdir}: ${err.message}`, {
+      where: { detail: label7 },
+      hint: "set GIT_CANARY_CACHE to a writable directory"
+    });
+  } finally {
+    await early?.answer;
+  }
+  if (opened) early = void 0;
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   const resolve5 = async (ref2) => {
     const fullRef = toFullRef(ref2);

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-5NG2YD3V.js";
+} from "./chunk-6CXCEQLC.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-WG3P72P2.js";
+} from "./chunk-6O4NOP7A.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-R3JYOXPW.js";
+} from "./chunk-VZCHJEX5.js";
 import {
   openSession
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   CanaryError,
   UsageError

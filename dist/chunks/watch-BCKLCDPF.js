@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-GFE27QGS.js";
-import "./chunk-WG3P72P2.js";
-import "./chunk-R3JYOXPW.js";
-import "./chunk-FEJ5CR73.js";
-import "./chunk-MB5IXAEL.js";
+} from "./chunk-BL5O6UHQ.js";
+import "./chunk-6O4NOP7A.js";
+import "./chunk-VZCHJEX5.js";
+import "./chunk-DJLSJT23.js";
+import "./chunk-J7RM7KFM.js";
 import "./chunk-23XMRP5I.js";
 import {
   parseDuration

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-5NG2YD3V.js";
+} from "./chunk-6CXCEQLC.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-WG3P72P2.js";
+} from "./chunk-6O4NOP7A.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-R3JYOXPW.js";
-import "./chunk-FEJ5CR73.js";
+} from "./chunk-VZCHJEX5.js";
+import "./chunk-DJLSJT23.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-MB5IXAEL.js";
+} from "./chunk-J7RM7KFM.js";
 import {
   commitTime,
   parsedCommit
