@@ -7,7 +7,6 @@
  * real repositories, a bare path and over HTTP.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,9 @@ import { describe, test } from 'node:test';
 import { jsonOf } from '../helpers/cli.ts';
 import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
 import { commitsSince, openWorld, type Transport, type World } from './support.ts';
-import { fleetFiles, fleetNames, fleetRelease } from './support-scale.ts';
+import { fleetFiles, fleetNames, fleetRelease, recordCopy } from './support-scale.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2024, 0, 1) + minutes * 60_000);
-const GIT_CANARY = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
 const PERSON = { name: 'Ada Admin', email: 'ada@example.com' };
 
 interface LogJson {
@@ -55,11 +53,7 @@ describe('log keeps the history it read', () => {
         const [start, promote] = commitsSince(w, w.sha('production~2'));
         const route = `apps/${name}/virtualservice.yaml`;
         const real = w.sha('candidate');
-        const copy = (sha: string, k: number, date: number): HistoryCommit => {
-          const fake = createHash('sha1').update(`candidate ${k}`).digest('hex');
-          const message = w.git('log', '-1', '--format=%B', sha).replaceAll(real, fake).replaceAll(real.slice(0, 7), fake.slice(0, 7));
-          return { files: { [route]: w.show(sha, route)! }, message, date, author: GIT_CANARY };
-        };
+        const copy = (sha: string, k: number, date: number): HistoryCommit => recordCopy(w, sha, route, real, k, date);
         let date = at(24 * 60).getTime() / 1000;
         let k = 0;
         /** `n` more rollouts (start, promote) between people's commits; the promotions' shas. */

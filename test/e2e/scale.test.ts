@@ -10,7 +10,6 @@
  *   longer than a fetch's depth, and says how many commits it read.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +18,9 @@ import { remoteCacheDir } from '../../src/git/index.ts';
 import { jsonOf } from '../helpers/cli.ts';
 import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
 import { changedFiles, commitsSince, expectedTrailers, openWorld, productTrailers, type Transport } from './support.ts';
-import { fleetFiles, fleetNames, fleetRelease } from './support-scale.ts';
+import { fleetFiles, fleetNames, fleetRelease, recordCopy } from './support-scale.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2024, 0, 1) + minutes * 60_000);
-const GIT_CANARY = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
 
 const serviceOf = (w: Parameters<typeof productTrailers>[0], commit: string) =>
   productTrailers(w, commit).find((l) => l.startsWith('Canary-Service: '))?.slice('Canary-Service: '.length);
@@ -153,11 +151,7 @@ describe('log reads the whole history', () => {
         const [start, promote] = commitsSince(w, w.sha('production~2'));
         const route = `apps/${name}/virtualservice.yaml`;
         const real = w.sha('candidate');
-        const copy = (sha: string, k: number, date: number): HistoryCommit => {
-          const fake = createHash('sha1').update(`candidate ${k}`).digest('hex');
-          const message = w.git('log', '-1', '--format=%B', sha).replaceAll(real, fake).replaceAll(real.slice(0, 7), fake.slice(0, 7));
-          return { files: { [route]: w.show(sha, route)! }, message, date, author: GIT_CANARY };
-        };
+        const copy = (sha: string, k: number, date: number): HistoryCommit => recordCopy(w, sha, route, real, k, date);
         const commits: HistoryCommit[] = [];
         // After the real rollout (the ticks ran at 00:02 and 00:04), a day later.
         let date = at(24 * 60).getTime() / 1000;

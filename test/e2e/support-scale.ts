@@ -6,7 +6,10 @@
  * them all. No analysis: steps advance on the interval, so these tests need
  * no Prometheus.
  */
+import { createHash } from 'node:crypto';
+import type { HistoryCommit } from '../helpers/fast-import.ts';
 import { deployment } from '../helpers/scenario.ts';
+import type { World } from './support.ts';
 
 export const FLEET_IMAGE = (name: string, version: string) => `registry.example.com/${name}:${version}`;
 
@@ -78,4 +81,17 @@ export function fleetFiles(names: readonly string[], o: { steps?: number[]; inte
 /** Candidate's change of `names`: a new image each, as app CI pushes it. */
 export function fleetRelease(names: readonly string[], version = '1.1.0'): Record<string, string> {
   return Object.fromEntries(names.map((n) => [`apps/${n}/deployment.yaml`, deployment(n, FLEET_IMAGE(n, version), 'stable')]));
+}
+
+const GIT_CANARY = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
+
+/**
+ * git-canary's record `sha` (its message and `route` as it left it) as the
+ * k-th copy for buildHistory at `date`: the candidate `real` it names is
+ * replaced by a made-up one, so every copy is a rollout of its own.
+ */
+export function recordCopy(w: World, sha: string, route: string, real: string, k: number, date: number): HistoryCommit {
+  const fake = createHash('sha1').update(`candidate ${k}`).digest('hex');
+  const message = w.git('log', '-1', '--format=%B', sha).replaceAll(real, fake).replaceAll(real.slice(0, 7), fake.slice(0, 7));
+  return { files: { [route]: w.show(sha, route)! }, message, date, author: GIT_CANARY };
 }
