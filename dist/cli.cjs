@@ -74716,7 +74716,9 @@ async function openRemote(spec2, options) {
     const e = early;
     early = void 0;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
-    return e.answer;
+    const answer = await e.answer;
+    if ("error" in answer) throw answer.error;
+    return answer.refs;
   };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
@@ -74764,7 +74766,7 @@ async function openRemote(spec2, options) {
   });
   if (mode === "native" && options.fetchRefs?.length && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config"))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch")).catch(() => void 0) };
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   let opened;
   try {
@@ -89556,7 +89558,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("829e26bdf5140672");
+setBuildId("7bf3d46d96fdd79d");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -311,13 +311,18 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   // takes a new one; our own pushes move it.
   const tips = new Map<string, string>();
   /** The ref advertisement asked while the cache was opened, for the first sync of exactly `refs`. */
-  let early: { refs: readonly string[]; answer: Promise<Map<string, string> | undefined> } | undefined;
-  /** That answer when it is for `fullRefs` and arrived; taken once. */
+  let early: { refs: readonly string[]; answer: Promise<{ refs: Map<string, string> } | { error: unknown }> } | undefined;
+  /**
+   * That answer when it is for `fullRefs`, taken once: the server's refs, or its error thrown
+   * (asking again would send the same refused credentials twice).
+   */
   const earlyAnswer = async (fullRefs: readonly string[]): Promise<Map<string, string> | undefined> => {
     const e = early;
     early = undefined;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return undefined;
-    return e.answer;
+    const answer = await e.answer;
+    if ('error' in answer) throw answer.error;
+    return answer.refs;
   };
 
   /**
@@ -379,11 +384,12 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     });
 
   // A warm cache: the server is asked where the refs are while the cache is checked (the ref
-  // advertisement reads only remote.origin.url, and nothing of the cache's content). Its answer
-  // serves the first sync unless opening repaired or changed the cache; a failure is asked again.
+  // advertisement reads only remote.origin.url, and nothing of the cache's content). Its answer,
+  // or its error, serves the first sync unless opening repaired or changed the cache (then the
+  // sync asks again: a broken config may have named no server at all).
   if (mode === 'native' && options.fetchRefs?.length && existsSync(join(gitdir, 'config'))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch')).catch(() => undefined) };
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch', refs.map(shortRef).join(', '))).then((found) => ({ refs: found }), (error: unknown) => ({ error })) };
   }
   let opened: boolean;
   try {

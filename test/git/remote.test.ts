@@ -99,6 +99,17 @@ describe('remote: credentials', () => {
     });
   });
 
+  test('a wrong token on a warm cache (the server asked while the cache opens): the same AuthError, after one request', async () => {
+    await withEnv(NO_ENV_TOKENS, async () => {
+      const warm = await openRepo(s.url, { cacheDir: s.cache, token: TOKEN, fetchRefs: ['production', 'candidate'] });
+      assert.ok(await warm.resolve('production'));
+      const before401 = s.server.requests.filter((r) => r.endsWith(' 401')).length;
+      const err = await openRepo(s.url, { cacheDir: s.cache, token: WRONG, fetchRefs: ['production', 'candidate'] }).catch((e: unknown) => e);
+      assertClean(err, [WRONG]);
+      assert.equal(s.server.requests.filter((r) => r.endsWith(' 401')).length - before401, 1, 'one request with the token, then give up');
+    });
+  });
+
   test('wrong credentials in the URL: neither the label nor the error shows them', async () => {
     const repo = await openRepo(s.url.replace('http://', `http://x-access-token:${WRONG}@`), { cacheDir: s.cache, token: TOKEN });
     assert.equal(repo.label, s.url);

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-BL5O6UHQ.js";
-import "./chunk-6O4NOP7A.js";
-import "./chunk-VZCHJEX5.js";
-import "./chunk-DJLSJT23.js";
-import "./chunk-J7RM7KFM.js";
+} from "./chunk-RB74RXDL.js";
+import "./chunk-DOBRLFBU.js";
+import "./chunk-YYKOJK4G.js";
+import "./chunk-VGK7CZTP.js";
+import "./chunk-ISLBOHPN.js";
 import "./chunk-23XMRP5I.js";
 import {
   parseDuration

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-6CXCEQLC.js";
+} from "./chunk-OIFZX6BT.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-6O4NOP7A.js";
+} from "./chunk-DOBRLFBU.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-VZCHJEX5.js";
+} from "./chunk-YYKOJK4G.js";
 import {
   openSession
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   CanaryError,
   UsageError

@@ -1,20 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-BL5O6UHQ.js";
-import "./chunk-6O4NOP7A.js";
-import "./chunk-VZCHJEX5.js";
-import "./chunk-DJLSJT23.js";
-import "./chunk-J7RM7KFM.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-2PJWVENU.js";
+import "./chunk-OIFZX6BT.js";
+import "./chunk-X6JYXELB.js";
+import "./chunk-DOBRLFBU.js";
+import "./chunk-YYKOJK4G.js";
+import "./chunk-VGK7CZTP.js";
+import "./chunk-ISLBOHPN.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  actorFrom,
+  manualCommand
 };

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   commitTime,
   parsedCommit,

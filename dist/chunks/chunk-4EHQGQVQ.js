@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-DJLSJT23.js";
+} from "./chunk-VGK7CZTP.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   CanaryError,
   ConfigError,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-VZCHJEX5.js";
+} from "./chunk-YYKOJK4G.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-DJLSJT23.js";
+} from "./chunk-VGK7CZTP.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-6O4NOP7A.js";
+} from "./chunk-DOBRLFBU.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   parsedCommit
 } from "./chunk-23XMRP5I.js";

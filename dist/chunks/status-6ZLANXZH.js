@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-6CXCEQLC.js";
+} from "./chunk-OIFZX6BT.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-6O4NOP7A.js";
+} from "./chunk-DOBRLFBU.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-VZCHJEX5.js";
-import "./chunk-DJLSJT23.js";
+} from "./chunk-YYKOJK4G.js";
+import "./chunk-VGK7CZTP.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import {
   commitTime,
   parsedCommit

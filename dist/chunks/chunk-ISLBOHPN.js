@@ -47274,7 +47274,9 @@ async function openRemote(spec2, options) {
     const e = early;
     early = void 0;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
-    return e.answer;
+    const answer = await e.answer;
+    if ("error" in answer) throw answer.error;
+    return answer.refs;
   };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
@@ -47322,7 +47324,7 @@ async function openRemote(spec2, options) {
   });
   if (mode === "native" && options.fetchRefs?.length && existsSync(join13(gitdir, "config"))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch")).catch(() => void 0) };
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   let opened;
   try {

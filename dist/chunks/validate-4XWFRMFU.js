@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-I5GC24EZ.js";
-import "./chunk-DJLSJT23.js";
+} from "./chunk-4EHQGQVQ.js";
+import "./chunk-VGK7CZTP.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import {

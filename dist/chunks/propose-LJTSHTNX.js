@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-E22N6M6V.js";
-import "./chunk-6CXCEQLC.js";
+} from "./chunk-2PJWVENU.js";
+import "./chunk-OIFZX6BT.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-6O4NOP7A.js";
+} from "./chunk-DOBRLFBU.js";
 import {
   readFiles
-} from "./chunk-VZCHJEX5.js";
-import "./chunk-DJLSJT23.js";
+} from "./chunk-YYKOJK4G.js";
+import "./chunk-VGK7CZTP.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

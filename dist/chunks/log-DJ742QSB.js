@@ -4,11 +4,11 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-ASDPUDY6.js";
+} from "./chunk-MUN7DJNZ.js";
 import "./chunk-IXTFKYDF.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-VZCHJEX5.js";
-import "./chunk-J7RM7KFM.js";
+import "./chunk-YYKOJK4G.js";
+import "./chunk-ISLBOHPN.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-6O4NOP7A.js";
+} from "./chunk-DOBRLFBU.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-ASDPUDY6.js";
+} from "./chunk-MUN7DJNZ.js";
 import "./chunk-IXTFKYDF.js";
 import {
   explanation
 } from "./chunk-X6JYXELB.js";
-import "./chunk-VZCHJEX5.js";
+import "./chunk-YYKOJK4G.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-J7RM7KFM.js";
+} from "./chunk-ISLBOHPN.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
