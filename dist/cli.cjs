@@ -28237,6 +28237,18 @@ var init_schema_url = __esm({
   }
 });
 
+// src/builtins.ts
+var import_node_module2, requireBuiltin, nodeHttp, nodeHttps;
+var init_builtins = __esm({
+  "src/builtins.ts"() {
+    "use strict";
+    import_node_module2 = require("node:module");
+    requireBuiltin = (0, import_node_module2.createRequire)(process.execPath);
+    nodeHttp = () => requireBuiltin("node:http");
+    nodeHttps = () => requireBuiltin("node:https");
+  }
+});
+
 // node_modules/axios/lib/helpers/bind.js
 function bind(fn, thisArg) {
   return function wrap() {
@@ -47194,7 +47206,7 @@ async function getKubeObject(ref3, options) {
         "set kubernetes.caFile to the CA bundle of the API server (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)"
       );
     }
-    agent = new (await import("node:https")).default.Agent({ ca, keepAlive: false });
+    agent = new (nodeHttps()).Agent({ ca, keepAlive: false });
   }
   if (options.signal?.aborted) return fail5(`deadline reached before reading ${what}`, "the tick ran out of time; the next tick asks again");
   let res;
@@ -47339,6 +47351,7 @@ var import_promises, MAX_OBJECT_BYTES;
 var init_kube_client = __esm({
   "src/applied/kube-client.ts"() {
     "use strict";
+    init_builtins();
     import_promises = require("node:fs/promises");
     init_bounded_http();
     init_analysis_schema();
@@ -47424,7 +47437,7 @@ async function send(method, t, o, body) {
   let agent;
   if (isHttps2) {
     try {
-      agent = new (await import("node:https")).default.Agent({ ca: await read5(config2.caFile), keepAlive: false });
+      agent = new (nodeHttps()).Agent({ ca: await read5(config2.caFile), keepAlive: false });
     } catch (e) {
       return fail5(`cannot read the CA file ${config2.caFile} to verify the Kubernetes API at ${address}: ${fileError(e)}`, `set ${o.settings}.caFile to the CA bundle of the API server`);
     }
@@ -47487,6 +47500,7 @@ var import_promises2, MAX_OBJECT_BYTES2;
 var init_kube_write = __esm({
   "src/metrics/kube-write.ts"() {
     "use strict";
+    init_builtins();
     import_promises2 = require("node:fs/promises");
     init_bounded_http();
     init_kube_client();
@@ -49733,7 +49747,7 @@ var require_index_node_cjs = __commonJS({
 
 // src/metrics/web.ts
 function jsonPathPlus() {
-  return typeof require === "function" ? require_index_node_cjs() : (0, import_node_module2.createRequire)(__gcImportMetaUrl)("jsonpath-plus");
+  return typeof require === "function" ? require_index_node_cjs() : (0, import_node_module3.createRequire)(__gcImportMetaUrl)("jsonpath-plus");
 }
 function usableUrl(raw) {
   try {
@@ -49882,11 +49896,11 @@ async function queryRange3(q, _ctx) {
     hint: "use a fixed limit or a baseline without method: mann-whitney on this check, or query a prometheus source"
   });
 }
-var import_node_module2, PLACEHOLDER, schema6, DEFAULT_TIMEOUT_MS3, MAX_RESPONSE_BYTES2, web;
+var import_node_module3, PLACEHOLDER, schema6, DEFAULT_TIMEOUT_MS3, MAX_RESPONSE_BYTES2, web;
 var init_web = __esm({
   "src/metrics/web.ts"() {
     "use strict";
-    import_node_module2 = require("node:module");
+    import_node_module3 = require("node:module");
     init_zod();
     init_errors();
     init_bounded_http();
@@ -74530,11 +74544,11 @@ var init_node2 = __esm({
 
 // src/git/remote.ts
 function loadNodeClient() {
-  nodeClient ??= Promise.all([import("node:http"), import("node:https"), Promise.resolve().then(() => (init_node2(), node_exports))]).then(([nodeHttp, nodeHttps, iso]) => ({
+  nodeClient ??= Promise.resolve().then(() => (init_node2(), node_exports)).then((iso) => ({
     client: iso.default,
     agents: {
-      "http:": new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-      "https:": new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
+      "http:": new (nodeHttp()).Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      "https:": new (nodeHttps()).Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
     }
   }));
   return nodeClient;
@@ -75020,6 +75034,7 @@ var init_remote = __esm({
     "use strict";
     import_node_crypto8 = require("node:crypto");
     import_node_fs16 = require("node:fs");
+    init_builtins();
     import_node_path15 = require("node:path");
     init_git_fs();
     import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
@@ -87172,7 +87187,7 @@ var require_thread_stream = __commonJS({
 var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
-    var { createRequire: createRequire4 } = require("module");
+    var { createRequire: createRequire5 } = require("module");
     var { existsSync: existsSync3 } = require("node:fs");
     var getCallers = require_caller();
     var { join: join20, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
@@ -87384,7 +87399,7 @@ var require_transport = __commonJS({
         for (const filePath of callers) {
           try {
             const context = filePath === "node:repl" ? process.cwd() + sep2 : filePath;
-            fixTarget2 = createRequire4(context).resolve(origin2);
+            fixTarget2 = createRequire5(context).resolve(origin2);
             break;
           } catch (err) {
             continue;
@@ -89200,7 +89215,7 @@ function redactSecrets(value, secrets) {
   return scrub2(value);
 }
 function loadPino() {
-  return typeof require === "function" ? require_pino() : (0, import_node_module3.createRequire)(__gcImportMetaUrl)("pino");
+  return typeof require === "function" ? require_pino() : (0, import_node_module4.createRequire)(__gcImportMetaUrl)("pino");
 }
 function createPino(options, level) {
   const pino = loadPino();
@@ -89254,11 +89269,11 @@ function createLogger2(options = {}) {
 function scrubbing(destination3) {
   return { write: (line) => destination3.write(scrub(line)) };
 }
-var import_node_module3, REDACT_KEYS, silentLogger;
+var import_node_module4, REDACT_KEYS, silentLogger;
 var init_log3 = __esm({
   "src/log.ts"() {
     "use strict";
-    import_node_module3 = require("node:module");
+    import_node_module4 = require("node:module");
     init_log_levels();
     init_secrets();
     init_log_levels();
@@ -89558,7 +89573,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("7bf3d46d96fdd79d");
+setBuildId("a5192a2f5721909b");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -8,8 +8,9 @@
  * can hold on it (a read that fails is never a decision). The token is a secret:
  * registered with src/secrets.ts and kept out of every reason.
  */
-// Type only: node:https (with http and tls, about 10 ms to load) is imported at the first https request.
+// Type only: node:https (with http and tls, about 10 ms to load) is loaded at the first https request.
 import type https from 'node:https';
+import { nodeHttps } from '../builtins.ts';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { AxiosResponse } from 'axios';
 import { boundedGet } from '../bounded-http.ts';
@@ -82,7 +83,7 @@ export async function getKubeObject(ref: KubeObjectRef, options: KubeReadOptions
         'set kubernetes.caFile to the CA bundle of the API server (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)',
       );
     }
-    agent = new (await import('node:https')).default.Agent({ ca, keepAlive: false });
+    agent = new (nodeHttps().Agent)({ ca, keepAlive: false });
   }
 
   if (options.signal?.aborted) return fail(`deadline reached before reading ${what}`, 'the tick ran out of time; the next tick asks again');

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
+import { nodeHttp, nodeHttps } from '../builtins.ts';
 import { join } from 'node:path';
 import { fsForReads, fsForWrites } from './git-fs.ts';
 import git from 'isomorphic-git';
@@ -62,11 +63,11 @@ const SOCKET_IDLE_MS = 120_000;
 // loaded at the first request: with native git, a tick never makes one.
 let nodeClient: Promise<{ client: typeof isoHttp; agents: Record<'http:' | 'https:', import('node:http').Agent> }> | undefined;
 function loadNodeClient(): NonNullable<typeof nodeClient> {
-  nodeClient ??= Promise.all([import('node:http'), import('node:https'), import('isomorphic-git/http/node')]).then(([nodeHttp, nodeHttps, iso]) => ({
+  nodeClient ??= import('isomorphic-git/http/node').then((iso) => ({
     client: iso.default,
     agents: {
-      'http:': new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-      'https:': new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      'http:': new (nodeHttp().Agent)({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      'https:': new (nodeHttps().Agent)({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
     },
   }));
   return nodeClient;

@@ -7,8 +7,9 @@
  * to fix), never a throw. The token is registered as a secret and kept out of
  * every reason.
  */
-// Type only: node:https (with http and tls, about 10 ms to load) is imported at the first https request.
+// Type only: node:https (with http and tls, about 10 ms to load) is loaded at the first https request.
 import type https from 'node:https';
+import { nodeHttps } from '../builtins.ts';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { AxiosResponse } from 'axios';
 import type { KubernetesConfig } from '../config/analysis-schema.ts';
@@ -81,7 +82,7 @@ async function send(method: 'POST' | 'DELETE', t: KubeTarget, o: KubeWriteOption
   let agent: https.Agent | undefined;
   if (isHttps) {
     try {
-      agent = new (await import('node:https')).default.Agent({ ca: await read(config.caFile), keepAlive: false });
+      agent = new (nodeHttps().Agent)({ ca: await read(config.caFile), keepAlive: false });
     } catch (e) {
       return fail(`cannot read the CA file ${config.caFile} to verify the Kubernetes API at ${address}: ${fileError(e)}`, `set ${o.settings}.caFile to the CA bundle of the API server`);
     }

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -88,6 +88,14 @@ describe('what the bundle loads before a command runs', () => {
       assert.deepEqual(eager, []);
     });
   }
+
+  test('the CommonJS bundle makes no import() (vm.Script runs it, and has no loader for one)', () => {
+    // esbuild leaves import() of what it does not bundle (a node built-in) as it is; bundled modules
+    // become require calls. Comments keep their own quotes: code is what esbuild prints, double-quoted.
+    const text = readFileSync(join(dir, 'dist', 'cli.cjs'), 'latin1');
+    assert.ok(text.length > 100_000, 'the bundle was built');
+    assert.deepEqual(text.match(/\bimport\("[^"]*"\)/g) ?? [], []);
+  });
 
   test('axios and Octokit are chunks of their own, imported where a request is sent', () => {
     const axios = outputOf('node_modules/axios/index.js');

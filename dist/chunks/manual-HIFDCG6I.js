@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-2PJWVENU.js";
-import "./chunk-OIFZX6BT.js";
+} from "./chunk-YZWFMHF7.js";
+import "./chunk-YV7EOIHW.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-DOBRLFBU.js";
-import "./chunk-YYKOJK4G.js";
-import "./chunk-VGK7CZTP.js";
-import "./chunk-ISLBOHPN.js";
+import "./chunk-TVGF4ETR.js";
+import "./chunk-KQVJGKZN.js";
+import "./chunk-2AAOFVEY.js";
+import "./chunk-3WFS5W4P.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -39960,6 +39960,12 @@ function schemasOf(plugins) {
 // src/metrics/keptn.ts
 import { createHash } from "node:crypto";
 
+// src/builtins.ts
+import { createRequire as createRequire2 } from "node:module";
+var requireBuiltin = createRequire2(process.execPath);
+var nodeHttp = () => requireBuiltin("node:http");
+var nodeHttps = () => requireBuiltin("node:https");
+
 // src/applied/kube-client.ts
 import { readFile as fsReadFile } from "node:fs/promises";
 
@@ -40216,7 +40222,7 @@ async function getKubeObject(ref2, options) {
         "set kubernetes.caFile to the CA bundle of the API server (in a pod: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt)"
       );
     }
-    agent = new (await import("node:https")).default.Agent({ ca, keepAlive: false });
+    agent = new (nodeHttps()).Agent({ ca, keepAlive: false });
   }
   if (options.signal?.aborted) return fail(`deadline reached before reading ${what}`, "the tick ran out of time; the next tick asks again");
   let res;
@@ -40430,7 +40436,7 @@ async function send(method, t, o, body) {
   let agent;
   if (isHttps) {
     try {
-      agent = new (await import("node:https")).default.Agent({ ca: await read3(config2.caFile), keepAlive: false });
+      agent = new (nodeHttps()).Agent({ ca: await read3(config2.caFile), keepAlive: false });
     } catch (e) {
       return fail(`cannot read the CA file ${config2.caFile} to verify the Kubernetes API at ${address}: ${fileError(e)}`, `set ${o.settings}.caFile to the CA bundle of the API server`);
     }
@@ -40999,10 +41005,10 @@ function apiUrl(raw, shown2, endpoint) {
 var prometheus = { type: "prometheus", schema: schema2, promql: true, query: query2, queryRange: queryRange2 };
 
 // src/metrics/web.ts
-import { createRequire as createRequire2 } from "node:module";
+import { createRequire as createRequire3 } from "node:module";
 var PLACEHOLDER = "{{query}}";
 function jsonPathPlus() {
-  return typeof __require === "function" ? require_index_node_cjs() : createRequire2(import.meta.url)("jsonpath-plus");
+  return typeof __require === "function" ? require_index_node_cjs() : createRequire3(import.meta.url)("jsonpath-plus");
 }
 function usableUrl(raw) {
   try {
@@ -47081,11 +47087,11 @@ var DEEPEN_GROWTH = 4;
 var SOCKET_IDLE_MS = 12e4;
 var nodeClient;
 function loadNodeClient() {
-  nodeClient ??= Promise.all([import("node:http"), import("node:https"), import("./node-CB5BQPRF.js")]).then(([nodeHttp, nodeHttps, iso]) => ({
+  nodeClient ??= import("./node-CB5BQPRF.js").then((iso) => ({
     client: iso.default,
     agents: {
-      "http:": new nodeHttp.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
-      "https:": new nodeHttps.default.Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
+      "http:": new (nodeHttp()).Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS }),
+      "https:": new (nodeHttps()).Agent({ keepAlive: true, timeout: SOCKET_IDLE_MS })
     }
   }));
   return nodeClient;

@@ -1,20 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-RB74RXDL.js";
-import "./chunk-DOBRLFBU.js";
-import "./chunk-YYKOJK4G.js";
-import "./chunk-VGK7CZTP.js";
-import "./chunk-ISLBOHPN.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-AKTDLQAO.js";
+import "./chunk-IXTFKYDF.js";
+import "./chunk-X6JYXELB.js";
+import "./chunk-KQVJGKZN.js";
+import "./chunk-3WFS5W4P.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-OIFZX6BT.js";
+} from "./chunk-YV7EOIHW.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-DOBRLFBU.js";
+} from "./chunk-TVGF4ETR.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-YYKOJK4G.js";
-import "./chunk-VGK7CZTP.js";
+} from "./chunk-KQVJGKZN.js";
+import "./chunk-2AAOFVEY.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   commitTime,
   parsedCommit

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-DOBRLFBU.js";
+} from "./chunk-TVGF4ETR.js";
 import {
   formatDuration,
   parseCheckDetails,

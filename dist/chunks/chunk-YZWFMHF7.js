@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-OIFZX6BT.js";
+} from "./chunk-YV7EOIHW.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-DOBRLFBU.js";
+} from "./chunk-TVGF4ETR.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-YYKOJK4G.js";
+} from "./chunk-KQVJGKZN.js";
 import {
   openSession
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   CanaryError,
   UsageError

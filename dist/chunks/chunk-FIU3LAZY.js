@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-VGK7CZTP.js";
+} from "./chunk-2AAOFVEY.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   CanaryError,
   ConfigError,

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-2PJWVENU.js";
-import "./chunk-OIFZX6BT.js";
+} from "./chunk-YZWFMHF7.js";
+import "./chunk-YV7EOIHW.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-DOBRLFBU.js";
+} from "./chunk-TVGF4ETR.js";
 import {
   readFiles
-} from "./chunk-YYKOJK4G.js";
-import "./chunk-VGK7CZTP.js";
+} from "./chunk-KQVJGKZN.js";
+import "./chunk-2AAOFVEY.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

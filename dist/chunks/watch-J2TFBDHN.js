@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-RB74RXDL.js";
-import "./chunk-DOBRLFBU.js";
-import "./chunk-YYKOJK4G.js";
-import "./chunk-VGK7CZTP.js";
-import "./chunk-ISLBOHPN.js";
+} from "./chunk-3O2R7ILY.js";
+import "./chunk-TVGF4ETR.js";
+import "./chunk-KQVJGKZN.js";
+import "./chunk-2AAOFVEY.js";
+import "./chunk-3WFS5W4P.js";
 import "./chunk-23XMRP5I.js";
 import {
   parseDuration

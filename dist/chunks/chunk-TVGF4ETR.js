@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-YYKOJK4G.js";
+} from "./chunk-KQVJGKZN.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-VGK7CZTP.js";
+} from "./chunk-2AAOFVEY.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   formatCommitMessage,
   parsedCommit,

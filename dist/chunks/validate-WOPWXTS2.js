@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-4EHQGQVQ.js";
-import "./chunk-VGK7CZTP.js";
+} from "./chunk-FIU3LAZY.js";
+import "./chunk-2AAOFVEY.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import {

@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-YYKOJK4G.js";
+} from "./chunk-KQVJGKZN.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-ISLBOHPN.js";
+} from "./chunk-3WFS5W4P.js";
 import {
   formatMeasured,
   formatNumber,
