@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-5UKJSLML.js";
+} from "./chunks/chunk-JNQTYX4B.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-X6JYXELB.js";
 import "./chunks/chunk-23XMRP5I.js";

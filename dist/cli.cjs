@@ -72380,6 +72380,8 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
       hint: "git-canary reads files: name a file inside it instead"
     });
   }
+  const kept2 = store.blobTexts?.texts.get(entry.oid);
+  if (kept2 && kept2.bytes <= maxBytes) return kept2.text;
   const size = await objectSize(store.gitdir, store.cache, entry.oid);
   const named = async () => {
     const name = typeof at3 === "function" ? await at3() : at3;
@@ -72409,13 +72411,25 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
   }
   const blob = raw.bytes;
   try {
-    return utf8.decode(blob);
+    const text = utf8.decode(blob);
+    keepBlobText(store, entry.oid, text, blob.byteLength);
+    return text;
   } catch {
     throw new GitError("file is not UTF-8 text", {
       where: { file: path, detail: store.label },
       hint: "git-canary edits text manifests only"
     });
   }
+}
+function keepBlobText(store, oid, text, bytes) {
+  store.blobTexts ??= { bytes: 0, texts: /* @__PURE__ */ new Map() };
+  const memo2 = store.blobTexts;
+  if (memo2.bytes + bytes > BLOB_TEXT_MAX_BYTES) {
+    memo2.texts.clear();
+    memo2.bytes = 0;
+  }
+  memo2.texts.set(oid, { text, bytes });
+  memo2.bytes += bytes;
 }
 async function listFilesAt(store, commitOid, dir = "") {
   const segments2 = splitRepoPath(dir, { allowRoot: true });
@@ -72564,7 +72578,7 @@ function commitResolver(resolve8, label7) {
     return oid;
   };
 }
-var import_node_fs8, import_node_path7, COMMIT_MEMO_MAX, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
+var import_node_fs8, import_node_path7, COMMIT_MEMO_MAX, BLOB_TEXT_MAX_BYTES, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
 var init_read = __esm({
   "src/git/read.ts"() {
     "use strict";
@@ -72576,6 +72590,7 @@ var init_read = __esm({
     init_object_reader();
     init_paths3();
     COMMIT_MEMO_MAX = 5e4;
+    BLOB_TEXT_MAX_BYTES = 16 * 1024 * 1024;
     FILE_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
     SYMLINK = "120000";
     TREE = "040000";
@@ -73409,6 +73424,9 @@ async function inspect(lockPath) {
   }
 }
 async function removeIfSame(lockPath, ino) {
+  const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
+  if (!now) return "gone";
+  if (now.ino !== ino) return "kept";
   const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
   try {
     await import_node_fs11.promises.rename(lockPath, grabbed);
@@ -89573,7 +89591,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("a5192a2f5721909b");
+setBuildId("b8afccbc483078d9");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-5UKJSLML.js";
+} from "./chunks/chunk-JNQTYX4B.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("a5192a2f5721909b");
+setBuildId("b8afccbc483078d9");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

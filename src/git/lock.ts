@@ -209,6 +209,12 @@ async function inspect(lockPath: string): Promise<{ ino: number; ageMs: number; 
  * broken by another), it is put back.
  */
 async function removeIfSame(lockPath: string, ino: number): Promise<'removed' | 'gone' | 'kept'> {
+  // Another breaker may have removed it and a contender taken the lock since it was inspected: then
+  // it is not ours to move. Looked at first, so that the rename below, and the moment without a lock
+  // file while a live lock is put back, happen only in the rare race between this look and it.
+  const now = await fsp.stat(lockPath).catch(() => undefined);
+  if (!now) return 'gone';
+  if (now.ino !== ino) return 'kept';
   const grabbed = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}.lock`;
   try {
     await fsp.rename(lockPath, grabbed);

@@ -36,6 +36,13 @@ export interface ObjectStore {
   /** Each commit's root tree, by commit id: every file read starts there (200 services read 1,200 files of two commits). */
   rootTrees?: Map<string, string>;
   /**
+   * Files read so far, by blob id, with their size: a service reads the same
+   * blob on production and on candidate (and at its record), and each read
+   * after the first skips locating, sizing and inflating it. Bounded by
+   * BLOB_TEXT_MAX_BYTES in all; created on first use.
+   */
+  blobTexts?: { bytes: number; texts: Map<string, { text: string; bytes: number }> };
+  /**
    * Start reading up to `count` commits from `from` (first-parent chain, or
    * every parent) into `commits`, when the repository has a faster way than
    * one object at a time (native git: native-commits.ts). Long walks use it
@@ -57,6 +64,8 @@ export interface BulkRead {
 
 /** Commits kept in an ObjectStore's memo (about 0.5 KB each); the oldest read are dropped first. */
 export const COMMIT_MEMO_MAX = 50_000;
+/** What the files kept by blob id may hold in all (they are at most FILE_MAX_BYTES each). */
+export const BLOB_TEXT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Parse the raw commit object `bytes` of `sha` into the store's memo. */
 export function rememberCommit(store: ObjectStore, sha: string, bytes: Uint8Array): CommitInfo {
@@ -268,6 +277,8 @@ export async function readFileAt(
       hint: 'git-canary reads files: name a file inside it instead',
     });
   }
+  const kept = store.blobTexts?.texts.get(entry.oid);
+  if (kept && kept.bytes <= maxBytes) return kept.text;
   const size = await objectSize(store.gitdir, store.cache, entry.oid);
   const named = async () => {
     const name = typeof at === 'function' ? await at() : at;
@@ -297,13 +308,26 @@ export async function readFileAt(
   }
   const blob = raw.bytes;
   try {
-    return utf8.decode(blob);
+    const text = utf8.decode(blob);
+    keepBlobText(store, entry.oid, text, blob.byteLength);
+    return text;
   } catch {
     throw new GitError('file is not UTF-8 text', {
       where: { file: path, detail: store.label },
       hint: 'git-canary edits text manifests only',
     });
   }
+}
+
+function keepBlobText(store: ObjectStore, oid: string, text: string, bytes: number): void {
+  store.blobTexts ??= { bytes: 0, texts: new Map() };
+  const memo = store.blobTexts;
+  if (memo.bytes + bytes > BLOB_TEXT_MAX_BYTES) {
+    memo.texts.clear();
+    memo.bytes = 0;
+  }
+  memo.texts.set(oid, { text, bytes });
+  memo.bytes += bytes;
 }
 
 /** Every regular file under `dir` (repo-relative paths, sorted); symlinks and submodules are skipped. */

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-3O2R7ILY.js";
-import "./chunk-TVGF4ETR.js";
-import "./chunk-KQVJGKZN.js";
-import "./chunk-2AAOFVEY.js";
-import "./chunk-3WFS5W4P.js";
+} from "./chunk-26M7555X.js";
+import "./chunk-5DLO7XMS.js";
+import "./chunk-JWVWEH37.js";
+import "./chunk-FEOF4DL5.js";
+import "./chunk-A4SJYJMD.js";
 import "./chunk-23XMRP5I.js";
 import {
   parseDuration

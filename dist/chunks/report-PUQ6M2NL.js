@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-AKTDLQAO.js";
+} from "./chunk-JOONKLI7.js";
 import "./chunk-IXTFKYDF.js";
 import {
   explanation
 } from "./chunk-X6JYXELB.js";
-import "./chunk-KQVJGKZN.js";
+import "./chunk-JWVWEH37.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

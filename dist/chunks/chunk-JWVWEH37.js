@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   commitTime,
   parsedCommit,

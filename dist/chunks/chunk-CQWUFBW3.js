@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-YV7EOIHW.js";
+} from "./chunk-AFEH4LQY.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-TVGF4ETR.js";
+} from "./chunk-5DLO7XMS.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-KQVJGKZN.js";
+} from "./chunk-JWVWEH37.js";
 import {
   openSession
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   CanaryError,
   UsageError

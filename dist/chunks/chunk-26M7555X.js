@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-TVGF4ETR.js";
+} from "./chunk-5DLO7XMS.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   parsedCommit
 } from "./chunk-23XMRP5I.js";

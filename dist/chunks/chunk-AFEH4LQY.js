@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-TVGF4ETR.js";
+} from "./chunk-5DLO7XMS.js";
 import {
   formatDuration,
   parseCheckDetails,

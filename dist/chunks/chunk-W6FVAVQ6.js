@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-2AAOFVEY.js";
+} from "./chunk-FEOF4DL5.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   CanaryError,
   ConfigError,

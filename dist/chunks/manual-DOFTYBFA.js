@@ -1,22 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-AKTDLQAO.js";
-import "./chunk-IXTFKYDF.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-CQWUFBW3.js";
+import "./chunk-AFEH4LQY.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-KQVJGKZN.js";
-import "./chunk-3WFS5W4P.js";
+import "./chunk-5DLO7XMS.js";
+import "./chunk-JWVWEH37.js";
+import "./chunk-FEOF4DL5.js";
+import "./chunk-A4SJYJMD.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-YV7EOIHW.js";
+} from "./chunk-AFEH4LQY.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-TVGF4ETR.js";
+} from "./chunk-5DLO7XMS.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-KQVJGKZN.js";
-import "./chunk-2AAOFVEY.js";
+} from "./chunk-JWVWEH37.js";
+import "./chunk-FEOF4DL5.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   commitTime,
   parsedCommit

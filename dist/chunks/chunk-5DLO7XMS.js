@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-KQVJGKZN.js";
+} from "./chunk-JWVWEH37.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-2AAOFVEY.js";
+} from "./chunk-FEOF4DL5.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-KQVJGKZN.js";
+} from "./chunk-JWVWEH37.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";

@@ -45375,6 +45375,7 @@ async function readObjectRaw(gitdir, cacheKey, oid) {
 
 // src/git/read.ts
 var COMMIT_MEMO_MAX = 5e4;
+var BLOB_TEXT_MAX_BYTES = 16 * 1024 * 1024;
 function rememberCommit(store, sha, bytes) {
   return remember2(store, strip(parseCommit(sha, bytes)));
 }
@@ -45529,6 +45530,8 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
       hint: "git-canary reads files: name a file inside it instead"
     });
   }
+  const kept = store.blobTexts?.texts.get(entry.oid);
+  if (kept && kept.bytes <= maxBytes) return kept.text;
   const size = await objectSize(store.gitdir, store.cache, entry.oid);
   const named = async () => {
     const name = typeof at === "function" ? await at() : at;
@@ -45558,13 +45561,25 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
   }
   const blob = raw.bytes;
   try {
-    return utf8.decode(blob);
+    const text = utf8.decode(blob);
+    keepBlobText(store, entry.oid, text, blob.byteLength);
+    return text;
   } catch {
     throw new GitError("file is not UTF-8 text", {
       where: { file: path, detail: store.label },
       hint: "git-canary edits text manifests only"
     });
   }
+}
+function keepBlobText(store, oid, text, bytes) {
+  store.blobTexts ??= { bytes: 0, texts: /* @__PURE__ */ new Map() };
+  const memo2 = store.blobTexts;
+  if (memo2.bytes + bytes > BLOB_TEXT_MAX_BYTES) {
+    memo2.texts.clear();
+    memo2.bytes = 0;
+  }
+  memo2.texts.set(oid, { text, bytes });
+  memo2.bytes += bytes;
 }
 async function listFilesAt(store, commitOid, dir = "") {
   const segments2 = splitRepoPath(dir, { allowRoot: true });
@@ -46516,6 +46531,9 @@ async function inspect(lockPath) {
   }
 }
 async function removeIfSame(lockPath, ino) {
+  const now = await fsp6.stat(lockPath).catch(() => void 0);
+  if (!now) return "gone";
+  if (now.ino !== ino) return "kept";
   const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
   try {
     await fsp6.rename(lockPath, grabbed);

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-YZWFMHF7.js";
-import "./chunk-YV7EOIHW.js";
+} from "./chunk-CQWUFBW3.js";
+import "./chunk-AFEH4LQY.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-TVGF4ETR.js";
+} from "./chunk-5DLO7XMS.js";
 import {
   readFiles
-} from "./chunk-KQVJGKZN.js";
-import "./chunk-2AAOFVEY.js";
+} from "./chunk-JWVWEH37.js";
+import "./chunk-FEOF4DL5.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-3WFS5W4P.js";
+} from "./chunk-A4SJYJMD.js";
 import {
   formatMeasured,
   formatNumber,
