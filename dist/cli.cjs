@@ -74749,8 +74749,9 @@ async function openRemote(spec2, options) {
     early = void 0;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
     const answer = await e.answer;
-    if ("error" in answer) throw answer.error;
-    return answer.refs;
+    if (!("error" in answer)) return answer.refs;
+    if (answer.error instanceof AuthError) throw answer.error;
+    return void 0;
   };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
@@ -74796,7 +74797,7 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
-  if (mode === "native" && options.fetchRefs?.length && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config"))) {
+  if (mode === "native" && options.fetchRefs?.length && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config")) && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "HEAD"))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
@@ -89591,7 +89592,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("b8afccbc483078d9");
+setBuildId("febc98d70a134dd8");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

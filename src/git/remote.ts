@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fsForReads, fsForWrites } from './git-fs.ts';
 import git from 'isomorphic-git';
 import type isoHttp from 'isomorphic-git/http/node';
-import { GitConflictError, GitError } from '../errors.ts';
+import { AuthError, GitConflictError, GitError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-fs.ts';
 import { createCommitIn } from './commit.ts';
 import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './credentials.ts';
@@ -314,16 +314,19 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   /** The ref advertisement asked while the cache was opened, for the first sync of exactly `refs`. */
   let early: { refs: readonly string[]; answer: Promise<{ refs: Map<string, string> } | { error: unknown }> } | undefined;
   /**
-   * That answer when it is for `fullRefs`, taken once: the server's refs, or its error thrown
-   * (asking again would send the same refused credentials twice).
+   * That answer when it is for `fullRefs`, taken once: the server's refs, or its refusal of the
+   * credentials thrown (asking again would send refused credentials twice). Any other failure is
+   * asked again, under the cache lock: another process may have been creating or repairing the
+   * cache while it ran outside it (git then finds no repository there).
    */
   const earlyAnswer = async (fullRefs: readonly string[]): Promise<Map<string, string> | undefined> => {
     const e = early;
     early = undefined;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return undefined;
     const answer = await e.answer;
-    if ('error' in answer) throw answer.error;
-    return answer.refs;
+    if (!('error' in answer)) return answer.refs;
+    if (answer.error instanceof AuthError) throw answer.error;
+    return undefined;
   };
 
   /**
@@ -386,9 +389,9 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
 
   // A warm cache: the server is asked where the refs are while the cache is checked (the ref
   // advertisement reads only remote.origin.url, and nothing of the cache's content). Its answer,
-  // or its error, serves the first sync unless opening repaired or changed the cache (then the
-  // sync asks again: a broken config may have named no server at all).
-  if (mode === 'native' && options.fetchRefs?.length && existsSync(join(gitdir, 'config'))) {
+  // or its refusal of the credentials, serves the first sync unless opening repaired or changed
+  // the cache (then the sync asks again: a broken config may have named no server at all).
+  if (mode === 'native' && options.fetchRefs?.length && existsSync(join(gitdir, 'config')) && existsSync(join(gitdir, 'HEAD'))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch', refs.map(shortRef).join(', '))).then((found) => ({ refs: found }), (error: unknown) => ({ error })) };
   }

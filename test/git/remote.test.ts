@@ -1,6 +1,7 @@
 // Remote repositories over HTTP (`git http-backend`): credentials, the cache,
 // and how the server reports lost races and refusals.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -259,6 +260,37 @@ describe('remote: cache and fetching', () => {
       assert.equal(await again.resolve('candidate'), moved);
       assert.ok(uploads(since(n)).length >= 1 && uploads(since(n)).length <= 2, since(n).join('\n'));
     } finally {
+      await s.cleanup();
+    }
+  });
+
+  test('the advertisement asked while a warm cache opens failed for another reason than credentials (another process was creating the cache): asked again, and the open succeeds', async (t) => {
+    if ((await gitMode()) !== 'native') return t.skip('native git is not installed');
+    const s = await serve();
+    const bin = tempDir();
+    try {
+      const refs = ['production', 'candidate'];
+      await (await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs })).resolve('production');
+      // A git on PATH whose first ls-remote says what git says in a half-made repository; the rest is git.
+      const calls = join(bin.path, 'calls');
+      const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      writeFileSync(join(bin.path, 'git'), [
+        '#!/bin/sh',
+        'case " $* " in *" ls-remote "*)',
+        `  echo ls-remote >> '${calls}'`,
+        `  if [ "$(wc -l < '${calls}')" -eq 1 ]; then echo "fatal: not a git repository: '.'" >&2; exit 128; fi;;`,
+        'esac',
+        `exec '${real}' "$@"`,
+        '',
+      ].join('\n'));
+      chmodSync(join(bin.path, 'git'), 0o755);
+      await withEnv({ PATH: `${bin.path}:${process.env.PATH}` }, async () => {
+        const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs });
+        assert.equal(await repo.resolve('production'), s.fx.git('rev-parse', 'production').trim());
+      });
+      assert.equal(readFileSync(calls, 'utf8'), 'ls-remote\nls-remote\n', 'the early one, then the sync\'s own');
+    } finally {
+      await bin.cleanup();
       await s.cleanup();
     }
   });

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-FEOF4DL5.js";
+} from "./chunk-2HZFXFJ5.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   CanaryError,
   ConfigError,

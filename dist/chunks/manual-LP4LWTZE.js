@@ -2,13 +2,13 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-CQWUFBW3.js";
-import "./chunk-AFEH4LQY.js";
+} from "./chunk-7DULWIN2.js";
+import "./chunk-XNUPGWHL.js";
 import "./chunk-X6JYXELB.js";
-import "./chunk-5DLO7XMS.js";
-import "./chunk-JWVWEH37.js";
-import "./chunk-FEOF4DL5.js";
-import "./chunk-A4SJYJMD.js";
+import "./chunk-OXIAOKOL.js";
+import "./chunk-ZZELJMXQ.js";
+import "./chunk-2HZFXFJ5.js";
+import "./chunk-KAIRAQBO.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

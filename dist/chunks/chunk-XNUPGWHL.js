@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-5DLO7XMS.js";
+} from "./chunk-OXIAOKOL.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-JWVWEH37.js";
+} from "./chunk-ZZELJMXQ.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-FEOF4DL5.js";
+} from "./chunk-2HZFXFJ5.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   formatCommitMessage,
   parsedCommit,

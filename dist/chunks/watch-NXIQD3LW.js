@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-26M7555X.js";
-import "./chunk-5DLO7XMS.js";
-import "./chunk-JWVWEH37.js";
-import "./chunk-FEOF4DL5.js";
-import "./chunk-A4SJYJMD.js";
+} from "./chunk-PJSTC5W5.js";
+import "./chunk-OXIAOKOL.js";
+import "./chunk-ZZELJMXQ.js";
+import "./chunk-2HZFXFJ5.js";
+import "./chunk-KAIRAQBO.js";
 import "./chunk-23XMRP5I.js";
 import {
   parseDuration

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   formatMeasured,
   formatNumber,

@@ -1,22 +1,20 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-JOONKLI7.js";
-import "./chunk-IXTFKYDF.js";
-import "./chunk-X6JYXELB.js";
-import "./chunk-JWVWEH37.js";
-import "./chunk-A4SJYJMD.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-PJSTC5W5.js";
+import "./chunk-OXIAOKOL.js";
+import "./chunk-ZZELJMXQ.js";
+import "./chunk-2HZFXFJ5.js";
+import "./chunk-KAIRAQBO.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  formatTick,
+  parseDeadline,
+  tick
 };

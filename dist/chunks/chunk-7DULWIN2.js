@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-AFEH4LQY.js";
+} from "./chunk-XNUPGWHL.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-5DLO7XMS.js";
+} from "./chunk-OXIAOKOL.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-JWVWEH37.js";
+} from "./chunk-ZZELJMXQ.js";
 import {
   openSession
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   CanaryError,
   UsageError

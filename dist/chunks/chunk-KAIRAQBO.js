@@ -47299,8 +47299,9 @@ async function openRemote(spec2, options) {
     early = void 0;
     if (!e || e.refs.length !== fullRefs.length || !e.refs.every((r) => fullRefs.includes(r))) return void 0;
     const answer = await e.answer;
-    if ("error" in answer) throw answer.error;
-    return answer.refs;
+    if (!("error" in answer)) return answer.refs;
+    if (answer.error instanceof AuthError) throw answer.error;
+    return void 0;
   };
   const sync = (fullRefs) => serialised(gitdir, async () => {
     for (const fullRef of fullRefs) tips.delete(fullRef);
@@ -47346,7 +47347,7 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
-  if (mode === "native" && options.fetchRefs?.length && existsSync(join13(gitdir, "config"))) {
+  if (mode === "native" && options.fetchRefs?.length && existsSync(join13(gitdir, "config")) && existsSync(join13(gitdir, "HEAD"))) {
     const refs = [...new Set(options.fetchRefs.map(toFullRef))];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }

@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-JOONKLI7.js";
+} from "./chunk-BIZVPOQ6.js";
 import "./chunk-IXTFKYDF.js";
 import {
   explanation
 } from "./chunk-X6JYXELB.js";
-import "./chunk-JWVWEH37.js";
+import "./chunk-ZZELJMXQ.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

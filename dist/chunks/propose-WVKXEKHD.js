@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-CQWUFBW3.js";
-import "./chunk-AFEH4LQY.js";
+} from "./chunk-7DULWIN2.js";
+import "./chunk-XNUPGWHL.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-5DLO7XMS.js";
+} from "./chunk-OXIAOKOL.js";
 import {
   readFiles
-} from "./chunk-JWVWEH37.js";
-import "./chunk-FEOF4DL5.js";
+} from "./chunk-ZZELJMXQ.js";
+import "./chunk-2HZFXFJ5.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

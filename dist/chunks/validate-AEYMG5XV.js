@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-W6FVAVQ6.js";
-import "./chunk-FEOF4DL5.js";
+} from "./chunk-CALZYUP7.js";
+import "./chunk-2HZFXFJ5.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import {

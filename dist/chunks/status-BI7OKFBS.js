@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-AFEH4LQY.js";
+} from "./chunk-XNUPGWHL.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-5DLO7XMS.js";
+} from "./chunk-OXIAOKOL.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-JWVWEH37.js";
-import "./chunk-FEOF4DL5.js";
+} from "./chunk-ZZELJMXQ.js";
+import "./chunk-2HZFXFJ5.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   commitTime,
   parsedCommit

@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-JWVWEH37.js";
+} from "./chunk-ZZELJMXQ.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-A4SJYJMD.js";
+} from "./chunk-KAIRAQBO.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";
