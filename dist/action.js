@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-D5DDKXGC.js";
+} from "./chunks/chunk-GSIBKXVP.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-X6JYXELB.js";
 import "./chunks/chunk-23XMRP5I.js";

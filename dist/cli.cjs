@@ -72817,25 +72817,254 @@ var init_warn = __esm({
   }
 });
 
+// src/git/lock.ts
+function procStatFields(stat3) {
+  return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
+}
+function processStart(pid) {
+  try {
+    return procStatFields((0, import_node_fs9.readFileSync)(`/proc/${pid}/stat`, "utf8"))[19];
+  } catch {
+    return void 0;
+  }
+}
+function ownerLine() {
+  self2 ??= `git-canary lock pid=${process.pid} host=${(0, import_node_os.hostname)()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
+`;
+  return self2;
+}
+function parseOwner(text) {
+  const m = OWNER.exec(text);
+  if (!m) return void 0;
+  return { pid: Number(m[1]), host: m[2], start: m[3] };
+}
+function describeOwner(o) {
+  return `process ${o.pid} on ${o.host}`;
+}
+function ownerState(o) {
+  if (o.host !== (0, import_node_os.hostname)()) return "other-host";
+  try {
+    process.kill(o.pid, 0);
+  } catch (err) {
+    if (err.code === "ESRCH") return "dead";
+  }
+  if (o.start !== void 0) {
+    const now = processStart(o.pid);
+    if (now !== void 0 && now !== o.start) return "dead";
+  }
+  return "alive";
+}
+async function openLinked(lockPath) {
+  for (let attempt2 = 0; ; attempt2++) {
+    try {
+      return await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_RDWR);
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+      if (attempt2 >= 50) return void 0;
+      await new Promise((resolve8) => setTimeout(resolve8, 2));
+    }
+  }
+}
+async function tryCreate(lockPath) {
+  const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
+  await import_node_fs9.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  let linked = false;
+  try {
+    const ino = (await import_node_fs9.promises.stat(tmp)).ino;
+    try {
+      await import_node_fs9.promises.link(tmp, lockPath);
+      linked = true;
+    } catch (err) {
+      const code = err.code;
+      if (code === "EEXIST") return void 0;
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(code ?? "")) throw err;
+    }
+    if (linked) {
+      const fd = await openLinked(lockPath);
+      if (!fd) return void 0;
+      if ((await fd.stat()).ino === ino) return fd;
+      await fd.close();
+      return void 0;
+    }
+  } finally {
+    await import_node_fs9.promises.unlink(tmp).catch(() => {
+    });
+  }
+  try {
+    const fd = await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_CREAT | import_node_fs9.constants.O_EXCL | import_node_fs9.constants.O_RDWR, 420);
+    await writeAt(fd, ownerLine());
+    return fd;
+  } catch (err) {
+    if (err.code === "EEXIST") return void 0;
+    throw err;
+  }
+}
+async function writeAt(fd, text, position = 0) {
+  const buf = Buffer.from(text);
+  let done = 0;
+  while (done < buf.length) done += (await fd.write(buf, done, buf.length - done, position + done)).bytesWritten;
+}
+async function inspect(lockPath) {
+  let fd;
+  try {
+    fd = await import_node_fs9.promises.open(lockPath, "r");
+  } catch (err) {
+    if (err.code === "ENOENT") return void 0;
+    throw err;
+  }
+  try {
+    const st = await fd.stat();
+    const buf = Buffer.alloc(256);
+    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+    return { ino: st.ino, ageMs: Date.now() - st.mtimeMs, owner: parseOwner(buf.subarray(0, bytesRead).toString("utf8")) };
+  } finally {
+    await fd.close();
+  }
+}
+async function removeIfSame(lockPath, ino) {
+  const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+  if (!now) return "gone";
+  if (now.ino !== ino) return "kept";
+  const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
+  try {
+    await import_node_fs9.promises.rename(lockPath, grabbed);
+  } catch (err) {
+    if (err.code === "ENOENT") return "gone";
+    throw err;
+  }
+  const st = await import_node_fs9.promises.stat(grabbed).catch(() => void 0);
+  if (st && st.ino !== ino) {
+    await import_node_fs9.promises.link(grabbed, lockPath).catch(() => {
+    });
+    await import_node_fs9.promises.unlink(grabbed).catch(() => {
+    });
+    return "kept";
+  }
+  await import_node_fs9.promises.unlink(grabbed).catch(() => {
+  });
+  return "removed";
+}
+async function removePrivateFiles(lockPath, pid) {
+  const name = (0, import_node_path8.basename)(lockPath);
+  for (const n of await import_node_fs9.promises.readdir((0, import_node_path8.dirname)(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs9.promises.unlink((0, import_node_path8.join)((0, import_node_path8.dirname)(lockPath), n)).catch(() => {
+    });
+  }
+}
+async function breakIfAbandoned(lockPath, staleMs) {
+  const found = await inspect(lockPath);
+  if (!found) return { gone: true };
+  const { owner } = found;
+  const state = owner ? ownerState(owner) : void 0;
+  if (state === "alive") return { gone: false, owner };
+  if (state === "dead") {
+    const outcome2 = await removeIfSame(lockPath, found.ino);
+    if (outcome2 === "removed") {
+      await removePrivateFiles(lockPath, owner.pid);
+      gitWarn(`broke the lock ${lockPath}: its owner, ${describeOwner(owner)}, is no longer running`, {
+        lock: lockPath,
+        ownerPid: owner.pid,
+        ownerHost: owner.host
+      });
+    }
+    return { gone: outcome2 !== "kept" };
+  }
+  if (found.ageMs < staleMs) return { gone: false, owner };
+  const outcome = await removeIfSame(lockPath, found.ino);
+  if (outcome === "removed") {
+    gitWarn(`broke the lock ${lockPath}: ${owner ? `its owner, ${describeOwner(owner)}, cannot be checked from here and ` : "it names no owner and "}it is ${Math.round(found.ageMs / 1e3)} s old`, {
+      lock: lockPath,
+      ownerPid: owner?.pid,
+      ownerHost: owner?.host
+    });
+  }
+  return { gone: outcome !== "kept" };
+}
+async function acquireLock(target2, options = {}) {
+  const { timeoutMs = 5e3, staleMs = 3e4, retryMs = 50 } = options;
+  const lockPath = `${target2}.lock`;
+  const deadline2 = Date.now() + timeoutMs;
+  let handle;
+  for (; ; ) {
+    handle = await tryCreate(lockPath);
+    if (handle) break;
+    const { gone, owner } = await breakIfAbandoned(lockPath, staleMs);
+    if (gone) continue;
+    if (Date.now() >= deadline2) throw new LockTimeoutError(lockPath, owner);
+    await sleep(1 + Math.random() * retryMs);
+  }
+  const fd = handle;
+  const ino = (await fd.stat()).ino;
+  let done = false;
+  const release = async () => {
+    if (done) return;
+    done = true;
+    await fd.close().catch(() => {
+    });
+    const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await import_node_fs9.promises.unlink(lockPath).catch(() => {
+    });
+  };
+  const commit = async (content) => {
+    if (done) throw new Error(`lock ${lockPath} already released`);
+    const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
+    try {
+      await import_node_fs9.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+      if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
+      await import_node_fs9.promises.rename(tmp, target2);
+      await release();
+    } catch (err) {
+      await import_node_fs9.promises.unlink(tmp).catch(() => {
+      });
+      await release();
+      throw err;
+    }
+  };
+  return { path: lockPath, commit, release };
+}
+var import_node_crypto7, import_node_fs9, import_node_os, import_node_path8, LockTimeoutError, OWNER, self2, sleep;
+var init_lock = __esm({
+  "src/git/lock.ts"() {
+    "use strict";
+    import_node_crypto7 = require("node:crypto");
+    import_node_fs9 = require("node:fs");
+    import_node_os = require("node:os");
+    import_node_path8 = require("node:path");
+    init_warn();
+    LockTimeoutError = class extends Error {
+      constructor(lockPath, owner) {
+        super(`${lockPath} is held by ${owner ? describeOwner(owner) : "another process"}`);
+        this.lockPath = lockPath;
+        this.owner = owner;
+      }
+      lockPath;
+      owner;
+    };
+    OWNER = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
+    sleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
+  }
+});
+
 // src/git/abandoned-git-lock.ts
 function lockGitCouldNotCreate(stderr) {
   return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
 }
 function inside(dir, path) {
-  const rel = (0, import_node_path8.relative)(dir, path);
-  return rel === "" || !rel.startsWith("..") && !(0, import_node_path8.isAbsolute)(rel);
+  const rel = (0, import_node_path9.relative)(dir, path);
+  return rel === "" || !rel.startsWith("..") && !(0, import_node_path9.isAbsolute)(rel);
 }
 async function processWorkingIn(dir, procRoot = "/proc") {
   let names;
   try {
-    names = await import_node_fs9.promises.readdir(procRoot);
+    names = await import_node_fs10.promises.readdir(procRoot);
   } catch {
     return void 0;
   }
   const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  if (!await import_node_fs9.promises.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  if (!await import_node_fs10.promises.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
   for (const pid of pids) {
-    const cwd = await import_node_fs9.promises.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    const cwd = await import_node_fs10.promises.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
     if (cwd === void 0 || !inside(dir, cwd)) continue;
     if (await parentOf(procRoot, pid) === process.pid) continue;
     return true;
@@ -72843,25 +73072,24 @@ async function processWorkingIn(dir, procRoot = "/proc") {
   return false;
 }
 async function parentOf(procRoot, pid) {
-  const stat3 = await import_node_fs9.promises.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
-  if (stat3 === void 0) return void 0;
-  return Number(stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[1]);
+  const stat3 = await import_node_fs10.promises.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat3 === void 0 ? void 0 : Number(procStatFields(stat3)[1]);
 }
 async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
-  const realGitdir = await import_node_fs9.promises.realpath(gitdir).catch(() => void 0);
-  const given = (0, import_node_path8.resolve)(gitdir, lockPath);
-  const realDir = await import_node_fs9.promises.realpath((0, import_node_path8.dirname)(given)).catch(() => void 0);
+  const realGitdir = await import_node_fs10.promises.realpath(gitdir).catch(() => void 0);
+  const given = (0, import_node_path9.resolve)(gitdir, lockPath);
+  const realDir = await import_node_fs10.promises.realpath((0, import_node_path9.dirname)(given)).catch(() => void 0);
   if (realGitdir === void 0 || realDir === void 0) return true;
-  const path = (0, import_node_path8.join)(realDir, (0, import_node_path8.basename)(given));
+  const path = (0, import_node_path9.join)(realDir, (0, import_node_path9.basename)(given));
   if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
-  const st = await import_node_fs9.promises.lstat(path).catch(() => void 0);
+  const st = await import_node_fs10.promises.lstat(path).catch(() => void 0);
   if (!st) return true;
   if (!st.isFile()) return false;
   const working = await processWorkingIn(realGitdir, options.procRoot);
   if (working === true) return false;
   const ageMs = Date.now() - st.mtimeMs;
   if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
-  await import_node_fs9.promises.unlink(path).catch((err) => {
+  await import_node_fs10.promises.unlink(path).catch((err) => {
     if (err.code !== "ENOENT") throw err;
   });
   gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
@@ -72870,12 +73098,13 @@ async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
   });
   return true;
 }
-var import_node_fs9, import_node_path8;
+var import_node_fs10, import_node_path9;
 var init_abandoned_git_lock = __esm({
   "src/git/abandoned-git-lock.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
-    import_node_path8 = require("node:path");
+    import_node_fs10 = require("node:fs");
+    import_node_path9 = require("node:path");
+    init_lock();
     init_warn();
   }
 });
@@ -73075,24 +73304,24 @@ function parseGitVersion(text) {
   return m ? [Number(m[1]), Number(m[2])] : void 0;
 }
 function gitBinary(path = process.env.PATH ?? "") {
-  for (const dir of path.split(import_node_path9.delimiter)) {
-    const candidate = (0, import_node_path9.join)(dir || ".", "git");
+  for (const dir of path.split(import_node_path10.delimiter)) {
+    const candidate = (0, import_node_path10.join)(dir || ".", "git");
     let st;
     try {
-      st = (0, import_node_fs10.statSync)(candidate);
+      st = (0, import_node_fs11.statSync)(candidate);
     } catch {
       continue;
     }
     if (!st.isFile() || (st.mode & 73) === 0) continue;
     try {
-      const real2 = (0, import_node_fs10.realpathSync)(candidate);
-      if ((0, import_node_path9.basename)(real2) !== "git") return void 0;
+      const real2 = (0, import_node_fs11.realpathSync)(candidate);
+      if ((0, import_node_path10.basename)(real2) !== "git") return void 0;
       const head = Buffer.alloc(4);
-      const fd = (0, import_node_fs10.openSync)(real2, "r");
+      const fd = (0, import_node_fs11.openSync)(real2, "r");
       try {
-        if ((0, import_node_fs10.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
+        if ((0, import_node_fs11.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
       } finally {
-        (0, import_node_fs10.closeSync)(fd);
+        (0, import_node_fs11.closeSync)(fd);
       }
       return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
     } catch {
@@ -73164,13 +73393,13 @@ function partialCloneSettings(maxBytes) {
     "extensions.partialclone": "origin"
   };
 }
-var import_node_child_process, import_node_fs10, import_node_path9, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
+var import_node_child_process, import_node_fs11, import_node_path10, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
 var init_native = __esm({
   "src/git/native.ts"() {
     "use strict";
     import_node_child_process = require("node:child_process");
-    import_node_fs10 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_fs11 = require("node:fs");
+    import_node_path10 = require("node:path");
     import_node_util2 = require("node:util");
     init_errors();
     init_memo();
@@ -73317,234 +73546,6 @@ var init_native_commits = __esm({
     init_native();
     init_paths3();
     init_read();
-  }
-});
-
-// src/git/lock.ts
-function processStart(pid) {
-  try {
-    const stat3 = (0, import_node_fs11.readFileSync)(`/proc/${pid}/stat`, "utf8");
-    const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
-    return fields[19];
-  } catch {
-    return void 0;
-  }
-}
-function ownerLine() {
-  self2 ??= `git-canary lock pid=${process.pid} host=${(0, import_node_os.hostname)()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
-`;
-  return self2;
-}
-function parseOwner(text) {
-  const m = OWNER.exec(text);
-  if (!m) return void 0;
-  return { pid: Number(m[1]), host: m[2], start: m[3] };
-}
-function describeOwner(o) {
-  return `process ${o.pid} on ${o.host}`;
-}
-function ownerState(o) {
-  if (o.host !== (0, import_node_os.hostname)()) return "other-host";
-  try {
-    process.kill(o.pid, 0);
-  } catch (err) {
-    if (err.code === "ESRCH") return "dead";
-  }
-  if (o.start !== void 0) {
-    const now = processStart(o.pid);
-    if (now !== void 0 && now !== o.start) return "dead";
-  }
-  return "alive";
-}
-async function openLinked(lockPath) {
-  for (let attempt2 = 0; ; attempt2++) {
-    try {
-      return await import_node_fs11.promises.open(lockPath, import_node_fs11.constants.O_RDWR);
-    } catch (err) {
-      if (err.code !== "ENOENT") throw err;
-      if (attempt2 >= 50) return void 0;
-      await new Promise((resolve8) => setTimeout(resolve8, 2));
-    }
-  }
-}
-async function tryCreate(lockPath) {
-  const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-  await import_node_fs11.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
-  let linked = false;
-  try {
-    const ino = (await import_node_fs11.promises.stat(tmp)).ino;
-    try {
-      await import_node_fs11.promises.link(tmp, lockPath);
-      linked = true;
-    } catch (err) {
-      const code = err.code;
-      if (code === "EEXIST") return void 0;
-      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(code ?? "")) throw err;
-    }
-    if (linked) {
-      const fd = await openLinked(lockPath);
-      if (!fd) return void 0;
-      if ((await fd.stat()).ino === ino) return fd;
-      await fd.close();
-      return void 0;
-    }
-  } finally {
-    await import_node_fs11.promises.unlink(tmp).catch(() => {
-    });
-  }
-  try {
-    const fd = await import_node_fs11.promises.open(lockPath, import_node_fs11.constants.O_CREAT | import_node_fs11.constants.O_EXCL | import_node_fs11.constants.O_RDWR, 420);
-    await writeAt(fd, ownerLine());
-    return fd;
-  } catch (err) {
-    if (err.code === "EEXIST") return void 0;
-    throw err;
-  }
-}
-async function writeAt(fd, text, position = 0) {
-  const buf = Buffer.from(text);
-  let done = 0;
-  while (done < buf.length) done += (await fd.write(buf, done, buf.length - done, position + done)).bytesWritten;
-}
-async function inspect(lockPath) {
-  let fd;
-  try {
-    fd = await import_node_fs11.promises.open(lockPath, "r");
-  } catch (err) {
-    if (err.code === "ENOENT") return void 0;
-    throw err;
-  }
-  try {
-    const st = await fd.stat();
-    const buf = Buffer.alloc(256);
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    return { ino: st.ino, ageMs: Date.now() - st.mtimeMs, owner: parseOwner(buf.subarray(0, bytesRead).toString("utf8")) };
-  } finally {
-    await fd.close();
-  }
-}
-async function removeIfSame(lockPath, ino) {
-  const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
-  if (!now) return "gone";
-  if (now.ino !== ino) return "kept";
-  const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-  try {
-    await import_node_fs11.promises.rename(lockPath, grabbed);
-  } catch (err) {
-    if (err.code === "ENOENT") return "gone";
-    throw err;
-  }
-  const st = await import_node_fs11.promises.stat(grabbed).catch(() => void 0);
-  if (st && st.ino !== ino) {
-    await import_node_fs11.promises.link(grabbed, lockPath).catch(() => {
-    });
-    await import_node_fs11.promises.unlink(grabbed).catch(() => {
-    });
-    return "kept";
-  }
-  await import_node_fs11.promises.unlink(grabbed).catch(() => {
-  });
-  return "removed";
-}
-async function removePrivateFiles(lockPath, pid) {
-  const name = (0, import_node_path10.basename)(lockPath);
-  for (const n of await import_node_fs11.promises.readdir((0, import_node_path10.dirname)(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs11.promises.unlink((0, import_node_path10.join)((0, import_node_path10.dirname)(lockPath), n)).catch(() => {
-    });
-  }
-}
-async function breakIfAbandoned(lockPath, staleMs) {
-  const found = await inspect(lockPath);
-  if (!found) return { gone: true };
-  const { owner } = found;
-  const state = owner ? ownerState(owner) : void 0;
-  if (state === "alive") return { gone: false, owner };
-  if (state === "dead") {
-    const outcome2 = await removeIfSame(lockPath, found.ino);
-    if (outcome2 === "removed") {
-      await removePrivateFiles(lockPath, owner.pid);
-      gitWarn(`broke the lock ${lockPath}: its owner, ${describeOwner(owner)}, is no longer running`, {
-        lock: lockPath,
-        ownerPid: owner.pid,
-        ownerHost: owner.host
-      });
-    }
-    return { gone: outcome2 !== "kept" };
-  }
-  if (found.ageMs < staleMs) return { gone: false, owner };
-  const outcome = await removeIfSame(lockPath, found.ino);
-  if (outcome === "removed") {
-    gitWarn(`broke the lock ${lockPath}: ${owner ? `its owner, ${describeOwner(owner)}, cannot be checked from here and ` : "it names no owner and "}it is ${Math.round(found.ageMs / 1e3)} s old`, {
-      lock: lockPath,
-      ownerPid: owner?.pid,
-      ownerHost: owner?.host
-    });
-  }
-  return { gone: outcome !== "kept" };
-}
-async function acquireLock(target2, options = {}) {
-  const { timeoutMs = 5e3, staleMs = 3e4, retryMs = 50 } = options;
-  const lockPath = `${target2}.lock`;
-  const deadline2 = Date.now() + timeoutMs;
-  let handle;
-  for (; ; ) {
-    handle = await tryCreate(lockPath);
-    if (handle) break;
-    const { gone, owner } = await breakIfAbandoned(lockPath, staleMs);
-    if (gone) continue;
-    if (Date.now() >= deadline2) throw new LockTimeoutError(lockPath, owner);
-    await sleep(1 + Math.random() * retryMs);
-  }
-  const fd = handle;
-  const ino = (await fd.stat()).ino;
-  let done = false;
-  const release = async () => {
-    if (done) return;
-    done = true;
-    await fd.close().catch(() => {
-    });
-    const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await import_node_fs11.promises.unlink(lockPath).catch(() => {
-    });
-  };
-  const commit = async (content) => {
-    if (done) throw new Error(`lock ${lockPath} already released`);
-    const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-    try {
-      await import_node_fs11.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await import_node_fs11.promises.stat(lockPath).catch(() => void 0);
-      if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await import_node_fs11.promises.rename(tmp, target2);
-      await release();
-    } catch (err) {
-      await import_node_fs11.promises.unlink(tmp).catch(() => {
-      });
-      await release();
-      throw err;
-    }
-  };
-  return { path: lockPath, commit, release };
-}
-var import_node_crypto7, import_node_fs11, import_node_os, import_node_path10, LockTimeoutError, OWNER, self2, sleep;
-var init_lock = __esm({
-  "src/git/lock.ts"() {
-    "use strict";
-    import_node_crypto7 = require("node:crypto");
-    import_node_fs11 = require("node:fs");
-    import_node_os = require("node:os");
-    import_node_path10 = require("node:path");
-    init_warn();
-    LockTimeoutError = class extends Error {
-      constructor(lockPath, owner) {
-        super(`${lockPath} is held by ${owner ? describeOwner(owner) : "another process"}`);
-        this.lockPath = lockPath;
-        this.owner = owner;
-      }
-      lockPath;
-      owner;
-    };
-    OWNER = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
-    sleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
   }
 });
 
@@ -73959,9 +73960,6 @@ function listFiles(dir) {
   }
   return out;
 }
-async function findBreakage(gitdir) {
-  return breakage(gitdir);
-}
 function attempt(what, otherwise) {
   try {
     return what();
@@ -73969,7 +73967,7 @@ function attempt(what, otherwise) {
     return otherwise;
   }
 }
-function breakage(gitdir) {
+async function findBreakage(gitdir) {
   const config2 = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
@@ -74797,8 +74795,9 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
-  if (mode === "native" && options.fetchRefs?.length && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config")) && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "HEAD"))) {
-    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
+  if (mode === "native" && wanted.size > 0 && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config")) && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "HEAD"))) {
+    const refs = [...wanted];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   let opened;
@@ -74814,7 +74813,6 @@ async function openRemote(spec2, options) {
     await early?.answer;
   }
   if (opened) early = void 0;
-  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   const resolve8 = async (ref3) => {
     const fullRef = toFullRef(ref3);
     const known = fetched.has(fullRef);
@@ -89592,7 +89590,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("febc98d70a134dd8");
+setBuildId("c9f5f71269c5b28b");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-D5DDKXGC.js";
+} from "./chunks/chunk-GSIBKXVP.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("febc98d70a134dd8");
+setBuildId("c9f5f71269c5b28b");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -18,6 +18,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { procStatFields } from './lock.ts';
 import { gitWarn } from './warn.ts';
 
 /** The lock native git said it could not create (stderr of a failed command), if it said so. */
@@ -57,11 +58,10 @@ export async function processWorkingIn(dir: string, procRoot = '/proc'): Promise
   return false;
 }
 
-/** The parent pid of `pid` (/proc/<pid>/stat field 4, after the command name, which may hold spaces). */
+/** The parent pid of `pid` (/proc/<pid>/stat field 4). */
 async function parentOf(procRoot: string, pid: string): Promise<number | undefined> {
   const stat = await fsp.readFile(`${procRoot}/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return undefined;
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return stat === undefined ? undefined : Number(procStatFields(stat)[1]);
 }
 
 export interface AbandonedLockOptions {

@@ -124,14 +124,6 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/**
- * What is wrong with the cache at `gitdir`, or undefined when nothing the
- * checks can see. A cache without a config yet is not broken (it is new).
- */
-export async function findBreakage(gitdir: string): Promise<string | undefined> {
-  return breakage(gitdir);
-}
-
 /** `what()`, or `otherwise` when it throws (a file that is not there). */
 function attempt<T>(what: () => T, otherwise: T): T {
   try {
@@ -141,9 +133,16 @@ function attempt<T>(what: () => T, otherwise: T): T {
   }
 }
 
-// Synchronous: a few small reads at the start of a run, with nothing else to do meanwhile; each
-// asynchronous call would wait for the thread pool (about 15 ms for all of them, on a no-op tick).
-function breakage(gitdir: string): string | undefined {
+/**
+ * What is wrong with the cache at `gitdir`, or undefined when nothing the
+ * checks can see. A cache without a config yet is not broken (it is new).
+ *
+ * Its reads are synchronous: a few small ones at the start of a run, with
+ * nothing else to do meanwhile; each asynchronous call would wait for the
+ * thread pool (about 15 ms for all of them, on a no-op tick). Async only so
+ * that a read that fails (permissions) is a rejection, as callers expect.
+ */
+export async function findBreakage(gitdir: string): Promise<string | undefined> {
   const config = attempt(() => readFileSync(join(gitdir, 'config'), 'utf8'), undefined);
   if (config === undefined) return undefined;
   const bad = configProblem(config);

@@ -61,13 +61,19 @@ export interface LockOwner {
 
 const OWNER = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
 
+/**
+ * The fields of a /proc/<pid>/stat line after the command name (which may
+ * hold spaces and parentheses): [0] is field 3 (state), [1] field 4 (the
+ * parent's pid), [19] field 22 (start time).
+ */
+export function procStatFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** The start time of process `pid` as /proc says, if it can be read. */
 export function processStart(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
+    return procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[19];
   } catch {
     return undefined;
   }

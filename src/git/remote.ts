@@ -391,8 +391,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   // advertisement reads only remote.origin.url, and nothing of the cache's content). Its answer,
   // or its refusal of the credentials, serves the first sync unless opening repaired or changed
   // the cache (then the sync asks again: a broken config may have named no server at all).
-  if (mode === 'native' && options.fetchRefs?.length && existsSync(join(gitdir, 'config')) && existsSync(join(gitdir, 'HEAD'))) {
-    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+  /** The refs to bring along with the first read: those asked for at open that were not synced yet. */
+  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
+  if (mode === 'native' && wanted.size > 0 && existsSync(join(gitdir, 'config')) && existsSync(join(gitdir, 'HEAD'))) {
+    const refs = [...wanted];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch', refs.map(shortRef).join(', '))).then((found) => ({ refs: found }), (error: unknown) => ({ error })) };
   }
   let opened: boolean;
@@ -409,9 +411,6 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     await early?.answer;
   }
   if (opened) early = undefined;
-
-  /** The refs to bring along with the first read: those asked for at open that were not synced yet. */
-  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
 
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);

@@ -21,10 +21,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, type FSWatcher, readdirSync, readFileSync, utimesSync, watch, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { start as startGitServer, type GitHttpServer } from '../helpers/git-http-server.ts';
+import { startOrphan } from '../helpers/orphan.ts';
 import type { RunningPrometheus } from '../helpers/prometheus.ts';
 import {
   at,
@@ -401,11 +401,7 @@ describe('SIGKILL while native git fetches into the cache (it holds shallow.lock
       // A git that an earlier run started may still be working in the cache (node killed alone):
       // its lock is kept, and the tick fails saying so, changing nothing.
       const cache = join(lock, '..');
-      const sh = spawn('sh', ['-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { cwd: cache, stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      sh.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      await new Promise((resolve) => sh.on('close', resolve));
-      orphan = Number(out.trim());
+      orphan = await startOrphan(cache);
       const held = await tickCli(url, { now: tr.now, prometheus: prom.url, cacheDir });
       assert.equal(held.code, 1, `${held.stdout}${held.stderr}`);
       const errors = held.stderr.split('\n').filter((l) => l.startsWith('error:'));

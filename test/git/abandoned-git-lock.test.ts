@@ -3,13 +3,14 @@
  * holding them, kept when one may be (abandoned-git-lock.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { lockGitCouldNotCreate, processWorkingIn, removeAbandonedGitLock } from '../../src/git/abandoned-git-lock.ts';
 import { setGitWarningHandler } from '../../src/git/warn.ts';
 import { tempDir } from '../helpers/git-fixtures.ts';
+import { startOrphan } from '../helpers/orphan.ts';
 
 /** A process table as /proc lays it out: `self`, and one directory per pid with `cwd` and `stat`. */
 function fakeProc(root: string, processes: { pid: number; cwd: string; ppid: number }[]): string {
@@ -146,14 +147,7 @@ describe('a git lock left in the cache', () => {
     let orphan: number | undefined;
     try {
       const { gitdir, lock } = cacheWithLock(temp.path);
-      // sh starts sleep in the background and exits: sleep is nobody's child of ours, as a git
-      // left running by a killed git-canary is.
-      const sh = spawn('sh', ['-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { cwd: gitdir, stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      sh.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      await new Promise((resolve) => sh.on('close', resolve));
-      orphan = Number(out.trim());
-      assert.ok(orphan > 0, `the orphan's pid: ${out}`);
+      orphan = await startOrphan(gitdir);
       assert.equal(await processWorkingIn(gitdir), true);
       assert.equal(await removeAbandonedGitLock(gitdir, lock), false);
       assert.ok(existsSync(lock));

@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-CALZYUP7.js";
-import "./chunk-2HZFXFJ5.js";
+} from "./chunk-2VDHIUX5.js";
+import "./chunk-RYD6L6CS.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
 import {

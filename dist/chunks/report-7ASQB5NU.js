@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-BIZVPOQ6.js";
+} from "./chunk-IXNPQU4S.js";
 import "./chunk-IXTFKYDF.js";
 import {
   explanation
 } from "./chunk-X6JYXELB.js";
-import "./chunk-ZZELJMXQ.js";
+import "./chunk-XTXS7QX7.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-7DULWIN2.js";
-import "./chunk-XNUPGWHL.js";
+} from "./chunk-KEAWMFYK.js";
+import "./chunk-7JP2UGMA.js";
 import "./chunk-X6JYXELB.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-OXIAOKOL.js";
+} from "./chunk-Y46ALT4G.js";
 import {
   readFiles
-} from "./chunk-ZZELJMXQ.js";
-import "./chunk-2HZFXFJ5.js";
+} from "./chunk-XTXS7QX7.js";
+import "./chunk-RYD6L6CS.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-ZZELJMXQ.js";
+} from "./chunk-XTXS7QX7.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-2HZFXFJ5.js";
+} from "./chunk-RYD6L6CS.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -27,7 +27,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   formatCommitMessage,
   parsedCommit,

@@ -45921,8 +45921,14 @@ ${message}`, "utf8");
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
 
 // src/git/abandoned-git-lock.ts
-import { promises as fsp5 } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join7, relative, resolve as resolve3 } from "node:path";
+import { promises as fsp6 } from "node:fs";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute2, join as join8, relative, resolve as resolve3 } from "node:path";
+
+// src/git/lock.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { constants as constants3, promises as fsp5, readFileSync as readFileSync2 } from "node:fs";
+import { hostname } from "node:os";
+import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
 
 // src/git/warn.ts
 var handler;
@@ -45938,6 +45944,225 @@ function gitWarn(message, data = {}) {
   }
 }
 
+// src/git/lock.ts
+var LockTimeoutError = class extends Error {
+  constructor(lockPath, owner) {
+    super(`${lockPath} is held by ${owner ? describeOwner(owner) : "another process"}`);
+    this.lockPath = lockPath;
+    this.owner = owner;
+  }
+  lockPath;
+  owner;
+};
+var OWNER2 = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
+function procStatFields(stat) {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+function processStart(pid) {
+  try {
+    return procStatFields(readFileSync2(`/proc/${pid}/stat`, "utf8"))[19];
+  } catch {
+    return void 0;
+  }
+}
+var self;
+function ownerLine() {
+  self ??= `git-canary lock pid=${process.pid} host=${hostname()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
+`;
+  return self;
+}
+function parseOwner(text) {
+  const m = OWNER2.exec(text);
+  if (!m) return void 0;
+  return { pid: Number(m[1]), host: m[2], start: m[3] };
+}
+function describeOwner(o) {
+  return `process ${o.pid} on ${o.host}`;
+}
+function ownerState(o) {
+  if (o.host !== hostname()) return "other-host";
+  try {
+    process.kill(o.pid, 0);
+  } catch (err) {
+    if (err.code === "ESRCH") return "dead";
+  }
+  if (o.start !== void 0) {
+    const now = processStart(o.pid);
+    if (now !== void 0 && now !== o.start) return "dead";
+  }
+  return "alive";
+}
+var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
+async function openLinked(lockPath) {
+  for (let attempt2 = 0; ; attempt2++) {
+    try {
+      return await fsp5.open(lockPath, constants3.O_RDWR);
+    } catch (err) {
+      if (err.code !== "ENOENT") throw err;
+      if (attempt2 >= 50) return void 0;
+      await new Promise((resolve5) => setTimeout(resolve5, 2));
+    }
+  }
+}
+async function tryCreate(lockPath) {
+  const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
+  await fsp5.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  let linked = false;
+  try {
+    const ino = (await fsp5.stat(tmp)).ino;
+    try {
+      await fsp5.link(tmp, lockPath);
+      linked = true;
+    } catch (err) {
+      const code = err.code;
+      if (code === "EEXIST") return void 0;
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(code ?? "")) throw err;
+    }
+    if (linked) {
+      const fd = await openLinked(lockPath);
+      if (!fd) return void 0;
+      if ((await fd.stat()).ino === ino) return fd;
+      await fd.close();
+      return void 0;
+    }
+  } finally {
+    await fsp5.unlink(tmp).catch(() => {
+    });
+  }
+  try {
+    const fd = await fsp5.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
+    await writeAt(fd, ownerLine());
+    return fd;
+  } catch (err) {
+    if (err.code === "EEXIST") return void 0;
+    throw err;
+  }
+}
+async function writeAt(fd, text, position = 0) {
+  const buf = Buffer.from(text);
+  let done = 0;
+  while (done < buf.length) done += (await fd.write(buf, done, buf.length - done, position + done)).bytesWritten;
+}
+async function inspect(lockPath) {
+  let fd;
+  try {
+    fd = await fsp5.open(lockPath, "r");
+  } catch (err) {
+    if (err.code === "ENOENT") return void 0;
+    throw err;
+  }
+  try {
+    const st = await fd.stat();
+    const buf = Buffer.alloc(256);
+    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+    return { ino: st.ino, ageMs: Date.now() - st.mtimeMs, owner: parseOwner(buf.subarray(0, bytesRead).toString("utf8")) };
+  } finally {
+    await fd.close();
+  }
+}
+async function removeIfSame(lockPath, ino) {
+  const now = await fsp5.stat(lockPath).catch(() => void 0);
+  if (!now) return "gone";
+  if (now.ino !== ino) return "kept";
+  const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
+  try {
+    await fsp5.rename(lockPath, grabbed);
+  } catch (err) {
+    if (err.code === "ENOENT") return "gone";
+    throw err;
+  }
+  const st = await fsp5.stat(grabbed).catch(() => void 0);
+  if (st && st.ino !== ino) {
+    await fsp5.link(grabbed, lockPath).catch(() => {
+    });
+    await fsp5.unlink(grabbed).catch(() => {
+    });
+    return "kept";
+  }
+  await fsp5.unlink(grabbed).catch(() => {
+  });
+  return "removed";
+}
+async function removePrivateFiles(lockPath, pid) {
+  const name = basename2(lockPath);
+  for (const n of await fsp5.readdir(dirname4(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join7(dirname4(lockPath), n)).catch(() => {
+    });
+  }
+}
+async function breakIfAbandoned(lockPath, staleMs) {
+  const found = await inspect(lockPath);
+  if (!found) return { gone: true };
+  const { owner } = found;
+  const state = owner ? ownerState(owner) : void 0;
+  if (state === "alive") return { gone: false, owner };
+  if (state === "dead") {
+    const outcome2 = await removeIfSame(lockPath, found.ino);
+    if (outcome2 === "removed") {
+      await removePrivateFiles(lockPath, owner.pid);
+      gitWarn(`broke the lock ${lockPath}: its owner, ${describeOwner(owner)}, is no longer running`, {
+        lock: lockPath,
+        ownerPid: owner.pid,
+        ownerHost: owner.host
+      });
+    }
+    return { gone: outcome2 !== "kept" };
+  }
+  if (found.ageMs < staleMs) return { gone: false, owner };
+  const outcome = await removeIfSame(lockPath, found.ino);
+  if (outcome === "removed") {
+    gitWarn(`broke the lock ${lockPath}: ${owner ? `its owner, ${describeOwner(owner)}, cannot be checked from here and ` : "it names no owner and "}it is ${Math.round(found.ageMs / 1e3)} s old`, {
+      lock: lockPath,
+      ownerPid: owner?.pid,
+      ownerHost: owner?.host
+    });
+  }
+  return { gone: outcome !== "kept" };
+}
+async function acquireLock(target2, options = {}) {
+  const { timeoutMs = 5e3, staleMs = 3e4, retryMs = 50 } = options;
+  const lockPath = `${target2}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let handle;
+  for (; ; ) {
+    handle = await tryCreate(lockPath);
+    if (handle) break;
+    const { gone, owner } = await breakIfAbandoned(lockPath, staleMs);
+    if (gone) continue;
+    if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, owner);
+    await sleep(1 + Math.random() * retryMs);
+  }
+  const fd = handle;
+  const ino = (await fd.stat()).ino;
+  let done = false;
+  const release = async () => {
+    if (done) return;
+    done = true;
+    await fd.close().catch(() => {
+    });
+    const now = await fsp5.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await fsp5.unlink(lockPath).catch(() => {
+    });
+  };
+  const commit = async (content) => {
+    if (done) throw new Error(`lock ${lockPath} already released`);
+    const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
+    try {
+      await fsp5.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await fsp5.stat(lockPath).catch(() => void 0);
+      if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
+      await fsp5.rename(tmp, target2);
+      await release();
+    } catch (err) {
+      await fsp5.unlink(tmp).catch(() => {
+      });
+      await release();
+      throw err;
+    }
+  };
+  return { path: lockPath, commit, release };
+}
+
 // src/git/abandoned-git-lock.ts
 function lockGitCouldNotCreate(stderr) {
   return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
@@ -45949,14 +46174,14 @@ function inside(dir, path) {
 async function processWorkingIn(dir, procRoot = "/proc") {
   let names;
   try {
-    names = await fsp5.readdir(procRoot);
+    names = await fsp6.readdir(procRoot);
   } catch {
     return void 0;
   }
   const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  if (!await fsp5.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  if (!await fsp6.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
   for (const pid of pids) {
-    const cwd = await fsp5.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    const cwd = await fsp6.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
     if (cwd === void 0 || !inside(dir, cwd)) continue;
     if (await parentOf(procRoot, pid) === process.pid) continue;
     return true;
@@ -45964,25 +46189,24 @@ async function processWorkingIn(dir, procRoot = "/proc") {
   return false;
 }
 async function parentOf(procRoot, pid) {
-  const stat = await fsp5.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
-  if (stat === void 0) return void 0;
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  const stat = await fsp6.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat === void 0 ? void 0 : Number(procStatFields(stat)[1]);
 }
 async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
-  const realGitdir = await fsp5.realpath(gitdir).catch(() => void 0);
+  const realGitdir = await fsp6.realpath(gitdir).catch(() => void 0);
   const given = resolve3(gitdir, lockPath);
-  const realDir = await fsp5.realpath(dirname4(given)).catch(() => void 0);
+  const realDir = await fsp6.realpath(dirname5(given)).catch(() => void 0);
   if (realGitdir === void 0 || realDir === void 0) return true;
-  const path = join7(realDir, basename2(given));
+  const path = join8(realDir, basename3(given));
   if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
-  const st = await fsp5.lstat(path).catch(() => void 0);
+  const st = await fsp6.lstat(path).catch(() => void 0);
   if (!st) return true;
   if (!st.isFile()) return false;
   const working = await processWorkingIn(realGitdir, options.procRoot);
   if (working === true) return false;
   const ageMs = Date.now() - st.mtimeMs;
   if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
-  await fsp5.unlink(path).catch((err) => {
+  await fsp6.unlink(path).catch((err) => {
     if (err.code !== "ENOENT") throw err;
   });
   gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
@@ -46153,7 +46377,7 @@ import { spawn as spawn2 } from "node:child_process";
 // src/git/native.ts
 import { execFile, spawn } from "node:child_process";
 import { closeSync, openSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename3, delimiter as delimiter2, join as join8 } from "node:path";
+import { basename as basename4, delimiter as delimiter2, join as join9 } from "node:path";
 import { promisify } from "node:util";
 var run = promisify(execFile);
 var MIN_NATIVE_GIT = [2, 31];
@@ -46219,7 +46443,7 @@ var detected;
 var versions = new TextMemo(8, "git-version", 8);
 function gitBinary(path = process.env.PATH ?? "") {
   for (const dir of path.split(delimiter2)) {
-    const candidate = join8(dir || ".", "git");
+    const candidate = join9(dir || ".", "git");
     let st;
     try {
       st = statSync2(candidate);
@@ -46229,7 +46453,7 @@ function gitBinary(path = process.env.PATH ?? "") {
     if (!st.isFile() || (st.mode & 73) === 0) continue;
     try {
       const real2 = realpathSync2(candidate);
-      if (basename3(real2) !== "git") return void 0;
+      if (basename4(real2) !== "git") return void 0;
       const head = Buffer.alloc(4);
       const fd = openSync(real2, "r");
       try {
@@ -46410,230 +46634,6 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
 // src/git/refs.ts
 import { promises as fsp7 } from "node:fs";
 import { dirname as dirname6, join as join10 } from "node:path";
-
-// src/git/lock.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { constants as constants3, promises as fsp6, readFileSync as readFileSync2 } from "node:fs";
-import { hostname } from "node:os";
-import { basename as basename4, dirname as dirname5, join as join9 } from "node:path";
-var LockTimeoutError = class extends Error {
-  constructor(lockPath, owner) {
-    super(`${lockPath} is held by ${owner ? describeOwner(owner) : "another process"}`);
-    this.lockPath = lockPath;
-    this.owner = owner;
-  }
-  lockPath;
-  owner;
-};
-var OWNER2 = /^git-canary lock pid=(\d+) host=(\S+)(?: start=(\S+))?\s*$/;
-function processStart(pid) {
-  try {
-    const stat = readFileSync2(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[19];
-  } catch {
-    return void 0;
-  }
-}
-var self;
-function ownerLine() {
-  self ??= `git-canary lock pid=${process.pid} host=${hostname()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
-`;
-  return self;
-}
-function parseOwner(text) {
-  const m = OWNER2.exec(text);
-  if (!m) return void 0;
-  return { pid: Number(m[1]), host: m[2], start: m[3] };
-}
-function describeOwner(o) {
-  return `process ${o.pid} on ${o.host}`;
-}
-function ownerState(o) {
-  if (o.host !== hostname()) return "other-host";
-  try {
-    process.kill(o.pid, 0);
-  } catch (err) {
-    if (err.code === "ESRCH") return "dead";
-  }
-  if (o.start !== void 0) {
-    const now = processStart(o.pid);
-    if (now !== void 0 && now !== o.start) return "dead";
-  }
-  return "alive";
-}
-var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
-async function openLinked(lockPath) {
-  for (let attempt2 = 0; ; attempt2++) {
-    try {
-      return await fsp6.open(lockPath, constants3.O_RDWR);
-    } catch (err) {
-      if (err.code !== "ENOENT") throw err;
-      if (attempt2 >= 50) return void 0;
-      await new Promise((resolve5) => setTimeout(resolve5, 2));
-    }
-  }
-}
-async function tryCreate(lockPath) {
-  const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
-  await fsp6.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
-  let linked = false;
-  try {
-    const ino = (await fsp6.stat(tmp)).ino;
-    try {
-      await fsp6.link(tmp, lockPath);
-      linked = true;
-    } catch (err) {
-      const code = err.code;
-      if (code === "EEXIST") return void 0;
-      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(code ?? "")) throw err;
-    }
-    if (linked) {
-      const fd = await openLinked(lockPath);
-      if (!fd) return void 0;
-      if ((await fd.stat()).ino === ino) return fd;
-      await fd.close();
-      return void 0;
-    }
-  } finally {
-    await fsp6.unlink(tmp).catch(() => {
-    });
-  }
-  try {
-    const fd = await fsp6.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
-    await writeAt(fd, ownerLine());
-    return fd;
-  } catch (err) {
-    if (err.code === "EEXIST") return void 0;
-    throw err;
-  }
-}
-async function writeAt(fd, text, position = 0) {
-  const buf = Buffer.from(text);
-  let done = 0;
-  while (done < buf.length) done += (await fd.write(buf, done, buf.length - done, position + done)).bytesWritten;
-}
-async function inspect(lockPath) {
-  let fd;
-  try {
-    fd = await fsp6.open(lockPath, "r");
-  } catch (err) {
-    if (err.code === "ENOENT") return void 0;
-    throw err;
-  }
-  try {
-    const st = await fd.stat();
-    const buf = Buffer.alloc(256);
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    return { ino: st.ino, ageMs: Date.now() - st.mtimeMs, owner: parseOwner(buf.subarray(0, bytesRead).toString("utf8")) };
-  } finally {
-    await fd.close();
-  }
-}
-async function removeIfSame(lockPath, ino) {
-  const now = await fsp6.stat(lockPath).catch(() => void 0);
-  if (!now) return "gone";
-  if (now.ino !== ino) return "kept";
-  const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
-  try {
-    await fsp6.rename(lockPath, grabbed);
-  } catch (err) {
-    if (err.code === "ENOENT") return "gone";
-    throw err;
-  }
-  const st = await fsp6.stat(grabbed).catch(() => void 0);
-  if (st && st.ino !== ino) {
-    await fsp6.link(grabbed, lockPath).catch(() => {
-    });
-    await fsp6.unlink(grabbed).catch(() => {
-    });
-    return "kept";
-  }
-  await fsp6.unlink(grabbed).catch(() => {
-  });
-  return "removed";
-}
-async function removePrivateFiles(lockPath, pid) {
-  const name = basename4(lockPath);
-  for (const n of await fsp6.readdir(dirname5(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp6.unlink(join9(dirname5(lockPath), n)).catch(() => {
-    });
-  }
-}
-async function breakIfAbandoned(lockPath, staleMs) {
-  const found = await inspect(lockPath);
-  if (!found) return { gone: true };
-  const { owner } = found;
-  const state = owner ? ownerState(owner) : void 0;
-  if (state === "alive") return { gone: false, owner };
-  if (state === "dead") {
-    const outcome2 = await removeIfSame(lockPath, found.ino);
-    if (outcome2 === "removed") {
-      await removePrivateFiles(lockPath, owner.pid);
-      gitWarn(`broke the lock ${lockPath}: its owner, ${describeOwner(owner)}, is no longer running`, {
-        lock: lockPath,
-        ownerPid: owner.pid,
-        ownerHost: owner.host
-      });
-    }
-    return { gone: outcome2 !== "kept" };
-  }
-  if (found.ageMs < staleMs) return { gone: false, owner };
-  const outcome = await removeIfSame(lockPath, found.ino);
-  if (outcome === "removed") {
-    gitWarn(`broke the lock ${lockPath}: ${owner ? `its owner, ${describeOwner(owner)}, cannot be checked from here and ` : "it names no owner and "}it is ${Math.round(found.ageMs / 1e3)} s old`, {
-      lock: lockPath,
-      ownerPid: owner?.pid,
-      ownerHost: owner?.host
-    });
-  }
-  return { gone: outcome !== "kept" };
-}
-async function acquireLock(target2, options = {}) {
-  const { timeoutMs = 5e3, staleMs = 3e4, retryMs = 50 } = options;
-  const lockPath = `${target2}.lock`;
-  const deadline = Date.now() + timeoutMs;
-  let handle;
-  for (; ; ) {
-    handle = await tryCreate(lockPath);
-    if (handle) break;
-    const { gone, owner } = await breakIfAbandoned(lockPath, staleMs);
-    if (gone) continue;
-    if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, owner);
-    await sleep(1 + Math.random() * retryMs);
-  }
-  const fd = handle;
-  const ino = (await fd.stat()).ino;
-  let done = false;
-  const release = async () => {
-    if (done) return;
-    done = true;
-    await fd.close().catch(() => {
-    });
-    const now = await fsp6.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await fsp6.unlink(lockPath).catch(() => {
-    });
-  };
-  const commit = async (content) => {
-    if (done) throw new Error(`lock ${lockPath} already released`);
-    const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
-    try {
-      await fsp6.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await fsp6.stat(lockPath).catch(() => void 0);
-      if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await fsp6.rename(tmp, target2);
-      await release();
-    } catch (err) {
-      await fsp6.unlink(tmp).catch(() => {
-      });
-      await release();
-      throw err;
-    }
-  };
-  return { path: lockPath, commit, release };
-}
-
-// src/git/refs.ts
 async function readText(path) {
   try {
     return await fsp7.readFile(path, "utf8");
@@ -47015,9 +47015,6 @@ function listFiles(dir) {
   }
   return out;
 }
-async function findBreakage(gitdir) {
-  return breakage(gitdir);
-}
 function attempt(what, otherwise) {
   try {
     return what();
@@ -47025,7 +47022,7 @@ function attempt(what, otherwise) {
     return otherwise;
   }
 }
-function breakage(gitdir) {
+async function findBreakage(gitdir) {
   const config2 = attempt(() => readFileSync3(join12(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
@@ -47347,8 +47344,9 @@ async function openRemote(spec2, options) {
     }
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
-  if (mode === "native" && options.fetchRefs?.length && existsSync(join13(gitdir, "config")) && existsSync(join13(gitdir, "HEAD"))) {
-    const refs = [...new Set(options.fetchRefs.map(toFullRef))];
+  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
+  if (mode === "native" && wanted.size > 0 && existsSync(join13(gitdir, "config")) && existsSync(join13(gitdir, "HEAD"))) {
+    const refs = [...wanted];
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   let opened;
@@ -47364,7 +47362,6 @@ async function openRemote(spec2, options) {
     await early?.answer;
   }
   if (opened) early = void 0;
-  const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   const resolve5 = async (ref2) => {
     const fullRef = toFullRef(ref2);
     const known = fetched.has(fullRef);

@@ -8,7 +8,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   commitTime,
   parsedCommit,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-XNUPGWHL.js";
+} from "./chunk-7JP2UGMA.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-OXIAOKOL.js";
+} from "./chunk-Y46ALT4G.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-ZZELJMXQ.js";
+} from "./chunk-XTXS7QX7.js";
 import {
   openSession
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   CanaryError,
   UsageError

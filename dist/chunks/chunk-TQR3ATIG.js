@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-OXIAOKOL.js";
+} from "./chunk-Y46ALT4G.js";
 import {
   NOTES_REF,
   commitUrl,
@@ -13,7 +13,7 @@ import {
   openSession,
   resolveGitHubRepository,
   toFullRef
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   parsedCommit
 } from "./chunk-23XMRP5I.js";

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   formatMeasured,
   formatNumber,

@@ -10,13 +10,13 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   noteText
-} from "./chunk-ZZELJMXQ.js";
+} from "./chunk-XTXS7QX7.js";
 import {
   CONFIG_FILE,
   NOTES_REF,
   openSession,
   parseNote
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   canaryCommits
 } from "./chunk-23XMRP5I.js";

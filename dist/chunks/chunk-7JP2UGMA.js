@@ -5,7 +5,7 @@ import {
 } from "./chunk-X6JYXELB.js";
 import {
   judgmentClock
-} from "./chunk-OXIAOKOL.js";
+} from "./chunk-Y46ALT4G.js";
 import {
   formatDuration,
   parseCheckDetails,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-XNUPGWHL.js";
+} from "./chunk-7JP2UGMA.js";
 import "./chunk-X6JYXELB.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-OXIAOKOL.js";
+} from "./chunk-Y46ALT4G.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-ZZELJMXQ.js";
-import "./chunk-2HZFXFJ5.js";
+} from "./chunk-XTXS7QX7.js";
+import "./chunk-RYD6L6CS.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-KAIRAQBO.js";
+} from "./chunk-DCV7BD3F.js";
 import {
   commitTime,
   parsedCommit

@@ -3,11 +3,11 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-PJSTC5W5.js";
-import "./chunk-OXIAOKOL.js";
-import "./chunk-ZZELJMXQ.js";
-import "./chunk-2HZFXFJ5.js";
-import "./chunk-KAIRAQBO.js";
+} from "./chunk-TQR3ATIG.js";
+import "./chunk-Y46ALT4G.js";
+import "./chunk-XTXS7QX7.js";
+import "./chunk-RYD6L6CS.js";
+import "./chunk-DCV7BD3F.js";
 import "./chunk-23XMRP5I.js";
 import "./chunk-5P5VL364.js";
 import "./chunk-LA5X7BD7.js";
