@@ -85,7 +85,9 @@ export async function cli(args: string[], o: { now?: string; scratch: string; ex
   const env = cliEnv({ GIT_CANARY_NOW: o.now });
   const timeFile = `${o.scratch}.time`;
   // BENCH_CPU_PROF=<dir>: each run of the CLI writes a V8 CPU profile there (for finding where the time goes).
-  const argv = [...(process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []), CLI, ...args];
+  // BENCH_NODE_FLAGS: node options for the CLI only (e.g. --trace-gc), split on spaces.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const argv = [...(process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []), ...flags, CLI, ...args];
   const p = HAS_TIME ? await run(TIME_BIN, ['-f', '%M', '-o', timeFile, process.execPath, ...argv], env) : await run(process.execPath, argv, env);
   if (p.code !== (o.expectCode ?? 0)) throw new Error(`git-canary ${args.join(' ')} exited ${p.code}\nstdout: ${p.stdout.slice(0, 4000)}\nstderr: ${p.stderr.slice(0, 4000)}`);
   if (!HAS_TIME) return p;

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-IXTFKYDF.js";
+} from "./chunks/chunk-KXPAPYD7.js";
 import {
   createLogger,
   redactSecrets
@@ -14,12 +14,15 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-GSIBKXVP.js";
+} from "./chunks/chunk-AP4I5XKK.js";
 import "./chunks/chunk-5U23UV77.js";
-import "./chunks/chunk-X6JYXELB.js";
-import "./chunks/chunk-23XMRP5I.js";
-import "./chunks/chunk-5P5VL364.js";
-import "./chunks/chunk-LA5X7BD7.js";
+import "./chunks/chunk-RARF6O2S.js";
+import "./chunks/chunk-JYLLJUQ7.js";
+import "./chunks/chunk-3LIXOM53.js";
+import "./chunks/chunk-3SYWMJHA.js";
+import {
+  flushMemos
+} from "./chunks/chunk-NUWHMPWX.js";
 import {
   UsageError,
   installOutputScrubbing,
@@ -19934,7 +19937,7 @@ async function run(env = process.env) {
   let exitCode;
   let errors = [];
   try {
-    result = await spec.run(ctx, opts);
+    result = await spec.run(ctx, opts).finally(flushMemos);
     for (const line of result.errors ?? []) process.stderr.write(`error: ${line}
 `);
     if (globals.json) {

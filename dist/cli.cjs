@@ -108,7 +108,15 @@ function keepMemosIn(dir, build2 = buildId) {
   }
   kept = { path, memos, dirty: false };
 }
+function flushAlso(key, write) {
+  alsoFlushed.set(key, write);
+}
 async function flushMemos() {
+  const others = [...alsoFlushed.values()];
+  alsoFlushed.clear();
+  await Promise.all([writeMemos(), ...others.map((write) => write())]);
+}
+async function writeMemos() {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
   for (const [name, memo2] of Object.entries(memos)) {
@@ -138,7 +146,7 @@ function keptMemo(name) {
 function digestOf(key) {
   return (0, import_node_crypto2.createHash)("sha256").update(key).digest("base64url");
 }
-var import_node_crypto2, import_node_fs2, import_node_path2, buildId, currentBuildId, KEPT_MAX, keptMax, kept, TextMemo;
+var import_node_crypto2, import_node_fs2, import_node_path2, MEMO_DIR, buildId, currentBuildId, KEPT_MAX, keptMax, kept, alsoFlushed, TextMemo;
 var init_memo = __esm({
   "src/memo.ts"() {
     "use strict";
@@ -146,9 +154,11 @@ var init_memo = __esm({
     import_node_fs2 = require("node:fs");
     import_node_path2 = require("node:path");
     init_atomic_fs();
+    MEMO_DIR = "git-canary-memo";
     currentBuildId = () => buildId;
     KEPT_MAX = 4096;
     keptMax = /* @__PURE__ */ new Map();
+    alsoFlushed = /* @__PURE__ */ new Map();
     TextMemo = class {
       /**
        * `name`: also kept on disk, under this name (only booleans, strings and
@@ -3634,6 +3644,282 @@ var require_commander = __commonJS({
   }
 });
 
+// src/analysis/format.ts
+function formatNumber(value) {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+  if (value === 0) return "0";
+  const rounded = Math.abs(value) >= 1 ? Number(value.toFixed(4)) : Number(value.toPrecision(4));
+  return String(rounded === 0 ? 0 : rounded);
+}
+function formatMeasured(value, bounds2) {
+  const short3 = formatNumber(value);
+  const clashes = (s) => bounds2.some((b) => b !== void 0 && b !== value && s === String(b));
+  if (!clashes(short3)) return short3;
+  for (let digits = 5; digits <= 17; digits++) {
+    const longer = String(Number(value.toPrecision(digits)));
+    if (!clashes(longer)) return longer;
+  }
+  return String(value);
+}
+function formatPercentage(fraction, avoid = []) {
+  const exact = fraction * 100;
+  const clashes = (shown3) => avoid.some((a) => shown3 === a && Math.abs(exact - a) > 1e-9 * Math.max(1, Math.abs(a)));
+  for (let digits = 3; digits <= 17; digits++) {
+    const shown3 = Number(exact.toPrecision(digits));
+    if (!clashes(shown3)) return `${shown3}%`;
+  }
+  return `${exact}%`;
+}
+function formatChange(fraction, avoid = []) {
+  const shown3 = formatPercentage(Math.abs(fraction), avoid);
+  return `${fraction < 0 && shown3 !== "0%" ? "-" : "+"}${shown3}`;
+}
+function formatPercent(fraction) {
+  return `${Number((fraction * 100).toPrecision(12))}%`;
+}
+var init_format = __esm({
+  "src/analysis/format.ts"() {
+    "use strict";
+  }
+});
+
+// src/analysis/summary.ts
+function formatChecksEntry(e, exact = false) {
+  const num = exact ? String : formatNumber;
+  const value = e.value === null || !Number.isFinite(e.value) ? "-" : exact ? String(e.value) : formatMeasured(e.value, [e.min, e.max, e.minRequests]);
+  const items = [];
+  if (e.min !== void 0) items.push(`min ${e.min}`);
+  if (e.max !== void 0) items.push(`max ${e.max}`);
+  if (e.minRequests !== void 0) items.push(`minRequests ${e.minRequests}`);
+  if (e.comparison) items.push(formatComparison(e.comparison, num));
+  const details = items.length > 0 ? ` (${items.join(", ")})` : "";
+  const critical = e.critical ? " critical" : "";
+  const note2 = e.note !== void 0 ? ` (${e.note})` : "";
+  return `${e.name} ${value}${details} ${e.outcome}${critical}${note2}`;
+}
+function formatComparison(c, num) {
+  const parts = [`${c.from === "first-value" ? "first" : "ref"} ${num(c.reference)}`];
+  if (c.method === "value" && c.change !== null && Number.isFinite(c.change * 100)) parts.push(formatChange(c.change, percentagesIn(c.bound)));
+  if (c.method === "mann-whitney") {
+    parts.push("mann-whitney");
+    if (c.pValue !== void 0) {
+      const effect = c.effectSize === null || c.effectSize === void 0 ? "-" : num(c.effectSize);
+      parts.push(`p=${num(c.pValue)}`, `effect ${effect}`);
+    }
+  }
+  if (c.bound !== "") parts.push(c.bound);
+  return parts.join(" ");
+}
+function percentagesIn(bound) {
+  return [...bound.matchAll(/(\d+(?:\.\d+)?)%/g)].map((m) => Number(m[1]));
+}
+function summarize(results, requests) {
+  const entries2 = [];
+  if (requests) {
+    entries2.push({
+      name: REQUESTS_ENTRY,
+      value: requests.value,
+      outcome: requests.outcome,
+      minRequests: requests.min,
+      ...requests.outcome === "no-data" || requests.outcome === "error" ? { note: requests.reason } : {}
+    });
+  }
+  for (const r of results) {
+    entries2.push({
+      name: r.name,
+      value: r.value,
+      outcome: r.outcome,
+      ...r.min !== void 0 ? { min: r.min } : {},
+      ...r.max !== void 0 ? { max: r.max } : {},
+      ...r.critical ? { critical: true } : {},
+      ...r.comparison ? { comparison: r.comparison } : {},
+      ...r.outcome === "no-data" || r.outcome === "error" || r.outcome === "inconclusive" ? { note: r.reason } : {}
+    });
+  }
+  if (entries2.length === 0) return "no checks";
+  return entries2.map((e) => formatChecksEntry(e)).join("; ");
+}
+var REQUESTS_ENTRY;
+var init_summary = __esm({
+  "src/analysis/summary.ts"() {
+    "use strict";
+    init_format();
+    REQUESTS_ENTRY = "requests";
+  }
+});
+
+// src/audit/checks.ts
+function isCheckOutcome(s) {
+  return typeof s === "string" && OUTCOMES.includes(s);
+}
+function parseChecksLine(line) {
+  return valuesOfLine.get(line, () => Object.freeze(parseCheckDetails(line).map(({ name, value, outcome }) => Object.freeze({ name, value, outcome }))));
+}
+function parseCheckDetails(line) {
+  return detailsOfLine.get(line, () => Object.freeze(parseEntries(line).map((c) => Object.freeze(c))));
+}
+function parseEntries(line) {
+  const out = [];
+  for (const part of line.split(";")) {
+    const m = ENTRY.exec(part.trim());
+    if (!m) continue;
+    const [, name, raw, details, outcome, critical] = m;
+    if (name === void 0 || raw === void 0 || !isCheckOutcome(outcome)) continue;
+    const value = NUMBER.test(raw) ? Number(raw) : null;
+    out.push({
+      name,
+      value: value !== null && Number.isFinite(value) ? value : null,
+      outcome,
+      ...details === void 0 ? {} : parseDetails(details),
+      ...critical ? { critical: true } : {}
+    });
+  }
+  return out;
+}
+function percentToFraction(pct2) {
+  const [mantissa, exponent] = pct2.toLowerCase().split("e");
+  return Number(`${mantissa}e${Number(exponent ?? 0) - 2}`);
+}
+function parseDetails(details) {
+  const out = {};
+  const split2 = details.search(COMPARISON_START);
+  const simple = split2 < 0 ? details : details.slice(0, split2);
+  for (const item of simple.split(",")) {
+    const m = SIMPLE_ITEM.exec(item.trim());
+    if (!m) continue;
+    const key = m[1].toLowerCase() === "minrequests" ? "minRequests" : m[1].toLowerCase();
+    out[key] = Number(m[2]);
+  }
+  if (split2 < 0) return out;
+  const c = COMPARISON.exec(details.slice(split2).replace(/^,\s*/, "").trim());
+  if (!c) return out;
+  const [, from, reference, change, method, pValue, effect, bound] = c;
+  out.method = method ? "mann-whitney" : "value";
+  out.reference = Number(reference);
+  out.from = from.toLowerCase() === "first" ? "first-value" : "baseline";
+  if (change !== void 0) out.change = percentToFraction(change);
+  if (pValue !== void 0) out.pValue = Number(pValue);
+  if (effect !== void 0) out.effectSize = effect === "-" ? null : Number(effect);
+  out.bound = bound?.trim() ?? "";
+  return out;
+}
+function checksFromBody(body) {
+  for (const line of body.split("\n")) {
+    const checks = parseChecksLine(line);
+    if (checks.length > 0) return checks;
+  }
+  return [];
+}
+var OUTCOMES, ENTRY, NUM, NUMBER, SIMPLE_ITEM, COMPARISON, COMPARISON_START, valuesOfLine, detailsOfLine;
+var init_checks = __esm({
+  "src/audit/checks.ts"() {
+    "use strict";
+    init_summary();
+    init_memo();
+    OUTCOMES = ["pass", "fail", "inconclusive", "no-data", "error"];
+    ENTRY = /^(\S+)\s+(\S+)(?:\s+\(([^)]*)\))?\s+(pass|fail|inconclusive|no-data|error)(?:\s+(critical))?(?:\s.*)?$/;
+    NUM = "[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[-+]?\\d+)?";
+    NUMBER = new RegExp(`^${NUM}$`, "i");
+    SIMPLE_ITEM = new RegExp(`^(min|max|minRequests)\\s+(${NUM})$`, "i");
+    COMPARISON = new RegExp(
+      `^(ref|first)\\s+(${NUM})(?:\\s+([-+]${NUM})%)?(?:\\s+(mann-whitney)(?:\\s+p=(${NUM})\\s+effect\\s+(${NUM}|-))?)?(?:\\s+((?:maxIncrease|maxDecrease)\\s.*))?$`,
+      "i"
+    );
+    COMPARISON_START = /(?:^|,\s*)(?=(?:ref|first)\s)/;
+    valuesOfLine = new TextMemo(4096);
+    detailsOfLine = new TextMemo(4096);
+  }
+});
+
+// src/audit/notes.ts
+function isJudgmentOutcome(s) {
+  return typeof s === "string" && JUDGMENT_OUTCOMES.includes(s);
+}
+function formatNoteLine(n) {
+  return JSON.stringify({
+    service: n.service,
+    rollout: n.rollout,
+    at: n.at,
+    outcome: n.outcome,
+    checks: n.checks.map(checkJson),
+    ...n.critical && n.critical.length > 0 ? { critical: n.critical } : {},
+    ...n.requests ? { requests: { value: finite(n.requests.value), min: n.requests.min } } : {}
+  });
+}
+function checkJson(c) {
+  const out = { name: c.name, value: finite(c.value), outcome: c.outcome };
+  for (const k of ["min", "max", "reference", "pValue"]) if (finite(c[k]) !== null) out[k] = c[k];
+  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
+  if (c.from) out.from = c.from;
+  if (c.critical) out.critical = true;
+  if (c.reason) out.reason = c.reason;
+  return out;
+}
+function parseNote(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let raw;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const n = toJudgmentNote(raw);
+    if (n) out.push(n);
+  }
+  return out;
+}
+function appendNote(existing, n) {
+  const base = existing === void 0 || existing.trim() === "" ? "" : existing.endsWith("\n") ? existing : `${existing}
+`;
+  return `${base}${formatNoteLine(n)}
+`;
+}
+function notePaths(sha) {
+  return [sha, `${sha.slice(0, 2)}/${sha.slice(2)}`, `${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha.slice(4)}`];
+}
+function toJudgmentNote(raw) {
+  if (!isRecord(raw)) return void 0;
+  const { service: service2, rollout, at: at3, outcome, checks } = raw;
+  if (typeof service2 !== "string" || typeof rollout !== "string" || typeof at3 !== "string") return void 0;
+  if (Number.isNaN(Date.parse(at3))) return void 0;
+  if (!isJudgmentOutcome(outcome)) return void 0;
+  const list = [];
+  for (const c of Array.isArray(checks) ? checks : []) {
+    if (!isRecord(c) || typeof c.name !== "string" || !isCheckOutcome(c.outcome)) continue;
+    list.push(toCheck(c, c.name, c.outcome));
+  }
+  const critical = Array.isArray(raw.critical) ? raw.critical.filter((n) => typeof n === "string") : [];
+  const requests = isRecord(raw.requests) && finite(raw.requests.min) !== null ? { value: finite(raw.requests.value), min: raw.requests.min } : void 0;
+  return { service: service2, rollout, at: at3, outcome, checks: list, ...critical.length > 0 ? { critical } : {}, ...requests ? { requests } : {} };
+}
+function toCheck(c, name, outcome) {
+  const out = { name, value: finite(c.value), outcome };
+  for (const k of ["min", "max", "reference", "pValue"]) {
+    const v = finite(c[k]);
+    if (v !== null) out[k] = v;
+  }
+  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
+  if (c.from === "baseline" || c.from === "first-value") out.from = c.from;
+  if (c.critical === true) out.critical = true;
+  if (typeof c.reason === "string" && c.reason !== "") out.reason = c.reason;
+  return out;
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+var NOTES_REF, JUDGMENT_OUTCOMES, finite;
+var init_notes = __esm({
+  "src/audit/notes.ts"() {
+    "use strict";
+    init_checks();
+    NOTES_REF = "refs/notes/git-canary";
+    JUDGMENT_OUTCOMES = ["pass", "fail", "inconclusive", "error"];
+    finite = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+  }
+});
+
 // src/errors.ts
 function printable(text) {
   return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -3735,6 +4021,547 @@ var init_errors = __esm({
         super("USAGE", message, options);
       }
     };
+  }
+});
+
+// src/secrets.ts
+function encodingsOf(secret) {
+  const out = /* @__PURE__ */ new Set([secret]);
+  const uri = encodeURIComponent(secret);
+  out.add(uri);
+  out.add(uri.replace(/%20/g, "+"));
+  out.add(new URLSearchParams({ x: secret }).toString().slice(2));
+  out.add(JSON.stringify(secret).slice(1, -1));
+  const b64 = Buffer.from(secret, "utf8").toString("base64");
+  out.add(b64);
+  out.add(b64.replace(/=+$/, ""));
+  out.add(Buffer.from(secret, "utf8").toString("base64url"));
+  return [...out];
+}
+function basicFormsOf(username, password) {
+  const pair = `${username}:${password}`;
+  const b64 = Buffer.from(pair, "utf8").toString("base64");
+  return [b64, b64.replace(/=+$/, ""), Buffer.from(pair, "utf8").toString("base64url"), `${encodeURIComponent(username)}:${encodeURIComponent(password)}`];
+}
+function add(form) {
+  if (form.length < MIN_LENGTH || forms.has(form)) return;
+  forms.add(form);
+  ordered = void 0;
+  for (const l of listeners) l(form);
+}
+function registerSecret(value) {
+  if (!value) return;
+  for (const v of /* @__PURE__ */ new Set([value, value.trim(), ...value.split(/\r?\n/).map((l) => l.trim())])) {
+    if (v.length < MIN_LENGTH) continue;
+    for (const form of encodingsOf(v)) add(form);
+  }
+}
+function registerCredentials(username, password) {
+  if (!password) return;
+  registerSecret(password);
+  for (const form of basicFormsOf(username ?? "", password)) add(form);
+}
+function registerToken(token) {
+  if (!token) return;
+  registerSecret(token);
+  for (const user of ["x-access-token", "x-oauth-basic", ""]) for (const form of basicFormsOf(user, token)) add(form);
+}
+function registerHeaderValue(value) {
+  if (!value) return;
+  registerSecret(value);
+  const words = value.split(/\s+/).filter(Boolean);
+  for (const word of words) if (!AUTH_SCHEMES.test(word)) registerSecret(word);
+  if (words.length === 2 && /^basic$/i.test(words[0])) {
+    const decoded = Buffer.from(words[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon >= 0) registerCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
+  }
+}
+function registerUrlSecrets(raw) {
+  if (!raw) return;
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return;
+  }
+  if (url3.password) {
+    registerSecret(url3.password);
+    registerCredentials(safeDecode(url3.username), safeDecode(url3.password));
+  }
+  for (const value of secretParamValues(url3)) registerSecret(value);
+}
+function secretParamValues(url3) {
+  const values = [];
+  for (const [name, value] of url3.searchParams) if (SECRET_PARAM.test(name)) values.push(value);
+  for (const part of url3.search.slice(1).split("&")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && SECRET_PARAM.test(safeDecode(part.slice(0, eq)))) {
+      const written = part.slice(eq + 1);
+      values.push(written, safeDecode(written));
+    }
+  }
+  return values;
+}
+function registerEnvSecrets(env) {
+  for (const name of ["GIT_CANARY_TOKEN", "GITHUB_TOKEN", "INPUT_TOKEN"]) registerToken(env[name]?.trim() || void 0);
+}
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+function secretForms() {
+  ordered ??= [...forms].sort((a, b) => b.length - a.length);
+  return ordered;
+}
+function scrub(text) {
+  if (forms.size === 0 || text === "") return text;
+  let out = text;
+  for (const form of secretForms()) if (out.includes(form)) out = out.split(form).join(MASK);
+  return out;
+}
+function scrubDeep(value) {
+  if (forms.size === 0) return value;
+  const walk4 = (v) => {
+    if (typeof v === "string") return scrub(v);
+    if (Array.isArray(v)) return v.map(walk4);
+    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), walk4(x)]));
+    }
+    return v;
+  };
+  return walk4(value);
+}
+function installOutputScrubbing(env = process.env) {
+  registerEnvSecrets(env);
+  if (installed) return;
+  installed = true;
+  for (const stream4 of [process.stdout, process.stderr]) {
+    const original = stream4.write.bind(stream4);
+    stream4.write = ((chunk, ...rest2) => original(scrubChunk(chunk), ...rest2));
+  }
+}
+function scrubChunk(chunk) {
+  if (forms.size === 0) return chunk;
+  const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString("utf8") : void 0;
+  if (text === void 0) return chunk;
+  const clean4 = text.split(/(?<=\n)/).map((line) => line.startsWith("::add-mask::") ? line : scrub(line)).join("");
+  return clean4 === text ? chunk : clean4;
+}
+var MIN_LENGTH, MASK, forms, ordered, listeners, AUTH_SCHEMES, SECRET_PARAM, installed;
+var init_secrets = __esm({
+  "src/secrets.ts"() {
+    "use strict";
+    MIN_LENGTH = 4;
+    MASK = "***";
+    forms = /* @__PURE__ */ new Set();
+    listeners = [];
+    AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
+    SECRET_PARAM = /token|key|secret|passw|auth|signature|credential|session/i;
+    installed = false;
+  }
+});
+
+// src/git/credentials.ts
+function parseRemoteUrl(spec2, token) {
+  let parsed;
+  try {
+    parsed = new URL(spec2);
+  } catch {
+    throw new GitError("invalid repository URL", {
+      where: { detail: stripUserInfo(spec2) },
+      hint: "use an https:// URL or a local path"
+    });
+  }
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  const url3 = parsed.toString().replace(/\/+$/, "");
+  if (username || password) {
+    registerCredentials(username, password);
+    return { url: url3, source: "url", username, password };
+  }
+  if (token) {
+    registerToken(token);
+    return { url: url3, source: "token", username: TOKEN_USERNAME, password: token };
+  }
+  return { url: url3, source: "none" };
+}
+function stripUserInfo(text) {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+}
+function redactor(creds) {
+  const secrets = /* @__PURE__ */ new Set();
+  for (const s of [creds.password, creds.source === "url" ? creds.username : void 0]) {
+    if (!s) continue;
+    for (const form of encodingsOf(s)) secrets.add(form);
+  }
+  if (creds.username !== void 0 || creds.password !== void 0) {
+    for (const form of basicFormsOf(creds.username ?? "", creds.password ?? "")) secrets.add(form);
+  }
+  const ordered2 = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = stripUserInfo(text);
+    for (const s of ordered2) out = out.split(s).join("***");
+    return out;
+  };
+}
+function basicAuthorization(creds) {
+  if (creds.source === "none") return void 0;
+  return `Basic ${Buffer.from(`${creds.username ?? ""}:${creds.password ?? ""}`).toString("base64")}`;
+}
+function authCallbacks(creds) {
+  const state = { offered: false, refused: false };
+  const onAuth = () => {
+    if (creds.source === "none") return void 0;
+    state.offered = true;
+    return { username: creds.username ?? "", password: creds.password ?? "" };
+  };
+  const onAuthFailure = () => {
+    state.refused = true;
+    return { cancel: true };
+  };
+  return { onAuth, onAuthFailure, state };
+}
+var TOKEN_USERNAME;
+var init_credentials = __esm({
+  "src/git/credentials.ts"() {
+    "use strict";
+    init_errors();
+    init_secrets();
+    TOKEN_USERNAME = "x-access-token";
+  }
+});
+
+// src/git/cache-dir.ts
+function defaultCacheDir(env = process.env) {
+  if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
+  return (0, import_node_path3.join)(env.XDG_CACHE_HOME || (0, import_node_path3.join)((0, import_node_os.homedir)(), ".cache"), "git-canary");
+}
+function remoteCacheDir(url3, cacheRoot) {
+  const clean4 = parseRemoteUrl(url3, void 0).url;
+  return (0, import_node_path3.join)(cacheRoot, (0, import_node_crypto3.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
+}
+var import_node_crypto3, import_node_os, import_node_path3;
+var init_cache_dir = __esm({
+  "src/git/cache-dir.ts"() {
+    "use strict";
+    import_node_crypto3 = require("node:crypto");
+    import_node_os = require("node:os");
+    import_node_path3 = require("node:path");
+    init_credentials();
+  }
+});
+
+// src/git/native.ts
+function nativeEnv(creds, gitdir) {
+  const env = {};
+  for (const k of PASSED_ENV) if (process.env[k] !== void 0) env[k] = process.env[k];
+  Object.assign(env, {
+    HOME: "/nonexistent",
+    LC_ALL: "C",
+    LANG: "C",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: ""
+  });
+  const config2 = [...FIXED_CONFIG];
+  if (gitdir) config2.push(["safe.directory", gitdir]);
+  const authorization = creds ? basicAuthorization(creds) : void 0;
+  if (authorization) config2.push(["http.extraHeader", `Authorization: ${authorization}`]);
+  env.GIT_CONFIG_COUNT = String(config2.length);
+  config2.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+function parseGitVersion(text) {
+  const m = /git version (\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : void 0;
+}
+function gitBinary(path = process.env.PATH ?? "") {
+  for (const dir of path.split(import_node_path4.delimiter)) {
+    const candidate = (0, import_node_path4.join)(dir || ".", "git");
+    let st;
+    try {
+      st = (0, import_node_fs3.statSync)(candidate);
+    } catch {
+      continue;
+    }
+    if (!st.isFile() || (st.mode & 73) === 0) continue;
+    try {
+      const real2 = (0, import_node_fs3.realpathSync)(candidate);
+      if ((0, import_node_path4.basename)(real2) !== "git") return void 0;
+      const head = Buffer.alloc(4);
+      const fd = (0, import_node_fs3.openSync)(real2, "r");
+      try {
+        if ((0, import_node_fs3.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
+      } finally {
+        (0, import_node_fs3.closeSync)(fd);
+      }
+      return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function nativeVersion() {
+  detected ??= (async () => {
+    const binary = gitBinary();
+    const known = binary === void 0 ? void 0 : versions.known(binary);
+    if (known?.found) return parseGitVersion(known.value);
+    const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
+    if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
+    return parseGitVersion(stdout);
+  })().catch(() => void 0);
+  return detected;
+}
+function usable(v) {
+  return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
+}
+function gitModeKnown(setting = process.env.GIT_CANARY_GIT) {
+  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  if (wanted === "embedded") return "embedded";
+  if (wanted !== "auto" && wanted !== "native") return void 0;
+  const binary = gitBinary();
+  const known = binary === void 0 ? void 0 : versions.known(binary);
+  if (!known?.found) return void 0;
+  if (usable(parseGitVersion(known.value))) return "native";
+  return wanted === "auto" ? "embedded" : void 0;
+}
+async function gitMode(setting = process.env.GIT_CANARY_GIT) {
+  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  if (wanted === "embedded") return "embedded";
+  if (wanted !== "auto" && wanted !== "native") {
+    throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
+      where: { detail: "GIT_CANARY_GIT" },
+      hint: "unset it (auto: native git when installed) or set it to native or embedded"
+    });
+  }
+  const version2 = await nativeVersion();
+  if (usable(version2)) return "native";
+  if (wanted === "auto") return "embedded";
+  throw new GitError(
+    version2 ? `git ${version2.join(".")} is too old for GIT_CANARY_GIT=native` : "GIT_CANARY_GIT=native but no git is on PATH",
+    {
+      where: { detail: "GIT_CANARY_GIT" },
+      hint: `install git ${MIN_NATIVE_GIT.join(".")} or newer, or set GIT_CANARY_GIT=embedded (isomorphic-git only)`
+    }
+  );
+}
+function runNative(gitdir, args, creds) {
+  return new Promise((resolve8, reject) => {
+    const child2 = (0, import_node_child_process.spawn)("git", [`--git-dir=${gitdir}`, ...args], {
+      cwd: gitdir,
+      env: nativeEnv(creds, gitdir),
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child2.stdout.setEncoding("utf8").on("data", (d) => {
+      if (stdout.length < STDERR_KEEP) stdout += d;
+    });
+    child2.stderr.setEncoding("utf8").on("data", (d) => {
+      stderr = (stderr + d).slice(-STDERR_KEEP);
+    });
+    child2.on("error", reject);
+    child2.on("close", (code, signal) => resolve8({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+function blobFilter(maxBytes) {
+  return `blob:limit=${maxBytes + 1}`;
+}
+function partialCloneSettings(maxBytes) {
+  return {
+    "remote.origin.promisor": "true",
+    "remote.origin.partialclonefilter": blobFilter(maxBytes),
+    "extensions.partialclone": "origin"
+  };
+}
+var import_node_child_process, import_node_fs3, import_node_path4, import_node_util, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
+var init_native = __esm({
+  "src/git/native.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_fs3 = require("node:fs");
+    import_node_path4 = require("node:path");
+    import_node_util = require("node:util");
+    init_errors();
+    init_memo();
+    init_credentials();
+    run = (0, import_node_util.promisify)(import_node_child_process.execFile);
+    MIN_NATIVE_GIT = [2, 31];
+    PASSED_ENV = [
+      "PATH",
+      "TMPDIR",
+      "SYSTEMROOT",
+      "http_proxy",
+      "https_proxy",
+      "HTTP_PROXY",
+      "HTTPS_PROXY",
+      "all_proxy",
+      "ALL_PROXY",
+      "no_proxy",
+      "NO_PROXY",
+      "SSL_CERT_FILE",
+      "SSL_CERT_DIR",
+      "GIT_SSL_CAINFO",
+      "GIT_SSL_CAPATH",
+      "GIT_SSL_NO_VERIFY",
+      "GIT_PROXY_SSL_CAINFO"
+    ];
+    FIXED_CONFIG = [
+      // No maintenance or gc in a cache other processes read.
+      ["gc.auto", "0"],
+      ["maintenance.auto", "false"],
+      ["fetch.writeCommitGraph", "false"],
+      ["core.askPass", ""],
+      ["credential.helper", ""],
+      // Like the embedded path's two minutes of socket silence.
+      ["http.lowSpeedLimit", "1"],
+      ["http.lowSpeedTime", "120"]
+    ];
+    versions = new TextMemo(8, "git-version", 8);
+    STDERR_KEEP = 64 * 1024;
+  }
+});
+
+// src/git/early-advertisement.ts
+function lsRemoteArgs(refs) {
+  return ["-c", "protocol.version=1", "ls-remote", "origin", ...refs];
+}
+function startAdvertisement(o) {
+  try {
+    const creds = parseRemoteUrl(o.url, o.token);
+    const gitdir = remoteCacheDir(creds.url, o.cacheDir);
+    if (!(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "config")) || !(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "HEAD"))) return;
+    if (gitModeKnown() !== "native") return;
+    const answer = runNative(gitdir, lsRemoteArgs(o.refs), creds).catch((error2) => ({ error: error2 }));
+    started = { gitdir, refs: JSON.stringify(o.refs), answer };
+  } catch {
+  }
+}
+function takeAdvertisement(gitdir, refs) {
+  if (!started || started.gitdir !== gitdir || started.refs !== JSON.stringify(refs)) return void 0;
+  const { answer } = started;
+  started = void 0;
+  return answer;
+}
+var import_node_fs4, import_node_path5, started;
+var init_early_advertisement = __esm({
+  "src/git/early-advertisement.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+    import_node_path5 = require("node:path");
+    init_cache_dir();
+    init_credentials();
+    init_native();
+  }
+});
+
+// src/git/paths.ts
+function isSha(value) {
+  return SHA_RE.test(value);
+}
+function splitRepoPath(path, options = {}) {
+  if (path === "" && options.allowRoot) return [];
+  const refuse2 = (why2) => {
+    throw new PathError(`path ${why2}`, {
+      where: { file: path },
+      hint: 'use a relative path inside the repository, with / separators and no ".." segments'
+    });
+  };
+  if (path === "") refuse2("is empty");
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) refuse2("is absolute");
+  if (path.includes("\\")) refuse2("contains a backslash");
+  if (path.includes("\0")) refuse2("contains a NUL byte");
+  const segments2 = path.replace(/\/+$/, "").split("/");
+  for (const s of segments2) {
+    if (s === "") refuse2("has an empty segment");
+    if (s === "..") refuse2("leaves the repository");
+    if (s === ".") refuse2('has a "." segment');
+    if (s.toLowerCase() === ".git") refuse2("names the .git directory");
+  }
+  return segments2;
+}
+function toFullRef(ref3) {
+  const known = validFullRefs.get(ref3);
+  if (known !== void 0) return known;
+  const full = ref3 === "HEAD" || ref3.startsWith("refs/") ? ref3 : `refs/heads/${ref3}`;
+  if (!isValidRefName(full)) {
+    throw new GitError(`invalid ref name ${JSON.stringify(ref3)}`, {
+      where: { branch: ref3 },
+      hint: 'use a branch name like "production" or a full ref like "refs/notes/git-canary"'
+    });
+  }
+  if (validFullRefs.size >= 1024) validFullRefs.clear();
+  validFullRefs.set(ref3, full);
+  return full;
+}
+function shortRef(fullRef) {
+  return fullRef.startsWith("refs/heads/") ? fullRef.slice("refs/heads/".length) : fullRef;
+}
+function isValidRefName(ref3) {
+  if (ref3 === "HEAD") return true;
+  if (!ref3.startsWith("refs/") || ref3.endsWith("/") || ref3.endsWith(".")) return false;
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\//.test(ref3)) return false;
+  return ref3.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+}
+var SHA_RE, validFullRefs;
+var init_paths = __esm({
+  "src/git/paths.ts"() {
+    "use strict";
+    init_errors();
+    SHA_RE = /^[0-9a-f]{40}$/;
+    validFullRefs = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/runner/early.ts
+var early_exports = {};
+__export(early_exports, {
+  DEFAULT_CANDIDATE: () => DEFAULT_CANDIDATE,
+  askRefsEarly: () => askRefsEarly,
+  isUrl: () => isUrl,
+  sessionRefs: () => sessionRefs,
+  tokenOf: () => tokenOf
+});
+function sessionRefs(production) {
+  return [production, DEFAULT_CANDIDATE, NOTES_REF];
+}
+function tokenOf(env) {
+  return env.GIT_CANARY_TOKEN || env.GITHUB_TOKEN || void 0;
+}
+function askRefsEarly(ctx) {
+  const spec2 = ctx.options.repo;
+  if (!isUrl(spec2)) return;
+  try {
+    const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
+    keepMemosIn((0, import_node_path6.join)(remoteCacheDir(spec2, cacheDir), MEMO_DIR));
+    startAdvertisement({ url: spec2, cacheDir, token: tokenOf(ctx.env), refs: [...new Set(sessionRefs(ctx.options.production).map(toFullRef))] });
+  } catch {
+  }
+}
+var import_node_path6, DEFAULT_CANDIDATE, isUrl;
+var init_early = __esm({
+  "src/runner/early.ts"() {
+    "use strict";
+    import_node_path6 = require("node:path");
+    init_notes();
+    init_cache_dir();
+    init_early_advertisement();
+    init_paths();
+    init_memo();
+    DEFAULT_CANDIDATE = "candidate";
+    isUrl = (spec2) => /^https?:\/\//i.test(spec2);
   }
 });
 
@@ -3987,193 +4814,6 @@ var init_decide = __esm({
   "src/engine/decide.ts"() {
     "use strict";
     init_duration();
-  }
-});
-
-// src/analysis/format.ts
-function formatNumber(value) {
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
-  if (value === 0) return "0";
-  const rounded = Math.abs(value) >= 1 ? Number(value.toFixed(4)) : Number(value.toPrecision(4));
-  return String(rounded === 0 ? 0 : rounded);
-}
-function formatMeasured(value, bounds2) {
-  const short3 = formatNumber(value);
-  const clashes = (s) => bounds2.some((b) => b !== void 0 && b !== value && s === String(b));
-  if (!clashes(short3)) return short3;
-  for (let digits = 5; digits <= 17; digits++) {
-    const longer = String(Number(value.toPrecision(digits)));
-    if (!clashes(longer)) return longer;
-  }
-  return String(value);
-}
-function formatPercentage(fraction, avoid = []) {
-  const exact = fraction * 100;
-  const clashes = (shown3) => avoid.some((a) => shown3 === a && Math.abs(exact - a) > 1e-9 * Math.max(1, Math.abs(a)));
-  for (let digits = 3; digits <= 17; digits++) {
-    const shown3 = Number(exact.toPrecision(digits));
-    if (!clashes(shown3)) return `${shown3}%`;
-  }
-  return `${exact}%`;
-}
-function formatChange(fraction, avoid = []) {
-  const shown3 = formatPercentage(Math.abs(fraction), avoid);
-  return `${fraction < 0 && shown3 !== "0%" ? "-" : "+"}${shown3}`;
-}
-function formatPercent(fraction) {
-  return `${Number((fraction * 100).toPrecision(12))}%`;
-}
-var init_format = __esm({
-  "src/analysis/format.ts"() {
-    "use strict";
-  }
-});
-
-// src/analysis/summary.ts
-function formatChecksEntry(e, exact = false) {
-  const num = exact ? String : formatNumber;
-  const value = e.value === null || !Number.isFinite(e.value) ? "-" : exact ? String(e.value) : formatMeasured(e.value, [e.min, e.max, e.minRequests]);
-  const items = [];
-  if (e.min !== void 0) items.push(`min ${e.min}`);
-  if (e.max !== void 0) items.push(`max ${e.max}`);
-  if (e.minRequests !== void 0) items.push(`minRequests ${e.minRequests}`);
-  if (e.comparison) items.push(formatComparison(e.comparison, num));
-  const details = items.length > 0 ? ` (${items.join(", ")})` : "";
-  const critical = e.critical ? " critical" : "";
-  const note2 = e.note !== void 0 ? ` (${e.note})` : "";
-  return `${e.name} ${value}${details} ${e.outcome}${critical}${note2}`;
-}
-function formatComparison(c, num) {
-  const parts = [`${c.from === "first-value" ? "first" : "ref"} ${num(c.reference)}`];
-  if (c.method === "value" && c.change !== null && Number.isFinite(c.change * 100)) parts.push(formatChange(c.change, percentagesIn(c.bound)));
-  if (c.method === "mann-whitney") {
-    parts.push("mann-whitney");
-    if (c.pValue !== void 0) {
-      const effect = c.effectSize === null || c.effectSize === void 0 ? "-" : num(c.effectSize);
-      parts.push(`p=${num(c.pValue)}`, `effect ${effect}`);
-    }
-  }
-  if (c.bound !== "") parts.push(c.bound);
-  return parts.join(" ");
-}
-function percentagesIn(bound) {
-  return [...bound.matchAll(/(\d+(?:\.\d+)?)%/g)].map((m) => Number(m[1]));
-}
-function summarize(results, requests) {
-  const entries2 = [];
-  if (requests) {
-    entries2.push({
-      name: REQUESTS_ENTRY,
-      value: requests.value,
-      outcome: requests.outcome,
-      minRequests: requests.min,
-      ...requests.outcome === "no-data" || requests.outcome === "error" ? { note: requests.reason } : {}
-    });
-  }
-  for (const r of results) {
-    entries2.push({
-      name: r.name,
-      value: r.value,
-      outcome: r.outcome,
-      ...r.min !== void 0 ? { min: r.min } : {},
-      ...r.max !== void 0 ? { max: r.max } : {},
-      ...r.critical ? { critical: true } : {},
-      ...r.comparison ? { comparison: r.comparison } : {},
-      ...r.outcome === "no-data" || r.outcome === "error" || r.outcome === "inconclusive" ? { note: r.reason } : {}
-    });
-  }
-  if (entries2.length === 0) return "no checks";
-  return entries2.map((e) => formatChecksEntry(e)).join("; ");
-}
-var REQUESTS_ENTRY;
-var init_summary = __esm({
-  "src/analysis/summary.ts"() {
-    "use strict";
-    init_format();
-    REQUESTS_ENTRY = "requests";
-  }
-});
-
-// src/audit/checks.ts
-function isCheckOutcome(s) {
-  return typeof s === "string" && OUTCOMES.includes(s);
-}
-function parseChecksLine(line) {
-  return valuesOfLine.get(line, () => Object.freeze(parseCheckDetails(line).map(({ name, value, outcome }) => Object.freeze({ name, value, outcome }))));
-}
-function parseCheckDetails(line) {
-  return detailsOfLine.get(line, () => Object.freeze(parseEntries(line).map((c) => Object.freeze(c))));
-}
-function parseEntries(line) {
-  const out = [];
-  for (const part of line.split(";")) {
-    const m = ENTRY.exec(part.trim());
-    if (!m) continue;
-    const [, name, raw, details, outcome, critical] = m;
-    if (name === void 0 || raw === void 0 || !isCheckOutcome(outcome)) continue;
-    const value = NUMBER.test(raw) ? Number(raw) : null;
-    out.push({
-      name,
-      value: value !== null && Number.isFinite(value) ? value : null,
-      outcome,
-      ...details === void 0 ? {} : parseDetails(details),
-      ...critical ? { critical: true } : {}
-    });
-  }
-  return out;
-}
-function percentToFraction(pct2) {
-  const [mantissa, exponent] = pct2.toLowerCase().split("e");
-  return Number(`${mantissa}e${Number(exponent ?? 0) - 2}`);
-}
-function parseDetails(details) {
-  const out = {};
-  const split2 = details.search(COMPARISON_START);
-  const simple = split2 < 0 ? details : details.slice(0, split2);
-  for (const item of simple.split(",")) {
-    const m = SIMPLE_ITEM.exec(item.trim());
-    if (!m) continue;
-    const key = m[1].toLowerCase() === "minrequests" ? "minRequests" : m[1].toLowerCase();
-    out[key] = Number(m[2]);
-  }
-  if (split2 < 0) return out;
-  const c = COMPARISON.exec(details.slice(split2).replace(/^,\s*/, "").trim());
-  if (!c) return out;
-  const [, from, reference, change, method, pValue, effect, bound] = c;
-  out.method = method ? "mann-whitney" : "value";
-  out.reference = Number(reference);
-  out.from = from.toLowerCase() === "first" ? "first-value" : "baseline";
-  if (change !== void 0) out.change = percentToFraction(change);
-  if (pValue !== void 0) out.pValue = Number(pValue);
-  if (effect !== void 0) out.effectSize = effect === "-" ? null : Number(effect);
-  out.bound = bound?.trim() ?? "";
-  return out;
-}
-function checksFromBody(body) {
-  for (const line of body.split("\n")) {
-    const checks = parseChecksLine(line);
-    if (checks.length > 0) return checks;
-  }
-  return [];
-}
-var OUTCOMES, ENTRY, NUM, NUMBER, SIMPLE_ITEM, COMPARISON, COMPARISON_START, valuesOfLine, detailsOfLine;
-var init_checks = __esm({
-  "src/audit/checks.ts"() {
-    "use strict";
-    init_summary();
-    init_memo();
-    OUTCOMES = ["pass", "fail", "inconclusive", "no-data", "error"];
-    ENTRY = /^(\S+)\s+(\S+)(?:\s+\(([^)]*)\))?\s+(pass|fail|inconclusive|no-data|error)(?:\s+(critical))?(?:\s.*)?$/;
-    NUM = "[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[-+]?\\d+)?";
-    NUMBER = new RegExp(`^${NUM}$`, "i");
-    SIMPLE_ITEM = new RegExp(`^(min|max|minRequests)\\s+(${NUM})$`, "i");
-    COMPARISON = new RegExp(
-      `^(ref|first)\\s+(${NUM})(?:\\s+([-+]${NUM})%)?(?:\\s+(mann-whitney)(?:\\s+p=(${NUM})\\s+effect\\s+(${NUM}|-))?)?(?:\\s+((?:maxIncrease|maxDecrease)\\s.*))?$`,
-      "i"
-    );
-    COMPARISON_START = /(?:^|,\s*)(?=(?:ref|first)\s)/;
-    valuesOfLine = new TextMemo(4096);
-    detailsOfLine = new TextMemo(4096);
   }
 });
 
@@ -12932,7 +13572,7 @@ function parsePointer(pointer2, file) {
   }
   return pointer2.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-var init_paths = __esm({
+var init_paths2 = __esm({
   "src/manifests/paths.ts"() {
     "use strict";
     init_errors();
@@ -13472,7 +14112,7 @@ var init_edit = __esm({
     init_layout();
     init_locate();
     init_parse();
-    init_paths();
+    init_paths2();
     init_splice();
     init_text();
     init_value();
@@ -13627,7 +14267,7 @@ var init_patch = __esm({
     init_edit();
     init_find();
     init_locate();
-    init_paths();
+    init_paths2();
     init_value();
   }
 });
@@ -13682,7 +14322,7 @@ var init_manifests = __esm({
     init_parse();
     init_patch();
     init_find();
-    init_paths();
+    init_paths2();
     init_types();
     init_documents();
   }
@@ -19396,7 +20036,7 @@ var init_errors3 = __esm({
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse2, parseAsync, safeParse, safeParseAsync, encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode, safeEncodeAsync, safeDecodeAsync;
+var parse2, parseAsync, safeParse, safeParseAsync, encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode2, safeEncodeAsync, safeDecodeAsync;
 var init_parse3 = __esm({
   "node_modules/zod/v4/classic/parse.js"() {
     init_core2();
@@ -19411,7 +20051,7 @@ var init_parse3 = __esm({
     encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
     decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
     safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-    safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
+    safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
     safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
     safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
   }
@@ -19771,7 +20411,7 @@ var init_schemas2 = __esm({
         return safeEncode(this, data, params);
       },
       safeDecode(data, params) {
-        return safeDecode(this, data, params);
+        return safeDecode2(this, data, params);
       },
       async safeEncodeAsync(data, params) {
         return safeEncodeAsync(this, data, params);
@@ -20446,7 +21086,7 @@ function repoPathProblem(path) {
   if (segments2.some((s) => s.toLowerCase() === ".git")) return "must not point inside .git";
   return void 0;
 }
-var init_paths2 = __esm({
+var init_paths3 = __esm({
   "src/config/paths.ts"() {
     "use strict";
   }
@@ -20462,7 +21102,7 @@ var init_schema_base = __esm({
     "use strict";
     init_zod();
     init_duration();
-    init_paths2();
+    init_paths3();
     unlessMissing = (message) => (iss) => iss.input === void 0 ? void 0 : message;
     DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
     Duration = string2({ error: unlessMissing(`expected a duration such as ${DURATION_EXAMPLES}`) }).regex(DURATION_PATTERN, {
@@ -20527,7 +21167,7 @@ function describeDestination(d) {
 function formatPath2(path) {
   return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
 }
-function isRecord(v) {
+function isRecord2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function asArray(v) {
@@ -20684,7 +21324,7 @@ function addOps(rule2, entry, key, weight) {
   const flows = entry.flow.map((p) => p.join("\0"));
   const fills = [];
   const stub = (v, path) => {
-    if (!isRecord(v)) return v;
+    if (!isRecord2(v)) return v;
     if (!flows.includes(path.join("\0"))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stub(x, [...path, k])]));
     fills.push(...Object.entries(v).map(([k, x]) => ({ op: "set", path: [...base, ...path, k], value: x })));
     return {};
@@ -20745,18 +21385,18 @@ function newEntry(file, rule2, stable, route) {
 }
 function entriesOf(services, at3, route) {
   return services.flatMap(
-    (svc, j) => isRecord(svc) && svc.mirror !== true ? [{ path: [...at3, j], value: svc, weight: svc.weight, stable: contourServiceMatches(svc, route.stable), canary: contourServiceMatches(svc, route.canary), label: label(svc) }] : []
+    (svc, j) => isRecord2(svc) && svc.mirror !== true ? [{ path: [...at3, j], value: svc, weight: svc.weight, stable: contourServiceMatches(svc, route.stable), canary: contourServiceMatches(svc, route.canary), label: label(svc) }] : []
   );
 }
 function rulesOf(doc, route) {
-  const spec2 = isRecord(doc.value) ? doc.value.spec : void 0;
-  if (!isRecord(spec2)) return [];
+  const spec2 = isRecord2(doc.value) ? doc.value.spec : void 0;
+  if (!isRecord2(spec2)) return [];
   const routes = asArray(spec2.routes).map((r, i) => {
-    const services2 = asArray(isRecord(r) ? r.services : void 0);
+    const services2 = asArray(isRecord2(r) ? r.services : void 0);
     const list2 = ["spec", "routes", i, "services"];
-    return { doc, path: ["spec", "routes", i], list: list2, size: services2.length, matched: isRecord(r) && hasContourConditions(r.conditions), entries: entriesOf(services2, list2, route) };
+    return { doc, path: ["spec", "routes", i], list: list2, size: services2.length, matched: isRecord2(r) && hasContourConditions(r.conditions), entries: entriesOf(services2, list2, route) };
   });
-  if (!isRecord(spec2.tcpproxy)) return routes;
+  if (!isRecord2(spec2.tcpproxy)) return routes;
   const services = asArray(spec2.tcpproxy.services);
   const list = ["spec", "tcpproxy", "services"];
   return [...routes, { doc, path: ["spec", "tcpproxy"], list, size: services.length, matched: false, entries: entriesOf(services, list, route) }];
@@ -20826,7 +21466,7 @@ var init_contour = __esm({
       newEntry
     };
     label = (svc) => `${String(svc.name)}${svc.port === void 0 ? "" : `:${String(svc.port)}`}`;
-    catchAll = (c) => isRecord(c) && Object.keys(c).length === 1 && c.prefix === "/";
+    catchAll = (c) => isRecord2(c) && Object.keys(c).length === 1 && c.prefix === "/";
     unweighted = (e) => e.weight === void 0 || e.weight === 0;
     contour = {
       type: "contour",
@@ -20863,18 +21503,18 @@ function newEntry2(file, rule2, stable, route) {
   return { value: ref3, flow: writtenFlow(file, rule2.doc, stable.path) ? [[]] : [] };
 }
 function rulesOf2(doc, route) {
-  const spec2 = isRecord(doc.value) ? doc.value.spec : void 0;
-  if (!isRecord(spec2)) return [];
+  const spec2 = isRecord2(doc.value) ? doc.value.spec : void 0;
+  if (!isRecord2(spec2)) return [];
   return asArray(spec2.rules).map((rule2, i) => {
-    const list = asArray(isRecord(rule2) ? rule2.backendRefs : void 0);
+    const list = asArray(isRecord2(rule2) ? rule2.backendRefs : void 0);
     return {
       doc,
       path: ["spec", "rules", i],
       list: ["spec", "rules", i, "backendRefs"],
       size: list.length,
-      matched: isRecord(rule2) && hasConditions(rule2.matches),
+      matched: isRecord2(rule2) && hasConditions(rule2.matches),
       entries: list.flatMap(
-        (ref3, j) => isRecord(ref3) ? [
+        (ref3, j) => isRecord2(ref3) ? [
           {
             path: ["spec", "rules", i, "backendRefs", j],
             value: ref3,
@@ -20950,11 +21590,11 @@ function hostMatches(host, d, docNamespace) {
 function destinationMatches(dest, d, docNamespace) {
   if (typeof dest.host !== "string" || !hostMatches(dest.host, d, docNamespace)) return false;
   if (d.subset !== void 0 && dest.subset !== d.subset) return false;
-  const port = isRecord(dest.port) ? dest.port.number : void 0;
+  const port = isRecord2(dest.port) ? dest.port.number : void 0;
   return d.port === void 0 || port === d.port;
 }
 function label3(dest) {
-  const port = isRecord(dest.port) ? dest.port.number : void 0;
+  const port = isRecord2(dest.port) ? dest.port.number : void 0;
   return `${String(dest.host)}${dest.subset === void 0 ? "" : `/${String(dest.subset)}`}${port === void 0 ? "" : `:${String(port)}`}`;
 }
 function canaryHost(stableHost, canary, docNamespace) {
@@ -20966,32 +21606,32 @@ function canaryHost(stableHost, canary, docNamespace) {
   return `${canary.name}.${canary.namespace}${rest2.includes(".svc") ? rest2.slice(rest2.indexOf(".svc")) : ".svc.cluster.local"}`;
 }
 function newEntry3(file, rule2, stable, route) {
-  const dest = isRecord(stable.value.destination) ? stable.value.destination : {};
+  const dest = isRecord2(stable.value.destination) ? stable.value.destination : {};
   const destination3 = { host: canaryHost(String(dest.host), route.canary, rule2.doc.namespace) };
   if (route.canary.subset !== void 0) destination3.subset = route.canary.subset;
-  const port = route.canary.port ?? (isRecord(dest.port) ? dest.port.number : void 0);
+  const port = route.canary.port ?? (isRecord2(dest.port) ? dest.port.number : void 0);
   if (port !== void 0) destination3.port = { number: port };
   const at3 = [...stable.path, "destination"];
-  const flowPort = port !== void 0 && isRecord(dest.port) && writtenFlow(file, rule2.doc, [...at3, "port"], "port");
+  const flowPort = port !== void 0 && isRecord2(dest.port) && writtenFlow(file, rule2.doc, [...at3, "port"], "port");
   const flow = writtenFlow(file, rule2.doc, at3, "destination") ? [["destination"]] : flowPort ? [["destination", "port"]] : [];
   return { value: { destination: destination3 }, flow };
 }
 function rulesOf3(doc, route) {
-  const spec2 = isRecord(doc.value) ? doc.value.spec : void 0;
-  if (!isRecord(spec2)) return [];
+  const spec2 = isRecord2(doc.value) ? doc.value.spec : void 0;
+  if (!isRecord2(spec2)) return [];
   const ns = doc.namespace;
   return SECTIONS.flatMap(
     (section) => asArray(spec2[section]).map((rule2, i) => {
-      const list = asArray(isRecord(rule2) ? rule2.route : void 0);
+      const list = asArray(isRecord2(rule2) ? rule2.route : void 0);
       return {
         doc,
         path: ["spec", section, i],
         list: ["spec", section, i, "route"],
         size: list.length,
-        matched: isRecord(rule2) && hasConditions(rule2.match),
+        matched: isRecord2(rule2) && hasConditions(rule2.match),
         entries: list.flatMap((entry, j) => {
-          const dest = isRecord(entry) ? entry.destination : void 0;
-          if (!isRecord(entry) || !isRecord(dest)) return [];
+          const dest = isRecord2(entry) ? entry.destination : void 0;
+          if (!isRecord2(entry) || !isRecord2(dest)) return [];
           return [
             {
               path: ["spec", section, i, "route", j],
@@ -21355,7 +21995,7 @@ function rule(doc, stable, canary) {
     size: list.length,
     matched: false,
     entries: list.flatMap(
-      (e, j) => isRecord(e) ? [
+      (e, j) => isRecord2(e) ? [
         {
           path: ["spec", "traffic", j],
           value: e,
@@ -21428,7 +22068,7 @@ function releaseView(file, route) {
 }
 function sortedKeys(v) {
   if (Array.isArray(v)) return v.map(sortedKeys);
-  if (!isRecord(v)) return v;
+  if (!isRecord2(v)) return v;
   return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys(v[k])]));
 }
 function revisionNames(doc) {
@@ -21475,14 +22115,14 @@ var init_knative = __esm({
       newEntry: newEntry4
     };
     spec = (doc) => {
-      const v = isRecord(doc.value) ? doc.value.spec : void 0;
-      return isRecord(v) ? v : {};
+      const v = isRecord2(doc.value) ? doc.value.spec : void 0;
+      return isRecord2(v) ? v : {};
     };
-    traffic = (doc) => asArray(spec(doc).traffic).filter(isRecord);
+    traffic = (doc) => asArray(spec(doc).traffic).filter(isRecord2);
     templateName = (doc) => {
       const t = spec(doc).template;
-      const m = isRecord(t) ? t.metadata : void 0;
-      return isRecord(m) ? m.name : void 0;
+      const m = isRecord2(t) ? t.metadata : void 0;
+      return isRecord2(m) ? m.name : void 0;
     };
     templateOf = (doc) => spec(doc).template;
     revisions = {
@@ -21494,8 +22134,8 @@ var init_knative = __esm({
         const stable = runningRevision(production, prodDoc);
         const canary = canaryRevisionName(prodDoc, candDoc, o.candidateSha, stable);
         const want = structuredClone(templateOf(candDoc));
-        if (!isRecord(want)) fail2(candidate, candDoc, ["spec"], `the candidate's Knative Service ${candDoc.name ?? ""} has no spec.template`, "the canary revision is the candidate's spec.template");
-        want.metadata = { ...isRecord(want.metadata) ? want.metadata : {}, name: canary };
+        if (!isRecord2(want)) fail2(candidate, candDoc, ["spec"], `the candidate's Knative Service ${candDoc.name ?? ""} has no spec.template`, "the canary revision is the candidate's spec.template");
+        want.metadata = { ...isRecord2(want.metadata) ? want.metadata : {}, name: canary };
         const ops = diffOps(templateOf(prodDoc), want, "/spec/template");
         const withTemplate = ops.length ? applyJsonPatch(production, prodDoc.index, ops) : production.text;
         const next = parseManifestFile(production.path, withTemplate);
@@ -21513,12 +22153,12 @@ var init_knative = __esm({
         const canary = templateName(doc);
         const testedDoc = serviceDoc(tested, route);
         const want = structuredClone(testedDoc.value);
-        const wantSpec = isRecord(want.spec) ? want.spec : {};
+        const wantSpec = isRecord2(want.spec) ? want.spec : {};
         want.spec = wantSpec;
         wantSpec.traffic = structuredClone(spec(doc).traffic);
-        const template = isRecord(wantSpec.template) ? wantSpec.template : {};
+        const template = isRecord2(wantSpec.template) ? wantSpec.template : {};
         wantSpec.template = template;
-        template.metadata = { ...isRecord(template.metadata) ? template.metadata : {}, name: canary };
+        template.metadata = { ...isRecord2(template.metadata) ? template.metadata : {}, name: canary };
         const ops = diffOps(doc.value, want);
         const around = parseManifestFile(current.path, ops.length ? applyJsonPatch(current, doc.index, ops) : current.text);
         const next = serviceDoc(around, route);
@@ -21574,16 +22214,16 @@ function notCanary(file, doc) {
   fail3(file, line, message, `add ${CANARY_ANNOTATION}: "true" to the canary Ingress, or point route.name at it`);
 }
 function backends(doc) {
-  const spec2 = isRecord(doc.value) && isRecord(doc.value.spec) ? doc.value.spec : {};
+  const spec2 = isRecord2(doc.value) && isRecord2(doc.value.spec) ? doc.value.spec : {};
   const out = [];
   const service2 = (b, path) => {
-    if (isRecord(b) && isRecord(b.service)) out.push({ name: b.service.name, path: [...path, "service", "name"] });
+    if (isRecord2(b) && isRecord2(b.service)) out.push({ name: b.service.name, path: [...path, "service", "name"] });
   };
   service2(spec2.defaultBackend, ["spec", "defaultBackend"]);
   asArray(spec2.rules).forEach((rule2, i) => {
-    const paths = isRecord(rule2) && isRecord(rule2.http) ? asArray(rule2.http.paths) : [];
+    const paths = isRecord2(rule2) && isRecord2(rule2.http) ? asArray(rule2.http.paths) : [];
     paths.forEach((p, j) => {
-      service2(isRecord(p) ? p.backend : void 0, ["spec", "rules", i, "http", "paths", j, "backend"]);
+      service2(isRecord2(p) ? p.backend : void 0, ["spec", "rules", i, "http", "paths", j, "backend"]);
     });
   });
   return out;
@@ -21700,8 +22340,8 @@ var init_nginx = __esm({
       canary: destination.optional().describe("Backend Service of the canary Ingress: every path of the canary Ingress must route to it. The canary Service of the built-in nginx analysis templates.")
     }).describe("Where traffic is split between stable and canary: the canary-weight annotation of an ingress-nginx canary Ingress.");
     annotationsOf = (doc) => {
-      const metadata = isRecord(doc.value) ? doc.value.metadata : void 0;
-      return isRecord(metadata) && isRecord(metadata.annotations) ? metadata.annotations : {};
+      const metadata = isRecord2(doc.value) ? doc.value.metadata : void 0;
+      return isRecord2(metadata) && isRecord2(metadata.annotations) ? metadata.annotations : {};
     };
     annotationPath = (key) => ["metadata", "annotations", key];
     isCanary = (doc) => {
@@ -21710,8 +22350,8 @@ var init_nginx = __esm({
     };
     nameOf = (doc) => doc.name ?? `(unnamed, document ${doc.index + 1})`;
     hostsOf = (doc) => {
-      const spec2 = isRecord(doc.value) && isRecord(doc.value.spec) ? doc.value.spec : {};
-      return asArray(spec2.rules).map((r) => isRecord(r) && typeof r.host === "string" ? r.host : "*");
+      const spec2 = isRecord2(doc.value) && isRecord2(doc.value.spec) ? doc.value.spec : {};
+      return asArray(spec2.rules).map((r) => isRecord2(r) && typeof r.host === "string" ? r.host : "*");
     };
     nginx = {
       type: "nginx",
@@ -21733,8 +22373,8 @@ function newEntry5(file, rule2, stable, route) {
   return { value: { service: route.canary.name }, flow: writtenFlow(file, rule2.doc, stable.path) ? [[]] : [] };
 }
 function rulesOf4(doc, route) {
-  const spec2 = isRecord(doc.value) ? doc.value.spec : void 0;
-  if (!isRecord(spec2)) return [];
+  const spec2 = isRecord2(doc.value) ? doc.value.spec : void 0;
+  if (!isRecord2(spec2)) return [];
   const backends2 = asArray(spec2.backends);
   return [
     {
@@ -21744,7 +22384,7 @@ function rulesOf4(doc, route) {
       size: backends2.length,
       matched: hasConditions(spec2.matches),
       entries: backends2.flatMap(
-        (b, j) => isRecord(b) ? [{ path: ["spec", "backends", j], value: b, weight: b.weight, stable: b.service === route.stable.name, canary: b.service === route.canary.name, label: String(b.service) }] : []
+        (b, j) => isRecord2(b) ? [{ path: ["spec", "backends", j], value: b, weight: b.weight, stable: b.service === route.stable.name, canary: b.service === route.canary.name, label: String(b.service) }] : []
       )
     }
   ];
@@ -21854,9 +22494,9 @@ function newEntry6(file, rule2, stable, route) {
   return { value: svc, flow: writtenFlow(file, rule2.doc, stable.path) ? [[]] : [] };
 }
 function rulesOf5(doc, route) {
-  const spec2 = isRecord(doc.value) ? doc.value.spec : void 0;
-  const weighted = isRecord(spec2) ? spec2.weighted : void 0;
-  if (!isRecord(weighted)) return [];
+  const spec2 = isRecord2(doc.value) ? doc.value.spec : void 0;
+  const weighted = isRecord2(spec2) ? spec2.weighted : void 0;
+  if (!isRecord2(weighted)) return [];
   const list = asArray(weighted.services);
   return [
     {
@@ -21866,7 +22506,7 @@ function rulesOf5(doc, route) {
       size: list.length,
       matched: false,
       entries: list.flatMap(
-        (svc, j) => isRecord(svc) ? [
+        (svc, j) => isRecord2(svc) ? [
           {
             path: ["spec", "weighted", "services", j],
             value: svc,
@@ -21953,7 +22593,7 @@ function walk(root, segments2) {
     if (Array.isArray(v) && s.index && Number(s.key) < v.length) {
       path.push(Number(s.key));
       v = v[Number(s.key)];
-    } else if (isRecord(v) && Object.hasOwn(v, s.key)) {
+    } else if (isRecord2(v) && Object.hasOwn(v, s.key)) {
       path.push(s.key);
       v = v[s.key];
     } else return { path, found: false, value: void 0 };
@@ -27715,147 +28355,6 @@ var init_resolve = __esm({
   }
 });
 
-// src/secrets.ts
-function encodingsOf(secret) {
-  const out = /* @__PURE__ */ new Set([secret]);
-  const uri = encodeURIComponent(secret);
-  out.add(uri);
-  out.add(uri.replace(/%20/g, "+"));
-  out.add(new URLSearchParams({ x: secret }).toString().slice(2));
-  out.add(JSON.stringify(secret).slice(1, -1));
-  const b64 = Buffer.from(secret, "utf8").toString("base64");
-  out.add(b64);
-  out.add(b64.replace(/=+$/, ""));
-  out.add(Buffer.from(secret, "utf8").toString("base64url"));
-  return [...out];
-}
-function basicFormsOf(username, password) {
-  const pair = `${username}:${password}`;
-  const b64 = Buffer.from(pair, "utf8").toString("base64");
-  return [b64, b64.replace(/=+$/, ""), Buffer.from(pair, "utf8").toString("base64url"), `${encodeURIComponent(username)}:${encodeURIComponent(password)}`];
-}
-function add(form) {
-  if (form.length < MIN_LENGTH || forms.has(form)) return;
-  forms.add(form);
-  ordered = void 0;
-  for (const l of listeners) l(form);
-}
-function registerSecret(value) {
-  if (!value) return;
-  for (const v of /* @__PURE__ */ new Set([value, value.trim(), ...value.split(/\r?\n/).map((l) => l.trim())])) {
-    if (v.length < MIN_LENGTH) continue;
-    for (const form of encodingsOf(v)) add(form);
-  }
-}
-function registerCredentials(username, password) {
-  if (!password) return;
-  registerSecret(password);
-  for (const form of basicFormsOf(username ?? "", password)) add(form);
-}
-function registerToken(token) {
-  if (!token) return;
-  registerSecret(token);
-  for (const user of ["x-access-token", "x-oauth-basic", ""]) for (const form of basicFormsOf(user, token)) add(form);
-}
-function registerHeaderValue(value) {
-  if (!value) return;
-  registerSecret(value);
-  const words = value.split(/\s+/).filter(Boolean);
-  for (const word of words) if (!AUTH_SCHEMES.test(word)) registerSecret(word);
-  if (words.length === 2 && /^basic$/i.test(words[0])) {
-    const decoded = Buffer.from(words[1], "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon >= 0) registerCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
-  }
-}
-function registerUrlSecrets(raw) {
-  if (!raw) return;
-  let url3;
-  try {
-    url3 = new URL(raw);
-  } catch {
-    return;
-  }
-  if (url3.password) {
-    registerSecret(url3.password);
-    registerCredentials(safeDecode2(url3.username), safeDecode2(url3.password));
-  }
-  for (const value of secretParamValues(url3)) registerSecret(value);
-}
-function secretParamValues(url3) {
-  const values = [];
-  for (const [name, value] of url3.searchParams) if (SECRET_PARAM.test(name)) values.push(value);
-  for (const part of url3.search.slice(1).split("&")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && SECRET_PARAM.test(safeDecode2(part.slice(0, eq)))) {
-      const written = part.slice(eq + 1);
-      values.push(written, safeDecode2(written));
-    }
-  }
-  return values;
-}
-function registerEnvSecrets(env) {
-  for (const name of ["GIT_CANARY_TOKEN", "GITHUB_TOKEN", "INPUT_TOKEN"]) registerToken(env[name]?.trim() || void 0);
-}
-function safeDecode2(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-function secretForms() {
-  ordered ??= [...forms].sort((a, b) => b.length - a.length);
-  return ordered;
-}
-function scrub(text) {
-  if (forms.size === 0 || text === "") return text;
-  let out = text;
-  for (const form of secretForms()) if (out.includes(form)) out = out.split(form).join(MASK);
-  return out;
-}
-function scrubDeep(value) {
-  if (forms.size === 0) return value;
-  const walk4 = (v) => {
-    if (typeof v === "string") return scrub(v);
-    if (Array.isArray(v)) return v.map(walk4);
-    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), walk4(x)]));
-    }
-    return v;
-  };
-  return walk4(value);
-}
-function installOutputScrubbing(env = process.env) {
-  registerEnvSecrets(env);
-  if (installed) return;
-  installed = true;
-  for (const stream4 of [process.stdout, process.stderr]) {
-    const original = stream4.write.bind(stream4);
-    stream4.write = ((chunk, ...rest2) => original(scrubChunk(chunk), ...rest2));
-  }
-}
-function scrubChunk(chunk) {
-  if (forms.size === 0) return chunk;
-  const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString("utf8") : void 0;
-  if (text === void 0) return chunk;
-  const clean4 = text.split(/(?<=\n)/).map((line) => line.startsWith("::add-mask::") ? line : scrub(line)).join("");
-  return clean4 === text ? chunk : clean4;
-}
-var MIN_LENGTH, MASK, forms, ordered, listeners, AUTH_SCHEMES, SECRET_PARAM, installed;
-var init_secrets = __esm({
-  "src/secrets.ts"() {
-    "use strict";
-    MIN_LENGTH = 4;
-    MASK = "***";
-    forms = /* @__PURE__ */ new Set();
-    listeners = [];
-    AUTH_SCHEMES = /^(basic|bearer|digest|token|negotiate|apikey)$/i;
-    SECRET_PARAM = /token|key|secret|passw|auth|signature|credential|session/i;
-    installed = false;
-  }
-});
-
 // src/config/suggest.ts
 function editDistance(a, b) {
   const rows = a.length + 1;
@@ -28188,7 +28687,8 @@ function registerCredentialAt(path, value) {
   else if (path.length === 3 && path[2] === "token") registerToken(value);
 }
 function registerDataCredentials(data) {
-  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+  const metrics = data && typeof data === "object" && !Array.isArray(data) ? data.metrics : void 0;
+  walkData(metrics, ["metrics"], (value, path) => registerCredentialAt(path, value));
 }
 function walkData(data, path, visit4) {
   if (typeof data === "string") visit4(data, path);
@@ -39481,7 +39981,7 @@ var require_form_data = __commonJS({
     var parseUrl3 = require("url").parse;
     var fs2 = require("fs");
     var Stream = require("stream").Stream;
-    var crypto3 = require("crypto");
+    var crypto4 = require("crypto");
     var mime = require_mime_types();
     var asynckit = require_asynckit();
     var setToStringTag = require_es_set_tostringtag();
@@ -39690,7 +40190,7 @@ var require_form_data = __commonJS({
       return Buffer.concat([dataBuffer, Buffer.from(this._lastBoundary())]);
     };
     FormData3.prototype._generateBoundary = function() {
-      this._boundary = "--------------------------" + crypto3.randomBytes(12).toString("hex");
+      this._boundary = "--------------------------" + crypto4.randomBytes(12).toString("hex");
     };
     FormData3.prototype.getLengthSync = function() {
       var knownLength = this._overheadLength + this._valueLength;
@@ -45585,12 +46085,12 @@ function createMultipartBody(form, Blob2, limit, limitError, boundary) {
     if (utils_default.isFunction(platform_default.generateString)) {
       boundary = "axios-" + platform_default.generateString(36, "0123456789abcdef");
     } else {
-      const crypto3 = utils_default.global.crypto;
-      if (!crypto3 || !utils_default.isFunction(crypto3.getRandomValues)) {
+      const crypto4 = utils_default.global.crypto;
+      if (!crypto4 || !utils_default.isFunction(crypto4.getRandomValues)) {
         throw new AxiosError_default("Random byte generation is not supported", AxiosError_default.ERR_NOT_SUPPORT);
       }
       const random = new Uint8Array(18);
-      crypto3.getRandomValues(random);
+      crypto4.getRandomValues(random);
       boundary = "axios-" + Array.from(random, (value) => ("0" + value.toString(16)).slice(-2)).join("");
     }
   }
@@ -47254,7 +47754,7 @@ async function getKubeObject(ref3, options) {
     return fail5(`the Kubernetes API at ${address} forbids reading ${what} (HTTP 403)${said}`, `grant ${roleRule(ref3)}`);
   }
   if (status2 === 404) {
-    const objectMissing = isRecord2(body) && isRecord2(body.details) && body.details.name === ref3.name;
+    const objectMissing = isRecord3(body) && isRecord3(body.details) && body.details.name === ref3.name;
     return fail5(
       `${what} not found at the Kubernetes API ${address} (HTTP 404)${said}`,
       objectMissing ? `check the name and namespace under applied (the ${ref3.kind} must exist in namespace ${ref3.namespace})` : `check that the ${ref3.plural}.${ref3.group} resource (${ref3.group}/${ref3.version}) is installed and that kubernetes.address points at the API server`
@@ -47272,7 +47772,7 @@ async function getKubeObject(ref3, options) {
       "the rollout holds until the API server answers"
     );
   }
-  if (!isRecord2(body)) {
+  if (!isRecord3(body)) {
     return fail5(
       `the answer of ${address} for ${what} is not a Kubernetes object (not JSON)`,
       "check that kubernetes.address points at the Kubernetes API server (not a dashboard or a proxy login page)"
@@ -47338,13 +47838,13 @@ function parseJson(data) {
   }
 }
 function statusMessage(body, secrets) {
-  if (!isRecord2(body) || body.kind !== "Status" || typeof body.message !== "string" || body.message === "") return void 0;
+  if (!isRecord3(body) || body.kind !== "Status" || typeof body.message !== "string" || body.message === "") return void 0;
   return redact(oneLine(body.message), secrets);
 }
 function shown(v) {
   return typeof v === "string" && v !== "" ? oneLine(v).slice(0, 80) : "(none)";
 }
-function isRecord2(v) {
+function isRecord3(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 var import_promises, MAX_OBJECT_BYTES;
@@ -47470,7 +47970,7 @@ async function send(method, t, o, body) {
   } catch {
     parsed = void 0;
   }
-  const answer = isRecord3(parsed) ? parsed : void 0;
+  const answer = isRecord4(parsed) ? parsed : void 0;
   const message = answer?.kind === "Status" && typeof answer.message === "string" ? `: ${redact(oneLine(answer.message), secrets)}` : "";
   const status2 = res.status;
   const failWith = (text, hint) => ({ ...fail5(text, hint), status: status2 });
@@ -47493,7 +47993,7 @@ async function send(method, t, o, body) {
   }
   return { ok: true, status: status2, object: answer };
 }
-function isRecord3(v) {
+function isRecord4(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 var import_promises2, MAX_OBJECT_BYTES2;
@@ -47596,7 +48096,7 @@ async function readMetric(q, c, time2) {
 }
 function analysisName(q, time2) {
   const args = Object.keys(q.args).sort().map((k) => `${k}=${q.args[k]}`).join(";");
-  const digest2 = (0, import_node_crypto3.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
+  const digest2 = (0, import_node_crypto4.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
   return `git-canary-${digest2.slice(0, 12)}`;
 }
 async function runAnalysis(q, c, ctx, clock) {
@@ -47613,7 +48113,7 @@ async function runAnalysis(q, c, ctx, clock) {
   };
   const created = await createKubeObject(target2, analysis, write);
   if (!created.ok && created.status !== 409) throw fromReason(created.reason, c);
-  const started = clock.now();
+  const started2 = clock.now();
   const limit = ctx.source.analysisTimeout;
   const cleanUp = () => deleteKubeObject(target2, write);
   for (; ; ) {
@@ -47625,7 +48125,7 @@ async function runAnalysis(q, c, ctx, clock) {
       }
       return status2.pass ? 1 : 0;
     }
-    const waited = clock.now() - started;
+    const waited = clock.now() - started2;
     if (waited >= limit || c.signal?.aborted) {
       await cleanUp();
       const state = typeof status2.state === "string" && status2.state !== "" ? status2.state : "no state";
@@ -47665,11 +48165,11 @@ function createKeptnSource(clock = realClock) {
     queryRange
   };
 }
-var import_node_crypto3, schema4, realClock, KEPTN_GROUP, KEPTN_VERSION, DEFAULT_TIMEOUT_MS, POLL_MS, SETTINGS, ref, record2, keptn;
+var import_node_crypto4, schema4, realClock, KEPTN_GROUP, KEPTN_VERSION, DEFAULT_TIMEOUT_MS, POLL_MS, SETTINGS, ref, record2, keptn;
 var init_keptn = __esm({
   "src/metrics/keptn.ts"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     init_zod();
     init_kube_client();
     init_schema_base();
@@ -50456,13 +50956,13 @@ function webhookDocument(m) {
   };
 }
 function signature(secret, body) {
-  return `sha256=${(0, import_node_crypto4.createHmac)("sha256", secret).update(body, "utf8").digest("hex")}`;
+  return `sha256=${(0, import_node_crypto5.createHmac)("sha256", secret).update(body, "utf8").digest("hex")}`;
 }
-var import_node_crypto4, SIGNATURE_HEADER, EVENT_HEADER, WebhookTarget, webhook;
+var import_node_crypto5, SIGNATURE_HEADER, EVENT_HEADER, WebhookTarget, webhook;
 var init_webhook = __esm({
   "src/notify/webhook.ts"() {
     "use strict";
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto5 = require("node:crypto");
     init_zod();
     init_sender();
     init_schema();
@@ -50756,20 +51256,33 @@ function fromKeptData(kept2, options) {
     return void 0;
   }
   if (!Array.isArray(saved?.warnings)) return void 0;
-  const expanded = expandEnvInData(saved.data, options.env);
+  const plain = !kept2.includes("${");
+  const expanded = plain ? { data: saved.data, secrets: [] } : expandEnvInData(saved.data, options.env);
   if (!expanded) return void 0;
   registerDataCredentials(expanded.data);
-  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
-  if (!parsed.success) return void 0;
-  const rules = checkRules(parsed.data);
-  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
-  const redact2 = redactor(expanded.secrets);
+  const config2 = validatedData(kept2, plain, expanded.data);
+  if (!config2) return void 0;
+  const redact2 = redactor2(expanded.secrets);
   return {
-    config: parsed.data,
+    config: config2,
     errors: [],
     warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact2(i.message) }))),
     secrets: expanded.secrets
   };
+}
+function validatedData(kept2, plain, data) {
+  const known = plain ? validatedBefore.known(kept2) : { found: false };
+  if (known.found && known.value) return JSON.parse(known.value);
+  configLoads.validated++;
+  const parsed = GitCanaryConfig.safeParse(data, { error: defaultMessage });
+  if (!parsed.success) return void 0;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
+  if (plain && !known.found) {
+    const json = JSON.stringify(parsed.data);
+    validatedBefore.remember(kept2, (0, import_node_util2.isDeepStrictEqual)(JSON.parse(json), parsed.data) ? json : "");
+  }
+  return parsed.data;
 }
 function parseFully(text, options) {
   configLoads.parsed++;
@@ -50784,7 +51297,7 @@ function parseFully(text, options) {
   const errors = [...env.errors];
   const warnings = [...src.warnings];
   const finish = (config2) => {
-    const redact2 = redactor(env.secrets);
+    const redact2 = redactor2(env.secrets);
     const clean4 = (list) => byLine(list.map((i) => ({ ...i, message: redact2(i.message) })));
     const result2 = {
       ...config2 && errors.length === 0 ? { config: config2 } : {},
@@ -50795,7 +51308,7 @@ function parseFully(text, options) {
     if (!result2.config || unexpanded === void 0) return { result: result2 };
     const keep = JSON.stringify({ data: unexpanded, warnings: src.warnings });
     const again = fromKeptData(keep, options);
-    const same = again !== void 0 && (0, import_node_util.isDeepStrictEqual)(again.config, result2.config) && (0, import_node_util.isDeepStrictEqual)(again.warnings, result2.warnings) && (0, import_node_util.isDeepStrictEqual)([...again.secrets].sort(), [...result2.secrets].sort());
+    const same = again !== void 0 && (0, import_node_util2.isDeepStrictEqual)(again.config, result2.config) && (0, import_node_util2.isDeepStrictEqual)(again.warnings, result2.warnings) && (0, import_node_util2.isDeepStrictEqual)([...again.secrets].sort(), [...result2.secrets].sort());
     return same ? { result: result2, keep } : { result: result2 };
   };
   let data;
@@ -50845,15 +51358,15 @@ function place2(src, issues) {
 function byLine(issues) {
   return issues.map((issue2, order) => ({ issue: issue2, order })).sort((a, b) => a.issue.line - b.issue.line || a.order - b.order).map((x) => x.issue);
 }
-function redactor(secrets) {
+function redactor2(secrets) {
   const sorted = [...secrets].sort((a, b) => b.length - a.length);
   return (s) => sorted.reduce((acc, secret) => acc.split(secret).join("***"), s);
 }
-var import_node_util, loadedBefore, configLoads;
+var import_node_util2, loadedBefore, validatedBefore, configLoads;
 var init_validate = __esm({
   "src/config/validate.ts"() {
     "use strict";
-    import_node_util = require("node:util");
+    import_node_util2 = require("node:util");
     init_errors();
     init_memo();
     init_env();
@@ -50863,7 +51376,8 @@ var init_validate = __esm({
     init_shape();
     init_source();
     loadedBefore = new TextMemo(2, "config-data", 2);
-    configLoads = { parsed: 0, fromKept: 0 };
+    validatedBefore = new TextMemo(2, "config-valid", 2);
+    configLoads = { parsed: 0, fromKept: 0, validated: 0 };
   }
 });
 
@@ -50875,7 +51389,7 @@ var init_config = __esm({
     init_env();
     init_issues();
     init_schema_url();
-    init_paths2();
+    init_paths3();
     init_rules();
     init_schema2();
     init_suggest();
@@ -51024,8 +51538,8 @@ function startRevision(revisions2, service2, obs, weight) {
   const production = parseManifestFile(file, need(obs.production[file], file, "production"));
   const candidate = parseManifestFile(file, need(obs.candidate[file], file, "candidate"));
   const content = revisions2.start(production, candidate, service2.route, { weight, candidateSha: obs.candidateSha });
-  const started = parseManifestFile(file, content);
-  const outside = revisions2.releaseView(started, service2.route) !== revisions2.releaseView(candidate, service2.route);
+  const started2 = parseManifestFile(file, content);
+  const outside = revisions2.releaseView(started2, service2.route) !== revisions2.releaseView(candidate, service2.route);
   const others = unexercisedChanges({ ...service2, files: service2.files.filter((f) => f !== file) }, obs.production, obs.candidate, /* @__PURE__ */ new Set());
   return { changes: [{ path: file, content }], unexercised: [...outside ? [`${file} outside spec.template`] : [], ...others] };
 }
@@ -51044,8 +51558,8 @@ function promoteRevision(revisions2, service2, obs, tested, where3) {
 }
 function promotionPreview(revisions2, service2, obs, branches) {
   const { file } = service2.route;
-  const started = startRevision(revisions2, service2, obs, 1).changes[0].content ?? void 0;
-  const during = { ...obs, production: { ...obs.production, [file]: started }, pristineCanary: obs.production[file] };
+  const started2 = startRevision(revisions2, service2, obs, 1).changes[0].content ?? void 0;
+  const during = { ...obs, production: { ...obs.production, [file]: started2 }, pristineCanary: obs.production[file] };
   return promoteRevision(revisions2, service2, during, obs.candidate, { base: "production", tested: branches.candidate }).filter((c) => c.content !== obs.production[c.path]);
 }
 function rollbackRevision(service2, obs, base) {
@@ -51391,95 +51905,6 @@ var init_gate2 = __esm({
     gateBranch = (service2) => `git-canary/${service2}`;
     RELEASE_TRAILER = "Canary-Gate-Release";
     MAX_LISTED = 20;
-  }
-});
-
-// src/audit/notes.ts
-function isJudgmentOutcome(s) {
-  return typeof s === "string" && JUDGMENT_OUTCOMES.includes(s);
-}
-function formatNoteLine(n) {
-  return JSON.stringify({
-    service: n.service,
-    rollout: n.rollout,
-    at: n.at,
-    outcome: n.outcome,
-    checks: n.checks.map(checkJson),
-    ...n.critical && n.critical.length > 0 ? { critical: n.critical } : {},
-    ...n.requests ? { requests: { value: finite(n.requests.value), min: n.requests.min } } : {}
-  });
-}
-function checkJson(c) {
-  const out = { name: c.name, value: finite(c.value), outcome: c.outcome };
-  for (const k of ["min", "max", "reference", "pValue"]) if (finite(c[k]) !== null) out[k] = c[k];
-  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
-  if (c.from) out.from = c.from;
-  if (c.critical) out.critical = true;
-  if (c.reason) out.reason = c.reason;
-  return out;
-}
-function parseNote(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let raw;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const n = toJudgmentNote(raw);
-    if (n) out.push(n);
-  }
-  return out;
-}
-function appendNote(existing, n) {
-  const base = existing === void 0 || existing.trim() === "" ? "" : existing.endsWith("\n") ? existing : `${existing}
-`;
-  return `${base}${formatNoteLine(n)}
-`;
-}
-function notePaths(sha) {
-  return [sha, `${sha.slice(0, 2)}/${sha.slice(2)}`, `${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha.slice(4)}`];
-}
-function toJudgmentNote(raw) {
-  if (!isRecord4(raw)) return void 0;
-  const { service: service2, rollout, at: at3, outcome, checks } = raw;
-  if (typeof service2 !== "string" || typeof rollout !== "string" || typeof at3 !== "string") return void 0;
-  if (Number.isNaN(Date.parse(at3))) return void 0;
-  if (!isJudgmentOutcome(outcome)) return void 0;
-  const list = [];
-  for (const c of Array.isArray(checks) ? checks : []) {
-    if (!isRecord4(c) || typeof c.name !== "string" || !isCheckOutcome(c.outcome)) continue;
-    list.push(toCheck(c, c.name, c.outcome));
-  }
-  const critical = Array.isArray(raw.critical) ? raw.critical.filter((n) => typeof n === "string") : [];
-  const requests = isRecord4(raw.requests) && finite(raw.requests.min) !== null ? { value: finite(raw.requests.value), min: raw.requests.min } : void 0;
-  return { service: service2, rollout, at: at3, outcome, checks: list, ...critical.length > 0 ? { critical } : {}, ...requests ? { requests } : {} };
-}
-function toCheck(c, name, outcome) {
-  const out = { name, value: finite(c.value), outcome };
-  for (const k of ["min", "max", "reference", "pValue"]) {
-    const v = finite(c[k]);
-    if (v !== null) out[k] = v;
-  }
-  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
-  if (c.from === "baseline" || c.from === "first-value") out.from = c.from;
-  if (c.critical === true) out.critical = true;
-  if (typeof c.reason === "string" && c.reason !== "") out.reason = c.reason;
-  return out;
-}
-function isRecord4(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-var NOTES_REF, JUDGMENT_OUTCOMES, finite;
-var init_notes = __esm({
-  "src/audit/notes.ts"() {
-    "use strict";
-    init_checks();
-    NOTES_REF = "refs/notes/git-canary";
-    JUDGMENT_OUTCOMES = ["pass", "fail", "inconclusive", "error"];
-    finite = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
   }
 });
 
@@ -51911,9 +52336,9 @@ function planCommit(decision, service2, obs, now, actor = {}) {
   const baseBranch = state.phase === "idle" ? "production" : `production@${shortSha2(state.base)}`;
   if (decision.kind === "start") {
     const restart = state.phase !== "idle";
-    const started = revisions2 ? startRevision(revisions2, service2, restart ? fromBase(service2, obs) : obs, decision.weight) : startWorkload(withCanary(service2), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : void 0);
-    const { unexercised } = started;
-    const changes = normaliseChanges(started.changes, obs.production);
+    const started2 = revisions2 ? startRevision(revisions2, service2, restart ? fromBase(service2, obs) : obs, decision.weight) : startWorkload(withCanary(service2), obs, decision.weight, restart ? { pristine: obs.pristineCanary, branch: baseBranch } : void 0);
+    const { unexercised } = started2;
+    const changes = normaliseChanges(started2.changes, obs.production);
     return {
       changes,
       unexercised,
@@ -52199,7 +52624,7 @@ async function readFiles(repo, commit, paths) {
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
 function digest(service2, texts, branch) {
-  return (0, import_node_crypto5.createHash)("sha256").update(releaseKey(releaseParts(service2, texts, branch))).digest("hex");
+  return (0, import_node_crypto6.createHash)("sha256").update(releaseKey(releaseParts(service2, texts, branch))).digest("hex");
 }
 function fingerprints(service2, texts, branch) {
   const out = /* @__PURE__ */ new Map();
@@ -52360,11 +52785,11 @@ async function observeService(o) {
   }
   return obs;
 }
-var import_node_crypto5, MAX_REVERT_SCAN;
+var import_node_crypto6, MAX_REVERT_SCAN;
 var init_observe = __esm({
   "src/runner/observe.ts"() {
     "use strict";
-    import_node_crypto5 = require("node:crypto");
+    import_node_crypto6 = require("node:crypto");
     init_notes();
     init_state();
     init_plan();
@@ -52686,7 +53111,7 @@ var init_argocd = __esm({
         namespace: config2.namespace,
         name: config2.application
       }),
-      observe: (object2, ctx) => isRecord2(object2) ? observe(object2, ctx) : { state: "error", reason: `${ctx.what} is not an object` }
+      observe: (object2, ctx) => isRecord3(object2) ? observe(object2, ctx) : { state: "error", reason: `${ctx.what} is not an object` }
     };
   }
 });
@@ -52810,7 +53235,7 @@ var init_flux = __esm({
         namespace: config2.namespace,
         name: config2.kustomization
       }),
-      observe: (object2, ctx) => isRecord2(object2) ? observe2(object2, ctx) : { state: "error", reason: `${ctx.what} is not an object` }
+      observe: (object2, ctx) => isRecord3(object2) ? observe2(object2, ctx) : { state: "error", reason: `${ctx.what} is not an object` }
     };
   }
 });
@@ -53695,38 +54120,38 @@ var init_manual = __esm({
 
 // src/git/discover.ts
 function isGitDir(dir) {
-  return kind((0, import_node_path3.join)(dir, "HEAD")) === "file" && kind((0, import_node_path3.join)(dir, "objects")) === "dir" && kind((0, import_node_path3.join)(dir, "refs")) === "dir";
+  return kind((0, import_node_path7.join)(dir, "HEAD")) === "file" && kind((0, import_node_path7.join)(dir, "objects")) === "dir" && kind((0, import_node_path7.join)(dir, "refs")) === "dir";
 }
 function isGitFile(path) {
   try {
-    return /^gitdir: \S/.test((0, import_node_fs3.readFileSync)(path, "utf8"));
+    return /^gitdir: \S/.test((0, import_node_fs5.readFileSync)(path, "utf8"));
   } catch {
     return false;
   }
 }
 function real(path) {
   try {
-    return (0, import_node_fs3.realpathSync)(path);
+    return (0, import_node_fs5.realpathSync)(path);
   } catch {
-    return (0, import_node_path3.resolve)(path);
+    return (0, import_node_path7.resolve)(path);
   }
 }
 function ceilingDirectories(env) {
-  return (env.GIT_CEILING_DIRECTORIES ?? "").split(import_node_path3.delimiter).filter((p) => p !== "" && (0, import_node_path3.isAbsolute)(p)).map((p) => real(p));
+  return (env.GIT_CEILING_DIRECTORIES ?? "").split(import_node_path7.delimiter).filter((p) => p !== "" && (0, import_node_path7.isAbsolute)(p)).map((p) => real(p));
 }
 function findRepository(cwd, env) {
   const ceilings = new Set(ceilingDirectories(env));
   let dir = real(cwd);
   for (; ; ) {
-    const dotGit = (0, import_node_path3.join)(dir, ".git");
+    const dotGit = (0, import_node_path7.join)(dir, ".git");
     const found = kind(dotGit);
     if (found === "dir" && isGitDir(dotGit) || found === "file" && isGitFile(dotGit)) return { path: dir, bare: false };
     if (isGitDir(dir)) {
-      const parent2 = (0, import_node_path3.dirname)(dir);
-      if ((0, import_node_path3.basename)(dir) === ".git" && parent2 !== dir && real((0, import_node_path3.join)(parent2, ".git")) === dir) return { path: parent2, bare: false };
+      const parent2 = (0, import_node_path7.dirname)(dir);
+      if ((0, import_node_path7.basename)(dir) === ".git" && parent2 !== dir && real((0, import_node_path7.join)(parent2, ".git")) === dir) return { path: parent2, bare: false };
       return { path: dir, bare: true };
     }
-    const parent = (0, import_node_path3.dirname)(dir);
+    const parent = (0, import_node_path7.dirname)(dir);
     if (parent === dir || ceilings.has(parent)) return void 0;
     dir = parent;
   }
@@ -53741,93 +54166,21 @@ function discoverRepository(cwd, env) {
     hint: "run it inside a manifests repository, or pass --repo <url|path> (or set GIT_CANARY_REPO)"
   });
 }
-var import_node_fs3, import_node_path3, kind;
+var import_node_fs5, import_node_path7, kind;
 var init_discover = __esm({
   "src/git/discover.ts"() {
     "use strict";
-    import_node_fs3 = require("node:fs");
-    import_node_path3 = require("node:path");
+    import_node_fs5 = require("node:fs");
+    import_node_path7 = require("node:path");
     init_errors();
     kind = (path) => {
       try {
-        const st = (0, import_node_fs3.statSync)(path);
+        const st = (0, import_node_fs5.statSync)(path);
         return st.isDirectory() ? "dir" : st.isFile() ? "file" : void 0;
       } catch {
         return void 0;
       }
     };
-  }
-});
-
-// src/git/credentials.ts
-function parseRemoteUrl(spec2, token) {
-  let parsed;
-  try {
-    parsed = new URL(spec2);
-  } catch {
-    throw new GitError("invalid repository URL", {
-      where: { detail: stripUserInfo(spec2) },
-      hint: "use an https:// URL or a local path"
-    });
-  }
-  const username = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  const url3 = parsed.toString().replace(/\/+$/, "");
-  if (username || password) {
-    registerCredentials(username, password);
-    return { url: url3, source: "url", username, password };
-  }
-  if (token) {
-    registerToken(token);
-    return { url: url3, source: "token", username: TOKEN_USERNAME, password: token };
-  }
-  return { url: url3, source: "none" };
-}
-function stripUserInfo(text) {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
-}
-function redactor2(creds) {
-  const secrets = /* @__PURE__ */ new Set();
-  for (const s of [creds.password, creds.source === "url" ? creds.username : void 0]) {
-    if (!s) continue;
-    for (const form of encodingsOf(s)) secrets.add(form);
-  }
-  if (creds.username !== void 0 || creds.password !== void 0) {
-    for (const form of basicFormsOf(creds.username ?? "", creds.password ?? "")) secrets.add(form);
-  }
-  const ordered2 = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = stripUserInfo(text);
-    for (const s of ordered2) out = out.split(s).join("***");
-    return out;
-  };
-}
-function basicAuthorization(creds) {
-  if (creds.source === "none") return void 0;
-  return `Basic ${Buffer.from(`${creds.username ?? ""}:${creds.password ?? ""}`).toString("base64")}`;
-}
-function authCallbacks(creds) {
-  const state = { offered: false, refused: false };
-  const onAuth = () => {
-    if (creds.source === "none") return void 0;
-    state.offered = true;
-    return { username: creds.username ?? "", password: creds.password ?? "" };
-  };
-  const onAuthFailure = () => {
-    state.refused = true;
-    return { cancel: true };
-  };
-  return { onAuth, onAuthFailure, state };
-}
-var TOKEN_USERNAME;
-var init_credentials = __esm({
-  "src/git/credentials.ts"() {
-    "use strict";
-    init_errors();
-    init_secrets();
-    TOKEN_USERNAME = "x-access-token";
   }
 });
 
@@ -54045,7 +54398,7 @@ function normalize(path) {
   }
   return isAbsolute5 ? `/${normalized}` : normalized;
 }
-function join4(...args) {
+function join8(...args) {
   if (args.length === 0) return ".";
   let joined;
   for (let i = 0; i < args.length; ++i) {
@@ -54070,7 +54423,7 @@ async function rmRecursive(fs2, filepath) {
   } else if (entries2.length) {
     await Promise.all(
       entries2.map((entry) => {
-        const subpath = join4(filepath, entry);
+        const subpath = join8(filepath, entry);
         return fs2.lstat(subpath).then((stat3) => {
           if (!stat3) return;
           return stat3.isDirectory() ? rmRecursive(fs2, subpath) : fs2.rm(subpath);
@@ -54357,14 +54710,14 @@ var init_models = __esm({
 });
 
 // src/git/git-fs.ts
-var import_node_fs4, fsForReads, fsForWrites;
+var import_node_fs6, fsForReads, fsForWrites;
 var init_git_fs = __esm({
   "src/git/git-fs.ts"() {
     "use strict";
-    import_node_fs4 = __toESM(require("node:fs"), 1);
+    import_node_fs6 = __toESM(require("node:fs"), 1);
     init_models();
     init_atomic_fs();
-    fsForReads = new FileSystem(import_node_fs4.default);
+    fsForReads = new FileSystem(import_node_fs6.default);
     fsForWrites = new FileSystem(atomicFs);
   }
 });
@@ -60325,7 +60678,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return path;
     }
-    function dirname14(path) {
+    function dirname15(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -60343,7 +60696,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir2(dirname14(name));
+          dir.parent = mkdir2(dirname15(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -60356,7 +60709,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             basename: basename7(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir2(dirname14(name)),
+            parent: mkdir2(dirname15(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -60809,7 +61162,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute6 ? `/${normalized}` : normalized;
     }
-    function join20(...args) {
+    function join23(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -61222,7 +61575,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join20(gitdir, key), `${value.trim()}
+            async () => fs2.write(join23(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -61246,7 +61599,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref3,
-          async () => fs2.write(join20(gitdir, ref3), `${value.trim()}
+          async () => fs2.write(join23(gitdir, ref3), `${value.trim()}
 `, "utf8")
         );
       }
@@ -61264,7 +61617,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref3);
         await acquireLock2(
           ref3,
-          async () => fs2.write(join20(gitdir, ref3), `ref: ${value.trim()}
+          async () => fs2.write(join23(gitdir, ref3), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -61291,7 +61644,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref3) => fs2.rm(join20(gitdir, ref3))));
+        await Promise.all(refs.map((ref3) => fs2.rm(join23(gitdir, ref3))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -62466,7 +62819,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -63358,9 +63711,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join20(filepath, entry2.path), entry2);
+          map.set(join23(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join20(filepath, entry2.path));
+        return tree.entries().map((entry2) => join23(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63455,9 +63808,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join20(dir, filepath));
+        const names = await fs2.readdir(join23(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join20(filepath, name));
+        return names.map((name) => join23(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63712,7 +64065,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname14(filepath);
+        const parent = dirname15(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir2, parent, retries);
         for (let attempt2 = 0; ; attempt2++) {
@@ -63737,7 +64090,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join20(filepath, entry);
+            const subpath = join23(filepath, entry);
             return fs2.lstat(subpath).then((stat3) => {
               if (!stat3) return;
               return stat3.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -63885,7 +64238,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname14(filepath));
+          await this.mkdir(dirname15(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -64036,18 +64389,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isAbsolute5(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp15, dotgit }) {
-      assertParameter("fsp", fsp15);
+    async function discoverGitdir({ fsp: fsp16, dotgit }) {
+      assertParameter("fsp", fsp16);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp15._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp16._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp15._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+        return fsp16._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
           if (isAbsolute5(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join20(dirname14(dotgit), submoduleGitdir);
+          const gitdir = join23(dirname15(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -64081,7 +64434,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname14(path));
+        await fs2.mkdir(dirname15(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -64090,7 +64443,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -64182,17 +64535,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join20(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs2, dir, gitdir = join23(dir, ".git"), filepath }) {
         if (basename7(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join20(gitdir, "info", "exclude");
+        const excludesFile = join23(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join20(dir, ".gitignore"),
+            gitignore: join23(dir, ".gitignore"),
             filepath
           }
         ];
@@ -64201,7 +64554,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join20(dir, folder, ".gitignore"),
+            gitignore: join23(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -64211,7 +64564,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname14(p.filepath);
+          const parentdir = dirname15(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -64284,7 +64637,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add2({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -64348,17 +64701,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join20(dir, currentFilepath));
+        const stats = await fs2.lstat(join23(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join20(dir, currentFilepath));
+          const children = await fs2.readdir(join23(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join20(currentFilepath, child2)],
+                filepath: [join23(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64372,7 +64725,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join20(currentFilepath, child2)],
+                filepath: [join23(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64381,7 +64734,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join20(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join20(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join23(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join23(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -64409,7 +64762,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -64882,7 +65235,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       note: note2,
@@ -64952,7 +65305,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       remote,
       url: url3,
       force = false
@@ -64962,10 +65315,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           remote,
           url: url3,
@@ -65022,7 +65375,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       tagger: _tagger,
       message = ref3,
@@ -65105,7 +65458,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       object: object2,
       checkout: checkout2 = false,
@@ -65115,10 +65468,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _branch({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3,
           object: object2,
@@ -65766,7 +66119,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -65785,10 +66138,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref3 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _checkout({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -65852,7 +66205,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -66125,7 +66478,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join20(dir, filepath);
+      const currentFilepath = join23(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -66294,7 +66647,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join20(dir, filepath))
+                  stats: await fs2.lstat(join23(dir, filepath))
                 });
               return {
                 method: "write",
@@ -66307,7 +66660,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join20(dir, op.filepath);
+          const currentFilepath = join23(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -66507,7 +66860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -67025,7 +67378,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join20(gitdir, "shallow");
+        const filepath = join23(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -67046,7 +67399,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join20(gitdir, "shallow");
+        const filepath = join23(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -67616,7 +67969,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join20(gitdir, res.packfile);
+        const fullpath = join23(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -67632,7 +67985,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join20(dir, ".git"),
+      gitdir = bare ? dir : join23(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -67746,7 +68099,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       url: url3,
       corsProxy = void 0,
       ref: ref3 = void 0,
@@ -67771,10 +68124,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _clone({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           http: http4,
           onProgress,
@@ -67809,7 +68162,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       message,
       author,
       committer,
@@ -67858,17 +68211,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       fullname = false,
       test: test2 = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           fullname,
           test: test2
@@ -67899,16 +68252,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67917,13 +68270,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp15, gitdir: updatedGitdir, ref: ref3 });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp16, gitdir: updatedGitdir, ref: ref3 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -67937,16 +68290,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           remote
         });
@@ -67959,14 +68312,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref3 = ref3.startsWith("refs/tags/") ? ref3 : `refs/tags/${ref3}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref3 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -67988,7 +68341,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join20(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -68031,7 +68384,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -68039,10 +68392,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -68052,15 +68405,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join20(dir, ".git"), ref: ref3 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3
         });
@@ -68344,7 +68697,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -68364,10 +68717,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _pull({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68402,7 +68755,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       remote,
       remoteRef,
@@ -68423,10 +68776,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _fetch({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           http: http4,
           onProgress,
@@ -68458,7 +68811,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -68466,10 +68819,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -68480,10 +68833,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join20(filepath, ".git"))) {
+      if (await fs2.exists(join23(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname14(filepath);
+        const parent = dirname15(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -68500,15 +68853,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join20(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join23(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           path
         });
@@ -68524,17 +68877,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           path
         });
@@ -68713,7 +69066,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join20(dir, filepath);
+        filepath = join23(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -68734,7 +69087,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -68743,10 +69096,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           onProgress,
           dir,
@@ -68762,7 +69115,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join20(dir, ".git"),
+      gitdir = bare ? dir : join23(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -68771,10 +69124,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _init({
-          fs: fsp15,
+          fs: fsp16,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -68836,7 +69189,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -68847,10 +69200,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -68865,7 +69218,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath
     }) {
       try {
@@ -68873,10 +69226,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp15,
+          fs: fsp16,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -68889,16 +69242,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           remote
         });
@@ -68946,27 +69299,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join20(prefix, entry.path)
+            prefix: join23(prefix, entry.path)
           });
         } else {
-          filenames.push(join20(prefix, entry.path));
+          filenames.push(join23(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -69001,7 +69354,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -69009,10 +69362,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3
@@ -69025,15 +69378,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp15, gitdir: updatedGitdir, filepath });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp16, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -69050,14 +69403,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -69149,13 +69502,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp15, gitdir: updatedGitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp16, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -69202,7 +69555,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result2;
         if (entry.oid === fileId) {
-          result2 = join20(parentPath, entry.path);
+          result2 = join23(parentPath, entry.path);
           filepaths.push(result2);
         } else if (entry.type === "tree") {
           result2 = _readObject({
@@ -69219,7 +69572,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join20(parentPath, entry.path)
+              parentPath: join23(parentPath, entry.path)
             });
           });
         }
@@ -69404,7 +69757,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log2({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       ref: ref3 = "HEAD",
       depth,
@@ -69420,10 +69773,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _log({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -69444,7 +69797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -69521,7 +69874,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -69564,7 +69917,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join20(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join23(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -69575,7 +69928,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -69584,10 +69937,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -69607,7 +69960,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -69677,7 +70030,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       start,
       finish
     }) {
@@ -69725,7 +70078,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -70028,7 +70381,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       remoteRef,
       remote = "origin",
@@ -70044,10 +70397,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http4);
         assertParameter("gitdir", gitdir);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _push({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           http: http4,
           onProgress,
@@ -70104,7 +70457,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -70113,10 +70466,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70130,7 +70483,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70138,10 +70491,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70171,7 +70524,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -70181,10 +70534,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _readNote({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref3,
@@ -70198,7 +70551,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -70287,7 +70640,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70295,10 +70648,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _readTag({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -70311,7 +70664,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -70320,10 +70673,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _readTree({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -70337,7 +70690,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -70345,10 +70698,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp15 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp15, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp16, gitdir: updatedGitdir, cache: cache2 },
           async function(index3) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -70413,7 +70766,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       author: _author,
@@ -70501,7 +70854,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       oldref,
       checkout: checkout2 = false
@@ -70511,10 +70864,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
         assertParameter("oldref", oldref);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3,
           oldref,
@@ -70531,7 +70884,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       ref: ref3,
       cache: cache2 = {}
@@ -70579,7 +70932,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join20(dir, filepath));
+        const object2 = dir && await fs2.read(join23(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -70587,7 +70940,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join20(dir, filepath));
+            stats = await fs2.lstat(join23(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -70607,7 +70960,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       depth
     }) {
@@ -70615,10 +70968,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref3);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           ref: ref3,
           depth
@@ -70632,7 +70985,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       path,
       value,
       append: append2 = false
@@ -70700,7 +71053,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join20(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -70730,7 +71083,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join20(this.gitdir, _GitStashManager.refStash);
+        return join23(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -70738,7 +71091,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join20(this.gitdir, _GitStashManager.refLogsStash);
+        return join23(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -71044,7 +71397,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -71067,7 +71420,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join20(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join23(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -71097,7 +71450,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status2({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -71136,7 +71489,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join20(dir, filepath));
+        const stats = await fs2.lstat(join23(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -71146,7 +71499,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join20(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join23(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -71207,15 +71560,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join20(parent, segment);
+        parent = join23(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname15 = path.shift();
+      const dirname16 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname15) {
+        if (entry.path === dirname16) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -71256,7 +71609,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3 = "HEAD",
       filepaths = ["."],
       filter: filter2,
@@ -71329,7 +71682,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       object: object2,
       force = false
@@ -71361,7 +71714,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -71381,7 +71734,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join20(dir, filepath));
+                const fileStats2 = await fs2.lstat(join23(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -71399,7 +71752,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join20(dir, filepath));
+          fileStats = await fs2.lstat(join23(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -71420,7 +71773,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join20(dir, filepath)) : await fs2.read(join20(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join23(dir, filepath)) : await fs2.read(join23(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -71464,7 +71817,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk4({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -71475,10 +71828,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _walk({
-          fs: fsp15,
+          fs: fsp16,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -71492,15 +71845,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join20(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join23(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -71514,17 +71867,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -71536,7 +71889,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -71582,7 +71935,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join20(dir, ".git"),
+      gitdir = join23(dir, ".git"),
       ref: ref3,
       value,
       force = false,
@@ -71637,15 +71990,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join20(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join23(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -71654,15 +72007,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join20(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join23(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp15 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp15, dotgit: gitdir });
+        const fsp16 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp16, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp15,
+          fs: fsp16,
           gitdir: updatedGitdir,
           tree
         });
@@ -71845,19 +72198,19 @@ async function packsOf(gitdir, cacheKey) {
     entry = { byName: /* @__PURE__ */ new Map() };
     packCache.set(cacheKey, entry);
   }
-  const dir = (0, import_node_path4.join)(gitdir, "objects", "pack");
-  const st = await import_node_fs5.promises.stat(dir).catch(() => void 0);
+  const dir = (0, import_node_path8.join)(gitdir, "objects", "pack");
+  const st = await import_node_fs7.promises.stat(dir).catch(() => void 0);
   if (!st) return [];
   if (entry.packs && entry.packs.mtimeMs === st.mtimeMs) return entry.packs.list;
-  const names = (await import_node_fs5.promises.readdir(dir)).filter((n) => n.endsWith(".idx")).sort();
+  const names = (await import_node_fs7.promises.readdir(dir)).filter((n) => n.endsWith(".idx")).sort();
   const list = [];
   for (const name of names) {
     let idx = entry.byName.get(name);
     if (!idx) {
-      const packPath = (0, import_node_path4.join)(dir, `${name.slice(0, -4)}.pack`);
-      const packSt = await import_node_fs5.promises.stat(packPath).catch(() => void 0);
+      const packPath = (0, import_node_path8.join)(dir, `${name.slice(0, -4)}.pack`);
+      const packSt = await import_node_fs7.promises.stat(packPath).catch(() => void 0);
       if (!packSt) continue;
-      const bytes = await import_node_fs5.promises.readFile((0, import_node_path4.join)(dir, name)).catch(() => void 0);
+      const bytes = await import_node_fs7.promises.readFile((0, import_node_path8.join)(dir, name)).catch(() => void 0);
       idx = bytes ? parseIndex(bytes, packPath, packSt.size) : void 0;
       if (!idx) continue;
       entry.byName.set(name, idx);
@@ -71893,8 +72246,8 @@ async function locateObject(gitdir, cacheKey, oid) {
     const offset = findInIndex(pack, oid);
     if (offset !== void 0) return { kind: "packed", pack, offset };
   }
-  const path = (0, import_node_path4.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
-  if (await import_node_fs5.promises.stat(path).then(() => true, () => false)) return { kind: "loose", path };
+  const path = (0, import_node_path8.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  if (await import_node_fs7.promises.stat(path).then(() => true, () => false)) return { kind: "loose", path };
   for (const pack of await packsOf(gitdir, cacheKey)) {
     const offset = findInIndex(pack, oid);
     if (offset !== void 0) return { kind: "packed", pack, offset };
@@ -71909,7 +72262,7 @@ function inflateHead(head) {
   }
 }
 async function readAt(path, position, length) {
-  const fh = await import_node_fs5.promises.open(path, "r");
+  const fh = await import_node_fs7.promises.open(path, "r");
   try {
     const buf = Buffer.alloc(length);
     const { bytesRead } = await fh.read(buf, 0, length, position);
@@ -71962,12 +72315,12 @@ async function objectSize(gitdir, cacheKey, oid) {
   const result2 = base ? deltaVarint(delta, base.next) : void 0;
   return result2 ? result2.value : null;
 }
-var import_node_fs5, import_node_path4, import_node_zlib, packCache, loadedPacks;
+var import_node_fs7, import_node_path8, import_node_zlib, packCache, loadedPacks;
 var init_objects = __esm({
   "src/git/objects.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
-    import_node_path4 = require("node:path");
+    import_node_fs7 = require("node:fs");
+    import_node_path8 = require("node:path");
     import_node_zlib = require("node:zlib");
     packCache = /* @__PURE__ */ new WeakMap();
     loadedPacks = /* @__PURE__ */ new WeakMap();
@@ -71977,11 +72330,11 @@ var init_objects = __esm({
 // src/git/object-writer.ts
 async function writeLooseObject(gitdir, cacheKey, type, content) {
   const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, "latin1"), content]);
-  const oid = (0, import_node_crypto6.createHash)("sha1").update(raw).digest("hex");
+  const oid = (0, import_node_crypto7.createHash)("sha1").update(raw).digest("hex");
   if (await locateObject(gitdir, cacheKey, oid)) return oid;
-  const path = (0, import_node_path5.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
-  await import_node_fs6.promises.mkdir((0, import_node_path5.dirname)(path), { recursive: true });
-  await writeFileAtomic(path, (0, import_node_zlib2.deflateSync)(raw), void 0, `tmp_obj_${process.pid}_${(0, import_node_crypto6.randomBytes)(6).toString("hex")}_${oid.slice(2, 10)}`);
+  const path = (0, import_node_path9.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  await import_node_fs8.promises.mkdir((0, import_node_path9.dirname)(path), { recursive: true });
+  await writeFileAtomic(path, (0, import_node_zlib2.deflateSync)(raw), void 0, `tmp_obj_${process.pid}_${(0, import_node_crypto7.randomBytes)(6).toString("hex")}_${oid.slice(2, 10)}`);
   return oid;
 }
 function sortKey(e) {
@@ -71993,69 +72346,105 @@ function treeBytes(entries2) {
     sorted.flatMap((e) => [Buffer.from(`${e.mode === "040000" ? "40000" : e.mode} ${e.path}\0`, "utf8"), Buffer.from(e.oid, "hex")])
   );
 }
-var import_node_crypto6, import_node_fs6, import_node_path5, import_node_zlib2;
+var import_node_crypto7, import_node_fs8, import_node_path9, import_node_zlib2;
 var init_object_writer = __esm({
   "src/git/object-writer.ts"() {
     "use strict";
-    import_node_crypto6 = require("node:crypto");
-    import_node_fs6 = require("node:fs");
-    import_node_path5 = require("node:path");
+    import_node_crypto7 = require("node:crypto");
+    import_node_fs8 = require("node:fs");
+    import_node_path9 = require("node:path");
     import_node_zlib2 = require("node:zlib");
     init_atomic_fs();
     init_objects();
   }
 });
 
-// src/git/paths.ts
-function isSha(value) {
-  return SHA_RE.test(value);
+// src/git/kept-objects.ts
+function looseHeader(loose) {
+  const nul = loose.indexOf(0);
+  if (nul < 0 || nul > 32) return void 0;
+  const m = /^(blob|tree) (0|[1-9]\d*)$/.exec(loose.toString("latin1", 0, nul));
+  if (!m || Number(m[2]) !== loose.length - nul - 1) return void 0;
+  return { type: m[1], start: nul + 1 };
 }
-function splitRepoPath(path, options = {}) {
-  if (path === "" && options.allowRoot) return [];
-  const refuse2 = (why2) => {
-    throw new PathError(`path ${why2}`, {
-      where: { file: path },
-      hint: 'use a relative path inside the repository, with / separators and no ".." segments'
-    });
+function decodeKeptObjects(buf) {
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  for (let i = MAGIC.length; i < buf.length; ) {
+    if (i + 24 > buf.length) return void 0;
+    const length = buf.readUInt32BE(i + 20);
+    const start = i + 24;
+    if (start + length > buf.length) return void 0;
+    const loose = buf.subarray(start, start + length);
+    const head = looseHeader(loose);
+    if (!head || !sha1(loose).equals(buf.subarray(i, i + 20))) return void 0;
+    out.set(buf.toString("hex", i, i + 20), { type: head.type, bytes: loose.subarray(head.start) });
+    i = start + length;
+  }
+  return out;
+}
+function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
+  const parts = [MAGIC];
+  let total = 0;
+  for (const [oid, o] of objects2) {
+    if (total + o.bytes.byteLength > maxBytes) continue;
+    total += o.bytes.byteLength;
+    const header2 = Buffer.from(`${o.type} ${o.bytes.byteLength}\0`, "latin1");
+    const head = Buffer.alloc(24);
+    head.write(oid, 0, 20, "hex");
+    head.writeUInt32BE(header2.length + o.bytes.byteLength, 20);
+    parts.push(head, header2, Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+function loadKeptObjects(path) {
+  let objects2;
+  try {
+    objects2 = decodeKeptObjects((0, import_node_fs9.readFileSync)(path));
+  } catch {
+  }
+  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false };
+}
+function keptObject(kept2, oid) {
+  const o = kept2?.objects.get(oid);
+  if (o) kept2.used.add(oid);
+  return o;
+}
+function keepObject(kept2, oid, type, bytes) {
+  if (!kept2 || type !== "blob" && type !== "tree" || bytes.byteLength > KEPT_OBJECT_MAX_BYTES) return;
+  kept2.used.add(oid);
+  if (kept2.objects.has(oid)) return;
+  kept2.objects.set(oid, { type, bytes });
+  kept2.added = true;
+}
+async function saveKeptObjects(kept2) {
+  if (!kept2.added) return;
+  const { objects: objects2, used } = kept2;
+  const ordered2 = function* () {
+    for (const oid of used) yield [oid, objects2.get(oid)];
+    for (const entry of objects2) if (!used.has(entry[0])) yield entry;
   };
-  if (path === "") refuse2("is empty");
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) refuse2("is absolute");
-  if (path.includes("\\")) refuse2("contains a backslash");
-  if (path.includes("\0")) refuse2("contains a NUL byte");
-  const segments2 = path.replace(/\/+$/, "").split("/");
-  for (const s of segments2) {
-    if (s === "") refuse2("has an empty segment");
-    if (s === "..") refuse2("leaves the repository");
-    if (s === ".") refuse2('has a "." segment');
-    if (s.toLowerCase() === ".git") refuse2("names the .git directory");
+  try {
+    await import_node_fs9.promises.mkdir((0, import_node_path10.dirname)(kept2.path), { recursive: true });
+    await writeFileAtomic(kept2.path, encodeKeptObjects(ordered2()));
+    kept2.added = false;
+  } catch {
   }
-  return segments2;
 }
-function toFullRef(ref3) {
-  const full = ref3 === "HEAD" || ref3.startsWith("refs/") ? ref3 : `refs/heads/${ref3}`;
-  if (!isValidRefName(full)) {
-    throw new GitError(`invalid ref name ${JSON.stringify(ref3)}`, {
-      where: { branch: ref3 },
-      hint: 'use a branch name like "production" or a full ref like "refs/notes/git-canary"'
-    });
-  }
-  return full;
-}
-function shortRef(fullRef) {
-  return fullRef.startsWith("refs/heads/") ? fullRef.slice("refs/heads/".length) : fullRef;
-}
-function isValidRefName(ref3) {
-  if (ref3 === "HEAD") return true;
-  if (!ref3.startsWith("refs/") || ref3.endsWith("/") || ref3.endsWith(".")) return false;
-  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\//.test(ref3)) return false;
-  return ref3.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
-}
-var SHA_RE;
-var init_paths3 = __esm({
-  "src/git/paths.ts"() {
+var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1;
+var init_kept_objects = __esm({
+  "src/git/kept-objects.ts"() {
     "use strict";
-    init_errors();
-    SHA_RE = /^[0-9a-f]{40}$/;
+    import_node_crypto8 = __toESM(require("node:crypto"), 1);
+    import_node_fs9 = require("node:fs");
+    import_node_path10 = require("node:path");
+    init_memo();
+    init_atomic_fs();
+    KEPT_OBJECTS_FILE = (0, import_node_path10.join)(MEMO_DIR, "objects-v1.bin");
+    MAGIC = Buffer.from("GCOBJS1\n", "latin1");
+    KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
+    KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
+    sha1 = typeof import_node_crypto8.default.hash === "function" ? (data) => import_node_crypto8.default.hash("sha1", data, "buffer") : (data) => import_node_crypto8.default.createHash("sha1").update(data).digest();
   }
 });
 
@@ -72063,7 +72452,7 @@ var init_paths3 = __esm({
 function dataOf(pack) {
   let data = packData.get(pack);
   if (!data) {
-    data = import_node_fs7.promises.readFile(pack.packPath).then((bytes) => {
+    data = import_node_fs10.promises.readFile(pack.packPath).then((bytes) => {
       loadedPacks.set(pack, bytes);
       return { bytes, bases: /* @__PURE__ */ new Map(), baseBytes: 0 };
     });
@@ -72173,10 +72562,10 @@ function remember(data, offset, obj) {
   data.baseBytes += obj.bytes.length;
 }
 async function readLoose(gitdir, oid) {
-  const path = (0, import_node_path6.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  const path = (0, import_node_path11.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
   let deflated;
   try {
-    deflated = await import_node_fs7.promises.readFile(path);
+    deflated = await import_node_fs10.promises.readFile(path);
   } catch (err) {
     if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
     throw err;
@@ -72213,12 +72602,12 @@ async function readObjectRaw(gitdir, cacheKey, oid) {
   if (at3) return readPacked(at3.pack, at3.offset, byOid);
   return readLoose(gitdir, oid);
 }
-var import_node_fs7, import_node_path6, import_node_zlib3, TYPES, OFS_DELTA, REF_DELTA, BASE_CACHE_BYTES, packData;
+var import_node_fs10, import_node_path11, import_node_zlib3, TYPES, OFS_DELTA, REF_DELTA, BASE_CACHE_BYTES, packData;
 var init_object_reader = __esm({
   "src/git/object-reader.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
-    import_node_path6 = require("node:path");
+    import_node_fs10 = require("node:fs");
+    import_node_path11 = require("node:path");
     import_node_zlib3 = require("node:zlib");
     init_errors();
     init_objects();
@@ -72255,8 +72644,12 @@ async function guardPack(store, oid) {
   });
 }
 async function readRaw(store, oid) {
+  const held = keptObject(store.kept, oid);
+  if (held) return held;
   await guardPack(store, oid);
-  return readObjectRaw(store.gitdir, store.cache, oid);
+  const raw = await readObjectRaw(store.gitdir, store.cache, oid);
+  if (raw) keepObject(store.kept, oid, raw.type, raw.bytes);
+  return raw;
 }
 function parsePerson(line) {
   const m = /^(.*) <(.*)> (-?\d+) ([+-])(\d\d)(\d\d)$/.exec(line);
@@ -72382,33 +72775,8 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
   }
   const kept2 = store.blobTexts?.texts.get(entry.oid);
   if (kept2 && kept2.bytes <= maxBytes) return kept2.text;
-  const size = await objectSize(store.gitdir, store.cache, entry.oid);
-  const named = async () => {
-    const name = typeof at3 === "function" ? await at3() : at3;
-    return isSha(name) ? name.slice(0, 7) : name;
-  };
-  if (size === void 0 && !store.partial) {
-    const on = await named();
-    throw new GitError(`${path} on ${on}: its blob ${entry.oid} is not in the repository`, {
-      where: { file: path, branch: on, detail: store.label },
-      hint: "the repository is missing objects; check it with git fsck"
-    });
-  }
-  if (size === void 0 || size !== null && size > maxBytes) {
-    const on = await named();
-    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ""}`, {
-      where: { file: path, branch: on },
-      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
-      data: { limit: maxBytes, ...size ? { bytes: size } : {}, blob: entry.oid }
-    });
-  }
-  const raw = await readRaw(store, entry.oid);
-  if (raw?.type !== "blob") {
-    throw new GitError(`${path}: its blob ${entry.oid} cannot be read`, {
-      where: { file: path, detail: store.label },
-      hint: "the repository is missing objects or is corrupt; check it with git fsck"
-    });
-  }
+  const held = keptObject(store.kept, entry.oid);
+  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at3, maxBytes);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -72420,6 +72788,36 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
       hint: "git-canary edits text manifests only"
     });
   }
+}
+async function readSized(store, oid, path, at3, maxBytes) {
+  const size = await objectSize(store.gitdir, store.cache, oid);
+  const named = async () => {
+    const name = typeof at3 === "function" ? await at3() : at3;
+    return isSha(name) ? name.slice(0, 7) : name;
+  };
+  if (size === void 0 && !store.partial) {
+    const on = await named();
+    throw new GitError(`${path} on ${on}: its blob ${oid} is not in the repository`, {
+      where: { file: path, branch: on, detail: store.label },
+      hint: "the repository is missing objects; check it with git fsck"
+    });
+  }
+  if (size === void 0 || size !== null && size > maxBytes) {
+    const on = await named();
+    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ""}`, {
+      where: { file: path, branch: on },
+      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
+      data: { limit: maxBytes, ...size ? { bytes: size } : {}, blob: oid }
+    });
+  }
+  const raw = await readRaw(store, oid);
+  if (raw?.type !== "blob") {
+    throw new GitError(`${path}: its blob ${oid} cannot be read`, {
+      where: { file: path, detail: store.label },
+      hint: "the repository is missing objects or is corrupt; check it with git fsck"
+    });
+  }
+  return raw;
 }
 function keepBlobText(store, oid, text, bytes) {
   store.blobTexts ??= { bytes: 0, texts: /* @__PURE__ */ new Map() };
@@ -72556,7 +72954,7 @@ async function hasCommit(store, oid) {
   return (await readRaw(store, oid))?.type === "commit";
 }
 async function readShallow(gitdir) {
-  const text = await import_node_fs8.promises.readFile((0, import_node_path7.join)(gitdir, "shallow"), "utf8").catch((err) => {
+  const text = await import_node_fs11.promises.readFile((0, import_node_path12.join)(gitdir, "shallow"), "utf8").catch((err) => {
     if (err.code === "ENOENT") return "";
     throw err;
   });
@@ -72578,17 +72976,18 @@ function commitResolver(resolve8, label7) {
     return oid;
   };
 }
-var import_node_fs8, import_node_path7, COMMIT_MEMO_MAX, BLOB_TEXT_MAX_BYTES, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
+var import_node_fs11, import_node_path12, COMMIT_MEMO_MAX, BLOB_TEXT_MAX_BYTES, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
 var init_read = __esm({
   "src/git/read.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
-    import_node_path7 = require("node:path");
+    import_node_fs11 = require("node:fs");
+    import_node_path12 = require("node:path");
     init_errors();
     init_types();
+    init_kept_objects();
     init_objects();
     init_object_reader();
-    init_paths3();
+    init_paths();
     COMMIT_MEMO_MAX = 5e4;
     BLOB_TEXT_MAX_BYTES = 16 * 1024 * 1024;
     FILE_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
@@ -72791,7 +73190,7 @@ var init_commit = __esm({
     "use strict";
     init_object_writer();
     init_errors();
-    init_paths3();
+    init_paths();
     init_read();
     init_secrets();
     EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -72823,13 +73222,13 @@ function procStatFields(stat3) {
 }
 function processStart(pid) {
   try {
-    return procStatFields((0, import_node_fs9.readFileSync)(`/proc/${pid}/stat`, "utf8"))[19];
+    return procStatFields((0, import_node_fs12.readFileSync)(`/proc/${pid}/stat`, "utf8"))[19];
   } catch {
     return void 0;
   }
 }
 function ownerLine() {
-  self2 ??= `git-canary lock pid=${process.pid} host=${(0, import_node_os.hostname)()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
+  self2 ??= `git-canary lock pid=${process.pid} host=${(0, import_node_os2.hostname)()}${processStart(process.pid) ? ` start=${processStart(process.pid)}` : ""}
 `;
   return self2;
 }
@@ -72842,7 +73241,7 @@ function describeOwner(o) {
   return `process ${o.pid} on ${o.host}`;
 }
 function ownerState(o) {
-  if (o.host !== (0, import_node_os.hostname)()) return "other-host";
+  if (o.host !== (0, import_node_os2.hostname)()) return "other-host";
   try {
     process.kill(o.pid, 0);
   } catch (err) {
@@ -72857,7 +73256,7 @@ function ownerState(o) {
 async function openLinked(lockPath) {
   for (let attempt2 = 0; ; attempt2++) {
     try {
-      return await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_RDWR);
+      return await import_node_fs12.promises.open(lockPath, import_node_fs12.constants.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt2 >= 50) return void 0;
@@ -72866,13 +73265,13 @@ async function openLinked(lockPath) {
   }
 }
 async function tryCreate(lockPath) {
-  const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
-  await import_node_fs9.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto9.randomBytes)(4).toString("hex")}.lock`;
+  await import_node_fs12.promises.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await import_node_fs9.promises.stat(tmp)).ino;
+    const ino = (await import_node_fs12.promises.stat(tmp)).ino;
     try {
-      await import_node_fs9.promises.link(tmp, lockPath);
+      await import_node_fs12.promises.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -72887,11 +73286,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await import_node_fs9.promises.unlink(tmp).catch(() => {
+    await import_node_fs12.promises.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await import_node_fs9.promises.open(lockPath, import_node_fs9.constants.O_CREAT | import_node_fs9.constants.O_EXCL | import_node_fs9.constants.O_RDWR, 420);
+    const fd = await import_node_fs12.promises.open(lockPath, import_node_fs12.constants.O_CREAT | import_node_fs12.constants.O_EXCL | import_node_fs12.constants.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -72907,7 +73306,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await import_node_fs9.promises.open(lockPath, "r");
+    fd = await import_node_fs12.promises.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -72922,32 +73321,32 @@ async function inspect(lockPath) {
   }
 }
 async function removeIfSame(lockPath, ino) {
-  const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+  const now = await import_node_fs12.promises.stat(lockPath).catch(() => void 0);
   if (!now) return "gone";
   if (now.ino !== ino) return "kept";
-  const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
+  const grabbed = `${lockPath}.${process.pid}-${(0, import_node_crypto9.randomBytes)(4).toString("hex")}.lock`;
   try {
-    await import_node_fs9.promises.rename(lockPath, grabbed);
+    await import_node_fs12.promises.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await import_node_fs9.promises.stat(grabbed).catch(() => void 0);
+  const st = await import_node_fs12.promises.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await import_node_fs9.promises.link(grabbed, lockPath).catch(() => {
+    await import_node_fs12.promises.link(grabbed, lockPath).catch(() => {
     });
-    await import_node_fs9.promises.unlink(grabbed).catch(() => {
+    await import_node_fs12.promises.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await import_node_fs9.promises.unlink(grabbed).catch(() => {
+  await import_node_fs12.promises.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = (0, import_node_path8.basename)(lockPath);
-  for (const n of await import_node_fs9.promises.readdir((0, import_node_path8.dirname)(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs9.promises.unlink((0, import_node_path8.join)((0, import_node_path8.dirname)(lockPath), n)).catch(() => {
+  const name = (0, import_node_path13.basename)(lockPath);
+  for (const n of await import_node_fs12.promises.readdir((0, import_node_path13.dirname)(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await import_node_fs12.promises.unlink((0, import_node_path13.join)((0, import_node_path13.dirname)(lockPath), n)).catch(() => {
     });
   }
 }
@@ -73001,21 +73400,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await import_node_fs9.promises.unlink(lockPath).catch(() => {
+    const now = await import_node_fs12.promises.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await import_node_fs12.promises.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
-    const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto7.randomBytes)(4).toString("hex")}.lock`;
+    const tmp = `${lockPath}.${process.pid}-${(0, import_node_crypto9.randomBytes)(4).toString("hex")}.lock`;
     try {
-      await import_node_fs9.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await import_node_fs9.promises.stat(lockPath).catch(() => void 0);
+      await import_node_fs12.promises.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await import_node_fs12.promises.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await import_node_fs9.promises.rename(tmp, target2);
+      await import_node_fs12.promises.rename(tmp, target2);
       await release();
     } catch (err) {
-      await import_node_fs9.promises.unlink(tmp).catch(() => {
+      await import_node_fs12.promises.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -73023,14 +73422,14 @@ async function acquireLock(target2, options = {}) {
   };
   return { path: lockPath, commit, release };
 }
-var import_node_crypto7, import_node_fs9, import_node_os, import_node_path8, LockTimeoutError, OWNER, self2, sleep;
+var import_node_crypto9, import_node_fs12, import_node_os2, import_node_path13, LockTimeoutError, OWNER, self2, sleep;
 var init_lock = __esm({
   "src/git/lock.ts"() {
     "use strict";
-    import_node_crypto7 = require("node:crypto");
-    import_node_fs9 = require("node:fs");
-    import_node_os = require("node:os");
-    import_node_path8 = require("node:path");
+    import_node_crypto9 = require("node:crypto");
+    import_node_fs12 = require("node:fs");
+    import_node_os2 = require("node:os");
+    import_node_path13 = require("node:path");
     init_warn();
     LockTimeoutError = class extends Error {
       constructor(lockPath, owner) {
@@ -73051,20 +73450,20 @@ function lockGitCouldNotCreate(stderr) {
   return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
 }
 function inside(dir, path) {
-  const rel = (0, import_node_path9.relative)(dir, path);
-  return rel === "" || !rel.startsWith("..") && !(0, import_node_path9.isAbsolute)(rel);
+  const rel = (0, import_node_path14.relative)(dir, path);
+  return rel === "" || !rel.startsWith("..") && !(0, import_node_path14.isAbsolute)(rel);
 }
 async function processWorkingIn(dir, procRoot = "/proc") {
   let names;
   try {
-    names = await import_node_fs10.promises.readdir(procRoot);
+    names = await import_node_fs13.promises.readdir(procRoot);
   } catch {
     return void 0;
   }
   const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  if (!await import_node_fs10.promises.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  if (!await import_node_fs13.promises.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
   for (const pid of pids) {
-    const cwd = await import_node_fs10.promises.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    const cwd = await import_node_fs13.promises.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
     if (cwd === void 0 || !inside(dir, cwd)) continue;
     if (await parentOf(procRoot, pid) === process.pid) continue;
     return true;
@@ -73072,24 +73471,24 @@ async function processWorkingIn(dir, procRoot = "/proc") {
   return false;
 }
 async function parentOf(procRoot, pid) {
-  const stat3 = await import_node_fs10.promises.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat3 = await import_node_fs13.promises.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
   return stat3 === void 0 ? void 0 : Number(procStatFields(stat3)[1]);
 }
 async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
-  const realGitdir = await import_node_fs10.promises.realpath(gitdir).catch(() => void 0);
-  const given = (0, import_node_path9.resolve)(gitdir, lockPath);
-  const realDir = await import_node_fs10.promises.realpath((0, import_node_path9.dirname)(given)).catch(() => void 0);
+  const realGitdir = await import_node_fs13.promises.realpath(gitdir).catch(() => void 0);
+  const given = (0, import_node_path14.resolve)(gitdir, lockPath);
+  const realDir = await import_node_fs13.promises.realpath((0, import_node_path14.dirname)(given)).catch(() => void 0);
   if (realGitdir === void 0 || realDir === void 0) return true;
-  const path = (0, import_node_path9.join)(realDir, (0, import_node_path9.basename)(given));
+  const path = (0, import_node_path14.join)(realDir, (0, import_node_path14.basename)(given));
   if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
-  const st = await import_node_fs10.promises.lstat(path).catch(() => void 0);
+  const st = await import_node_fs13.promises.lstat(path).catch(() => void 0);
   if (!st) return true;
   if (!st.isFile()) return false;
   const working = await processWorkingIn(realGitdir, options.procRoot);
   if (working === true) return false;
   const ageMs = Date.now() - st.mtimeMs;
   if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
-  await import_node_fs10.promises.unlink(path).catch((err) => {
+  await import_node_fs13.promises.unlink(path).catch((err) => {
     if (err.code !== "ENOENT") throw err;
   });
   gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
@@ -73098,12 +73497,12 @@ async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
   });
   return true;
 }
-var import_node_fs10, import_node_path9;
+var import_node_fs13, import_node_path14;
 var init_abandoned_git_lock = __esm({
   "src/git/abandoned-git-lock.ts"() {
     "use strict";
-    import_node_fs10 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_fs13 = require("node:fs");
+    import_node_path14 = require("node:path");
     init_lock();
     init_warn();
   }
@@ -73258,7 +73657,7 @@ var init_errors4 = __esm({
     import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
     init_errors();
     init_abandoned_git_lock();
-    init_paths3();
+    init_paths();
     ({ HttpError, PushRejectedError, GitPushError, UserCanceledError, NotFoundError, SmartHttpError } = import_isomorphic_git.default.Errors);
     LOST_RACE_RE = /failed to update ref|failed to lock|cannot lock ref|non-fast-forward|fetch first|stale info|is at [0-9a-f]+ but expected/i;
     ATOMIC_FOLLOWER_RE = /atomic (transaction|push) failed/i;
@@ -73271,173 +73670,6 @@ var init_errors4 = __esm({
       [/Network is unreachable/i, "ENETUNREACH"],
       [/No route to host/i, "EHOSTUNREACH"]
     ];
-  }
-});
-
-// src/git/native.ts
-function nativeEnv(creds, gitdir) {
-  const env = {};
-  for (const k of PASSED_ENV) if (process.env[k] !== void 0) env[k] = process.env[k];
-  Object.assign(env, {
-    HOME: "/nonexistent",
-    LC_ALL: "C",
-    LANG: "C",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: ""
-  });
-  const config2 = [...FIXED_CONFIG];
-  if (gitdir) config2.push(["safe.directory", gitdir]);
-  const authorization = creds ? basicAuthorization(creds) : void 0;
-  if (authorization) config2.push(["http.extraHeader", `Authorization: ${authorization}`]);
-  env.GIT_CONFIG_COUNT = String(config2.length);
-  config2.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
-}
-function parseGitVersion(text) {
-  const m = /git version (\d+)\.(\d+)/.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : void 0;
-}
-function gitBinary(path = process.env.PATH ?? "") {
-  for (const dir of path.split(import_node_path10.delimiter)) {
-    const candidate = (0, import_node_path10.join)(dir || ".", "git");
-    let st;
-    try {
-      st = (0, import_node_fs11.statSync)(candidate);
-    } catch {
-      continue;
-    }
-    if (!st.isFile() || (st.mode & 73) === 0) continue;
-    try {
-      const real2 = (0, import_node_fs11.realpathSync)(candidate);
-      if ((0, import_node_path10.basename)(real2) !== "git") return void 0;
-      const head = Buffer.alloc(4);
-      const fd = (0, import_node_fs11.openSync)(real2, "r");
-      try {
-        if ((0, import_node_fs11.readSync)(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "\x7FELF") return void 0;
-      } finally {
-        (0, import_node_fs11.closeSync)(fd);
-      }
-      return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
-    } catch {
-      return void 0;
-    }
-  }
-  return void 0;
-}
-function nativeVersion() {
-  detected ??= (async () => {
-    const binary = gitBinary();
-    const known = binary === void 0 ? void 0 : versions.known(binary);
-    if (known?.found) return parseGitVersion(known.value);
-    const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
-    if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
-    return parseGitVersion(stdout);
-  })().catch(() => void 0);
-  return detected;
-}
-function usable(v) {
-  return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
-}
-async function gitMode(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
-  if (wanted === "embedded") return "embedded";
-  if (wanted !== "auto" && wanted !== "native") {
-    throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: "unset it (auto: native git when installed) or set it to native or embedded"
-    });
-  }
-  const version2 = await nativeVersion();
-  if (usable(version2)) return "native";
-  if (wanted === "auto") return "embedded";
-  throw new GitError(
-    version2 ? `git ${version2.join(".")} is too old for GIT_CANARY_GIT=native` : "GIT_CANARY_GIT=native but no git is on PATH",
-    {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: `install git ${MIN_NATIVE_GIT.join(".")} or newer, or set GIT_CANARY_GIT=embedded (isomorphic-git only)`
-    }
-  );
-}
-function runNative(gitdir, args, creds) {
-  return new Promise((resolve8, reject) => {
-    const child2 = (0, import_node_child_process.spawn)("git", [`--git-dir=${gitdir}`, ...args], {
-      cwd: gitdir,
-      env: nativeEnv(creds, gitdir),
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let stdout = "";
-    let stderr = "";
-    child2.stdout.setEncoding("utf8").on("data", (d) => {
-      if (stdout.length < STDERR_KEEP) stdout += d;
-    });
-    child2.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr = (stderr + d).slice(-STDERR_KEEP);
-    });
-    child2.on("error", reject);
-    child2.on("close", (code, signal) => resolve8({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
-}
-function blobFilter(maxBytes) {
-  return `blob:limit=${maxBytes + 1}`;
-}
-function partialCloneSettings(maxBytes) {
-  return {
-    "remote.origin.promisor": "true",
-    "remote.origin.partialclonefilter": blobFilter(maxBytes),
-    "extensions.partialclone": "origin"
-  };
-}
-var import_node_child_process, import_node_fs11, import_node_path10, import_node_util2, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
-var init_native = __esm({
-  "src/git/native.ts"() {
-    "use strict";
-    import_node_child_process = require("node:child_process");
-    import_node_fs11 = require("node:fs");
-    import_node_path10 = require("node:path");
-    import_node_util2 = require("node:util");
-    init_errors();
-    init_memo();
-    init_credentials();
-    run = (0, import_node_util2.promisify)(import_node_child_process.execFile);
-    MIN_NATIVE_GIT = [2, 31];
-    PASSED_ENV = [
-      "PATH",
-      "TMPDIR",
-      "SYSTEMROOT",
-      "http_proxy",
-      "https_proxy",
-      "HTTP_PROXY",
-      "HTTPS_PROXY",
-      "all_proxy",
-      "ALL_PROXY",
-      "no_proxy",
-      "NO_PROXY",
-      "SSL_CERT_FILE",
-      "SSL_CERT_DIR",
-      "GIT_SSL_CAINFO",
-      "GIT_SSL_CAPATH",
-      "GIT_SSL_NO_VERIFY",
-      "GIT_PROXY_SSL_CAINFO"
-    ];
-    FIXED_CONFIG = [
-      // No maintenance or gc in a cache other processes read.
-      ["gc.auto", "0"],
-      ["maintenance.auto", "false"],
-      ["fetch.writeCommitGraph", "false"],
-      ["core.askPass", ""],
-      ["credential.helper", ""],
-      // Like the embedded path's two minutes of socket silence.
-      ["http.lowSpeedLimit", "1"],
-      ["http.lowSpeedTime", "120"]
-    ];
-    versions = new TextMemo(8, "git-version", 8);
-    STDERR_KEEP = 64 * 1024;
   }
 });
 
@@ -73544,7 +73776,7 @@ var init_native_commits = __esm({
     "use strict";
     import_node_child_process2 = require("node:child_process");
     init_native();
-    init_paths3();
+    init_paths();
     init_read();
   }
 });
@@ -73552,7 +73784,7 @@ var init_native_commits = __esm({
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await import_node_fs12.promises.readFile(path, "utf8");
+    return await import_node_fs14.promises.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -73560,7 +73792,7 @@ async function readText(path) {
   }
 }
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText((0, import_node_path11.join)(gitdir, "packed-refs"));
+  const text = await readText((0, import_node_path15.join)(gitdir, "packed-refs"));
   if (!text) return void 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
@@ -73577,7 +73809,7 @@ async function readLoose2(path) {
   }
 }
 async function readRef(gitdir, fullRef, depth = 5) {
-  const loose = await readLoose2((0, import_node_path11.join)(gitdir, fullRef));
+  const loose = await readLoose2((0, import_node_path15.join)(gitdir, fullRef));
   const value = loose || await readPacked2(gitdir, fullRef);
   if (value === void 0) return void 0;
   if (value.startsWith("ref: ")) {
@@ -73595,10 +73827,10 @@ async function readSymbolicHead(headPath) {
 }
 async function compareAndSwapRef(options) {
   const { gitdir, fullRef, expected, next, label: label7 } = options;
-  const refPath = (0, import_node_path11.join)(gitdir, fullRef);
+  const refPath = (0, import_node_path15.join)(gitdir, fullRef);
   const where3 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await import_node_fs12.promises.mkdir((0, import_node_path11.dirname)(refPath), { recursive: true });
+    await import_node_fs14.promises.mkdir((0, import_node_path15.dirname)(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where3,
@@ -73639,40 +73871,40 @@ async function compareAndSwapRef(options) {
     throw err;
   }
 }
-var import_node_fs12, import_node_path11;
+var import_node_fs14, import_node_path15;
 var init_refs = __esm({
   "src/git/refs.ts"() {
     "use strict";
-    import_node_fs12 = require("node:fs");
-    import_node_path11 = require("node:path");
+    import_node_fs14 = require("node:fs");
+    import_node_path15 = require("node:path");
     init_errors();
     init_errors4();
     init_lock();
-    init_paths3();
+    init_paths();
   }
 });
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await import_node_fs13.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await import_node_fs15.promises.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await import_node_fs13.promises.stat(path).catch(() => void 0)) {
+  if (!await import_node_fs15.promises.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
-  const dotGit = (0, import_node_path12.join)(path, ".git");
-  const st = await import_node_fs13.promises.stat(dotGit).catch(() => void 0);
+  const dotGit = (0, import_node_path16.join)(path, ".git");
+  const st = await import_node_fs15.promises.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs13.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
-    if (pointer2) gitdir = (0, import_node_path12.resolve)(path, pointer2);
+    const pointer2 = /^gitdir: (.+)$/m.exec(await import_node_fs15.promises.readFile(dotGit, "utf8"))?.[1]?.trim();
+    if (pointer2) gitdir = (0, import_node_path16.resolve)(path, pointer2);
   }
   if (gitdir) {
-    if (await import_node_fs13.promises.stat((0, import_node_path12.join)(gitdir, "commondir")).catch(() => void 0)) {
+    if (await import_node_fs15.promises.stat((0, import_node_path16.join)(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -73680,7 +73912,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await import_node_fs13.promises.stat((0, import_node_path12.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path12.join)(path, "objects")) && await isDir((0, import_node_path12.join)(path, "refs"));
+  const bareLayout = (await import_node_fs15.promises.stat((0, import_node_path16.join)(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir((0, import_node_path16.join)(path, "objects")) && await isDir((0, import_node_path16.join)(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -73690,12 +73922,12 @@ async function detectLayout2(path) {
 async function checkedOutRefs(layout) {
   const refs = /* @__PURE__ */ new Set();
   if (!layout.bare) {
-    const head = await readSymbolicHead((0, import_node_path12.join)(layout.gitdir, "HEAD"));
+    const head = await readSymbolicHead((0, import_node_path16.join)(layout.gitdir, "HEAD"));
     if (head) refs.add(head);
   }
-  const worktrees = (0, import_node_path12.join)(layout.gitdir, "worktrees");
-  for (const name of await import_node_fs13.promises.readdir(worktrees).catch(() => [])) {
-    const head = await readSymbolicHead((0, import_node_path12.join)(worktrees, name, "HEAD"));
+  const worktrees = (0, import_node_path16.join)(layout.gitdir, "worktrees");
+  for (const name of await import_node_fs15.promises.readdir(worktrees).catch(() => [])) {
+    const head = await readSymbolicHead((0, import_node_path16.join)(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
   return refs;
@@ -73707,7 +73939,7 @@ function refuseCheckedOut(fullRef, label7) {
   });
 }
 async function openLocal(path, options = {}) {
-  const root = (0, import_node_path12.resolve)(path);
+  const root = (0, import_node_path16.resolve)(path);
   const layout = await detectLayout2(root);
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
@@ -73793,12 +74025,12 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
     });
   }
 }
-var import_node_fs13, import_node_path12, import_isomorphic_git2;
+var import_node_fs15, import_node_path16, import_isomorphic_git2;
 var init_local = __esm({
   "src/git/local.ts"() {
     "use strict";
-    import_node_fs13 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_fs15 = require("node:fs");
+    import_node_path16 = require("node:path");
     init_git_fs();
     import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
     init_errors();
@@ -73806,7 +74038,7 @@ var init_local = __esm({
     init_errors4();
     init_native_commits();
     init_native();
-    init_paths3();
+    init_paths();
     init_read();
     init_refs();
   }
@@ -73821,7 +74053,7 @@ function envNumber(name) {
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
 async function withCacheLock(gitdir, run2, options = {}) {
-  await import_node_fs14.promises.mkdir((0, import_node_path13.dirname)(gitdir), { recursive: true });
+  await import_node_fs16.promises.mkdir((0, import_node_path17.dirname)(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -73843,7 +74075,7 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    import_node_fs14.promises.utimes(path, now, now).catch(() => {
+    import_node_fs16.promises.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -73854,12 +74086,12 @@ async function withCacheLock(gitdir, run2, options = {}) {
     await lock.release();
   }
 }
-var import_node_fs14, import_node_path13, HEARTBEAT_MS;
+var import_node_fs16, import_node_path17, HEARTBEAT_MS;
 var init_cache_lock = __esm({
   "src/git/cache-lock.ts"() {
     "use strict";
-    import_node_fs14 = require("node:fs");
-    import_node_path13 = require("node:path");
+    import_node_fs16 = require("node:fs");
+    import_node_path17 = require("node:path");
     init_errors();
     init_lock();
     HEARTBEAT_MS = 5e3;
@@ -73901,24 +74133,24 @@ function readBytes2(fd, position, length) {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const bytesRead = (0, import_node_fs15.readSync)(fd, buf, done, length - done, position + done);
+    const bytesRead = (0, import_node_fs17.readSync)(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
   return buf.subarray(0, done);
 }
 function openIndex(path) {
-  const fd = (0, import_node_fs15.openSync)(path, "r");
+  const fd = (0, import_node_fs17.openSync)(path, "r");
   try {
-    const size = (0, import_node_fs15.fstatSync)(fd).size;
+    const size = (0, import_node_fs17.fstatSync)(fd).size;
     const head = readBytes2(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path14.basename)(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${(0, import_node_path18.basename)(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${(0, import_node_path14.basename)(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${(0, import_node_path18.basename)(path)} is cut short (${size} bytes)`;
     const count = readBytes2(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path14.basename)(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${(0, import_node_path18.basename)(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -73928,12 +74160,12 @@ function openIndex(path) {
       packChecksum: readBytes2(fd, size - 40, 20)
     };
   } finally {
-    (0, import_node_fs15.closeSync)(fd);
+    (0, import_node_fs17.closeSync)(fd);
   }
 }
 function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = (0, import_node_fs15.openSync)(idx.path, "r");
+  const fd = (0, import_node_fs17.openSync)(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : readBytes2(fd, idx.fanout + (first2 - 1) * 4, 4).readUInt32BE(0);
@@ -73948,13 +74180,13 @@ function indexHas(idx, oid) {
     }
     return false;
   } finally {
-    (0, import_node_fs15.closeSync)(fd);
+    (0, import_node_fs17.closeSync)(fd);
   }
 }
 function listFiles(dir) {
   const out = [];
-  for (const entry of attempt(() => (0, import_node_fs15.readdirSync)(dir, { withFileTypes: true }), [])) {
-    const path = (0, import_node_path14.join)(dir, entry.name);
+  for (const entry of attempt(() => (0, import_node_fs17.readdirSync)(dir, { withFileTypes: true }), [])) {
+    const path = (0, import_node_path18.join)(dir, entry.name);
     if (entry.isDirectory()) out.push(...listFiles(path));
     else out.push(path);
   }
@@ -73968,29 +74200,29 @@ function attempt(what, otherwise) {
   }
 }
 async function findBreakage(gitdir) {
-  const config2 = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "config"), "utf8"), void 0);
+  const config2 = attempt(() => (0, import_node_fs17.readFileSync)((0, import_node_path18.join)(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "shallow"), "utf8"), "");
+  const shallow = attempt(() => (0, import_node_fs17.readFileSync)((0, import_node_path18.join)(gitdir, "shallow"), "utf8"), "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA2.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
-  const packDir = (0, import_node_path14.join)(gitdir, "objects", "pack");
-  const names = attempt(() => (0, import_node_fs15.readdirSync)(packDir), []);
+  const packDir = (0, import_node_path18.join)(gitdir, "objects", "pack");
+  const names = attempt(() => (0, import_node_fs17.readdirSync)(packDir), []);
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
-    const idxPath = (0, import_node_path14.join)(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes((0, import_node_path14.basename)(idxPath))) return `${name} has no index`;
+    const idxPath = (0, import_node_path18.join)(packDir, name.replace(/\.pack$/, ".idx"));
+    if (!names.includes((0, import_node_path18.basename)(idxPath))) return `${name} has no index`;
     const idx = openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = (0, import_node_fs15.openSync)((0, import_node_path14.join)(packDir, name), "r");
+    const pack = (0, import_node_fs17.openSync)((0, import_node_path18.join)(packDir, name), "r");
     try {
-      const size = (0, import_node_fs15.fstatSync)(pack).size;
+      const size = (0, import_node_fs17.fstatSync)(pack).size;
       const magic = readBytes2(pack, 0, 4);
       if (size < 32 || magic.toString("latin1") !== "PACK") return `${name} is not a pack (${size} bytes)`;
       if (!readBytes2(pack, size - 20, 20).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
     } finally {
-      (0, import_node_fs15.closeSync)(pack);
+      (0, import_node_fs17.closeSync)(pack);
     }
     indexes.push(idx);
   }
@@ -73998,18 +74230,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = (oid) => {
-    const loose = (0, import_node_fs15.statSync)((0, import_node_path14.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
+    const loose = (0, import_node_fs17.statSync)((0, import_node_path18.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
-  for (const path of listFiles((0, import_node_path14.join)(gitdir, "refs"))) {
-    const name = (0, import_node_path14.basename)(path);
+  for (const path of listFiles((0, import_node_path18.join)(gitdir, "refs"))) {
+    const name = (0, import_node_path18.basename)(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), attempt(() => (0, import_node_fs15.readFileSync)(path, "utf8"), "").trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => (0, import_node_fs17.readFileSync)(path, "utf8"), "").trim()]);
   }
-  const packed = attempt(() => (0, import_node_fs15.readFileSync)((0, import_node_path14.join)(gitdir, "packed-refs"), "utf8"), "");
+  const packed = attempt(() => (0, import_node_fs17.readFileSync)((0, import_node_path18.join)(gitdir, "packed-refs"), "utf8"), "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -74024,10 +74256,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await import_node_fs15.promises.rename(gitdir, aside);
-  const prefix = `${(0, import_node_path14.basename)(gitdir)}.broken-`;
-  const old = (await import_node_fs15.promises.readdir((0, import_node_path14.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await import_node_fs15.promises.rm((0, import_node_path14.join)((0, import_node_path14.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await import_node_fs17.promises.rename(gitdir, aside);
+  const prefix = `${(0, import_node_path18.basename)(gitdir)}.broken-`;
+  const old = (await import_node_fs17.promises.readdir((0, import_node_path18.dirname)(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await import_node_fs17.promises.rm((0, import_node_path18.join)((0, import_node_path18.dirname)(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -74039,12 +74271,12 @@ function looksLikeDamage(err) {
   }
   return e?.cause !== void 0 && e.cause !== err ? looksLikeDamage(e.cause) : false;
 }
-var import_node_fs15, import_node_path14, SHA2;
+var import_node_fs17, import_node_path18, SHA2;
 var init_cache_repair = __esm({
   "src/git/cache-repair.ts"() {
     "use strict";
-    import_node_fs15 = require("node:fs");
-    import_node_path14 = require("node:path");
+    import_node_fs17 = require("node:fs");
+    import_node_path18 = require("node:path");
     SHA2 = /^[0-9a-f]{40}$/;
   }
 });
@@ -74569,10 +74801,6 @@ function loadNodeClient() {
   }));
   return nodeClient;
 }
-function remoteCacheDir(url3, cacheRoot) {
-  const clean4 = parseRemoteUrl(url3, void 0).url;
-  return (0, import_node_path15.join)(cacheRoot, (0, import_node_crypto8.createHash)("sha256").update(clean4).digest("hex").slice(0, 24));
-}
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
 }
@@ -74586,8 +74814,8 @@ function serialised(gitdir, run2) {
   });
 }
 async function writeShallow(gitdir, oids) {
-  const path = (0, import_node_path15.join)(gitdir, "shallow");
-  if (oids.size === 0) await import_node_fs16.promises.rm(path, { force: true });
+  const path = (0, import_node_path19.join)(gitdir, "shallow");
+  if (oids.size === 0) await import_node_fs18.promises.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -74603,8 +74831,8 @@ async function keepingShallow(gitdir, fetch2) {
 }
 async function initCache(gitdir, url3) {
   let changed = false;
-  if (!await import_node_fs16.promises.stat((0, import_node_path15.join)(gitdir, "config")).catch(() => void 0)) {
-    await import_node_fs16.promises.mkdir(gitdir, { recursive: true });
+  if (!await import_node_fs18.promises.stat((0, import_node_path19.join)(gitdir, "config")).catch(() => void 0)) {
+    await import_node_fs18.promises.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
     changed = true;
   }
@@ -74642,7 +74870,7 @@ async function openRemote(spec2, options) {
   const creds = parseRemoteUrl(spec2, options.token);
   const { url: url3 } = creds;
   const label7 = url3;
-  const redact2 = redactor2(creds);
+  const redact2 = redactor(creds);
   const gitdir = remoteCacheDir(url3, options.cacheDir);
   const depth = options.depth ?? DEFAULT_DEPTH;
   const store = { gitdir, cache: {}, label: label7 };
@@ -74728,8 +74956,8 @@ async function openRemote(spec2, options) {
     else await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
     });
   };
-  const nativeAdvertisement = async (fullRefs, context) => {
-    const r = await nativeGit(["-c", "protocol.version=1", "ls-remote", "origin", ...fullRefs]);
+  const nativeAdvertisement = async (fullRefs, context, asked) => {
+    const r = await (asked ?? nativeGit(lsRemoteArgs(fullRefs)));
     if (r.code !== 0) throw nativeError(r.stderr, context);
     const wanted2 = new Set(fullRefs);
     const found = /* @__PURE__ */ new Map();
@@ -74796,10 +75024,16 @@ async function openRemote(spec2, options) {
     for (const fullRef of fullRefs) fetched.add(fullRef);
   });
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
-  if (mode === "native" && wanted.size > 0 && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "config")) && (0, import_node_fs16.existsSync)((0, import_node_path15.join)(gitdir, "HEAD"))) {
+  if (mode === "native" && wanted.size > 0 && (0, import_node_fs18.existsSync)((0, import_node_path19.join)(gitdir, "config")) && (0, import_node_fs18.existsSync)((0, import_node_path19.join)(gitdir, "HEAD"))) {
     const refs = [...wanted];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
+    const asked = takeAdvertisement(gitdir, refs)?.then((a) => {
+      if ("error" in a) throw a.error;
+      return a;
+    });
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", ")), asked).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
+  const keptPath = (0, import_node_path19.join)(gitdir, KEPT_OBJECTS_FILE);
+  store.kept = loadKeptObjects(keptPath);
   let opened;
   try {
     opened = await openCache(gitdir, url3, label7);
@@ -74812,7 +75046,12 @@ async function openRemote(spec2, options) {
   } finally {
     await early?.answer;
   }
-  if (opened) early = void 0;
+  if (opened) {
+    early = void 0;
+    store.kept = loadKeptObjects(keptPath);
+  }
+  const kept2 = store.kept;
+  flushAlso(keptPath, () => saveKeptObjects(kept2));
   const resolve8 = async (ref3) => {
     const fullRef = toFullRef(ref3);
     const known = fetched.has(fullRef);
@@ -75045,14 +75284,13 @@ async function openRemote(spec2, options) {
   if (first2 !== void 0) await repo.resolve(first2);
   return repo;
 }
-var import_node_crypto8, import_node_fs16, import_node_path15, import_isomorphic_git3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, nodeClient, http3, queues;
+var import_node_fs18, import_node_path19, import_isomorphic_git3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, nodeClient, http3, queues;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
-    import_node_crypto8 = require("node:crypto");
-    import_node_fs16 = require("node:fs");
+    import_node_fs18 = require("node:fs");
     init_builtins();
-    import_node_path15 = require("node:path");
+    import_node_path19 = require("node:path");
     init_git_fs();
     import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
     init_errors();
@@ -75063,12 +75301,16 @@ var init_remote = __esm({
     init_local();
     init_native();
     init_native_commits();
-    init_paths3();
+    init_paths();
     init_read();
     init_cache_lock();
     init_abandoned_git_lock();
     init_cache_repair();
     init_refs();
+    init_cache_dir();
+    init_early_advertisement();
+    init_kept_objects();
+    init_memo();
     init_warn();
     ZERO = "0000000000000000000000000000000000000000";
     DEFAULT_DEPTH = 200;
@@ -75085,10 +75327,6 @@ var init_remote = __esm({
 });
 
 // src/git/index.ts
-function defaultCacheDir(env = process.env) {
-  if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return (0, import_node_path16.join)(env.XDG_CACHE_HOME || (0, import_node_path16.join)((0, import_node_os2.homedir)(), ".cache"), "git-canary");
-}
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
     const env = process.env;
@@ -75108,18 +75346,18 @@ async function openRepo(spec2, options = {}) {
   }
   return openLocal(spec2, options);
 }
-var import_node_os2, import_node_path16, import_node_url;
+var import_node_url;
 var init_git = __esm({
   "src/git/index.ts"() {
     "use strict";
-    import_node_os2 = require("node:os");
-    import_node_path16 = require("node:path");
     import_node_url = require("node:url");
     init_errors();
     init_credentials();
     init_local();
     init_remote();
     init_remote();
+    init_cache_dir();
+    init_cache_dir();
     init_credentials();
   }
 });
@@ -75211,20 +75449,19 @@ var init_env2 = __esm({
 function repositoryLocation(ctx) {
   const spec2 = ctx.options.repo;
   if (spec2 === "") return discoverRepository(ctx.cwd, ctx.env);
-  return isUrl(spec2) || (0, import_node_path17.isAbsolute)(spec2) ? spec2 : (0, import_node_path17.resolve)(ctx.cwd, spec2);
+  return isUrl(spec2) || (0, import_node_path20.isAbsolute)(spec2) ? spec2 : (0, import_node_path20.resolve)(ctx.cwd, spec2);
 }
 async function openRepository(ctx, access) {
   const { production } = ctx.options;
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn((0, import_node_path17.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
+  keepMemosIn((0, import_node_path20.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
   return openRepo(location, {
     cacheDir,
-    token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
-    // A remote fetches these together with the first read (production's config): one ref
-    // advertisement, one negotiation. Candidate's default name; another one is fetched when read.
-    fetchRefs: [production, DEFAULT_CANDIDATE, NOTES_REF],
+    token: tokenOf(ctx.env),
+    // Fetched together with the first read; asked for already when the command started (early.ts).
+    fetchRefs: sessionRefs(production),
     protectedBranches: access.write ? [.../* @__PURE__ */ new Set(["candidate", "production", production])] : []
   });
 }
@@ -75343,11 +75580,11 @@ async function openSession(ctx, access) {
     ...notifies && targets.length > 0 ? { notifier: createNotifier({ targets, log: ctx.log, commitUrl: commitLinks(ctx, config2) }) } : {}
   };
 }
-var import_node_path17, CONFIG_FILE, DEFAULT_CANDIDATE, DEFAULT_AUTHOR, isUrl, UNUSED_METRICS_VALUE, isRecord5;
+var import_node_path20, CONFIG_FILE, DEFAULT_AUTHOR, UNUSED_METRICS_VALUE, isRecord5;
 var init_session = __esm({
   "src/runner/session.ts"() {
     "use strict";
-    import_node_path17 = require("node:path");
+    import_node_path20 = require("node:path");
     init_config();
     init_source();
     init_errors();
@@ -75355,14 +75592,12 @@ var init_session = __esm({
     init_git();
     init_memo();
     init_warn();
-    init_notes();
+    init_early();
     init_repository();
     init_env2();
     init_notify();
     CONFIG_FILE = "git-canary.yaml";
-    DEFAULT_CANDIDATE = "candidate";
     DEFAULT_AUTHOR = { name: "git-canary", email: "git-canary@users.noreply.github.com" };
-    isUrl = (spec2) => /^https?:\/\//i.test(spec2);
     UNUSED_METRICS_VALUE = "http://metrics-variable-unset.invalid";
     isRecord5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
   }
@@ -81833,7 +82068,7 @@ var init_staged = __esm({
   "src/git/staged.ts"() {
     "use strict";
     init_errors4();
-    init_paths3();
+    init_paths();
   }
 });
 
@@ -81932,14 +82167,14 @@ function shardOption(shard2, service2) {
   return parsed;
 }
 function shardOf(name, count) {
-  const h = (0, import_node_crypto9.createHash)("sha256").update(name, "utf8").digest();
+  const h = (0, import_node_crypto10.createHash)("sha256").update(name, "utf8").digest();
   return h.readUInt32BE(0) % count + 1;
 }
-var import_node_crypto9, MAX_SHARDS;
+var import_node_crypto10, MAX_SHARDS;
 var init_shard = __esm({
   "src/runner/shard.ts"() {
     "use strict";
-    import_node_crypto9 = require("node:crypto");
+    import_node_crypto10 = require("node:crypto");
     init_errors();
     MAX_SHARDS = 1e3;
   }
@@ -82291,13 +82526,13 @@ var init_status2 = __esm({
 
 // src/runner/log-history.ts
 function encodeRecord(r) {
-  const { stepSince, started, ...rest2 } = r.trailers;
+  const { stepSince, started: started2, ...rest2 } = r.trailers;
   return {
     sha: r.sha,
     at: r.at.getTime(),
     title: r.title,
     body: r.body,
-    trailers: { ...rest2, ...stepSince ? { stepSince: stepSince.getTime() } : {}, ...started ? { started: started.getTime() } : {} }
+    trailers: { ...rest2, ...stepSince ? { stepSince: stepSince.getTime() } : {}, ...started2 ? { started: started2.getTime() } : {} }
   };
 }
 function decodeRecord(e) {
@@ -82310,7 +82545,7 @@ function decodeRecord(e) {
 function fileOf() {
   const dir = keptMemoDir();
   const build2 = currentBuildId();
-  return dir && build2 ? (0, import_node_path18.join)(dir, `log-history-${build2}.json`) : void 0;
+  return dir && build2 ? (0, import_node_path21.join)(dir, `log-history-${build2}.json`) : void 0;
 }
 function decode2(text, author) {
   const data = JSON.parse(text);
@@ -82337,7 +82572,7 @@ function keptHistory(author) {
   const path = fileOf();
   if (!path) return void 0;
   try {
-    return decode2((0, import_node_fs17.readFileSync)(path, "utf8"), author);
+    return decode2((0, import_node_fs19.readFileSync)(path, "utf8"), author);
   } catch {
     return void 0;
   }
@@ -82348,17 +82583,17 @@ async function keepHistory(history, author) {
   try {
     const text = encode4(history, author);
     if (!(0, import_node_util3.isDeepStrictEqual)(decode2(text, author), history)) return;
-    await import_node_fs17.promises.mkdir((0, import_node_path18.dirname)(path), { recursive: true });
+    await import_node_fs19.promises.mkdir((0, import_node_path21.dirname)(path), { recursive: true });
     await writeFileAtomic(path, text);
   } catch {
   }
 }
-var import_node_fs17, import_node_path18, import_node_util3, VERSION14;
+var import_node_fs19, import_node_path21, import_node_util3, VERSION14;
 var init_log_history = __esm({
   "src/runner/log-history.ts"() {
     "use strict";
-    import_node_fs17 = require("node:fs");
-    import_node_path18 = require("node:path");
+    import_node_fs19 = require("node:fs");
+    import_node_path21 = require("node:path");
     import_node_util3 = require("node:util");
     init_atomic_fs();
     init_memo();
@@ -82960,7 +83195,7 @@ function refuse(message, hint, data = {}) {
   return { exitCode: 1, text: "", json: { error: { message, hint }, ...data }, errors: [`${message} \u2014 ${hint}`] };
 }
 async function outProblem(file) {
-  const dir = (0, import_node_path19.dirname)(file);
+  const dir = (0, import_node_path22.dirname)(file);
   const info = await (0, import_promises3.stat)(dir).catch(() => void 0);
   if (!info) return `directory ${dir} does not exist`;
   if (!info.isDirectory()) return `${dir} is not a directory`;
@@ -82971,7 +83206,7 @@ async function report(ctx, opts) {
   const example = "e.g. git-canary report --service checkout --out report.html";
   if (!opts.service) throw new UsageError("report needs --service <name>", { hint: example });
   if (!opts.out) throw new UsageError("report needs --out <file>", { hint: example });
-  const out = (0, import_node_path19.resolve)(ctx.cwd, opts.out);
+  const out = (0, import_node_path22.resolve)(ctx.cwd, opts.out);
   const problem = await outProblem(out);
   if (problem) return refuse(`cannot write --out ${opts.out}: ${problem}`, "create the directory first, or write the report elsewhere");
   let config2;
@@ -83007,12 +83242,12 @@ async function report(ctx, opts) {
     ...logged.errors ? { errors: logged.errors } : {}
   };
 }
-var import_promises3, import_node_path19;
+var import_promises3, import_node_path22;
 var init_report = __esm({
   "src/commands/report.ts"() {
     "use strict";
     import_promises3 = require("node:fs/promises");
-    import_node_path19 = require("node:path");
+    import_node_path22 = require("node:path");
     init_report_html();
     init_errors();
     init_repository();
@@ -83443,7 +83678,7 @@ var init_propose = __esm({
     init_errors();
     init_image_ref();
     init_manifests();
-    init_paths();
+    init_paths2();
     init_value();
     init_release();
     NoMatchingImageError = class extends CanaryError {
@@ -83825,8 +84060,8 @@ function validateRevisionStart(service2, texts, c) {
   if (!revisions2) return;
   const at3 = c.at(["services", c.name, "route", "file"]);
   try {
-    const started = startRevision(revisions2, service2, { ...texts, candidateSha: c.candidateTip }, service2.steps[0] ?? 100);
-    if (started.unexercised.length > 0) c.report.warnings.push({ ...at3, message: `not exercised by the canary: ${started.unexercised.join(", ")}` });
+    const started2 = startRevision(revisions2, service2, { ...texts, candidateSha: c.candidateTip }, service2.steps[0] ?? 100);
+    if (started2.unexercised.length > 0) c.report.warnings.push({ ...at3, message: `not exercised by the canary: ${started2.unexercised.join(", ")}` });
   } catch (e) {
     c.report.errors.push(fromError(e, { ...at3, message: `on ${c.candidate}` }, c.candidate));
   }
@@ -83877,7 +84112,7 @@ __export(validate_exports, {
   validate: () => validate2
 });
 async function configFromDisk(ctx, path) {
-  const full = (0, import_node_path20.isAbsolute)(path) ? path : (0, import_node_path20.resolve)(ctx.cwd, path);
+  const full = (0, import_node_path23.isAbsolute)(path) ? path : (0, import_node_path23.resolve)(ctx.cwd, path);
   let text;
   try {
     text = await (0, import_promises4.readFile)(full, "utf8");
@@ -83888,8 +84123,8 @@ async function configFromDisk(ctx, path) {
       hint: `name a ${CONFIG_FILE} on disk, e.g. --config ${CONFIG_FILE} in your checkout of the production branch`
     });
   }
-  const rel = (0, import_node_path20.relative)(ctx.cwd, full);
-  return { text, file: (0, import_node_path20.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
+  const rel = (0, import_node_path23.relative)(ctx.cwd, full);
+  return { text, file: (0, import_node_path23.isAbsolute)(path) || rel.startsWith("..") ? full : rel };
 }
 async function validate2(ctx, opts) {
   const config2 = opts.config !== void 0 ? await configFromDisk(ctx, opts.config) : void 0;
@@ -83913,12 +84148,12 @@ async function validate2(ctx, opts) {
   return { exitCode: report2.valid ? 0 : 1, text: `${lines.join("\n")}
 `, json: report2 };
 }
-var import_promises4, import_node_path20;
+var import_promises4, import_node_path23;
 var init_validate2 = __esm({
   "src/commands/validate.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_path20 = require("node:path");
+    import_node_path23 = require("node:path");
     init_errors();
     init_validate_repo();
     init_session();
@@ -84439,9 +84674,9 @@ __export(init_exports, {
   readYamlFiles: () => readYamlFiles
 });
 function templatesDir() {
-  const here = (0, import_node_path21.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
-  const found = [(0, import_node_path21.join)(here, "..", "..", "templates"), (0, import_node_path21.join)(here, "..", "templates")].find(
-    (d) => (0, import_node_fs18.existsSync)((0, import_node_path21.join)(d, "workflow.yaml"))
+  const here = (0, import_node_path24.dirname)((0, import_node_url2.fileURLToPath)(__gcImportMetaUrl));
+  const found = [(0, import_node_path24.join)(here, "..", "..", "templates"), (0, import_node_path24.join)(here, "..", "templates")].find(
+    (d) => (0, import_node_fs20.existsSync)((0, import_node_path24.join)(d, "workflow.yaml"))
   );
   if (!found) throw new UsageError("templates/ not found next to git-canary", { hint: "reinstall the package" });
   return found;
@@ -84454,7 +84689,7 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
   const visit4 = async (rel) => {
     let entries2;
     try {
-      entries2 = await (0, import_promises5.readdir)((0, import_node_path21.join)(root, rel), { withFileTypes: true });
+      entries2 = await (0, import_promises5.readdir)((0, import_node_path24.join)(root, rel), { withFileTypes: true });
     } catch (e) {
       if (rel !== "" || e.code !== "ENOENT") skipped.push({ file: rel || ".", reason: `cannot read the directory: ${e.code ?? e}` });
       return;
@@ -84476,12 +84711,12 @@ async function readYamlFiles(root, limits2 = INIT_LIMITS) {
       }
       let bytes;
       try {
-        const size = (await (0, import_promises5.stat)((0, import_node_path21.join)(root, path))).size;
+        const size = (await (0, import_promises5.stat)((0, import_node_path24.join)(root, path))).size;
         if (size > limits2.maxFileBytes) {
           skipped.push({ file: path, reason: `${size} bytes, over the ${limits2.maxFileBytes}-byte limit for a manifest` });
           continue;
         }
-        bytes = await (0, import_promises5.readFile)((0, import_node_path21.join)(root, path));
+        bytes = await (0, import_promises5.readFile)((0, import_node_path24.join)(root, path));
       } catch (e) {
         skipped.push({ file: path, reason: `cannot read it: ${e.code ?? e}` });
         continue;
@@ -84540,9 +84775,9 @@ function summary(s) {
   return [`  ${s.name}: ${s.workload.kind} ${s.workload.name} in ${s.workload.file}; canary ${s.canary.file}${route}`, ...s.notes.map((n) => `    note: ${n}`)].join("\n");
 }
 async function init(ctx, opts) {
-  const target2 = (0, import_node_path21.resolve)(ctx.cwd, opts.dir ?? ".");
-  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path21.join)(target2, out) }));
-  const existing = plan4.filter((p) => (0, import_node_fs18.existsSync)(p.path));
+  const target2 = (0, import_node_path24.resolve)(ctx.cwd, opts.dir ?? ".");
+  const plan4 = Object.entries(INIT_FILES).map(([template, out]) => ({ template, out, path: (0, import_node_path24.join)(target2, out) }));
+  const existing = plan4.filter((p) => (0, import_node_fs20.existsSync)(p.path));
   if (existing.length > 0 && !opts.force) {
     throw new UsageError(`${existing.map((p) => p.out).join(", ")} already exist${existing.length === 1 ? "s" : ""} in ${target2}`, {
       hint: "pass --force to overwrite"
@@ -84553,9 +84788,9 @@ async function init(ctx, opts) {
   const skipped = [...unread, ...detection.skipped].sort((a, b) => a.file < b.file ? -1 : 1);
   const found = detection.services.length > 0 ? await checkedConfig(detection, files) : void 0;
   const contents = {};
-  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path21.join)(templatesDir(), p.template), "utf8");
+  for (const p of plan4) contents[p.out] = p.template === "git-canary.yaml" && found ? found.text : await (0, import_promises5.readFile)((0, import_node_path24.join)(templatesDir(), p.template), "utf8");
   for (const p of plan4) {
-    await (0, import_promises5.mkdir)((0, import_node_path21.dirname)(p.path), { recursive: true });
+    await (0, import_promises5.mkdir)((0, import_node_path24.dirname)(p.path), { recursive: true });
     await (0, import_promises5.writeFile)(p.path, contents[p.out]);
   }
   const written = plan4.map((p) => p.out);
@@ -84582,13 +84817,13 @@ async function init(ctx, opts) {
   }));
   return { exitCode: 0, text, json: { written, dir: target2, services, skipped } };
 }
-var import_node_fs18, import_promises5, import_node_path21, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
+var import_node_fs20, import_promises5, import_node_path24, import_node_url2, INIT_FILES, INIT_LIMITS, configured, pathsOf;
 var init_init = __esm({
   "src/commands/init.ts"() {
     "use strict";
-    import_node_fs18 = require("node:fs");
+    import_node_fs20 = require("node:fs");
     import_promises5 = require("node:fs/promises");
-    import_node_path21 = require("node:path");
+    import_node_path24 = require("node:path");
     import_node_url2 = require("node:url");
     init_detect();
     init_config();
@@ -86642,7 +86877,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join20 } = require("path");
+    var { join: join23 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -86694,7 +86929,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream4, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join20(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join23(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -87205,9 +87440,9 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire5 } = require("module");
-    var { existsSync: existsSync3 } = require("node:fs");
+    var { existsSync: existsSync4 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join20, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
+    var { join: join23, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -87280,7 +87515,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute5(path) && !existsSync3(path);
+      return isAbsolute5(path) && !existsSync4(path);
     }
     function stripQuotes(value) {
       const first2 = value[0];
@@ -87362,7 +87597,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target2 = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -87383,7 +87618,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target2 = bundlerOverrides["pino-worker"] || join20(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -87410,7 +87645,7 @@ var require_transport = __commonJS({
           return origin2;
         }
         if (origin2 === "pino/file") {
-          return join20(__dirname, "..", "file.js");
+          return join23(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -88390,7 +88625,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join20 = ",";
+            let join23 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -88404,7 +88639,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join20 = `,
+                join23 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88412,13 +88647,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join20;
+                res += join23;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88439,7 +88674,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join20 = `,
+              join23 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88453,13 +88688,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join20;
+                separator = join23;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join20;
+              separator = join23;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -88500,7 +88735,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join20 = ",";
+            let join23 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -88513,7 +88748,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join20 = `,
+                join23 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88521,13 +88756,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join20;
+                res += join23;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join20}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88540,7 +88775,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join20 = `,
+              join23 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88549,7 +88784,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join20;
+                separator = join23;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -88607,20 +88842,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join21 = `,
+              const join24 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join21;
+                res2 += join24;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join21}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join24}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -88636,16 +88871,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join20 = `,
+            const join23 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join20, maximumBreadth);
+              res += stringifyTypedArray(value, join23, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join20;
+              separator = join23;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -88656,13 +88891,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join20;
+                separator = join23;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join20;
+              separator = join23;
             }
             if (separator !== "") {
               res = `
@@ -89338,8 +89573,14 @@ var {
 } = import_index.default;
 
 // src/commands/index.ts
+function opening(load) {
+  return async (ctx, opts) => {
+    (await Promise.resolve().then(() => (init_early(), early_exports))).askRefsEarly(ctx);
+    return (await load())(ctx, opts);
+  };
+}
 function manual(action) {
-  return async (ctx, opts) => (await Promise.resolve().then(() => (init_manual2(), manual_exports))).manualCommand(action)(ctx, opts);
+  return opening(async () => (await Promise.resolve().then(() => (init_manual2(), manual_exports))).manualCommand(action));
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -89361,7 +89602,7 @@ var commands2 = [
       shard,
       deadline
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_tick(), tick_exports))).tick(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_tick(), tick_exports))).tick)
   },
   {
     name: "watch",
@@ -89374,13 +89615,13 @@ var commands2 = [
       { ...shard, description: shard.description.replace("tick only", "each tick ticks only") },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_watch(), watch_exports))).watch(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_watch(), watch_exports))).watch)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_status2(), status_exports))).status(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_status2(), status_exports))).status)
   },
   {
     name: "log",
@@ -89391,7 +89632,7 @@ var commands2 = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_log2(), log_exports))).log(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_log2(), log_exports))).log)
   },
   {
     name: "report",
@@ -89401,7 +89642,7 @@ var commands2 = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_report(), report_exports))).report(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_report(), report_exports))).report)
   },
   {
     name: "propose",
@@ -89413,7 +89654,7 @@ var commands2 = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_propose3(), propose_exports))).propose(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_propose3(), propose_exports))).propose)
   },
   {
     name: "promote",
@@ -89431,7 +89672,7 @@ var commands2 = [
       { flags: "--online", description: "also run each analysis query once", default: false },
       { flags: "--config <file>", description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" }
     ],
-    run: async (ctx, opts) => (await Promise.resolve().then(() => (init_validate2(), validate_exports))).validate(ctx, opts)
+    run: opening(async () => (await Promise.resolve().then(() => (init_validate2(), validate_exports))).validate)
   },
   {
     name: "init",
@@ -89590,7 +89831,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("c9f5f71269c5b28b");
+setBuildId("9b6d19b1a5e0d238");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

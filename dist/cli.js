@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-GSIBKXVP.js";
+} from "./chunks/chunk-AP4I5XKK.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -15,7 +15,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-LA5X7BD7.js";
+} from "./chunks/chunk-NUWHMPWX.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("c9f5f71269c5b28b");
+setBuildId("9b6d19b1a5e0d238");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

@@ -20,6 +20,9 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './git/atomic-fs.ts';
 
+/** The folder of a cache (a remote's, or the cache directory for local repositories) that kept memos live in. */
+export const MEMO_DIR = 'git-canary-memo';
+
 /** The build's identity, or undefined when running from the sources (the CLI bundle's entry sets it). */
 let buildId: string | undefined;
 
@@ -62,8 +65,22 @@ export function keepMemosIn(dir: string, build: string | undefined = buildId): v
   kept = { path, memos, dirty: false };
 }
 
+/** Other things a run learnt that are kept on disk (kept-objects.ts), written with the memos; by what they write. */
+const alsoFlushed = new Map<string, () => Promise<void>>();
+
+/** Have `flushMemos` also run `write` (once; a second call for `key` replaces the first), which must never reject. */
+export function flushAlso(key: string, write: () => Promise<void>): void {
+  alsoFlushed.set(key, write);
+}
+
 /** Write what the named memos learnt since loading, whole or not at all; never rejects (a cache is a shortcut). */
 export async function flushMemos(): Promise<void> {
+  const others = [...alsoFlushed.values()];
+  alsoFlushed.clear();
+  await Promise.all([writeMemos(), ...others.map((write) => write())]);
+}
+
+async function writeMemos(): Promise<void> {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
   for (const [name, memo] of Object.entries(memos)) {

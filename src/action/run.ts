@@ -18,6 +18,7 @@ import { commands } from '../commands/index.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 import { clockFrom, errorLine, installOutputScrubbing, reportError } from '../entry.ts';
 import { createLogger, redactSecrets } from '../log.ts';
+import { flushMemos } from '../memo.ts';
 import { onSecret, registerToken, scrub, scrubDeep } from '../secrets.ts';
 import { type Env, type Invocation, readInputs, resolveInvocation, defaultRepo, getInput } from './inputs.ts';
 import { actionOutputs, type ServiceStanding, standingsOf, writeOutputs } from './outputs.ts';
@@ -113,7 +114,8 @@ export async function run(env: Env = process.env): Promise<number> {
   let exitCode: number;
   let errors: string[] = [];
   try {
-    result = await spec.run(ctx, opts);
+    // What the run learnt is kept in the cache directory (worth keeping between jobs with actions/cache).
+    result = await spec.run(ctx, opts).finally(flushMemos);
     for (const line of result.errors ?? []) process.stderr.write(`error: ${line}\n`);
     if (globals.json) {
       if (result.json !== undefined) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);

@@ -20,9 +20,21 @@ export interface CommandSpec {
   run(ctx: CommandContext, opts: Record<string, unknown>): Promise<CommandResult>;
 }
 
+/**
+ * A command that opens the repository: a remote is asked where its branches
+ * are first (runner/early.ts), and the command's module loads while the
+ * answer travels.
+ */
+function opening(load: () => Promise<CommandSpec['run']>): CommandSpec['run'] {
+  return async (ctx, opts) => {
+    (await import('../runner/early.ts')).askRefsEarly(ctx);
+    return (await load())(ctx, opts);
+  };
+}
+
 /** A person's decision; its module (and git, config, routers) loads only when the command runs. */
 function manual(action: ManualAction): CommandSpec['run'] {
-  return async (ctx, opts) => (await import('./manual.ts')).manualCommand(action)(ctx, opts);
+  return opening(async () => (await import('./manual.ts')).manualCommand(action));
 }
 
 const service: CommandOption = { flags: '--service <name>', description: 'the service (a key of services:)' };
@@ -48,7 +60,7 @@ export const commands: CommandSpec[] = [
       shard,
       deadline,
     ],
-    run: async (ctx, opts) => (await import('./tick.ts')).tick(ctx, opts),
+    run: opening(async () => (await import('./tick.ts')).tick),
   },
   {
     name: 'watch',
@@ -61,13 +73,13 @@ export const commands: CommandSpec[] = [
       { ...shard, description: shard.description.replace('tick only', 'each tick ticks only') },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") },
     ],
-    run: async (ctx, opts) => (await import('./watch.ts')).watch(ctx, opts),
+    run: opening(async () => (await import('./watch.ts')).watch),
   },
   {
     name: 'status',
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: '--service <name>', description: 'only this service' }],
-    run: async (ctx, opts) => (await import('./status.ts')).status(ctx, opts),
+    run: opening(async () => (await import('./status.ts')).status),
   },
   {
     name: 'log',
@@ -78,7 +90,7 @@ export const commands: CommandSpec[] = [
       { flags: '--outcome <outcome...>', description: 'only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)' },
       { flags: '--format <format>', description: 'text or markdown (for incidents, pull requests, job summaries); --json wins', default: 'text' },
     ],
-    run: async (ctx, opts) => (await import('./log.ts')).log(ctx, opts),
+    run: opening(async () => (await import('./log.ts')).log),
   },
   {
     name: 'report',
@@ -88,7 +100,7 @@ export const commands: CommandSpec[] = [
       { flags: '--rollout <id>', description: 'the rollout, e.g. checkout-3f2a9c1 (default: the service\'s newest)' },
       { flags: '--out <file>', description: 'the HTML file to write (required; its directory must exist)' },
     ],
-    run: async (ctx, opts) => (await import('./report.ts')).report(ctx, opts),
+    run: opening(async () => (await import('./report.ts')).report),
   },
   {
     name: 'propose',
@@ -100,7 +112,7 @@ export const commands: CommandSpec[] = [
       { flags: '--path <path>', description: 'Helm values: the key holding the tag (dotted or JSON pointer)' },
       { flags: '--dry-run', description: 'print the diff, commit nothing' },
     ],
-    run: async (ctx, opts) => (await import('./propose.ts')).propose(ctx, opts),
+    run: opening(async () => (await import('./propose.ts')).propose),
   },
   {
     name: 'promote',
@@ -118,7 +130,7 @@ export const commands: CommandSpec[] = [
       { flags: '--online', description: 'also run each analysis query once', default: false },
       { flags: '--config <file>', description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" },
     ],
-    run: async (ctx, opts) => (await import('./validate.ts')).validate(ctx, opts),
+    run: opening(async () => (await import('./validate.ts')).validate),
   },
   {
     name: 'init',

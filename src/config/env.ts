@@ -132,7 +132,9 @@ function registerCredentialAt(path: readonly PathSegment[], value: string): void
  * where the document reaches a value through an alias.
  */
 export function registerDataCredentials(data: unknown): void {
-  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+  // Only `metrics:` holds credentials (registerCredentialAt): the services, often hundreds, are not walked.
+  const metrics = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).metrics : undefined;
+  walkData(metrics, ['metrics'], (value, path) => registerCredentialAt(path, value));
 }
 
 /** Visit every string value (not keys) of JSON-like `data` with its path. */

@@ -50,8 +50,18 @@ export interface ParseConfigResult {
  */
 const loadedBefore = new TextMemo<string | undefined>(2, 'config-data', 2);
 
-/** How parseConfig answered so far: by parsing the YAML, or from a text it kept (for tests). */
-export const configLoads = { parsed: 0, fromKept: 0 };
+/**
+ * What a kept text (loadedBefore's) that names no ${VAR} validated to, as JSON:
+ * with nothing to expand, the schema's and the rules' answer is a function of
+ * the text alone (and the build, which names the memo file), so it is reused
+ * instead of validating 200 services again. Kept only when the rules said
+ * nothing and JSON gives the config back exactly; '' when it does not. Holds
+ * nothing the file does not say: a config with ${VAR} is validated every time.
+ */
+const validatedBefore = new TextMemo<string>(2, 'config-valid', 2);
+
+/** How parseConfig answered so far: by parsing the YAML, or from a text it kept; how often that kept text was validated again (for tests). */
+export const configLoads = { parsed: 0, fromKept: 0, validated: 0 };
 
 /** Validate `text` as git-canary.yaml. Never throws on bad input. */
 export function parseConfig(text: string, options: ParseConfigOptions): ParseConfigResult {
@@ -89,20 +99,36 @@ function fromKeptData(kept: string, options: ParseConfigOptions): ParseConfigRes
     return undefined;
   }
   if (!Array.isArray(saved?.warnings)) return undefined;
-  const expanded = expandEnvInData(saved.data, options.env);
+  // A text that names no ${VAR} expands to itself.
+  const plain = !kept.includes('${');
+  const expanded = plain ? { data: saved.data, secrets: [] } : expandEnvInData(saved.data, options.env);
   if (!expanded) return undefined;
   registerDataCredentials(expanded.data);
-  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
-  if (!parsed.success) return undefined;
-  const rules = checkRules(parsed.data);
-  if (rules.errors.length > 0 || rules.warnings.length > 0) return undefined;
+  const config = validatedData(kept, plain, expanded.data);
+  if (!config) return undefined;
   const redact = redactor(expanded.secrets);
   return {
-    config: parsed.data,
+    config,
     errors: [],
     warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact(i.message) }))),
     secrets: expanded.secrets,
   };
+}
+
+/** The schema's and the rules' answer on `data` (expanded from `kept`; `plain`: it names no ${VAR}), or undefined when either found a problem or a warning. */
+function validatedData(kept: string, plain: boolean, data: unknown): GitCanaryConfig | undefined {
+  const known = plain ? validatedBefore.known(kept) : { found: false as const };
+  if (known.found && known.value) return JSON.parse(known.value) as GitCanaryConfig;
+  configLoads.validated++;
+  const parsed = GitCanaryConfig.safeParse(data, { error: defaultMessage });
+  if (!parsed.success) return undefined;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return undefined;
+  if (plain && !known.found) {
+    const json = JSON.stringify(parsed.data);
+    validatedBefore.remember(kept, isDeepStrictEqual(JSON.parse(json), parsed.data) ? json : '');
+  }
+  return parsed.data;
 }
 
 /**

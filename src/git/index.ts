@@ -2,8 +2,6 @@
  * The git layer: `openRepo` turns `--repo <url|path>` into a GitRepo. This is
  * an I/O edge, so it is also where the environment is read (token, cache dir).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitError } from '../errors.ts';
 import { stripUserInfo } from './credentials.ts';
@@ -13,7 +11,9 @@ import { openRemote } from './remote.ts';
 import type { GitRepo } from './types.ts';
 
 export type { CommitInfo, CreateCommitOptions, FileChange, GitRepo, Identity } from './types.ts';
-export { DEEPEN_GROWTH, DEFAULT_DEPTH, remoteCacheDir } from './remote.ts';
+export { DEEPEN_GROWTH, DEFAULT_DEPTH } from './remote.ts';
+export { defaultCacheDir, remoteCacheDir } from './cache-dir.ts';
+import { defaultCacheDir } from './cache-dir.ts';
 export { stripUserInfo } from './credentials.ts';
 
 export interface OpenRepoOptions {
@@ -31,11 +31,6 @@ export interface OpenRepoOptions {
   lock?: LockOptions;
 }
 
-/** `$GIT_CANARY_CACHE`, else the XDG cache, else `~/.cache`, each with `git-canary`. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'git-canary');
-}
 
 /**
  * Open `spec`: an http(s) URL (cached, fetched and pushed to) or a local

@@ -144,6 +144,22 @@ function usable(v: [number, number] | undefined): boolean {
   return v !== undefined && (v[0] > MIN_NATIVE_GIT[0] || (v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]));
 }
 
+/**
+ * gitMode's answer when it is known without running anything (embedded asked
+ * for, or the version of the git on PATH kept from an earlier run); undefined
+ * otherwise, and for a setting gitMode refuses.
+ */
+export function gitModeKnown(setting = process.env.GIT_CANARY_GIT): GitMode | undefined {
+  const wanted = (setting ?? '').trim().toLowerCase() || 'auto';
+  if (wanted === 'embedded') return 'embedded';
+  if (wanted !== 'auto' && wanted !== 'native') return undefined;
+  const binary = gitBinary();
+  const known = binary === undefined ? undefined : versions.known(binary);
+  if (!known?.found) return undefined;
+  if (usable(parseGitVersion(known.value))) return 'native';
+  return wanted === 'auto' ? 'embedded' : undefined;
+}
+
 /** Which git fetches into remote caches, from GIT_CANARY_GIT (auto, native, embedded). */
 export async function gitMode(setting = process.env.GIT_CANARY_GIT): Promise<GitMode> {
   const wanted = (setting ?? '').trim().toLowerCase() || 'auto';

@@ -47,6 +47,8 @@ export function splitRepoPath(path: string, options: { allowRoot?: boolean } = {
  * suffixes…) are refused here, because local refs become file paths.
  */
 export function toFullRef(ref: string): string {
+  const known = validFullRefs.get(ref);
+  if (known !== undefined) return known;
   const full = ref === 'HEAD' || ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
   if (!isValidRefName(full)) {
     throw new GitError(`invalid ref name ${JSON.stringify(ref)}`, {
@@ -54,8 +56,13 @@ export function toFullRef(ref: string): string {
       hint: 'use a branch name like "production" or a full ref like "refs/notes/git-canary"',
     });
   }
+  if (validFullRefs.size >= 1024) validFullRefs.clear();
+  validFullRefs.set(ref, full);
   return full;
 }
+
+/** Names toFullRef accepted, and what they became: every service of a tick resolves the same three refs. */
+const validFullRefs = new Map<string, string>();
 
 /** `refs/heads/production` → `production`; other refs unchanged. For messages. */
 export function shortRef(fullRef: string): string {

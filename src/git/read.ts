@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TreeEntry } from 'isomorphic-git';
 import { GitError, ManifestError, PathError } from '../errors.ts';
 import { DEFAULT_LIMITS } from '../manifests/types.ts';
+import { type KeptObjects, keepObject, keptObject } from './kept-objects.ts';
 import { locateObject, objectSize } from './objects.ts';
 import { readObjectRaw } from './object-reader.ts';
 import type { CommitInfo, Identity } from './types.ts';
@@ -50,6 +51,11 @@ export interface ObjectStore {
    * commit at a time.
    */
   readCommitsInBulk?: (from: string, count: number, firstParent: boolean) => BulkRead;
+  /**
+   * Trees and files the last run read, kept beside a remote's cache (kept-objects.ts):
+   * read from here, checked against their ids when loaded, instead of inflated from a pack.
+   */
+  kept?: KeptObjects;
 }
 
 /** A bulk read in progress: commits arrive in the store's memo as native git lists them. */
@@ -120,8 +126,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Read an object's raw bytes, or undefined when it is not in the store. */
 async function readRaw(store: ObjectStore, oid: string): Promise<{ type: string; bytes: Uint8Array } | undefined> {
+  const held = keptObject(store.kept, oid);
+  if (held) return held;
   await guardPack(store, oid);
-  return readObjectRaw(store.gitdir, store.cache, oid);
+  const raw = await readObjectRaw(store.gitdir, store.cache, oid);
+  if (raw) keepObject(store.kept, oid, raw.type, raw.bytes);
+  return raw;
 }
 
 /** Parse `Name <email> 1700000000 +0130` the way isomorphic-git reports it (offset in minutes, sign inverted like Date#getTimezoneOffset). */
@@ -279,33 +289,9 @@ export async function readFileAt(
   }
   const kept = store.blobTexts?.texts.get(entry.oid);
   if (kept && kept.bytes <= maxBytes) return kept.text;
-  const size = await objectSize(store.gitdir, store.cache, entry.oid);
-  const named = async () => {
-    const name = typeof at === 'function' ? await at() : at;
-    return isSha(name) ? name.slice(0, 7) : name;
-  };
-  if (size === undefined && !store.partial) {
-    const on = await named();
-    throw new GitError(`${path} on ${on}: its blob ${entry.oid} is not in the repository`, {
-      where: { file: path, branch: on, detail: store.label },
-      hint: 'the repository is missing objects; check it with git fsck',
-    });
-  }
-  if (size === undefined || (size !== null && size > maxBytes)) {
-    const on = await named();
-    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ''}`, {
-      where: { file: path, branch: on },
-      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
-      data: { limit: maxBytes, ...(size ? { bytes: size } : {}), blob: entry.oid },
-    });
-  }
-  const raw = await readRaw(store, entry.oid);
-  if (raw?.type !== 'blob') {
-    throw new GitError(`${path}: its blob ${entry.oid} cannot be read`, {
-      where: { file: path, detail: store.label },
-      hint: 'the repository is missing objects or is corrupt; check it with git fsck',
-    });
-  }
+  // A kept file (kept-objects.ts) is its own size: neither located nor sized in a pack.
+  const held = keptObject(store.kept, entry.oid);
+  const raw = held?.type === 'blob' && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -317,6 +303,44 @@ export async function readFileAt(
       hint: 'git-canary edits text manifests only',
     });
   }
+}
+
+/**
+ * Blob `oid` of `path`, read once its header says it is at most `maxBytes`:
+ * a larger one (or one a partial cache left out for its size) is a
+ * ManifestError naming `at`, and it is never inflated.
+ */
+async function readSized(
+  store: ObjectStore, oid: string, path: string, at: string | (() => Promise<string>), maxBytes: number,
+): Promise<{ type: string; bytes: Uint8Array }> {
+  const size = await objectSize(store.gitdir, store.cache, oid);
+  const named = async () => {
+    const name = typeof at === 'function' ? await at() : at;
+    return isSha(name) ? name.slice(0, 7) : name;
+  };
+  if (size === undefined && !store.partial) {
+    const on = await named();
+    throw new GitError(`${path} on ${on}: its blob ${oid} is not in the repository`, {
+      where: { file: path, branch: on, detail: store.label },
+      hint: 'the repository is missing objects; check it with git fsck',
+    });
+  }
+  if (size === undefined || (size !== null && size > maxBytes)) {
+    const on = await named();
+    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ''}`, {
+      where: { file: path, branch: on },
+      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
+      data: { limit: maxBytes, ...(size ? { bytes: size } : {}), blob: oid },
+    });
+  }
+  const raw = await readRaw(store, oid);
+  if (raw?.type !== 'blob') {
+    throw new GitError(`${path}: its blob ${oid} cannot be read`, {
+      where: { file: path, detail: store.label },
+      hint: 'the repository is missing objects or is corrupt; check it with git fsck',
+    });
+  }
+  return raw;
 }
 
 function keepBlobText(store: ObjectStore, oid: string, text: string, bytes: number): void {

@@ -9,7 +9,6 @@
  * boundary. Pushes are compare-and-swap (native git: a lease; embedded: the
  * advertised value) and never forced.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { nodeHttp, nodeHttps } from '../builtins.ts';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { createCommitIn } from './commit.ts';
 import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './credentials.ts';
 import { type ErrorContext, isMissingRemoteRef, movedRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
-import { blobFilter, gitMode, partialCloneSettings, runNative } from './native.ts';
+import { blobFilter, gitMode, type NativeResult, partialCloneSettings, runNative } from './native.ts';
 import { nativeCommitReader } from './native-commits.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
@@ -33,6 +32,10 @@ import { withCacheLock } from './cache-lock.ts';
 import { lockGitCouldNotCreate, removeAbandonedGitLock } from './abandoned-git-lock.ts';
 import { findBreakage, looksLikeDamage, moveAside } from './cache-repair.ts';
 import { readRef } from './refs.ts';
+import { remoteCacheDir } from './cache-dir.ts';
+import { lsRemoteArgs, takeAdvertisement } from './early-advertisement.ts';
+import { KEPT_OBJECTS_FILE, loadKeptObjects, saveKeptObjects } from './kept-objects.ts';
+import { flushAlso } from '../memo.ts';
 import { gitWarn } from './warn.ts';
 import type { GitRepo, RefUpdate } from './types.ts';
 
@@ -79,11 +82,6 @@ const http: typeof isoHttp = {
   },
 };
 
-/** The cache folder for `url` under `cacheRoot`; credentials do not change it. */
-export function remoteCacheDir(url: string, cacheRoot: string): string {
-  const clean = parseRemoteUrl(url, undefined).url;
-  return join(cacheRoot, createHash('sha256').update(clean).digest('hex').slice(0, 24));
-}
 
 /**
  * Where the cache keeps the server's value of `fullRef`: the usual
@@ -292,8 +290,8 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
    * advertisement), where version 2 takes two (capabilities, then ls-refs).
    * A pattern matches any ref ending in it, so only exact names count.
    */
-  const nativeAdvertisement = async (fullRefs: readonly string[], context: ErrorContext): Promise<Map<string, string>> => {
-    const r = await nativeGit(['-c', 'protocol.version=1', 'ls-remote', 'origin', ...fullRefs]);
+  const nativeAdvertisement = async (fullRefs: readonly string[], context: ErrorContext, asked?: Promise<NativeResult>): Promise<Map<string, string>> => {
+    const r = await (asked ?? nativeGit(lsRemoteArgs(fullRefs)));
     if (r.code !== 0) throw nativeError(r.stderr, context);
     const wanted = new Set(fullRefs);
     const found = new Map<string, string>();
@@ -395,8 +393,17 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   if (mode === 'native' && wanted.size > 0 && existsSync(join(gitdir, 'config')) && existsSync(join(gitdir, 'HEAD'))) {
     const refs = [...wanted];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch', refs.map(shortRef).join(', '))).then((found) => ({ refs: found }), (error: unknown) => ({ error })) };
+    // Asked already, while the command loaded (early-advertisement.ts)? Then that answer, judged as our own.
+    const asked = takeAdvertisement(gitdir, refs)?.then((a) => {
+      if ('error' in a) throw a.error;
+      return a;
+    });
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx('fetch', refs.map(shortRef).join(', ')), asked).then((found) => ({ refs: found }), (error: unknown) => ({ error })) };
   }
+  // The trees and files the last run read, for reading again: loaded while the server answers
+  // (only the cache's own content, checked object by object; a rebuilt cache starts without).
+  const keptPath = join(gitdir, KEPT_OBJECTS_FILE);
+  store.kept = loadKeptObjects(keptPath);
   let opened: boolean;
   try {
     opened = await openCache(gitdir, url, label);
@@ -410,7 +417,12 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
     // Settled before anything else runs git in the cache (a repair moves it aside).
     await early?.answer;
   }
-  if (opened) early = undefined;
+  if (opened) {
+    early = undefined;
+    store.kept = loadKeptObjects(keptPath);
+  }
+  const kept = store.kept;
+  flushAlso(keptPath, () => saveKeptObjects(kept));
 
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);

@@ -10,17 +10,15 @@ import { CONFIG_LIMITS, parseSource } from '../config/source.ts';
 import { ConfigError } from '../errors.ts';
 import { discoverRepository } from '../git/discover.ts';
 import { defaultCacheDir, openRepo, remoteCacheDir } from '../git/index.ts';
-import { keepMemosIn } from '../memo.ts';
+import { keepMemosIn, MEMO_DIR } from '../memo.ts';
 import { setGitWarningHandler } from '../git/warn.ts';
-import { NOTES_REF } from '../audit/notes.ts';
+import { isUrl, sessionRefs, tokenOf } from './early.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import { commitUrl, resolveGitHubRepository } from '../github/repository.ts';
 import { inNotify } from '../notify/env.ts';
 import { createNotifier, type Notifier, registerNotifySecrets } from '../notify/index.ts';
 
 export const CONFIG_FILE = 'git-canary.yaml';
-/** branches.candidate when the config does not say. */
-const DEFAULT_CANDIDATE = 'candidate';
 export const DEFAULT_AUTHOR: Identity = { name: 'git-canary', email: 'git-canary@users.noreply.github.com' };
 
 export interface Session {
@@ -34,8 +32,6 @@ export interface Session {
   /** `notify:`, for commands that tell about their decisions (tick, promote, rollback, pause, resume). */
   notifier?: Notifier;
 }
-
-const isUrl = (spec: string) => /^https?:\/\//i.test(spec);
 
 /**
  * Where `--repo` points: a URL as given, a path against the working directory,
@@ -62,13 +58,12 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   // What was learnt of files (parse verdicts, route weights, the config's data) and of git is kept
   // between runs: in a remote's cache, and for a local repository in the cache directory itself.
   // Every entry is keyed by a digest of what it was learnt from, so repositories can share the file.
-  keepMemosIn(join(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, 'git-canary-memo'));
+  keepMemosIn(join(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
   return openRepo(location, {
     cacheDir,
-    token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || undefined,
-    // A remote fetches these together with the first read (production's config): one ref
-    // advertisement, one negotiation. Candidate's default name; another one is fetched when read.
-    fetchRefs: [production, DEFAULT_CANDIDATE, NOTES_REF],
+    token: tokenOf(ctx.env),
+    // Fetched together with the first read; asked for already when the command started (early.ts).
+    fetchRefs: sessionRefs(production),
     protectedBranches: access.write ? [...new Set(['candidate', 'production', production])] : [],
   });
 }

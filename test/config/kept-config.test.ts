@@ -93,7 +93,8 @@ describe('parseConfig and the texts it keeps', () => {
     parseConfig(text, { file: F, env });
     const before = { ...configLoads };
     const again = parseConfig(text, { file: F, env: { ...env, PROM_TOKEN: 'secret-2' } });
-    assert.deepEqual(configLoads, { parsed: before.parsed, fromKept: before.fromKept + 1 });
+    // It names ${VAR}s: validated again, with this environment's values.
+    assert.deepEqual(configLoads, { parsed: before.parsed, fromKept: before.fromKept + 1, validated: before.validated + 1 });
     assert.equal(again.config?.metrics.prom?.type, 'prometheus');
     assert.deepEqual(again.secrets.sort(), ['http://prom:9090', 'secret-2']);
   });
@@ -108,6 +109,19 @@ describe('parseConfig and the texts it keeps', () => {
     const said = scrub('sent Bearer second-token to reader:Pa55word');
     assert.ok(!said.includes('second-token') && !said.includes('Pa55word'), said);
     clearSecrets();
+  });
+
+  it('reuses what a kept text without ${VAR} validated to: neither parsed nor validated again, and the same config', () => {
+    const text = configText({ names: ['search', 'web'], addressFromEnv: false, tokenHeader: false, literalDollar: false, sharedSteps: true, crlf: true, steps: [5, 25] });
+    const full = parseConfigFully(text, { file: F, env: {} });
+    assert.ok(full.config);
+    assert.deepStrictEqual(parseConfig(text, { file: F, env: {} }), full);
+    const before = { ...configLoads };
+    const again = parseConfig(text, { file: F, env: { PROM_TOKEN: 'unused' } });
+    assert.deepStrictEqual(again, full);
+    assert.deepEqual(configLoads, { parsed: before.parsed, fromKept: before.fromKept + 1, validated: before.validated });
+    // A fresh object each time: a caller that changes its config changes nobody else's.
+    assert.notEqual(again.config, parseConfig(text, { file: F, env: {} }).config);
   });
 
   it('parses in full when the kept text cannot answer: an unset variable is still an error with its line', () => {
@@ -160,12 +174,27 @@ describe('parseConfig and the texts it keeps', () => {
       const kept = JSON.parse(file) as Record<string, Record<string, string>>;
       assert.equal(Object.keys(kept['config-data'] ?? {}).length, 1, 'the text that loaded is kept');
       assert.match(file, /vault-reader/);
+      // It names a ${VAR}: what it validated to (expanded) is not kept.
+      assert.equal(Object.keys(kept['config-valid'] ?? {}).length, 0, 'an expanded config is kept');
       for (const form of [secret, `Bearer ${secret}`]) {
         assert.ok(!file.includes(form), `the memo file holds ${form}`);
         for (const encoding of ['hex', 'base64', 'base64url'] as const) {
           assert.ok(!file.includes(createHash('sha256').update(form).digest(encoding)), `the memo file holds a ${encoding} digest of ${form}`);
         }
       }
+    });
+
+    it('keeps what a text without ${VAR} validated to, exactly the config a full parse gives', async () => {
+      const text = configText({ names: ['payments'], addressFromEnv: false, tokenHeader: false, literalDollar: false, sharedSteps: false, crlf: false, steps: [10, 40] });
+      keepMemosIn(dir, 'test-build');
+      // Loaded twice: the first parse keeps the text, the second validates the kept data (and keeps that).
+      assert.ok(parseConfig(text, { file: F, env: {} }).config);
+      assert.ok(parseConfig(text, { file: F, env: {} }).config);
+      await flushMemos();
+      const kept = JSON.parse(readFileSync(join(dir, 'memo-test-build.json'), 'utf8')) as Record<string, Record<string, string>>;
+      const valid = Object.values(kept['config-valid'] ?? {});
+      assert.ok(valid.length >= 1, 'the validated config is kept');
+      assert.ok(valid.some((json) => json !== '' && JSON.stringify(JSON.parse(json)) === JSON.stringify(parseConfigFully(text, { file: F, env: {} }).config)));
     });
   });
 });

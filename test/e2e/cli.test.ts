@@ -222,6 +222,27 @@ describe('CLI over HTTP with credentials', { concurrency: 4 }, () => {
     assertNoPush(served.server);
   });
 
+  test('a wrong token on a warm cache (asked as the command starts): the same one-line error, after one request each', async () => {
+    // A server of its own: the other tests of this suite run at the same time.
+    const own = await serve(repo, { username: 'x-access-token', password: RIGHT });
+    try {
+      const cache = own.cacheDir();
+      const warm = await runReadOnly(repo.dir, ['status', '--repo', own.url, '--cache-dir', cache], { env: { ...PROM_ENV, GIT_CANARY_TOKEN: RIGHT } });
+      assert.equal(warm.code, 0, warm.stderr);
+      for (const cmd of ['status', 'log', 'tick']) {
+        const before = own.server.requests.length;
+        const r = await runReadOnly(repo.dir, [cmd, '--repo', own.url, '--cache-dir', cache], { env: { ...PROM_ENV, GIT_CANARY_TOKEN: WRONG } });
+        assert.equal(r.code, 1, `${cmd}: ${r.stdout}${r.stderr}`);
+        assertOneLineError(r, /authentication failed for http:\/\/127\.0\.0\.1:\d+\/repo\.git/);
+        assert.ok(!r.stdout.includes(WRONG) && !r.stderr.includes(WRONG), `${cmd} printed the token`);
+        assert.deepEqual(own.server.requests.slice(before), ['GET /repo.git/info/refs?service=git-upload-pack 401'], cmd);
+      }
+      assertNoPush(own.server);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('a wrong password in the URL is not printed either, and the URL shown carries no credentials', async () => {
     const url = served.url.replace('http://', `http://x-access-token:${WRONG}@`);
     const r = await runReadOnly(repo.dir, ['status', '--repo', url, '--cache-dir', served.cacheDir(), '--json'], { env: PROM_ENV });

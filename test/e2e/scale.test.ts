@@ -10,11 +10,13 @@
  *   longer than a fetch's depth, and says how many commits it read.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { remoteCacheDir } from '../../src/git/index.ts';
+import { decodeKeptObjects, KEPT_OBJECTS_FILE } from '../../src/git/kept-objects.ts';
 import { jsonOf } from '../helpers/cli.ts';
 import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast-import.ts';
 import { changedFiles, commitsSince, expectedTrailers, openWorld, productTrailers, type Transport } from './support.ts';
@@ -213,6 +215,51 @@ describe('what a tick learnt of its files is kept in the cache', () => {
     }
   });
 
+  test('[http] the trees and files it read are kept beside the cache: only genuine objects of it, unchanged by a tick that reads nothing new, ignored and rewritten when damaged', async () => {
+    const names = fleetNames(4);
+    const w = await openWorld('http', { production: fleetFiles(names) });
+    try {
+      w.commit('candidate', fleetRelease([names[1]!]), { from: 'production', message: 'ci: one release\n' });
+      const first = await w.tick({ at: at(2) });
+      assert.equal(first.of(names[1]!).decision, 'start');
+      const gitdir = remoteCacheDir(w.spec, w.cacheDir!);
+      const file = join(gitdir, KEPT_OBJECTS_FILE);
+      const kept = decodeKeptObjects(readFileSync(file));
+      assert.ok(kept && kept.size > 0, 'kept, and every object in it matches its id');
+      // Each is the cache's own object, byte for byte, and a tree or a file, never a commit.
+      for (const [oid, o] of kept) {
+        assert.ok(o.type === 'blob' || o.type === 'tree', `${oid} is a ${o.type}`);
+        const bytes = execFileSync('git', ['--git-dir', gitdir, 'cat-file', o.type, oid]);
+        assert.ok(bytes.equals(Buffer.from(o.bytes)), `${oid} is not the cache's ${o.type}`);
+      }
+      const types = new Set([...kept.values()].map((o) => o.type));
+      assert.deepEqual([...types].sort(), ['blob', 'tree']);
+
+      // The start's commit is new to read (its trees); after that, nothing new: the same decisions, and the file is left as it was.
+      const idle = await w.tick({ at: at(2.5) });
+      const decisions = (r: typeof idle) => r.services.map((s) => [s.service, s.decision, s.reason]);
+      assert.ok(idle.services.every((s) => s.decision === 'none'), JSON.stringify(decisions(idle)));
+      const bytes = readFileSync(file);
+      assert.deepEqual(decisions(await w.tick({ at: at(2.5) })), decisions(idle));
+      assert.ok(readFileSync(file).equals(bytes), 'rewritten by a tick that read nothing new');
+
+      // One byte changed in a file's content: the whole file is refused, the tick decides the same, and it is written anew.
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.length - 2] = damaged[damaged.length - 2]! ^ 0x20;
+      writeFileSync(file, damaged);
+      assert.equal(decodeKeptObjects(damaged), undefined);
+      const again = await w.tick({ at: at(2.5) });
+      assert.deepEqual(decisions(again), decisions(idle));
+      assert.ok(decodeKeptObjects(readFileSync(file))?.size, 'written anew, whole');
+
+      // And without the file at all: the same decisions again.
+      rmSync(file);
+      assert.deepEqual(decisions(await w.tick({ at: at(2.5) })), decisions(idle));
+    } finally {
+      await w.close();
+    }
+  });
+
   test('[http] the next tick decides the same from it; a file broken since is still an error, every time', async () => {
     const names = fleetNames(4);
     const w = await openWorld('http', { production: fleetFiles(names) });
@@ -220,13 +267,17 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       w.commit('candidate', {}, { from: 'production', message: 'ci: nothing new\n' });
       const first = await w.tick({ at: at(2) });
       const memoDir = join(remoteCacheDir(w.spec, w.cacheDir!), 'git-canary-memo');
-      const kept = readdirSync(memoDir);
+      // The memos (the trees and files read are kept beside them, in their own file).
+      const kept = readdirSync(memoDir).filter((n) => n !== 'objects-v1.bin');
       assert.equal(kept.length, 1, kept.join(', '));
       assert.match(kept[0]!, /^memo-[0-9a-f]{16}\.json$/, 'keyed by the build (the CLI runs the bundle)');
       const memos = JSON.parse(readFileSync(join(memoDir, kept[0]!), 'utf8')) as Record<string, Record<string, unknown>>;
       // The verdicts on files are keyed by digests and hold no text of them; the config's data
-      // (what git-canary.yaml says, before ${ENV}) is the only text kept, and no manifest's.
-      const { 'config-data': config, ...verdicts } = memos;
+      // (what git-canary.yaml says, before ${ENV}) and what it validated to (kept only for a file
+      // without ${ENV}) are the only texts kept, and no manifest's.
+      const { 'config-data': config, 'config-valid': valid, ...verdicts } = memos;
+      assert.equal(Object.keys(valid ?? {}).length, 1, 'what the config validated to');
+      assert.doesNotMatch(JSON.stringify(valid), /registry\.example\.com/, 'no manifest text');
       assert.ok(Object.keys(verdicts).length > 0);
       assert.doesNotMatch(JSON.stringify(verdicts), /registry\.example\.com|svc-/, 'digests only, no manifest text');
       assert.equal(Object.keys(config ?? {}).length, 1, 'the config that loaded');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuthError, type CanaryError } from '../../src/errors.ts';
 import { openRepo, remoteCacheDir } from '../../src/git/index.ts';
+import { startAdvertisement, takeAdvertisement } from '../../src/git/early-advertisement.ts';
 import { gitMode } from '../../src/git/native.ts';
 import { commitFiles, createRepo, FIXTURE_DATE, type Fixture, tempDir } from '../helpers/git-fixtures.ts';
 import { withEnv } from '../helpers/env.ts';
@@ -291,6 +292,39 @@ describe('remote: cache and fetching', () => {
       assert.equal(readFileSync(calls, 'utf8'), 'ls-remote\nls-remote\n', 'the early one, then the sync\'s own');
     } finally {
       await bin.cleanup();
+      await s.cleanup();
+    }
+  });
+
+  test('the advertisement a command asked before its code loaded (early-advertisement.ts) is the one the open uses: one request in all, taken once, only for its cache and refs', async (t) => {
+    if ((await gitMode()) !== 'native') return t.skip('native git is not installed');
+    const s = await serve();
+    try {
+      const refs = ['production', 'candidate'];
+      const full = refs.map((r) => `refs/heads/${r}`);
+      const gitdir = remoteCacheDir(s.url, s.cache);
+      // A cold cache: nothing is asked early (its open fetches anyway).
+      startAdvertisement({ url: s.url, cacheDir: s.cache, token: undefined, refs: full });
+      assert.equal(takeAdvertisement(gitdir, full), undefined);
+      await (await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs })).resolve('production');
+
+      const asks = () => s.server.requests.filter((l) => l.startsWith('GET ') && l.includes('/info/refs')).length;
+      const before = asks();
+      startAdvertisement({ url: s.url, cacheDir: s.cache, token: undefined, refs: full });
+      const repo = await openRepo(s.url, { cacheDir: s.cache, fetchRefs: refs });
+      assert.equal(await repo.resolve('production'), s.fx.git('rev-parse', 'production').trim());
+      assert.equal(await repo.resolve('candidate'), s.fx.git('rev-parse', 'candidate').trim());
+      assert.equal(asks() - before, 1, s.server.requests.slice(-4).join('\n'));
+      assert.equal(takeAdvertisement(gitdir, full), undefined, 'taken by the open');
+
+      // Asked for other refs or another cache: not taken (and the open asks itself).
+      startAdvertisement({ url: s.url, cacheDir: s.cache, token: undefined, refs: full });
+      assert.equal(takeAdvertisement(gitdir, [full[0]!]), undefined);
+      assert.equal(takeAdvertisement(remoteCacheDir(s.url, join(s.cache, 'other')), full), undefined);
+      assert.ok(takeAdvertisement(gitdir, full), 'still there for its own cache and refs');
+      // A URL that is no URL: nothing asked, nothing thrown (the open says what is wrong).
+      assert.doesNotThrow(() => startAdvertisement({ url: 'http://[bad', cacheDir: s.cache, token: undefined, refs: full }));
+    } finally {
       await s.cleanup();
     }
   });

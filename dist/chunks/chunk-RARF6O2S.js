@@ -1,13 +1,15 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
+  formatDuration
+} from "./chunk-3LIXOM53.js";
+import {
   checksFromBody,
-  formatDuration,
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3SYWMJHA.js";
 import {
   TextMemo
-} from "./chunk-LA5X7BD7.js";
+} from "./chunk-NUWHMPWX.js";
 
 // src/audit/events.ts
 function rolloutEvents(group, notesFor, options = {}) {

@@ -3,18 +3,20 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-TQR3ATIG.js";
-import "./chunk-Y46ALT4G.js";
-import "./chunk-XTXS7QX7.js";
-import "./chunk-RYD6L6CS.js";
-import "./chunk-DCV7BD3F.js";
-import "./chunk-23XMRP5I.js";
+} from "./chunk-M54WQVXY.js";
+import "./chunk-SGY36AQO.js";
+import "./chunk-2RE7RXHD.js";
+import "./chunk-JEAYSZRS.js";
+import "./chunk-KQIN5Y74.js";
+import "./chunk-JYLLJUQ7.js";
 import {
   parseDuration
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
 import {
   flushMemos
-} from "./chunk-LA5X7BD7.js";
+} from "./chunk-NUWHMPWX.js";
 import {
   CanaryError,
   UsageError

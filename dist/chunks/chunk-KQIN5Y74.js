@@ -3,15 +3,39 @@ import {
   DURATION_EXAMPLES,
   DURATION_PATTERN,
   formatDuration,
-  isCheckOutcome,
   tryParseDuration
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3LIXOM53.js";
 import {
+  authCallbacks,
+  basicAuthorization,
+  blobFilter,
+  defaultCacheDir,
+  gitMode,
+  isSha,
+  isUrl,
+  lsRemoteArgs,
+  nativeEnv,
+  parseRemoteUrl,
+  partialCloneSettings,
+  redactor,
+  remoteCacheDir,
+  runNative,
+  sessionRefs,
+  shortRef,
+  splitRepoPath,
+  stripUserInfo,
+  takeAdvertisement,
+  toFullRef,
+  tokenOf
+} from "./chunk-OAMIKXRV.js";
+import {
+  MEMO_DIR,
   TextMemo,
   atomicFs,
+  flushAlso,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-LA5X7BD7.js";
+} from "./chunk-NUWHMPWX.js";
 import {
   AUTH_SCHEMES,
   AuthError,
@@ -28,7 +52,6 @@ import {
   basicFormsOf,
   encodingsOf,
   printable,
-  registerCredentials,
   registerHeaderValue,
   registerSecret,
   registerToken,
@@ -20226,14 +20249,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename6(path) {
+    function basename5(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname9(path) {
+    function dirname10(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -20246,12 +20269,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename6(name),
+            basename: basename5(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir(dirname9(name));
+          dir.parent = mkdir(dirname10(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -20261,10 +20284,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename6(name),
+            basename: basename5(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir(dirname9(name)),
+            parent: mkdir(dirname10(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -20717,7 +20740,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join16(...args) {
+    function join15(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21130,7 +21153,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join16(gitdir, key), `${value.trim()}
+            async () => fs2.write(join15(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21154,7 +21177,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join16(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21172,7 +21195,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join16(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21199,7 +21222,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join16(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22374,7 +22397,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23266,9 +23289,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join16(filepath, entry2.path), entry2);
+          map.set(join15(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join16(filepath, entry2.path));
+        return tree.entries().map((entry2) => join15(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23363,9 +23386,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join16(dir, filepath));
+        const names = await fs2.readdir(join15(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join16(filepath, name));
+        return names.map((name) => join15(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23620,7 +23643,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname9(filepath);
+        const parent = dirname10(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp2(mkdir, parent, retries);
         for (let attempt2 = 0; ; attempt2++) {
@@ -23645,7 +23668,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join16(filepath, entry);
+            const subpath = join15(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23793,7 +23816,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname9(filepath));
+          await this.mkdir(dirname10(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -23944,18 +23967,18 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     function isAbsolute4(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
-    async function discoverGitdir({ fsp: fsp12, dotgit }) {
-      assertParameter("fsp", fsp12);
+    async function discoverGitdir({ fsp: fsp13, dotgit }) {
+      assertParameter("fsp", fsp13);
       assertParameter("dotgit", dotgit);
-      const dotgitStat = await fsp12._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
+      const dotgitStat = await fsp13._stat(dotgit).catch(() => ({ isFile: () => false, isDirectory: () => false }));
       if (dotgitStat.isDirectory()) {
         return dotgit;
       } else if (dotgitStat.isFile()) {
-        return fsp12._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
+        return fsp13._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join16(dirname9(dotgit), submoduleGitdir);
+          const gitdir = join15(dirname10(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -23989,7 +24012,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await fs2.rm(path);
       }
       if (symlink) {
-        await fs2.mkdir(dirname9(path));
+        await fs2.mkdir(dirname10(path));
         await fs2.writelink(path, Buffer.from(content));
       } else {
         await fs2.write(path, content, { mode });
@@ -23998,7 +24021,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24090,17 +24113,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join16(dir, ".git"), filepath }) {
-        if (basename6(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
+        if (basename5(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join16(gitdir, "info", "exclude");
+        const excludesFile = join15(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join16(dir, ".gitignore"),
+            gitignore: join15(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24109,7 +24132,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join16(dir, folder, ".gitignore"),
+            gitignore: join15(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24119,7 +24142,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore();
           if (index2 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname9(p.filepath);
+          const parentdir = dirname10(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -24192,7 +24215,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24256,17 +24279,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join16(dir, currentFilepath));
+        const stats = await fs2.lstat(join15(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join16(dir, currentFilepath));
+          const children = await fs2.readdir(join15(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join16(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index2,
                 force,
                 parallel,
@@ -24280,7 +24303,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join16(currentFilepath, child2)],
+                filepath: [join15(currentFilepath, child2)],
                 index: index2,
                 force,
                 parallel,
@@ -24289,7 +24312,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join16(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join16(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index2.insert({ filepath: currentFilepath, stats, oid });
@@ -24317,7 +24340,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24790,7 +24813,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24860,7 +24883,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24870,10 +24893,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("remote", remote);
         assertParameter("url", url2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _addRemote({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote,
           url: url2,
@@ -24930,7 +24953,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25013,7 +25036,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25023,10 +25046,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _branch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2,
           object: object2,
@@ -25674,7 +25697,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25693,10 +25716,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         const ref2 = _ref || "HEAD";
         const restoreFromIndex = _ref === void 0 && filepaths != null && filepaths.length > 0;
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _checkout({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           onProgress,
           onPostCheckout,
@@ -25760,7 +25783,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       index: index2,
       ourOid,
       baseOid,
@@ -25786,7 +25809,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename6(filepath);
+          const path = basename5(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -26033,7 +26056,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join16(dir, filepath);
+      const currentFilepath = join15(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26202,7 +26225,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join16(dir, filepath))
+                  stats: await fs2.lstat(join15(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26215,7 +26238,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join16(dir, op.filepath);
+          const currentFilepath = join15(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26415,7 +26438,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26933,7 +26956,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join16(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26954,7 +26977,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join16(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27524,7 +27547,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join16(gitdir, res.packfile);
+        const fullpath = join15(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27540,7 +27563,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join16(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27654,7 +27677,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27679,10 +27702,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           assertParameter("dir", dir);
         }
         assertParameter("url", url2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _clone({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http2,
           onProgress,
@@ -27717,7 +27740,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       message,
       author,
       committer,
@@ -27766,17 +27789,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       fullname = false,
       test = false
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _currentBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           fullname,
           test
@@ -27807,16 +27830,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27825,13 +27848,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        await GitRefManager.deleteRef({ fs: fsp12, gitdir: updatedGitdir, ref: ref2 });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        await GitRefManager.deleteRef({ fs: fsp13, gitdir: updatedGitdir, ref: ref2 });
       } catch (err) {
         err.caller = "git.deleteRef";
         throw err;
@@ -27845,16 +27868,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("remote", remote);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteRemote({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote
         });
@@ -27867,14 +27890,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _deleteTag({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -27896,7 +27919,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join16(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27939,7 +27962,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27947,10 +27970,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _expandOid({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -27960,15 +27983,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join16(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await GitRefManager.expand({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2
         });
@@ -28252,7 +28275,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28272,10 +28295,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           timestamp: Date.now(),
           timezoneOffset: 0
         };
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _pull({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28310,7 +28333,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28331,10 +28354,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _fetch({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http2,
           onProgress,
@@ -28366,7 +28389,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28374,10 +28397,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _findMergeBase({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oids
@@ -28388,10 +28411,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join16(filepath, ".git"))) {
+      if (await fs2.exists(join15(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname9(filepath);
+        const parent = dirname10(filepath);
         if (parent === filepath) {
           throw new NotFoundError2(`git root for ${filepath}`);
         }
@@ -28408,15 +28431,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join16(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _getConfig({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           path
         });
@@ -28432,17 +28455,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("path", path);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _getConfigAll({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           path
         });
@@ -28621,7 +28644,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join16(dir, filepath);
+        filepath = join15(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28642,7 +28665,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28651,10 +28674,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", dir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _indexPack({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           onProgress,
           dir,
@@ -28670,7 +28693,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join16(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28679,10 +28702,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!bare) {
           assertParameter("dir", dir);
         }
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _init({
-          fs: fsp12,
+          fs: fsp13,
           bare,
           dir,
           gitdir: updatedGitdir,
@@ -28744,7 +28767,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28755,10 +28778,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
         assertParameter("ancestor", ancestor);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _isDescendent({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -28773,7 +28796,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -28781,10 +28804,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return GitIgnoreManager.isIgnored({
-          fs: fsp12,
+          fs: fsp13,
           dir,
           gitdir: updatedGitdir,
           filepath
@@ -28797,16 +28820,16 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return GitRefManager.listBranches({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           remote
         });
@@ -28854,27 +28877,27 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join16(prefix, entry.path)
+            prefix: join15(prefix, entry.path)
           });
         } else {
-          filenames.push(join16(prefix, entry.path));
+          filenames.push(join15(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listFiles({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28909,7 +28932,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28917,10 +28940,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listNotes({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2
@@ -28933,15 +28956,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listRefs({ fs: fsp12, gitdir: updatedGitdir, filepath });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        return GitRefManager.listRefs({ fs: fsp13, gitdir: updatedGitdir, filepath });
       } catch (err) {
         err.caller = "git.listRefs";
         throw err;
@@ -28958,14 +28981,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _listRemotes({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir
         });
       } catch (err) {
@@ -29057,13 +29080,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
-        return GitRefManager.listTags({ fs: fsp12, gitdir: updatedGitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
+        return GitRefManager.listTags({ fs: fsp13, gitdir: updatedGitdir });
       } catch (err) {
         err.caller = "git.listTags";
         throw err;
@@ -29110,7 +29133,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join16(parentPath, entry.path);
+          result = join15(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29127,7 +29150,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join16(parentPath, entry.path)
+              parentPath: join15(parentPath, entry.path)
             });
           });
         }
@@ -29312,7 +29335,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29328,10 +29351,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _log({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           filepath,
@@ -29352,7 +29375,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29429,7 +29452,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29472,7 +29495,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join16(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29483,7 +29506,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29492,10 +29515,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oids", oids);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _packObjects({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oids,
@@ -29515,7 +29538,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29585,7 +29608,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       start,
       finish
     }) {
@@ -29633,7 +29656,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29936,7 +29959,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -29952,10 +29975,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("http", http2);
         assertParameter("gitdir", gitdir);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _push({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           http: http2,
           onProgress,
@@ -30012,7 +30035,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30021,10 +30044,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readBlob({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30038,7 +30061,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30046,10 +30069,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readCommit({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30079,7 +30102,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30089,10 +30112,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readNote({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           ref: ref2,
@@ -30106,7 +30129,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30195,7 +30218,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30203,10 +30226,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readTag({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid
@@ -30219,7 +30242,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30228,10 +30251,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("oid", oid);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _readTree({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           gitdir: updatedGitdir,
           oid,
@@ -30245,7 +30268,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30253,10 +30276,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", _fs);
         assertParameter("gitdir", gitdir);
         assertParameter("filepath", filepath);
-        const fsp12 = new FileSystem2(_fs);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(_fs);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         await GitIndexManager.acquire(
-          { fs: fsp12, gitdir: updatedGitdir, cache: cache2 },
+          { fs: fsp13, gitdir: updatedGitdir, cache: cache2 },
           async function(index2) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
@@ -30321,7 +30344,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30409,7 +30432,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30419,10 +30442,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
         assertParameter("oldref", oldref);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _renameBranch({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2,
           oldref,
@@ -30439,7 +30462,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30487,7 +30510,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join16(dir, filepath));
+        const object2 = dir && await fs2.read(join15(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30495,7 +30518,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join16(dir, filepath));
+            stats = await fs2.lstat(join15(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30515,7 +30538,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30523,10 +30546,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("ref", ref2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         const oid = await GitRefManager.resolve({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           ref: ref2,
           depth
@@ -30540,7 +30563,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path,
       value,
       append = false
@@ -30608,7 +30631,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join16(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30638,7 +30661,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join16(this.gitdir, _GitStashManager.refStash);
+        return join15(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30646,7 +30669,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join16(this.gitdir, _GitStashManager.refLogsStash);
+        return join15(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30952,7 +30975,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30975,7 +30998,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join16(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -31005,7 +31028,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31044,7 +31067,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join16(dir, filepath));
+        const stats = await fs2.lstat(join15(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31054,7 +31077,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join16(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31115,15 +31138,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join16(parent, segment);
+        parent = join15(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs2, cache: cache2, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname10 = path.shift();
+      const dirname11 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname10) {
+        if (entry.path === dirname11) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -31164,7 +31187,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31237,7 +31260,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31269,7 +31292,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31289,7 +31312,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index2) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join16(dir, filepath));
+                const fileStats2 = await fs2.lstat(join15(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31307,7 +31330,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join16(dir, filepath));
+          fileStats = await fs2.lstat(join15(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31328,7 +31351,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join16(dir, filepath)) : await fs2.read(join16(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31372,7 +31395,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31383,10 +31406,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("trees", trees);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _walk({
-          fs: fsp12,
+          fs: fsp13,
           cache: cache2,
           dir,
           gitdir: updatedGitdir,
@@ -31400,15 +31423,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join16(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("blob", blob);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeObject({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           type: "blob",
           object: blob,
@@ -31422,17 +31445,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2
     }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("commit", commit2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeCommit({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           commit: commit2
         });
@@ -31444,7 +31467,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31490,7 +31513,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join16(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31545,15 +31568,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join16(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tag", tag2);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeTag({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           tag: tag2
         });
@@ -31562,15 +31585,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join16(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
         assertParameter("tree", tree);
-        const fsp12 = new FileSystem2(fs2);
-        const updatedGitdir = await discoverGitdir({ fsp: fsp12, dotgit: gitdir });
+        const fsp13 = new FileSystem2(fs2);
+        const updatedGitdir = await discoverGitdir({ fsp: fsp13, dotgit: gitdir });
         return await _writeTree({
-          fs: fsp12,
+          fs: fsp13,
           gitdir: updatedGitdir,
           tree
         });
@@ -33155,7 +33178,8 @@ function registerCredentialAt(path, value) {
   else if (path.length === 3 && path[2] === "token") registerToken(value);
 }
 function registerDataCredentials(data) {
-  walkData(data, [], (value, path) => registerCredentialAt(path, value));
+  const metrics = data && typeof data === "object" && !Array.isArray(data) ? data.metrics : void 0;
+  walkData(metrics, ["metrics"], (value, path) => registerCredentialAt(path, value));
 }
 function walkData(data, path, visit4) {
   if (typeof data === "string") visit4(data, path);
@@ -40149,11 +40173,11 @@ function secretsOf(address, headers) {
   return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
 }
 function safeDecode2(s) {
-  return s.replace(/(%[0-9A-Fa-f]{2})+/g, (run2) => {
+  return s.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
     try {
-      return decodeURIComponent(run2);
+      return decodeURIComponent(run);
     } catch {
-      return run2;
+      return run;
     }
   });
 }
@@ -41270,11 +41294,11 @@ function validatePercent(file, percent) {
   }
 }
 function selectDocs(file, route, api7) {
-  const { group, versions: versions2, kinds, kindLabel } = api7;
+  const { group, versions, kinds, kindLabel } = api7;
   const docs = file.docs.filter((d) => d.kind !== void 0 && kinds.includes(d.kind) && d.apiVersion?.split("/")[0] === group);
   for (const d of docs) {
-    if (!versions2.includes(d.apiVersion?.split("/")[1] ?? "")) {
-      const supported = versions2.map((v) => `${group}/${v}`).join(", ");
+    if (!versions.includes(d.apiVersion?.split("/")[1] ?? "")) {
+      const supported = versions.map((v) => `${group}/${v}`).join(", ");
       fail2(file, d.line, `unsupported apiVersion ${d.apiVersion} for ${d.kind}${d.name ? ` ${d.name}` : ""}`, `supported: ${supported}`);
     }
   }
@@ -43436,7 +43460,8 @@ function allowedKeysAt(root, path, data) {
 
 // src/config/validate.ts
 var loadedBefore = new TextMemo(2, "config-data", 2);
-var configLoads = { parsed: 0, fromKept: 0 };
+var validatedBefore = new TextMemo(2, "config-valid", 2);
+var configLoads = { parsed: 0, fromKept: 0, validated: 0 };
 function parseConfig(text, options) {
   let fresh;
   const kept = loadedBefore.get(`${options.file}
@@ -43461,20 +43486,33 @@ function fromKeptData(kept, options) {
     return void 0;
   }
   if (!Array.isArray(saved?.warnings)) return void 0;
-  const expanded = expandEnvInData(saved.data, options.env);
+  const plain = !kept.includes("${");
+  const expanded = plain ? { data: saved.data, secrets: [] } : expandEnvInData(saved.data, options.env);
   if (!expanded) return void 0;
   registerDataCredentials(expanded.data);
-  const parsed = GitCanaryConfig.safeParse(expanded.data, { error: defaultMessage });
-  if (!parsed.success) return void 0;
-  const rules = checkRules(parsed.data);
-  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
-  const redact2 = redactor(expanded.secrets);
+  const config2 = validatedData(kept, plain, expanded.data);
+  if (!config2) return void 0;
+  const redact2 = redactor2(expanded.secrets);
   return {
-    config: parsed.data,
+    config: config2,
     errors: [],
     warnings: byLine(saved.warnings.map((i) => ({ ...i, message: redact2(i.message) }))),
     secrets: expanded.secrets
   };
+}
+function validatedData(kept, plain, data) {
+  const known = plain ? validatedBefore.known(kept) : { found: false };
+  if (known.found && known.value) return JSON.parse(known.value);
+  configLoads.validated++;
+  const parsed = GitCanaryConfig.safeParse(data, { error: defaultMessage });
+  if (!parsed.success) return void 0;
+  const rules = checkRules(parsed.data);
+  if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
+  if (plain && !known.found) {
+    const json = JSON.stringify(parsed.data);
+    validatedBefore.remember(kept, isDeepStrictEqual(JSON.parse(json), parsed.data) ? json : "");
+  }
+  return parsed.data;
 }
 function parseFully(text, options) {
   configLoads.parsed++;
@@ -43489,7 +43527,7 @@ function parseFully(text, options) {
   const errors = [...env.errors];
   const warnings = [...src.warnings];
   const finish = (config2) => {
-    const redact2 = redactor(env.secrets);
+    const redact2 = redactor2(env.secrets);
     const clean2 = (list) => byLine(list.map((i) => ({ ...i, message: redact2(i.message) })));
     const result = {
       ...config2 && errors.length === 0 ? { config: config2 } : {},
@@ -43550,7 +43588,7 @@ function place(src, issues) {
 function byLine(issues) {
   return issues.map((issue2, order) => ({ issue: issue2, order })).sort((a, b) => a.issue.line - b.issue.line || a.order - b.order).map((x) => x.issue);
 }
-function redactor(secrets) {
+function redactor2(secrets) {
   const sorted = [...secrets].sort((a, b) => b.length - a.length);
   return (s) => sorted.reduce((acc, secret) => acc.split(secret).join("***"), s);
 }
@@ -43714,88 +43752,6 @@ function promotionPreview(revisions2, service, obs, branches) {
 function rollbackRevision(service, obs, base) {
   const { file } = service.route;
   return { path: file, content: need(obs.pristineCanary, file, base) };
-}
-
-// src/audit/notes.ts
-var NOTES_REF = "refs/notes/git-canary";
-var JUDGMENT_OUTCOMES = ["pass", "fail", "inconclusive", "error"];
-function isJudgmentOutcome(s) {
-  return typeof s === "string" && JUDGMENT_OUTCOMES.includes(s);
-}
-function formatNoteLine(n) {
-  return JSON.stringify({
-    service: n.service,
-    rollout: n.rollout,
-    at: n.at,
-    outcome: n.outcome,
-    checks: n.checks.map(checkJson),
-    ...n.critical && n.critical.length > 0 ? { critical: n.critical } : {},
-    ...n.requests ? { requests: { value: finite(n.requests.value), min: n.requests.min } } : {}
-  });
-}
-var finite = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
-function checkJson(c) {
-  const out = { name: c.name, value: finite(c.value), outcome: c.outcome };
-  for (const k of ["min", "max", "reference", "pValue"]) if (finite(c[k]) !== null) out[k] = c[k];
-  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
-  if (c.from) out.from = c.from;
-  if (c.critical) out.critical = true;
-  if (c.reason) out.reason = c.reason;
-  return out;
-}
-function parseNote(text) {
-  const out = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let raw;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const n = toJudgmentNote(raw);
-    if (n) out.push(n);
-  }
-  return out;
-}
-function appendNote(existing, n) {
-  const base = existing === void 0 || existing.trim() === "" ? "" : existing.endsWith("\n") ? existing : `${existing}
-`;
-  return `${base}${formatNoteLine(n)}
-`;
-}
-function notePaths(sha) {
-  return [sha, `${sha.slice(0, 2)}/${sha.slice(2)}`, `${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha.slice(4)}`];
-}
-function toJudgmentNote(raw) {
-  if (!isRecord4(raw)) return void 0;
-  const { service, rollout, at, outcome, checks } = raw;
-  if (typeof service !== "string" || typeof rollout !== "string" || typeof at !== "string") return void 0;
-  if (Number.isNaN(Date.parse(at))) return void 0;
-  if (!isJudgmentOutcome(outcome)) return void 0;
-  const list = [];
-  for (const c of Array.isArray(checks) ? checks : []) {
-    if (!isRecord4(c) || typeof c.name !== "string" || !isCheckOutcome(c.outcome)) continue;
-    list.push(toCheck(c, c.name, c.outcome));
-  }
-  const critical = Array.isArray(raw.critical) ? raw.critical.filter((n) => typeof n === "string") : [];
-  const requests = isRecord4(raw.requests) && finite(raw.requests.min) !== null ? { value: finite(raw.requests.value), min: raw.requests.min } : void 0;
-  return { service, rollout, at, outcome, checks: list, ...critical.length > 0 ? { critical } : {}, ...requests ? { requests } : {} };
-}
-function toCheck(c, name, outcome) {
-  const out = { name, value: finite(c.value), outcome };
-  for (const k of ["min", "max", "reference", "pValue"]) {
-    const v = finite(c[k]);
-    if (v !== null) out[k] = v;
-  }
-  if (c.effectSize === null || finite(c.effectSize) !== null) out.effectSize = c.effectSize;
-  if (c.from === "baseline" || c.from === "first-value") out.from = c.from;
-  if (c.critical === true) out.critical = true;
-  if (typeof c.reason === "string" && c.reason !== "") out.reason = c.reason;
-  return out;
-}
-function isRecord4(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 // src/engine/derive.ts
@@ -44386,7 +44342,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute3, join as join15, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join14, resolve as resolve4 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -44448,76 +44404,10 @@ function discoverRepository(cwd, env) {
 }
 
 // src/git/index.ts
-import { homedir } from "node:os";
-import { join as join14 } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// src/git/credentials.ts
-var TOKEN_USERNAME = "x-access-token";
-function parseRemoteUrl(spec2, token) {
-  let parsed;
-  try {
-    parsed = new URL(spec2);
-  } catch {
-    throw new GitError("invalid repository URL", {
-      where: { detail: stripUserInfo(spec2) },
-      hint: "use an https:// URL or a local path"
-    });
-  }
-  const username = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  const url2 = parsed.toString().replace(/\/+$/, "");
-  if (username || password) {
-    registerCredentials(username, password);
-    return { url: url2, source: "url", username, password };
-  }
-  if (token) {
-    registerToken(token);
-    return { url: url2, source: "token", username: TOKEN_USERNAME, password: token };
-  }
-  return { url: url2, source: "none" };
-}
-function stripUserInfo(text) {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
-}
-function redactor2(creds) {
-  const secrets = /* @__PURE__ */ new Set();
-  for (const s of [creds.password, creds.source === "url" ? creds.username : void 0]) {
-    if (!s) continue;
-    for (const form of encodingsOf(s)) secrets.add(form);
-  }
-  if (creds.username !== void 0 || creds.password !== void 0) {
-    for (const form of basicFormsOf(creds.username ?? "", creds.password ?? "")) secrets.add(form);
-  }
-  const ordered = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = stripUserInfo(text);
-    for (const s of ordered) out = out.split(s).join("***");
-    return out;
-  };
-}
-function basicAuthorization(creds) {
-  if (creds.source === "none") return void 0;
-  return `Basic ${Buffer.from(`${creds.username ?? ""}:${creds.password ?? ""}`).toString("base64")}`;
-}
-function authCallbacks(creds) {
-  const state = { offered: false, refused: false };
-  const onAuth = () => {
-    if (creds.source === "none") return void 0;
-    state.offered = true;
-    return { username: creds.username ?? "", password: creds.password ?? "" };
-  };
-  const onAuthFailure = () => {
-    state.refused = true;
-    return { cancel: true };
-  };
-  return { onAuth, onAuthFailure, state };
-}
-
 // src/git/local.ts
-import { promises as fsp8 } from "node:fs";
+import { promises as fsp9 } from "node:fs";
 import { join as join11, resolve as resolvePath } from "node:path";
 
 // src/git/git-fs.ts
@@ -45160,59 +45050,94 @@ function treeBytes(entries2) {
   );
 }
 
-// src/git/paths.ts
-var SHA_RE = /^[0-9a-f]{40}$/;
-function isSha(value) {
-  return SHA_RE.test(value);
-}
-function splitRepoPath(path, options = {}) {
-  if (path === "" && options.allowRoot) return [];
-  const refuse = (why2) => {
-    throw new PathError(`path ${why2}`, {
-      where: { file: path },
-      hint: 'use a relative path inside the repository, with / separators and no ".." segments'
-    });
-  };
-  if (path === "") refuse("is empty");
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) refuse("is absolute");
-  if (path.includes("\\")) refuse("contains a backslash");
-  if (path.includes("\0")) refuse("contains a NUL byte");
-  const segments2 = path.replace(/\/+$/, "").split("/");
-  for (const s of segments2) {
-    if (s === "") refuse("has an empty segment");
-    if (s === "..") refuse("leaves the repository");
-    if (s === ".") refuse('has a "." segment');
-    if (s.toLowerCase() === ".git") refuse("names the .git directory");
-  }
-  return segments2;
-}
-function toFullRef(ref2) {
-  const full = ref2 === "HEAD" || ref2.startsWith("refs/") ? ref2 : `refs/heads/${ref2}`;
-  if (!isValidRefName(full)) {
-    throw new GitError(`invalid ref name ${JSON.stringify(ref2)}`, {
-      where: { branch: ref2 },
-      hint: 'use a branch name like "production" or a full ref like "refs/notes/git-canary"'
-    });
-  }
-  return full;
-}
-function shortRef(fullRef) {
-  return fullRef.startsWith("refs/heads/") ? fullRef.slice("refs/heads/".length) : fullRef;
-}
-function isValidRefName(ref2) {
-  if (ref2 === "HEAD") return true;
-  if (!ref2.startsWith("refs/") || ref2.endsWith("/") || ref2.endsWith(".")) return false;
-  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\//.test(ref2)) return false;
-  return ref2.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
-}
-
 // src/git/read.ts
-import { promises as fsp4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { promises as fsp5 } from "node:fs";
+import { join as join7 } from "node:path";
+
+// src/git/kept-objects.ts
+import crypto2 from "node:crypto";
+import { promises as fsp3, readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname4, join as join5 } from "node:path";
+var KEPT_OBJECTS_FILE = join5(MEMO_DIR, "objects-v1.bin");
+var MAGIC = Buffer.from("GCOBJS1\n", "latin1");
+var KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
+var KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
+var sha1 = typeof crypto2.hash === "function" ? (data) => crypto2.hash("sha1", data, "buffer") : (data) => crypto2.createHash("sha1").update(data).digest();
+function looseHeader(loose) {
+  const nul = loose.indexOf(0);
+  if (nul < 0 || nul > 32) return void 0;
+  const m = /^(blob|tree) (0|[1-9]\d*)$/.exec(loose.toString("latin1", 0, nul));
+  if (!m || Number(m[2]) !== loose.length - nul - 1) return void 0;
+  return { type: m[1], start: nul + 1 };
+}
+function decodeKeptObjects(buf) {
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;
+  const out = /* @__PURE__ */ new Map();
+  for (let i = MAGIC.length; i < buf.length; ) {
+    if (i + 24 > buf.length) return void 0;
+    const length = buf.readUInt32BE(i + 20);
+    const start = i + 24;
+    if (start + length > buf.length) return void 0;
+    const loose = buf.subarray(start, start + length);
+    const head = looseHeader(loose);
+    if (!head || !sha1(loose).equals(buf.subarray(i, i + 20))) return void 0;
+    out.set(buf.toString("hex", i, i + 20), { type: head.type, bytes: loose.subarray(head.start) });
+    i = start + length;
+  }
+  return out;
+}
+function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
+  const parts = [MAGIC];
+  let total = 0;
+  for (const [oid, o] of objects2) {
+    if (total + o.bytes.byteLength > maxBytes) continue;
+    total += o.bytes.byteLength;
+    const header = Buffer.from(`${o.type} ${o.bytes.byteLength}\0`, "latin1");
+    const head = Buffer.alloc(24);
+    head.write(oid, 0, 20, "hex");
+    head.writeUInt32BE(header.length + o.bytes.byteLength, 20);
+    parts.push(head, header, Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+function loadKeptObjects(path) {
+  let objects2;
+  try {
+    objects2 = decodeKeptObjects(readFileSync2(path));
+  } catch {
+  }
+  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false };
+}
+function keptObject(kept, oid) {
+  const o = kept?.objects.get(oid);
+  if (o) kept.used.add(oid);
+  return o;
+}
+function keepObject(kept, oid, type, bytes) {
+  if (!kept || type !== "blob" && type !== "tree" || bytes.byteLength > KEPT_OBJECT_MAX_BYTES) return;
+  kept.used.add(oid);
+  if (kept.objects.has(oid)) return;
+  kept.objects.set(oid, { type, bytes });
+  kept.added = true;
+}
+async function saveKeptObjects(kept) {
+  if (!kept.added) return;
+  const { objects: objects2, used } = kept;
+  const ordered = function* () {
+    for (const oid of used) yield [oid, objects2.get(oid)];
+    for (const entry of objects2) if (!used.has(entry[0])) yield entry;
+  };
+  try {
+    await fsp3.mkdir(dirname4(kept.path), { recursive: true });
+    await writeFileAtomic(kept.path, encodeKeptObjects(ordered()));
+    kept.added = false;
+  } catch {
+  }
+}
 
 // src/git/object-reader.ts
-import { promises as fsp3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { promises as fsp4 } from "node:fs";
+import { join as join6 } from "node:path";
 import { constants as constants2, inflateSync as inflateSync2 } from "node:zlib";
 var TYPES = { 1: "commit", 2: "tree", 3: "blob", 4: "tag" };
 var OFS_DELTA = 6;
@@ -45222,7 +45147,7 @@ var packData = /* @__PURE__ */ new WeakMap();
 function dataOf(pack) {
   let data = packData.get(pack);
   if (!data) {
-    data = fsp3.readFile(pack.packPath).then((bytes) => {
+    data = fsp4.readFile(pack.packPath).then((bytes) => {
       loadedPacks.set(pack, bytes);
       return { bytes, bases: /* @__PURE__ */ new Map(), baseBytes: 0 };
     });
@@ -45332,10 +45257,10 @@ function remember(data, offset, obj) {
   data.baseBytes += obj.bytes.length;
 }
 async function readLoose(gitdir, oid) {
-  const path = join5(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  const path = join6(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
   let deflated;
   try {
-    deflated = await fsp3.readFile(path);
+    deflated = await fsp4.readFile(path);
   } catch (err) {
     if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
     throw err;
@@ -45405,8 +45330,12 @@ var TREE = "040000";
 var SUBMODULE = "160000";
 var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 async function readRaw(store, oid) {
+  const held = keptObject(store.kept, oid);
+  if (held) return held;
   await guardPack(store, oid);
-  return readObjectRaw(store.gitdir, store.cache, oid);
+  const raw = await readObjectRaw(store.gitdir, store.cache, oid);
+  if (raw) keepObject(store.kept, oid, raw.type, raw.bytes);
+  return raw;
 }
 function parsePerson(line) {
   const m = /^(.*) <(.*)> (-?\d+) ([+-])(\d\d)(\d\d)$/.exec(line);
@@ -45532,33 +45461,8 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
   }
   const kept = store.blobTexts?.texts.get(entry.oid);
   if (kept && kept.bytes <= maxBytes) return kept.text;
-  const size = await objectSize(store.gitdir, store.cache, entry.oid);
-  const named = async () => {
-    const name = typeof at === "function" ? await at() : at;
-    return isSha(name) ? name.slice(0, 7) : name;
-  };
-  if (size === void 0 && !store.partial) {
-    const on = await named();
-    throw new GitError(`${path} on ${on}: its blob ${entry.oid} is not in the repository`, {
-      where: { file: path, branch: on, detail: store.label },
-      hint: "the repository is missing objects; check it with git fsck"
-    });
-  }
-  if (size === void 0 || size !== null && size > maxBytes) {
-    const on = await named();
-    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ""}`, {
-      where: { file: path, branch: on },
-      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
-      data: { limit: maxBytes, ...size ? { bytes: size } : {}, blob: entry.oid }
-    });
-  }
-  const raw = await readRaw(store, entry.oid);
-  if (raw?.type !== "blob") {
-    throw new GitError(`${path}: its blob ${entry.oid} cannot be read`, {
-      where: { file: path, detail: store.label },
-      hint: "the repository is missing objects or is corrupt; check it with git fsck"
-    });
-  }
+  const held = keptObject(store.kept, entry.oid);
+  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -45570,6 +45474,36 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
       hint: "git-canary edits text manifests only"
     });
   }
+}
+async function readSized(store, oid, path, at, maxBytes) {
+  const size = await objectSize(store.gitdir, store.cache, oid);
+  const named = async () => {
+    const name = typeof at === "function" ? await at() : at;
+    return isSha(name) ? name.slice(0, 7) : name;
+  };
+  if (size === void 0 && !store.partial) {
+    const on = await named();
+    throw new GitError(`${path} on ${on}: its blob ${oid} is not in the repository`, {
+      where: { file: path, branch: on, detail: store.label },
+      hint: "the repository is missing objects; check it with git fsck"
+    });
+  }
+  if (size === void 0 || size !== null && size > maxBytes) {
+    const on = await named();
+    throw new ManifestError(`${path} on ${on} is larger than ${maxBytes} bytes${size ? ` (${size} bytes)` : ""}`, {
+      where: { file: path, branch: on },
+      hint: `git-canary reads files of at most ${maxBytes} bytes (the manifest size limit): split the file, or leave it out of the services' files`,
+      data: { limit: maxBytes, ...size ? { bytes: size } : {}, blob: oid }
+    });
+  }
+  const raw = await readRaw(store, oid);
+  if (raw?.type !== "blob") {
+    throw new GitError(`${path}: its blob ${oid} cannot be read`, {
+      where: { file: path, detail: store.label },
+      hint: "the repository is missing objects or is corrupt; check it with git fsck"
+    });
+  }
+  return raw;
 }
 function keepBlobText(store, oid, text, bytes) {
   store.blobTexts ??= { bytes: 0, texts: /* @__PURE__ */ new Map() };
@@ -45788,7 +45722,7 @@ async function hasCommit(store, oid) {
   return (await readRaw(store, oid))?.type === "commit";
 }
 async function readShallow(gitdir) {
-  const text = await fsp4.readFile(join6(gitdir, "shallow"), "utf8").catch((err) => {
+  const text = await fsp5.readFile(join7(gitdir, "shallow"), "utf8").catch((err) => {
     if (err.code === "ENOENT") return "";
     throw err;
   });
@@ -45921,14 +45855,14 @@ ${message}`, "utf8");
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
 
 // src/git/abandoned-git-lock.ts
-import { promises as fsp6 } from "node:fs";
-import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute2, join as join8, relative, resolve as resolve3 } from "node:path";
+import { promises as fsp7 } from "node:fs";
+import { basename as basename3, dirname as dirname6, isAbsolute as isAbsolute2, join as join9, relative, resolve as resolve3 } from "node:path";
 
 // src/git/lock.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { constants as constants3, promises as fsp5, readFileSync as readFileSync2 } from "node:fs";
+import { constants as constants3, promises as fsp6, readFileSync as readFileSync3 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
+import { basename as basename2, dirname as dirname5, join as join8 } from "node:path";
 
 // src/git/warn.ts
 var handler;
@@ -45960,7 +45894,7 @@ function procStatFields(stat) {
 }
 function processStart(pid) {
   try {
-    return procStatFields(readFileSync2(`/proc/${pid}/stat`, "utf8"))[19];
+    return procStatFields(readFileSync3(`/proc/${pid}/stat`, "utf8"))[19];
   } catch {
     return void 0;
   }
@@ -45996,7 +45930,7 @@ var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 async function openLinked(lockPath) {
   for (let attempt2 = 0; ; attempt2++) {
     try {
-      return await fsp5.open(lockPath, constants3.O_RDWR);
+      return await fsp6.open(lockPath, constants3.O_RDWR);
     } catch (err) {
       if (err.code !== "ENOENT") throw err;
       if (attempt2 >= 50) return void 0;
@@ -46006,12 +45940,12 @@ async function openLinked(lockPath) {
 }
 async function tryCreate(lockPath) {
   const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
-  await fsp5.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
+  await fsp6.writeFile(tmp, ownerLine(), { flag: "wx", mode: 420 });
   let linked = false;
   try {
-    const ino = (await fsp5.stat(tmp)).ino;
+    const ino = (await fsp6.stat(tmp)).ino;
     try {
-      await fsp5.link(tmp, lockPath);
+      await fsp6.link(tmp, lockPath);
       linked = true;
     } catch (err) {
       const code = err.code;
@@ -46026,11 +45960,11 @@ async function tryCreate(lockPath) {
       return void 0;
     }
   } finally {
-    await fsp5.unlink(tmp).catch(() => {
+    await fsp6.unlink(tmp).catch(() => {
     });
   }
   try {
-    const fd = await fsp5.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
+    const fd = await fsp6.open(lockPath, constants3.O_CREAT | constants3.O_EXCL | constants3.O_RDWR, 420);
     await writeAt(fd, ownerLine());
     return fd;
   } catch (err) {
@@ -46046,7 +45980,7 @@ async function writeAt(fd, text, position = 0) {
 async function inspect(lockPath) {
   let fd;
   try {
-    fd = await fsp5.open(lockPath, "r");
+    fd = await fsp6.open(lockPath, "r");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -46061,32 +45995,32 @@ async function inspect(lockPath) {
   }
 }
 async function removeIfSame(lockPath, ino) {
-  const now = await fsp5.stat(lockPath).catch(() => void 0);
+  const now = await fsp6.stat(lockPath).catch(() => void 0);
   if (!now) return "gone";
   if (now.ino !== ino) return "kept";
   const grabbed = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
   try {
-    await fsp5.rename(lockPath, grabbed);
+    await fsp6.rename(lockPath, grabbed);
   } catch (err) {
     if (err.code === "ENOENT") return "gone";
     throw err;
   }
-  const st = await fsp5.stat(grabbed).catch(() => void 0);
+  const st = await fsp6.stat(grabbed).catch(() => void 0);
   if (st && st.ino !== ino) {
-    await fsp5.link(grabbed, lockPath).catch(() => {
+    await fsp6.link(grabbed, lockPath).catch(() => {
     });
-    await fsp5.unlink(grabbed).catch(() => {
+    await fsp6.unlink(grabbed).catch(() => {
     });
     return "kept";
   }
-  await fsp5.unlink(grabbed).catch(() => {
+  await fsp6.unlink(grabbed).catch(() => {
   });
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
   const name = basename2(lockPath);
-  for (const n of await fsp5.readdir(dirname4(lockPath)).catch(() => [])) {
-    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp5.unlink(join7(dirname4(lockPath), n)).catch(() => {
+  for (const n of await fsp6.readdir(dirname5(lockPath)).catch(() => [])) {
+    if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp6.unlink(join8(dirname5(lockPath), n)).catch(() => {
     });
   }
 }
@@ -46140,21 +46074,21 @@ async function acquireLock(target2, options = {}) {
     done = true;
     await fd.close().catch(() => {
     });
-    const now = await fsp5.stat(lockPath).catch(() => void 0);
-    if (now?.ino === ino) await fsp5.unlink(lockPath).catch(() => {
+    const now = await fsp6.stat(lockPath).catch(() => void 0);
+    if (now?.ino === ino) await fsp6.unlink(lockPath).catch(() => {
     });
   };
   const commit = async (content) => {
     if (done) throw new Error(`lock ${lockPath} already released`);
     const tmp = `${lockPath}.${process.pid}-${randomBytes2(4).toString("hex")}.lock`;
     try {
-      await fsp5.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
-      const now = await fsp5.stat(lockPath).catch(() => void 0);
+      await fsp6.writeFile(tmp, content, { flag: "wx", mode: 420, flush: true });
+      const now = await fsp6.stat(lockPath).catch(() => void 0);
       if (now?.ino !== ino) throw new LockTimeoutError(lockPath);
-      await fsp5.rename(tmp, target2);
+      await fsp6.rename(tmp, target2);
       await release();
     } catch (err) {
-      await fsp5.unlink(tmp).catch(() => {
+      await fsp6.unlink(tmp).catch(() => {
       });
       await release();
       throw err;
@@ -46174,14 +46108,14 @@ function inside(dir, path) {
 async function processWorkingIn(dir, procRoot = "/proc") {
   let names;
   try {
-    names = await fsp6.readdir(procRoot);
+    names = await fsp7.readdir(procRoot);
   } catch {
     return void 0;
   }
   const pids = names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  if (!await fsp6.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
+  if (!await fsp7.readlink(`${procRoot}/self/cwd`).then(() => true, () => false)) return void 0;
   for (const pid of pids) {
-    const cwd = await fsp6.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
+    const cwd = await fsp7.readlink(`${procRoot}/${pid}/cwd`).catch(() => void 0);
     if (cwd === void 0 || !inside(dir, cwd)) continue;
     if (await parentOf(procRoot, pid) === process.pid) continue;
     return true;
@@ -46189,24 +46123,24 @@ async function processWorkingIn(dir, procRoot = "/proc") {
   return false;
 }
 async function parentOf(procRoot, pid) {
-  const stat = await fsp6.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat = await fsp7.readFile(`${procRoot}/${pid}/stat`, "utf8").catch(() => void 0);
   return stat === void 0 ? void 0 : Number(procStatFields(stat)[1]);
 }
 async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
-  const realGitdir = await fsp6.realpath(gitdir).catch(() => void 0);
+  const realGitdir = await fsp7.realpath(gitdir).catch(() => void 0);
   const given = resolve3(gitdir, lockPath);
-  const realDir = await fsp6.realpath(dirname5(given)).catch(() => void 0);
+  const realDir = await fsp7.realpath(dirname6(given)).catch(() => void 0);
   if (realGitdir === void 0 || realDir === void 0) return true;
-  const path = join8(realDir, basename3(given));
+  const path = join9(realDir, basename3(given));
   if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
-  const st = await fsp6.lstat(path).catch(() => void 0);
+  const st = await fsp7.lstat(path).catch(() => void 0);
   if (!st) return true;
   if (!st.isFile()) return false;
   const working = await processWorkingIn(realGitdir, options.procRoot);
   if (working === true) return false;
   const ageMs = Date.now() - st.mtimeMs;
   if (working === void 0 && ageMs < (options.staleMs ?? 6e4)) return false;
-  await fsp6.unlink(path).catch((err) => {
+  await fsp7.unlink(path).catch((err) => {
     if (err.code !== "ENOENT") throw err;
   });
   gitWarn(`removed git's lock ${path}: the git that took it is no longer running (killed during an earlier run)`, {
@@ -46372,168 +46306,7 @@ function nativeError(stderr, ctx) {
 }
 
 // src/git/native-commits.ts
-import { spawn as spawn2 } from "node:child_process";
-
-// src/git/native.ts
-import { execFile, spawn } from "node:child_process";
-import { closeSync, openSync, readSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
-import { basename as basename4, delimiter as delimiter2, join as join9 } from "node:path";
-import { promisify } from "node:util";
-var run = promisify(execFile);
-var MIN_NATIVE_GIT = [2, 31];
-var PASSED_ENV = [
-  "PATH",
-  "TMPDIR",
-  "SYSTEMROOT",
-  "http_proxy",
-  "https_proxy",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "all_proxy",
-  "ALL_PROXY",
-  "no_proxy",
-  "NO_PROXY",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "GIT_SSL_CAINFO",
-  "GIT_SSL_CAPATH",
-  "GIT_SSL_NO_VERIFY",
-  "GIT_PROXY_SSL_CAINFO"
-];
-var FIXED_CONFIG = [
-  // No maintenance or gc in a cache other processes read.
-  ["gc.auto", "0"],
-  ["maintenance.auto", "false"],
-  ["fetch.writeCommitGraph", "false"],
-  ["core.askPass", ""],
-  ["credential.helper", ""],
-  // Like the embedded path's two minutes of socket silence.
-  ["http.lowSpeedLimit", "1"],
-  ["http.lowSpeedTime", "120"]
-];
-function nativeEnv(creds, gitdir) {
-  const env = {};
-  for (const k of PASSED_ENV) if (process.env[k] !== void 0) env[k] = process.env[k];
-  Object.assign(env, {
-    HOME: "/nonexistent",
-    LC_ALL: "C",
-    LANG: "C",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: ""
-  });
-  const config2 = [...FIXED_CONFIG];
-  if (gitdir) config2.push(["safe.directory", gitdir]);
-  const authorization = creds ? basicAuthorization(creds) : void 0;
-  if (authorization) config2.push(["http.extraHeader", `Authorization: ${authorization}`]);
-  env.GIT_CONFIG_COUNT = String(config2.length);
-  config2.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
-}
-function parseGitVersion(text) {
-  const m = /git version (\d+)\.(\d+)/.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : void 0;
-}
-var detected;
-var versions = new TextMemo(8, "git-version", 8);
-function gitBinary(path = process.env.PATH ?? "") {
-  for (const dir of path.split(delimiter2)) {
-    const candidate = join9(dir || ".", "git");
-    let st;
-    try {
-      st = statSync2(candidate);
-    } catch {
-      continue;
-    }
-    if (!st.isFile() || (st.mode & 73) === 0) continue;
-    try {
-      const real2 = realpathSync2(candidate);
-      if (basename4(real2) !== "git") return void 0;
-      const head = Buffer.alloc(4);
-      const fd = openSync(real2, "r");
-      try {
-        if (readSync(fd, head, 0, 4, 0) !== 4 || head.toString("latin1") !== "ELF") return void 0;
-      } finally {
-        closeSync(fd);
-      }
-      return [real2, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs].join("\0");
-    } catch {
-      return void 0;
-    }
-  }
-  return void 0;
-}
-function nativeVersion() {
-  detected ??= (async () => {
-    const binary = gitBinary();
-    const known = binary === void 0 ? void 0 : versions.known(binary);
-    if (known?.found) return parseGitVersion(known.value);
-    const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
-    if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
-    return parseGitVersion(stdout);
-  })().catch(() => void 0);
-  return detected;
-}
-function usable(v) {
-  return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
-}
-async function gitMode(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
-  if (wanted === "embedded") return "embedded";
-  if (wanted !== "auto" && wanted !== "native") {
-    throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: "unset it (auto: native git when installed) or set it to native or embedded"
-    });
-  }
-  const version2 = await nativeVersion();
-  if (usable(version2)) return "native";
-  if (wanted === "auto") return "embedded";
-  throw new GitError(
-    version2 ? `git ${version2.join(".")} is too old for GIT_CANARY_GIT=native` : "GIT_CANARY_GIT=native but no git is on PATH",
-    {
-      where: { detail: "GIT_CANARY_GIT" },
-      hint: `install git ${MIN_NATIVE_GIT.join(".")} or newer, or set GIT_CANARY_GIT=embedded (isomorphic-git only)`
-    }
-  );
-}
-var STDERR_KEEP = 64 * 1024;
-function runNative(gitdir, args, creds) {
-  return new Promise((resolve5, reject) => {
-    const child2 = spawn("git", [`--git-dir=${gitdir}`, ...args], {
-      cwd: gitdir,
-      env: nativeEnv(creds, gitdir),
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let stdout = "";
-    let stderr = "";
-    child2.stdout.setEncoding("utf8").on("data", (d) => {
-      if (stdout.length < STDERR_KEEP) stdout += d;
-    });
-    child2.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr = (stderr + d).slice(-STDERR_KEEP);
-    });
-    child2.on("error", reject);
-    child2.on("close", (code, signal) => resolve5({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
-}
-function blobFilter(maxBytes) {
-  return `blob:limit=${maxBytes + 1}`;
-}
-function partialCloneSettings(maxBytes) {
-  return {
-    "remote.origin.promisor": "true",
-    "remote.origin.partialclonefilter": blobFilter(maxBytes),
-    "extensions.partialclone": "origin"
-  };
-}
-
-// src/git/native-commits.ts
+import { spawn } from "node:child_process";
 function objectAt(out, at) {
   const eol = out.indexOf(10, at);
   if (eol === -1) return void 0;
@@ -46595,7 +46368,7 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
   return new Promise((resolve5, reject) => {
     const env = { ...nativeEnv(void 0, gitdir), GIT_NO_LAZY_FETCH: "1" };
     const script = 'dir=$1; shift; git --git-dir="$dir" rev-list "$@" | git --git-dir="$dir" cat-file --batch';
-    const child2 = spawn2("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child2 = spawn("/bin/sh", ["-c", script, "sh", gitdir, ...listArgs], { cwd: gitdir, env, stdio: ["ignore", "pipe", "pipe"] });
     let counted = 0;
     let pending = Buffer.alloc(0);
     let failure2;
@@ -46632,11 +46405,11 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
 }
 
 // src/git/refs.ts
-import { promises as fsp7 } from "node:fs";
-import { dirname as dirname6, join as join10 } from "node:path";
+import { promises as fsp8 } from "node:fs";
+import { dirname as dirname7, join as join10 } from "node:path";
 async function readText(path) {
   try {
-    return await fsp7.readFile(path, "utf8");
+    return await fsp8.readFile(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
@@ -46682,7 +46455,7 @@ async function compareAndSwapRef(options) {
   const refPath = join10(gitdir, fullRef);
   const where2 = { branch: shortRef(fullRef), detail: label7 };
   try {
-    await fsp7.mkdir(dirname6(refPath), { recursive: true });
+    await fsp8.mkdir(dirname7(refPath), { recursive: true });
   } catch (err) {
     throw new GitError(`cannot create ${fullRef}: ${err.message}`, {
       where: where2,
@@ -46726,25 +46499,25 @@ async function compareAndSwapRef(options) {
 
 // src/git/local.ts
 async function isDir(path) {
-  return (await fsp8.stat(path).catch(() => void 0))?.isDirectory() ?? false;
+  return (await fsp9.stat(path).catch(() => void 0))?.isDirectory() ?? false;
 }
 async function detectLayout2(path) {
-  if (!await fsp8.stat(path).catch(() => void 0)) {
+  if (!await fsp9.stat(path).catch(() => void 0)) {
     throw new GitError("not a git repository: the path does not exist", {
       where: { detail: path },
       hint: "pass an http(s) URL or the path of a local repository with --repo"
     });
   }
   const dotGit = join11(path, ".git");
-  const st = await fsp8.stat(dotGit).catch(() => void 0);
+  const st = await fsp9.stat(dotGit).catch(() => void 0);
   let gitdir;
   if (st?.isDirectory()) gitdir = dotGit;
   else if (st?.isFile()) {
-    const pointer = /^gitdir: (.+)$/m.exec(await fsp8.readFile(dotGit, "utf8"))?.[1]?.trim();
+    const pointer = /^gitdir: (.+)$/m.exec(await fsp9.readFile(dotGit, "utf8"))?.[1]?.trim();
     if (pointer) gitdir = resolvePath(path, pointer);
   }
   if (gitdir) {
-    if (await fsp8.stat(join11(gitdir, "commondir")).catch(() => void 0)) {
+    if (await fsp9.stat(join11(gitdir, "commondir")).catch(() => void 0)) {
       throw new GitError("a linked worktree is not supported", {
         where: { detail: path },
         hint: "pass the main repository path instead"
@@ -46752,7 +46525,7 @@ async function detectLayout2(path) {
     }
     return { gitdir, bare: false };
   }
-  const bareLayout = (await fsp8.stat(join11(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join11(path, "objects")) && await isDir(join11(path, "refs"));
+  const bareLayout = (await fsp9.stat(join11(path, "HEAD")).catch(() => void 0))?.isFile() && await isDir(join11(path, "objects")) && await isDir(join11(path, "refs"));
   if (bareLayout) return { gitdir: path, bare: true };
   throw new GitError("not a git repository", {
     where: { detail: path },
@@ -46766,7 +46539,7 @@ async function checkedOutRefs(layout) {
     if (head) refs.add(head);
   }
   const worktrees = join11(layout.gitdir, "worktrees");
-  for (const name of await fsp8.readdir(worktrees).catch(() => [])) {
+  for (const name of await fsp9.readdir(worktrees).catch(() => [])) {
     const head = await readSymbolicHead(join11(worktrees, name, "HEAD"));
     if (head) refs.add(head);
   }
@@ -46801,7 +46574,7 @@ async function openLocal(path, options = {}) {
     }
   };
   const commitOid = commitResolver(resolve5, label7);
-  const wrap = (op, ref2, run2) => run2().catch((err) => {
+  const wrap = (op, ref2, run) => run().catch((err) => {
     throw toCanaryError(err, ctx(op, ref2));
   });
   const onMissing = async (child2, missing2) => {
@@ -46867,14 +46640,13 @@ async function assertFastForward(store, newSha, expectedOld, fullRef) {
 }
 
 // src/git/remote.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync, promises as fsp11 } from "node:fs";
+import { existsSync, promises as fsp12 } from "node:fs";
 import { join as join13 } from "node:path";
 var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
 
 // src/git/cache-lock.ts
-import { promises as fsp9 } from "node:fs";
-import { dirname as dirname7 } from "node:path";
+import { promises as fsp10 } from "node:fs";
+import { dirname as dirname8 } from "node:path";
 var HEARTBEAT_MS = 5e3;
 function cacheLockPath(gitdir) {
   return `${gitdir}.lock`;
@@ -46883,8 +46655,8 @@ function envNumber(name) {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : void 0;
 }
-async function withCacheLock(gitdir, run2, options = {}) {
-  await fsp9.mkdir(dirname7(gitdir), { recursive: true });
+async function withCacheLock(gitdir, run, options = {}) {
+  await fsp10.mkdir(dirname8(gitdir), { recursive: true });
   const timeoutMs = options.timeoutMs ?? envNumber("GIT_CANARY_CACHE_LOCK_TIMEOUT_MS") ?? 6e5;
   const staleMs = options.staleMs ?? 6e4;
   let lock;
@@ -46906,12 +46678,12 @@ async function withCacheLock(gitdir, run2, options = {}) {
   const path = lock.path;
   const heartbeat = setInterval(() => {
     const now = /* @__PURE__ */ new Date();
-    fsp9.utimes(path, now, now).catch(() => {
+    fsp10.utimes(path, now, now).catch(() => {
     });
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    return await run2();
+    return await run();
   } finally {
     clearInterval(heartbeat);
     await lock.release();
@@ -46919,8 +46691,8 @@ async function withCacheLock(gitdir, run2, options = {}) {
 }
 
 // src/git/cache-repair.ts
-import { closeSync as closeSync2, fstatSync, openSync as openSync2, promises as fsp10, readdirSync, readFileSync as readFileSync3, readSync as readSync2, statSync as statSync3 } from "node:fs";
-import { basename as basename5, dirname as dirname8, join as join12 } from "node:path";
+import { closeSync, fstatSync, openSync, promises as fsp11, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
+import { basename as basename4, dirname as dirname9, join as join12 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
   if (text.includes("\0")) return "config holds NUL bytes";
@@ -46956,24 +46728,24 @@ function readBytes(fd, position, length) {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
-    const bytesRead = readSync2(fd, buf, done, length - done, position + done);
+    const bytesRead = readSync(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
   return buf.subarray(0, done);
 }
 function openIndex(path) {
-  const fd = openSync2(path, "r");
+  const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
     const head = readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${basename5(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${basename4(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${basename5(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${basename4(path)} is cut short (${size} bytes)`;
     const count = readBytes(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename5(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename4(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -46983,12 +46755,12 @@ function openIndex(path) {
       packChecksum: readBytes(fd, size - 40, 20)
     };
   } finally {
-    closeSync2(fd);
+    closeSync(fd);
   }
 }
 function indexHas(idx, oid) {
   const want = Buffer.from(oid, "hex");
-  const fd = openSync2(idx.path, "r");
+  const fd = openSync(idx.path, "r");
   try {
     const first2 = want[0];
     let lo = first2 === 0 ? 0 : readBytes(fd, idx.fanout + (first2 - 1) * 4, 4).readUInt32BE(0);
@@ -47003,7 +46775,7 @@ function indexHas(idx, oid) {
     }
     return false;
   } finally {
-    closeSync2(fd);
+    closeSync(fd);
   }
 }
 function listFiles(dir) {
@@ -47023,11 +46795,11 @@ function attempt(what, otherwise) {
   }
 }
 async function findBreakage(gitdir) {
-  const config2 = attempt(() => readFileSync3(join12(gitdir, "config"), "utf8"), void 0);
+  const config2 = attempt(() => readFileSync4(join12(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = attempt(() => readFileSync3(join12(gitdir, "shallow"), "utf8"), "");
+  const shallow = attempt(() => readFileSync4(join12(gitdir, "shallow"), "utf8"), "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
   const packDir = join12(gitdir, "objects", "pack");
@@ -47035,17 +46807,17 @@ async function findBreakage(gitdir) {
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     const idxPath = join12(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes(basename5(idxPath))) return `${name} has no index`;
+    if (!names.includes(basename4(idxPath))) return `${name} has no index`;
     const idx = openIndex(idxPath);
     if (typeof idx === "string") return idx;
-    const pack = openSync2(join12(packDir, name), "r");
+    const pack = openSync(join12(packDir, name), "r");
     try {
       const size = fstatSync(pack).size;
       const magic = readBytes(pack, 0, 4);
       if (size < 32 || magic.toString("latin1") !== "PACK") return `${name} is not a pack (${size} bytes)`;
       if (!readBytes(pack, size - 20, 20).equals(idx.packChecksum)) return `${name} is cut short or damaged: its checksum is not the one its index names`;
     } finally {
-      closeSync2(pack);
+      closeSync(pack);
     }
     indexes.push(idx);
   }
@@ -47053,18 +46825,18 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = (oid) => {
-    const loose = statSync3(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
+    const loose = statSync2(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
   };
   const refs = [];
   for (const path of listFiles(join12(gitdir, "refs"))) {
-    const name = basename5(path);
+    const name = basename4(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync3(path, "utf8"), "").trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync4(path, "utf8"), "").trim()]);
   }
-  const packed = attempt(() => readFileSync3(join12(gitdir, "packed-refs"), "utf8"), "");
+  const packed = attempt(() => readFileSync4(join12(gitdir, "packed-refs"), "utf8"), "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47079,10 +46851,10 @@ async function findBreakage(gitdir) {
 }
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
-  await fsp10.rename(gitdir, aside);
-  const prefix = `${basename5(gitdir)}.broken-`;
-  const old = (await fsp10.readdir(dirname8(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
-  for (const { n } of old) await fsp10.rm(join12(dirname8(gitdir), n), { recursive: true, force: true }).catch(() => {
+  await fsp11.rename(gitdir, aside);
+  const prefix = `${basename4(gitdir)}.broken-`;
+  const old = (await fsp11.readdir(dirname9(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
+  for (const { n } of old) await fsp11.rm(join12(dirname9(gitdir), n), { recursive: true, force: true }).catch(() => {
   });
   return aside;
 }
@@ -47117,18 +46889,14 @@ var http = {
     return client.request({ ...req, agent: req.agent ?? agents[new URL(req.url).protocol] });
   }
 };
-function remoteCacheDir(url2, cacheRoot) {
-  const clean2 = parseRemoteUrl(url2, void 0).url;
-  return join13(cacheRoot, createHash3("sha256").update(clean2).digest("hex").slice(0, 24));
-}
 function trackingRef(fullRef) {
   return `refs/remotes/origin/${shortRef(fullRef)}`;
 }
 var queues = /* @__PURE__ */ new Map();
-function serialised(gitdir, run2) {
+function serialised(gitdir, run) {
   const previous = queues.get(gitdir) ?? Promise.resolve();
   const next = previous.catch(() => {
-  }).then(() => withCacheLock(gitdir, run2));
+  }).then(() => withCacheLock(gitdir, run));
   queues.set(gitdir, next);
   return next.finally(() => {
     if (queues.get(gitdir) === next) queues.delete(gitdir);
@@ -47136,7 +46904,7 @@ function serialised(gitdir, run2) {
 }
 async function writeShallow(gitdir, oids) {
   const path = join13(gitdir, "shallow");
-  if (oids.size === 0) await fsp11.rm(path, { force: true });
+  if (oids.size === 0) await fsp12.rm(path, { force: true });
   else await writeFileAtomic(path, `${[...oids].join("\n")}
 `);
 }
@@ -47152,8 +46920,8 @@ async function keepingShallow(gitdir, fetch) {
 }
 async function initCache(gitdir, url2) {
   let changed = false;
-  if (!await fsp11.stat(join13(gitdir, "config")).catch(() => void 0)) {
-    await fsp11.mkdir(gitdir, { recursive: true });
+  if (!await fsp12.stat(join13(gitdir, "config")).catch(() => void 0)) {
+    await fsp12.mkdir(gitdir, { recursive: true });
     await import_isomorphic_git3.default.init({ fs: fsForWrites, gitdir, bare: true });
     changed = true;
   }
@@ -47191,7 +46959,7 @@ async function openRemote(spec2, options) {
   const creds = parseRemoteUrl(spec2, options.token);
   const { url: url2 } = creds;
   const label7 = url2;
-  const redact2 = redactor2(creds);
+  const redact2 = redactor(creds);
   const gitdir = remoteCacheDir(url2, options.cacheDir);
   const depth = options.depth ?? DEFAULT_DEPTH;
   const store = { gitdir, cache: {}, label: label7 };
@@ -47277,8 +47045,8 @@ async function openRemote(spec2, options) {
     else await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
     });
   };
-  const nativeAdvertisement = async (fullRefs, context) => {
-    const r = await nativeGit(["-c", "protocol.version=1", "ls-remote", "origin", ...fullRefs]);
+  const nativeAdvertisement = async (fullRefs, context, asked) => {
+    const r = await (asked ?? nativeGit(lsRemoteArgs(fullRefs)));
     if (r.code !== 0) throw nativeError(r.stderr, context);
     const wanted2 = new Set(fullRefs);
     const found = /* @__PURE__ */ new Map();
@@ -47347,8 +47115,14 @@ async function openRemote(spec2, options) {
   const wanted = new Set((options.fetchRefs ?? []).map(toFullRef));
   if (mode === "native" && wanted.size > 0 && existsSync(join13(gitdir, "config")) && existsSync(join13(gitdir, "HEAD"))) {
     const refs = [...wanted];
-    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", "))).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
+    const asked = takeAdvertisement(gitdir, refs)?.then((a) => {
+      if ("error" in a) throw a.error;
+      return a;
+    });
+    early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", ")), asked).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
+  const keptPath = join13(gitdir, KEPT_OBJECTS_FILE);
+  store.kept = loadKeptObjects(keptPath);
   let opened;
   try {
     opened = await openCache(gitdir, url2, label7);
@@ -47361,7 +47135,12 @@ async function openRemote(spec2, options) {
   } finally {
     await early?.answer;
   }
-  if (opened) early = void 0;
+  if (opened) {
+    early = void 0;
+    store.kept = loadKeptObjects(keptPath);
+  }
+  const kept = store.kept;
+  flushAlso(keptPath, () => saveKeptObjects(kept));
   const resolve5 = async (ref2) => {
     const fullRef = toFullRef(ref2);
     const known = fetched.has(fullRef);
@@ -47396,7 +47175,7 @@ async function openRemote(spec2, options) {
     tips.clear();
     for (const key of Object.keys(store.cache)) delete store.cache[key];
   };
-  const wrap = (op, ref2, run2) => run2().catch(async (err) => {
+  const wrap = (op, ref2, run) => run().catch(async (err) => {
     if (!looksLikeDamage(err) || !await repair().catch(() => false)) throw err;
     forget();
     if (op === "push" || op === "commit") {
@@ -47405,7 +47184,7 @@ async function openRemote(spec2, options) {
         hint: "read again, decide again and retry"
       });
     }
-    return run2();
+    return run();
   }).catch((err) => {
     throw toCanaryError(err, { op, label: label7, ref: ref2, redact: redact2 });
   });
@@ -47596,10 +47375,6 @@ async function openRemote(spec2, options) {
 }
 
 // src/git/index.ts
-function defaultCacheDir(env = process.env) {
-  if (env.GIT_CANARY_CACHE) return env.GIT_CANARY_CACHE;
-  return join14(env.XDG_CACHE_HOME || join14(homedir(), ".cache"), "git-canary");
-}
 async function openRepo(spec2, options = {}) {
   if (/^https?:\/\//i.test(spec2)) {
     const env = process.env;
@@ -47637,9 +47412,7 @@ function unsetOnlyInNotify(errors) {
 
 // src/runner/session.ts
 var CONFIG_FILE = "git-canary.yaml";
-var DEFAULT_CANDIDATE = "candidate";
 var DEFAULT_AUTHOR = { name: "git-canary", email: "git-canary@users.noreply.github.com" };
-var isUrl = (spec2) => /^https?:\/\//i.test(spec2);
 function repositoryLocation(ctx) {
   const spec2 = ctx.options.repo;
   if (spec2 === "") return discoverRepository(ctx.cwd, ctx.env);
@@ -47650,13 +47423,12 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn(join15(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, "git-canary-memo"));
+  keepMemosIn(join14(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
   return openRepo(location, {
     cacheDir,
-    token: ctx.env.GIT_CANARY_TOKEN || ctx.env.GITHUB_TOKEN || void 0,
-    // A remote fetches these together with the first read (production's config): one ref
-    // advertisement, one negotiation. Candidate's default name; another one is fetched when read.
-    fetchRefs: [production, DEFAULT_CANDIDATE, NOTES_REF],
+    token: tokenOf(ctx.env),
+    // Fetched together with the first read; asked for already when the command started (early.ts).
+    fetchRefs: sessionRefs(production),
     protectedBranches: access.write ? [.../* @__PURE__ */ new Set(["candidate", "production", production])] : []
   });
 }
@@ -47675,7 +47447,7 @@ async function productionTip(repo, branch) {
   return tip;
 }
 var UNUSED_METRICS_VALUE = "http://metrics-variable-unset.invalid";
-var isRecord5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isRecord4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function metricsUse(text, env) {
   let data;
   try {
@@ -47683,13 +47455,13 @@ function metricsUse(text, env) {
   } catch {
     return { sources: [], queried: "all" };
   }
-  const root = isRecord5(data) ? data : {};
-  const sources = isRecord5(root.metrics) ? Object.keys(root.metrics) : [];
+  const root = isRecord4(data) ? data : {};
+  const sources = isRecord4(root.metrics) ? Object.keys(root.metrics) : [];
   const queried = /* @__PURE__ */ new Set();
-  for (const service of Object.values(isRecord5(root.services) ? root.services : {})) {
-    const analysis = isRecord5(service) ? service.analysis : void 0;
+  for (const service of Object.values(isRecord4(root.services) ? root.services : {})) {
+    const analysis = isRecord4(service) ? service.analysis : void 0;
     if (analysis === void 0 || analysis === null) continue;
-    const name = isRecord5(analysis) ? analysis.metrics : void 0;
+    const name = isRecord4(analysis) ? analysis.metrics : void 0;
     if (typeof name !== "string") continue;
     const expanded = expandString(name, env);
     if (expanded.unset.length > 0 || expanded.malformed) return { sources, queried: "all" };
@@ -47821,16 +47593,11 @@ export {
   fromBase,
   startRevision,
   promotionPreview,
-  NOTES_REF,
-  parseNote,
-  appendNote,
-  notePaths,
   routeWeightOf,
   deriveStart,
   unexercisedFor,
   withCanary,
   planCommit,
-  toFullRef,
   movedRef,
   resolveGitHubRepository,
   gitHubApiUrl,

@@ -4,22 +4,24 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-Y46ALT4G.js";
+} from "./chunk-SGY36AQO.js";
 import {
-  NOTES_REF,
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
-  resolveGitHubRepository,
-  toFullRef
-} from "./chunk-DCV7BD3F.js";
+  resolveGitHubRepository
+} from "./chunk-KQIN5Y74.js";
 import {
   parsedCommit
-} from "./chunk-23XMRP5I.js";
+} from "./chunk-JYLLJUQ7.js";
 import {
   tryParseDuration
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3LIXOM53.js";
+import {
+  NOTES_REF,
+  toFullRef
+} from "./chunk-OAMIKXRV.js";
 import {
   CanaryError,
   GitConflictError,

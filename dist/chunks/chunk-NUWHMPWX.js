@@ -50,6 +50,7 @@ var atomicFs = {
 };
 
 // src/memo.ts
+var MEMO_DIR = "git-canary-memo";
 var buildId;
 function setBuildId(id) {
   buildId = id;
@@ -70,7 +71,16 @@ function keepMemosIn(dir, build = buildId) {
   }
   kept = { path, memos, dirty: false };
 }
+var alsoFlushed = /* @__PURE__ */ new Map();
+function flushAlso(key, write) {
+  alsoFlushed.set(key, write);
+}
 async function flushMemos() {
+  const others = [...alsoFlushed.values()];
+  alsoFlushed.clear();
+  await Promise.all([writeMemos(), ...others.map((write) => write())]);
+}
+async function writeMemos() {
   if (!kept?.dirty) return;
   const { path, memos } = kept;
   for (const [name, memo] of Object.entries(memos)) {
@@ -160,9 +170,11 @@ function digestOf(key) {
 export {
   writeFileAtomic,
   atomicFs,
+  MEMO_DIR,
   setBuildId,
   currentBuildId,
   keepMemosIn,
+  flushAlso,
   flushMemos,
   keptMemoDir,
   TextMemo

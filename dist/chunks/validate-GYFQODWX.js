@@ -2,14 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-2VDHIUX5.js";
-import "./chunk-RYD6L6CS.js";
+} from "./chunk-NQXIXWH5.js";
+import "./chunk-JEAYSZRS.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-DCV7BD3F.js";
-import "./chunk-5P5VL364.js";
-import "./chunk-LA5X7BD7.js";
+} from "./chunk-KQIN5Y74.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
+import "./chunk-NUWHMPWX.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

@@ -2,19 +2,21 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-IXNPQU4S.js";
-import "./chunk-IXTFKYDF.js";
+} from "./chunk-IRGCXSHE.js";
+import "./chunk-KXPAPYD7.js";
 import {
   explanation
-} from "./chunk-X6JYXELB.js";
-import "./chunk-XTXS7QX7.js";
+} from "./chunk-RARF6O2S.js";
+import "./chunk-2RE7RXHD.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-DCV7BD3F.js";
-import "./chunk-23XMRP5I.js";
-import "./chunk-5P5VL364.js";
-import "./chunk-LA5X7BD7.js";
+} from "./chunk-KQIN5Y74.js";
+import "./chunk-JYLLJUQ7.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
+import "./chunk-NUWHMPWX.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

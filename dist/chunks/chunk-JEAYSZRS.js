@@ -7,14 +7,14 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   formatMeasured,
   formatNumber,
   formatPercent,
   formatPercentage,
   summarize
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3SYWMJHA.js";
 import {
   ConfigError,
   MetricsError,

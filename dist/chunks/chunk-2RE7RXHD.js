@@ -1,19 +1,21 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  NOTES_REF,
   getRouter,
-  notePaths,
   parseManifestFile,
   releaseKey,
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   commitTime,
   parsedCommit,
   stateFromRecord
-} from "./chunk-23XMRP5I.js";
+} from "./chunk-JYLLJUQ7.js";
+import {
+  NOTES_REF,
+  notePaths
+} from "./chunk-OAMIKXRV.js";
 import {
   CanaryError,
   GitError

@@ -2,15 +2,17 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   explanation,
   recordedCheckOf
-} from "./chunk-X6JYXELB.js";
+} from "./chunk-RARF6O2S.js";
 import {
   judgmentClock
-} from "./chunk-Y46ALT4G.js";
+} from "./chunk-SGY36AQO.js";
 import {
-  formatDuration,
+  formatDuration
+} from "./chunk-3LIXOM53.js";
+import {
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3SYWMJHA.js";
 import {
   ConfigError
 } from "./chunk-SZWPCBNB.js";

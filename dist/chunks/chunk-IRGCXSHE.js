@@ -1,33 +1,35 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   renderRolloutsMarkdown
-} from "./chunk-IXTFKYDF.js";
+} from "./chunk-KXPAPYD7.js";
 import {
   ROLLOUT_OUTCOMES,
   buildRolloutLogFrom,
   formatRolloutLog,
   revertsIn
-} from "./chunk-X6JYXELB.js";
+} from "./chunk-RARF6O2S.js";
 import {
   noteText
-} from "./chunk-XTXS7QX7.js";
+} from "./chunk-2RE7RXHD.js";
 import {
   CONFIG_FILE,
-  NOTES_REF,
-  openSession,
-  parseNote
-} from "./chunk-DCV7BD3F.js";
+  openSession
+} from "./chunk-KQIN5Y74.js";
 import {
   canaryCommits
-} from "./chunk-23XMRP5I.js";
+} from "./chunk-JYLLJUQ7.js";
 import {
   tryParseDuration
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3LIXOM53.js";
+import {
+  NOTES_REF,
+  parseNote
+} from "./chunk-OAMIKXRV.js";
 import {
   currentBuildId,
   keptMemoDir,
   writeFileAtomic
-} from "./chunk-LA5X7BD7.js";
+} from "./chunk-NUWHMPWX.js";
 import {
   CanaryError,
   ConfigError,

@@ -5,7 +5,7 @@ import {
   explanation,
   shortIso,
   span
-} from "./chunk-X6JYXELB.js";
+} from "./chunk-RARF6O2S.js";
 
 // src/audit/markdown.ts
 function escapeCell(text) {

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-KEAWMFYK.js";
-import "./chunk-7JP2UGMA.js";
-import "./chunk-X6JYXELB.js";
+} from "./chunk-RWC57EQR.js";
+import "./chunk-33CXXWM2.js";
+import "./chunk-RARF6O2S.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-Y46ALT4G.js";
+} from "./chunk-SGY36AQO.js";
 import {
   readFiles
-} from "./chunk-XTXS7QX7.js";
-import "./chunk-RYD6L6CS.js";
+} from "./chunk-2RE7RXHD.js";
+import "./chunk-JEAYSZRS.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,12 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-DCV7BD3F.js";
-import "./chunk-23XMRP5I.js";
-import "./chunk-5P5VL364.js";
-import "./chunk-LA5X7BD7.js";
+} from "./chunk-KQIN5Y74.js";
+import "./chunk-JYLLJUQ7.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
+import "./chunk-NUWHMPWX.js";
 import {
   CanaryError,
   GitError,

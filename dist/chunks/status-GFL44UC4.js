@@ -5,8 +5,8 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-7JP2UGMA.js";
-import "./chunk-X6JYXELB.js";
+} from "./chunk-33CXXWM2.js";
+import "./chunk-RARF6O2S.js";
 import {
   appliedState,
   decide,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-Y46ALT4G.js";
+} from "./chunk-SGY36AQO.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-XTXS7QX7.js";
-import "./chunk-RYD6L6CS.js";
+} from "./chunk-2RE7RXHD.js";
+import "./chunk-JEAYSZRS.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,15 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   commitTime,
   parsedCommit
-} from "./chunk-23XMRP5I.js";
-import "./chunk-5P5VL364.js";
-import "./chunk-LA5X7BD7.js";
+} from "./chunk-JYLLJUQ7.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
+import "./chunk-NUWHMPWX.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-7JP2UGMA.js";
+} from "./chunk-33CXXWM2.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-Y46ALT4G.js";
+} from "./chunk-SGY36AQO.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-XTXS7QX7.js";
+} from "./chunk-2RE7RXHD.js";
 import {
   openSession
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   CanaryError,
   UsageError

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-RYD6L6CS.js";
+} from "./chunk-JEAYSZRS.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   CanaryError,
   ConfigError,

@@ -3476,8 +3476,14 @@ function reportError(e, options) {
 }
 
 // src/commands/index.ts
+function opening(load) {
+  return async (ctx, opts) => {
+    (await import("./early-3NZJGZH4.js")).askRefsEarly(ctx);
+    return (await load())(ctx, opts);
+  };
+}
 function manual(action) {
-  return async (ctx, opts) => (await import("./manual-ZNCGN2NG.js")).manualCommand(action)(ctx, opts);
+  return opening(async () => (await import("./manual-JFGZUWAG.js")).manualCommand(action));
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -3499,7 +3505,7 @@ var commands = [
       shard,
       deadline
     ],
-    run: async (ctx, opts) => (await import("./tick-4XPADJLV.js")).tick(ctx, opts)
+    run: opening(async () => (await import("./tick-UYZQDAWZ.js")).tick)
   },
   {
     name: "watch",
@@ -3512,13 +3518,13 @@ var commands = [
       { ...shard, description: shard.description.replace("tick only", "each tick ticks only") },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: async (ctx, opts) => (await import("./watch-BOLLQ5BT.js")).watch(ctx, opts)
+    run: opening(async () => (await import("./watch-IEB3WJ3P.js")).watch)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: async (ctx, opts) => (await import("./status-OJVFDWIO.js")).status(ctx, opts)
+    run: opening(async () => (await import("./status-GFL44UC4.js")).status)
   },
   {
     name: "log",
@@ -3529,7 +3535,7 @@ var commands = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: async (ctx, opts) => (await import("./log-TLXR43BL.js")).log(ctx, opts)
+    run: opening(async () => (await import("./log-TJRXGU6Y.js")).log)
   },
   {
     name: "report",
@@ -3539,7 +3545,7 @@ var commands = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: async (ctx, opts) => (await import("./report-7ASQB5NU.js")).report(ctx, opts)
+    run: opening(async () => (await import("./report-XQBKLDY7.js")).report)
   },
   {
     name: "propose",
@@ -3551,7 +3557,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: async (ctx, opts) => (await import("./propose-D2PYBDBG.js")).propose(ctx, opts)
+    run: opening(async () => (await import("./propose-GR2263HI.js")).propose)
   },
   {
     name: "promote",
@@ -3569,7 +3575,7 @@ var commands = [
       { flags: "--online", description: "also run each analysis query once", default: false },
       { flags: "--config <file>", description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" }
     ],
-    run: async (ctx, opts) => (await import("./validate-QVWXXUZ3.js")).validate(ctx, opts)
+    run: opening(async () => (await import("./validate-GYFQODWX.js")).validate)
   },
   {
     name: "init",
@@ -3578,7 +3584,7 @@ var commands = [
       { flags: "--dir <dir>", description: "where to write the files", default: "." },
       { flags: "--force", description: "overwrite existing files" }
     ],
-    run: async (ctx, opts) => (await import("./init-QHP5KYZS.js")).init(ctx, opts)
+    run: async (ctx, opts) => (await import("./init-DM2WDYFZ.js")).init(ctx, opts)
   }
 ];
 

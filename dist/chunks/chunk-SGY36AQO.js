@@ -3,16 +3,14 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-XTXS7QX7.js";
+} from "./chunk-2RE7RXHD.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-RYD6L6CS.js";
+} from "./chunk-JEAYSZRS.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
-  NOTES_REF,
-  appendNote,
   array,
   boolean,
   describeRef,
@@ -27,16 +25,20 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-DCV7BD3F.js";
+} from "./chunk-KQIN5Y74.js";
 import {
   formatCommitMessage,
   parsedCommit,
   shortSha,
   titleFor
-} from "./chunk-23XMRP5I.js";
+} from "./chunk-JYLLJUQ7.js";
 import {
   formatDuration
-} from "./chunk-5P5VL364.js";
+} from "./chunk-3LIXOM53.js";
+import {
+  NOTES_REF,
+  appendNote
+} from "./chunk-OAMIKXRV.js";
 import {
   CanaryError,
   ConfigError,

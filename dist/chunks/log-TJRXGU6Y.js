@@ -1,0 +1,24 @@
+import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
+import {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-IRGCXSHE.js";
+import "./chunk-KXPAPYD7.js";
+import "./chunk-RARF6O2S.js";
+import "./chunk-2RE7RXHD.js";
+import "./chunk-KQIN5Y74.js";
+import "./chunk-JYLLJUQ7.js";
+import "./chunk-3LIXOM53.js";
+import "./chunk-OAMIKXRV.js";
+import "./chunk-3SYWMJHA.js";
+import "./chunk-NUWHMPWX.js";
+import "./chunk-SZWPCBNB.js";
+import "./chunk-O7LDPSYS.js";
+export {
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+};
