@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-AP4I5XKK.js";
+} from "./chunks/chunk-HDCFICG2.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-RARF6O2S.js";
 import "./chunks/chunk-JYLLJUQ7.js";

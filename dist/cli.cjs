@@ -4473,6 +4473,14 @@ function isSha(value) {
 }
 function splitRepoPath(path, options = {}) {
   if (path === "" && options.allowRoot) return [];
+  const known = splitPaths.get(path);
+  if (known) return [...known];
+  const segments2 = checkedSegments(path);
+  if (splitPaths.size >= 4096) splitPaths.clear();
+  splitPaths.set(path, segments2);
+  return [...segments2];
+}
+function checkedSegments(path) {
   const refuse2 = (why2) => {
     throw new PathError(`path ${why2}`, {
       where: { file: path },
@@ -4515,12 +4523,13 @@ function isValidRefName(ref3) {
   if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\//.test(ref3)) return false;
   return ref3.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
-var SHA_RE, validFullRefs;
+var SHA_RE, splitPaths, validFullRefs;
 var init_paths = __esm({
   "src/git/paths.ts"() {
     "use strict";
     init_errors();
     SHA_RE = /^[0-9a-f]{40}$/;
+    splitPaths = /* @__PURE__ */ new Map();
     validFullRefs = /* @__PURE__ */ new Map();
   }
 });
@@ -72360,6 +72369,9 @@ var init_object_writer = __esm({
 });
 
 // src/git/kept-objects.ts
+function localKeptObjectsFile(cacheDir, gitdir) {
+  return (0, import_node_path10.join)(cacheDir, MEMO_DIR, `objects-${import_node_crypto8.default.createHash("sha256").update(gitdir).digest("hex").slice(0, 16)}-v1.bin`);
+}
 function looseHeader(loose) {
   const nul = loose.indexOf(0);
   if (nul < 0 || nul > 32) return void 0;
@@ -72428,10 +72440,20 @@ async function saveKeptObjects(kept2) {
     await import_node_fs9.promises.mkdir((0, import_node_path10.dirname)(kept2.path), { recursive: true });
     await writeFileAtomic(kept2.path, encodeKeptObjects(ordered2()));
     kept2.added = false;
+    await forgetIdleRepositories((0, import_node_path10.dirname)(kept2.path));
   } catch {
   }
 }
-var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1;
+async function forgetIdleRepositories(dir) {
+  const now = Date.now();
+  for (const name of await import_node_fs9.promises.readdir(dir)) {
+    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    const path = (0, import_node_path10.join)(dir, name);
+    const st = await import_node_fs9.promises.stat(path).catch(() => void 0);
+    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await import_node_fs9.promises.rm(path, { force: true });
+  }
+}
+var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1, LOCAL_KEPT_IDLE_MS;
 var init_kept_objects = __esm({
   "src/git/kept-objects.ts"() {
     "use strict";
@@ -72445,6 +72467,7 @@ var init_kept_objects = __esm({
     KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
     KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
     sha1 = typeof import_node_crypto8.default.hash === "function" ? (data) => import_node_crypto8.default.hash("sha1", data, "buffer") : (data) => import_node_crypto8.default.createHash("sha1").update(data).digest();
+    LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1e3;
   }
 });
 
@@ -72736,11 +72759,23 @@ function parseTree(bytes) {
   }
   return out;
 }
+async function treeEntry(store, oid, name) {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries2 = await readTreeEntries(store, oid);
+  if (entries2.length < 32) return entries2.find((e) => e.path === name);
+  store.treeNames ??= /* @__PURE__ */ new Map();
+  if (store.treeNames.size >= COMMIT_MEMO_MAX) store.treeNames.clear();
+  const byName = /* @__PURE__ */ new Map();
+  for (const e of entries2) if (!byName.has(e.path)) byName.set(e.path, e);
+  store.treeNames.set(oid, byName);
+  return byName.get(name);
+}
 async function findEntry(store, treeOid, segments2, path) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
-    const next = (await readTreeEntries(store, entry.oid)).find((e) => e.path === name);
+    const next = await treeEntry(store, entry.oid, name);
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -73784,22 +73819,43 @@ var init_native_commits = __esm({
 // src/git/refs.ts
 async function readText(path) {
   try {
-    return await import_node_fs14.promises.readFile(path, "utf8");
+    const st = (0, import_node_fs14.statSync)(path, { throwIfNoEntry: false });
+    if (st === void 0 || st.isDirectory()) return void 0;
+    return (0, import_node_fs14.readFileSync)(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
     throw err;
   }
 }
+function stampOf(path) {
+  const st = (0, import_node_fs14.statSync)(path, { bigint: true, throwIfNoEntry: false });
+  return st && !st.isDirectory() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : void 0;
+}
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText((0, import_node_path15.join)(gitdir, "packed-refs"));
+  const path = (0, import_node_path15.join)(gitdir, "packed-refs");
+  let stamp;
+  try {
+    stamp = stampOf(path);
+  } catch {
+    stamp = void 0;
+  }
+  const known = stamp === void 0 ? void 0 : packedRefs.get(path);
+  if (known && known.stamp === stamp) return known.refs.get(fullRef);
+  const text = await readText(path);
   if (!text) return void 0;
+  const refs = /* @__PURE__ */ new Map();
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
     const space = line.indexOf(" ");
-    if (space > 0 && line.slice(space + 1).trim() === fullRef) return line.slice(0, space);
+    const name = space > 0 ? line.slice(space + 1).trim() : "";
+    if (name && !refs.has(name)) refs.set(name, line.slice(0, space));
   }
-  return void 0;
+  if (stamp !== void 0 && stampOf(path) === stamp) {
+    if (packedRefs.size >= 64) packedRefs.clear();
+    packedRefs.set(path, { stamp, refs });
+  }
+  return refs.get(fullRef);
 }
 async function readLoose2(path) {
   for (let attempt2 = 0; ; attempt2++) {
@@ -73871,7 +73927,7 @@ async function compareAndSwapRef(options) {
     throw err;
   }
 }
-var import_node_fs14, import_node_path15;
+var import_node_fs14, import_node_path15, packedRefs;
 var init_refs = __esm({
   "src/git/refs.ts"() {
     "use strict";
@@ -73881,6 +73937,7 @@ var init_refs = __esm({
     init_errors4();
     init_lock();
     init_paths();
+    packedRefs = /* @__PURE__ */ new Map();
   }
 });
 
@@ -73944,6 +74001,11 @@ async function openLocal(path, options = {}) {
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
   store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
+  if (options.cacheDir) {
+    const kept2 = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
+    store.kept = kept2;
+    flushAlso(kept2.path, () => saveKeptObjects(kept2));
+  }
   const ctx = (op, ref3) => ({ op, label: label7, ref: ref3 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -74038,6 +74100,8 @@ var init_local = __esm({
     init_errors4();
     init_native_commits();
     init_native();
+    init_kept_objects();
+    init_memo();
     init_paths();
     init_read();
     init_refs();
@@ -75007,7 +75071,7 @@ async function openRemote(spec2, options) {
       const tracking = trackingRef(fullRef);
       if (oid === void 0) {
         absent.add(fullRef);
-        await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
+        if (await readRef(gitdir, tracking).catch(() => "damaged") !== void 0) await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
         });
       } else {
         absent.delete(fullRef);
@@ -89831,7 +89895,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("9b6d19b1a5e0d238");
+setBuildId("52f107acaf29da69");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -32,6 +32,11 @@ import { writeFileAtomic } from './atomic-fs.ts';
 /** Where in a remote's cache the objects are kept: beside the memos, so a cache moved aside takes them along. */
 export const KEPT_OBJECTS_FILE = join(MEMO_DIR, 'objects-v1.bin');
 
+/** Where a local repository's are kept: in the cache directory, beside the memos, named by a hash of the repository's git directory. */
+export function localKeptObjectsFile(cacheDir: string, gitdir: string): string {
+  return join(cacheDir, MEMO_DIR, `objects-${crypto.createHash('sha256').update(gitdir).digest('hex').slice(0, 16)}-v1.bin`);
+}
+
 const MAGIC = Buffer.from('GCOBJS1\n', 'latin1');
 export type KeptType = 'blob' | 'tree';
 
@@ -150,7 +155,22 @@ export async function saveKeptObjects(kept: KeptObjects): Promise<void> {
     await fsp.mkdir(dirname(kept.path), { recursive: true });
     await writeFileAtomic(kept.path, encodeKeptObjects(ordered()));
     kept.added = false;
+    await forgetIdleRepositories(dirname(kept.path));
   } catch {
     // Not written: the next run reads these from the packs again.
+  }
+}
+
+/** A local repository's kept objects not written for this long are removed (the repository may be long gone). */
+const LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1000;
+
+/** Remove the kept objects of local repositories no run has written to for LOCAL_KEPT_IDLE_MS. */
+async function forgetIdleRepositories(dir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await fsp.readdir(dir)) {
+    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    const path = join(dir, name);
+    const st = await fsp.stat(path).catch(() => undefined);
+    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await fsp.rm(path, { force: true });
   }
 }

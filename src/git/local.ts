@@ -14,6 +14,8 @@ import { toCanaryError } from './errors.ts';
 import type { LockOptions } from './lock.ts';
 import { nativeCommitReader } from './native-commits.ts';
 import { gitMode } from './native.ts';
+import { loadKeptObjects, localKeptObjectsFile, saveKeptObjects } from './kept-objects.ts';
+import { flushAlso } from '../memo.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
   type MissingParents, type ObjectStore, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow, walkFrom,
@@ -25,6 +27,8 @@ export interface LocalOptions {
   /** Branches that must not be checked out in a non-bare repository (e.g. candidate, production). */
   protectedBranches?: string[];
   lock?: LockOptions;
+  /** Where the trees and files read are kept between runs (kept-objects.ts): the cache directory; none when not given. */
+  cacheDir?: string;
 }
 
 interface Layout {
@@ -102,6 +106,12 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
   const store: ObjectStore = { gitdir: layout.gitdir, cache: {}, label };
   // Long walks read on through native git when it is there (asked only once a walk is long).
   store.readCommitsInBulk = nativeCommitReader(store, async () => (await gitMode().catch(() => 'embedded')) === 'native');
+  if (options.cacheDir) {
+    // Beside the memos of local repositories, one file per repository (named by a hash of where it is).
+    const kept = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
+    store.kept = kept;
+    flushAlso(kept.path, () => saveKeptObjects(kept));
+  }
   const ctx = (op: string, ref?: string) => ({ op, label, ref });
 
   const checkedOut = await checkedOutRefs(layout);

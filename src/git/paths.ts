@@ -20,6 +20,19 @@ export function isSha(value: string): boolean {
  */
 export function splitRepoPath(path: string, options: { allowRoot?: boolean } = {}): string[] {
   if (path === '' && options.allowRoot) return [];
+  // Every service of a tick reads its files on production and on candidate: the same paths, checked once.
+  const known = splitPaths.get(path);
+  if (known) return [...known];
+  const segments = checkedSegments(path);
+  if (splitPaths.size >= 4096) splitPaths.clear();
+  splitPaths.set(path, segments);
+  return [...segments];
+}
+
+/** Paths splitRepoPath accepted, and their segments. */
+const splitPaths = new Map<string, readonly string[]>();
+
+function checkedSegments(path: string): string[] {
   const refuse = (why: string): never => {
     throw new PathError(`path ${why}`, {
       where: { file: path },

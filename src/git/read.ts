@@ -34,6 +34,8 @@ export interface ObjectStore {
   commits?: Map<string, CommitInfo>;
   /** Trees parsed so far, by id, for the same reason (every service's files hang off the same root tree). */
   trees?: Map<string, TreeEntry[]>;
+  /** Large trees' entries by name (an `apps/` of 200 services is looked into 1,000 times a tick); by tree id. */
+  treeNames?: Map<string, Map<string, TreeEntry>>;
   /** Each commit's root tree, by commit id: every file read starts there (200 services read 1,200 files of two commits). */
   rootTrees?: Map<string, string>;
   /**
@@ -234,6 +236,21 @@ export function parseTree(bytes: Uint8Array): TreeEntry[] {
   return out;
 }
 
+/** The entry `name` of tree `oid`, or undefined; a tree of many entries is indexed by name once. */
+async function treeEntry(store: ObjectStore, oid: string, name: string): Promise<TreeEntry | undefined> {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries = await readTreeEntries(store, oid);
+  if (entries.length < 32) return entries.find((e) => e.path === name);
+  store.treeNames ??= new Map();
+  if (store.treeNames.size >= COMMIT_MEMO_MAX) store.treeNames.clear();
+  // The first of a name, as a search would find it (git refuses trees naming one twice; a damaged one still reads the same).
+  const byName = new Map<string, TreeEntry>();
+  for (const e of entries) if (!byName.has(e.path)) byName.set(e.path, e);
+  store.treeNames.set(oid, byName);
+  return byName.get(name);
+}
+
 /**
  * Walk `segments` down from `treeOid`. Returns the entry found, or undefined
  * when some segment is absent (or a file stands where a directory should be).
@@ -243,7 +260,7 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
   let entry: TreeEntry = { mode: TREE, path: '', oid: treeOid, type: 'tree' };
   for (const name of segments) {
     if (entry.type !== 'tree') return undefined;
-    const next = (await readTreeEntries(store, entry.oid)).find((e) => e.path === name);
+    const next = await treeEntry(store, entry.oid, name);
     if (!next) return undefined;
     if (next.mode === SYMLINK) {
       throw new PathError('path is or goes through a symlink', {

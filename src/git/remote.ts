@@ -367,7 +367,8 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
         const tracking = trackingRef(fullRef);
         if (oid === undefined) {
           absent.add(fullRef);
-          await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
+          // Most often already gone (a repository without notes says so every tick); a damaged one goes too.
+          if ((await readRef(gitdir, tracking).catch(() => 'damaged')) !== undefined) await git.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {});
         } else {
           absent.delete(fullRef);
           if ((await readRef(gitdir, tracking)) !== oid || !(await hasCommit(store, oid))) stale.push(fullRef);

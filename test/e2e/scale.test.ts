@@ -195,8 +195,14 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       const env = { GIT_CANARY_CACHE: cache };
       const first = await w.tick({ at: at(2), env });
       const memoDir = join(cache, 'git-canary-memo');
-      const [file, ...more] = readdirSync(memoDir);
+      const [file, ...more] = readdirSync(memoDir).filter((n) => n.startsWith('memo-'));
       assert.equal(more.length, 0);
+      // The trees and files read, in a file of this repository's: each the repository's own object.
+      const objects = readdirSync(memoDir).filter((n) => /^objects-[0-9a-f]{16}-v1\.bin$/.test(n));
+      assert.equal(objects.length, 1, readdirSync(memoDir).join(', '));
+      const kept = decodeKeptObjects(readFileSync(join(memoDir, objects[0]!)));
+      assert.ok(kept && kept.size > 0);
+      for (const [oid, o] of kept) assert.ok(execFileSync('git', ['--git-dir', w.dir, 'cat-file', o.type, oid]).equals(Buffer.from(o.bytes)), oid);
       const memos = JSON.parse(readFileSync(join(memoDir, file!), 'utf8')) as Record<string, Record<string, unknown>>;
       assert.equal(Object.keys(memos['config-data'] ?? {}).length, 1, 'the config that loaded');
       const second = await w.tick({ at: at(3), env });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -105,6 +105,31 @@ describe('local repository', () => {
       assert.equal(fx.git('rev-parse', 'production').trim(), sha);
       assert.equal(fx.git('fsck', '--strict', '--no-dangling').trim(), '');
       assert.equal(existsSync(join(fx.dir, 'refs/heads/production.lock')), false);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+
+  test('packed refs read again whenever packed-refs changed: rewritten by git, or in place to the same size', async () => {
+    const fx = await createRepo(BRANCHES);
+    try {
+      fx.git('pack-refs', '--all');
+      const repo = await openRepo(fx.dir);
+      const first = (await repo.resolve('production'))!;
+      assert.equal(await repo.resolve('production'), first, 'read twice, the same');
+      // git moves production and packs it again (a new packed-refs by rename).
+      const moved = fx.git('-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', 'commit-tree', `${first}^{tree}`, '-p', first, '-m', 'by hand').trim();
+      fx.git('update-ref', 'refs/heads/production', moved);
+      fx.git('pack-refs', '--all');
+      assert.equal(existsSync(join(fx.dir, 'refs/heads/production')), false);
+      assert.equal(await repo.resolve('production'), moved);
+      // Rewritten in place, same size, its times set back: still the new value.
+      const path = join(fx.dir, 'packed-refs');
+      const text = readFileSync(path, 'utf8');
+      const st = statSync(path);
+      writeFileSync(path, text.replace(moved, first));
+      utimesSync(path, st.atime, st.mtime);
+      assert.equal(await repo.resolve('production'), first);
     } finally {
       await fx.cleanup();
     }

@@ -4,14 +4,14 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-SGY36AQO.js";
+} from "./chunk-3E6IOLKY.js";
 import {
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
   resolveGitHubRepository
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   parsedCommit
 } from "./chunk-JYLLJUQ7.js";
@@ -21,7 +21,7 @@ import {
 import {
   NOTES_REF,
   toFullRef
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import {
   CanaryError,
   GitConflictError,

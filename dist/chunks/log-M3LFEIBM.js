@@ -1,22 +1,24 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-M54WQVXY.js";
-import "./chunk-SGY36AQO.js";
-import "./chunk-2RE7RXHD.js";
-import "./chunk-JEAYSZRS.js";
-import "./chunk-KQIN5Y74.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-C73V5KMF.js";
+import "./chunk-KXPAPYD7.js";
+import "./chunk-RARF6O2S.js";
+import "./chunk-3IKCYSMG.js";
+import "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

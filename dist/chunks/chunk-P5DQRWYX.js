@@ -27,7 +27,7 @@ import {
   takeAdvertisement,
   toFullRef,
   tokenOf
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import {
   MEMO_DIR,
   TextMemo,
@@ -45059,6 +45059,9 @@ import crypto2 from "node:crypto";
 import { promises as fsp3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname4, join as join5 } from "node:path";
 var KEPT_OBJECTS_FILE = join5(MEMO_DIR, "objects-v1.bin");
+function localKeptObjectsFile(cacheDir, gitdir) {
+  return join5(cacheDir, MEMO_DIR, `objects-${crypto2.createHash("sha256").update(gitdir).digest("hex").slice(0, 16)}-v1.bin`);
+}
 var MAGIC = Buffer.from("GCOBJS1\n", "latin1");
 var KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
 var KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
@@ -45131,7 +45134,18 @@ async function saveKeptObjects(kept) {
     await fsp3.mkdir(dirname4(kept.path), { recursive: true });
     await writeFileAtomic(kept.path, encodeKeptObjects(ordered()));
     kept.added = false;
+    await forgetIdleRepositories(dirname4(kept.path));
   } catch {
+  }
+}
+var LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1e3;
+async function forgetIdleRepositories(dir) {
+  const now = Date.now();
+  for (const name of await fsp3.readdir(dir)) {
+    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    const path = join5(dir, name);
+    const st = await fsp3.stat(path).catch(() => void 0);
+    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await fsp3.rm(path, { force: true });
   }
 }
 
@@ -45422,11 +45436,23 @@ function parseTree(bytes) {
   }
   return out;
 }
+async function treeEntry(store, oid, name) {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries2 = await readTreeEntries(store, oid);
+  if (entries2.length < 32) return entries2.find((e) => e.path === name);
+  store.treeNames ??= /* @__PURE__ */ new Map();
+  if (store.treeNames.size >= COMMIT_MEMO_MAX) store.treeNames.clear();
+  const byName = /* @__PURE__ */ new Map();
+  for (const e of entries2) if (!byName.has(e.path)) byName.set(e.path, e);
+  store.treeNames.set(oid, byName);
+  return byName.get(name);
+}
 async function findEntry(store, treeOid, segments2, path) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
-    const next = (await readTreeEntries(store, entry.oid)).find((e) => e.path === name);
+    const next = await treeEntry(store, entry.oid, name);
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -46405,26 +46431,48 @@ function listAndCat(gitdir, listArgs, onObject, onStart) {
 }
 
 // src/git/refs.ts
-import { promises as fsp8 } from "node:fs";
+import { promises as fsp8, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
 import { dirname as dirname7, join as join10 } from "node:path";
 async function readText(path) {
   try {
-    return await fsp8.readFile(path, "utf8");
+    const st = statSync2(path, { throwIfNoEntry: false });
+    if (st === void 0 || st.isDirectory()) return void 0;
+    return readFileSync4(path, "utf8");
   } catch (err) {
     const code = err.code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return void 0;
     throw err;
   }
 }
+var packedRefs = /* @__PURE__ */ new Map();
+function stampOf(path) {
+  const st = statSync2(path, { bigint: true, throwIfNoEntry: false });
+  return st && !st.isDirectory() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : void 0;
+}
 async function readPacked2(gitdir, fullRef) {
-  const text = await readText(join10(gitdir, "packed-refs"));
+  const path = join10(gitdir, "packed-refs");
+  let stamp;
+  try {
+    stamp = stampOf(path);
+  } catch {
+    stamp = void 0;
+  }
+  const known = stamp === void 0 ? void 0 : packedRefs.get(path);
+  if (known && known.stamp === stamp) return known.refs.get(fullRef);
+  const text = await readText(path);
   if (!text) return void 0;
+  const refs = /* @__PURE__ */ new Map();
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line.startsWith("^")) continue;
     const space = line.indexOf(" ");
-    if (space > 0 && line.slice(space + 1).trim() === fullRef) return line.slice(0, space);
+    const name = space > 0 ? line.slice(space + 1).trim() : "";
+    if (name && !refs.has(name)) refs.set(name, line.slice(0, space));
   }
-  return void 0;
+  if (stamp !== void 0 && stampOf(path) === stamp) {
+    if (packedRefs.size >= 64) packedRefs.clear();
+    packedRefs.set(path, { stamp, refs });
+  }
+  return refs.get(fullRef);
 }
 async function readLoose2(path) {
   for (let attempt2 = 0; ; attempt2++) {
@@ -46557,6 +46605,11 @@ async function openLocal(path, options = {}) {
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
   store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
+  if (options.cacheDir) {
+    const kept = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
+    store.kept = kept;
+    flushAlso(kept.path, () => saveKeptObjects(kept));
+  }
   const ctx = (op, ref2) => ({ op, label: label7, ref: ref2 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -46691,7 +46744,7 @@ async function withCacheLock(gitdir, run, options = {}) {
 }
 
 // src/git/cache-repair.ts
-import { closeSync, fstatSync, openSync, promises as fsp11, readdirSync, readFileSync as readFileSync4, readSync, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, openSync, promises as fsp11, readdirSync, readFileSync as readFileSync5, readSync, statSync as statSync3 } from "node:fs";
 import { basename as basename4, dirname as dirname9, join as join12 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
@@ -46795,11 +46848,11 @@ function attempt(what, otherwise) {
   }
 }
 async function findBreakage(gitdir) {
-  const config2 = attempt(() => readFileSync4(join12(gitdir, "config"), "utf8"), void 0);
+  const config2 = attempt(() => readFileSync5(join12(gitdir, "config"), "utf8"), void 0);
   if (config2 === void 0) return void 0;
   const bad = configProblem(config2);
   if (bad) return bad;
-  const shallow = attempt(() => readFileSync4(join12(gitdir, "shallow"), "utf8"), "");
+  const shallow = attempt(() => readFileSync5(join12(gitdir, "shallow"), "utf8"), "");
   const junk = shallow.split("\n").map((l) => l.trim()).find((l) => l !== "" && !SHA.test(l));
   if (junk !== void 0) return `shallow lists ${JSON.stringify(junk.slice(0, 60))}, not a commit id`;
   const packDir = join12(gitdir, "objects", "pack");
@@ -46825,7 +46878,7 @@ async function findBreakage(gitdir) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
   const hasObject = (oid) => {
-    const loose = statSync2(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
+    const loose = statSync3(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (indexHas(idx, oid)) return true;
     return false;
@@ -46834,9 +46887,9 @@ async function findBreakage(gitdir) {
   for (const path of listFiles(join12(gitdir, "refs"))) {
     const name = basename4(path);
     if (name.endsWith(".lock")) continue;
-    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync4(path, "utf8"), "").trim()]);
+    refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync5(path, "utf8"), "").trim()]);
   }
-  const packed = attempt(() => readFileSync4(join12(gitdir, "packed-refs"), "utf8"), "");
+  const packed = attempt(() => readFileSync5(join12(gitdir, "packed-refs"), "utf8"), "");
   for (const line of packed.split("\n")) {
     if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
     const [value, name] = line.split(" ");
@@ -47096,7 +47149,7 @@ async function openRemote(spec2, options) {
       const tracking = trackingRef(fullRef);
       if (oid === void 0) {
         absent.add(fullRef);
-        await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
+        if (await readRef(gitdir, tracking).catch(() => "damaged") !== void 0) await import_isomorphic_git3.default.deleteRef({ fs: fsForWrites, gitdir, ref: tracking }).catch(() => {
         });
       } else {
         absent.delete(fullRef);

@@ -10,11 +10,11 @@ import {
 } from "./chunk-RARF6O2S.js";
 import {
   noteText
-} from "./chunk-2RE7RXHD.js";
+} from "./chunk-3IKCYSMG.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   canaryCommits
 } from "./chunk-JYLLJUQ7.js";
@@ -24,7 +24,7 @@ import {
 import {
   NOTES_REF,
   parseNote
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import {
   currentBuildId,
   keptMemoDir,

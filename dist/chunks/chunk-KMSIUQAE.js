@@ -383,6 +383,15 @@ function isSha(value) {
 }
 function splitRepoPath(path, options = {}) {
   if (path === "" && options.allowRoot) return [];
+  const known = splitPaths.get(path);
+  if (known) return [...known];
+  const segments = checkedSegments(path);
+  if (splitPaths.size >= 4096) splitPaths.clear();
+  splitPaths.set(path, segments);
+  return [...segments];
+}
+var splitPaths = /* @__PURE__ */ new Map();
+function checkedSegments(path) {
   const refuse = (why) => {
     throw new PathError(`path ${why}`, {
       where: { file: path },

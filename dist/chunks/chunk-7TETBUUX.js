@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-33CXXWM2.js";
+} from "./chunk-MSLK5FGA.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-SGY36AQO.js";
+} from "./chunk-3E6IOLKY.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-2RE7RXHD.js";
+} from "./chunk-3IKCYSMG.js";
 import {
   openSession
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   CanaryError,
   UsageError

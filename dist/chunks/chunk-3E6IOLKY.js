@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-2RE7RXHD.js";
+} from "./chunk-3IKCYSMG.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-JEAYSZRS.js";
+} from "./chunk-OTTW7C32.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -25,7 +25,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   formatCommitMessage,
   parsedCommit,
@@ -38,7 +38,7 @@ import {
 import {
   NOTES_REF,
   appendNote
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import {
   CanaryError,
   ConfigError,

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-33CXXWM2.js";
+} from "./chunk-MSLK5FGA.js";
 import "./chunk-RARF6O2S.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-SGY36AQO.js";
+} from "./chunk-3E6IOLKY.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-2RE7RXHD.js";
-import "./chunk-JEAYSZRS.js";
+} from "./chunk-3IKCYSMG.js";
+import "./chunk-OTTW7C32.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import {

@@ -3,16 +3,16 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-M54WQVXY.js";
-import "./chunk-SGY36AQO.js";
-import "./chunk-2RE7RXHD.js";
-import "./chunk-JEAYSZRS.js";
-import "./chunk-KQIN5Y74.js";
+} from "./chunk-JR4EOFUM.js";
+import "./chunk-3E6IOLKY.js";
+import "./chunk-3IKCYSMG.js";
+import "./chunk-OTTW7C32.js";
+import "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import {
   parseDuration
 } from "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import {
   flushMemos

@@ -1,24 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-IRGCXSHE.js";
-import "./chunk-KXPAPYD7.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-7TETBUUX.js";
+import "./chunk-MSLK5FGA.js";
 import "./chunk-RARF6O2S.js";
-import "./chunk-2RE7RXHD.js";
-import "./chunk-KQIN5Y74.js";
+import "./chunk-3E6IOLKY.js";
+import "./chunk-3IKCYSMG.js";
+import "./chunk-OTTW7C32.js";
+import "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-IRGCXSHE.js";
+} from "./chunk-C73V5KMF.js";
 import "./chunk-KXPAPYD7.js";
 import {
   explanation
 } from "./chunk-RARF6O2S.js";
-import "./chunk-2RE7RXHD.js";
+import "./chunk-3IKCYSMG.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import {

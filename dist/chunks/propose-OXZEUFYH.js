@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-RWC57EQR.js";
-import "./chunk-33CXXWM2.js";
+} from "./chunk-7TETBUUX.js";
+import "./chunk-MSLK5FGA.js";
 import "./chunk-RARF6O2S.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-SGY36AQO.js";
+} from "./chunk-3E6IOLKY.js";
 import {
   readFiles
-} from "./chunk-2RE7RXHD.js";
-import "./chunk-JEAYSZRS.js";
+} from "./chunk-3IKCYSMG.js";
+import "./chunk-OTTW7C32.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import {

@@ -5,7 +5,7 @@ import {
 } from "./chunk-RARF6O2S.js";
 import {
   judgmentClock
-} from "./chunk-SGY36AQO.js";
+} from "./chunk-3E6IOLKY.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-NQXIXWH5.js";
-import "./chunk-JEAYSZRS.js";
+} from "./chunk-XAMIJDW6.js";
+import "./chunk-OTTW7C32.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import {

@@ -1,22 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-RWC57EQR.js";
-import "./chunk-33CXXWM2.js";
-import "./chunk-RARF6O2S.js";
-import "./chunk-SGY36AQO.js";
-import "./chunk-2RE7RXHD.js";
-import "./chunk-JEAYSZRS.js";
-import "./chunk-KQIN5Y74.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-JR4EOFUM.js";
+import "./chunk-3E6IOLKY.js";
+import "./chunk-3IKCYSMG.js";
+import "./chunk-OTTW7C32.js";
+import "./chunk-P5DQRWYX.js";
 import "./chunk-JYLLJUQ7.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-OAMIKXRV.js";
+import "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  formatTick,
+  parseDeadline,
+  tick
 };

@@ -6,7 +6,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-KQIN5Y74.js";
+} from "./chunk-P5DQRWYX.js";
 import {
   commitTime,
   parsedCommit,
@@ -15,7 +15,7 @@ import {
 import {
   NOTES_REF,
   notePaths
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import {
   CanaryError,
   GitError

@@ -5,7 +5,7 @@ import {
   isUrl,
   sessionRefs,
   tokenOf
-} from "./chunk-OAMIKXRV.js";
+} from "./chunk-KMSIUQAE.js";
 import "./chunk-3SYWMJHA.js";
 import "./chunk-NUWHMPWX.js";
 import "./chunk-SZWPCBNB.js";
