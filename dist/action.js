@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   renderRolloutsMarkdown,
   renderTickSummary
-} from "./chunks/chunk-KXPAPYD7.js";
+} from "./chunks/chunk-5JTSQVP4.js";
 import {
   createLogger,
   redactSecrets
@@ -14,15 +14,15 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-HDCFICG2.js";
+} from "./chunks/chunk-CICWXOYX.js";
 import "./chunks/chunk-5U23UV77.js";
-import "./chunks/chunk-RARF6O2S.js";
-import "./chunks/chunk-JYLLJUQ7.js";
+import "./chunks/chunk-X3OIQ6DV.js";
+import "./chunks/chunk-IVUUAOBA.js";
 import "./chunks/chunk-3LIXOM53.js";
-import "./chunks/chunk-3SYWMJHA.js";
+import "./chunks/chunk-AKTLTPEL.js";
 import {
   flushMemos
-} from "./chunks/chunk-NUWHMPWX.js";
+} from "./chunks/chunk-DQCITK7L.js";
 import {
   UsageError,
   installOutputScrubbing,

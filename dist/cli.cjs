@@ -64,7 +64,7 @@ async function writeFileAtomic(path, data, options, tmpName = `tmp_${(0, import_
     throw err;
   }
 }
-var import_node_crypto, import_node_fs, import_node_path, OBJECTS, REFS, atomicFs;
+var import_node_crypto, import_node_fs, import_node_path, OBJECTS, REFS, atomicFs, built;
 var init_atomic_fs = __esm({
   "src/git/atomic-fs.ts"() {
     "use strict";
@@ -74,19 +74,24 @@ var init_atomic_fs = __esm({
     OBJECTS = /[\\/]objects[\\/]/;
     REFS = /[\\/]refs[\\/]/;
     atomicFs = {
-      promises: {
-        readFile: import_node_fs.promises.readFile,
-        writeFile,
-        mkdir: import_node_fs.promises.mkdir,
-        rmdir: import_node_fs.promises.rmdir,
-        rm: import_node_fs.promises.rm,
-        unlink: import_node_fs.promises.unlink,
-        stat: import_node_fs.promises.stat,
-        lstat: import_node_fs.promises.lstat,
-        readdir: import_node_fs.promises.readdir,
-        readlink: import_node_fs.promises.readlink,
-        symlink: import_node_fs.promises.symlink,
-        chmod: import_node_fs.promises.chmod
+      // Built when first asked for: node's fs.promises loads readline and more (about 4 ms), and this
+      // module loads with the memos, before a command has asked the server anything.
+      get promises() {
+        built ??= {
+          readFile: import_node_fs.promises.readFile,
+          writeFile,
+          mkdir: import_node_fs.promises.mkdir,
+          rmdir: import_node_fs.promises.rmdir,
+          rm: import_node_fs.promises.rm,
+          unlink: import_node_fs.promises.unlink,
+          stat: import_node_fs.promises.stat,
+          lstat: import_node_fs.promises.lstat,
+          readdir: import_node_fs.promises.readdir,
+          readlink: import_node_fs.promises.readlink,
+          symlink: import_node_fs.promises.symlink,
+          chmod: import_node_fs.promises.chmod
+        };
+        return built;
       }
     };
   }
@@ -72760,8 +72765,8 @@ function parseTree(bytes) {
   return out;
 }
 async function treeEntry(store, oid, name) {
-  const indexed = store.treeNames?.get(oid);
-  if (indexed) return indexed.get(name);
+  const known = knownTreeEntry(store, oid, name);
+  if (known !== MISSING) return known;
   const entries2 = await readTreeEntries(store, oid);
   if (entries2.length < 32) return entries2.find((e) => e.path === name);
   store.treeNames ??= /* @__PURE__ */ new Map();
@@ -72771,11 +72776,19 @@ async function treeEntry(store, oid, name) {
   store.treeNames.set(oid, byName);
   return byName.get(name);
 }
+function knownTreeEntry(store, oid, name) {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries2 = store.trees?.get(oid);
+  if (!entries2 || entries2.length >= 32) return MISSING;
+  return entries2.find((e) => e.path === name);
+}
 async function findEntry(store, treeOid, segments2, path) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
-    const next = await treeEntry(store, entry.oid, name);
+    const known = knownTreeEntry(store, entry.oid, name);
+    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -72798,7 +72811,7 @@ async function rootTree(store, oid) {
 }
 async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FILE_MAX_BYTES) {
   const segments2 = splitRepoPath(path);
-  const tree = await rootTree(store, commitOid);
+  const tree = store.rootTrees?.get(commitOid) ?? await rootTree(store, commitOid);
   const entry = await findEntry(store, tree, segments2, path);
   if (!entry) return void 0;
   if (entry.type !== "blob") {
@@ -73011,7 +73024,7 @@ function commitResolver(resolve8, label7) {
     return oid;
   };
 }
-var import_node_fs11, import_node_path12, COMMIT_MEMO_MAX, BLOB_TEXT_MAX_BYTES, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
+var import_node_fs11, import_node_path12, COMMIT_MEMO_MAX, BLOB_TEXT_MAX_BYTES, FILE_MAX_BYTES, SYMLINK, TREE, SUBMODULE, utf8, MISSING, BULK_AFTER, BULK_FIRST, BULK_MAX, CommitQueue, HistoryFrontier;
 var init_read = __esm({
   "src/git/read.ts"() {
     "use strict";
@@ -73030,6 +73043,7 @@ var init_read = __esm({
     TREE = "040000";
     SUBMODULE = "160000";
     utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    MISSING = /* @__PURE__ */ Symbol("tree not read yet");
     BULK_AFTER = 256;
     BULK_FIRST = 4096;
     BULK_MAX = 16384;
@@ -89895,7 +89909,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("52f107acaf29da69");
+setBuildId("2f6c04a6d170018f");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

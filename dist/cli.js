@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-HDCFICG2.js";
+} from "./chunks/chunk-CICWXOYX.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -15,7 +15,7 @@ import {
 import {
   flushMemos,
   setBuildId
-} from "./chunks/chunk-NUWHMPWX.js";
+} from "./chunks/chunk-DQCITK7L.js";
 import {
   installOutputScrubbing
 } from "./chunks/chunk-SZWPCBNB.js";
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("52f107acaf29da69");
+setBuildId("2f6c04a6d170018f");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

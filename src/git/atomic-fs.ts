@@ -58,18 +58,25 @@ export async function writeFileAtomic(
 
 /** node's promise fs with atomic object writes, in the shape isomorphic-git accepts (`{ promises }`). */
 export const atomicFs = {
-  promises: {
-    readFile: fsp.readFile,
-    writeFile,
-    mkdir: fsp.mkdir,
-    rmdir: fsp.rmdir,
-    rm: fsp.rm,
-    unlink: fsp.unlink,
-    stat: fsp.stat,
-    lstat: fsp.lstat,
-    readdir: fsp.readdir,
-    readlink: fsp.readlink,
-    symlink: fsp.symlink,
-    chmod: fsp.chmod,
+  // Built when first asked for: node's fs.promises loads readline and more (about 4 ms), and this
+  // module loads with the memos, before a command has asked the server anything.
+  get promises() {
+    built ??= {
+      readFile: fsp.readFile,
+      writeFile,
+      mkdir: fsp.mkdir,
+      rmdir: fsp.rmdir,
+      rm: fsp.rm,
+      unlink: fsp.unlink,
+      stat: fsp.stat,
+      lstat: fsp.lstat,
+      readdir: fsp.readdir,
+      readlink: fsp.readlink,
+      symlink: fsp.symlink,
+      chmod: fsp.chmod,
+    };
+    return built;
   },
 };
+
+let built: Record<string, unknown> | undefined;

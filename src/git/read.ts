@@ -238,8 +238,8 @@ export function parseTree(bytes: Uint8Array): TreeEntry[] {
 
 /** The entry `name` of tree `oid`, or undefined; a tree of many entries is indexed by name once. */
 async function treeEntry(store: ObjectStore, oid: string, name: string): Promise<TreeEntry | undefined> {
-  const indexed = store.treeNames?.get(oid);
-  if (indexed) return indexed.get(name);
+  const known = knownTreeEntry(store, oid, name);
+  if (known !== MISSING) return known;
   const entries = await readTreeEntries(store, oid);
   if (entries.length < 32) return entries.find((e) => e.path === name);
   store.treeNames ??= new Map();
@@ -251,6 +251,21 @@ async function treeEntry(store: ObjectStore, oid: string, name: string): Promise
   return byName.get(name);
 }
 
+/** What knownTreeEntry says of a tree not parsed yet. */
+const MISSING = Symbol('tree not read yet');
+
+/**
+ * The entry `name` of tree `oid` when the tree was parsed already (undefined: it has none), without
+ * a promise: a tick's thousand file reads walk trees it holds, and each await was a turn of the loop.
+ */
+function knownTreeEntry(store: ObjectStore, oid: string, name: string): TreeEntry | undefined | typeof MISSING {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries = store.trees?.get(oid);
+  if (!entries || entries.length >= 32) return MISSING;
+  return entries.find((e) => e.path === name);
+}
+
 /**
  * Walk `segments` down from `treeOid`. Returns the entry found, or undefined
  * when some segment is absent (or a file stands where a directory should be).
@@ -260,7 +275,8 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
   let entry: TreeEntry = { mode: TREE, path: '', oid: treeOid, type: 'tree' };
   for (const name of segments) {
     if (entry.type !== 'tree') return undefined;
-    const next = await treeEntry(store, entry.oid, name);
+    const known = knownTreeEntry(store, entry.oid, name);
+    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
     if (!next) return undefined;
     if (next.mode === SYMLINK) {
       throw new PathError('path is or goes through a symlink', {
@@ -294,7 +310,7 @@ export async function readFileAt(
   store: ObjectStore, commitOid: string, path: string, at: string | (() => Promise<string>) = commitOid, maxBytes = FILE_MAX_BYTES,
 ): Promise<string | undefined> {
   const segments = splitRepoPath(path);
-  const tree = await rootTree(store, commitOid);
+  const tree = store.rootTrees?.get(commitOid) ?? (await rootTree(store, commitOid));
   const entry = await findEntry(store, tree, segments, path);
   if (!entry) return undefined;
   if (entry.type !== 'blob') {

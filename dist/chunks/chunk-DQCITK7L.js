@@ -33,21 +33,27 @@ async function writeFileAtomic(path, data, options, tmpName = `tmp_${basename(pa
   }
 }
 var atomicFs = {
-  promises: {
-    readFile: fsp.readFile,
-    writeFile,
-    mkdir: fsp.mkdir,
-    rmdir: fsp.rmdir,
-    rm: fsp.rm,
-    unlink: fsp.unlink,
-    stat: fsp.stat,
-    lstat: fsp.lstat,
-    readdir: fsp.readdir,
-    readlink: fsp.readlink,
-    symlink: fsp.symlink,
-    chmod: fsp.chmod
+  // Built when first asked for: node's fs.promises loads readline and more (about 4 ms), and this
+  // module loads with the memos, before a command has asked the server anything.
+  get promises() {
+    built ??= {
+      readFile: fsp.readFile,
+      writeFile,
+      mkdir: fsp.mkdir,
+      rmdir: fsp.rmdir,
+      rm: fsp.rm,
+      unlink: fsp.unlink,
+      stat: fsp.stat,
+      lstat: fsp.lstat,
+      readdir: fsp.readdir,
+      readlink: fsp.readlink,
+      symlink: fsp.symlink,
+      chmod: fsp.chmod
+    };
+    return built;
   }
 };
+var built;
 
 // src/memo.ts
 var MEMO_DIR = "git-canary-memo";

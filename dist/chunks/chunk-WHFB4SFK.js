@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-MSLK5FGA.js";
+} from "./chunk-XRWMS74F.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-3E6IOLKY.js";
+} from "./chunk-R6TQZJ4H.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-3IKCYSMG.js";
+} from "./chunk-5HVIL7TI.js";
 import {
   openSession
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   CanaryError,
   UsageError

@@ -4,24 +4,24 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-3E6IOLKY.js";
+} from "./chunk-R6TQZJ4H.js";
 import {
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
   resolveGitHubRepository
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   parsedCommit
-} from "./chunk-JYLLJUQ7.js";
+} from "./chunk-IVUUAOBA.js";
 import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";
 import {
   NOTES_REF,
   toFullRef
-} from "./chunk-KMSIUQAE.js";
+} from "./chunk-A7DIDY7O.js";
 import {
   CanaryError,
   GitConflictError,

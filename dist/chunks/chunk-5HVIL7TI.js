@@ -6,16 +6,16 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   commitTime,
   parsedCommit,
   stateFromRecord
-} from "./chunk-JYLLJUQ7.js";
+} from "./chunk-IVUUAOBA.js";
 import {
   NOTES_REF,
   notePaths
-} from "./chunk-KMSIUQAE.js";
+} from "./chunk-A7DIDY7O.js";
 import {
   CanaryError,
   GitError

@@ -1,35 +1,35 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   renderRolloutsMarkdown
-} from "./chunk-KXPAPYD7.js";
+} from "./chunk-5JTSQVP4.js";
 import {
   ROLLOUT_OUTCOMES,
   buildRolloutLogFrom,
   formatRolloutLog,
   revertsIn
-} from "./chunk-RARF6O2S.js";
+} from "./chunk-X3OIQ6DV.js";
 import {
   noteText
-} from "./chunk-3IKCYSMG.js";
+} from "./chunk-5HVIL7TI.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   canaryCommits
-} from "./chunk-JYLLJUQ7.js";
+} from "./chunk-IVUUAOBA.js";
 import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";
 import {
   NOTES_REF,
   parseNote
-} from "./chunk-KMSIUQAE.js";
+} from "./chunk-A7DIDY7O.js";
 import {
   currentBuildId,
   keptMemoDir,
   writeFileAtomic
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 import {
   CanaryError,
   ConfigError,

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-7TETBUUX.js";
-import "./chunk-MSLK5FGA.js";
-import "./chunk-RARF6O2S.js";
+} from "./chunk-WHFB4SFK.js";
+import "./chunk-XRWMS74F.js";
+import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-3E6IOLKY.js";
+} from "./chunk-R6TQZJ4H.js";
 import {
   readFiles
-} from "./chunk-3IKCYSMG.js";
-import "./chunk-OTTW7C32.js";
+} from "./chunk-5HVIL7TI.js";
+import "./chunk-KYVCVNL5.js";
 import {
   applyEdits,
   docLabel,
@@ -19,12 +19,12 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-P5DQRWYX.js";
-import "./chunk-JYLLJUQ7.js";
+} from "./chunk-67GD6MFU.js";
+import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import {
   CanaryError,
   GitError,

@@ -2,21 +2,21 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-C73V5KMF.js";
-import "./chunk-KXPAPYD7.js";
+} from "./chunk-J6XNSN2W.js";
+import "./chunk-5JTSQVP4.js";
 import {
   explanation
-} from "./chunk-RARF6O2S.js";
-import "./chunk-3IKCYSMG.js";
+} from "./chunk-X3OIQ6DV.js";
+import "./chunk-5HVIL7TI.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-P5DQRWYX.js";
-import "./chunk-JYLLJUQ7.js";
+} from "./chunk-67GD6MFU.js";
+import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import {
   UsageError
 } from "./chunk-SZWPCBNB.js";

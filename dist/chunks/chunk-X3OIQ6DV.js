@@ -6,10 +6,10 @@ import {
   checksFromBody,
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-3SYWMJHA.js";
+} from "./chunk-AKTLTPEL.js";
 import {
   TextMemo
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 
 // src/audit/events.ts
 function rolloutEvents(group, notesFor, options = {}) {

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-OTTW7C32.js";
+} from "./chunk-KYVCVNL5.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   CanaryError,
   ConfigError,

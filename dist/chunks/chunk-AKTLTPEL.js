@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   TextMemo
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 
 // src/analysis/format.ts
 function formatNumber(value) {

@@ -1,12 +1,12 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   isCheckOutcome
-} from "./chunk-3SYWMJHA.js";
+} from "./chunk-AKTLTPEL.js";
 import {
   MEMO_DIR,
   TextMemo,
   keepMemosIn
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 import {
   GitError,
   PathError,

@@ -1,7 +1,7 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   parseChecksLine
-} from "./chunk-3SYWMJHA.js";
+} from "./chunk-AKTLTPEL.js";
 import {
   GitError,
   printable

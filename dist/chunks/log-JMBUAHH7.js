@@ -4,16 +4,16 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-C73V5KMF.js";
-import "./chunk-KXPAPYD7.js";
-import "./chunk-RARF6O2S.js";
-import "./chunk-3IKCYSMG.js";
-import "./chunk-P5DQRWYX.js";
-import "./chunk-JYLLJUQ7.js";
+} from "./chunk-J6XNSN2W.js";
+import "./chunk-5JTSQVP4.js";
+import "./chunk-X3OIQ6DV.js";
+import "./chunk-5HVIL7TI.js";
+import "./chunk-67GD6MFU.js";
+import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

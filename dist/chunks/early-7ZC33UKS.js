@@ -5,9 +5,9 @@ import {
   isUrl,
   sessionRefs,
   tokenOf
-} from "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+} from "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {

@@ -2,17 +2,17 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   explanation,
   recordedCheckOf
-} from "./chunk-RARF6O2S.js";
+} from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-3E6IOLKY.js";
+} from "./chunk-R6TQZJ4H.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
 import {
   parseCheckDetails,
   parseChecksLine
-} from "./chunk-3SYWMJHA.js";
+} from "./chunk-AKTLTPEL.js";
 import {
   ConfigError
 } from "./chunk-SZWPCBNB.js";

@@ -5,7 +5,7 @@ import {
   explanation,
   shortIso,
   span
-} from "./chunk-RARF6O2S.js";
+} from "./chunk-X3OIQ6DV.js";
 
 // src/audit/markdown.ts
 function escapeCell(text) {

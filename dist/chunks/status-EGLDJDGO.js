@@ -5,8 +5,8 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-MSLK5FGA.js";
-import "./chunk-RARF6O2S.js";
+} from "./chunk-XRWMS74F.js";
+import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
   decide,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-3E6IOLKY.js";
+} from "./chunk-R6TQZJ4H.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-3IKCYSMG.js";
-import "./chunk-OTTW7C32.js";
+} from "./chunk-5HVIL7TI.js";
+import "./chunk-KYVCVNL5.js";
 import {
   deriveStart,
   fromBase,
@@ -31,15 +31,15 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   commitTime,
   parsedCommit
-} from "./chunk-JYLLJUQ7.js";
+} from "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import {
   CanaryError
 } from "./chunk-SZWPCBNB.js";

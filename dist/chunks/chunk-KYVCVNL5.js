@@ -7,14 +7,14 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   formatMeasured,
   formatNumber,
   formatPercent,
   formatPercentage,
   summarize
-} from "./chunk-3SYWMJHA.js";
+} from "./chunk-AKTLTPEL.js";
 import {
   ConfigError,
   MetricsError,

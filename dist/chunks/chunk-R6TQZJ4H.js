@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-3IKCYSMG.js";
+} from "./chunk-5HVIL7TI.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-OTTW7C32.js";
+} from "./chunk-KYVCVNL5.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -25,20 +25,20 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import {
   formatCommitMessage,
   parsedCommit,
   shortSha,
   titleFor
-} from "./chunk-JYLLJUQ7.js";
+} from "./chunk-IVUUAOBA.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";
 import {
   NOTES_REF,
   appendNote
-} from "./chunk-KMSIUQAE.js";
+} from "./chunk-A7DIDY7O.js";
 import {
   CanaryError,
   ConfigError,

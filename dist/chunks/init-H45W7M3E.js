@@ -2,8 +2,8 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-XAMIJDW6.js";
-import "./chunk-OTTW7C32.js";
+} from "./chunk-M3XDTJR3.js";
+import "./chunk-KYVCVNL5.js";
 import {
   DEFAULT_LIMITS,
   SCHEMA_URL,
@@ -11,11 +11,11 @@ import {
   parseManifestFile,
   repoPathProblem,
   require_dist
-} from "./chunk-P5DQRWYX.js";
+} from "./chunk-67GD6MFU.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
-import "./chunk-NUWHMPWX.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
+import "./chunk-DQCITK7L.js";
 import {
   CanaryError,
   UsageError

@@ -3,20 +3,20 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-JR4EOFUM.js";
-import "./chunk-3E6IOLKY.js";
-import "./chunk-3IKCYSMG.js";
-import "./chunk-OTTW7C32.js";
-import "./chunk-P5DQRWYX.js";
-import "./chunk-JYLLJUQ7.js";
+} from "./chunk-YM2ILMKZ.js";
+import "./chunk-R6TQZJ4H.js";
+import "./chunk-5HVIL7TI.js";
+import "./chunk-KYVCVNL5.js";
+import "./chunk-67GD6MFU.js";
+import "./chunk-IVUUAOBA.js";
 import {
   parseDuration
 } from "./chunk-3LIXOM53.js";
-import "./chunk-KMSIUQAE.js";
-import "./chunk-3SYWMJHA.js";
+import "./chunk-A7DIDY7O.js";
+import "./chunk-AKTLTPEL.js";
 import {
   flushMemos
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 import {
   CanaryError,
   UsageError

@@ -27,7 +27,7 @@ import {
   takeAdvertisement,
   toFullRef,
   tokenOf
-} from "./chunk-KMSIUQAE.js";
+} from "./chunk-A7DIDY7O.js";
 import {
   MEMO_DIR,
   TextMemo,
@@ -35,7 +35,7 @@ import {
   flushAlso,
   keepMemosIn,
   writeFileAtomic
-} from "./chunk-NUWHMPWX.js";
+} from "./chunk-DQCITK7L.js";
 import {
   AUTH_SCHEMES,
   AuthError,
@@ -45437,8 +45437,8 @@ function parseTree(bytes) {
   return out;
 }
 async function treeEntry(store, oid, name) {
-  const indexed = store.treeNames?.get(oid);
-  if (indexed) return indexed.get(name);
+  const known = knownTreeEntry(store, oid, name);
+  if (known !== MISSING) return known;
   const entries2 = await readTreeEntries(store, oid);
   if (entries2.length < 32) return entries2.find((e) => e.path === name);
   store.treeNames ??= /* @__PURE__ */ new Map();
@@ -45448,11 +45448,20 @@ async function treeEntry(store, oid, name) {
   store.treeNames.set(oid, byName);
   return byName.get(name);
 }
+var MISSING = /* @__PURE__ */ Symbol("tree not read yet");
+function knownTreeEntry(store, oid, name) {
+  const indexed = store.treeNames?.get(oid);
+  if (indexed) return indexed.get(name);
+  const entries2 = store.trees?.get(oid);
+  if (!entries2 || entries2.length >= 32) return MISSING;
+  return entries2.find((e) => e.path === name);
+}
 async function findEntry(store, treeOid, segments2, path) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
-    const next = await treeEntry(store, entry.oid, name);
+    const known = knownTreeEntry(store, entry.oid, name);
+    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -45475,7 +45484,7 @@ async function rootTree(store, oid) {
 }
 async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FILE_MAX_BYTES) {
   const segments2 = splitRepoPath(path);
-  const tree = await rootTree(store, commitOid);
+  const tree = store.rootTrees?.get(commitOid) ?? await rootTree(store, commitOid);
   const entry = await findEntry(store, tree, segments2, path);
   if (!entry) return void 0;
   if (entry.type !== "blob") {
