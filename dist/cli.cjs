@@ -60685,7 +60685,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result2;
       }
     };
-    function basename7(path) {
+    function basename8(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
@@ -60705,7 +60705,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename7(name),
+            basename: basename8(name),
             metadata: {},
             children: []
           };
@@ -60720,7 +60720,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename7(name),
+            basename: basename8(name),
             metadata,
             // This recursively generates any missing parent folders.
             parent: mkdir2(dirname15(name)),
@@ -64550,7 +64550,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
       static async isIgnored({ fs: fs2, dir, gitdir = join23(dir, ".git"), filepath }) {
-        if (basename7(filepath) === ".git") return true;
+        if (basename8(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
         const excludesFile = join23(gitdir, "info", "exclude");
@@ -66245,7 +66245,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename7(filepath);
+          const path = basename8(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -72416,11 +72416,14 @@ function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
 }
 function loadKeptObjects(path) {
   let objects2;
+  let existed = false;
   try {
-    objects2 = decodeKeptObjects((0, import_node_fs9.readFileSync)(path));
+    const bytes = (0, import_node_fs9.readFileSync)(path);
+    existed = true;
+    objects2 = decodeKeptObjects(bytes);
   } catch {
   }
-  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false };
+  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false, existed };
 }
 function keptObject(kept2, oid) {
   const o = kept2?.objects.get(oid);
@@ -72445,20 +72448,26 @@ async function saveKeptObjects(kept2) {
     await import_node_fs9.promises.mkdir((0, import_node_path10.dirname)(kept2.path), { recursive: true });
     await writeFileAtomic(kept2.path, encodeKeptObjects(ordered2()));
     kept2.added = false;
-    await forgetIdleRepositories((0, import_node_path10.dirname)(kept2.path));
+    if (!kept2.existed && LOCAL_KEPT.test((0, import_node_path10.basename)(kept2.path))) await forgetLocalRepositories((0, import_node_path10.dirname)(kept2.path));
+    kept2.existed = true;
   } catch {
   }
 }
-async function forgetIdleRepositories(dir) {
+async function forgetLocalRepositories(dir) {
   const now = Date.now();
+  const files = [];
   for (const name of await import_node_fs9.promises.readdir(dir)) {
-    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    if (!LOCAL_KEPT.test(name)) continue;
     const path = (0, import_node_path10.join)(dir, name);
     const st = await import_node_fs9.promises.stat(path).catch(() => void 0);
-    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await import_node_fs9.promises.rm(path, { force: true });
+    if (st) files.push({ path, written: st.mtimeMs });
+  }
+  files.sort((a, b) => b.written - a.written);
+  for (const [i, f] of files.entries()) {
+    if (i >= LOCAL_KEPT_MAX || now - f.written > LOCAL_KEPT_IDLE_MS) await import_node_fs9.promises.rm(f.path, { force: true });
   }
 }
-var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1, LOCAL_KEPT_IDLE_MS;
+var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1, LOCAL_KEPT, LOCAL_KEPT_MAX, LOCAL_KEPT_IDLE_MS;
 var init_kept_objects = __esm({
   "src/git/kept-objects.ts"() {
     "use strict";
@@ -72472,6 +72481,8 @@ var init_kept_objects = __esm({
     KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
     KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
     sha1 = typeof import_node_crypto8.default.hash === "function" ? (data) => import_node_crypto8.default.hash("sha1", data, "buffer") : (data) => import_node_crypto8.default.createHash("sha1").update(data).digest();
+    LOCAL_KEPT = /^objects-[0-9a-f]{16}-v1\.bin$/;
+    LOCAL_KEPT_MAX = 32;
     LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1e3;
   }
 });
@@ -89909,7 +89920,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("2f6c04a6d170018f");
+setBuildId("4e2d26b0d7b11459");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

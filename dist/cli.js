@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-CICWXOYX.js";
+} from "./chunks/chunk-TSDV6BSX.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("2f6c04a6d170018f");
+setBuildId("4e2d26b0d7b11459");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

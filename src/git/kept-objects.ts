@@ -25,7 +25,7 @@
  */
 import crypto from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MEMO_DIR } from '../memo.ts';
 import { writeFileAtomic } from './atomic-fs.ts';
 
@@ -58,6 +58,8 @@ export interface KeptObjects {
   used: Set<string>;
   /** Whether this run read an object the file did not hold (then it is written). */
   added: boolean;
+  /** Whether there was a file when loaded (a new one may make others of local repositories go). */
+  existed: boolean;
 }
 
 /** SHA-1 of `data`: one call where node has crypto.hash (20.12+). */
@@ -119,12 +121,15 @@ export function encodeKeptObjects(objects: Iterable<[string, KeptObject]>, maxBy
 /** The objects kept at `path` (none when there is no file, or it is not what this code writes). */
 export function loadKeptObjects(path: string): KeptObjects {
   let objects: Map<string, KeptObject> | undefined;
+  let existed = false;
   try {
-    objects = decodeKeptObjects(readFileSync(path));
+    const bytes = readFileSync(path);
+    existed = true;
+    objects = decodeKeptObjects(bytes);
   } catch {
     // None yet, or unreadable: start empty (it is only ever a shortcut).
   }
-  return { path, objects: objects ?? new Map(), used: new Set(), added: false };
+  return { path, objects: objects ?? new Map(), used: new Set(), added: false, existed };
 }
 
 /** The kept object `oid`, noted as used; undefined when it is not kept. */
@@ -155,22 +160,33 @@ export async function saveKeptObjects(kept: KeptObjects): Promise<void> {
     await fsp.mkdir(dirname(kept.path), { recursive: true });
     await writeFileAtomic(kept.path, encodeKeptObjects(ordered()));
     kept.added = false;
-    await forgetIdleRepositories(dirname(kept.path));
+    // A local repository's first file: the others are looked at then, not on every write.
+    if (!kept.existed && LOCAL_KEPT.test(basename(kept.path))) await forgetLocalRepositories(dirname(kept.path));
+    kept.existed = true;
   } catch {
     // Not written: the next run reads these from the packs again.
   }
 }
 
-/** A local repository's kept objects not written for this long are removed (the repository may be long gone). */
+/** Local repositories' files (localKeptObjectsFile). */
+const LOCAL_KEPT = /^objects-[0-9a-f]{16}-v1\.bin$/;
+/** The local repositories whose files are kept: the most recently written (a worker reads one or a few). */
+const LOCAL_KEPT_MAX = 32;
+/** A local repository's file not written for this long goes whatever the count (the repository may be long gone). */
 const LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1000;
 
-/** Remove the kept objects of local repositories no run has written to for LOCAL_KEPT_IDLE_MS. */
-async function forgetIdleRepositories(dir: string): Promise<void> {
+/** Remove the files of local repositories beyond the LOCAL_KEPT_MAX most recently written, and those idle for LOCAL_KEPT_IDLE_MS. */
+async function forgetLocalRepositories(dir: string): Promise<void> {
   const now = Date.now();
+  const files: { path: string; written: number }[] = [];
   for (const name of await fsp.readdir(dir)) {
-    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    if (!LOCAL_KEPT.test(name)) continue;
     const path = join(dir, name);
     const st = await fsp.stat(path).catch(() => undefined);
-    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await fsp.rm(path, { force: true });
+    if (st) files.push({ path, written: st.mtimeMs });
+  }
+  files.sort((a, b) => b.written - a.written);
+  for (const [i, f] of files.entries()) {
+    if (i >= LOCAL_KEPT_MAX || now - f.written > LOCAL_KEPT_IDLE_MS) await fsp.rm(f.path, { force: true });
   }
 }

@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  decodeKeptObjects, encodeKeptObjects, gitObjectId, type KeptObject, keepObject, loadKeptObjects, saveKeptObjects,
+  decodeKeptObjects, encodeKeptObjects, gitObjectId, type KeptObject, keepObject, loadKeptObjects, localKeptObjectsFile, saveKeptObjects,
 } from '../../src/git/kept-objects.ts';
 import { listFilesAt, type ObjectStore, readFileAt, readTreeEntries } from '../../src/git/read.ts';
 import { GIT_ENV, git, tempDir } from '../helpers/git-fixtures.ts';
@@ -169,6 +169,41 @@ describe('kept objects', () => {
       const third: ObjectStore = { gitdir: dir, cache: {}, label: 'repo', kept: loadKeptObjects(path) };
       assert.equal(third.kept!.objects.size, 0);
       await assert.rejects(readTreeEntries(third, [...objects].find(([, t]) => t === 'tree')![0]), /not in the repository/);
+    } finally {
+      await temp.cleanup();
+    }
+  });
+
+  test("a local repository's first file keeps the 32 most recently written of local repositories, and none idle for 30 days", async () => {
+    const temp = tempDir();
+    try {
+      const now = Date.now() / 1000;
+      /** A new repository's file written in `dir`, among `ages` (seconds) of other repositories' files: which others are left. */
+      const among = async (dir: string, ages: number[]) => {
+        mkdirSync(dir, { recursive: true });
+        const others = ages.map((age, i) => {
+          const path = join(dir, `objects-${i.toString(16).padStart(16, '0')}-v1.bin`);
+          writeFileSync(path, encodeKeptObjects([]));
+          utimesSync(path, now - age, now - age);
+          return path;
+        });
+        // A remote's file, which is never theirs to remove.
+        writeFileSync(join(dir, 'objects-v1.bin'), encodeKeptObjects([]));
+        const kept = loadKeptObjects(join(dir, basename(localKeptObjectsFile(temp.path, dir))));
+        assert.equal(kept.existed, false);
+        const bytes = Buffer.from('kind: Service\n');
+        keepObject(kept, gitObjectId('blob', bytes), 'blob', bytes);
+        await saveKeptObjects(kept);
+        const left = readdirSync(dir);
+        assert.ok(left.includes(basename(kept.path)), 'its own');
+        assert.ok(left.includes('objects-v1.bin'), "a remote's");
+        return others.map((p, i) => [i, existsSync(p)] as const).filter(([, there]) => there).map(([i]) => i);
+      };
+      const hour = 3600;
+      // 40 others, an hour apart: the 31 newest stay (with its own, 32).
+      assert.deepEqual(await among(join(temp.path, 'many'), Array.from({ length: 40 }, (_, i) => (i + 1) * hour)), Array.from({ length: 31 }, (_, i) => i));
+      // Few, but one not written for 31 days: it goes.
+      assert.deepEqual(await among(join(temp.path, 'few'), [hour, 29 * 24 * hour, 31 * 24 * hour]), [0, 1]);
     } finally {
       await temp.cleanup();
     }

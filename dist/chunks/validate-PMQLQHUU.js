@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-M3XDTJR3.js";
-import "./chunk-KYVCVNL5.js";
+} from "./chunk-NWFQFOGS.js";
+import "./chunk-M4GUXMNZ.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";
 import "./chunk-AKTLTPEL.js";

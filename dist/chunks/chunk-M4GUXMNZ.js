@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   formatMeasured,
   formatNumber,

@@ -1,13 +1,14 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-YM2ILMKZ.js";
-import "./chunk-R6TQZJ4H.js";
-import "./chunk-5HVIL7TI.js";
-import "./chunk-KYVCVNL5.js";
-import "./chunk-67GD6MFU.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-GIIB2NTP.js";
+import "./chunk-5JTSQVP4.js";
+import "./chunk-X3OIQ6DV.js";
+import "./chunk-FUR76MFS.js";
+import "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";
@@ -16,7 +17,8 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

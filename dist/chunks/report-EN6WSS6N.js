@@ -2,16 +2,16 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-J6XNSN2W.js";
+} from "./chunk-GIIB2NTP.js";
 import "./chunk-5JTSQVP4.js";
 import {
   explanation
 } from "./chunk-X3OIQ6DV.js";
-import "./chunk-5HVIL7TI.js";
+import "./chunk-FUR76MFS.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";

@@ -20249,7 +20249,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename5(path) {
+    function basename6(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
@@ -20269,7 +20269,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata: {},
             children: []
           };
@@ -20284,7 +20284,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename5(name),
+            basename: basename6(name),
             metadata,
             // This recursively generates any missing parent folders.
             parent: mkdir(dirname10(name)),
@@ -24114,7 +24114,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
       static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
-        if (basename5(filepath) === ".git") return true;
+        if (basename6(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
         const excludesFile = join15(gitdir, "info", "exclude");
@@ -25809,7 +25809,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename5(filepath);
+          const path = basename6(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -45057,7 +45057,7 @@ import { join as join7 } from "node:path";
 // src/git/kept-objects.ts
 import crypto2 from "node:crypto";
 import { promises as fsp3, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname4, join as join5 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join5 } from "node:path";
 var KEPT_OBJECTS_FILE = join5(MEMO_DIR, "objects-v1.bin");
 function localKeptObjectsFile(cacheDir, gitdir) {
   return join5(cacheDir, MEMO_DIR, `objects-${crypto2.createHash("sha256").update(gitdir).digest("hex").slice(0, 16)}-v1.bin`);
@@ -45105,11 +45105,14 @@ function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
 }
 function loadKeptObjects(path) {
   let objects2;
+  let existed = false;
   try {
-    objects2 = decodeKeptObjects(readFileSync2(path));
+    const bytes = readFileSync2(path);
+    existed = true;
+    objects2 = decodeKeptObjects(bytes);
   } catch {
   }
-  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false };
+  return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false, existed };
 }
 function keptObject(kept, oid) {
   const o = kept?.objects.get(oid);
@@ -45134,18 +45137,26 @@ async function saveKeptObjects(kept) {
     await fsp3.mkdir(dirname4(kept.path), { recursive: true });
     await writeFileAtomic(kept.path, encodeKeptObjects(ordered()));
     kept.added = false;
-    await forgetIdleRepositories(dirname4(kept.path));
+    if (!kept.existed && LOCAL_KEPT.test(basename2(kept.path))) await forgetLocalRepositories(dirname4(kept.path));
+    kept.existed = true;
   } catch {
   }
 }
+var LOCAL_KEPT = /^objects-[0-9a-f]{16}-v1\.bin$/;
+var LOCAL_KEPT_MAX = 32;
 var LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1e3;
-async function forgetIdleRepositories(dir) {
+async function forgetLocalRepositories(dir) {
   const now = Date.now();
+  const files = [];
   for (const name of await fsp3.readdir(dir)) {
-    if (!/^objects-[0-9a-f]{16}-v1\.bin$/.test(name)) continue;
+    if (!LOCAL_KEPT.test(name)) continue;
     const path = join5(dir, name);
     const st = await fsp3.stat(path).catch(() => void 0);
-    if (st && now - st.mtimeMs > LOCAL_KEPT_IDLE_MS) await fsp3.rm(path, { force: true });
+    if (st) files.push({ path, written: st.mtimeMs });
+  }
+  files.sort((a, b) => b.written - a.written);
+  for (const [i, f] of files.entries()) {
+    if (i >= LOCAL_KEPT_MAX || now - f.written > LOCAL_KEPT_IDLE_MS) await fsp3.rm(f.path, { force: true });
   }
 }
 
@@ -45891,13 +45902,13 @@ var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
 
 // src/git/abandoned-git-lock.ts
 import { promises as fsp7 } from "node:fs";
-import { basename as basename3, dirname as dirname6, isAbsolute as isAbsolute2, join as join9, relative, resolve as resolve3 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join9, relative, resolve as resolve3 } from "node:path";
 
 // src/git/lock.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { constants as constants3, promises as fsp6, readFileSync as readFileSync3 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename2, dirname as dirname5, join as join8 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join8 } from "node:path";
 
 // src/git/warn.ts
 var handler;
@@ -46053,7 +46064,7 @@ async function removeIfSame(lockPath, ino) {
   return "removed";
 }
 async function removePrivateFiles(lockPath, pid) {
-  const name = basename2(lockPath);
+  const name = basename3(lockPath);
   for (const n of await fsp6.readdir(dirname5(lockPath)).catch(() => [])) {
     if (n.startsWith(`${name}.${pid}-`) && n.endsWith(".lock")) await fsp6.unlink(join8(dirname5(lockPath), n)).catch(() => {
     });
@@ -46166,7 +46177,7 @@ async function removeAbandonedGitLock(gitdir, lockPath, options = {}) {
   const given = resolve3(gitdir, lockPath);
   const realDir = await fsp7.realpath(dirname6(given)).catch(() => void 0);
   if (realGitdir === void 0 || realDir === void 0) return true;
-  const path = join9(realDir, basename3(given));
+  const path = join9(realDir, basename4(given));
   if (!inside(realGitdir, path) || !path.endsWith(".lock")) return false;
   const st = await fsp7.lstat(path).catch(() => void 0);
   if (!st) return true;
@@ -46754,7 +46765,7 @@ async function withCacheLock(gitdir, run, options = {}) {
 
 // src/git/cache-repair.ts
 import { closeSync, fstatSync, openSync, promises as fsp11, readdirSync, readFileSync as readFileSync5, readSync, statSync as statSync3 } from "node:fs";
-import { basename as basename4, dirname as dirname9, join as join12 } from "node:path";
+import { basename as basename5, dirname as dirname9, join as join12 } from "node:path";
 var SHA = /^[0-9a-f]{40}$/;
 function configProblem(text) {
   if (text.includes("\0")) return "config holds NUL bytes";
@@ -46802,12 +46813,12 @@ function openIndex(path) {
     const size = fstatSync(fd).size;
     const head = readBytes(fd, 0, 8);
     const v2 = head.length === 8 && head.readUInt32BE(0) === 4285812579;
-    if (v2 && head.readUInt32BE(4) !== 2) return `${basename4(path)} has an unknown version`;
+    if (v2 && head.readUInt32BE(4) !== 2) return `${basename5(path)} has an unknown version`;
     const fanout = v2 ? 8 : 0;
-    if (size < fanout + 1024 + 40) return `${basename4(path)} is cut short (${size} bytes)`;
+    if (size < fanout + 1024 + 40) return `${basename5(path)} is cut short (${size} bytes)`;
     const count = readBytes(fd, fanout + 1020, 4).readUInt32BE(0);
     const min = v2 ? 8 + 1024 + count * 28 + 40 : 1024 + count * 24 + 40;
-    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename4(path)} has ${size} bytes, not what ${count} objects take`;
+    if (size < min || (v2 ? (size - min) % 8 !== 0 : size !== min)) return `${basename5(path)} has ${size} bytes, not what ${count} objects take`;
     return {
       path,
       count,
@@ -46869,7 +46880,7 @@ async function findBreakage(gitdir) {
   const indexes = [];
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     const idxPath = join12(packDir, name.replace(/\.pack$/, ".idx"));
-    if (!names.includes(basename4(idxPath))) return `${name} has no index`;
+    if (!names.includes(basename5(idxPath))) return `${name} has no index`;
     const idx = openIndex(idxPath);
     if (typeof idx === "string") return idx;
     const pack = openSync(join12(packDir, name), "r");
@@ -46894,7 +46905,7 @@ async function findBreakage(gitdir) {
   };
   const refs = [];
   for (const path of listFiles(join12(gitdir, "refs"))) {
-    const name = basename4(path);
+    const name = basename5(path);
     if (name.endsWith(".lock")) continue;
     refs.push([path.slice(gitdir.length + 1), attempt(() => readFileSync5(path, "utf8"), "").trim()]);
   }
@@ -46914,7 +46925,7 @@ async function findBreakage(gitdir) {
 async function moveAside(gitdir) {
   const aside = `${gitdir}.broken-${process.pid}-${Date.now()}`;
   await fsp11.rename(gitdir, aside);
-  const prefix = `${basename4(gitdir)}.broken-`;
+  const prefix = `${basename5(gitdir)}.broken-`;
   const old = (await fsp11.readdir(dirname9(gitdir)).catch(() => [])).filter((n) => n.startsWith(prefix)).map((n) => ({ n, t: Number(n.split("-").pop()) })).sort((a, b) => b.t - a.t).slice(2);
   for (const { n } of old) await fsp11.rm(join12(dirname9(gitdir), n), { recursive: true, force: true }).catch(() => {
   });

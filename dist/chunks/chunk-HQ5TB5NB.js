@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-XRWMS74F.js";
+} from "./chunk-MQAKURUH.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-R6TQZJ4H.js";
+} from "./chunk-AXZ5G4ZW.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-5HVIL7TI.js";
+} from "./chunk-FUR76MFS.js";
 import {
   openSession
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   CanaryError,
   UsageError

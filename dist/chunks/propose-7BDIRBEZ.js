@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-WHFB4SFK.js";
-import "./chunk-XRWMS74F.js";
+} from "./chunk-HQ5TB5NB.js";
+import "./chunk-MQAKURUH.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-R6TQZJ4H.js";
+} from "./chunk-AXZ5G4ZW.js";
 import {
   readFiles
-} from "./chunk-5HVIL7TI.js";
-import "./chunk-KYVCVNL5.js";
+} from "./chunk-FUR76MFS.js";
+import "./chunk-M4GUXMNZ.js";
 import {
   applyEdits,
   docLabel,
@@ -19,7 +19,7 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";

@@ -10,11 +10,11 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   noteText
-} from "./chunk-5HVIL7TI.js";
+} from "./chunk-FUR76MFS.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   canaryCommits
 } from "./chunk-IVUUAOBA.js";

@@ -1,14 +1,14 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-J6XNSN2W.js";
-import "./chunk-5JTSQVP4.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-HQ5TB5NB.js";
+import "./chunk-MQAKURUH.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-5HVIL7TI.js";
-import "./chunk-67GD6MFU.js";
+import "./chunk-AXZ5G4ZW.js";
+import "./chunk-FUR76MFS.js";
+import "./chunk-M4GUXMNZ.js";
+import "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";
@@ -17,8 +17,6 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

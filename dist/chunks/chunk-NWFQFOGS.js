@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   resolveAnalysis,
   runAnalysisChecks
-} from "./chunk-KYVCVNL5.js";
+} from "./chunk-M4GUXMNZ.js";
 import {
   CONFIG_FILE,
   NOTIFY_STAND_IN,
@@ -24,7 +24,7 @@ import {
   unexercisedFor,
   unsetOnlyInNotify,
   withCanary
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   CanaryError,
   ConfigError,

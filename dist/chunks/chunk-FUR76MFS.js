@@ -6,7 +6,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   commitTime,
   parsedCommit,

@@ -3,11 +3,11 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-YM2ILMKZ.js";
-import "./chunk-R6TQZJ4H.js";
-import "./chunk-5HVIL7TI.js";
-import "./chunk-KYVCVNL5.js";
-import "./chunk-67GD6MFU.js";
+} from "./chunk-26I57LCC.js";
+import "./chunk-AXZ5G4ZW.js";
+import "./chunk-FUR76MFS.js";
+import "./chunk-M4GUXMNZ.js";
+import "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import {
   parseDuration

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-R6TQZJ4H.js";
+} from "./chunk-AXZ5G4ZW.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

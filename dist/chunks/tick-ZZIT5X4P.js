@@ -1,14 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-WHFB4SFK.js";
-import "./chunk-XRWMS74F.js";
-import "./chunk-X3OIQ6DV.js";
-import "./chunk-R6TQZJ4H.js";
-import "./chunk-5HVIL7TI.js";
-import "./chunk-KYVCVNL5.js";
-import "./chunk-67GD6MFU.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-26I57LCC.js";
+import "./chunk-AXZ5G4ZW.js";
+import "./chunk-FUR76MFS.js";
+import "./chunk-M4GUXMNZ.js";
+import "./chunk-FMEX7YM4.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
 import "./chunk-A7DIDY7O.js";
@@ -17,6 +16,7 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  formatTick,
+  parseDeadline,
+  tick
 };

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-5HVIL7TI.js";
+} from "./chunk-FUR76MFS.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-KYVCVNL5.js";
+} from "./chunk-M4GUXMNZ.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -25,7 +25,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   formatCommitMessage,
   parsedCommit,

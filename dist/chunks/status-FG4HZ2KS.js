@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-XRWMS74F.js";
+} from "./chunk-MQAKURUH.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-R6TQZJ4H.js";
+} from "./chunk-AXZ5G4ZW.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-5HVIL7TI.js";
-import "./chunk-KYVCVNL5.js";
+} from "./chunk-FUR76MFS.js";
+import "./chunk-M4GUXMNZ.js";
 import {
   deriveStart,
   fromBase,
@@ -31,7 +31,7 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   commitTime,
   parsedCommit

@@ -4,14 +4,14 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-R6TQZJ4H.js";
+} from "./chunk-AXZ5G4ZW.js";
 import {
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
   resolveGitHubRepository
-} from "./chunk-67GD6MFU.js";
+} from "./chunk-FMEX7YM4.js";
 import {
   parsedCommit
 } from "./chunk-IVUUAOBA.js";
