@@ -4318,11 +4318,14 @@ function gitBinary(path = process.env.PATH ?? "") {
   }
   return void 0;
 }
+function keptVersion(binary) {
+  return binary === void 0 ? { found: false } : versions.known(binary);
+}
 function nativeVersion() {
   detected ??= (async () => {
     const binary = gitBinary();
-    const known = binary === void 0 ? void 0 : versions.known(binary);
-    if (known?.found) return parseGitVersion(known.value);
+    const known = keptVersion(binary);
+    if (known.found) return parseGitVersion(known.value);
     const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
     if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
     return parseGitVersion(stdout);
@@ -4333,17 +4336,19 @@ function usable(v) {
   return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
 }
 function gitModeKnown(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  const wanted = wantedMode(setting);
   if (wanted === "embedded") return "embedded";
   if (wanted !== "auto" && wanted !== "native") return void 0;
-  const binary = gitBinary();
-  const known = binary === void 0 ? void 0 : versions.known(binary);
-  if (!known?.found) return void 0;
+  const known = keptVersion(gitBinary());
+  if (!known.found) return void 0;
   if (usable(parseGitVersion(known.value))) return "native";
   return wanted === "auto" ? "embedded" : void 0;
 }
+function wantedMode(setting) {
+  return (setting ?? "").trim().toLowerCase() || "auto";
+}
 async function gitMode(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  const wanted = wantedMode(setting);
   if (wanted === "embedded") return "embedded";
   if (wanted !== "auto" && wanted !== "native") {
     throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
@@ -4439,39 +4444,6 @@ var init_native = __esm({
   }
 });
 
-// src/git/early-advertisement.ts
-function lsRemoteArgs(refs) {
-  return ["-c", "protocol.version=1", "ls-remote", "origin", ...refs];
-}
-function startAdvertisement(o) {
-  try {
-    const creds = parseRemoteUrl(o.url, o.token);
-    const gitdir = remoteCacheDir(creds.url, o.cacheDir);
-    if (!(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "config")) || !(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "HEAD"))) return;
-    if (gitModeKnown() !== "native") return;
-    const answer = runNative(gitdir, lsRemoteArgs(o.refs), creds).catch((error2) => ({ error: error2 }));
-    started = { gitdir, refs: JSON.stringify(o.refs), answer };
-  } catch {
-  }
-}
-function takeAdvertisement(gitdir, refs) {
-  if (!started || started.gitdir !== gitdir || started.refs !== JSON.stringify(refs)) return void 0;
-  const { answer } = started;
-  started = void 0;
-  return answer;
-}
-var import_node_fs4, import_node_path5, started;
-var init_early_advertisement = __esm({
-  "src/git/early-advertisement.ts"() {
-    "use strict";
-    import_node_fs4 = require("node:fs");
-    import_node_path5 = require("node:path");
-    init_cache_dir();
-    init_credentials();
-    init_native();
-  }
-});
-
 // src/git/paths.ts
 function isSha(value) {
   return SHA_RE.test(value);
@@ -4539,12 +4511,48 @@ var init_paths = __esm({
   }
 });
 
+// src/git/early-advertisement.ts
+function lsRemoteArgs(refs) {
+  return ["-c", "protocol.version=1", "ls-remote", "origin", ...refs];
+}
+function startAdvertisement(o) {
+  try {
+    const refs = [...new Set(o.refs.map(toFullRef))];
+    const creds = parseRemoteUrl(o.url, o.token);
+    const gitdir = remoteCacheDir(creds.url, o.cacheDir);
+    if (!(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "config")) || !(0, import_node_fs4.existsSync)((0, import_node_path5.join)(gitdir, "HEAD"))) return;
+    if (gitModeKnown() !== "native") return;
+    const answer = runNative(gitdir, lsRemoteArgs(refs), creds).catch((error2) => ({ error: error2 }));
+    started = { gitdir, refs: JSON.stringify(refs), answer };
+  } catch {
+  }
+}
+function takeAdvertisement(gitdir, refs) {
+  if (!started || started.gitdir !== gitdir || started.refs !== JSON.stringify(refs)) return void 0;
+  const { answer } = started;
+  started = void 0;
+  return answer;
+}
+var import_node_fs4, import_node_path5, started;
+var init_early_advertisement = __esm({
+  "src/git/early-advertisement.ts"() {
+    "use strict";
+    import_node_fs4 = require("node:fs");
+    import_node_path5 = require("node:path");
+    init_cache_dir();
+    init_credentials();
+    init_native();
+    init_paths();
+  }
+});
+
 // src/runner/early.ts
 var early_exports = {};
 __export(early_exports, {
   DEFAULT_CANDIDATE: () => DEFAULT_CANDIDATE,
   askRefsEarly: () => askRefsEarly,
   isUrl: () => isUrl,
+  memoDirOf: () => memoDirOf,
   sessionRefs: () => sessionRefs,
   tokenOf: () => tokenOf
 });
@@ -4554,13 +4562,16 @@ function sessionRefs(production) {
 function tokenOf(env) {
   return env.GIT_CANARY_TOKEN || env.GITHUB_TOKEN || void 0;
 }
+function memoDirOf(location, cacheDir) {
+  return (0, import_node_path6.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR);
+}
 function askRefsEarly(ctx) {
   const spec2 = ctx.options.repo;
   if (!isUrl(spec2)) return;
   try {
     const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
-    keepMemosIn((0, import_node_path6.join)(remoteCacheDir(spec2, cacheDir), MEMO_DIR));
-    startAdvertisement({ url: spec2, cacheDir, token: tokenOf(ctx.env), refs: [...new Set(sessionRefs(ctx.options.production).map(toFullRef))] });
+    keepMemosIn(memoDirOf(spec2, cacheDir));
+    startAdvertisement({ url: spec2, cacheDir, token: tokenOf(ctx.env), refs: sessionRefs(ctx.options.production) });
   } catch {
   }
 }
@@ -4572,7 +4583,6 @@ var init_early = __esm({
     init_notes();
     init_cache_dir();
     init_early_advertisement();
-    init_paths();
     init_memo();
     DEFAULT_CANDIDATE = "candidate";
     isUrl = (spec2) => /^https?:\/\//i.test(spec2);
@@ -39995,7 +40005,7 @@ var require_form_data = __commonJS({
     var parseUrl3 = require("url").parse;
     var fs2 = require("fs");
     var Stream = require("stream").Stream;
-    var crypto4 = require("crypto");
+    var crypto5 = require("crypto");
     var mime = require_mime_types();
     var asynckit = require_asynckit();
     var setToStringTag = require_es_set_tostringtag();
@@ -40204,7 +40214,7 @@ var require_form_data = __commonJS({
       return Buffer.concat([dataBuffer, Buffer.from(this._lastBoundary())]);
     };
     FormData3.prototype._generateBoundary = function() {
-      this._boundary = "--------------------------" + crypto4.randomBytes(12).toString("hex");
+      this._boundary = "--------------------------" + crypto5.randomBytes(12).toString("hex");
     };
     FormData3.prototype.getLengthSync = function() {
       var knownLength = this._overheadLength + this._valueLength;
@@ -46099,12 +46109,12 @@ function createMultipartBody(form, Blob2, limit, limitError, boundary) {
     if (utils_default.isFunction(platform_default.generateString)) {
       boundary = "axios-" + platform_default.generateString(36, "0123456789abcdef");
     } else {
-      const crypto4 = utils_default.global.crypto;
-      if (!crypto4 || !utils_default.isFunction(crypto4.getRandomValues)) {
+      const crypto5 = utils_default.global.crypto;
+      if (!crypto5 || !utils_default.isFunction(crypto5.getRandomValues)) {
         throw new AxiosError_default("Random byte generation is not supported", AxiosError_default.ERR_NOT_SUPPORT);
       }
       const random = new Uint8Array(18);
-      crypto4.getRandomValues(random);
+      crypto5.getRandomValues(random);
       boundary = "axios-" + Array.from(random, (value) => ("0" + value.toString(16)).slice(-2)).join("");
     }
   }
@@ -61176,7 +61186,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute6 ? `/${normalized}` : normalized;
     }
-    function join23(...args) {
+    function join22(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -61589,7 +61599,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join23(gitdir, key), `${value.trim()}
+            async () => fs2.write(join22(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -61613,7 +61623,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref3,
-          async () => fs2.write(join23(gitdir, ref3), `${value.trim()}
+          async () => fs2.write(join22(gitdir, ref3), `${value.trim()}
 `, "utf8")
         );
       }
@@ -61631,7 +61641,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref3);
         await acquireLock2(
           ref3,
-          async () => fs2.write(join23(gitdir, ref3), `ref: ${value.trim()}
+          async () => fs2.write(join22(gitdir, ref3), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -61658,7 +61668,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref3) => fs2.rm(join23(gitdir, ref3))));
+        await Promise.all(refs.map((ref3) => fs2.rm(join22(gitdir, ref3))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -62833,7 +62843,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join22(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -63725,9 +63735,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join23(filepath, entry2.path), entry2);
+          map.set(join22(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join23(filepath, entry2.path));
+        return tree.entries().map((entry2) => join22(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -63822,9 +63832,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join23(dir, filepath));
+        const names = await fs2.readdir(join22(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join23(filepath, name));
+        return names.map((name) => join22(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -64104,7 +64114,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join23(filepath, entry);
+            const subpath = join22(filepath, entry);
             return fs2.lstat(subpath).then((stat3) => {
               if (!stat3) return;
               return stat3.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -64414,7 +64424,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute5(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join23(dirname15(dotgit), submoduleGitdir);
+          const gitdir = join22(dirname15(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -64457,7 +64467,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -64549,17 +64559,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join23(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs2, dir, gitdir = join22(dir, ".git"), filepath }) {
         if (basename8(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join23(gitdir, "info", "exclude");
+        const excludesFile = join22(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join23(dir, ".gitignore"),
+            gitignore: join22(dir, ".gitignore"),
             filepath
           }
         ];
@@ -64568,7 +64578,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join23(dir, folder, ".gitignore"),
+            gitignore: join22(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -64651,7 +64661,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add2({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -64715,17 +64725,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join23(dir, currentFilepath));
+        const stats = await fs2.lstat(join22(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join23(dir, currentFilepath));
+          const children = await fs2.readdir(join22(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join23(currentFilepath, child2)],
+                filepath: [join22(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64739,7 +64749,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join23(currentFilepath, child2)],
+                filepath: [join22(currentFilepath, child2)],
                 index: index3,
                 force,
                 parallel,
@@ -64748,7 +64758,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join23(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join23(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join22(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join22(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -64776,7 +64786,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join22(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -65249,7 +65259,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       note: note2,
@@ -65319,7 +65329,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       remote,
       url: url3,
       force = false
@@ -65389,7 +65399,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       tagger: _tagger,
       message = ref3,
@@ -65472,7 +65482,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       object: object2,
       checkout: checkout2 = false,
@@ -66133,7 +66143,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -66219,7 +66229,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -66492,7 +66502,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join23(dir, filepath);
+      const currentFilepath = join22(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -66661,7 +66671,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join23(dir, filepath))
+                  stats: await fs2.lstat(join22(dir, filepath))
                 });
               return {
                 method: "write",
@@ -66674,7 +66684,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join23(dir, op.filepath);
+          const currentFilepath = join22(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -66874,7 +66884,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -67392,7 +67402,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join23(gitdir, "shallow");
+        const filepath = join22(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -67413,7 +67423,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join23(gitdir, "shallow");
+        const filepath = join22(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -67983,7 +67993,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join23(gitdir, res.packfile);
+        const fullpath = join22(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -67999,7 +68009,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join23(dir, ".git"),
+      gitdir = bare ? dir : join22(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -68113,7 +68123,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       url: url3,
       corsProxy = void 0,
       ref: ref3 = void 0,
@@ -68176,7 +68186,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       message,
       author,
       committer,
@@ -68225,7 +68235,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       fullname = false,
       test: test2 = false
     }) {
@@ -68266,7 +68276,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3
     }) {
       try {
@@ -68284,7 +68294,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join22(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
@@ -68304,7 +68314,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       remote
     }) {
       try {
@@ -68326,7 +68336,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref3 = ref3.startsWith("refs/tags/") ? ref3 : `refs/tags/${ref3}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref3 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join22(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref3);
@@ -68355,7 +68365,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join23(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join22(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -68398,7 +68408,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -68419,7 +68429,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join23(dir, ".git"), ref: ref3 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join22(dir, ".git"), ref: ref3 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -68711,7 +68721,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -68769,7 +68779,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       remote,
       remoteRef,
@@ -68825,7 +68835,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -68847,7 +68857,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join23(filepath, ".git"))) {
+      if (await fs2.exists(join22(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname15(filepath);
@@ -68867,7 +68877,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join23(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join22(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -68891,7 +68901,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       path
     }) {
       try {
@@ -69080,7 +69090,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join23(dir, filepath);
+        filepath = join22(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -69101,7 +69111,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -69129,7 +69139,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join23(dir, ".git"),
+      gitdir = bare ? dir : join22(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -69203,7 +69213,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -69232,7 +69242,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath
     }) {
       try {
@@ -69256,7 +69266,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       remote
     }) {
       try {
@@ -69313,17 +69323,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join23(prefix, entry.path)
+            prefix: join22(prefix, entry.path)
           });
         } else {
-          filenames.push(join23(prefix, entry.path));
+          filenames.push(join22(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       cache: cache2 = {}
     }) {
@@ -69368,7 +69378,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -69392,7 +69402,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath
     }) {
       try {
@@ -69417,7 +69427,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join22(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -69516,7 +69526,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join22(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -69569,7 +69579,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result2;
         if (entry.oid === fileId) {
-          result2 = join23(parentPath, entry.path);
+          result2 = join22(parentPath, entry.path);
           filepaths.push(result2);
         } else if (entry.type === "tree") {
           result2 = _readObject({
@@ -69586,7 +69596,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join23(parentPath, entry.path)
+              parentPath: join22(parentPath, entry.path)
             });
           });
         }
@@ -69771,7 +69781,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log2({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       ref: ref3 = "HEAD",
       depth,
@@ -69811,7 +69821,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -69888,7 +69898,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -69931,7 +69941,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join23(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join22(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -69942,7 +69952,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -69974,7 +69984,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       url: url3,
       remote,
@@ -70044,7 +70054,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       start,
       finish
     }) {
@@ -70092,7 +70102,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -70395,7 +70405,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       remoteRef,
       remote = "origin",
@@ -70471,7 +70481,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob2({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -70497,7 +70507,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70538,7 +70548,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -70565,7 +70575,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -70654,7 +70664,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -70678,7 +70688,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -70704,7 +70714,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -70780,7 +70790,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3 = "refs/notes/commits",
       oid,
       author: _author,
@@ -70868,7 +70878,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       oldref,
       checkout: checkout2 = false
@@ -70898,7 +70908,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       ref: ref3,
       cache: cache2 = {}
@@ -70946,7 +70956,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join23(dir, filepath));
+        const object2 = dir && await fs2.read(join22(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -70954,7 +70964,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join23(dir, filepath));
+            stats = await fs2.lstat(join22(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -70974,7 +70984,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       depth
     }) {
@@ -70999,7 +71009,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       path,
       value,
       append: append2 = false
@@ -71067,7 +71077,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join23(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join22(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -71097,7 +71107,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join23(this.gitdir, _GitStashManager.refStash);
+        return join22(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -71105,7 +71115,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join23(this.gitdir, _GitStashManager.refLogsStash);
+        return join22(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -71411,7 +71421,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -71434,7 +71444,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join23(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join22(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -71464,7 +71474,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status2({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -71503,7 +71513,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join23(dir, filepath));
+        const stats = await fs2.lstat(join22(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -71513,7 +71523,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join23(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join22(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -71574,7 +71584,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join23(parent, segment);
+        parent = join22(parent, segment);
       }
       return true;
     }
@@ -71623,7 +71633,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3 = "HEAD",
       filepaths = ["."],
       filter: filter2,
@@ -71696,7 +71706,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       object: object2,
       force = false
@@ -71728,7 +71738,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -71748,7 +71758,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join23(dir, filepath));
+                const fileStats2 = await fs2.lstat(join22(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -71766,7 +71776,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join23(dir, filepath));
+          fileStats = await fs2.lstat(join22(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -71787,7 +71797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join23(dir, filepath)) : await fs2.read(join23(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join22(dir, filepath)) : await fs2.read(join22(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -71831,7 +71841,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk4({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -71859,7 +71869,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join23(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join22(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -71881,7 +71891,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -71903,7 +71913,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -71949,7 +71959,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join23(dir, ".git"),
+      gitdir = join22(dir, ".git"),
       ref: ref3,
       value,
       force = false,
@@ -72004,7 +72014,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join23(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join22(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -72021,7 +72031,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join23(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join22(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -72342,9 +72352,12 @@ var init_objects = __esm({
 });
 
 // src/git/object-writer.ts
+function looseObject(type, content) {
+  return Buffer.concat([Buffer.from(`${type} ${content.byteLength}\0`, "latin1"), content]);
+}
 async function writeLooseObject(gitdir, cacheKey, type, content) {
-  const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, "latin1"), content]);
-  const oid = (0, import_node_crypto7.createHash)("sha1").update(raw).digest("hex");
+  const raw = looseObject(type, content);
+  const oid = sha1(raw).toString("hex");
   if (await locateObject(gitdir, cacheKey, oid)) return oid;
   const path = (0, import_node_path9.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
   await import_node_fs8.promises.mkdir((0, import_node_path9.dirname)(path), { recursive: true });
@@ -72360,16 +72373,17 @@ function treeBytes(entries2) {
     sorted.flatMap((e) => [Buffer.from(`${e.mode === "040000" ? "40000" : e.mode} ${e.path}\0`, "utf8"), Buffer.from(e.oid, "hex")])
   );
 }
-var import_node_crypto7, import_node_fs8, import_node_path9, import_node_zlib2;
+var import_node_crypto7, import_node_fs8, import_node_path9, import_node_zlib2, sha1;
 var init_object_writer = __esm({
   "src/git/object-writer.ts"() {
     "use strict";
-    import_node_crypto7 = require("node:crypto");
+    import_node_crypto7 = __toESM(require("node:crypto"), 1);
     import_node_fs8 = require("node:fs");
     import_node_path9 = require("node:path");
     import_node_zlib2 = require("node:zlib");
     init_atomic_fs();
     init_objects();
+    sha1 = typeof import_node_crypto7.default.hash === "function" ? (data) => import_node_crypto7.default.hash("sha1", data, "buffer") : (data) => import_node_crypto7.default.createHash("sha1").update(data).digest();
   }
 });
 
@@ -72406,11 +72420,11 @@ function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
   for (const [oid, o] of objects2) {
     if (total + o.bytes.byteLength > maxBytes) continue;
     total += o.bytes.byteLength;
-    const header2 = Buffer.from(`${o.type} ${o.bytes.byteLength}\0`, "latin1");
+    const loose = looseObject(o.type, o.bytes);
     const head = Buffer.alloc(24);
     head.write(oid, 0, 20, "hex");
-    head.writeUInt32BE(header2.length + o.bytes.byteLength, 20);
-    parts.push(head, header2, Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength));
+    head.writeUInt32BE(loose.length, 20);
+    parts.push(head, loose);
   }
   return Buffer.concat(parts);
 }
@@ -72424,6 +72438,11 @@ function loadKeptObjects(path) {
   } catch {
   }
   return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false, existed };
+}
+function keepObjectsOf(store, path) {
+  const kept2 = loadKeptObjects(path);
+  store.kept = kept2;
+  flushAlso(path, () => saveKeptObjects(kept2));
 }
 function keptObject(kept2, oid) {
   const o = kept2?.objects.get(oid);
@@ -72467,7 +72486,7 @@ async function forgetLocalRepositories(dir) {
     if (i >= LOCAL_KEPT_MAX || now - f.written > LOCAL_KEPT_IDLE_MS) await import_node_fs9.promises.rm(f.path, { force: true });
   }
 }
-var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, sha1, LOCAL_KEPT, LOCAL_KEPT_MAX, LOCAL_KEPT_IDLE_MS;
+var import_node_crypto8, import_node_fs9, import_node_path10, KEPT_OBJECTS_FILE, MAGIC, KEPT_OBJECTS_MAX_BYTES, KEPT_OBJECT_MAX_BYTES, LOCAL_KEPT, LOCAL_KEPT_MAX, LOCAL_KEPT_IDLE_MS;
 var init_kept_objects = __esm({
   "src/git/kept-objects.ts"() {
     "use strict";
@@ -72476,11 +72495,11 @@ var init_kept_objects = __esm({
     import_node_path10 = require("node:path");
     init_memo();
     init_atomic_fs();
+    init_object_writer();
     KEPT_OBJECTS_FILE = (0, import_node_path10.join)(MEMO_DIR, "objects-v1.bin");
     MAGIC = Buffer.from("GCOBJS1\n", "latin1");
     KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
     KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
-    sha1 = typeof import_node_crypto8.default.hash === "function" ? (data) => import_node_crypto8.default.hash("sha1", data, "buffer") : (data) => import_node_crypto8.default.createHash("sha1").update(data).digest();
     LOCAL_KEPT = /^objects-[0-9a-f]{16}-v1\.bin$/;
     LOCAL_KEPT_MAX = 32;
     LOCAL_KEPT_IDLE_MS = 30 * 24 * 3600 * 1e3;
@@ -72775,9 +72794,7 @@ function parseTree(bytes) {
   }
   return out;
 }
-async function treeEntry(store, oid, name) {
-  const known = knownTreeEntry(store, oid, name);
-  if (known !== MISSING) return known;
+async function readTreeEntry(store, oid, name) {
   const entries2 = await readTreeEntries(store, oid);
   if (entries2.length < 32) return entries2.find((e) => e.path === name);
   store.treeNames ??= /* @__PURE__ */ new Map();
@@ -72799,7 +72816,7 @@ async function findEntry(store, treeOid, segments2, path) {
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
     const known = knownTreeEntry(store, entry.oid, name);
-    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
+    const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -74026,11 +74043,7 @@ async function openLocal(path, options = {}) {
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
   store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
-  if (options.cacheDir) {
-    const kept2 = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
-    store.kept = kept2;
-    flushAlso(kept2.path, () => saveKeptObjects(kept2));
-  }
+  if (options.cacheDir) keepObjectsOf(store, localKeptObjectsFile(options.cacheDir, layout.gitdir));
   const ctx = (op, ref3) => ({ op, label: label7, ref: ref3 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -74126,7 +74139,6 @@ var init_local = __esm({
     init_native_commits();
     init_native();
     init_kept_objects();
-    init_memo();
     init_paths();
     init_read();
     init_refs();
@@ -75122,7 +75134,7 @@ async function openRemote(spec2, options) {
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", ")), asked).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   const keptPath = (0, import_node_path19.join)(gitdir, KEPT_OBJECTS_FILE);
-  store.kept = loadKeptObjects(keptPath);
+  keepObjectsOf(store, keptPath);
   let opened;
   try {
     opened = await openCache(gitdir, url3, label7);
@@ -75137,10 +75149,8 @@ async function openRemote(spec2, options) {
   }
   if (opened) {
     early = void 0;
-    store.kept = loadKeptObjects(keptPath);
+    keepObjectsOf(store, keptPath);
   }
-  const kept2 = store.kept;
-  flushAlso(keptPath, () => saveKeptObjects(kept2));
   const resolve8 = async (ref3) => {
     const fullRef = toFullRef(ref3);
     const known = fetched.has(fullRef);
@@ -75399,7 +75409,6 @@ var init_remote = __esm({
     init_cache_dir();
     init_early_advertisement();
     init_kept_objects();
-    init_memo();
     init_warn();
     ZERO = "0000000000000000000000000000000000000000";
     DEFAULT_DEPTH = 200;
@@ -75545,7 +75554,7 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn((0, import_node_path20.join)(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
+  keepMemosIn(memoDirOf(location, cacheDir));
   return openRepo(location, {
     cacheDir,
     token: tokenOf(ctx.env),
@@ -86966,7 +86975,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = require("events");
     var { Worker } = require("worker_threads");
-    var { join: join23 } = require("path");
+    var { join: join22 } = require("path");
     var { pathToFileURL } = require("url");
     var { wait } = require_wait();
     var {
@@ -87018,7 +87027,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream4, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join23(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join22(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -87531,7 +87540,7 @@ var require_transport = __commonJS({
     var { createRequire: createRequire5 } = require("module");
     var { existsSync: existsSync4 } = require("node:fs");
     var getCallers = require_caller();
-    var { join: join23, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
+    var { join: join22, isAbsolute: isAbsolute5, sep: sep2 } = require("node:path");
     var { fileURLToPath: fileURLToPath3 } = require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -87686,7 +87695,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target2 = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join22(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -87707,7 +87716,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target2 = bundlerOverrides["pino-worker"] || join23(__dirname, "worker.js");
+        target2 = bundlerOverrides["pino-worker"] || join22(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -87734,7 +87743,7 @@ var require_transport = __commonJS({
           return origin2;
         }
         if (origin2 === "pino/file") {
-          return join23(__dirname, "..", "file.js");
+          return join22(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -88714,7 +88723,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join23 = ",";
+            let join22 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -88728,7 +88737,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join23 = `,
+                join22 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88736,13 +88745,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join23;
+                res += join22;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join22}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88763,7 +88772,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join23 = `,
+              join22 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88777,13 +88786,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join23;
+                separator = join22;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join23;
+              separator = join22;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -88824,7 +88833,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join23 = ",";
+            let join22 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -88837,7 +88846,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join23 = `,
+                join22 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -88845,13 +88854,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join23;
+                res += join22;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join22}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -88864,7 +88873,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join23 = `,
+              join22 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -88873,7 +88882,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join23;
+                separator = join22;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -88931,20 +88940,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join24 = `,
+              const join23 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join24;
+                res2 += join23;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join24}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join23}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -88960,16 +88969,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join23 = `,
+            const join22 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join23, maximumBreadth);
+              res += stringifyTypedArray(value, join22, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join23;
+              separator = join22;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -88980,13 +88989,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join23;
+                separator = join22;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join23;
+              separator = join22;
             }
             if (separator !== "") {
               res = `
@@ -89920,7 +89929,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("4e2d26b0d7b11459");
+setBuildId("930866f7e20212ef");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { remoteCacheDir } from './cache-dir.ts';
 import { parseRemoteUrl } from './credentials.ts';
 import { gitModeKnown, type NativeResult, runNative } from './native.ts';
+import { toFullRef } from './paths.ts';
 
 /** `git ls-remote` of `refs` (full names) in the cache, with native git; how remote.ts asks too. */
 export function lsRemoteArgs(refs: readonly string[]): string[] {
@@ -37,20 +38,22 @@ interface Started {
 let started: Started | undefined;
 
 /**
- * Ask the server behind `url` for `refs` now, when its cache under `cacheDir`
+ * Ask the server behind `url` for `refs` (branch names or full refs) now, when its cache under `cacheDir`
  * exists (a cold cache fetches anyway) and native git fetches. Never throws:
  * whatever is wrong (the URL, git) is found and said by the open that follows.
  */
 export function startAdvertisement(o: { url: string; cacheDir: string; token: string | undefined; refs: readonly string[] }): void {
   try {
+    // Full names, each once, in order: what openRemote asks for (its fetchRefs, as full refs).
+    const refs = [...new Set(o.refs.map(toFullRef))];
     const creds = parseRemoteUrl(o.url, o.token);
     const gitdir = remoteCacheDir(creds.url, o.cacheDir);
     if (!existsSync(join(gitdir, 'config')) || !existsSync(join(gitdir, 'HEAD'))) return;
     // Started now, not after a promise: the command's modules load in one stretch right after.
     // A git whose version is not known yet is asked by the open, in its own time.
     if (gitModeKnown() !== 'native') return;
-    const answer: Promise<EarlyAnswer> = runNative(gitdir, lsRemoteArgs(o.refs), creds).catch((error: unknown) => ({ error }));
-    started = { gitdir, refs: JSON.stringify(o.refs), answer };
+    const answer: Promise<EarlyAnswer> = runNative(gitdir, lsRemoteArgs(refs), creds).catch((error: unknown) => ({ error }));
+    started = { gitdir, refs: JSON.stringify(refs), answer };
   } catch {
     // Not asked: the open asks, and reports what is wrong.
   }

@@ -26,8 +26,9 @@
 import crypto from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MEMO_DIR } from '../memo.ts';
+import { flushAlso, MEMO_DIR } from '../memo.ts';
 import { writeFileAtomic } from './atomic-fs.ts';
+import { looseObject, sha1 } from './object-writer.ts';
 
 /** Where in a remote's cache the objects are kept: beside the memos, so a cache moved aside takes them along. */
 export const KEPT_OBJECTS_FILE = join(MEMO_DIR, 'objects-v1.bin');
@@ -60,16 +61,6 @@ export interface KeptObjects {
   added: boolean;
   /** Whether there was a file when loaded (a new one may make others of local repositories go). */
   existed: boolean;
-}
-
-/** SHA-1 of `data`: one call where node has crypto.hash (20.12+). */
-const sha1: (data: Uint8Array) => Buffer = typeof crypto.hash === 'function'
-  ? (data) => crypto.hash('sha1', data, 'buffer')
-  : (data) => crypto.createHash('sha1').update(data).digest();
-
-/** The git id of a `type` object of `bytes`. */
-export function gitObjectId(type: string, bytes: Uint8Array): string {
-  return sha1(Buffer.concat([Buffer.from(`${type} ${bytes.byteLength}\0`, 'latin1'), bytes])).toString('hex');
 }
 
 /** `<type> <size>\0` at the start of `loose`, when it is a blob's or a tree's and `size` is the rest's length. */
@@ -109,11 +100,11 @@ export function encodeKeptObjects(objects: Iterable<[string, KeptObject]>, maxBy
   for (const [oid, o] of objects) {
     if (total + o.bytes.byteLength > maxBytes) continue;
     total += o.bytes.byteLength;
-    const header = Buffer.from(`${o.type} ${o.bytes.byteLength}\0`, 'latin1');
+    const loose = looseObject(o.type, o.bytes);
     const head = Buffer.alloc(24);
     head.write(oid, 0, 20, 'hex');
-    head.writeUInt32BE(header.length + o.bytes.byteLength, 20);
-    parts.push(head, header, Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength));
+    head.writeUInt32BE(loose.length, 20);
+    parts.push(head, loose);
   }
   return Buffer.concat(parts);
 }
@@ -130,6 +121,14 @@ export function loadKeptObjects(path: string): KeptObjects {
     // None yet, or unreadable: start empty (it is only ever a shortcut).
   }
   return { path, objects: objects ?? new Map(), used: new Set(), added: false, existed };
+}
+
+/** Give `store` the objects kept at `path`, written with the memos when the run has read new ones (memo.ts flushAlso). */
+export function keepObjectsOf(store: { kept?: KeptObjects }, path: string): void {
+  const kept = loadKeptObjects(path);
+  store.kept = kept;
+  // A second call for the same file (a rebuilt cache) replaces the first.
+  flushAlso(path, () => saveKeptObjects(kept));
 }
 
 /** The kept object `oid`, noted as used; undefined when it is not kept. */

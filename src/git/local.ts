@@ -14,8 +14,7 @@ import { toCanaryError } from './errors.ts';
 import type { LockOptions } from './lock.ts';
 import { nativeCommitReader } from './native-commits.ts';
 import { gitMode } from './native.ts';
-import { loadKeptObjects, localKeptObjectsFile, saveKeptObjects } from './kept-objects.ts';
-import { flushAlso } from '../memo.ts';
+import { keepObjectsOf, localKeptObjectsFile } from './kept-objects.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
   type MissingParents, type ObjectStore, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow, walkFrom,
@@ -106,12 +105,8 @@ export async function openLocal(path: string, options: LocalOptions = {}): Promi
   const store: ObjectStore = { gitdir: layout.gitdir, cache: {}, label };
   // Long walks read on through native git when it is there (asked only once a walk is long).
   store.readCommitsInBulk = nativeCommitReader(store, async () => (await gitMode().catch(() => 'embedded')) === 'native');
-  if (options.cacheDir) {
-    // Beside the memos of local repositories, one file per repository (named by a hash of where it is).
-    const kept = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
-    store.kept = kept;
-    flushAlso(kept.path, () => saveKeptObjects(kept));
-  }
+  // Beside the memos of local repositories, one file per repository (named by a hash of where it is).
+  if (options.cacheDir) keepObjectsOf(store, localKeptObjectsFile(options.cacheDir, layout.gitdir));
   const ctx = (op: string, ref?: string) => ({ op, label, ref });
 
   const checkedOut = await checkedOutRefs(layout);

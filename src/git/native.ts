@@ -127,12 +127,17 @@ export function gitBinary(path = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
+/** What `git --version` printed for the git on PATH, when an earlier run kept it (`binary`: gitBinary()). */
+function keptVersion(binary: string | undefined): { found: true; value: string } | { found: false } {
+  return binary === undefined ? { found: false } : versions.known(binary);
+}
+
 /** The version of the git on PATH, or undefined when there is none (asked once per process, and once per binary where memos are kept). */
 function nativeVersion(): Promise<[number, number] | undefined> {
   detected ??= (async () => {
     const binary = gitBinary();
-    const known = binary === undefined ? undefined : versions.known(binary);
-    if (known?.found) return parseGitVersion(known.value);
+    const known = keptVersion(binary);
+    if (known.found) return parseGitVersion(known.value);
     const { stdout } = await run('git', ['--version'], { env: nativeEnv(undefined), timeout: 10_000 });
     if (binary !== undefined && parseGitVersion(stdout)) versions.remember(binary, stdout);
     return parseGitVersion(stdout);
@@ -150,19 +155,23 @@ function usable(v: [number, number] | undefined): boolean {
  * otherwise, and for a setting gitMode refuses.
  */
 export function gitModeKnown(setting = process.env.GIT_CANARY_GIT): GitMode | undefined {
-  const wanted = (setting ?? '').trim().toLowerCase() || 'auto';
+  const wanted = wantedMode(setting);
   if (wanted === 'embedded') return 'embedded';
   if (wanted !== 'auto' && wanted !== 'native') return undefined;
-  const binary = gitBinary();
-  const known = binary === undefined ? undefined : versions.known(binary);
-  if (!known?.found) return undefined;
+  const known = keptVersion(gitBinary());
+  if (!known.found) return undefined;
   if (usable(parseGitVersion(known.value))) return 'native';
   return wanted === 'auto' ? 'embedded' : undefined;
 }
 
+/** GIT_CANARY_GIT as written, trimmed and lower-cased; `auto` when unset or empty. */
+function wantedMode(setting: string | undefined): string {
+  return (setting ?? '').trim().toLowerCase() || 'auto';
+}
+
 /** Which git fetches into remote caches, from GIT_CANARY_GIT (auto, native, embedded). */
 export async function gitMode(setting = process.env.GIT_CANARY_GIT): Promise<GitMode> {
-  const wanted = (setting ?? '').trim().toLowerCase() || 'auto';
+  const wanted = wantedMode(setting);
   if (wanted === 'embedded') return 'embedded';
   if (wanted !== 'auto' && wanted !== 'native') {
     throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {

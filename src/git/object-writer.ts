@@ -8,7 +8,7 @@
  * CompressionStream, whose first use loads Node's fetch implementation: about
  * 0.2 s of every committing tick, for three small objects.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -18,10 +18,25 @@ import { locateObject } from './objects.ts';
 
 export type WritableType = 'blob' | 'tree' | 'commit';
 
+/** An object as git hashes and stores it: `<type> <size>\0` and its content. */
+export function looseObject(type: string, content: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${type} ${content.byteLength}\0`, 'latin1'), content]);
+}
+
+/** SHA-1 of `data`: one call where node has crypto.hash (20.12+). */
+export const sha1: (data: Uint8Array) => Buffer = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('sha1', data, 'buffer')
+  : (data) => crypto.createHash('sha1').update(data).digest();
+
+/** The git id of a `type` object of `content`. */
+export function gitObjectId(type: string, content: Uint8Array): string {
+  return sha1(looseObject(type, content)).toString('hex');
+}
+
 /** Write `content` as an object of `type` into the store at `gitdir`; its id. */
 export async function writeLooseObject(gitdir: string, cacheKey: object, type: WritableType, content: Uint8Array): Promise<string> {
-  const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, 'latin1'), content]);
-  const oid = createHash('sha1').update(raw).digest('hex');
+  const raw = looseObject(type, content);
+  const oid = sha1(raw).toString('hex');
   if (await locateObject(gitdir, cacheKey, oid)) return oid;
   const path = join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   await fsp.mkdir(dirname(path), { recursive: true });

@@ -236,10 +236,8 @@ export function parseTree(bytes: Uint8Array): TreeEntry[] {
   return out;
 }
 
-/** The entry `name` of tree `oid`, or undefined; a tree of many entries is indexed by name once. */
-async function treeEntry(store: ObjectStore, oid: string, name: string): Promise<TreeEntry | undefined> {
-  const known = knownTreeEntry(store, oid, name);
-  if (known !== MISSING) return known;
+/** The entry `name` of tree `oid` (not parsed yet: knownTreeEntry), or undefined; a tree of many entries is indexed by name once. */
+async function readTreeEntry(store: ObjectStore, oid: string, name: string): Promise<TreeEntry | undefined> {
   const entries = await readTreeEntries(store, oid);
   if (entries.length < 32) return entries.find((e) => e.path === name);
   store.treeNames ??= new Map();
@@ -276,7 +274,7 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
   for (const name of segments) {
     if (entry.type !== 'tree') return undefined;
     const known = knownTreeEntry(store, entry.oid, name);
-    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
+    const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return undefined;
     if (next.mode === SYMLINK) {
       throw new PathError('path is or goes through a symlink', {

@@ -34,8 +34,7 @@ import { findBreakage, looksLikeDamage, moveAside } from './cache-repair.ts';
 import { readRef } from './refs.ts';
 import { remoteCacheDir } from './cache-dir.ts';
 import { lsRemoteArgs, takeAdvertisement } from './early-advertisement.ts';
-import { KEPT_OBJECTS_FILE, loadKeptObjects, saveKeptObjects } from './kept-objects.ts';
-import { flushAlso } from '../memo.ts';
+import { KEPT_OBJECTS_FILE, keepObjectsOf } from './kept-objects.ts';
 import { gitWarn } from './warn.ts';
 import type { GitRepo, RefUpdate } from './types.ts';
 
@@ -404,7 +403,7 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   // The trees and files the last run read, for reading again: loaded while the server answers
   // (only the cache's own content, checked object by object; a rebuilt cache starts without).
   const keptPath = join(gitdir, KEPT_OBJECTS_FILE);
-  store.kept = loadKeptObjects(keptPath);
+  keepObjectsOf(store, keptPath);
   let opened: boolean;
   try {
     opened = await openCache(gitdir, url, label);
@@ -420,10 +419,8 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
   }
   if (opened) {
     early = undefined;
-    store.kept = loadKeptObjects(keptPath);
+    keepObjectsOf(store, keptPath);
   }
-  const kept = store.kept;
-  flushAlso(keptPath, () => saveKeptObjects(kept));
 
   const resolve = async (ref: string): Promise<string | undefined> => {
     const fullRef = toFullRef(ref);

@@ -10,7 +10,6 @@ import { NOTES_REF } from '../audit/notes.ts';
 import type { CommandContext } from '../context.ts';
 import { defaultCacheDir, remoteCacheDir } from '../git/cache-dir.ts';
 import { startAdvertisement } from '../git/early-advertisement.ts';
-import { toFullRef } from '../git/paths.ts';
 import { keepMemosIn, MEMO_DIR } from '../memo.ts';
 
 /** branches.candidate when the config does not say. */
@@ -32,6 +31,16 @@ export function tokenOf(env: CommandContext['env']): string | undefined {
   return env.GIT_CANARY_TOKEN || env.GITHUB_TOKEN || undefined;
 }
 
+/**
+ * Where the memos of the repository at `location` are kept: in a remote's
+ * cache, and for a local repository in the cache directory itself (every
+ * entry is keyed by a digest of what it was learnt from, so repositories can
+ * share the file).
+ */
+export function memoDirOf(location: string, cacheDir: string): string {
+  return join(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR);
+}
+
 /** Start asking a remote `--repo` for the session's refs; nothing for a local repository. Never throws. */
 export function askRefsEarly(ctx: Pick<CommandContext, 'options' | 'env'>): void {
   const spec = ctx.options.repo;
@@ -39,8 +48,8 @@ export function askRefsEarly(ctx: Pick<CommandContext, 'options' | 'env'>): void
   try {
     const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
     // The memos of this cache, as the session keeps them: they know which git is installed.
-    keepMemosIn(join(remoteCacheDir(spec, cacheDir), MEMO_DIR));
-    startAdvertisement({ url: spec, cacheDir, token: tokenOf(ctx.env), refs: [...new Set(sessionRefs(ctx.options.production).map(toFullRef))] });
+    keepMemosIn(memoDirOf(spec, cacheDir));
+    startAdvertisement({ url: spec, cacheDir, token: tokenOf(ctx.env), refs: sessionRefs(ctx.options.production) });
   } catch {
     // A URL or branch name that is wrong: the session says so when it opens.
   }

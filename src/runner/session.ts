@@ -3,16 +3,16 @@
  * the production branch: the only trusted source of config (a change on
  * candidate is never obeyed).
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { CommandContext } from '../context.ts';
 import { type ConfigIssue, expandString, formatPath, loadConfig, type GitCanaryConfig } from '../config/index.ts';
 import { CONFIG_LIMITS, parseSource } from '../config/source.ts';
 import { ConfigError } from '../errors.ts';
 import { discoverRepository } from '../git/discover.ts';
-import { defaultCacheDir, openRepo, remoteCacheDir } from '../git/index.ts';
-import { keepMemosIn, MEMO_DIR } from '../memo.ts';
+import { defaultCacheDir, openRepo } from '../git/index.ts';
+import { keepMemosIn } from '../memo.ts';
 import { setGitWarningHandler } from '../git/warn.ts';
-import { isUrl, sessionRefs, tokenOf } from './early.ts';
+import { isUrl, memoDirOf, sessionRefs, tokenOf } from './early.ts';
 import type { GitRepo, Identity } from '../git/types.ts';
 import { commitUrl, resolveGitHubRepository } from '../github/repository.ts';
 import { inNotify } from '../notify/env.ts';
@@ -55,10 +55,8 @@ export async function openRepository(ctx: CommandContext, access: { write: boole
   const location = repositoryLocation(ctx);
   // A stale lock broken, a broken cache rebuilt: said once, as a warning in the log.
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  // What was learnt of files (parse verdicts, route weights, the config's data) and of git is kept
-  // between runs: in a remote's cache, and for a local repository in the cache directory itself.
-  // Every entry is keyed by a digest of what it was learnt from, so repositories can share the file.
-  keepMemosIn(join(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
+  // What was learnt of files (parse verdicts, route weights, the config's data) and of git is kept between runs.
+  keepMemosIn(memoDirOf(location, cacheDir));
   return openRepo(location, {
     cacheDir,
     token: tokenOf(ctx.env),

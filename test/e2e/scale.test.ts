@@ -22,6 +22,21 @@ import { buildHistory, fillerCommits, type HistoryCommit } from '../helpers/fast
 import { changedFiles, commitsSince, expectedTrailers, openWorld, productTrailers, type Transport } from './support.ts';
 import { fleetFiles, fleetNames, fleetRelease, recordCopy } from './support-scale.ts';
 
+/**
+ * The objects kept in `file` (kept-objects.ts): there are some, every one matches its id, and each
+ * is a tree or a file (never a commit) of the repository at `gitdir`, byte for byte.
+ */
+function genuineKeptObjects(file: string, gitdir: string): NonNullable<ReturnType<typeof decodeKeptObjects>> {
+  const kept = decodeKeptObjects(readFileSync(file));
+  assert.ok(kept && kept.size > 0, 'kept, and every object in it matches its id');
+  for (const [oid, o] of kept) {
+    assert.ok(o.type === 'blob' || o.type === 'tree', `${oid} is a ${o.type}`);
+    const bytes = execFileSync('git', ['--git-dir', gitdir, 'cat-file', o.type, oid]);
+    assert.ok(bytes.equals(Buffer.from(o.bytes)), `${oid} is not the repository's ${o.type}`);
+  }
+  return kept;
+}
+
 const at = (minutes: number) => new Date(Date.UTC(2024, 0, 1) + minutes * 60_000);
 
 const serviceOf = (w: Parameters<typeof productTrailers>[0], commit: string) =>
@@ -200,9 +215,7 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       // The trees and files read, in a file of this repository's: each the repository's own object.
       const objects = readdirSync(memoDir).filter((n) => /^objects-[0-9a-f]{16}-v1\.bin$/.test(n));
       assert.equal(objects.length, 1, readdirSync(memoDir).join(', '));
-      const kept = decodeKeptObjects(readFileSync(join(memoDir, objects[0]!)));
-      assert.ok(kept && kept.size > 0);
-      for (const [oid, o] of kept) assert.ok(execFileSync('git', ['--git-dir', w.dir, 'cat-file', o.type, oid]).equals(Buffer.from(o.bytes)), oid);
+      genuineKeptObjects(join(memoDir, objects[0]!), w.dir);
       const memos = JSON.parse(readFileSync(join(memoDir, file!), 'utf8')) as Record<string, Record<string, unknown>>;
       assert.equal(Object.keys(memos['config-data'] ?? {}).length, 1, 'the config that loaded');
       const second = await w.tick({ at: at(3), env });
@@ -230,14 +243,7 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       assert.equal(first.of(names[1]!).decision, 'start');
       const gitdir = remoteCacheDir(w.spec, w.cacheDir!);
       const file = join(gitdir, KEPT_OBJECTS_FILE);
-      const kept = decodeKeptObjects(readFileSync(file));
-      assert.ok(kept && kept.size > 0, 'kept, and every object in it matches its id');
-      // Each is the cache's own object, byte for byte, and a tree or a file, never a commit.
-      for (const [oid, o] of kept) {
-        assert.ok(o.type === 'blob' || o.type === 'tree', `${oid} is a ${o.type}`);
-        const bytes = execFileSync('git', ['--git-dir', gitdir, 'cat-file', o.type, oid]);
-        assert.ok(bytes.equals(Buffer.from(o.bytes)), `${oid} is not the cache's ${o.type}`);
-      }
+      const kept = genuineKeptObjects(file, gitdir);
       const types = new Set([...kept.values()].map((o) => o.type));
       assert.deepEqual([...types].sort(), ['blob', 'tree']);
 

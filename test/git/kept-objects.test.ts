@@ -12,8 +12,9 @@ import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  decodeKeptObjects, encodeKeptObjects, gitObjectId, type KeptObject, keepObject, loadKeptObjects, localKeptObjectsFile, saveKeptObjects,
+  decodeKeptObjects, encodeKeptObjects, type KeptObject, keepObject, loadKeptObjects, localKeptObjectsFile, saveKeptObjects,
 } from '../../src/git/kept-objects.ts';
+import { gitObjectId } from '../../src/git/object-writer.ts';
 import { listFilesAt, type ObjectStore, readFileAt, readTreeEntries } from '../../src/git/read.ts';
 import { GIT_ENV, git, tempDir } from '../helpers/git-fixtures.ts';
 

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-FUR76MFS.js";
+} from "./chunk-YJDI6FSY.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-M4GUXMNZ.js";
+} from "./chunk-BVRXEWOO.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -25,7 +25,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   formatCommitMessage,
   parsedCommit,
@@ -38,7 +38,7 @@ import {
 import {
   NOTES_REF,
   appendNote
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import {
   CanaryError,
   ConfigError,

@@ -4,14 +4,14 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-AXZ5G4ZW.js";
+} from "./chunk-GLHK7GZX.js";
 import {
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
   resolveGitHubRepository
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   parsedCommit
 } from "./chunk-IVUUAOBA.js";
@@ -21,7 +21,7 @@ import {
 import {
   NOTES_REF,
   toFullRef
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import {
   CanaryError,
   GitConflictError,

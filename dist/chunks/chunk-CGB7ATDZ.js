@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-AXZ5G4ZW.js";
+} from "./chunk-GLHK7GZX.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

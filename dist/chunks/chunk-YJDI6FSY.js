@@ -6,7 +6,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   commitTime,
   parsedCommit,
@@ -15,7 +15,7 @@ import {
 import {
   NOTES_REF,
   notePaths
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import {
   CanaryError,
   GitError

@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-NWFQFOGS.js";
-import "./chunk-M4GUXMNZ.js";
+} from "./chunk-467SFGFJ.js";
+import "./chunk-BVRXEWOO.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -278,11 +278,14 @@ function gitBinary(path = process.env.PATH ?? "") {
   }
   return void 0;
 }
+function keptVersion(binary) {
+  return binary === void 0 ? { found: false } : versions.known(binary);
+}
 function nativeVersion() {
   detected ??= (async () => {
     const binary = gitBinary();
-    const known = binary === void 0 ? void 0 : versions.known(binary);
-    if (known?.found) return parseGitVersion(known.value);
+    const known = keptVersion(binary);
+    if (known.found) return parseGitVersion(known.value);
     const { stdout } = await run("git", ["--version"], { env: nativeEnv(void 0), timeout: 1e4 });
     if (binary !== void 0 && parseGitVersion(stdout)) versions.remember(binary, stdout);
     return parseGitVersion(stdout);
@@ -293,17 +296,19 @@ function usable(v) {
   return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
 }
 function gitModeKnown(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  const wanted = wantedMode(setting);
   if (wanted === "embedded") return "embedded";
   if (wanted !== "auto" && wanted !== "native") return void 0;
-  const binary = gitBinary();
-  const known = binary === void 0 ? void 0 : versions.known(binary);
-  if (!known?.found) return void 0;
+  const known = keptVersion(gitBinary());
+  if (!known.found) return void 0;
   if (usable(parseGitVersion(known.value))) return "native";
   return wanted === "auto" ? "embedded" : void 0;
 }
+function wantedMode(setting) {
+  return (setting ?? "").trim().toLowerCase() || "auto";
+}
 async function gitMode(setting = process.env.GIT_CANARY_GIT) {
-  const wanted = (setting ?? "").trim().toLowerCase() || "auto";
+  const wanted = wantedMode(setting);
   if (wanted === "embedded") return "embedded";
   if (wanted !== "auto" && wanted !== "native") {
     throw new GitError(`GIT_CANARY_GIT=${JSON.stringify(setting)} is not one of auto, native, embedded`, {
@@ -351,29 +356,6 @@ function partialCloneSettings(maxBytes) {
     "remote.origin.partialclonefilter": blobFilter(maxBytes),
     "extensions.partialclone": "origin"
   };
-}
-
-// src/git/early-advertisement.ts
-function lsRemoteArgs(refs) {
-  return ["-c", "protocol.version=1", "ls-remote", "origin", ...refs];
-}
-var started;
-function startAdvertisement(o) {
-  try {
-    const creds = parseRemoteUrl(o.url, o.token);
-    const gitdir = remoteCacheDir(creds.url, o.cacheDir);
-    if (!existsSync(join3(gitdir, "config")) || !existsSync(join3(gitdir, "HEAD"))) return;
-    if (gitModeKnown() !== "native") return;
-    const answer = runNative(gitdir, lsRemoteArgs(o.refs), creds).catch((error) => ({ error }));
-    started = { gitdir, refs: JSON.stringify(o.refs), answer };
-  } catch {
-  }
-}
-function takeAdvertisement(gitdir, refs) {
-  if (!started || started.gitdir !== gitdir || started.refs !== JSON.stringify(refs)) return void 0;
-  const { answer } = started;
-  started = void 0;
-  return answer;
 }
 
 // src/git/paths.ts
@@ -436,6 +418,30 @@ function isValidRefName(ref) {
   return ref.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
 
+// src/git/early-advertisement.ts
+function lsRemoteArgs(refs) {
+  return ["-c", "protocol.version=1", "ls-remote", "origin", ...refs];
+}
+var started;
+function startAdvertisement(o) {
+  try {
+    const refs = [...new Set(o.refs.map(toFullRef))];
+    const creds = parseRemoteUrl(o.url, o.token);
+    const gitdir = remoteCacheDir(creds.url, o.cacheDir);
+    if (!existsSync(join3(gitdir, "config")) || !existsSync(join3(gitdir, "HEAD"))) return;
+    if (gitModeKnown() !== "native") return;
+    const answer = runNative(gitdir, lsRemoteArgs(refs), creds).catch((error) => ({ error }));
+    started = { gitdir, refs: JSON.stringify(refs), answer };
+  } catch {
+  }
+}
+function takeAdvertisement(gitdir, refs) {
+  if (!started || started.gitdir !== gitdir || started.refs !== JSON.stringify(refs)) return void 0;
+  const { answer } = started;
+  started = void 0;
+  return answer;
+}
+
 // src/runner/early.ts
 var DEFAULT_CANDIDATE = "candidate";
 var isUrl = (spec) => /^https?:\/\//i.test(spec);
@@ -445,13 +451,16 @@ function sessionRefs(production) {
 function tokenOf(env) {
   return env.GIT_CANARY_TOKEN || env.GITHUB_TOKEN || void 0;
 }
+function memoDirOf(location, cacheDir) {
+  return join4(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR);
+}
 function askRefsEarly(ctx) {
   const spec = ctx.options.repo;
   if (!isUrl(spec)) return;
   try {
     const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
-    keepMemosIn(join4(remoteCacheDir(spec, cacheDir), MEMO_DIR));
-    startAdvertisement({ url: spec, cacheDir, token: tokenOf(ctx.env), refs: [...new Set(sessionRefs(ctx.options.production).map(toFullRef))] });
+    keepMemosIn(memoDirOf(spec, cacheDir));
+    startAdvertisement({ url: spec, cacheDir, token: tokenOf(ctx.env), refs: sessionRefs(ctx.options.production) });
   } catch {
   }
 }
@@ -473,15 +482,16 @@ export {
   runNative,
   blobFilter,
   partialCloneSettings,
-  lsRemoteArgs,
-  takeAdvertisement,
   isSha,
   splitRepoPath,
   toFullRef,
   shortRef,
+  lsRemoteArgs,
+  takeAdvertisement,
   DEFAULT_CANDIDATE,
   isUrl,
   sessionRefs,
   tokenOf,
+  memoDirOf,
   askRefsEarly
 };

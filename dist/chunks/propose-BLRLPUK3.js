@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-HQ5TB5NB.js";
-import "./chunk-MQAKURUH.js";
+} from "./chunk-WAUKNEV3.js";
+import "./chunk-CGB7ATDZ.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-AXZ5G4ZW.js";
+} from "./chunk-GLHK7GZX.js";
 import {
   readFiles
-} from "./chunk-FUR76MFS.js";
-import "./chunk-M4GUXMNZ.js";
+} from "./chunk-YJDI6FSY.js";
+import "./chunk-BVRXEWOO.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -14,6 +14,7 @@ import {
   isSha,
   isUrl,
   lsRemoteArgs,
+  memoDirOf,
   nativeEnv,
   parseRemoteUrl,
   partialCloneSettings,
@@ -27,7 +28,7 @@ import {
   takeAdvertisement,
   toFullRef,
   tokenOf
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import {
   MEMO_DIR,
   TextMemo,
@@ -20740,7 +20741,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join14(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -21153,7 +21154,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock2(
             key,
-            async () => fs2.write(join15(gitdir, key), `${value.trim()}
+            async () => fs2.write(join14(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -21177,7 +21178,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `${value.trim()}
+          async () => fs2.write(join14(gitdir, ref2), `${value.trim()}
 `, "utf8")
         );
       }
@@ -21195,7 +21196,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref2);
         await acquireLock2(
           ref2,
-          async () => fs2.write(join15(gitdir, ref2), `ref: ${value.trim()}
+          async () => fs2.write(join14(gitdir, ref2), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -21222,7 +21223,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs2, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref2) => fs2.rm(join15(gitdir, ref2))));
+        await Promise.all(refs.map((ref2) => fs2.rm(join14(gitdir, ref2))));
         let text = await acquireLock2(
           "packed-refs",
           async () => fs2.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -22397,7 +22398,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -23289,9 +23290,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object2);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join14(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join14(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23386,9 +23387,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs2, dir } = this;
-        const names = await fs2.readdir(join15(dir, filepath));
+        const names = await fs2.readdir(join14(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join14(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -23668,7 +23669,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries2.length) {
         await Promise.all(
           entries2.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join14(filepath, entry);
             return fs2.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive2(fs2, subpath) : fs2.rm(subpath);
@@ -23978,7 +23979,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname10(dotgit), submoduleGitdir);
+          const gitdir = join14(dirname10(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -24021,7 +24022,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2 = "HEAD",
       cache: cache2 = {}
     }) {
@@ -24113,17 +24114,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs2, dir, gitdir = join15(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs2, dir, gitdir = join14(dir, ".git"), filepath }) {
         if (basename6(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join14(gitdir, "info", "exclude");
         if (await fs2.exists(excludesFile)) {
           excludes = await fs2.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join14(dir, ".gitignore"),
             filepath
           }
         ];
@@ -24132,7 +24133,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join14(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -24215,7 +24216,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {},
       force = false,
@@ -24279,17 +24280,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs2.lstat(join15(dir, currentFilepath));
+        const stats = await fs2.lstat(join14(dir, currentFilepath));
         if (!stats) throw new NotFoundError2(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs2.readdir(join15(dir, currentFilepath));
+          const children = await fs2.readdir(join14(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child2) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join14(currentFilepath, child2)],
                 index: index2,
                 force,
                 parallel,
@@ -24303,7 +24304,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs2,
-                filepath: [join15(currentFilepath, child2)],
+                filepath: [join14(currentFilepath, child2)],
                 index: index2,
                 force,
                 parallel,
@@ -24312,7 +24313,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join15(dir, currentFilepath), { autocrlf });
+          const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs2.read(join14(dir, currentFilepath), { autocrlf });
           if (object2 === null) throw new NotFoundError2(currentFilepath);
           const oid = await _writeObject({ fs: fs2, gitdir, type: "blob", object: object2 });
           index2.insert({ filepath: currentFilepath, stats, oid });
@@ -24340,7 +24341,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -24813,7 +24814,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       note,
@@ -24883,7 +24884,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote,
       url: url2,
       force = false
@@ -24953,7 +24954,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       tagger: _tagger,
       message = ref2,
@@ -25036,7 +25037,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       object: object2,
       checkout: checkout2 = false,
@@ -25697,7 +25698,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -25783,7 +25784,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       index: index2,
       ourOid,
       baseOid,
@@ -26056,7 +26057,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs2, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join14(dir, filepath);
       const stats = await fs2.lstat(currentFilepath);
       if (!stats) throw new NotFoundError2(currentFilepath);
       if (stats.isDirectory())
@@ -26225,7 +26226,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs2.lstat(join15(dir, filepath))
+                  stats: await fs2.lstat(join14(dir, filepath))
                 });
               return {
                 method: "write",
@@ -26238,7 +26239,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock2(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join14(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs2.rmdir(currentFilepath);
@@ -26438,7 +26439,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {},
       committer,
@@ -26956,7 +26957,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs2, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock2(filepath, async function() {
           const text = await fs2.read(filepath, { encoding: "utf8" });
@@ -26977,7 +26978,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs2, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock2(filepath, async function() {
@@ -27547,7 +27548,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join14(gitdir, res.packfile);
         await fs2.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -27563,7 +27564,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs2.exists(gitdir + "/config")) return;
@@ -27677,7 +27678,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       url: url2,
       corsProxy = void 0,
       ref: ref2 = void 0,
@@ -27740,7 +27741,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       message,
       author,
       committer,
@@ -27789,7 +27790,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -27830,7 +27831,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2
     }) {
       try {
@@ -27848,7 +27849,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27868,7 +27869,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
@@ -27890,7 +27891,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref2 = ref2.startsWith("refs/tags/") ? ref2 : `refs/tags/${ref2}`;
       await GitRefManager.deleteRef({ fs: fs2, gitdir, ref: ref2 });
     }
-    async function deleteTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function deleteTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("ref", ref2);
@@ -27919,7 +27920,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs2.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs2.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -27962,7 +27963,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -27983,7 +27984,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs2, dir, gitdir = join15(dir, ".git"), ref: ref2 }) {
+    async function expandRef({ fs: fs2, dir, gitdir = join14(dir, ".git"), ref: ref2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28275,7 +28276,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -28333,7 +28334,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       remote,
       remoteRef,
@@ -28389,7 +28390,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       cache: cache2 = {}
     }) {
@@ -28411,7 +28412,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs2, filepath }) {
-      if (await fs2.exists(join15(filepath, ".git"))) {
+      if (await fs2.exists(join14(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname10(filepath);
@@ -28431,7 +28432,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs2, dir, gitdir = join15(dir, ".git"), path }) {
+    async function getConfig({ fs: fs2, dir, gitdir = join14(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -28455,7 +28456,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path
     }) {
       try {
@@ -28644,7 +28645,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join14(dir, filepath);
         const pack = await fs2.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -28665,7 +28666,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -28693,7 +28694,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -28767,7 +28768,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -28796,7 +28797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
@@ -28820,7 +28821,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
@@ -28877,17 +28878,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join14(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join14(prefix, entry.path));
         }
       }
     }
     async function listFiles2({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       cache: cache2 = {}
     }) {
@@ -28932,7 +28933,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       cache: cache2 = {}
     }) {
@@ -28956,7 +28957,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
@@ -28981,7 +28982,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29080,7 +29081,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -29133,7 +29134,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join14(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -29150,7 +29151,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join14(parentPath, entry.path)
             });
           });
         }
@@ -29335,7 +29336,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref: ref2 = "HEAD",
       depth,
@@ -29375,7 +29376,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -29452,7 +29453,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -29495,7 +29496,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs2.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs2.write(join14(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -29506,7 +29507,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       write = false,
       cache: cache2 = {}
@@ -29538,7 +29539,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       url: url2,
       remote,
@@ -29608,7 +29609,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       start,
       finish
     }) {
@@ -29656,7 +29657,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs2,
       cache: cache2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -29959,7 +29960,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       remoteRef,
       remote = "origin",
@@ -30035,7 +30036,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath,
       cache: cache2 = {}
@@ -30061,7 +30062,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30102,7 +30103,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       cache: cache2 = {}
@@ -30129,7 +30130,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -30218,7 +30219,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache: cache2 = {}
     }) {
@@ -30242,7 +30243,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath = void 0,
       cache: cache2 = {}
@@ -30268,7 +30269,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {}
     }) {
@@ -30344,7 +30345,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "refs/notes/commits",
       oid,
       author: _author,
@@ -30432,7 +30433,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       oldref,
       checkout: checkout2 = false
@@ -30462,7 +30463,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref: ref2,
       cache: cache2 = {}
@@ -30510,7 +30511,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object2 = dir && await fs2.read(join15(dir, filepath));
+        const object2 = dir && await fs2.read(join14(dir, filepath));
         if (object2) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -30518,7 +30519,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object: object2
           });
           if (oid === workdirOid) {
-            stats = await fs2.lstat(join15(dir, filepath));
+            stats = await fs2.lstat(join14(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -30538,7 +30539,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       depth
     }) {
@@ -30563,7 +30564,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path,
       value,
       append = false
@@ -30631,7 +30632,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs2, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs2, dir, gitdir = join14(dir, ".git") }) {
         Object.assign(this, {
           fs: fs2,
           dir,
@@ -30661,7 +30662,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join14(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -30669,7 +30670,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join14(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -30975,7 +30976,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -30998,7 +30999,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem2(fs2);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -31028,7 +31029,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache: cache2 = {},
       refresh = true
@@ -31067,7 +31068,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs2.lstat(join15(dir, filepath));
+        const stats = await fs2.lstat(join14(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs2, dir, filepath }));
@@ -31077,7 +31078,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs2, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object2 = await fs2.read(join15(dir, filepath), { autocrlf });
+            const object2 = await fs2.read(join14(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -31138,7 +31139,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries2.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join14(parent, segment);
       }
       return true;
     }
@@ -31187,7 +31188,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2 = "HEAD",
       filepaths = ["."],
       filter,
@@ -31260,7 +31261,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       object: object2,
       force = false
@@ -31292,7 +31293,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       cache: cache2 = {},
       filepath,
       oid,
@@ -31312,7 +31313,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs2, gitdir: updatedGitdir, cache: cache2 },
             async function(index2) {
               if (!force) {
-                const fileStats2 = await fs2.lstat(join15(dir, filepath));
+                const fileStats2 = await fs2.lstat(join14(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -31330,7 +31331,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs2.lstat(join15(dir, filepath));
+          fileStats = await fs2.lstat(join14(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError2(
               `file at "${filepath}" on disk and "remove" not set`
@@ -31351,7 +31352,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join15(dir, filepath)) : await fs2.read(join15(dir, filepath));
+              const object2 = stats.isSymbolicLink() ? await fs2.readlink(join14(dir, filepath)) : await fs2.read(join14(dir, filepath));
               oid = await _writeObject({
                 fs: fs2,
                 gitdir: updatedGitdir,
@@ -31395,7 +31396,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk3({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       trees,
       map,
       reduce: reduce2,
@@ -31423,7 +31424,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs2, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs2, dir, gitdir = join14(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31445,7 +31446,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs2,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -31467,7 +31468,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       type,
       object: object2,
       format = "parsed",
@@ -31513,7 +31514,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref: ref2,
       value,
       force = false,
@@ -31568,7 +31569,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs2, dir, gitdir = join15(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs2, dir, gitdir = join14(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -31585,7 +31586,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs2, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs2, dir, gitdir = join14(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs2);
         assertParameter("gitdir", gitdir);
@@ -44342,7 +44343,7 @@ function commitUrl(env, repo, sha) {
 }
 
 // src/runner/session.ts
-import { isAbsolute as isAbsolute3, join as join14, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 
 // src/git/discover.ts
 import { readFileSync, realpathSync, statSync } from "node:fs";
@@ -44876,7 +44877,7 @@ var fsForWrites = new FileSystem(atomicFs);
 var import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
 
 // src/git/object-writer.ts
-import { createHash as createHash2, randomBytes } from "node:crypto";
+import crypto2, { randomBytes } from "node:crypto";
 import { promises as fsp2 } from "node:fs";
 import { dirname as dirname3, join as join4 } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -45031,9 +45032,13 @@ async function objectSize(gitdir, cacheKey, oid) {
 }
 
 // src/git/object-writer.ts
+function looseObject(type, content) {
+  return Buffer.concat([Buffer.from(`${type} ${content.byteLength}\0`, "latin1"), content]);
+}
+var sha1 = typeof crypto2.hash === "function" ? (data) => crypto2.hash("sha1", data, "buffer") : (data) => crypto2.createHash("sha1").update(data).digest();
 async function writeLooseObject(gitdir, cacheKey, type, content) {
-  const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, "latin1"), content]);
-  const oid = createHash2("sha1").update(raw).digest("hex");
+  const raw = looseObject(type, content);
+  const oid = sha1(raw).toString("hex");
   if (await locateObject(gitdir, cacheKey, oid)) return oid;
   const path = join4(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
   await fsp2.mkdir(dirname3(path), { recursive: true });
@@ -45055,17 +45060,16 @@ import { promises as fsp5 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/git/kept-objects.ts
-import crypto2 from "node:crypto";
+import crypto3 from "node:crypto";
 import { promises as fsp3, readFileSync as readFileSync2 } from "node:fs";
 import { basename as basename2, dirname as dirname4, join as join5 } from "node:path";
 var KEPT_OBJECTS_FILE = join5(MEMO_DIR, "objects-v1.bin");
 function localKeptObjectsFile(cacheDir, gitdir) {
-  return join5(cacheDir, MEMO_DIR, `objects-${crypto2.createHash("sha256").update(gitdir).digest("hex").slice(0, 16)}-v1.bin`);
+  return join5(cacheDir, MEMO_DIR, `objects-${crypto3.createHash("sha256").update(gitdir).digest("hex").slice(0, 16)}-v1.bin`);
 }
 var MAGIC = Buffer.from("GCOBJS1\n", "latin1");
 var KEPT_OBJECTS_MAX_BYTES = 8 * 1024 * 1024;
 var KEPT_OBJECT_MAX_BYTES = 1024 * 1024;
-var sha1 = typeof crypto2.hash === "function" ? (data) => crypto2.hash("sha1", data, "buffer") : (data) => crypto2.createHash("sha1").update(data).digest();
 function looseHeader(loose) {
   const nul = loose.indexOf(0);
   if (nul < 0 || nul > 32) return void 0;
@@ -45095,11 +45099,11 @@ function encodeKeptObjects(objects2, maxBytes = KEPT_OBJECTS_MAX_BYTES) {
   for (const [oid, o] of objects2) {
     if (total + o.bytes.byteLength > maxBytes) continue;
     total += o.bytes.byteLength;
-    const header = Buffer.from(`${o.type} ${o.bytes.byteLength}\0`, "latin1");
+    const loose = looseObject(o.type, o.bytes);
     const head = Buffer.alloc(24);
     head.write(oid, 0, 20, "hex");
-    head.writeUInt32BE(header.length + o.bytes.byteLength, 20);
-    parts.push(head, header, Buffer.from(o.bytes.buffer, o.bytes.byteOffset, o.bytes.byteLength));
+    head.writeUInt32BE(loose.length, 20);
+    parts.push(head, loose);
   }
   return Buffer.concat(parts);
 }
@@ -45113,6 +45117,11 @@ function loadKeptObjects(path) {
   } catch {
   }
   return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false, existed };
+}
+function keepObjectsOf(store, path) {
+  const kept = loadKeptObjects(path);
+  store.kept = kept;
+  flushAlso(path, () => saveKeptObjects(kept));
 }
 function keptObject(kept, oid) {
   const o = kept?.objects.get(oid);
@@ -45447,9 +45456,7 @@ function parseTree(bytes) {
   }
   return out;
 }
-async function treeEntry(store, oid, name) {
-  const known = knownTreeEntry(store, oid, name);
-  if (known !== MISSING) return known;
+async function readTreeEntry(store, oid, name) {
   const entries2 = await readTreeEntries(store, oid);
   if (entries2.length < 32) return entries2.find((e) => e.path === name);
   store.treeNames ??= /* @__PURE__ */ new Map();
@@ -45472,7 +45479,7 @@ async function findEntry(store, treeOid, segments2, path) {
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
     const known = knownTreeEntry(store, entry.oid, name);
-    const next = known === MISSING ? await treeEntry(store, entry.oid, name) : known;
+    const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
     if (next.mode === SYMLINK) {
       throw new PathError("path is or goes through a symlink", {
@@ -46625,11 +46632,7 @@ async function openLocal(path, options = {}) {
   const label7 = root;
   const store = { gitdir: layout.gitdir, cache: {}, label: label7 };
   store.readCommitsInBulk = nativeCommitReader(store, async () => await gitMode().catch(() => "embedded") === "native");
-  if (options.cacheDir) {
-    const kept = loadKeptObjects(localKeptObjectsFile(options.cacheDir, layout.gitdir));
-    store.kept = kept;
-    flushAlso(kept.path, () => saveKeptObjects(kept));
-  }
+  if (options.cacheDir) keepObjectsOf(store, localKeptObjectsFile(options.cacheDir, layout.gitdir));
   const ctx = (op, ref2) => ({ op, label: label7, ref: ref2 });
   const checkedOut = await checkedOutRefs(layout);
   for (const branch of options.protectedBranches ?? []) {
@@ -47195,7 +47198,7 @@ async function openRemote(spec2, options) {
     early = { refs, answer: nativeAdvertisement(refs, network().ctx("fetch", refs.map(shortRef).join(", ")), asked).then((found) => ({ refs: found }), (error2) => ({ error: error2 })) };
   }
   const keptPath = join13(gitdir, KEPT_OBJECTS_FILE);
-  store.kept = loadKeptObjects(keptPath);
+  keepObjectsOf(store, keptPath);
   let opened;
   try {
     opened = await openCache(gitdir, url2, label7);
@@ -47210,10 +47213,8 @@ async function openRemote(spec2, options) {
   }
   if (opened) {
     early = void 0;
-    store.kept = loadKeptObjects(keptPath);
+    keepObjectsOf(store, keptPath);
   }
-  const kept = store.kept;
-  flushAlso(keptPath, () => saveKeptObjects(kept));
   const resolve5 = async (ref2) => {
     const fullRef = toFullRef(ref2);
     const known = fetched.has(fullRef);
@@ -47496,7 +47497,7 @@ async function openRepository(ctx, access) {
   const cacheDir = ctx.options.cacheDir ?? defaultCacheDir(ctx.env);
   const location = repositoryLocation(ctx);
   setGitWarningHandler((message, data) => ctx.log.warn(data, message));
-  keepMemosIn(join14(isUrl(location) ? remoteCacheDir(location, cacheDir) : cacheDir, MEMO_DIR));
+  keepMemosIn(memoDirOf(location, cacheDir));
   return openRepo(location, {
     cacheDir,
     token: tokenOf(ctx.env),

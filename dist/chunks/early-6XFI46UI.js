@@ -3,9 +3,10 @@ import {
   DEFAULT_CANDIDATE,
   askRefsEarly,
   isUrl,
+  memoDirOf,
   sessionRefs,
   tokenOf
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
@@ -14,6 +15,7 @@ export {
   DEFAULT_CANDIDATE,
   askRefsEarly,
   isUrl,
+  memoDirOf,
   sessionRefs,
   tokenOf
 };

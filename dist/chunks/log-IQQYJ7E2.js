@@ -4,14 +4,14 @@ import {
   log,
   parseOutcomes,
   parseSince
-} from "./chunk-GIIB2NTP.js";
+} from "./chunk-SODG34AK.js";
 import "./chunk-5JTSQVP4.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-FUR76MFS.js";
-import "./chunk-FMEX7YM4.js";
+import "./chunk-YJDI6FSY.js";
+import "./chunk-HONKVJ4V.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";

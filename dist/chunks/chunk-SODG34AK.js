@@ -10,11 +10,11 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   noteText
-} from "./chunk-FUR76MFS.js";
+} from "./chunk-YJDI6FSY.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   canaryCommits
 } from "./chunk-IVUUAOBA.js";
@@ -24,7 +24,7 @@ import {
 import {
   NOTES_REF,
   parseNote
-} from "./chunk-A7DIDY7O.js";
+} from "./chunk-WODD2JAB.js";
 import {
   currentBuildId,
   keptMemoDir,

@@ -3,14 +3,14 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-26I57LCC.js";
-import "./chunk-AXZ5G4ZW.js";
-import "./chunk-FUR76MFS.js";
-import "./chunk-M4GUXMNZ.js";
-import "./chunk-FMEX7YM4.js";
+} from "./chunk-XI5TZBDX.js";
+import "./chunk-GLHK7GZX.js";
+import "./chunk-YJDI6FSY.js";
+import "./chunk-BVRXEWOO.js";
+import "./chunk-HONKVJ4V.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-MQAKURUH.js";
+} from "./chunk-CGB7ATDZ.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-AXZ5G4ZW.js";
+} from "./chunk-GLHK7GZX.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-FUR76MFS.js";
-import "./chunk-M4GUXMNZ.js";
+} from "./chunk-YJDI6FSY.js";
+import "./chunk-BVRXEWOO.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

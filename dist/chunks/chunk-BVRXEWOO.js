@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   formatMeasured,
   formatNumber,

@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-GIIB2NTP.js";
+} from "./chunk-SODG34AK.js";
 import "./chunk-5JTSQVP4.js";
 import {
   explanation
 } from "./chunk-X3OIQ6DV.js";
-import "./chunk-FUR76MFS.js";
+import "./chunk-YJDI6FSY.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-A7DIDY7O.js";
+import "./chunk-WODD2JAB.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-MQAKURUH.js";
+} from "./chunk-CGB7ATDZ.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-AXZ5G4ZW.js";
+} from "./chunk-GLHK7GZX.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-FUR76MFS.js";
+} from "./chunk-YJDI6FSY.js";
 import {
   openSession
-} from "./chunk-FMEX7YM4.js";
+} from "./chunk-HONKVJ4V.js";
 import {
   CanaryError,
   UsageError
