@@ -4332,6 +4332,10 @@ function nativeVersion() {
   })().catch(() => void 0);
   return detected;
 }
+async function nativeGitAtLeast(min) {
+  const v = await nativeVersion();
+  return v !== void 0 && (v[0] > min[0] || v[0] === min[0] && v[1] >= min[1]);
+}
 function usable(v) {
   return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
 }
@@ -4396,7 +4400,7 @@ function partialCloneSettings(maxBytes) {
     "extensions.partialclone": "origin"
   };
 }
-var import_node_child_process, import_node_fs3, import_node_path4, import_node_util, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, STDERR_KEEP;
+var import_node_child_process, import_node_fs3, import_node_path4, import_node_util, run, MIN_NATIVE_GIT, PASSED_ENV, FIXED_CONFIG, detected, versions, REFETCH_GIT, STDERR_KEEP;
 var init_native = __esm({
   "src/git/native.ts"() {
     "use strict";
@@ -4440,6 +4444,7 @@ var init_native = __esm({
       ["http.lowSpeedTime", "120"]
     ];
     versions = new TextMemo(8, "git-version", 8);
+    REFETCH_GIT = [2, 36];
     STDERR_KEEP = 64 * 1024;
   }
 });
@@ -64803,7 +64808,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return false;
     }
-    async function hasObject({
+    async function hasObject2({
       fs: fs2,
       cache: cache2,
       gitdir,
@@ -64999,7 +65004,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             parent = await Promise.all(
               parent.map(async (p) => {
                 let oid2 = await GitRefManager.resolve({ fs: fs2, gitdir, ref: p });
-                while (await hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
+                while (await hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
                   const { type, object: object2 } = await _readObject({
                     fs: fs2,
                     cache: cache2,
@@ -67846,7 +67851,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           ref4 = await GitRefManager.expand({ fs: fs2, gitdir, ref: ref4 });
           const oid2 = await GitRefManager.resolve({ fs: fs2, gitdir, ref: ref4 });
-          if (await hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
+          if (await hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
             haves.push(oid2);
           }
         } catch (err) {
@@ -67885,7 +67890,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             const { object: object2 } = await _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
             const commit2 = new GitCommit(object2);
             const hasParents = await Promise.all(
-              commit2.headers().parent.map((oid3) => hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid3 }))
+              commit2.headers().parent.map((oid3) => hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid3 }))
             );
             const haveAllParents = hasParents.length === 0 || hasParents.every((has) => has);
             if (!haveAllParents) {
@@ -72766,7 +72771,11 @@ async function readCommitInfo(store, oid) {
 async function readTreeEntries(store, oid) {
   const known = store.trees?.get(oid);
   if (known) return known;
-  const raw = await readRaw(store, oid);
+  let raw = await readRaw(store, oid);
+  if (!raw && store.fetchTrees) {
+    await fetchTreesOnce(store, [oid]);
+    raw = await readRaw(store, oid);
+  }
   if (raw?.type !== "tree") {
     throw new GitError(raw ? `${oid} is a ${raw.type}, not a tree` : `tree ${oid} is not in the repository`, {
       where: { detail: store.label },
@@ -72778,6 +72787,12 @@ async function readTreeEntries(store, oid) {
   const entries2 = parseTree(raw.bytes);
   store.trees.set(oid, entries2);
   return entries2;
+}
+async function fetchTreesOnce(store, oids) {
+  const fetched = await store.fetchTrees(oids);
+  store.fetchedTrees ??= /* @__PURE__ */ new Set();
+  if (store.fetchedTrees.size >= COMMIT_MEMO_MAX) store.fetchedTrees.clear();
+  for (const oid of fetched) store.fetchedTrees.add(oid);
 }
 function parseTree(bytes) {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -72811,10 +72826,11 @@ function knownTreeEntry(store, oid, name) {
   if (!entries2 || entries2.length >= 32) return MISSING;
   return entries2.find((e) => e.path === name);
 }
-async function findEntry(store, treeOid, segments2, path) {
+async function findEntry(store, treeOid, segments2, path, trees) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
+    trees?.push(entry.oid);
     const known = knownTreeEntry(store, entry.oid, name);
     const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
@@ -72840,7 +72856,8 @@ async function rootTree(store, oid) {
 async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FILE_MAX_BYTES) {
   const segments2 = splitRepoPath(path);
   const tree = store.rootTrees?.get(commitOid) ?? await rootTree(store, commitOid);
-  const entry = await findEntry(store, tree, segments2, path);
+  const trees = store.fetchTrees ? [] : void 0;
+  const entry = await findEntry(store, tree, segments2, path, trees);
   if (!entry) return void 0;
   if (entry.type !== "blob") {
     const what = entry.mode === SUBMODULE ? "a submodule" : "a directory";
@@ -72852,7 +72869,7 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
   const kept2 = store.blobTexts?.texts.get(entry.oid);
   if (kept2 && kept2.bytes <= maxBytes) return kept2.text;
   const held = keptObject(store.kept, entry.oid);
-  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at3, maxBytes);
+  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at3, maxBytes, trees);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -72865,8 +72882,13 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
     });
   }
 }
-async function readSized(store, oid, path, at3, maxBytes) {
-  const size = await objectSize(store.gitdir, store.cache, oid);
+async function readSized(store, oid, path, at3, maxBytes, trees) {
+  let size = await objectSize(store.gitdir, store.cache, oid);
+  const directory = trees?.at(-1);
+  if (size === void 0 && store.fetchTrees && directory !== void 0 && !trees.some((t) => store.fetchedTrees?.has(t))) {
+    await fetchTreesOnce(store, [directory]);
+    size = await objectSize(store.gitdir, store.cache, oid);
+  }
   const named = async () => {
     const name = typeof at3 === "function" ? await at3() : at3;
     return isSha(name) ? name.slice(0, 7) : name;
@@ -73025,6 +73047,9 @@ function bulkReads(store, firstParent) {
       current?.cancel();
     }
   };
+}
+async function hasObject(store, oid) {
+  return keptObject(store.kept, oid) !== void 0 || await locateObject(store.gitdir, store.cache, oid) !== void 0;
 }
 async function hasCommit(store, oid) {
   return (await readRaw(store, oid))?.type === "commit";
@@ -74330,7 +74355,7 @@ async function findBreakage(gitdir) {
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.idx$/.test(n))) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
-  const hasObject = (oid) => {
+  const hasObject2 = (oid) => {
     const loose = (0, import_node_fs17.statSync)((0, import_node_path18.join)(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (indexHas(idx, oid)) return true;
@@ -74351,7 +74376,7 @@ async function findBreakage(gitdir) {
   for (const [name, value] of refs) {
     if (value.startsWith("ref: ")) continue;
     if (!SHA2.test(value)) return `ref ${name} holds ${JSON.stringify(value.slice(0, 60))}, not an object id`;
-    if (!hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
+    if (!hasObject2(value)) return `ref ${name} points at ${value}, which is not in the cache`;
   }
   return void 0;
 }
@@ -74967,6 +74992,16 @@ async function openCache(gitdir, url3, label7) {
     return broken !== void 0 || changed;
   });
 }
+async function recordTreesMissing(store, limit) {
+  const out = [];
+  for (const c of store.commits?.values() ?? []) {
+    if (out.length >= limit) break;
+    if (!c.message.includes(RECORD_TRAILER)) continue;
+    const tree = await rootTree(store, c.sha).catch(() => void 0);
+    if (tree && !await hasObject(store, tree)) out.push(tree);
+  }
+  return out;
+}
 async function openRemote(spec2, options) {
   const creds = parseRemoteUrl(spec2, options.token);
   const { url: url3 } = creds;
@@ -74977,6 +75012,7 @@ async function openRemote(spec2, options) {
   const store = { gitdir, cache: {}, label: label7 };
   const fetched = /* @__PURE__ */ new Set();
   const mode = await gitMode();
+  const treesOnDemand = mode === "native" && await nativeGitAtLeast(REFETCH_GIT);
   if (mode === "native") {
     store.partial = true;
     store.readCommitsInBulk = nativeCommitReader(store);
@@ -74997,33 +75033,46 @@ async function openRemote(spec2, options) {
       auth: state,
       hasCredentials: creds.source !== "none"
     });
-    const nativeFetch = async (fullRef, dest, extra) => {
-      const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
-      const fetch2 = () => nativeGit([
-        "fetch",
-        "--no-tags",
-        "--no-write-fetch-head",
-        "--no-auto-maintenance",
-        "--no-show-forced-updates",
-        "--no-recurse-submodules",
-        `--filter=${blobFilter(FILE_MAX_BYTES)}`,
-        ...extra,
-        "origin",
-        ...specs
-      ]);
-      let r = await fetch2();
+    const fetchPastAbandonedLocks = async (args) => {
+      let r = await nativeGit(args);
       const removed = /* @__PURE__ */ new Set();
       for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
         if (!await removeAbandonedGitLock(gitdir, lock)) break;
         removed.add(lock);
-        r = await fetch2();
+        r = await nativeGit(args);
       }
+      return r;
+    };
+    const nativeFetch = async (fullRef, dest, extra, filter2 = blobFilter(FILE_MAX_BYTES)) => {
+      const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
+      const r = await fetchPastAbandonedLocks(["fetch", ...FETCH_FLAGS, `--filter=${filter2}`, ...extra, "origin", ...specs]);
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx("fetch", Array.isArray(fullRef) ? fullRef.map(shortRef).join(", ") : shortRef(fullRef)));
     };
-    return { net: { fs: fsForWrites, http: http3, gitdir, cache: store.cache, url: url3, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
+    const fetchObjects = async (oids) => {
+      const r = await fetchPastAbandonedLocks(["fetch", "--refetch", ...FETCH_FLAGS, `--filter=${blobFilter(FILE_MAX_BYTES)}`, "origin", ...oids]);
+      if (r.code !== 0) throw nativeError(r.stderr, ctx("fetch", oids.length === 1 ? `tree ${oids[0]}` : `${oids.length} trees`));
+    };
+    return { net: { fs: fsForWrites, http: http3, gitdir, cache: store.cache, url: url3, onAuth, onAuthFailure }, ctx, nativeFetch, fetchObjects, authState: state };
   };
+  if (treesOnDemand) {
+    store.fetchTrees = (oids) => serialised(gitdir, async () => {
+      const want = new Set(oids);
+      for (const tree of await recordTreesMissing(store, MAX_TREES_PER_FETCH - want.size)) want.add(tree);
+      await network().fetchObjects([...want]);
+      const lacking = [];
+      for (const oid of oids) if (!await hasObject(store, oid)) lacking.push(oid);
+      if (lacking.length > 0) {
+        throw new GitError(`the server did not send tree ${lacking[0]}`, {
+          where: { detail: label7 },
+          hint: "the server lost objects or history was rewritten; refresh and read again",
+          data: { missing: lacking }
+        });
+      }
+      return [...want];
+    });
+  }
   const fetchOne = async (fullRef, haveFrom) => {
     const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
@@ -75216,7 +75265,8 @@ async function openRemote(spec2, options) {
     if (listed.size !== shallow.size) await writeShallow(gitdir, listed);
     try {
       if (mode === "native") {
-        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`]));
+        const filter2 = treesOnDemand ? "tree:0" : blobFilter(FILE_MAX_BYTES);
+        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`], filter2));
         if (!found) throw new import_isomorphic_git3.default.Errors.NotFoundError(fullRef);
       } else {
         await keepingShallow(gitdir, () => import_isomorphic_git3.default.fetch({ ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false, depth: step, relative: true }));
@@ -75383,7 +75433,7 @@ async function openRemote(spec2, options) {
   if (first2 !== void 0) await repo.resolve(first2);
   return repo;
 }
-var import_node_fs18, import_node_path19, import_isomorphic_git3, ZERO, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, nodeClient, http3, queues;
+var import_node_fs18, import_node_path19, import_isomorphic_git3, ZERO, FETCH_FLAGS, RECORD_TRAILER, MAX_TREES_PER_FETCH, DEFAULT_DEPTH, DEEPEN_GROWTH, SOCKET_IDLE_MS, nodeClient, http3, queues;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
@@ -75411,6 +75461,9 @@ var init_remote = __esm({
     init_kept_objects();
     init_warn();
     ZERO = "0000000000000000000000000000000000000000";
+    FETCH_FLAGS = ["--no-tags", "--no-write-fetch-head", "--no-auto-maintenance", "--no-show-forced-updates", "--no-recurse-submodules"];
+    RECORD_TRAILER = "\nCanary-Service: ";
+    MAX_TREES_PER_FETCH = 1e3;
     DEFAULT_DEPTH = 200;
     DEEPEN_GROWTH = 4;
     SOCKET_IDLE_MS = 12e4;
@@ -89929,7 +89982,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("930866f7e20212ef");
+setBuildId("4bb0c02661337adb");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

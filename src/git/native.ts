@@ -145,6 +145,15 @@ function nativeVersion(): Promise<[number, number] | undefined> {
   return detected;
 }
 
+/** The first git whose `fetch --refetch` asks for objects the repository has already (a tree that came without its files). */
+export const REFETCH_GIT: readonly [number, number] = [2, 36];
+
+/** Whether the git on PATH is `min` or newer (false without one). */
+export async function nativeGitAtLeast(min: readonly [number, number]): Promise<boolean> {
+  const v = await nativeVersion();
+  return v !== undefined && (v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]));
+}
+
 function usable(v: [number, number] | undefined): boolean {
   return v !== undefined && (v[0] > MIN_NATIVE_GIT[0] || (v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]));
 }

@@ -22,9 +22,21 @@ export interface ObjectStore {
   label: string;
   /**
    * A partial clone (native git's `--filter=blob:limit`): a blob a tree names
-   * but the store lacks was left out for its size.
+   * but the store lacks was left out for its size, once `fetchTrees` (when
+   * the store has it) has fetched the tree naming it and it still lacks it.
    */
   partial?: boolean;
+  /**
+   * Fetch trees the store lacks, each with everything under it but the blobs
+   * over FILE_MAX_BYTES (remote.ts: deepens bring commits only, so an older
+   * commit's tree arrives when it is first read, and a blob missing under a
+   * tree is asked for the same way before it is called too large). Resolves
+   * with every tree fetched (`oids` and any brought along) once they are in
+   * the store; rejects when the fetch fails.
+   */
+  fetchTrees?: (oids: string[]) => Promise<string[]>;
+  /** Trees `fetchTrees` fetched in this process: everything under them that is small is here. */
+  fetchedTrees?: Set<string>;
   /**
    * Commits read so far, by sha (a commit never changes): every service of a
    * tick walks the same production history, and each walk after the first
@@ -205,7 +217,11 @@ export async function readCommitInfo(store: ObjectStore, oid: string): Promise<C
 export async function readTreeEntries(store: ObjectStore, oid: string): Promise<TreeEntry[]> {
   const known = store.trees?.get(oid);
   if (known) return known;
-  const raw = await readRaw(store, oid);
+  let raw = await readRaw(store, oid);
+  if (!raw && store.fetchTrees) {
+    await fetchTreesOnce(store, [oid]);
+    raw = await readRaw(store, oid);
+  }
   if (raw?.type !== 'tree') {
     throw new GitError(raw ? `${oid} is a ${raw.type}, not a tree` : `tree ${oid} is not in the repository`, {
       where: { detail: store.label },
@@ -217,6 +233,14 @@ export async function readTreeEntries(store: ObjectStore, oid: string): Promise<
   const entries = parseTree(raw.bytes);
   store.trees.set(oid, entries);
   return entries;
+}
+
+/** `store.fetchTrees` of `oids`, remembered as fetched (a tree fetched once holds everything small under it). */
+async function fetchTreesOnce(store: ObjectStore, oids: string[]): Promise<void> {
+  const fetched = await store.fetchTrees!(oids);
+  store.fetchedTrees ??= new Set();
+  if (store.fetchedTrees.size >= COMMIT_MEMO_MAX) store.fetchedTrees.clear();
+  for (const oid of fetched) store.fetchedTrees.add(oid);
 }
 
 /** A tree object's entries: `<mode> <name>\0<20-byte id>`, repeated. */
@@ -269,10 +293,11 @@ function knownTreeEntry(store: ObjectStore, oid: string, name: string): TreeEntr
  * when some segment is absent (or a file stands where a directory should be).
  * A symlink anywhere on the way is refused: following it could leave the repo.
  */
-async function findEntry(store: ObjectStore, treeOid: string, segments: string[], path: string) {
+async function findEntry(store: ObjectStore, treeOid: string, segments: string[], path: string, trees?: string[]) {
   let entry: TreeEntry = { mode: TREE, path: '', oid: treeOid, type: 'tree' };
   for (const name of segments) {
     if (entry.type !== 'tree') return undefined;
+    trees?.push(entry.oid);
     const known = knownTreeEntry(store, entry.oid, name);
     const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return undefined;
@@ -287,14 +312,8 @@ async function findEntry(store: ObjectStore, treeOid: string, segments: string[]
   return entry;
 }
 
-/**
- * Text of `path` in commit `commitOid`, byte-exact, or undefined when absent.
- * A file over `maxBytes` (or, in a partial cache, left out for its size) is a
- * ManifestError naming it and `at` (the branch or commit asked for), found
- * from the object's header: the file itself is never read.
- */
 /** The root tree of commit `oid` (peeling tags), remembered: a commit never changes. */
-async function rootTree(store: ObjectStore, oid: string): Promise<string> {
+export async function rootTree(store: ObjectStore, oid: string): Promise<string> {
   const known = store.rootTrees?.get(oid);
   if (known) return known;
   const { tree } = await readCommitInfo(store, oid);
@@ -304,12 +323,20 @@ async function rootTree(store: ObjectStore, oid: string): Promise<string> {
   return tree;
 }
 
+/**
+ * Text of `path` in commit `commitOid`, byte-exact, or undefined when absent.
+ * A file over `maxBytes` (or, in a partial cache, left out for its size) is a
+ * ManifestError naming it and `at` (the branch or commit asked for), found
+ * from the object's header: the file itself is never read.
+ */
 export async function readFileAt(
   store: ObjectStore, commitOid: string, path: string, at: string | (() => Promise<string>) = commitOid, maxBytes = FILE_MAX_BYTES,
 ): Promise<string | undefined> {
   const segments = splitRepoPath(path);
   const tree = store.rootTrees?.get(commitOid) ?? (await rootTree(store, commitOid));
-  const entry = await findEntry(store, tree, segments, path);
+  // The trees on the way, for a partial store that may have to ask for a missing blob (readSized).
+  const trees = store.fetchTrees ? [] : undefined;
+  const entry = await findEntry(store, tree, segments, path, trees);
   if (!entry) return undefined;
   if (entry.type !== 'blob') {
     const what = entry.mode === SUBMODULE ? 'a submodule' : 'a directory';
@@ -322,7 +349,7 @@ export async function readFileAt(
   if (kept && kept.bytes <= maxBytes) return kept.text;
   // A kept file (kept-objects.ts) is its own size: neither located nor sized in a pack.
   const held = keptObject(store.kept, entry.oid);
-  const raw = held?.type === 'blob' && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes);
+  const raw = held?.type === 'blob' && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes, trees);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -339,12 +366,21 @@ export async function readFileAt(
 /**
  * Blob `oid` of `path`, read once its header says it is at most `maxBytes`:
  * a larger one (or one a partial cache left out for its size) is a
- * ManifestError naming `at`, and it is never inflated.
+ * ManifestError naming `at`, and it is never inflated. `trees`: the trees
+ * from the root to the blob's directory.
  */
 async function readSized(
-  store: ObjectStore, oid: string, path: string, at: string | (() => Promise<string>), maxBytes: number,
+  store: ObjectStore, oid: string, path: string, at: string | (() => Promise<string>), maxBytes: number, trees?: string[],
 ): Promise<{ type: string; bytes: Uint8Array }> {
-  const size = await objectSize(store.gitdir, store.cache, oid);
+  let size = await objectSize(store.gitdir, store.cache, oid);
+  const directory = trees?.at(-1);
+  if (size === undefined && store.fetchTrees && directory !== undefined && !trees!.some((t) => store.fetchedTrees?.has(t))) {
+    // Missing from a partial store: left out for its size, or never sent (a tree that came without
+    // its files: another git's lazy fetch, a server that counted it as ours). Its directory's tree,
+    // fetched with the blob filter, settles which: a blob still missing then is over the limit.
+    await fetchTreesOnce(store, [directory]);
+    size = await objectSize(store.gitdir, store.cache, oid);
+  }
   const named = async () => {
     const name = typeof at === 'function' ? await at() : at;
     return isSha(name) ? name.slice(0, 7) : name;
@@ -657,6 +693,11 @@ export class HistoryFrontier {
     }
     return edges;
   }
+}
+
+/** Whether the store holds object `oid` (kept beside the cache, packed or loose), without reading it. */
+export async function hasObject(store: ObjectStore, oid: string): Promise<boolean> {
+  return keptObject(store.kept, oid) !== undefined || (await locateObject(store.gitdir, store.cache, oid)) !== undefined;
 }
 
 /** Whether `oid` is a commit in the store (annotated tags are not peeled). */

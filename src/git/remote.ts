@@ -21,11 +21,11 @@ import { createCommitIn } from './commit.ts';
 import { authCallbacks, basicAuthorization, parseRemoteUrl, redactor } from './credentials.ts';
 import { type ErrorContext, isMissingRemoteRef, movedRef, nativeError, nativePushError, toCanaryError } from './errors.ts';
 import { assertFastForward } from './local.ts';
-import { blobFilter, gitMode, type NativeResult, partialCloneSettings, runNative } from './native.ts';
+import { blobFilter, gitMode, type NativeResult, nativeGitAtLeast, partialCloneSettings, REFETCH_GIT, runNative } from './native.ts';
 import { nativeCommitReader } from './native-commits.ts';
 import { isSha, shortRef, toFullRef } from './paths.ts';
 import {
-  type MissingParents, type ObjectStore, FILE_MAX_BYTES, HistoryFrontier, commitResolver, hasCommit, listFilesAt, logFrom, readFileAt, readShallow,
+  type MissingParents, type ObjectStore, FILE_MAX_BYTES, HistoryFrontier, commitResolver, hasCommit, hasObject, listFilesAt, logFrom, readFileAt, readShallow, rootTree,
   walkFrom,
 } from './read.ts';
 import { withCacheLock } from './cache-lock.ts';
@@ -50,6 +50,16 @@ export interface RemoteOptions {
 }
 
 const ZERO = '0000000000000000000000000000000000000000';
+/** What every native fetch into the cache leaves alone: tags, FETCH_HEAD, maintenance, submodules. */
+const FETCH_FLAGS = ['--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules'];
+/**
+ * A tree fetched for one commit brings along those of other records the walk
+ * has read (one request, not one per service): a record's trailer, as
+ * audit/trailers.ts writes it, and the reason a deep walk reads files.
+ */
+const RECORD_TRAILER = '\nCanary-Service: ';
+/** The most trees one fetch asks for. */
+const MAX_TREES_PER_FETCH = 1000;
 export const DEFAULT_DEPTH = 200;
 /** Each further deepen of one walk fetches this many times more commits than the one before. */
 export const DEEPEN_GROWTH = 4;
@@ -182,6 +192,23 @@ async function openCache(gitdir: string, url: string, label: string): Promise<bo
   });
 }
 
+/**
+ * The root trees the store lacks of the records among the commits read so
+ * far (at most `limit`, newest first): a deep walk reads a file at each
+ * service's record, and asking for them together costs one request where
+ * asking as each is read costs one a service.
+ */
+async function recordTreesMissing(store: ObjectStore, limit: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of store.commits?.values() ?? []) {
+    if (out.length >= limit) break;
+    if (!c.message.includes(RECORD_TRAILER)) continue;
+    const tree = await rootTree(store, c.sha).catch(() => undefined);
+    if (tree && !(await hasObject(store, tree))) out.push(tree);
+  }
+  return out;
+}
+
 /** Open (creating if needed) the cache for `spec` and fetch `fetchRefs`. */
 export async function openRemote(spec: string, options: RemoteOptions): Promise<GitRepo> {
   const creds = parseRemoteUrl(spec, options.token);
@@ -195,6 +222,9 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
 
   // Native git fetches (partial clone: blobs over FILE_MAX_BYTES never arrive) when installed; see native.ts.
   const mode = await gitMode();
+  // Deepens bring commits only, and trees arrive when read, where git can ask again for a tree it
+  // has (`--refetch`); an older git deepens with the trees, as before.
+  const treesOnDemand = mode === 'native' && (await nativeGitAtLeast(REFETCH_GIT));
   if (mode === 'native') {
     store.partial = true;
     // Long walks read on through native git (native-commits.ts).
@@ -215,33 +245,68 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       op, label, ref, redact, auth: state, hasCredentials: creds.source !== 'none',
     });
     /**
-     * Native `git fetch` of `fullRef` into `dest` from `origin` (the cache's
-     * remote.origin.url: the URL without credentials), blobs over the limit
-     * left out. Resolves false when the server has no such ref; other
-     * failures throw the embedded path's errors.
+     * `git <args>` (a fetch) in the cache. A lock a killed git left in the
+     * cache (we hold the cache lock): removed, and the fetch asked again, once
+     * per lock; a fetch that fails taking its lock has changed nothing.
      */
-    const nativeFetch = async (fullRef: string | string[], dest: string | undefined, extra: string[]): Promise<boolean> => {
-      const specs = Array.isArray(fullRef) ? fullRef.map((r) => `+${r}:${trackingRef(r)}`) : [`+${fullRef}:${dest}`];
-      const fetch = () => nativeGit([
-        'fetch', '--no-tags', '--no-write-fetch-head', '--no-auto-maintenance', '--no-show-forced-updates', '--no-recurse-submodules',
-        `--filter=${blobFilter(FILE_MAX_BYTES)}`, ...extra, 'origin', ...specs,
-      ]);
-      let r = await fetch();
-      // A lock a killed git left in the cache (we hold the cache lock): removed, and the fetch asked
-      // again, once per lock; a fetch that fails taking its lock has changed nothing.
+    const fetchPastAbandonedLocks = async (args: string[]): Promise<NativeResult> => {
+      let r = await nativeGit(args);
       const removed = new Set<string>();
       for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
         if (!(await removeAbandonedGitLock(gitdir, lock))) break;
         removed.add(lock);
-        r = await fetch();
+        r = await nativeGit(args);
       }
+      return r;
+    };
+    /**
+     * Native `git fetch` of `fullRef` into `dest` from `origin` (the cache's
+     * remote.origin.url: the URL without credentials), blobs over the limit
+     * left out (or what `filter` leaves out). Resolves false when the server
+     * has no such ref; other failures throw the embedded path's errors.
+     */
+    const nativeFetch = async (fullRef: string | string[], dest: string | undefined, extra: string[], filter = blobFilter(FILE_MAX_BYTES)): Promise<boolean> => {
+      const specs = Array.isArray(fullRef) ? fullRef.map((r) => `+${r}:${trackingRef(r)}`) : [`+${fullRef}:${dest}`];
+      const r = await fetchPastAbandonedLocks(['fetch', ...FETCH_FLAGS, `--filter=${filter}`, ...extra, 'origin', ...specs]);
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx('fetch', Array.isArray(fullRef) ? fullRef.map(shortRef).join(', ') : shortRef(fullRef)));
     };
+    /**
+     * Native `git fetch` of the objects `oids` (trees), each with everything
+     * under it but the blobs over the limit, into no ref. `--refetch`: no
+     * negotiation, as git's own lazy fetch in a partial clone (a "have" would
+     * make the server leave out every object it thinks that commit brought,
+     * and the commits a deepen brings come without their trees), and asked
+     * for even when the cache has it (a tree that came without its files).
+     */
+    const fetchObjects = async (oids: string[]): Promise<void> => {
+      const r = await fetchPastAbandonedLocks(['fetch', '--refetch', ...FETCH_FLAGS, `--filter=${blobFilter(FILE_MAX_BYTES)}`, 'origin', ...oids]);
+      if (r.code !== 0) throw nativeError(r.stderr, ctx('fetch', oids.length === 1 ? `tree ${oids[0]}` : `${oids.length} trees`));
+    };
     // `net` is what isomorphic-git's fetch and push take; fetched packs are written whole or not at all (see atomic-fs.ts).
-    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
+    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url, onAuth, onAuthFailure }, ctx, nativeFetch, fetchObjects, authState: state };
   };
+
+  if (treesOnDemand) {
+    store.fetchTrees = (oids) =>
+      serialised(gitdir, async () => {
+        // Asked for even when here: a tree that came without its files (readSized) is fetched again with them.
+        const want = new Set(oids);
+        for (const tree of await recordTreesMissing(store, MAX_TREES_PER_FETCH - want.size)) want.add(tree);
+        await network().fetchObjects([...want]);
+        const lacking = [];
+        for (const oid of oids) if (!(await hasObject(store, oid))) lacking.push(oid);
+        if (lacking.length > 0) {
+          throw new GitError(`the server did not send tree ${lacking[0]}`, {
+            where: { detail: label },
+            hint: 'the server lost objects or history was rewritten; refresh and read again',
+            data: { missing: lacking },
+          });
+        }
+        return [...want];
+      });
+  }
 
   /**
    * Fetch one ref into its tracking ref; a ref the server lacks leaves no
@@ -528,7 +593,10 @@ export async function openRemote(spec: string, options: RemoteOptions): Promise<
       if (listed.size !== shallow.size) await writeShallow(gitdir, listed);
       try {
         if (mode === 'native') {
-          const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`]));
+          // Commits only: finding a record needs their messages, and the trees of the few whose
+          // files are read are fetched when read (store.fetchTrees), not those of every commit.
+          const filter = treesOnDemand ? 'tree:0' : blobFilter(FILE_MAX_BYTES);
+          const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`], filter));
           if (!found) throw new git.Errors.NotFoundError(fullRef);
         } else {
           await keepingShallow(gitdir, () =>

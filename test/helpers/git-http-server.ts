@@ -18,6 +18,8 @@ export interface GitHttpServerOptions {
   root: string;
   /** Require these Basic credentials; anything else gets 401. */
   auth?: { username: string; password: string };
+  /** Whether upload-pack honours `--filter` (default true, like GitHub and GitLab); false: it ignores filters and sends everything. */
+  filters?: boolean;
 }
 
 export interface GitHttpServer {
@@ -70,7 +72,7 @@ function handle(options: GitHttpServerOptions, req: IncomingMessage, res: Server
       GIT_CONFIG_KEY_0: 'http.receivepack',
       GIT_CONFIG_VALUE_0: 'true',
       GIT_CONFIG_KEY_1: 'uploadpack.allowFilter',
-      GIT_CONFIG_VALUE_1: 'true',
+      GIT_CONFIG_VALUE_1: options.filters === false ? 'false' : 'true',
       PATH_INFO: decodeURIComponent(url.pathname),
       QUERY_STRING: url.search.slice(1),
       REQUEST_METHOD: req.method ?? 'GET',

@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-CGB7ATDZ.js";
+} from "./chunk-WOEOI5H7.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,13 +14,13 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-GLHK7GZX.js";
+} from "./chunk-MFOQOC3Y.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-YJDI6FSY.js";
-import "./chunk-BVRXEWOO.js";
+} from "./chunk-BG5SYULH.js";
+import "./chunk-6KZ3VJPV.js";
 import {
   deriveStart,
   fromBase,
@@ -31,13 +31,13 @@ import {
   startRevision,
   unexercisedFor,
   withCanary
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   commitTime,
   parsedCommit
 } from "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -10,11 +10,11 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   noteText
-} from "./chunk-YJDI6FSY.js";
+} from "./chunk-BG5SYULH.js";
 import {
   CONFIG_FILE,
   openSession
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   canaryCommits
 } from "./chunk-IVUUAOBA.js";
@@ -24,7 +24,7 @@ import {
 import {
   NOTES_REF,
   parseNote
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import {
   currentBuildId,
   keptMemoDir,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-CGB7ATDZ.js";
+} from "./chunk-WOEOI5H7.js";
 import {
   commitDecision,
   decide,
@@ -10,14 +10,14 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-GLHK7GZX.js";
+} from "./chunk-MFOQOC3Y.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-YJDI6FSY.js";
+} from "./chunk-BG5SYULH.js";
 import {
   openSession
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   CanaryError,
   UsageError

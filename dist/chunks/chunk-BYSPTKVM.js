@@ -6,6 +6,7 @@ import {
   tryParseDuration
 } from "./chunk-3LIXOM53.js";
 import {
+  REFETCH_GIT,
   authCallbacks,
   basicAuthorization,
   blobFilter,
@@ -16,6 +17,7 @@ import {
   lsRemoteArgs,
   memoDirOf,
   nativeEnv,
+  nativeGitAtLeast,
   parseRemoteUrl,
   partialCloneSettings,
   redactor,
@@ -28,7 +30,7 @@ import {
   takeAdvertisement,
   toFullRef,
   tokenOf
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import {
   MEMO_DIR,
   TextMemo,
@@ -24358,7 +24360,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return false;
     }
-    async function hasObject({
+    async function hasObject2({
       fs: fs2,
       cache: cache2,
       gitdir,
@@ -24554,7 +24556,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             parent = await Promise.all(
               parent.map(async (p) => {
                 let oid2 = await GitRefManager.resolve({ fs: fs2, gitdir, ref: p });
-                while (await hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
+                while (await hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
                   const { type, object: object2 } = await _readObject({
                     fs: fs2,
                     cache: cache2,
@@ -27401,7 +27403,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           ref3 = await GitRefManager.expand({ fs: fs2, gitdir, ref: ref3 });
           const oid2 = await GitRefManager.resolve({ fs: fs2, gitdir, ref: ref3 });
-          if (await hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
+          if (await hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid2 })) {
             haves.push(oid2);
           }
         } catch (err) {
@@ -27440,7 +27442,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             const { object: object2 } = await _readObject({ fs: fs2, cache: cache2, gitdir, oid: oid2 });
             const commit2 = new GitCommit(object2);
             const hasParents = await Promise.all(
-              commit2.headers().parent.map((oid3) => hasObject({ fs: fs2, cache: cache2, gitdir, oid: oid3 }))
+              commit2.headers().parent.map((oid3) => hasObject2({ fs: fs2, cache: cache2, gitdir, oid: oid3 }))
             );
             const haveAllParents = hasParents.length === 0 || hasParents.every((has) => has);
             if (!haveAllParents) {
@@ -45428,7 +45430,11 @@ async function readCommitInfo(store, oid) {
 async function readTreeEntries(store, oid) {
   const known = store.trees?.get(oid);
   if (known) return known;
-  const raw = await readRaw(store, oid);
+  let raw = await readRaw(store, oid);
+  if (!raw && store.fetchTrees) {
+    await fetchTreesOnce(store, [oid]);
+    raw = await readRaw(store, oid);
+  }
   if (raw?.type !== "tree") {
     throw new GitError(raw ? `${oid} is a ${raw.type}, not a tree` : `tree ${oid} is not in the repository`, {
       where: { detail: store.label },
@@ -45440,6 +45446,12 @@ async function readTreeEntries(store, oid) {
   const entries2 = parseTree(raw.bytes);
   store.trees.set(oid, entries2);
   return entries2;
+}
+async function fetchTreesOnce(store, oids) {
+  const fetched = await store.fetchTrees(oids);
+  store.fetchedTrees ??= /* @__PURE__ */ new Set();
+  if (store.fetchedTrees.size >= COMMIT_MEMO_MAX) store.fetchedTrees.clear();
+  for (const oid of fetched) store.fetchedTrees.add(oid);
 }
 function parseTree(bytes) {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -45474,10 +45486,11 @@ function knownTreeEntry(store, oid, name) {
   if (!entries2 || entries2.length >= 32) return MISSING;
   return entries2.find((e) => e.path === name);
 }
-async function findEntry(store, treeOid, segments2, path) {
+async function findEntry(store, treeOid, segments2, path, trees) {
   let entry = { mode: TREE, path: "", oid: treeOid, type: "tree" };
   for (const name of segments2) {
     if (entry.type !== "tree") return void 0;
+    trees?.push(entry.oid);
     const known = knownTreeEntry(store, entry.oid, name);
     const next = known === MISSING ? await readTreeEntry(store, entry.oid, name) : known;
     if (!next) return void 0;
@@ -45503,7 +45516,8 @@ async function rootTree(store, oid) {
 async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FILE_MAX_BYTES) {
   const segments2 = splitRepoPath(path);
   const tree = store.rootTrees?.get(commitOid) ?? await rootTree(store, commitOid);
-  const entry = await findEntry(store, tree, segments2, path);
+  const trees = store.fetchTrees ? [] : void 0;
+  const entry = await findEntry(store, tree, segments2, path, trees);
   if (!entry) return void 0;
   if (entry.type !== "blob") {
     const what = entry.mode === SUBMODULE ? "a submodule" : "a directory";
@@ -45515,7 +45529,7 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
   const kept = store.blobTexts?.texts.get(entry.oid);
   if (kept && kept.bytes <= maxBytes) return kept.text;
   const held = keptObject(store.kept, entry.oid);
-  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes);
+  const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at, maxBytes, trees);
   const blob = raw.bytes;
   try {
     const text = utf8.decode(blob);
@@ -45528,8 +45542,13 @@ async function readFileAt(store, commitOid, path, at = commitOid, maxBytes = FIL
     });
   }
 }
-async function readSized(store, oid, path, at, maxBytes) {
-  const size = await objectSize(store.gitdir, store.cache, oid);
+async function readSized(store, oid, path, at, maxBytes, trees) {
+  let size = await objectSize(store.gitdir, store.cache, oid);
+  const directory = trees?.at(-1);
+  if (size === void 0 && store.fetchTrees && directory !== void 0 && !trees.some((t) => store.fetchedTrees?.has(t))) {
+    await fetchTreesOnce(store, [directory]);
+    size = await objectSize(store.gitdir, store.cache, oid);
+  }
   const named = async () => {
     const name = typeof at === "function" ? await at() : at;
     return isSha(name) ? name.slice(0, 7) : name;
@@ -45771,6 +45790,9 @@ var HistoryFrontier = class _HistoryFrontier {
     return edges;
   }
 };
+async function hasObject(store, oid) {
+  return keptObject(store.kept, oid) !== void 0 || await locateObject(store.gitdir, store.cache, oid) !== void 0;
+}
 async function hasCommit(store, oid) {
   return (await readRaw(store, oid))?.type === "commit";
 }
@@ -46900,7 +46922,7 @@ async function findBreakage(gitdir) {
   for (const name of names.filter((n) => /^pack-[0-9a-f]+\.idx$/.test(n))) {
     if (!names.includes(name.replace(/\.idx$/, ".pack"))) return `${name} has no pack`;
   }
-  const hasObject = (oid) => {
+  const hasObject2 = (oid) => {
     const loose = statSync3(join12(gitdir, "objects", oid.slice(0, 2), oid.slice(2)), { throwIfNoEntry: false });
     if (loose && loose.size > 0) return true;
     for (const idx of indexes) if (indexHas(idx, oid)) return true;
@@ -46921,7 +46943,7 @@ async function findBreakage(gitdir) {
   for (const [name, value] of refs) {
     if (value.startsWith("ref: ")) continue;
     if (!SHA.test(value)) return `ref ${name} holds ${JSON.stringify(value.slice(0, 60))}, not an object id`;
-    if (!hasObject(value)) return `ref ${name} points at ${value}, which is not in the cache`;
+    if (!hasObject2(value)) return `ref ${name} points at ${value}, which is not in the cache`;
   }
   return void 0;
 }
@@ -46945,6 +46967,9 @@ function looksLikeDamage(err) {
 
 // src/git/remote.ts
 var ZERO = "0000000000000000000000000000000000000000";
+var FETCH_FLAGS = ["--no-tags", "--no-write-fetch-head", "--no-auto-maintenance", "--no-show-forced-updates", "--no-recurse-submodules"];
+var RECORD_TRAILER = "\nCanary-Service: ";
+var MAX_TREES_PER_FETCH = 1e3;
 var DEFAULT_DEPTH = 200;
 var DEEPEN_GROWTH = 4;
 var SOCKET_IDLE_MS = 12e4;
@@ -47031,6 +47056,16 @@ async function openCache(gitdir, url2, label7) {
     return broken !== void 0 || changed;
   });
 }
+async function recordTreesMissing(store, limit) {
+  const out = [];
+  for (const c of store.commits?.values() ?? []) {
+    if (out.length >= limit) break;
+    if (!c.message.includes(RECORD_TRAILER)) continue;
+    const tree = await rootTree(store, c.sha).catch(() => void 0);
+    if (tree && !await hasObject(store, tree)) out.push(tree);
+  }
+  return out;
+}
 async function openRemote(spec2, options) {
   const creds = parseRemoteUrl(spec2, options.token);
   const { url: url2 } = creds;
@@ -47041,6 +47076,7 @@ async function openRemote(spec2, options) {
   const store = { gitdir, cache: {}, label: label7 };
   const fetched = /* @__PURE__ */ new Set();
   const mode = await gitMode();
+  const treesOnDemand = mode === "native" && await nativeGitAtLeast(REFETCH_GIT);
   if (mode === "native") {
     store.partial = true;
     store.readCommitsInBulk = nativeCommitReader(store);
@@ -47061,33 +47097,46 @@ async function openRemote(spec2, options) {
       auth: state,
       hasCredentials: creds.source !== "none"
     });
-    const nativeFetch = async (fullRef, dest, extra) => {
-      const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
-      const fetch = () => nativeGit([
-        "fetch",
-        "--no-tags",
-        "--no-write-fetch-head",
-        "--no-auto-maintenance",
-        "--no-show-forced-updates",
-        "--no-recurse-submodules",
-        `--filter=${blobFilter(FILE_MAX_BYTES)}`,
-        ...extra,
-        "origin",
-        ...specs
-      ]);
-      let r = await fetch();
+    const fetchPastAbandonedLocks = async (args) => {
+      let r = await nativeGit(args);
       const removed = /* @__PURE__ */ new Set();
       for (let lock = lockGitCouldNotCreate(r.stderr); r.code !== 0 && lock && !removed.has(lock); lock = lockGitCouldNotCreate(r.stderr)) {
         if (!await removeAbandonedGitLock(gitdir, lock)) break;
         removed.add(lock);
-        r = await fetch();
+        r = await nativeGit(args);
       }
+      return r;
+    };
+    const nativeFetch = async (fullRef, dest, extra, filter = blobFilter(FILE_MAX_BYTES)) => {
+      const specs = Array.isArray(fullRef) ? fullRef.map((r2) => `+${r2}:${trackingRef(r2)}`) : [`+${fullRef}:${dest}`];
+      const r = await fetchPastAbandonedLocks(["fetch", ...FETCH_FLAGS, `--filter=${filter}`, ...extra, "origin", ...specs]);
       if (r.code === 0) return true;
       if (isMissingRemoteRef(r.stderr)) return false;
       throw nativeError(r.stderr, ctx("fetch", Array.isArray(fullRef) ? fullRef.map(shortRef).join(", ") : shortRef(fullRef)));
     };
-    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url: url2, onAuth, onAuthFailure }, ctx, nativeFetch, authState: state };
+    const fetchObjects = async (oids) => {
+      const r = await fetchPastAbandonedLocks(["fetch", "--refetch", ...FETCH_FLAGS, `--filter=${blobFilter(FILE_MAX_BYTES)}`, "origin", ...oids]);
+      if (r.code !== 0) throw nativeError(r.stderr, ctx("fetch", oids.length === 1 ? `tree ${oids[0]}` : `${oids.length} trees`));
+    };
+    return { net: { fs: fsForWrites, http, gitdir, cache: store.cache, url: url2, onAuth, onAuthFailure }, ctx, nativeFetch, fetchObjects, authState: state };
   };
+  if (treesOnDemand) {
+    store.fetchTrees = (oids) => serialised(gitdir, async () => {
+      const want = new Set(oids);
+      for (const tree of await recordTreesMissing(store, MAX_TREES_PER_FETCH - want.size)) want.add(tree);
+      await network().fetchObjects([...want]);
+      const lacking = [];
+      for (const oid of oids) if (!await hasObject(store, oid)) lacking.push(oid);
+      if (lacking.length > 0) {
+        throw new GitError(`the server did not send tree ${lacking[0]}`, {
+          where: { detail: label7 },
+          hint: "the server lost objects or history was rewritten; refresh and read again",
+          data: { missing: lacking }
+        });
+      }
+      return [...want];
+    });
+  }
   const fetchOne = async (fullRef, haveFrom) => {
     const { ctx, nativeFetch, net } = network();
     const tracking = trackingRef(fullRef);
@@ -47280,7 +47329,8 @@ async function openRemote(spec2, options) {
     if (listed.size !== shallow.size) await writeShallow(gitdir, listed);
     try {
       if (mode === "native") {
-        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`]));
+        const filter = treesOnDemand ? "tree:0" : blobFilter(FILE_MAX_BYTES);
+        const found = await keepingShallow(gitdir, () => nativeFetch(fullRef, tracking, [`--deepen=${step}`], filter));
         if (!found) throw new import_isomorphic_git3.default.Errors.NotFoundError(fullRef);
       } else {
         await keepingShallow(gitdir, () => import_isomorphic_git3.default.fetch({ ...net, ref: tracking, remoteRef: fullRef, singleBranch: true, tags: false, depth: step, relative: true }));

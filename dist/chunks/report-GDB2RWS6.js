@@ -2,19 +2,19 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-SODG34AK.js";
+} from "./chunk-IX7DVC7T.js";
 import "./chunk-5JTSQVP4.js";
 import {
   explanation
 } from "./chunk-X3OIQ6DV.js";
-import "./chunk-YJDI6FSY.js";
+import "./chunk-BG5SYULH.js";
 import {
   commitUrl,
   resolveGitHubRepository
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -3,16 +3,16 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-XI5TZBDX.js";
-import "./chunk-GLHK7GZX.js";
-import "./chunk-YJDI6FSY.js";
-import "./chunk-BVRXEWOO.js";
-import "./chunk-HONKVJ4V.js";
+} from "./chunk-H3JZRTPB.js";
+import "./chunk-MFOQOC3Y.js";
+import "./chunk-BG5SYULH.js";
+import "./chunk-6KZ3VJPV.js";
+import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import {
   parseDuration
 } from "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import {
   flushMemos

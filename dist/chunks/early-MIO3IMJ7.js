@@ -6,7 +6,7 @@ import {
   memoDirOf,
   sessionRefs,
   tokenOf
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";

@@ -2,14 +2,14 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   formatRepoIssue,
   validateRepository
-} from "./chunk-467SFGFJ.js";
-import "./chunk-BVRXEWOO.js";
+} from "./chunk-UXMUTJIG.js";
+import "./chunk-6KZ3VJPV.js";
 import {
   CONFIG_FILE,
   openRepository
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -7,7 +7,7 @@ import {
   providerNames,
   renderRequestCount,
   renderTemplate
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   formatMeasured,
   formatNumber,

@@ -4,14 +4,14 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-GLHK7GZX.js";
+} from "./chunk-MFOQOC3Y.js";
 import {
   commitUrl,
   gitHubApiUrl,
   movedRef,
   openSession,
   resolveGitHubRepository
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   parsedCommit
 } from "./chunk-IVUUAOBA.js";
@@ -21,7 +21,7 @@ import {
 import {
   NOTES_REF,
   toFullRef
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import {
   CanaryError,
   GitConflictError,

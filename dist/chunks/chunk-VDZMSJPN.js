@@ -292,6 +292,11 @@ function nativeVersion() {
   })().catch(() => void 0);
   return detected;
 }
+var REFETCH_GIT = [2, 36];
+async function nativeGitAtLeast(min) {
+  const v = await nativeVersion();
+  return v !== void 0 && (v[0] > min[0] || v[0] === min[0] && v[1] >= min[1]);
+}
 function usable(v) {
   return v !== void 0 && (v[0] > MIN_NATIVE_GIT[0] || v[0] === MIN_NATIVE_GIT[0] && v[1] >= MIN_NATIVE_GIT[1]);
 }
@@ -478,6 +483,8 @@ export {
   defaultCacheDir,
   remoteCacheDir,
   nativeEnv,
+  REFETCH_GIT,
+  nativeGitAtLeast,
   gitMode,
   runNative,
   blobFilter,

@@ -1,24 +1,22 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-SODG34AK.js";
-import "./chunk-5JTSQVP4.js";
-import "./chunk-X3OIQ6DV.js";
-import "./chunk-YJDI6FSY.js";
-import "./chunk-HONKVJ4V.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-H3JZRTPB.js";
+import "./chunk-MFOQOC3Y.js";
+import "./chunk-BG5SYULH.js";
+import "./chunk-6KZ3VJPV.js";
+import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  formatTick,
+  parseDeadline,
+  tick
 };

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-GLHK7GZX.js";
+} from "./chunk-MFOQOC3Y.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

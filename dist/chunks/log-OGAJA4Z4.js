@@ -1,22 +1,24 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-WAUKNEV3.js";
-import "./chunk-CGB7ATDZ.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-IX7DVC7T.js";
+import "./chunk-5JTSQVP4.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-GLHK7GZX.js";
-import "./chunk-YJDI6FSY.js";
-import "./chunk-BVRXEWOO.js";
-import "./chunk-HONKVJ4V.js";
+import "./chunk-BG5SYULH.js";
+import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

@@ -1,17 +1,17 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-WAUKNEV3.js";
-import "./chunk-CGB7ATDZ.js";
+} from "./chunk-MVNHLA2P.js";
+import "./chunk-WOEOI5H7.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-GLHK7GZX.js";
+} from "./chunk-MFOQOC3Y.js";
 import {
   readFiles
-} from "./chunk-YJDI6FSY.js";
-import "./chunk-BVRXEWOO.js";
+} from "./chunk-BG5SYULH.js";
+import "./chunk-6KZ3VJPV.js";
 import {
   applyEdits,
   docLabel,
@@ -19,10 +19,10 @@ import {
   openSession,
   parseManifestFile,
   parsePointer
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
-import "./chunk-WODD2JAB.js";
+import "./chunk-VDZMSJPN.js";
 import "./chunk-AKTLTPEL.js";
 import "./chunk-DQCITK7L.js";
 import {

@@ -3,11 +3,11 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-YJDI6FSY.js";
+} from "./chunk-BG5SYULH.js";
 import {
   resolveAnalysis,
   runAnalysis
-} from "./chunk-BVRXEWOO.js";
+} from "./chunk-6KZ3VJPV.js";
 import {
   DEFAULT_ERROR_LIMIT,
   DEFAULT_INCONCLUSIVE_LIMIT,
@@ -25,7 +25,7 @@ import {
   releaseViews,
   revisionsOf,
   string
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   formatCommitMessage,
   parsedCommit,
@@ -38,7 +38,7 @@ import {
 import {
   NOTES_REF,
   appendNote
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import {
   CanaryError,
   ConfigError,

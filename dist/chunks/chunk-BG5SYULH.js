@@ -6,7 +6,7 @@ import {
   releaseParts,
   revisionsOf,
   routeWeightOf
-} from "./chunk-HONKVJ4V.js";
+} from "./chunk-BYSPTKVM.js";
 import {
   commitTime,
   parsedCommit,
@@ -15,7 +15,7 @@ import {
 import {
   NOTES_REF,
   notePaths
-} from "./chunk-WODD2JAB.js";
+} from "./chunk-VDZMSJPN.js";
 import {
   CanaryError,
   GitError

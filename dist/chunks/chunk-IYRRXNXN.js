@@ -3478,12 +3478,12 @@ function reportError(e, options) {
 // src/commands/index.ts
 function opening(load) {
   return async (ctx, opts) => {
-    (await import("./early-6XFI46UI.js")).askRefsEarly(ctx);
+    (await import("./early-MIO3IMJ7.js")).askRefsEarly(ctx);
     return (await load())(ctx, opts);
   };
 }
 function manual(action) {
-  return opening(async () => (await import("./manual-SYET6ZN3.js")).manualCommand(action));
+  return opening(async () => (await import("./manual-5QLHFAOX.js")).manualCommand(action));
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -3505,7 +3505,7 @@ var commands = [
       shard,
       deadline
     ],
-    run: opening(async () => (await import("./tick-L37ILE5I.js")).tick)
+    run: opening(async () => (await import("./tick-X7K45GNB.js")).tick)
   },
   {
     name: "watch",
@@ -3518,13 +3518,13 @@ var commands = [
       { ...shard, description: shard.description.replace("tick only", "each tick ticks only") },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: opening(async () => (await import("./watch-LAFJBOBU.js")).watch)
+    run: opening(async () => (await import("./watch-R7RPIMUY.js")).watch)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: opening(async () => (await import("./status-7TMCTXK3.js")).status)
+    run: opening(async () => (await import("./status-RUOZDTVD.js")).status)
   },
   {
     name: "log",
@@ -3535,7 +3535,7 @@ var commands = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: opening(async () => (await import("./log-IQQYJ7E2.js")).log)
+    run: opening(async () => (await import("./log-OGAJA4Z4.js")).log)
   },
   {
     name: "report",
@@ -3545,7 +3545,7 @@ var commands = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: opening(async () => (await import("./report-PDL4V3FT.js")).report)
+    run: opening(async () => (await import("./report-GDB2RWS6.js")).report)
   },
   {
     name: "propose",
@@ -3557,7 +3557,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: opening(async () => (await import("./propose-BLRLPUK3.js")).propose)
+    run: opening(async () => (await import("./propose-VRV54IY2.js")).propose)
   },
   {
     name: "promote",
@@ -3575,7 +3575,7 @@ var commands = [
       { flags: "--online", description: "also run each analysis query once", default: false },
       { flags: "--config <file>", description: "check this git-canary.yaml from disk (before it is committed) against production's and candidate's files" }
     ],
-    run: opening(async () => (await import("./validate-GKL5AHR7.js")).validate)
+    run: opening(async () => (await import("./validate-W2W5XCUY.js")).validate)
   },
   {
     name: "init",
@@ -3584,7 +3584,7 @@ var commands = [
       { flags: "--dir <dir>", description: "where to write the files", default: "." },
       { flags: "--force", description: "overwrite existing files" }
     ],
-    run: async (ctx, opts) => (await import("./init-BBOCJUSN.js")).init(ctx, opts)
+    run: async (ctx, opts) => (await import("./init-HPIOTGYD.js")).init(ctx, opts)
   }
 ];
 
