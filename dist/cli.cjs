@@ -52758,10 +52758,13 @@ async function observeService(o) {
   const revision = revisionsOf(service2.route) !== void 0;
   const basePristine = revision && state.phase !== "idle" ? await pristineFile(repo, service2, state, o.production) : void 0;
   const served = basePristine === void 0 ? production : { ...production, [service2.route.file]: basePristine };
+  const productionDigest = digest(service2, served, o.production);
   const releaseDigest = {
-    production: digest(service2, served, o.production),
-    // No candidate branch: no release to compare (decide() holds or does nothing).
-    candidate: candidateTip === void 0 ? "" : digest(service2, candidate, o.candidate)
+    production: productionDigest,
+    // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
+    // function of the release files' texts alone (the branch only names where an error was): the
+    // same texts on candidate are the same digest, not computed again (most services, most ticks).
+    candidate: candidateTip === void 0 ? "" : service2.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service2, candidate, o.candidate)
   };
   const tested = state.phase === "idle" ? state.last?.release : state.release;
   const observed = {
@@ -89982,7 +89985,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("4bb0c02661337adb");
+setBuildId("3b71b2748309e935");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

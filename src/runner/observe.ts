@@ -223,10 +223,14 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
   const revision = revisionsOf(service.route) !== undefined;
   const basePristine = revision && state.phase !== 'idle' ? await pristineFile(repo, service, state, o.production) : undefined;
   const served = basePristine === undefined ? production : { ...production, [service.route.file]: basePristine };
+  const productionDigest = digest(service, served, o.production);
   const releaseDigest = {
-    production: digest(service, served, o.production),
-    // No candidate branch: no release to compare (decide() holds or does nothing).
-    candidate: candidateTip === undefined ? '' : digest(service, candidate, o.candidate),
+    production: productionDigest,
+    // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
+    // function of the release files' texts alone (the branch only names where an error was): the
+    // same texts on candidate are the same digest, not computed again (most services, most ticks).
+    candidate:
+      candidateTip === undefined ? '' : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service, candidate, o.candidate),
   };
   const tested = state.phase === 'idle' ? state.last?.release : state.release;
   const observed: Observations = {

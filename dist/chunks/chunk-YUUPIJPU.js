@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-MFOQOC3Y.js";
+} from "./chunk-TOB5YCT2.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -1,16 +1,16 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-MVNHLA2P.js";
-import "./chunk-WOEOI5H7.js";
+} from "./chunk-WM2V23KM.js";
+import "./chunk-YUUPIJPU.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-MFOQOC3Y.js";
+} from "./chunk-TOB5YCT2.js";
 import {
   readFiles
-} from "./chunk-BG5SYULH.js";
+} from "./chunk-2F4ELROR.js";
 import "./chunk-6KZ3VJPV.js";
 import {
   applyEdits,

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-MFOQOC3Y.js";
+} from "./chunk-TOB5YCT2.js";
 import {
   commitUrl,
   gitHubApiUrl,

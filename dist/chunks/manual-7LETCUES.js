@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
-} from "./chunk-IX7DVC7T.js";
-import "./chunk-5JTSQVP4.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-WM2V23KM.js";
+import "./chunk-YUUPIJPU.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-BG5SYULH.js";
+import "./chunk-TOB5YCT2.js";
+import "./chunk-2F4ELROR.js";
+import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
@@ -17,8 +17,6 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  limitsOf,
-  log,
-  parseOutcomes,
-  parseSince
+  actorFrom,
+  manualCommand
 };

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-WOEOI5H7.js";
+} from "./chunk-YUUPIJPU.js";
 import {
   commitDecision,
   decide,
@@ -10,11 +10,11 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-MFOQOC3Y.js";
+} from "./chunk-TOB5YCT2.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-BG5SYULH.js";
+} from "./chunk-2F4ELROR.js";
 import {
   openSession
 } from "./chunk-BYSPTKVM.js";

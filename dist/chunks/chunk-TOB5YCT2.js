@@ -3,7 +3,7 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-BG5SYULH.js";
+} from "./chunk-2F4ELROR.js";
 import {
   resolveAnalysis,
   runAnalysis

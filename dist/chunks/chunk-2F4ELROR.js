@@ -282,10 +282,13 @@ async function observeService(o) {
   const revision = revisionsOf(service.route) !== void 0;
   const basePristine = revision && state.phase !== "idle" ? await pristineFile(repo, service, state, o.production) : void 0;
   const served = basePristine === void 0 ? production : { ...production, [service.route.file]: basePristine };
+  const productionDigest = digest(service, served, o.production);
   const releaseDigest = {
-    production: digest(service, served, o.production),
-    // No candidate branch: no release to compare (decide() holds or does nothing).
-    candidate: candidateTip === void 0 ? "" : digest(service, candidate, o.candidate)
+    production: productionDigest,
+    // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
+    // function of the release files' texts alone (the branch only names where an error was): the
+    // same texts on candidate are the same digest, not computed again (most services, most ticks).
+    candidate: candidateTip === void 0 ? "" : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service, candidate, o.candidate)
   };
   const tested = state.phase === "idle" ? state.last?.release : state.release;
   const observed = {

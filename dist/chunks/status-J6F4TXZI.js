@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-WOEOI5H7.js";
+} from "./chunk-YUUPIJPU.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,12 +14,12 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-MFOQOC3Y.js";
+} from "./chunk-TOB5YCT2.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-BG5SYULH.js";
+} from "./chunk-2F4ELROR.js";
 import "./chunk-6KZ3VJPV.js";
 import {
   deriveStart,

@@ -3,9 +3,9 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-H3JZRTPB.js";
-import "./chunk-MFOQOC3Y.js";
-import "./chunk-BG5SYULH.js";
+} from "./chunk-CNC6Z6R7.js";
+import "./chunk-TOB5YCT2.js";
+import "./chunk-2F4ELROR.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
