@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-VIFEW3BL.js";
+} from "./chunks/chunk-KPZ47AZW.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-X3OIQ6DV.js";
 import "./chunks/chunk-IVUUAOBA.js";

@@ -201,16 +201,16 @@ var init_memo = __esm({
       find(key) {
         const hit = this.entries.get(key);
         if (hit !== void 0 || this.entries.has(key)) return { found: true, value: hit };
-        const digest2 = this.digestOnDisk(key);
-        const value = digest2 === void 0 ? void 0 : keptMemo(this.name)?.[digest2];
-        if (!keepable(value)) return { found: false, digest: digest2 };
+        const digest = this.digestOnDisk(key);
+        const value = digest === void 0 ? void 0 : keptMemo(this.name)?.[digest];
+        if (!keepable(value)) return { found: false, digest };
         this.keep(key, value);
         return { found: true, value };
       }
-      store(key, value, digest2) {
-        const disk = digest2 === void 0 ? void 0 : keptMemo(this.name);
-        if (disk && kept && digest2 !== void 0 && keepable(value)) {
-          disk[digest2] = value;
+      store(key, value, digest) {
+        const disk = digest === void 0 ? void 0 : keptMemo(this.name);
+        if (disk && kept && digest !== void 0 && keepable(value)) {
+          disk[digest] = value;
           kept.dirty = true;
         }
         this.keep(key, value);
@@ -48125,8 +48125,8 @@ async function readMetric(q, c, time2) {
 }
 function analysisName(q, time2) {
   const args = Object.keys(q.args).sort().map((k) => `${k}=${q.args[k]}`).join(";");
-  const digest2 = (0, import_node_crypto4.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
-  return `git-canary-${digest2.slice(0, 12)}`;
+  const digest = (0, import_node_crypto4.createHash)("sha256").update(`${q.namespace}/${q.definition}/${q.timeframe}/${args}@${time2.toISOString()}`).digest("hex");
+  return `git-canary-${digest.slice(0, 12)}`;
 }
 async function runAnalysis(q, c, ctx, clock) {
   await readObject(ref("analysisdefinitions", "AnalysisDefinition", q.namespace, q.definition), c);
@@ -51832,8 +51832,8 @@ async function gateBeforeStart(d, name, service2, obs, now) {
 async function promotionHead(d, name, changes, obs, now) {
   const branch = gateBranch(name);
   const current = await d.repo.resolve(branch);
-  const digest2 = obs.releaseDigest.candidate;
-  if (current && await headTrailer(d.repo, current, RELEASE_TRAILER) === digest2) return current;
+  const digest = obs.releaseDigest.candidate;
+  if (current && await headTrailer(d.repo, current, RELEASE_TRAILER) === digest) return current;
   if (d.dryRun) return current;
   const message = [
     `${name}: promote candidate ${obs.candidateSha.slice(0, 7)}`,
@@ -51842,7 +51842,7 @@ async function promotionHead(d, name, changes, obs, now) {
     "",
     `Canary-Gate-Service: ${name}`,
     `Canary-Gate-Candidate: ${obs.candidateSha}`,
-    `${RELEASE_TRAILER}: ${digest2}`,
+    `${RELEASE_TRAILER}: ${digest}`,
     ""
   ].join("\n");
   const commit = await d.repo.createCommit({
@@ -52652,7 +52652,7 @@ async function readFiles(repo, commit, paths) {
   const texts = await Promise.all(paths.map((p) => repo.readFile(commit, p)));
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
-function digest(service2, texts, branch) {
+function releaseDigestOf(service2, texts, branch) {
   return (0, import_node_crypto6.createHash)("sha256").update(releaseKey(releaseParts(service2, texts, branch))).digest("hex");
 }
 function fingerprints(service2, texts, branch) {
@@ -52726,7 +52726,7 @@ async function revertedRelease(repo, service2, promotion, walked) {
   for (const c of after.slice(0, MAX_REVERT_SCAN)) {
     let changed = true;
     try {
-      changed = digest(service2, await readFiles(repo, c.sha, service2.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
+      changed = releaseDigestOf(service2, await readFiles(repo, c.sha, service2.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
     } catch (e) {
       if (!(e instanceof CanaryError)) throw e;
     }
@@ -52758,13 +52758,13 @@ async function observeService(o) {
   const revision = revisionsOf(service2.route) !== void 0;
   const basePristine = revision && state.phase !== "idle" ? await pristineFile(repo, service2, state, o.production) : void 0;
   const served = basePristine === void 0 ? production : { ...production, [service2.route.file]: basePristine };
-  const productionDigest = digest(service2, served, o.production);
+  const productionDigest = releaseDigestOf(service2, served, o.production);
   const releaseDigest = {
     production: productionDigest,
     // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
     // function of the release files' texts alone (the branch only names where an error was): the
     // same texts on candidate are the same digest, not computed again (most services, most ticks).
-    candidate: candidateTip === void 0 ? "" : service2.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service2, candidate, o.candidate)
+    candidate: candidateTip === void 0 ? "" : service2.files.every((p) => candidate[p] === served[p]) ? productionDigest : releaseDigestOf(service2, candidate, o.candidate)
   };
   const tested = state.phase === "idle" ? state.last?.release : state.release;
   const observed = {
@@ -69939,8 +69939,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const { type, object: object2 } = await _readObject({ fs: fs2, cache: cache2, gitdir, oid });
         await writeObject2({ write, object: object2, stype: type });
       }
-      const digest2 = hash.digest();
-      outputStream.push(digest2);
+      const digest = hash.digest();
+      outputStream.push(digest);
       return outputStream;
     }
     async function _packObjects({ fs: fs2, cache: cache2, gitdir, oids, write }) {
@@ -82535,8 +82535,8 @@ function documentImages(doc) {
     if (!isObj2(e) || typeof e.name !== "string") return [];
     const name = typeof e.newName === "string" ? e.newName : e.name;
     const tag = typeof e.newTag === "string" || typeof e.newTag === "number" ? `:${e.newTag}` : "";
-    const digest2 = typeof e.digest === "string" ? `@${e.digest}` : "";
-    return [`${name}${tag}${digest2}`];
+    const digest = typeof e.digest === "string" ? `@${e.digest}` : "";
+    return [`${name}${tag}${digest}`];
   });
 }
 var isObj2, POD_SPECS;
@@ -83455,12 +83455,12 @@ function parseImageRef(input) {
   if (/[\u0000-\u001f\u007f]/.test(input)) fail6("it contains a control character");
   if (/[^\w.:/@[\]-]/.test(input)) fail6(`it contains ${JSON.stringify(/[^\w.:/@[\]-]/.exec(input)[0])}, which no image reference holds`);
   let rest2 = input;
-  let digest2;
+  let digest;
   const at3 = rest2.indexOf("@");
   if (at3 >= 0) {
-    digest2 = rest2.slice(at3 + 1);
+    digest = rest2.slice(at3 + 1);
     rest2 = rest2.slice(0, at3);
-    const [algorithm = "", hex, ...more] = digest2.split(":");
+    const [algorithm = "", hex, ...more] = digest.split(":");
     const length = DIGESTS[algorithm];
     if (length === void 0 || hex === void 0 || more.length > 0) fail6("the digest must be sha256:<64 hex> (or sha512:<128 hex>)");
     if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) fail6(`the ${algorithm} digest must be ${length} lowercase hex characters`);
@@ -83474,8 +83474,8 @@ function parseImageRef(input) {
   }
   const name = splitName(rest2);
   if (typeof name === "string") return fail6(name);
-  if (tag === void 0 && digest2 === void 0) fail6("it has no tag or digest (e.g. :v2 or @sha256:\u2026): propose an exact version");
-  return { ...name, ...tag !== void 0 ? { tag } : {}, ...digest2 !== void 0 ? { digest: digest2 } : {} };
+  if (tag === void 0 && digest === void 0) fail6("it has no tag or digest (e.g. :v2 or @sha256:\u2026): propose an exact version");
+  return { ...name, ...tag !== void 0 ? { tag } : {}, ...digest !== void 0 ? { digest } : {} };
 }
 function tryParseImageRef(input) {
   try {
@@ -89985,7 +89985,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("3b71b2748309e935");
+setBuildId("44512ea219fff35f");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -50,7 +50,8 @@ export async function readFiles(repo: GitRepo, commit: string, paths: readonly s
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
 
-function digest(service: PlanService, texts: FileTexts, branch: string): string {
+/** The release digest (`Canary-Release`) of `texts`, read on `branch` (named by its errors only). */
+export function releaseDigestOf(service: PlanService, texts: FileTexts, branch: string): string {
   return createHash('sha256').update(releaseKey(releaseParts(service, texts, branch))).digest('hex');
 }
 
@@ -169,7 +170,7 @@ async function revertedRelease(
   for (const c of after.slice(0, MAX_REVERT_SCAN)) {
     let changed = true;
     try {
-      changed = digest(service, await readFiles(repo, c.sha, service.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
+      changed = releaseDigestOf(service, await readFiles(repo, c.sha, service.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
     } catch (e) {
       if (!(e instanceof CanaryError)) throw e;
     }
@@ -223,14 +224,14 @@ export async function observeService(o: ObserveOptions): Promise<ServiceObservat
   const revision = revisionsOf(service.route) !== undefined;
   const basePristine = revision && state.phase !== 'idle' ? await pristineFile(repo, service, state, o.production) : undefined;
   const served = basePristine === undefined ? production : { ...production, [service.route.file]: basePristine };
-  const productionDigest = digest(service, served, o.production);
+  const productionDigest = releaseDigestOf(service, served, o.production);
   const releaseDigest = {
     production: productionDigest,
     // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
     // function of the release files' texts alone (the branch only names where an error was): the
     // same texts on candidate are the same digest, not computed again (most services, most ticks).
     candidate:
-      candidateTip === undefined ? '' : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service, candidate, o.candidate),
+      candidateTip === undefined ? '' : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : releaseDigestOf(service, candidate, o.candidate),
   };
   const tested = state.phase === 'idle' ? state.last?.release : state.release;
   const observed: Observations = {

@@ -7,14 +7,13 @@
 // one computed from that branch's texts alone, and a release that cannot be
 // read fails with the same error, naming the same branch.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { PlanService } from '../../src/engine/plan.ts';
-import { type FileTexts, releaseKey, releaseParts } from '../../src/engine/release.ts';
+import type { FileTexts } from '../../src/engine/release.ts';
 import { type GitRepo, openRepo } from '../../src/git/index.ts';
 import { ServiceRouteConfig } from '../../src/routers/index.ts';
-import { observeService } from '../../src/runner/observe.ts';
+import { observeService, releaseDigestOf } from '../../src/runner/observe.ts';
 import { virtualService } from '../e2e/support-scale.ts';
 import { createRepo, type Fixture, type FixtureFiles } from '../helpers/git-fixtures.ts';
 
@@ -97,16 +96,16 @@ function planService(c: Case): PlanService {
   };
 }
 
-/** The digest computed from one branch's texts alone, or the error it fails with. */
+/** The digest computed from one branch's texts alone (no shortcut), or the error it fails with. */
 function direct(spec: PlanService, texts: FileTexts, branch: string): { digest: string } | { error: string } {
   try {
-    return { digest: createHash('sha256').update(releaseKey(releaseParts(spec, texts, branch))).digest('hex') };
+    return { digest: releaseDigestOf(spec, texts, branch) };
   } catch (e) {
-    return { error: describe(e) };
+    return { error: errorOf(e) };
   }
 }
 
-const describe = (e: unknown) => JSON.stringify({ message: (e as Error).message, where: (e as { where?: unknown }).where });
+const errorOf = (e: unknown) => JSON.stringify({ message: (e as Error).message, where: (e as { where?: unknown }).where });
 
 let fixture: Fixture;
 let repo: GitRepo;
@@ -139,7 +138,7 @@ test('the candidate digest is the one of its own texts, shortcut or not; errors 
     try {
       got = (await observeService({ repo, name: 'web', service: spec, tips, author: AUTHOR, production, candidate })).releaseDigest;
     } catch (e) {
-      got = { error: describe(e) };
+      got = { error: errorOf(e) };
     }
     const label = `case ${i}: ${JSON.stringify(c)}`;
     if ('error' in wantProduction || 'error' in wantCandidate) {

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-YUUPIJPU.js";
+} from "./chunk-2C5BEM4I.js";
 import {
   commitDecision,
   decide,
@@ -10,11 +10,11 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-TOB5YCT2.js";
+} from "./chunk-T4Z5EA2Q.js";
 import {
   observeService,
   resolveTips
-} from "./chunk-2F4ELROR.js";
+} from "./chunk-GC5ZNIGH.js";
 import {
   openSession
 } from "./chunk-BYSPTKVM.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-TOB5YCT2.js";
+} from "./chunk-T4Z5EA2Q.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

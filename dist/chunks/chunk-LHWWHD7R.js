@@ -10,7 +10,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   noteText
-} from "./chunk-2F4ELROR.js";
+} from "./chunk-GC5ZNIGH.js";
 import {
   CONFIG_FILE,
   openSession

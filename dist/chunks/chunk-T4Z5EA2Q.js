@@ -3,7 +3,7 @@ import {
   noteText,
   observeService,
   resolveTips
-} from "./chunk-2F4ELROR.js";
+} from "./chunk-GC5ZNIGH.js";
 import {
   resolveAnalysis,
   runAnalysis

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-TOB5YCT2.js";
+} from "./chunk-T4Z5EA2Q.js";
 import {
   commitUrl,
   gitHubApiUrl,

@@ -3,9 +3,9 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-CNC6Z6R7.js";
-import "./chunk-TOB5YCT2.js";
-import "./chunk-2F4ELROR.js";
+} from "./chunk-HB7YII43.js";
+import "./chunk-T4Z5EA2Q.js";
+import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";

@@ -3483,7 +3483,7 @@ function opening(load) {
   };
 }
 function manual(action) {
-  return opening(async () => (await import("./manual-7LETCUES.js")).manualCommand(action));
+  return opening(async () => (await import("./manual-ESDFML7G.js")).manualCommand(action));
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -3505,7 +3505,7 @@ var commands = [
       shard,
       deadline
     ],
-    run: opening(async () => (await import("./tick-NFO6D4OO.js")).tick)
+    run: opening(async () => (await import("./tick-27YAWPRU.js")).tick)
   },
   {
     name: "watch",
@@ -3518,13 +3518,13 @@ var commands = [
       { ...shard, description: shard.description.replace("tick only", "each tick ticks only") },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: opening(async () => (await import("./watch-RURSDTYW.js")).watch)
+    run: opening(async () => (await import("./watch-SDODD3F7.js")).watch)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: opening(async () => (await import("./status-J6F4TXZI.js")).status)
+    run: opening(async () => (await import("./status-EWWYZ5NU.js")).status)
   },
   {
     name: "log",
@@ -3535,7 +3535,7 @@ var commands = [
       { flags: "--outcome <outcome...>", description: "only these outcomes: promoted, rolled-back, paused, progressing (repeat or comma-separate)" },
       { flags: "--format <format>", description: "text or markdown (for incidents, pull requests, job summaries); --json wins", default: "text" }
     ],
-    run: opening(async () => (await import("./log-EWOI7VJF.js")).log)
+    run: opening(async () => (await import("./log-A3VHX3ZY.js")).log)
   },
   {
     name: "report",
@@ -3545,7 +3545,7 @@ var commands = [
       { flags: "--rollout <id>", description: "the rollout, e.g. checkout-3f2a9c1 (default: the service's newest)" },
       { flags: "--out <file>", description: "the HTML file to write (required; its directory must exist)" }
     ],
-    run: opening(async () => (await import("./report-U4PO3HVA.js")).report)
+    run: opening(async () => (await import("./report-A4PBFP4A.js")).report)
   },
   {
     name: "propose",
@@ -3557,7 +3557,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: opening(async () => (await import("./propose-5SCTIN6D.js")).propose)
+    run: opening(async () => (await import("./propose-K5RJTDKJ.js")).propose)
   },
   {
     name: "promote",

@@ -1,12 +1,11 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-WM2V23KM.js";
-import "./chunk-YUUPIJPU.js";
-import "./chunk-X3OIQ6DV.js";
-import "./chunk-TOB5YCT2.js";
-import "./chunk-2F4ELROR.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-HB7YII43.js";
+import "./chunk-T4Z5EA2Q.js";
+import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
@@ -17,6 +16,7 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  formatTick,
+  parseDeadline,
+  tick
 };

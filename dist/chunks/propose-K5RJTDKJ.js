@@ -1,16 +1,16 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-WM2V23KM.js";
-import "./chunk-YUUPIJPU.js";
+} from "./chunk-RTS2ZK2I.js";
+import "./chunk-2C5BEM4I.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-TOB5YCT2.js";
+} from "./chunk-T4Z5EA2Q.js";
 import {
   readFiles
-} from "./chunk-2F4ELROR.js";
+} from "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import {
   applyEdits,

@@ -1,12 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-CNC6Z6R7.js";
-import "./chunk-TOB5YCT2.js";
-import "./chunk-2F4ELROR.js";
-import "./chunk-6KZ3VJPV.js";
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
+} from "./chunk-LHWWHD7R.js";
+import "./chunk-5JTSQVP4.js";
+import "./chunk-X3OIQ6DV.js";
+import "./chunk-GC5ZNIGH.js";
 import "./chunk-BYSPTKVM.js";
 import "./chunk-IVUUAOBA.js";
 import "./chunk-3LIXOM53.js";
@@ -16,7 +17,8 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  limitsOf,
+  log,
+  parseOutcomes,
+  parseSince
 };

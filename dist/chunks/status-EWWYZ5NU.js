@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-YUUPIJPU.js";
+} from "./chunk-2C5BEM4I.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,12 +14,12 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-TOB5YCT2.js";
+} from "./chunk-T4Z5EA2Q.js";
 import {
   observeService,
   readFiles,
   resolveTips
-} from "./chunk-2F4ELROR.js";
+} from "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import {
   deriveStart,

@@ -175,7 +175,7 @@ async function readFiles(repo, commit, paths) {
   const texts = await Promise.all(paths.map((p) => repo.readFile(commit, p)));
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
-function digest(service, texts, branch) {
+function releaseDigestOf(service, texts, branch) {
   return createHash("sha256").update(releaseKey(releaseParts(service, texts, branch))).digest("hex");
 }
 function fingerprints(service, texts, branch) {
@@ -250,7 +250,7 @@ async function revertedRelease(repo, service, promotion, walked) {
   for (const c of after.slice(0, MAX_REVERT_SCAN)) {
     let changed = true;
     try {
-      changed = digest(service, await readFiles(repo, c.sha, service.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
+      changed = releaseDigestOf(service, await readFiles(repo, c.sha, service.files), `production@${c.sha.slice(0, 7)}`) !== promotion.release;
     } catch (e) {
       if (!(e instanceof CanaryError)) throw e;
     }
@@ -282,13 +282,13 @@ async function observeService(o) {
   const revision = revisionsOf(service.route) !== void 0;
   const basePristine = revision && state.phase !== "idle" ? await pristineFile(repo, service, state, o.production) : void 0;
   const served = basePristine === void 0 ? production : { ...production, [service.route.file]: basePristine };
-  const productionDigest = digest(service, served, o.production);
+  const productionDigest = releaseDigestOf(service, served, o.production);
   const releaseDigest = {
     production: productionDigest,
     // No candidate branch: no release to compare (decide() holds or does nothing). The digest is a
     // function of the release files' texts alone (the branch only names where an error was): the
     // same texts on candidate are the same digest, not computed again (most services, most ticks).
-    candidate: candidateTip === void 0 ? "" : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : digest(service, candidate, o.candidate)
+    candidate: candidateTip === void 0 ? "" : service.files.every((p) => candidate[p] === served[p]) ? productionDigest : releaseDigestOf(service, candidate, o.candidate)
   };
   const tested = state.phase === "idle" ? state.last?.release : state.release;
   const observed = {

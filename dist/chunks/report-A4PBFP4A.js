@@ -2,12 +2,12 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   limitsOf,
   log
-} from "./chunk-6GRGKDI2.js";
+} from "./chunk-LHWWHD7R.js";
 import "./chunk-5JTSQVP4.js";
 import {
   explanation
 } from "./chunk-X3OIQ6DV.js";
-import "./chunk-2F4ELROR.js";
+import "./chunk-GC5ZNIGH.js";
 import {
   commitUrl,
   resolveGitHubRepository
