@@ -51263,33 +51263,33 @@ var init_shape = __esm({
 // src/config/validate.ts
 function parseConfig(text, options) {
   let fresh;
-  const kept2 = loadedBefore.get(`${options.file}
+  const kept3 = loadedBefore.get(`${options.file}
 ${text}`, () => {
     const full = parseFully(text, options);
     fresh = full.result;
     return full.keep;
   });
   if (fresh) return fresh;
-  const quick = kept2 === void 0 ? void 0 : fromKeptData(kept2, options);
+  const quick = kept3 === void 0 ? void 0 : fromKeptData(kept3, options);
   if (quick) {
     configLoads.fromKept++;
     return quick;
   }
   return parseFully(text, options).result;
 }
-function fromKeptData(kept2, options) {
+function fromKeptData(kept3, options) {
   let saved;
   try {
-    saved = JSON.parse(kept2);
+    saved = JSON.parse(kept3);
   } catch {
     return void 0;
   }
   if (!Array.isArray(saved?.warnings)) return void 0;
-  const plain = !kept2.includes("${");
+  const plain = !kept3.includes("${");
   const expanded = plain ? { data: saved.data, secrets: [] } : expandEnvInData(saved.data, options.env);
   if (!expanded) return void 0;
   registerDataCredentials(expanded.data);
-  const config2 = validatedData(kept2, plain, expanded.data);
+  const config2 = validatedData(kept3, plain, expanded.data);
   if (!config2) return void 0;
   const redact2 = redactor2(expanded.secrets);
   return {
@@ -51299,8 +51299,8 @@ function fromKeptData(kept2, options) {
     secrets: expanded.secrets
   };
 }
-function validatedData(kept2, plain, data) {
-  const known = plain ? validatedBefore.known(kept2) : { found: false };
+function validatedData(kept3, plain, data) {
+  const known = plain ? validatedBefore.known(kept3) : { found: false };
   if (known.found && known.value) return JSON.parse(known.value);
   configLoads.validated++;
   const parsed = GitCanaryConfig.safeParse(data, { error: defaultMessage });
@@ -51309,7 +51309,7 @@ function validatedData(kept2, plain, data) {
   if (rules.errors.length > 0 || rules.warnings.length > 0) return void 0;
   if (plain && !known.found) {
     const json = JSON.stringify(parsed.data);
-    validatedBefore.remember(kept2, (0, import_node_util2.isDeepStrictEqual)(JSON.parse(json), parsed.data) ? json : "");
+    validatedBefore.remember(kept3, (0, import_node_util2.isDeepStrictEqual)(JSON.parse(json), parsed.data) ? json : "");
   }
   return parsed.data;
 }
@@ -51993,13 +51993,13 @@ function plansFor(input, canary, { candidate, production }) {
       else if (shape) out.push({ ...base, how: "images", rules: { kept: keep }, podSpec: segments(shape.podSpec) });
     } else if (shape) {
       const release = pairWorkload(input, doc, candidate);
-      const kept2 = [...ALWAYS_KEPT, ...shape.podSpec === shape.template ? [] : [`${shape.template}/metadata/labels`]];
+      const kept3 = [...ALWAYS_KEPT, ...shape.podSpec === shape.template ? [] : [`${shape.template}/metadata/labels`]];
       out.push({
         how: "workload",
         canary: doc,
         release,
         production: onProduction(input, release, production, where3),
-        rules: { kept: [...kept2.map((k) => segments(k)), ...keep], template: segments(shape.template) }
+        rules: { kept: [...kept3.map((k) => segments(k)), ...keep], template: segments(shape.template) }
       });
     } else if (isValues(doc)) {
       if (out.some((p) => p.how === "values")) {
@@ -52016,8 +52016,8 @@ function plansFor(input, canary, { candidate, production }) {
           data: { canary: "values", from: input.fromPath }
         });
       }
-      const kept2 = [...VALUES_KEPT.map((k) => segments(k)), ...keep];
-      out.push({ how: "values", canary: doc, release, production: onlyValues(input, production, "production"), rules: { kept: kept2 } });
+      const kept3 = [...VALUES_KEPT.map((k) => segments(k)), ...keep];
+      out.push({ how: "values", canary: doc, release, production: onlyValues(input, production, "production"), rules: { kept: kept3 } });
     }
   }
   if (out.length === 0) {
@@ -53792,6 +53792,52 @@ var init_judgment = __esm({
   }
 });
 
+// src/runner/idle-verdicts.ts
+function idleVerdictKey(inputs) {
+  const { tips } = inputs;
+  const key = { v: 1, ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  try {
+    return JSON.stringify(key, function exact(name, given) {
+      const value = name === "" ? given : this[name];
+      if (value === void 0 && Array.isArray(this)) throw new NotExact();
+      if (typeof value === "number" && !Number.isFinite(value)) throw new NotExact();
+      if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") throw new NotExact();
+      if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
+        throw new NotExact();
+      }
+      return given;
+    });
+  } catch (e) {
+    if (e instanceof NotExact) return void 0;
+    throw e;
+  }
+}
+function idleResult(service2, reason2) {
+  return { service: service2, decision: "none", weight: null, step: null, commit: null, reason: reason2, checks: [], files: [], unexercised: [], rollout: null, phase: "idle" };
+}
+function knownIdleVerdict(key, service2) {
+  const known = inMemory.known(key);
+  const found = known.found ? known : kept2.known(key);
+  return found.found ? idleResult(service2, found.value) : void 0;
+}
+function rememberIdleVerdict(key, result2, expanded) {
+  if (!(0, import_node_util3.isDeepStrictEqual)(result2, idleResult(result2.service, result2.reason))) return;
+  const plain = expanded !== void 0 && !expanded.some((v) => key.includes(JSON.stringify(v).slice(1, -1)));
+  (plain ? kept2 : inMemory).remember(key, result2.reason);
+}
+var import_node_util3, kept2, inMemory, NotExact;
+var init_idle_verdicts = __esm({
+  "src/runner/idle-verdicts.ts"() {
+    "use strict";
+    import_node_util3 = require("node:util");
+    init_memo();
+    kept2 = new TextMemo(4096, "idle-verdicts");
+    inMemory = new TextMemo(4096);
+    NotExact = class extends Error {
+    };
+  }
+});
+
 // src/runner/rollout-history.ts
 async function rolloutHistory(repo, tip, service2, rollout) {
   const out = [];
@@ -53894,6 +53940,13 @@ async function decideService(opts) {
             hint: "set github.repository (or GITHUB_REPOSITORY) and GIT_CANARY_TOKEN (or GITHUB_TOKEN), or use gate: auto"
           });
         }
+        const deadline2 = opts.deadline;
+        const verdictKey = deadline2?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan: planService(service2), branches: config2.branches, author: opts.author, tips: { production, candidate, notes } });
+        const known = verdictKey !== void 0 && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : void 0;
+        if (known) {
+          opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
+          return known;
+        }
         const now = opts.now();
         const obs = await observeService({
           repo,
@@ -53911,7 +53964,6 @@ async function decideService(opts) {
           const closed = await closedPullRequest(deps, name, pr);
           if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
         }
-        const deadline2 = opts.deadline;
         const applied = await appliedState(config2, service2, observed, deadline2?.signal);
         if (applied) observed = { ...observed, observed: { ...observed.observed, applied } };
         const input = decideInput(name, service2, observed, now);
@@ -53950,6 +54002,7 @@ async function decideService(opts) {
           dryRun: opts.dryRun,
           gate
         });
+        if (verdictKey !== void 0 && !deadline2?.signal.aborted) rememberIdleVerdict(verdictKey, r, opts.secrets);
         opts.log.info({ service: name, decision: r.decision, commit: r.commit }, r.reason);
         return r;
       },
@@ -54031,6 +54084,7 @@ var init_tick_service = __esm({
     init_gate2();
     init_github_signals();
     init_judgment();
+    init_idle_verdicts();
     init_observe();
     init_rollout_history();
     init_retry();
@@ -72448,35 +72502,35 @@ function loadKeptObjects(path) {
   return { path, objects: objects2 ?? /* @__PURE__ */ new Map(), used: /* @__PURE__ */ new Set(), added: false, existed };
 }
 function keepObjectsOf(store, path) {
-  const kept2 = loadKeptObjects(path);
-  store.kept = kept2;
-  flushAlso(path, () => saveKeptObjects(kept2));
+  const kept3 = loadKeptObjects(path);
+  store.kept = kept3;
+  flushAlso(path, () => saveKeptObjects(kept3));
 }
-function keptObject(kept2, oid) {
-  const o = kept2?.objects.get(oid);
-  if (o) kept2.used.add(oid);
+function keptObject(kept3, oid) {
+  const o = kept3?.objects.get(oid);
+  if (o) kept3.used.add(oid);
   return o;
 }
-function keepObject(kept2, oid, type, bytes) {
-  if (!kept2 || type !== "blob" && type !== "tree" || bytes.byteLength > KEPT_OBJECT_MAX_BYTES) return;
-  kept2.used.add(oid);
-  if (kept2.objects.has(oid)) return;
-  kept2.objects.set(oid, { type, bytes });
-  kept2.added = true;
+function keepObject(kept3, oid, type, bytes) {
+  if (!kept3 || type !== "blob" && type !== "tree" || bytes.byteLength > KEPT_OBJECT_MAX_BYTES) return;
+  kept3.used.add(oid);
+  if (kept3.objects.has(oid)) return;
+  kept3.objects.set(oid, { type, bytes });
+  kept3.added = true;
 }
-async function saveKeptObjects(kept2) {
-  if (!kept2.added) return;
-  const { objects: objects2, used } = kept2;
+async function saveKeptObjects(kept3) {
+  if (!kept3.added) return;
+  const { objects: objects2, used } = kept3;
   const ordered2 = function* () {
     for (const oid of used) yield [oid, objects2.get(oid)];
     for (const entry of objects2) if (!used.has(entry[0])) yield entry;
   };
   try {
-    await import_node_fs9.promises.mkdir((0, import_node_path10.dirname)(kept2.path), { recursive: true });
-    await writeFileAtomic(kept2.path, encodeKeptObjects(ordered2()));
-    kept2.added = false;
-    if (!kept2.existed && LOCAL_KEPT.test((0, import_node_path10.basename)(kept2.path))) await forgetLocalRepositories((0, import_node_path10.dirname)(kept2.path));
-    kept2.existed = true;
+    await import_node_fs9.promises.mkdir((0, import_node_path10.dirname)(kept3.path), { recursive: true });
+    await writeFileAtomic(kept3.path, encodeKeptObjects(ordered2()));
+    kept3.added = false;
+    if (!kept3.existed && LOCAL_KEPT.test((0, import_node_path10.basename)(kept3.path))) await forgetLocalRepositories((0, import_node_path10.dirname)(kept3.path));
+    kept3.existed = true;
   } catch {
   }
 }
@@ -72869,8 +72923,8 @@ async function readFileAt(store, commitOid, path, at3 = commitOid, maxBytes = FI
       hint: "git-canary reads files: name a file inside it instead"
     });
   }
-  const kept2 = store.blobTexts?.texts.get(entry.oid);
-  if (kept2 && kept2.bytes <= maxBytes) return kept2.text;
+  const kept3 = store.blobTexts?.texts.get(entry.oid);
+  if (kept3 && kept3.bytes <= maxBytes) return kept3.text;
   const held = keptObject(store.kept, entry.oid);
   const raw = held?.type === "blob" && held.bytes.byteLength <= maxBytes ? held : await readSized(store, entry.oid, path, at3, maxBytes, trees);
   const blob = raw.bytes;
@@ -82379,6 +82433,7 @@ async function tickWithin(ctx, opts, shard2, deadline2) {
     now: ctx.now,
     dryRun: Boolean(opts.dryRun),
     log: ctx.log,
+    secrets: session.secrets,
     github,
     ...deadline2 ? { deadline: deadline2 } : {},
     ...session.notifier ? { notifier: session.notifier } : {}
@@ -82703,7 +82758,7 @@ function fileOf() {
 }
 function decode2(text, author) {
   const data = JSON.parse(text);
-  if (data.version !== VERSION14 || !(0, import_node_util3.isDeepStrictEqual)(data.author, { name: author.name, email: author.email })) return void 0;
+  if (data.version !== VERSION14 || !(0, import_node_util4.isDeepStrictEqual)(data.author, { name: author.name, email: author.email })) return void 0;
   if (typeof data.tip !== "string" || !Number.isSafeInteger(data.read) || !Array.isArray(data.records) || !Array.isArray(data.reverts)) return void 0;
   return {
     tip: data.tip,
@@ -82736,19 +82791,19 @@ async function keepHistory(history, author) {
   if (!path) return;
   try {
     const text = encode4(history, author);
-    if (!(0, import_node_util3.isDeepStrictEqual)(decode2(text, author), history)) return;
+    if (!(0, import_node_util4.isDeepStrictEqual)(decode2(text, author), history)) return;
     await import_node_fs19.promises.mkdir((0, import_node_path21.dirname)(path), { recursive: true });
     await writeFileAtomic(path, text);
   } catch {
   }
 }
-var import_node_fs19, import_node_path21, import_node_util3, VERSION14;
+var import_node_fs19, import_node_path21, import_node_util4, VERSION14;
 var init_log_history = __esm({
   "src/runner/log-history.ts"() {
     "use strict";
     import_node_fs19 = require("node:fs");
     import_node_path21 = require("node:path");
-    import_node_util3 = require("node:util");
+    import_node_util4 = require("node:util");
     init_atomic_fs();
     init_memo();
     VERSION14 = 1;
@@ -82890,14 +82945,14 @@ function limitsOf(config2) {
   );
 }
 async function productionHistory(repo, tip, author) {
-  const kept2 = keptHistory(author);
-  if (kept2?.tip === tip) return kept2;
+  const kept3 = keptHistory(author);
+  if (kept3?.tip === tip) return kept3;
   const commits = [];
   const others = [];
   let below;
   for await (const c of repo.walk(tip, { firstParent: true })) {
-    if (c.sha === kept2?.tip) {
-      below = kept2;
+    if (c.sha === kept3?.tip) {
+      below = kept3;
       break;
     }
     if (c.author.name === author.name && c.author.email === author.email && c.committer.email === author.email) commits.push(c);
@@ -89985,7 +90040,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("44512ea219fff35f");
+setBuildId("eb1c152be6ea13cc");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

@@ -73,6 +73,7 @@ async function tickWithin(
     now: ctx.now,
     dryRun: Boolean(opts.dryRun),
     log: ctx.log,
+    secrets: session.secrets,
     github,
     ...(deadline ? { deadline } : {}),
     ...(session.notifier ? { notifier: session.notifier } : {}),

@@ -20,6 +20,7 @@ import { publish } from './apply.ts';
 import { closedPullRequest, type GateDeps, gateAfterCommit, gateBeforeStart, mergeHeadFor } from './gate.ts';
 import { signalCommit } from './github-signals.ts';
 import { appliedState, judgeStep, judgmentNote, recordedCheck } from './judgment.ts';
+import { idleVerdictKey, knownIdleVerdict, rememberIdleVerdict } from './idle-verdicts.ts';
 import { observeService, resolveTips } from './observe.ts';
 import { rolloutHistory } from './rollout-history.ts';
 import { withCompareAndSwap } from './retry.ts';
@@ -83,6 +84,18 @@ export interface TickServiceOptions {
    * never changes the result.
    */
   notifier?: Notifier;
+  /**
+   * Say an idle service's remembered verdict when its inputs are unchanged
+   * (runner/idle-verdicts.ts; default true). False observes every service
+   * again: what the tests compare the remembered verdicts with.
+   */
+  recall?: boolean;
+  /**
+   * The session's secrets (values expanded from ${ENV}, credentials): an idle
+   * verdict whose inputs hold one is remembered in memory only, never on
+   * disk. Unknown (undefined): in memory only.
+   */
+  secrets?: readonly string[];
 }
 
 /** The hold of a service the tick's deadline caught before it was decided. */
@@ -191,6 +204,16 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
             hint: 'set github.repository (or GITHUB_REPOSITORY) and GIT_CANARY_TOKEN (or GITHUB_TOKEN), or use gate: auto',
           });
         }
+        const deadline = opts.deadline;
+        // Unchanged inputs of a service that was idle with nothing to do: the same verdict, unread.
+        const verdictKey = deadline?.signal.aborted
+          ? undefined
+          : idleVerdictKey({ service: name, plan: planService(service), branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
+        const known = verdictKey !== undefined && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : undefined;
+        if (known) {
+          opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
+          return known;
+        }
         const now = opts.now();
         const obs = await observeService({
           repo,
@@ -208,7 +231,6 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
           const closed = await closedPullRequest(deps, name, pr);
           if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
         }
-        const deadline = opts.deadline;
         const applied = await appliedState(config, service, observed, deadline?.signal);
         if (applied) observed = { ...observed, observed: { ...observed.observed, applied } };
         const input = decideInput(name, service, observed, now);
@@ -248,6 +270,7 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
           dryRun: opts.dryRun,
           gate,
         });
+        if (verdictKey !== undefined && !deadline?.signal.aborted) rememberIdleVerdict(verdictKey, r, opts.secrets);
         opts.log.info({ service: name, decision: r.decision, commit: r.commit }, r.reason);
         return r;
       },

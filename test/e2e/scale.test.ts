@@ -321,4 +321,51 @@ describe('what a tick learnt of its files is kept in the cache', () => {
       await w.close();
     }
   });
+
+  test('[http] an idle service\'s verdict: the next process recalls it, and reads again once anything it was read from moves', async () => {
+    const names = fleetNames(3);
+    const [, released] = names as [string, string, string];
+    const w = await openWorld('http', { production: fleetFiles(names) });
+    const env = { GIT_CANARY_LOG_LEVEL: 'info' };
+    /** Each service's decision, and whether it was recalled, from the tick's JSON logs. */
+    const said = (stderr: string) =>
+      Object.fromEntries(
+        stderr
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { service?: string; decision?: string; recalled?: boolean })
+          .filter((l) => l.service && l.decision)
+          .map((l) => [l.service, `${l.decision}${l.recalled ? ' (recalled)' : ''}`]),
+      );
+    const all = (what: string) => Object.fromEntries(names.map((n) => [n, what]));
+    try {
+      w.commit('candidate', {}, { from: 'production', message: 'ci: nothing new\n' });
+      const first = await w.tick({ at: at(2), env });
+      assert.deepEqual(said(first.result.stderr), all('none'));
+      const memoDir = join(remoteCacheDir(w.spec, w.cacheDir!), 'git-canary-memo');
+      const file = readdirSync(memoDir).find((n) => /^memo-[0-9a-f]{16}\.json$/.test(n))!;
+      const verdicts = (JSON.parse(readFileSync(join(memoDir, file), 'utf8')) as Record<string, Record<string, unknown>>)['idle-verdicts'] ?? {};
+      assert.deepEqual(Object.values(verdicts), names.map(() => 'candidate and production releases are the same'));
+      assert.doesNotMatch(JSON.stringify(verdicts), /svc-|apps\/|registry\.example\.com|production"/, 'keyed by digests: no service, file or branch is written');
+
+      // Nothing moved: every verdict recalled, the same result.
+      const second = await w.tick({ at: at(3), env });
+      assert.deepEqual(said(second.result.stderr), all('none (recalled)'));
+      assert.deepEqual(second.services, first.services);
+
+      // Candidate moved (one release): every service reads again, the released one starts.
+      w.commit('candidate', fleetRelease([released]), { message: 'ci: one release\n' });
+      const third = await w.tick({ at: at(4), env });
+      assert.deepEqual(said(third.result.stderr), { ...all('none'), [released]: 'start' });
+      // Production moved (the start). Read again, but for the service decided after the start in
+      // that tick: it was decided on the start's commit, the production tip now; the rollout never.
+      const [before, , afterwards] = names as [string, string, string];
+      assert.deepEqual(said((await w.tick({ at: at(4.5), env })).result.stderr), { [before]: 'none', [released]: 'none', [afterwards]: 'none (recalled)' });
+      const fifth = await w.tick({ at: at(4.6), env });
+      assert.deepEqual(said(fifth.result.stderr), { ...all('none (recalled)'), [released]: 'none' });
+      assert.deepEqual([fifth.of(released).weight, fifth.of(released).step], [10, '1/2'], 'the rollout waits at its first step');
+    } finally {
+      await w.close();
+    }
+  });
 });

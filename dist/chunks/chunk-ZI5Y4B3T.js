@@ -40,6 +40,9 @@ import {
   appendNote
 } from "./chunk-VDZMSJPN.js";
 import {
+  TextMemo
+} from "./chunk-DQCITK7L.js";
+import {
   CanaryError,
   ConfigError,
   GitConflictError
@@ -975,6 +978,45 @@ async function signalCommit(api, log, r, o) {
   }
 }
 
+// src/runner/idle-verdicts.ts
+import { isDeepStrictEqual } from "node:util";
+var kept = new TextMemo(4096, "idle-verdicts");
+var inMemory = new TextMemo(4096);
+function idleVerdictKey(inputs) {
+  const { tips } = inputs;
+  const key = { v: 1, ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  try {
+    return JSON.stringify(key, function exact(name, given) {
+      const value = name === "" ? given : this[name];
+      if (value === void 0 && Array.isArray(this)) throw new NotExact();
+      if (typeof value === "number" && !Number.isFinite(value)) throw new NotExact();
+      if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") throw new NotExact();
+      if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
+        throw new NotExact();
+      }
+      return given;
+    });
+  } catch (e) {
+    if (e instanceof NotExact) return void 0;
+    throw e;
+  }
+}
+var NotExact = class extends Error {
+};
+function idleResult(service, reason) {
+  return { service, decision: "none", weight: null, step: null, commit: null, reason, checks: [], files: [], unexercised: [], rollout: null, phase: "idle" };
+}
+function knownIdleVerdict(key, service) {
+  const known = inMemory.known(key);
+  const found = known.found ? known : kept.known(key);
+  return found.found ? idleResult(service, found.value) : void 0;
+}
+function rememberIdleVerdict(key, result2, expanded) {
+  if (!isDeepStrictEqual(result2, idleResult(result2.service, result2.reason))) return;
+  const plain = expanded !== void 0 && !expanded.some((v) => key.includes(JSON.stringify(v).slice(1, -1)));
+  (plain ? kept : inMemory).remember(key, result2.reason);
+}
+
 // src/runner/rollout-history.ts
 var MAX_WALK = 500;
 async function rolloutHistory(repo, tip, service, rollout) {
@@ -1090,6 +1132,13 @@ async function decideService(opts) {
             hint: "set github.repository (or GITHUB_REPOSITORY) and GIT_CANARY_TOKEN (or GITHUB_TOKEN), or use gate: auto"
           });
         }
+        const deadline = opts.deadline;
+        const verdictKey = deadline?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan: planService(service), branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
+        const known = verdictKey !== void 0 && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : void 0;
+        if (known) {
+          opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
+          return known;
+        }
         const now = opts.now();
         const obs = await observeService({
           repo,
@@ -1107,7 +1156,6 @@ async function decideService(opts) {
           const closed = await closedPullRequest(deps, name, pr);
           if (closed) observed = { ...obs, observed: { ...obs.observed, pullRequestClosed: closed } };
         }
-        const deadline = opts.deadline;
         const applied = await appliedState(config, service, observed, deadline?.signal);
         if (applied) observed = { ...observed, observed: { ...observed.observed, applied } };
         const input = decideInput(name, service, observed, now);
@@ -1146,6 +1194,7 @@ async function decideService(opts) {
           dryRun: opts.dryRun,
           gate
         });
+        if (verdictKey !== void 0 && !deadline?.signal.aborted) rememberIdleVerdict(verdictKey, r, opts.secrets);
         opts.log.info({ service: name, decision: r.decision, commit: r.commit }, r.reason);
         return r;
       },

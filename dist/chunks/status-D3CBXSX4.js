@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-2C5BEM4I.js";
+} from "./chunk-NUL5QVR3.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,7 +14,7 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-T4Z5EA2Q.js";
+} from "./chunk-ZI5Y4B3T.js";
 import {
   observeService,
   readFiles,

@@ -3,8 +3,8 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-HB7YII43.js";
-import "./chunk-T4Z5EA2Q.js";
+} from "./chunk-3QXEK4DF.js";
+import "./chunk-ZI5Y4B3T.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";

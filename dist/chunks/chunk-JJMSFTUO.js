@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-2C5BEM4I.js";
+} from "./chunk-NUL5QVR3.js";
 import {
   commitDecision,
   decide,
@@ -10,7 +10,7 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-T4Z5EA2Q.js";
+} from "./chunk-ZI5Y4B3T.js";
 import {
   observeService,
   resolveTips

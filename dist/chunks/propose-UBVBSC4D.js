@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-RTS2ZK2I.js";
-import "./chunk-2C5BEM4I.js";
+} from "./chunk-JJMSFTUO.js";
+import "./chunk-NUL5QVR3.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-T4Z5EA2Q.js";
+} from "./chunk-ZI5Y4B3T.js";
 import {
   readFiles
 } from "./chunk-GC5ZNIGH.js";

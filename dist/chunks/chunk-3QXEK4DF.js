@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-T4Z5EA2Q.js";
+} from "./chunk-ZI5Y4B3T.js";
 import {
   commitUrl,
   gitHubApiUrl,
@@ -454,6 +454,7 @@ async function tickWithin(ctx, opts, shard, deadline) {
     now: ctx.now,
     dryRun: Boolean(opts.dryRun),
     log: ctx.log,
+    secrets: session.secrets,
     github,
     ...deadline ? { deadline } : {},
     ...session.notifier ? { notifier: session.notifier } : {}

@@ -2,10 +2,10 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-RTS2ZK2I.js";
-import "./chunk-2C5BEM4I.js";
+} from "./chunk-JJMSFTUO.js";
+import "./chunk-NUL5QVR3.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-T4Z5EA2Q.js";
+import "./chunk-ZI5Y4B3T.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
