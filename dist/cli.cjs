@@ -53795,7 +53795,7 @@ var init_judgment = __esm({
 // src/runner/idle-verdicts.ts
 function idleVerdictKey(inputs) {
   const { tips } = inputs;
-  const key = { v: 1, ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(name, given) {
       const value = name === "" ? given : this[name];
@@ -53929,6 +53929,7 @@ async function commitDecision(decision, obs, o) {
 async function decideService(opts) {
   const { repo, config: config2, name } = opts;
   const service2 = config2.services[name];
+  const plan4 = planService(service2);
   try {
     return await withCompareAndSwap(
       async () => {
@@ -53941,7 +53942,7 @@ async function decideService(opts) {
           });
         }
         const deadline2 = opts.deadline;
-        const verdictKey = deadline2?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan: planService(service2), branches: config2.branches, author: opts.author, tips: { production, candidate, notes } });
+        const verdictKey = deadline2?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan: plan4, branches: config2.branches, author: opts.author, tips: { production, candidate, notes } });
         const known = verdictKey !== void 0 && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : void 0;
         if (known) {
           opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
@@ -53951,7 +53952,7 @@ async function decideService(opts) {
         const obs = await observeService({
           repo,
           name,
-          service: planService(service2),
+          service: plan4,
           tips: { production, candidate, notes },
           author: opts.author,
           production: config2.branches.production,
@@ -53994,7 +53995,7 @@ async function decideService(opts) {
           gate.mergeHead = await mergeHeadFor(repo, name, observed.state.candidate);
         }
         const r = await commitDecision(decision, observed, {
-          service: planService(service2),
+          service: plan4,
           production: config2.branches.production,
           repo,
           author: opts.author,
@@ -90040,7 +90041,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("eb1c152be6ea13cc");
+setBuildId("509d684ffa2e180a");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

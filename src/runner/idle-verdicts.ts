@@ -50,7 +50,7 @@ const inMemory = new TextMemo<string>(4096);
 export function idleVerdictKey(inputs: IdleVerdictInputs): string | undefined {
   const { tips } = inputs;
   // An absent branch is null, never a dropped key: it must not read as some other layout.
-  const key = { v: 1, ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(this: unknown, name: string, given: unknown) {
       // The value as it is, before toJSON (a Date arrives here as a string).

@@ -193,6 +193,8 @@ export async function commitDecision(
 export async function decideService(opts: TickServiceOptions): Promise<ServiceTickResult> {
   const { repo, config, name } = opts;
   const service = config.services[name]!;
+  // What observe reads and plan writes of the service, and what its idle verdict is keyed by: built once.
+  const plan = planService(service);
   try {
     return await withCompareAndSwap(
       async () => {
@@ -208,7 +210,7 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
         // Unchanged inputs of a service that was idle with nothing to do: the same verdict, unread.
         const verdictKey = deadline?.signal.aborted
           ? undefined
-          : idleVerdictKey({ service: name, plan: planService(service), branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
+          : idleVerdictKey({ service: name, plan, branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
         const known = verdictKey !== undefined && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : undefined;
         if (known) {
           opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
@@ -218,7 +220,7 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
         const obs = await observeService({
           repo,
           name,
-          service: planService(service),
+          service: plan,
           tips: { production, candidate, notes },
           author: opts.author,
           production: config.branches.production,
@@ -262,7 +264,7 @@ export async function decideService(opts: TickServiceOptions): Promise<ServiceTi
           gate.mergeHead = await mergeHeadFor(repo, name, observed.state.candidate);
         }
         const r = await commitDecision(decision, observed, {
-          service: planService(service),
+          service: plan,
           production: config.branches.production,
           repo,
           author: opts.author,

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-NUL5QVR3.js";
+} from "./chunk-NZLI2FLZ.js";
 import {
   commitDecision,
   decide,
@@ -10,7 +10,7 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-ZI5Y4B3T.js";
+} from "./chunk-OCDKJS7T.js";
 import {
   observeService,
   resolveTips

@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-ZI5Y4B3T.js";
+} from "./chunk-OCDKJS7T.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-JJMSFTUO.js";
-import "./chunk-NUL5QVR3.js";
+} from "./chunk-BBQ3AO7W.js";
+import "./chunk-NZLI2FLZ.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-ZI5Y4B3T.js";
+} from "./chunk-OCDKJS7T.js";
 import {
   readFiles
 } from "./chunk-GC5ZNIGH.js";

@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-ZI5Y4B3T.js";
+} from "./chunk-OCDKJS7T.js";
 import {
   commitUrl,
   gitHubApiUrl,

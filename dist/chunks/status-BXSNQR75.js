@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-NUL5QVR3.js";
+} from "./chunk-NZLI2FLZ.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,7 +14,7 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-ZI5Y4B3T.js";
+} from "./chunk-OCDKJS7T.js";
 import {
   observeService,
   readFiles,

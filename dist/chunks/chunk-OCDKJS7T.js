@@ -984,7 +984,7 @@ var kept = new TextMemo(4096, "idle-verdicts");
 var inMemory = new TextMemo(4096);
 function idleVerdictKey(inputs) {
   const { tips } = inputs;
-  const key = { v: 1, ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(name, given) {
       const value = name === "" ? given : this[name];
@@ -1121,6 +1121,7 @@ async function commitDecision(decision, obs, o) {
 async function decideService(opts) {
   const { repo, config, name } = opts;
   const service = config.services[name];
+  const plan = planService(service);
   try {
     return await withCompareAndSwap(
       async () => {
@@ -1133,7 +1134,7 @@ async function decideService(opts) {
           });
         }
         const deadline = opts.deadline;
-        const verdictKey = deadline?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan: planService(service), branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
+        const verdictKey = deadline?.signal.aborted ? void 0 : idleVerdictKey({ service: name, plan, branches: config.branches, author: opts.author, tips: { production, candidate, notes } });
         const known = verdictKey !== void 0 && opts.recall !== false ? knownIdleVerdict(verdictKey, name) : void 0;
         if (known) {
           opts.log.info({ service: name, decision: known.decision, commit: known.commit, recalled: true }, known.reason);
@@ -1143,7 +1144,7 @@ async function decideService(opts) {
         const obs = await observeService({
           repo,
           name,
-          service: planService(service),
+          service: plan,
           tips: { production, candidate, notes },
           author: opts.author,
           production: config.branches.production,
@@ -1186,7 +1187,7 @@ async function decideService(opts) {
           gate.mergeHead = await mergeHeadFor(repo, name, observed.state.candidate);
         }
         const r = await commitDecision(decision, observed, {
-          service: planService(service),
+          service: plan,
           production: config.branches.production,
           repo,
           author: opts.author,

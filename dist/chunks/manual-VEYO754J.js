@@ -2,10 +2,10 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   actorFrom,
   manualCommand
-} from "./chunk-JJMSFTUO.js";
-import "./chunk-NUL5QVR3.js";
+} from "./chunk-BBQ3AO7W.js";
+import "./chunk-NZLI2FLZ.js";
 import "./chunk-X3OIQ6DV.js";
-import "./chunk-ZI5Y4B3T.js";
+import "./chunk-OCDKJS7T.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";

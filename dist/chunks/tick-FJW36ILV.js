@@ -3,8 +3,8 @@ import {
   formatTick,
   parseDeadline,
   tick
-} from "./chunk-3QXEK4DF.js";
-import "./chunk-ZI5Y4B3T.js";
+} from "./chunk-TAOISNL3.js";
+import "./chunk-OCDKJS7T.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
