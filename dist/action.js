@@ -14,7 +14,7 @@ import {
   commands,
   errorLine,
   reportError
-} from "./chunks/chunk-TWWDXFSK.js";
+} from "./chunks/chunk-4OOFXHAR.js";
 import "./chunks/chunk-5U23UV77.js";
 import "./chunks/chunk-X3OIQ6DV.js";
 import "./chunks/chunk-IVUUAOBA.js";

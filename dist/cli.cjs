@@ -53795,7 +53795,8 @@ var init_judgment = __esm({
 // src/runner/idle-verdicts.ts
 function idleVerdictKey(inputs) {
   const { tips } = inputs;
-  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const { views: _derived, ...plan4 } = inputs.plan;
+  const key = { ...inputs, plan: plan4, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(name, given) {
       const value = name === "" ? given : this[name];
@@ -90041,7 +90042,7 @@ if (invokedDirectly) {
 }
 
 // git-canary-cli.cjs.ts
-setBuildId("509d684ffa2e180a");
+setBuildId("42794d16ced46e7b");
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   main

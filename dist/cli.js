@@ -7,7 +7,7 @@ import {
   commands,
   quietOnClosedPipes,
   reportError
-} from "./chunks/chunk-TWWDXFSK.js";
+} from "./chunks/chunk-4OOFXHAR.js";
 import {
   LOG_LEVELS,
   logLevelFrom
@@ -138,7 +138,7 @@ if (invokedDirectly) {
 }
 
 // git-canary:cli
-setBuildId("509d684ffa2e180a");
+setBuildId("42794d16ced46e7b");
 var isProgram = false;
 try {
   isProgram = process.argv[1] !== void 0 && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;

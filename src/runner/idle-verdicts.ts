@@ -49,8 +49,11 @@ const inMemory = new TextMemo<string>(4096);
  */
 export function idleVerdictKey(inputs: IdleVerdictInputs): string | undefined {
   const { tips } = inputs;
+  // A revision route's (Knative's) release views are functions of its route (releaseViews), which
+  // the key holds: derived, not configured, and no JSON. Every other part of the plan is data.
+  const { views: _derived, ...plan } = inputs.plan;
   // An absent branch is null, never a dropped key: it must not read as some other layout.
-  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const key = { ...inputs, plan, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(this: unknown, name: string, given: unknown) {
       // The value as it is, before toJSON (a Date arrives here as a string).

@@ -261,3 +261,56 @@ test('a verdict whose key holds a value from ${ENV} is remembered in memory only
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Knative service (its release views are functions of its route) is keyed, and recalled reading nothing', async () => {
+  const service = (image: string) => `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: hello
+  namespace: default
+spec:
+  template:
+    metadata:
+      name: hello-v1
+    spec:
+      containers:
+        - image: ${image}
+  traffic:
+    - revisionName: hello-v1
+      percent: 100
+`;
+  const text = `version: 1
+services:
+  hello:
+    route:
+      type: knative
+      file: apps/hello/service.yaml
+    steps: [20, 60]
+    interval: 1m
+`;
+  const { config } = loadConfig(text, { file: 'git-canary.yaml', env: {} });
+  const plan = planService(config.services.hello!);
+  assert.ok(plan.views, 'a revision route compares its release through views');
+  const inputs = { service: 'hello', plan, branches: config.branches, author: DEFAULT_AUTHOR, tips: { production: 'a'.repeat(40), candidate: 'b'.repeat(40), notes: undefined } };
+  const key = idleVerdictKey(inputs);
+  assert.ok(key !== undefined, 'keyed');
+  assert.notEqual(idleVerdictKey({ ...inputs, plan: { ...plan, route: { ...plan.route, file: 'apps/other/service.yaml' } } }), key, 'by its route');
+
+  const fixture = await createRepo({ production: { 'git-canary.yaml': text, 'apps/hello/service.yaml': service('gcr.io/knative-samples/helloworld-go:1.0') } });
+  fixtures.push(fixture);
+  fixture.git('branch', 'candidate', 'production');
+  const { log } = captureLog();
+  const tick = async (recall: boolean, repo?: GitRepo) =>
+    tickServices({ repo: repo ?? (await openRepo(fixture.dir)), config, names: ['hello'], author: DEFAULT_AUTHOR, now: () => at(1), dryRun: true, log, recall });
+  const fresh = await tick(false);
+  assert.deepEqual(fresh.map((r) => r.decision), ['none']);
+  assert.deepEqual(await tick(true), fresh);
+  const repo = counting(await openRepo(fixture.dir));
+  assert.deepEqual(await tick(true, repo), fresh);
+  assert.equal(repo.reads(), 0, 'recalled');
+  // A new revision on candidate: read again, and it starts.
+  commitFiles(fixture.dir, 'candidate', { 'apps/hello/service.yaml': service('gcr.io/knative-samples/helloworld-go:1.1').replace(/hello-v1$/m, 'hello-v2') });
+  const started = await tick(true);
+  assert.deepEqual(started.map((r) => r.decision), (await tick(false)).map((r) => r.decision));
+  assert.equal(started[0]!.decision, 'start', started[0]!.reason);
+});

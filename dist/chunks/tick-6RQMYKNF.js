@@ -1,11 +1,10 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  actorFrom,
-  manualCommand
-} from "./chunk-BBQ3AO7W.js";
-import "./chunk-NZLI2FLZ.js";
-import "./chunk-X3OIQ6DV.js";
-import "./chunk-OCDKJS7T.js";
+  formatTick,
+  parseDeadline,
+  tick
+} from "./chunk-BNYIPZWU.js";
+import "./chunk-UNRAGIW6.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
@@ -17,6 +16,7 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  actorFrom,
-  manualCommand
+  formatTick,
+  parseDeadline,
+  tick
 };

@@ -1,10 +1,11 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
-  formatTick,
-  parseDeadline,
-  tick
-} from "./chunk-TAOISNL3.js";
-import "./chunk-OCDKJS7T.js";
+  actorFrom,
+  manualCommand
+} from "./chunk-XPMFK5PA.js";
+import "./chunk-U2SDE5T4.js";
+import "./chunk-X3OIQ6DV.js";
+import "./chunk-UNRAGIW6.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";
@@ -16,7 +17,6 @@ import "./chunk-DQCITK7L.js";
 import "./chunk-SZWPCBNB.js";
 import "./chunk-O7LDPSYS.js";
 export {
-  formatTick,
-  parseDeadline,
-  tick
+  actorFrom,
+  manualCommand
 };

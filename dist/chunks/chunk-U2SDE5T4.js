@@ -5,7 +5,7 @@ import {
 } from "./chunk-X3OIQ6DV.js";
 import {
   judgmentClock
-} from "./chunk-OCDKJS7T.js";
+} from "./chunk-UNRAGIW6.js";
 import {
   formatDuration
 } from "./chunk-3LIXOM53.js";

@@ -3483,7 +3483,7 @@ function opening(load) {
   };
 }
 function manual(action) {
-  return opening(async () => (await import("./manual-VEYO754J.js")).manualCommand(action));
+  return opening(async () => (await import("./manual-AVJV363U.js")).manualCommand(action));
 }
 var service = { flags: "--service <name>", description: "the service (a key of services:)" };
 var deadline = {
@@ -3505,7 +3505,7 @@ var commands = [
       shard,
       deadline
     ],
-    run: opening(async () => (await import("./tick-FJW36ILV.js")).tick)
+    run: opening(async () => (await import("./tick-6RQMYKNF.js")).tick)
   },
   {
     name: "watch",
@@ -3518,13 +3518,13 @@ var commands = [
       { ...shard, description: shard.description.replace("tick only", "each tick ticks only") },
       { ...deadline, description: deadline.description.replace("the tick's time budget", "each tick's time budget") }
     ],
-    run: opening(async () => (await import("./watch-ZDZWJMPY.js")).watch)
+    run: opening(async () => (await import("./watch-4PAIXXE7.js")).watch)
   },
   {
     name: "status",
     summary: "every service's phase, weight, step, time at step and last analysis",
     options: [{ flags: "--service <name>", description: "only this service" }],
-    run: opening(async () => (await import("./status-BXSNQR75.js")).status)
+    run: opening(async () => (await import("./status-UNKQJUDE.js")).status)
   },
   {
     name: "log",
@@ -3557,7 +3557,7 @@ var commands = [
       { flags: "--path <path>", description: "Helm values: the key holding the tag (dotted or JSON pointer)" },
       { flags: "--dry-run", description: "print the diff, commit nothing" }
     ],
-    run: opening(async () => (await import("./propose-CLVDZF2P.js")).propose)
+    run: opening(async () => (await import("./propose-WVN4RPE7.js")).propose)
   },
   {
     name: "promote",

@@ -2,7 +2,7 @@ import { createRequire as __gcCreateRequire } from 'node:module'; const require 
 import {
   refusal,
   unknownServiceError
-} from "./chunk-NZLI2FLZ.js";
+} from "./chunk-U2SDE5T4.js";
 import {
   commitDecision,
   decide,
@@ -10,7 +10,7 @@ import {
   mergeHeadFor,
   planService,
   withCompareAndSwap
-} from "./chunk-OCDKJS7T.js";
+} from "./chunk-UNRAGIW6.js";
 import {
   observeService,
   resolveTips

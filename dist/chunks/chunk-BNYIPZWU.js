@@ -4,7 +4,7 @@ import {
   decideService,
   errorReason,
   withCompareAndSwap
-} from "./chunk-OCDKJS7T.js";
+} from "./chunk-UNRAGIW6.js";
 import {
   commitUrl,
   gitHubApiUrl,

@@ -3,8 +3,8 @@ import {
   parseDeadline,
   shardOption,
   tick
-} from "./chunk-TAOISNL3.js";
-import "./chunk-OCDKJS7T.js";
+} from "./chunk-BNYIPZWU.js";
+import "./chunk-UNRAGIW6.js";
 import "./chunk-GC5ZNIGH.js";
 import "./chunk-6KZ3VJPV.js";
 import "./chunk-BYSPTKVM.js";

@@ -984,7 +984,8 @@ var kept = new TextMemo(4096, "idle-verdicts");
 var inMemory = new TextMemo(4096);
 function idleVerdictKey(inputs) {
   const { tips } = inputs;
-  const key = { ...inputs, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
+  const { views: _derived, ...plan } = inputs.plan;
+  const key = { ...inputs, plan, tips: { production: tips.production, candidate: tips.candidate ?? null, notes: tips.notes ?? null } };
   try {
     return JSON.stringify(key, function exact(name, given) {
       const value = name === "" ? given : this[name];

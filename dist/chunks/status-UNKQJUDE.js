@@ -5,7 +5,7 @@ import {
   formatStatusLine,
   judgmentOf,
   unknownServiceError
-} from "./chunk-NZLI2FLZ.js";
+} from "./chunk-U2SDE5T4.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   appliedState,
@@ -14,7 +14,7 @@ import {
   errorReason,
   hasAnalysis,
   planService
-} from "./chunk-OCDKJS7T.js";
+} from "./chunk-UNRAGIW6.js";
 import {
   observeService,
   readFiles,

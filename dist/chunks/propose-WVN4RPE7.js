@@ -1,13 +1,13 @@
 import { createRequire as __gcCreateRequire } from 'node:module'; const require = __gcCreateRequire(import.meta.url);
 import {
   actorFrom
-} from "./chunk-BBQ3AO7W.js";
-import "./chunk-NZLI2FLZ.js";
+} from "./chunk-XPMFK5PA.js";
+import "./chunk-U2SDE5T4.js";
 import "./chunk-X3OIQ6DV.js";
 import {
   unifiedDiff,
   withCompareAndSwap
-} from "./chunk-OCDKJS7T.js";
+} from "./chunk-UNRAGIW6.js";
 import {
   readFiles
 } from "./chunk-GC5ZNIGH.js";
